@@ -1,0 +1,206 @@
+"""The orchestrator: load -> plan -> render -> write, one step after another.
+
+Everything is gathered and checked before a single file is written, and the
+site is written into a staging folder that replaces `output/` only when the
+whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.codes import load_registry, resolve_codes
+from site_builder.content.loader import line_of, load_site, with_fallback
+from site_builder.content.model import Item, Site
+from site_builder.errors import Collector, ContentError
+from site_builder.render.booklets import booklet_pages
+from site_builder.render.html import HtmlRenderer, Output
+from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
+from site_builder.render.qr import make_qr
+from site_builder.urls import Urls
+from site_builder.writer import Staging, project_lock
+
+ASSETS = "assets"
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    pages: int = 0
+    files: int = 0
+    codes: int = 0
+    pdfs: int = 0
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the site will contain, decided before anything is rendered."""
+
+    site: Site
+    urls: Urls
+    codes: dict[str, Item]  # every code served -> the item its landing page leads to
+
+
+def plan_site(site: Site) -> Plan:
+    """Check the printed-code registry and the QR sizes; raise ErrorList on any problem."""
+    errors = Collector()
+    registry = load_registry(site.config.root)
+    codes = resolve_codes(site, registry, errors)
+    urls = Urls(site.config)
+    max_version = int(site.config.extra.get("qr_max_version", 0) or 0) or 2
+    for code, item in sorted(codes.items()):
+        symbol = make_qr(urls.short_url(code), site.config.qr_error_correction)
+        if symbol.version > max_version and item.code == code:
+            errors.add(
+                ContentError(
+                    item.folder / "item.yaml",
+                    line_of(item.folder / "item.yaml", "code"),
+                    "code",
+                    f"the code {code} makes the QR code {urls.short_url(code)} need version "
+                    f"{symbol.version} ({symbol.size}x{symbol.size} modules); the limit is {max_version}.",
+                    "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan.",
+                )
+            )
+    errors.raise_if_any()
+    return Plan(site, urls, codes)
+
+
+def render_site(plan: Plan) -> list[Output]:
+    """Every file of the site, as bytes, in a stable order."""
+    site, urls = plan.site, plan.urls
+    config = site.config
+    r = HtmlRenderer(site, urls)
+    out: list[Output] = [root_page(r), not_found_page(r)]
+    groups: list[dict[str, str]] = [{lang: urls.home(lang) for lang in config.languages}]
+    for lang in config.languages:
+        out.append(r.home_page(lang))
+        for kind in ("dolls", "ocop"):
+            out.append(r.index_page(kind, lang))
+    for kind in ("dolls", "ocop"):
+        groups.append({lang: urls.page(lang, kind) for lang in config.languages})
+    for item in site.items:
+        group = {}
+        for lang in config.languages:
+            page = r.item_page(item, lang)
+            if page is not None:
+                out.append(page)
+                if lang in item.translations:
+                    group[lang] = urls.page(lang, item.kind, item.slug)
+        groups.append(group)
+    for p in site.pages:
+        group = {}
+        for lang in config.languages:
+            page = r.free_page(p, lang)
+            if page is not None:
+                out.append(page)
+                if lang in p.translations:
+                    group[lang] = urls.page(lang, "pages", p.slug)
+        groups.append(group)
+    for booklet in site.booklets:
+        for lang in config.languages:
+            out.extend(booklet_pages(r, booklet, lang, pdfs=[]))
+    for code, item in sorted(plan.codes.items()):
+        out.extend(landing_pages(r, code, item))
+        symbol = make_qr(urls.short_url(code), config.qr_error_correction)
+        out.append(
+            Output(
+                urls.qr_file(code, "svg"),
+                symbol.svg(title=urls.short_url(code)).encode(),
+                None,
+                "qr",
+            )
+        )
+        out.append(Output(urls.qr_file(code, "png"), symbol.png(), None, "qr"))
+    for item in site.items:
+        for alias in item.aliases:
+            out.append(_alias_page(r, alias, item))
+    out.append(sitemap(r, groups))
+    out.append(
+        Output(
+            "robots.txt",
+            f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n".encode(),
+            None,
+            "robots",
+        )
+    )
+    return out
+
+
+def _alias_page(r: HtmlRenderer, alias: str, item: Item) -> Output:
+    config, urls = r.site.config, r.urls
+    lang = alias.strip("/").split("/")[0]
+    if lang not in config.languages or with_fallback(item, lang, config) is None:
+        lang = config.source_language
+    target = urls.page(lang, item.kind, item.slug)
+    path = alias.strip("/")
+    path = path if path.endswith(".html") else (path + "/index.html" if path else "index.html")
+    data = r.render(
+        "redirect.html",
+        lang,
+        target=target,
+        absolute=urls.absolute(target),
+        title=item.translations[config.source_language].title,
+    )
+    return Output(path, data, None, "alias")
+
+
+def static_files(site: Site, urls: Urls) -> list[tuple[str, Path]]:
+    """Files copied as they are: theme assets, item images, booklet covers."""
+    files: list[tuple[str, Path]] = []
+    assets = site.config.templates_dir / ASSETS
+    if assets.is_dir():
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(assets).as_posix()
+                target = "favicon.svg" if rel == "favicon.svg" else f"{ASSETS}/{rel}"
+                files.append((target, path))
+    for item in site.items:
+        for im in item.images:
+            files.append((urls.media_file(item.kind, item.slug, im.file), im.path))
+    for booklet in site.booklets:
+        if booklet.cover is not None:
+            files.append(
+                (urls.media_file("booklets", booklet.slug, booklet.cover.file), booklet.cover.path)
+            )
+    return files
+
+
+def build(
+    root: Path, output: Path | None = None, *, log: Callable[[str], None] = lambda _m: None
+) -> BuildReport:
+    """Build the project at `root` into `output` (default `root/output`)."""
+    root = root.resolve()
+    output = (output or root / "output").resolve()
+    report = BuildReport(output)
+    with project_lock(root):
+        t0 = time.perf_counter()
+        site = load_site(root)  # load + validate
+        report.timings["load"] = time.perf_counter() - t0
+        t = time.perf_counter()
+        plan = plan_site(site)  # printed codes, QR sizes
+        report.timings["plan"] = time.perf_counter() - t
+        t = time.perf_counter()
+        outputs = render_site(plan)  # HTML, QR
+        report.timings["render"] = time.perf_counter() - t
+        t = time.perf_counter()
+        staging = Staging(output)  # write, then swap in
+        try:
+            for o in outputs:
+                staging.write(o.path, o.data, o.kind)
+            for rel, source in static_files(site, plan.urls):
+                staging.copy(rel, source, "static")
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+        report.timings["write"] = time.perf_counter() - t
+        report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+        report.files = len(staging.written)
+        report.codes = len(plan.codes)
+        report.timings["total"] = time.perf_counter() - t0
+    return report

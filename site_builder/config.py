@@ -1,0 +1,199 @@
+"""`site.yaml` -> a typed, frozen `SiteConfig`. Unknown keys are errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+
+from site_builder.content import schema as s
+from site_builder.content.yamlsource import parse_yaml, read_text
+from site_builder.errors import Collector, ContentError
+
+CONFIG_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: dict[str, str]
+    tagline: dict[str, str]
+    base_url: str
+    short_base: str
+    languages: tuple[str, ...]
+    missing_translation: str
+    contact: dict[str, Any]
+    qr_error_correction: str
+    moved_codes: MappingProxyType[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    label_templates: dict[str, Any] = field(default_factory=dict)
+    stickers: dict[str, Any] = field(default_factory=dict)
+    budgets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ('/' for a site at the root of its domain)."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+
+def _absolute_url(value: Any) -> str:
+    url = s.text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise s.Problem(
+            f"'{url}' is not an absolute web address.",
+            "Write the whole address, e.g. https://xinman.example.vn/",
+        )
+    if not url.endswith("/"):
+        raise s.Problem(f"'{url}' must end with '/'.", f"Write {url}/")
+    return url
+
+
+def _short_base(value: Any) -> str:
+    url = _absolute_url(value)
+    if urlsplit(url).path != "/":
+        raise s.Problem(
+            f"'{url}' must be a bare domain such as https://xm.example.vn/ (no path).",
+            "Short addresses are printed in QR codes; keep them as short as possible.",
+        )
+    return url
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    langs = s.text_list(value)
+    if len(langs) < 1:
+        raise s.Problem("list at least one language.", "For example: [vi, en]")
+    for i, lang in enumerate(langs):
+        try:
+            Locale.parse(lang)
+        except (UnknownLocaleError, ValueError):
+            raise s.Problem(
+                f"'{lang}' is not a language code.", "Use codes such as vi, en, zh.", (i,)
+            ) from None
+    if len(set(langs)) != len(langs):
+        raise s.Problem("a language is listed twice.")
+    return langs
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise s.Problem(f"expected a group of fields, found {s.describe(value)}.")
+    return value
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and check `root/site.yaml`; raise `ErrorList` with every problem found."""
+    path = root / CONFIG_FILE
+    errors = Collector()
+    if not path.is_file():
+        raise ContentError(
+            path,
+            None,
+            None,
+            "there is no site.yaml here.",
+            "Run the command in the project folder (the one with site.yaml), or pass --project.",
+        )
+    data, lines = parse_yaml(read_text(path), path)
+    langs_raw = data.get("languages") if isinstance(data, dict) else None
+    try:
+        langs = _languages(langs_raw) if langs_raw is not None else ("vi", "en")
+    except s.Problem:
+        langs = ("vi", "en")  # reported below by check_mapping
+    lang_map = s.language_map(langs, required=langs[:1])
+    fields = [
+        s.Field("title", lang_map),
+        s.Field("tagline", s.language_map(langs), required=False),
+        s.Field("base_url", _absolute_url),
+        s.Field("short_base", _short_base, required=False),
+        s.Field("languages", _languages),
+        s.Field("missing_translation", s.one_of(["fallback", "omit"]), required=False),
+        s.Field("contact", _mapping, required=False),
+        s.Field("qr", _mapping, required=False),
+        s.Field("moved_codes", _mapping, required=False),
+        s.Field("label_templates", _mapping, required=False),
+        s.Field("stickers", _mapping, required=False),
+        s.Field("budgets", _mapping, required=False),
+        s.Field("extra", _mapping, required=False),
+    ]
+    clean = s.check_mapping(data, fields, lines, errors, what="site.yaml")
+    if clean is None:
+        errors.raise_if_any()
+        raise AssertionError("unreachable")
+    contact = (
+        s.check_mapping(
+            clean["contact"] or {},
+            [
+                s.Field("organisation", s.language_map(langs), required=False),
+                s.Field("phone", s.text, required=False),
+                s.Field("email", s.text, required=False),
+                s.Field("address", s.language_map(langs), required=False),
+                s.Field("facebook", s.text, required=False),
+                s.Field("zalo", s.text, required=False),
+            ],
+            lines,
+            errors,
+            prefix=("contact",),
+        )
+        or {}
+    )
+    qr = (
+        s.check_mapping(
+            clean["qr"] or {},
+            [s.Field("error_correction", s.one_of(["L", "M", "Q", "H"]), required=False)],
+            lines,
+            errors,
+            prefix=("qr",),
+        )
+        or {}
+    )
+    moved: dict[str, str] = {}
+    for old, new in (clean["moved_codes"] or {}).items():
+        for key, value in ((("moved_codes", old), old), (("moved_codes", old), new)):
+            try:
+                s.item_code(value)
+            except s.Problem as p:
+                errors.add(ContentError(path, lines.line(key), s.dotted(key), p.message, p.hint))
+        moved[str(old)] = str(new)
+    budgets = {}
+    for name, value in (clean["budgets"] or {}).items():
+        key = ("budgets", name)
+        if name not in ("landing_kb", "item_kb"):
+            errors.add(s.unknown_field(name, ["item_kb", "landing_kb"], lines, ("budgets",)))
+            continue
+        try:
+            budgets[name] = s.whole_number(1, 100_000, " of kB", 50)(value)
+        except s.Problem as p:
+            errors.add(ContentError(path, lines.line(key), s.dotted(key), p.message, p.hint))
+    errors.raise_if_any()
+    return SiteConfig(
+        root=root,
+        title=clean["title"],
+        tagline=clean["tagline"] or {},
+        base_url=clean["base_url"],
+        short_base=clean["short_base"] or clean["base_url"],
+        languages=clean["languages"],
+        missing_translation=clean["missing_translation"] or "fallback",
+        contact=contact,
+        qr_error_correction=qr.get("error_correction") or "M",
+        moved_codes=MappingProxyType(moved),
+        extra=clean["extra"] or {},
+        label_templates=clean["label_templates"] or {},
+        stickers=clean["stickers"] or {},
+        budgets={"landing_kb": 8, "item_kb": 200, **budgets},
+    )

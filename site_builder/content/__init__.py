@@ -1,0 +1,1 @@
+"""Content: files -> validated, frozen model objects (load, schema, model)."""

@@ -1,0 +1,94 @@
+"""Image references in content: stay inside the content, exist, and decode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
+from site_builder.content.model import Image
+from site_builder.content.schema import Problem
+
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".svg"}
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+
+
+def load_image(folder: Path, name: object) -> Image:
+    """Check one image named in `folder`'s file and read its size."""
+    if not isinstance(name, str) or not name.strip():
+        raise Problem("expected an image file name such as doll.jpg.")
+    name = name.strip()
+    if name.startswith(("/", "\\")) or ".." in Path(name).parts or re.match(r"^[a-zA-Z]:", name):
+        raise Problem(
+            f"'{name}' points outside this folder.",
+            "Put the image in the same folder and write only its file name.",
+        )
+    path = folder / name
+    if path.suffix.lower() not in EXTENSIONS:
+        raise Problem(
+            f"'{name}' is not a supported image type.",
+            "Use a .jpg, .png, .webp or .svg file.",
+        )
+    if not path.is_file():
+        near = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS)
+        hint = (
+            "Images in this folder: " + ", ".join(near) + "."
+            if near
+            else ("Copy the image into this folder, or correct the name (capital letters count).")
+        )
+        raise Problem(f"the image '{name}' does not exist.", hint)
+    real = path.resolve()
+    if not real.is_relative_to(folder.resolve()):
+        raise Problem(
+            f"'{name}' is a link to a file outside this folder.",
+            "Copy the image itself into the folder.",
+        )
+    size = real.stat().st_size
+    if size > MAX_BYTES:
+        raise Problem(
+            f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB.",
+            "Make the photo smaller (e.g. 2000 pixels wide) before adding it.",
+        )
+    if path.suffix.lower() == ".svg":
+        width, height = _svg_size(real, name)
+    else:
+        width, height = _raster_size(real, name)
+    return Image(file=name, path=real, width=width, height=height)
+
+
+def _raster_size(path: Path, name: str) -> tuple[int, int]:
+    try:
+        with PILImage.open(path) as im:
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                raise Problem(
+                    f"'{name}' is {width} x {height} pixels, too large to process.",
+                    "Resize it to at most 4000 pixels on its longest side.",
+                )
+            im.verify()
+    except Problem:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Problem(
+            f"'{name}' cannot be read as an image; the file may be damaged.",
+            "Open it in an image viewer and save it again as .jpg or .png.",
+        ) from exc
+    return width, height
+
+
+def _svg_size(path: Path, name: str) -> tuple[int, int]:
+    head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    tag = re.search(r"<svg\b[^>]*>", head)
+    if not tag:
+        raise Problem(f"'{name}' is not an SVG image.", "Export it again as SVG, or use .png.")
+    box = re.search(r'viewBox="\s*[\d.+-]+[\s,]+[\d.+-]+[\s,]+([\d.]+)[\s,]+([\d.]+)', tag.group(0))
+    w = re.search(r'\bwidth="([\d.]+)(px)?"', tag.group(0))
+    h = re.search(r'\bheight="([\d.]+)(px)?"', tag.group(0))
+    if w and h:
+        return round(float(w.group(1))), round(float(h.group(1)))
+    if box:
+        return round(float(box.group(1))), round(float(box.group(2)))
+    raise Problem(f"'{name}' has no width/height or viewBox.", "Add a viewBox to the <svg> tag.")

@@ -1,0 +1,516 @@
+"""Read every content file into the model, collecting all errors before failing once."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import SiteConfig, load_config
+from site_builder.content import schema as s
+from site_builder.content.images import load_image
+from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
+from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
+from site_builder.errors import Collector, ContentError, ErrorList
+from site_builder.markdown import render_markdown, slugify
+
+CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
+LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
+
+
+def load_site(root: Path) -> Site:
+    """Load and check the whole project at `root`. Raises `ErrorList` listing every problem."""
+    config = load_config(root)
+    errors = Collector()
+    categories = _guard(errors, lambda: load_categories(config, errors)) or {
+        t: {} for t in CATEGORY_TABLES
+    }
+    items: list[Item] = []
+    for kind in KINDS:
+        for folder in _folders(config.content_dir / kind):
+            item = _guard(
+                errors, lambda f=folder, k=kind: load_item(config, categories, k, f, errors)
+            )
+            if item is not None:
+                items.append(item)
+    pages = [
+        page
+        for folder in _folders(config.content_dir / "pages")
+        if (page := _guard(errors, lambda f=folder: load_page(config, f, errors))) is not None
+    ]
+    _check_unique(items, pages, errors)
+    # every folder counts as a key, even one that failed to load: its own errors say why
+    keys = {
+        f"{kind}/{slugify(f.name)}"
+        for kind in (*KINDS, "pages")
+        for f in _folders(config.content_dir / kind)
+    }
+    booklets = []
+    for path in sorted((root / "booklets").glob("*.yaml")):
+        booklet = _guard(errors, lambda p=path: load_booklet(config, p, keys, errors))
+        if booklet is not None:
+            booklets.append(booklet)
+    errors.raise_if_any()
+    pages.sort(key=lambda p: (p.order, p.slug))
+    return Site(config, categories, tuple(items), tuple(pages), tuple(booklets))
+
+
+def _guard(errors: Collector, fn: Any) -> Any:
+    """Run one file's loader; a ContentError is recorded and loading goes on."""
+    try:
+        return fn()
+    except ContentError as exc:
+        errors.add(exc)
+    except ErrorList as exc:
+        errors.errors.extend(exc.errors)
+    return None
+
+
+def _folders(parent: Path) -> list[Path]:
+    if not parent.is_dir():
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+# --- categories -------------------------------------------------------------------
+
+
+def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str, dict[str, str]]]:
+    path = config.content_dir / "categories.yaml"
+    if not path.is_file():
+        raise ContentError(
+            path,
+            None,
+            None,
+            "this file is missing.",
+            "Create it with the lists ethnic_groups, ocop_groups and communes (see docs/content-format.md).",
+        )
+    data, lines = parse_yaml(read_text(path), path)
+    names = s.language_map(config.languages, required=config.languages[:1])
+    fields = [s.Field(t, lambda v: v, required=False) for t in CATEGORY_TABLES]
+    tables = s.check_mapping(data, fields, lines, errors, what="categories.yaml") or {}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for table in CATEGORY_TABLES:
+        out[table] = {}
+        raw = tables.get(table) or {}
+        if not isinstance(raw, dict):
+            errors.add(
+                ContentError(
+                    path, lines.line((table,)), table, "expected a list of keys with names."
+                )
+            )
+            continue
+        for key, value in raw.items():
+            where = (table, key)
+            if slugify(str(key)) != key:
+                errors.add(
+                    ContentError(
+                        path,
+                        lines.line(where),
+                        f"{table}.{key}",
+                        "a key uses only small letters a-z, digits and '-'.",
+                        f"Write it as '{slugify(str(key))}'.",
+                    )
+                )
+                continue
+            try:
+                out[table][key] = names(value)
+            except s.Problem as p:
+                errors.add(
+                    ContentError(
+                        path, lines.line(where + p.key), s.dotted(where + p.key), p.message, p.hint
+                    )
+                )
+    return out
+
+
+# --- items --------------------------------------------------------------------------
+
+
+def _links(value: Any) -> tuple[Link, ...]:
+    if not isinstance(value, list):
+        raise s.Problem(
+            "expected a list of links.", "Write each as '- {kind: facebook, url: https://...}'."
+        )
+    out = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict) or set(entry) != {"kind", "url"}:
+            raise s.Problem("each link needs exactly 'kind' and 'url'.", "", (i,))
+        try:
+            out.append(_link(entry["kind"], entry["url"]))
+        except s.Problem as p:
+            raise s.Problem(p.message, p.hint, (i, *p.key)) from None
+    return tuple(out)
+
+
+def _link(kind: Any, url: Any) -> Link:
+    from site_builder import links as shop_links  # validated per kind
+
+    try:
+        link = shop_links.validate_link(str(kind), str(url))
+    except shop_links.LinkError as exc:
+        raise s.Problem(exc.message, exc.hint, (exc.field,) if exc.field else ()) from None
+    return Link(kind=link.kind, href=link.href)
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    out = s.text_list(value)
+    for i, alias in enumerate(out):
+        if not alias.startswith("/") or ".." in alias or "//" in alias or "?" in alias:
+            raise s.Problem(
+                f"'{alias}' is not a path on this site.",
+                "Write it as /vi/old-name/ (starting with /).",
+                (i,),
+            )
+    return out
+
+
+def item_fields(kind: str, categories: dict[str, dict[str, Any]]) -> list[s.Field]:
+    common = [
+        s.Field("code", s.item_code, hint="Every item needs a permanent code such as XM-D01."),
+        s.Field("commune", s.key_of(categories["communes"], "communes")),
+        s.Field("price", s.price),
+        s.Field("images", lambda v: v),
+        s.Field("links", _links, required=False),
+        s.Field("aliases", _aliases, required=False),
+        s.Field("updated", s.date, required=False),
+        s.Field("gtin", s.text, required=False),
+        s.Field("payment", lambda v: v, required=False),
+    ]
+    if kind == "dolls":
+        return common + [
+            s.Field("ethnic_group", s.key_of(categories["ethnic_groups"], "ethnic_groups")),
+            s.Field("maker", s.text),
+        ]
+    return common + [
+        s.Field("ocop_group", s.key_of(categories["ocop_groups"], "ocop_groups")),
+        s.Field("stars", s.whole_number(3, 5, " of stars", 4)),
+        s.Field("certified_year", s.whole_number(2018, 2100, "", 2022)),
+        s.Field("producer", s.text),
+        s.Field("net_weight", s.net_weight),
+        s.Field("shelf_life_months", s.whole_number(1, 240, " of months", 24)),
+    ]
+
+
+def translation_fields(kind: str) -> list[s.Field]:
+    base = [
+        s.Field("title", s.text, hint="Add a line 'title: ...' with the name shown on the page."),
+        s.Field("summary", s.text, required=kind != "pages"),
+    ]
+    if kind == "pages":
+        return base + [s.Field("order", s.whole_number(0, 999, "", 1), required=False)]
+    base.append(
+        s.Field(
+            "alt", lambda v: v, hint="Describe every image in words for people who cannot see it."
+        )
+    )
+    if kind == "dolls":
+        return base + [s.Field("materials", s.text_list, required=False)]
+    return base + [
+        s.Field("ingredients", s.text_list, required=False),
+        s.Field("storage", s.text, required=False),
+    ]
+
+
+def load_item(
+    config: SiteConfig,
+    categories: dict[str, dict[str, Any]],
+    kind: str,
+    folder: Path,
+    errors: Collector,
+) -> Item | None:
+    path = folder / "item.yaml"
+    if not path.is_file():
+        raise ContentError(
+            folder,
+            None,
+            None,
+            "this folder has no item.yaml.",
+            "Every item needs an item.yaml with its code, price and images (see docs/content-format.md).",
+        )
+    data, lines = parse_yaml(read_text(path), path)
+    before = len(errors.errors)
+    facts = s.check_mapping(data, item_fields(kind, categories), lines, errors, what="item.yaml")
+    if facts is None:
+        return None
+    images = _images(folder, facts.get("images"), lines, errors)
+    declared = (
+        [str(n).strip() for n in facts["images"]] if isinstance(facts.get("images"), list) else []
+    )
+    # alt texts are checked against the images only once those are right; else the image error suffices
+    translations = _translations(
+        config, kind, folder, declared if len(images) == len(declared) else None, errors
+    )
+    if len(errors.errors) > before or facts["images"] is None:
+        return None
+    return Item(
+        kind=kind,
+        slug=_slug(folder, errors),
+        folder=folder,
+        code=facts["code"],
+        facts=facts,
+        images=images,
+        links=facts["links"] or (),
+        aliases=facts["aliases"] or (),
+        translations=translations,
+    )
+
+
+def _slug(folder: Path, errors: Collector) -> str:
+    slug = slugify(folder.name)
+    if not slug:
+        errors.add(
+            ContentError(
+                folder,
+                None,
+                None,
+                "this folder name has no letters or digits.",
+                "Rename it, e.g. 'bup-be-mong'.",
+            )
+        )
+    return slug
+
+
+def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[Image, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        errors.add(
+            ContentError(
+                lines.path,
+                lines.line(("images",)),
+                "images",
+                "expected a list of image files.",
+                "Write it as [doll.jpg].",
+            )
+        )
+        return ()
+    out = []
+    for i, name in enumerate(value):
+        try:
+            out.append(load_image(folder, name))
+        except s.Problem as p:
+            errors.add(
+                ContentError(
+                    lines.path, lines.line(("images", i)), f"images[{i}]", p.message, p.hint
+                )
+            )
+    return tuple(out)
+
+
+def _translations(
+    config: SiteConfig, kind: str, folder: Path, images: list[str] | None, errors: Collector
+) -> dict[str, Translation]:
+    out: dict[str, Translation] = {}
+    for lang in config.languages:
+        path = folder / f"{lang}.md"
+        if not path.is_file():
+            if lang == config.source_language:
+                errors.add(
+                    ContentError(
+                        path,
+                        None,
+                        None,
+                        f"the {lang} text is missing.",
+                        f"Every item and page needs {lang}.md, in the site's first language; "
+                        "other languages may follow later.",
+                    )
+                )
+            continue
+        try:
+            out[lang] = load_translation(path, lang, kind, images, errors)
+        except ContentError as exc:
+            errors.add(exc)
+    for extra in sorted(folder.glob("*.md")):
+        if extra.stem not in config.languages:
+            errors.add(
+                ContentError(
+                    extra,
+                    None,
+                    None,
+                    f"'{extra.stem}' is not one of the site's languages.",
+                    f"Name text files after a language in site.yaml: {', '.join(lg + '.md' for lg in config.languages)}.",
+                )
+            )
+    return out
+
+
+def load_translation(
+    path: Path, lang: str, kind: str, images: list[str] | None, errors: Collector
+) -> Translation:
+    text = read_text(path)
+    front, front_line, body, _ = split_front_matter(text, path)
+    data, lines = parse_yaml(front, path, offset=front_line - 1)
+    fields = (
+        s.check_mapping(data, translation_fields(kind), lines, errors, what="the front matter")
+        or {}
+    )
+    alt: dict[str, str] = {}
+    if kind != "pages" and fields.get("alt") is not None and images is not None:
+        alt = _alt(fields["alt"], images, lines, errors)
+    extra = {
+        k: v for k, v in fields.items() if k not in ("title", "summary", "alt") and v is not None
+    }
+    return Translation(
+        lang=lang,
+        title=fields.get("title") or "",
+        summary=fields.get("summary"),
+        body_html=render_markdown(body),
+        source=path,
+        alt=alt,
+        fields=extra,
+    )
+
+
+def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[str, str]:
+    if not isinstance(value, dict):
+        errors.add(
+            ContentError(
+                lines.path,
+                lines.line(("alt",)),
+                "alt",
+                "expected one description per image.",
+                f"Write it as lines '  {names[0] if names else 'doll.jpg'}: ...' under 'alt:'.",
+            )
+        )
+        return {}
+    out: dict[str, str] = {}
+    for name, text in value.items():
+        if name not in names:
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(("alt", name)),
+                    f"alt.{name}",
+                    f"there is no image '{name}' in item.yaml.",
+                    "Images in item.yaml: " + ", ".join(names) + ".",
+                )
+            )
+            continue
+        try:
+            out[name] = s.text(text)
+        except s.Problem as p:
+            errors.add(
+                ContentError(
+                    lines.path, lines.line(("alt", name)), f"alt.{name}", p.message, p.hint
+                )
+            )
+    for name in names:
+        if name not in value:
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(("alt",)),
+                    f"alt.{name}",
+                    f"the image '{name}' has no description.",
+                    f"Add a line '  {name}: ...' describing what the picture shows.",
+                )
+            )
+    return out
+
+
+# --- pages and booklets --------------------------------------------------------------
+
+
+def load_page(config: SiteConfig, folder: Path, errors: Collector) -> Page | None:
+    before = len(errors.errors)
+    translations = _translations(config, "pages", folder, [], errors)
+    if len(errors.errors) > before or config.source_language not in translations:
+        return None
+    order = translations[config.source_language].fields.get("order", 100)
+    return Page(slug=_slug(folder, errors), folder=folder, order=order, translations=translations)
+
+
+def load_booklet(
+    config: SiteConfig, path: Path, keys: set[str], errors: Collector
+) -> Booklet | None:
+    data, lines = parse_yaml(read_text(path), path)
+    langs = config.languages
+    fields = [
+        s.Field("title", s.language_map(langs, required=langs[:1])),
+        s.Field("intro", s.language_map(langs), required=False),
+        s.Field("cover", lambda v: v, required=False),
+        s.Field("date", s.date),
+        s.Field("entries", s.text_list),
+    ]
+    before = len(errors.errors)
+    clean = s.check_mapping(data, fields, lines, errors, what="the booklet")
+    if clean is None:
+        return None
+    cover = None
+    if clean["cover"] is not None:
+        try:
+            cover = load_image(path.parent, clean["cover"])
+        except s.Problem as p:
+            errors.add(ContentError(path, lines.line(("cover",)), "cover", p.message, p.hint))
+    for i, key in enumerate(clean["entries"] or ()):
+        if key not in keys:
+            errors.add(
+                ContentError(
+                    path,
+                    lines.line(("entries", i)),
+                    f"entries[{i}]",
+                    f"'{key}' is not an item or page.",
+                    "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man.",
+                )
+            )
+    if len(errors.errors) > before:
+        return None
+    return Booklet(
+        slug=slugify(path.stem),
+        source=path,
+        title=clean["title"],
+        intro_html={k: render_markdown(v) for k, v in (clean["intro"] or {}).items()},
+        cover=cover,
+        date=clean["date"],
+        entries=tuple(clean["entries"]),
+    )
+
+
+def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> None:
+    seen_codes: dict[str, Item] = {}
+    seen_keys: dict[str, Path] = {}
+    for item in items:
+        first = seen_codes.setdefault(item.code, item)
+        if first is not item:
+            errors.add(
+                ContentError(
+                    item.folder / "item.yaml",
+                    line_of(item.folder / "item.yaml", "code"),
+                    "code",
+                    f"the code {item.code} is already used by {first.key}.",
+                    "Every item needs its own code; give this one the next free code.",
+                )
+            )
+    for thing in (*items, *pages):
+        first_folder = seen_keys.setdefault(thing.key, thing.folder)
+        if first_folder != thing.folder:
+            errors.add(
+                ContentError(
+                    thing.folder,
+                    None,
+                    None,
+                    f"this folder gives the same address '{thing.key}' as {first_folder.name}.",
+                    "Rename one of the two folders.",
+                )
+            )
+
+
+def line_of(path: Path, key: str) -> int | None:
+    """The line of a top-level field in a YAML file that already loaded once."""
+    try:
+        _, lines = parse_yaml(read_text(path), path)
+    except ContentError:
+        return None
+    return lines.line((key,))
+
+
+def with_fallback(thing: Item | Page, lang: str, config: SiteConfig) -> Translation | None:
+    """The words to show for `thing` in `lang`, honouring the site's missing-translation policy."""
+    if lang in thing.translations:
+        return thing.translations[lang]
+    if config.missing_translation == "omit":
+        return None
+    return dataclasses.replace(thing.translations[config.source_language], fallback=True)

@@ -1,0 +1,120 @@
+"""The content model: frozen dataclasses, no I/O.
+
+Facts written once live on `Item`; words per language live on `Translation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.config import SiteConfig
+
+KINDS = ("dolls", "ocop")
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image file next to the content that names it."""
+
+    file: str  # as written by the member
+    path: Path  # absolute source path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's words for an item or page."""
+
+    lang: str
+    title: str
+    summary: str | None
+    body_html: str
+    source: Path
+    alt: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # materials, ingredients, storage...
+    fallback: bool = False  # True when this is the source language shown in place of a missing one
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A doll or an OCOP product."""
+
+    kind: str  # "dolls" | "ocop"
+    slug: str
+    folder: Path
+    code: str
+    facts: dict[str, Any]  # the checked item.yaml values (price, commune, stars, ...)
+    images: tuple[Image, ...]
+    links: tuple[Link, ...]
+    aliases: tuple[str, ...]
+    translations: dict[str, Translation]  # only the languages that exist as files
+
+    @property
+    def key(self) -> str:
+        """`dolls/hmong`: how booklets and the code registry name an item."""
+        return f"{self.kind}/{self.slug}"
+
+    @property
+    def price(self) -> tuple[int, int]:
+        return self.facts["price"]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    folder: Path
+    order: int
+    translations: dict[str, Translation]
+
+    @property
+    def key(self) -> str:
+        return f"pages/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Booklet:
+    slug: str
+    source: Path
+    title: dict[str, str]
+    intro_html: dict[str, str]
+    cover: Image | None
+    date: dt.date
+    entries: tuple[str, ...]  # item or page keys, in order
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    categories: dict[str, dict[str, dict[str, str]]]  # table -> key -> lang -> name
+    items: tuple[Item, ...]
+    pages: tuple[Page, ...]
+    booklets: tuple[Booklet, ...]
+
+    def items_of(self, kind: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind == kind)
+
+    def by_key(self, key: str) -> Item | Page | None:
+        for thing in (*self.items, *self.pages):
+            if thing.key == key:
+                return thing
+        return None
+
+    def by_code(self, code: str) -> Item | None:
+        for item in self.items:
+            if item.code == code:
+                return item
+        return None
+
+    def category_name(self, table: str, key: str, lang: str) -> str:
+        names = self.categories[table][key]
+        return names.get(lang) or names[self.config.source_language]

@@ -1,0 +1,86 @@
+"""The error hierarchy. Every problem a member can cause is a `ContentError`.
+
+A `ContentError` names the file, the line (when known), the field, what is wrong and
+how to fix it. Commands collect them into an `ErrorList` and show them all at once;
+they never reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class SiteError(Exception):
+    """Base class for every error this tool reports to a person."""
+
+
+@dataclass
+class ContentError(SiteError):
+    """One mistake in one file: where it is, what is wrong, and how to fix it."""
+
+    path: Path | str
+    line: int | None
+    field: str | None
+    message: str
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.format())
+
+    def location(self, root: Path | None = None) -> str:
+        path = Path(self.path)
+        if root is not None:
+            with contextlib.suppress(ValueError):  # outside the project: keep it absolute
+                path = path.resolve().relative_to(root.resolve())
+        where = path.as_posix()
+        if self.line is not None:
+            where += f":{self.line}"
+        return where
+
+    def format(self, root: Path | None = None) -> str:
+        text = f"{self.location(root)}: "
+        if self.field:
+            text += f"{self.field}: "
+        text += self.message
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass
+class ErrorList(SiteError):
+    """Several content errors found in one pass; raised once, shown together."""
+
+    errors: list[ContentError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(f"{len(self.errors)} error(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(e.format() for e in self.errors)
+
+
+class Collector:
+    """Gathers errors during a phase so that one mistake never hides another."""
+
+    def __init__(self) -> None:
+        self.errors: list[ContentError] = []
+
+    def add(self, error: ContentError) -> None:
+        self.errors.append(error)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ErrorList(sorted(self.errors, key=_sort_key))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def _sort_key(error: ContentError) -> tuple[str, int]:
+    return (Path(error.path).as_posix(), error.line or 0)

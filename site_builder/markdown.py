@@ -1,0 +1,110 @@
+"""One configured Markdown converter, and the sanitiser every story goes through.
+
+Members may write raw HTML in their stories; whatever they write is cleaned to an
+allow-list by nh3 (the Ammonia sanitiser), so no script, event handler or
+`javascript:` link can reach a tourist's phone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import markdown as md
+import nh3
+
+EXTENSIONS = ["extra", "sane_lists"]
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+    "*": {"id", "lang"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> safe HTML. Headings start at h2 (the page title is the h1)."""
+    _converter.reset()
+    html = _converter.convert(text)
+    html = _demote_h1(html)
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _demote_h1(html: str) -> str:
+    return re.sub(r"<(/?)h1(\W)", r"<\1h2\2", html)
+
+
+def slugify(text: str) -> str:
+    """Vietnamese-aware slug: 'Búp bê Đồng Văn' -> 'bup-be-dong-van'."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text

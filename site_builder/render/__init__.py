@@ -1,0 +1,1 @@
+"""Renderers: model -> bytes (HTML pages, QR images, PDFs)."""

@@ -1,0 +1,94 @@
+"""E-booklets on the web: a cover with contents, then one chapter per entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from site_builder.content.loader import with_fallback
+from site_builder.content.model import Booklet, Item
+from site_builder.render.html import HtmlRenderer, Output
+
+
+def booklet_pages(
+    r: HtmlRenderer, booklet: Booklet, lang: str, pdfs: list[dict[str, str]]
+) -> list[Output]:
+    site, urls = r.site, r.urls
+    config = site.config
+    chapters: list[dict[str, Any]] = []
+    for key in booklet.entries:
+        thing = site.by_key(key)
+        assert thing is not None  # checked when the booklet was loaded
+        tr = with_fallback(thing, lang, config)
+        if tr is None:
+            continue
+        slug = key.replace("/", "-")
+        chapter: dict[str, Any] = {
+            "key": key,
+            "slug": slug,
+            "title": tr.title,
+            "text": tr,
+            "fallback": tr.fallback,
+            "text_lang": tr.lang,
+            "number": len(chapters) + 1,
+            "url": urls.url(urls.booklet_file(lang, booklet.slug, slug)),
+            "image": None,
+            "item_url": None,
+        }
+        if isinstance(thing, Item):
+            im = thing.images[0]
+            chapter["image"] = {
+                "src": urls.url(urls.media_file(thing.kind, thing.slug, im.file)),
+                "width": im.width,
+                "height": im.height,
+                "alt": tr.alt.get(im.file, ""),
+            }
+            chapter["item_url"] = urls.page(lang, thing.kind, thing.slug)
+        chapters.append(chapter)
+    for i, ch in enumerate(chapters):
+        ch["prev"] = chapters[i - 1] if i > 0 else None
+        ch["next"] = chapters[i + 1] if i + 1 < len(chapters) else None
+    title = booklet.title.get(lang) or booklet.title[config.source_language]
+    view = {
+        "title": title,
+        "url": urls.url(urls.booklet_file(lang, booklet.slug)),
+        "intro_html": booklet.intro_html.get(lang, ""),
+        "chapters": chapters,
+        "pdfs": pdfs,
+        "cover": None,
+    }
+    if booklet.cover is not None:
+        view["cover"] = {
+            "src": urls.url(urls.media_file("booklets", booklet.slug, booklet.cover.file)),
+            "width": booklet.cover.width,
+            "height": booklet.cover.height,
+        }
+    langs = [lg for lg in config.languages if lg in booklet.title or lg == lang]
+
+    def cover_here(other: str) -> str | None:
+        return urls.url(urls.booklet_file(other, booklet.slug)) if other in langs else None
+
+    context = r.chrome(lang, cover_here, title)
+    context.update(booklet=view)
+    out = [
+        Output(
+            urls.booklet_file(lang, booklet.slug), r.render("booklet.html", lang, **context), lang
+        )
+    ]
+    for ch in chapters:
+        thing = site.by_key(ch["key"])
+
+        def here(other: str, slug: str = ch["slug"], thing: Any = thing) -> str | None:
+            if with_fallback(thing, other, config) is None:
+                return None
+            return urls.url(urls.booklet_file(other, booklet.slug, slug))
+
+        context = r.chrome(lang, here, ch["title"], thing.translations.__contains__)
+        context.update(booklet=view, chapter=ch, text=ch["text"])
+        out.append(
+            Output(
+                urls.booklet_file(lang, booklet.slug, ch["slug"]),
+                r.render("chapter.html", lang, **context),
+                lang,
+            )
+        )
+    return out

@@ -1,0 +1,301 @@
+"""HTML pages: one Jinja2 environment per language, plain view dicts per template.
+
+Templates see small dicts built here, never the model itself, so a template can
+not reach into files or change anything. Every value is escaped by Jinja2's
+autoescape; story HTML was already sanitised when it was loaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import gettext
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_builder import i18n
+from site_builder.content.loader import with_fallback
+from site_builder.content.model import Item, Page, Site, Translation
+from site_builder.errors import ContentError
+from site_builder.urls import Urls
+
+
+@dataclass
+class Output:
+    """One file to write: its path below output/ and its bytes."""
+
+    path: str
+    data: bytes
+    lang: str | None = None
+    kind: str = "page"
+
+
+@dataclass
+class HtmlRenderer:
+    site: Site
+    urls: Urls
+    envs: dict[str, jinja2.Environment] = field(default_factory=dict)
+    catalogs: dict[str, gettext.NullTranslations] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        config = self.site.config
+        loader = jinja2.FileSystemLoader(str(config.templates_dir))
+        for lang in config.languages:
+            env = jinja2.Environment(
+                loader=loader,
+                autoescape=True,
+                extensions=["jinja2.ext.i18n"],
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            self.catalogs[lang] = i18n.load_translations(config.root / "locale", lang)
+            env.install_gettext_translations(  # type: ignore[attr-defined]
+                self.catalogs[lang], newstyle=True
+            )
+            env.globals.update(
+                lang=lang,
+                site_title=config.title.get(lang) or config.title[config.source_language],
+                languages=config.languages,
+                language_name=i18n.language_name,
+                language_in=lambda other, _l=lang: i18n.language_name(other, _l),
+                price=lambda p, _l=lang: i18n.format_price(p, _l),
+                day=lambda d, _l=lang: i18n.format_day(d, _l),
+                csp_hash=csp_hash,
+                base_path=config.base_path,
+            )
+            self.envs[lang] = env
+
+    # --- the page kinds ---------------------------------------------------------------
+
+    def render(self, template: str, lang: str, **context: Any) -> bytes:
+        try:
+            tpl = self.envs[lang].get_template(template)
+            return tpl.render(**context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(
+                Path(exc.filename or self.site.config.templates_dir / template),
+                exc.lineno,
+                None,
+                f"template error: {exc.message}",
+                "Fix the template; the site was not changed.",
+            ) from exc
+        except jinja2.TemplateError as exc:
+            raise ContentError(
+                self.site.config.templates_dir / template,
+                _template_line(exc),
+                None,
+                f"template error: {exc}",
+                "Fix the template; the site was not changed.",
+            ) from exc
+
+    def chrome(
+        self,
+        lang: str,
+        here: Callable[[str], str | None],
+        title: str,
+        translated: Callable[[str], bool] = lambda _lang: True,
+    ) -> dict[str, Any]:
+        """What every page needs: switcher, alternates, navigation, contact.
+
+        `here(lang)` is this page's URL in another language (None if it has none);
+        `translated(lang)` is False where that page only shows the fallback text, which
+        is then left out of the hreflang alternates and points its canonical link at
+        the original.
+        """
+        config = self.site.config
+        langs = config.languages
+        switch = [
+            {"lang": other, "name": i18n.language_name(other), "url": url}
+            for other in langs
+            if other != lang and (url := here(other)) is not None
+        ]
+        alternates = [
+            {"lang": other, "href": self.urls.absolute(url)}
+            for other in langs
+            if (url := here(other)) is not None and translated(other)
+        ]
+        canonical_lang = lang if translated(lang) else config.source_language
+        nav = [
+            {"url": self.urls.page(lang, "dolls"), "key": "dolls"},
+            {"url": self.urls.page(lang, "ocop"), "key": "ocop"},
+        ]
+        for page in self.site.pages:
+            tr = with_fallback(page, lang, config)
+            if tr is not None:
+                nav.append(
+                    {
+                        "url": self.urls.page(lang, "pages", page.slug),
+                        "key": "page",
+                        "label": tr.title,
+                    }
+                )
+        contact = config.contact
+        return {
+            "title": title,
+            "switch": switch,
+            "alternates": alternates,
+            "x_default": self.urls.absolute(here(config.source_language) or self.urls.home(lang)),
+            "canonical": self.urls.absolute(here(canonical_lang) or ""),
+            "nav": nav,
+            "home_url": self.urls.home(lang),
+            "css_url": config.base_path + "assets/site.css",
+            "js_url": config.base_path + "assets/lang.js",
+            "icon_url": config.base_path + "favicon.svg",
+            "contact": {
+                "organisation": (contact.get("organisation") or {}).get(lang),
+                "phone": contact.get("phone"),
+                "email": contact.get("email"),
+                "address": (contact.get("address") or {}).get(lang),
+            },
+        }
+
+    def item_page(self, item: Item, lang: str) -> Output | None:
+        tr = with_fallback(item, lang, self.site.config)
+        if tr is None:
+            return None
+        context = self.chrome(lang, self._here(item), tr.title, item.translations.__contains__)
+        context.update(item=self.item_view(item, lang, tr), text=tr)
+        return Output(
+            self.urls.page_file(lang, item.kind, item.slug),
+            self.render("item.html", lang, **context),
+            lang,
+        )
+
+    def item_view(self, item: Item, lang: str, tr: Translation) -> dict[str, Any]:
+        facts = item.facts
+        site = self.site
+        view: dict[str, Any] = {
+            "kind": item.kind,
+            "code": item.code,
+            "url": self.urls.page(lang, item.kind, item.slug),
+            "title": tr.title,
+            "summary": tr.summary,
+            "fallback": tr.fallback,
+            "text_lang": tr.lang,
+            "price": i18n.format_price(item.price, lang),
+            "commune": site.category_name("communes", facts["commune"], lang),
+            "images": [
+                {
+                    "src": self.urls.url(self.urls.media_file(item.kind, item.slug, im.file)),
+                    "width": im.width,
+                    "height": im.height,
+                    "alt": tr.alt.get(im.file, ""),
+                }
+                for im in item.images
+            ],
+            "links": [{"kind": ln.kind, "href": ln.href} for ln in item.links],
+            "short_url": self.urls.short_url(item.code),
+            "qr_svg": self.urls.url(self.urls.qr_file(item.code, "svg")),
+            "qr_png": self.urls.url(self.urls.qr_file(item.code, "png")),
+            "fields": tr.fields,
+        }
+        if item.kind == "dolls":
+            view.update(
+                maker=facts["maker"],
+                group=site.category_name("ethnic_groups", facts["ethnic_group"], lang),
+            )
+        else:
+            view.update(
+                producer=facts["producer"],
+                stars=facts["stars"],
+                certified_year=facts["certified_year"],
+                net_weight=facts["net_weight"],
+                shelf_life_months=facts["shelf_life_months"],
+                group=site.category_name("ocop_groups", facts["ocop_group"], lang),
+            )
+        return view
+
+    def index_page(self, kind: str, lang: str) -> Output:
+        items = []
+        for item in self.site.items_of(kind):
+            tr = with_fallback(item, lang, self.site.config)
+            if tr is not None:
+                items.append(self.item_view(item, lang, tr))
+        items.sort(key=lambda v: _sort_key(v["title"]))
+        _ = self.catalogs[lang].gettext
+        title = _("Dolls in traditional costumes") if kind == "dolls" else _("OCOP products")
+        context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
+        context.update(kind=kind, items=items)
+        return Output(
+            self.urls.page_file(lang, kind), self.render("index.html", lang, **context), lang
+        )
+
+    def free_page(self, page: Page, lang: str) -> Output | None:
+        tr = with_fallback(page, lang, self.site.config)
+        if tr is None:
+            return None
+        context = self.chrome(lang, self._here(page), tr.title, page.translations.__contains__)
+        context.update(text=tr)
+        return Output(
+            self.urls.page_file(lang, "pages", page.slug),
+            self.render("page.html", lang, **context),
+            lang,
+        )
+
+    def home_page(self, lang: str) -> Output:
+        config = self.site.config
+        sections = []
+        for kind in ("dolls", "ocop"):
+            views = []
+            for item in self.site.items_of(kind):
+                tr = with_fallback(item, lang, config)
+                if tr is not None:
+                    views.append(self.item_view(item, lang, tr))
+            views.sort(key=lambda v: _sort_key(v["title"]))
+            sections.append({"kind": kind, "url": self.urls.page(lang, kind), "items": views})
+        booklets = [
+            {
+                "title": b.title.get(lang) or b.title[config.source_language],
+                "url": self.urls.url(self.urls.booklet_file(lang, b.slug)),
+            }
+            for b in self.site.booklets
+        ]
+        context = self.chrome(lang, self.urls.home, config.title.get(lang) or "")
+        context.update(sections=sections, booklets=booklets, tagline=config.tagline.get(lang))
+        return Output(self.urls.home_file(lang), self.render("home.html", lang, **context), lang)
+
+    def _here(self, thing: Item | Page) -> Callable[[str], str | None]:
+        kind = thing.kind if isinstance(thing, Item) else "pages"
+
+        def here(other: str) -> str | None:
+            if with_fallback(thing, other, self.site.config) is None:
+                return None
+            return self.urls.page(other, kind, thing.slug)
+
+        return here
+
+
+def csp_hash(text: str) -> Markup:
+    """The CSP source expression allowing exactly this inline script or style."""
+    digest = hashlib.sha256(str(text).encode("utf-8")).digest()
+    return Markup("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
+
+
+def _sort_key(title: str) -> str:
+    from site_builder.markdown import slugify
+
+    return slugify(title)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".html"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def markup(html: str) -> Markup:
+    return Markup(html)
+
+
+def iter_outputs(outputs: Iterable[Output | None]) -> list[Output]:
+    return [o for o in outputs if o is not None]

@@ -1,0 +1,131 @@
+"""The pages that need no language: QR landing pages, the site root, 404, sitemap."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
+
+from site_builder.content.loader import with_fallback
+from site_builder.content.model import Item
+from site_builder.render.html import HtmlRenderer, Output
+
+LABELS = {  # shown on language-neutral pages; a language without an entry uses its own name
+    "vi": {
+        "open": "Đọc bằng tiếng Việt",
+        "back": "Về trang chủ",
+        "lost": "Không tìm thấy trang này",
+    },
+    "en": {"open": "Read in English", "back": "Go to the home page", "lost": "Page not found"},
+}
+
+
+def _label(lang: str, key: str, name: str) -> str:
+    return LABELS.get(lang, {}).get(key, name)
+
+
+def _targets(choices: list[dict[str, Any]], source: str) -> str:
+    targets: dict[str, str] = {c["lang"]: c["url"] for c in choices}
+    targets["_"] = source
+    text = json.dumps(targets, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    return Markup(text)  # JSON inside <script>: escaped for that context, not for HTML
+
+
+def landing_pages(r: HtmlRenderer, code: str, item: Item) -> list[Output]:
+    """`Q/<CODE>`: pick the visitor's language (or their remembered choice), else show both."""
+    config, urls = r.site.config, r.urls
+    choices = []
+    for lang in config.languages:
+        tr = with_fallback(item, lang, config)
+        if tr is None or tr.fallback:
+            continue
+        url = urls.page(lang, item.kind, item.slug)
+        from site_builder.i18n import language_name
+
+        choices.append(
+            {
+                "lang": lang,
+                "title": tr.title,
+                "url": url,
+                "absolute": urls.absolute(url),
+                "label": _label(lang, "open", language_name(lang)),
+            }
+        )
+    data = r.render(
+        "landing.html",
+        config.source_language,
+        choices=choices,
+        code=code,
+        source_lang=config.source_language,
+        targets_json=_targets(choices, config.source_language),
+    )
+    return [Output(path, data, None, "landing") for path in urls.landing_files(code)]
+
+
+def root_page(r: HtmlRenderer) -> Output:
+    from site_builder.i18n import language_name
+
+    config, urls = r.site.config, r.urls
+    choices = [
+        {
+            "lang": lang,
+            "title": config.title.get(lang) or config.title[config.source_language],
+            "url": urls.home(lang),
+            "absolute": urls.absolute(urls.home(lang)),
+            "label": _label(lang, "open", language_name(lang)),
+        }
+        for lang in config.languages
+    ]
+    data = r.render(
+        "choose.html",
+        config.source_language,
+        choices=choices,
+        source_lang=config.source_language,
+        targets_json=_targets(choices, config.source_language),
+    )
+    return Output("index.html", data, None, "root")
+
+
+def not_found_page(r: HtmlRenderer) -> Output:
+    config, urls = r.site.config, r.urls
+    choices = [
+        {
+            "lang": lang,
+            "site_title": config.title.get(lang) or config.title[config.source_language],
+            "heading": _label(lang, "lost", "404"),
+            "back": _label(lang, "back", lang),
+            "url": urls.home(lang),
+        }
+        for lang in config.languages
+    ]
+    data = r.render(
+        "404.html", config.source_language, choices=choices, source_lang=config.source_language
+    )
+    return Output("404.html", data, None, "404")
+
+
+def sitemap(r: HtmlRenderer, groups: list[dict[str, str]]) -> Output:
+    """sitemap.xml: one <url> per page and language, with every language as an alternate.
+
+    `groups` are {lang: site-relative url} for the pages that are one page in several languages.
+    """
+    urls = r.urls
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for group in groups:
+        for url in group.values():
+            lines.append(f"<url><loc>{escape(urls.absolute(url))}</loc>")
+            if len(group) > 1:
+                for other, other_url in group.items():
+                    lines.append(
+                        f'<xhtml:link rel="alternate" hreflang={quoteattr(other)} '
+                        f"href={quoteattr(urls.absolute(other_url))}/>"
+                    )
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"), None, "sitemap")

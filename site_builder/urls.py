@@ -1,0 +1,77 @@
+"""THE owner of output paths and URLs. Nothing else builds a path or a link.
+
+Pages live at `/<lang>/<section>/<slug>/` below the site's base path; the short
+URL printed in a QR code is `<short_base>Q/<CODE>`, written in upper case so the
+QR uses alphanumeric mode, and the site serves exactly that path (`Q/<CODE>.html`
+for hosts with clean URLs, and `Q/<CODE>/index.html` for hosts without).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from site_builder.config import SiteConfig
+
+SECTIONS = {"dolls": "dolls", "ocop": "ocop", "pages": "pages", "booklets": "booklets"}
+QR_PREFIX = "Q"
+ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
+
+@dataclass(frozen=True)
+class Urls:
+    config: SiteConfig
+
+    # --- output files (relative to output/) ------------------------------------
+    def page_file(self, lang: str, kind: str | None = None, slug: str | None = None) -> str:
+        return self._dir(lang, kind, slug) + "index.html"
+
+    def home_file(self, lang: str) -> str:
+        return f"{lang}/index.html"
+
+    def booklet_file(self, lang: str, booklet: str, chapter: str | None = None) -> str:
+        return self._dir(lang, "booklets", booklet, chapter) + "index.html"
+
+    def landing_files(self, code: str) -> tuple[str, str]:
+        return (f"{QR_PREFIX}/{code}.html", f"{QR_PREFIX}/{code}/index.html")
+
+    def qr_file(self, code: str, ext: str) -> str:
+        return f"qr/{code}.{ext}"
+
+    def media_file(self, kind: str, slug: str, name: str) -> str:
+        return f"media/{kind}/{slug}/{name}"
+
+    def print_file(self, name: str) -> str:
+        return f"print/{name}"
+
+    # --- links (site-relative, for href/src) -----------------------------------
+    def url(self, file: str) -> str:
+        """The link for an output file: 'vi/dolls/x/index.html' -> '/vi/dolls/x/'."""
+        if file.endswith("index.html"):
+            file = file[: -len("index.html")]
+        elif file.endswith(".html") and file.startswith(QR_PREFIX + "/"):
+            file = file[: -len(".html")]
+        return self.config.base_path + file
+
+    def page(self, lang: str, kind: str | None = None, slug: str | None = None) -> str:
+        return self.url(self.page_file(lang, kind, slug))
+
+    def home(self, lang: str) -> str:
+        return self.url(self.home_file(lang))
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.config.base_url, url)
+
+    def short_url(self, code: str) -> str:
+        """The URL printed in the QR code for `code`."""
+        url = f"{self.config.short_base}{QR_PREFIX}/{code}"
+        upper = url.upper()
+        return upper if set(upper) <= ALNUM else url
+
+    def _dir(self, lang: str, *parts: str | None) -> str:
+        path = f"{lang}/"
+        for i, part in enumerate(parts):
+            if part is None:
+                break
+            path += (SECTIONS.get(part, part) if i == 0 else part) + "/"
+        return path

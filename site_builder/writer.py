@@ -1,0 +1,102 @@
+"""Write the site atomically: everything goes into a staging folder next to
+`output/`, which replaces `output/` only once every file was written. A failed
+build leaves the previous `output/` exactly as it was. A lock file keeps two
+builds of one project from running at once.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from site_builder.errors import SiteError
+
+LOCK_FILE = ".site-builder.lock"
+
+
+class BuildLocked(SiteError):
+    pass
+
+
+class OutputCollision(SiteError):
+    pass
+
+
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the project for one build."""
+    path = root / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise BuildLocked(
+                f"another build of this project is running (process {other}). "
+                "Wait for it to finish, then try again."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+class Staging:
+    """A folder that becomes `output/` on `commit()`, or vanishes on `discard()`."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(
+            tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
+        )
+        self.written: dict[str, str] = {}  # path -> what wrote it
+
+    def write(self, rel: str, data: bytes, owner: str = "") -> None:
+        if rel in self.written:
+            raise OutputCollision(
+                f"two things want to write {rel}: {self.written[rel]} and {owner}. "
+                "Rename one of them (folder name or alias)."
+            )
+        self.written[rel] = owner
+        path = self.dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def copy(self, rel: str, source: Path, owner: str = "") -> None:
+        if rel in self.written:
+            raise OutputCollision(
+                f"two things want to write {rel}: {self.written[rel]} and {owner}."
+            )
+        self.written[rel] = owner
+        path = self.dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+
+    def commit(self) -> None:
+        """Swap the staging folder in place of output/ (two renames on one file system)."""
+        old = None
+        if self.output.exists():
+            old = self.output.with_name(f".{self.output.name}.old-{os.getpid()}")
+            os.rename(self.output, old)
+        try:
+            os.rename(self.dir, self.output)
+        except BaseException:
+            if old is not None:
+                os.rename(old, self.output)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
