@@ -1,0 +1,47 @@
+"""`site-builder qr CODE`: where a code points, and its SVG and PNG."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from site_builder.commands import display_path, project_root
+from site_builder.errors import SiteError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("qr", help="show where a code points and write its SVG and PNG")
+    p.add_argument("code")
+    p.add_argument("--out-dir", help="folder for CODE.svg and CODE.png (default: here)")
+    p.add_argument("--size-mm", type=float, default=25.0, help="printed size of the SVG")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from site_builder.build import plan_site
+    from site_builder.content.loader import load_site
+    from site_builder.render.qr import make_qr
+
+    site = load_site(project_root(args))
+    plan = plan_site(site)
+    code = args.code.upper()
+    item = plan.codes.get(code)
+    if item is None:
+        raise SiteError(f"no item has the code {code}. Codes: {', '.join(sorted(plan.codes))}.")
+    url = plan.urls.short_url(code)
+    symbol = make_qr(url, site.config.qr_error_correction)
+    out = Path(args.out_dir or ".")
+    out.mkdir(parents=True, exist_ok=True)
+    svg, png = out / f"{code}.svg", out / f"{code}.png"
+    svg.write_text(symbol.svg(size_mm=args.size_mm, title=url), encoding="utf-8")
+    png.write_bytes(symbol.png())
+    moved = "" if item.code == code else f" (moved to {item.code})"
+    print(f"{code}{moved} -> {url}")
+    for lang in site.config.languages:
+        print(f"  {lang}: {plan.urls.absolute(plan.urls.page(lang, item.kind, item.slug))}")
+    print(
+        f"  QR version {symbol.version}, error correction {symbol.error_correction}, "
+        f"{symbol.size_with_quiet_zone} modules with the quiet zone"
+    )
+    print(f"  wrote {display_path(svg)} and {display_path(png)}")
+    return 0
