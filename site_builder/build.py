@@ -52,7 +52,7 @@ def plan_site(site: Site) -> Plan:
     registry = load_registry(site.config.root)
     codes = resolve_codes(site, registry, errors)
     urls = Urls(site.config)
-    max_version = int(site.config.extra.get("qr_max_version", 0) or 0) or 2
+    max_version = site.config.qr_max_version
     for code, item in sorted(codes.items()):
         symbol = make_qr(urls.short_url(code), site.config.qr_error_correction)
         if symbol.version > max_version and item.code == code:
@@ -63,7 +63,8 @@ def plan_site(site: Site) -> Plan:
                     "code",
                     f"the code {code} makes the QR code {urls.short_url(code)} need version "
                     f"{symbol.version} ({symbol.size}x{symbol.size} modules); the limit is {max_version}.",
-                    "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan.",
+                    "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan "
+                    "(or raise qr.max_version in site.yaml if your stickers are large).",
                 )
             )
     errors.raise_if_any()

@@ -28,6 +28,7 @@ class SiteConfig:
     missing_translation: str
     contact: dict[str, Any]
     qr_error_correction: str
+    qr_max_version: int
     moved_codes: MappingProxyType[str, str]
     extra: dict[str, Any] = field(default_factory=dict)
     label_templates: dict[str, Any] = field(default_factory=dict)
@@ -155,7 +156,10 @@ def load_config(root: Path) -> SiteConfig:
     qr = (
         s.check_mapping(
             clean["qr"] or {},
-            [s.Field("error_correction", s.one_of(["L", "M", "Q", "H"]), required=False)],
+            [
+                s.Field("error_correction", s.one_of(["L", "M", "Q", "H"]), required=False),
+                s.Field("max_version", s.whole_number(1, 10, "", 2), required=False),
+            ],
             lines,
             errors,
             prefix=("qr",),
@@ -191,6 +195,7 @@ def load_config(root: Path) -> SiteConfig:
         missing_translation=clean["missing_translation"] or "fallback",
         contact=contact,
         qr_error_correction=qr.get("error_correction") or "M",
+        qr_max_version=qr.get("max_version") or 2,
         moved_codes=MappingProxyType(moved),
         extra=clean["extra"] or {},
         label_templates=clean["label_templates"] or {},

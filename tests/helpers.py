@@ -67,3 +67,82 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def need_chromium() -> None:
+    """Skip where Chromium is missing on a developer's machine; CI sets the variable to fail."""
+    import os
+
+    import pytest
+
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: run tools/install-validators.sh"
+        if os.environ.get("SITE_BUILDER_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def chromium_dom(url: str, accept_lang: str, tmp: Path) -> str:
+    """The DOM after scripts ran (and redirected), as headless Chromium sees it."""
+    proc = subprocess.run(
+        [
+            str(CHROMIUM),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp}",
+            f"--lang={accept_lang}",
+            f"--accept-lang={accept_lang}",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return proc.stdout
+
+
+def serve(folder: Path):  # type: ignore[no-untyped-def]
+    """Serve `folder` on 127.0.0.1 like a static host with clean URLs: `/Q/X` -> `Q/X.html`."""
+    import contextlib
+    import functools
+    import http.server
+    import threading
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            local = Path(super().translate_path(path))
+            if not local.exists() and local.with_suffix(".html").is_file():
+                return str(local.with_suffix(".html"))
+            return str(local)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    @contextlib.contextmanager
+    def running():  # type: ignore[no-untyped-def]
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
+        )
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    return running()
