@@ -1,0 +1,38 @@
+"""Print documents: QR sticker sheets and booklets (WeasyPrint).
+
+Written against small plain dataclasses, independent of the content model:
+the build turns items into `StickerContent` and booklets into `BookletDoc`.
+"""
+
+from __future__ import annotations
+
+from .booklet import BookletChapter, BookletDoc, render_bilingual_booklet, render_booklet
+from .errors import FontError, LabelError, PrintError, StickerError
+from .fonts import FAMILY, PDF_FAMILY, assert_fonts_embedded
+from .impose import saddle_stitch
+from .labels import BUILTIN, LabelTemplate, custom_template, get_template
+from .pdfmeta import PdfMeta
+from .stickers import StickerContent, layout_sticker, render_sticker_sheet
+
+__all__ = [
+    "BUILTIN",
+    "FAMILY",
+    "PDF_FAMILY",
+    "BookletChapter",
+    "BookletDoc",
+    "FontError",
+    "LabelError",
+    "LabelTemplate",
+    "PdfMeta",
+    "PrintError",
+    "StickerContent",
+    "StickerError",
+    "assert_fonts_embedded",
+    "custom_template",
+    "get_template",
+    "layout_sticker",
+    "render_bilingual_booklet",
+    "render_booklet",
+    "render_sticker_sheet",
+    "saddle_stitch",
+]

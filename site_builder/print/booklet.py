@@ -1,0 +1,271 @@
+"""Booklets: a printable PDF of chosen items and pages (A5 by default).
+
+Structure: cover (title, photo) - contents (intro, chapter titles with page numbers
+from `target-counter`) - one chapter per entry (photo, story, facts, QR code to its
+web page with the URL printed) - back cover with the QR code of the e-booklet.
+Page numbers sit in the footer of every page except the covers. Layout is plain
+blocks (no flex, no grid): fast and predictable in WeasyPrint.
+
+For saddle stitching, pass the result to `impose.saddle_stitch`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from markupsafe import Markup
+
+from site_builder.render.qr import QrSymbol
+
+from .engine import html_to_pdf
+from .errors import PrintError
+from .fonts import check_text
+from .pdfmeta import PdfMeta
+from .stickers import display_url
+
+if TYPE_CHECKING:
+    import jinja2
+
+PageSize = Literal["A5", "A6", "A4"]
+
+# per page size: page margins (top right bottom left, mm), body font size (pt),
+# photo height (mm), chapter QR size (mm), back-cover QR size (mm)
+PAGE_STYLES: dict[str, dict[str, object]] = {
+    "A6": {"margin": "10mm 9mm 13mm 9mm", "font_pt": 8.5, "photo_mm": 42, "qr_mm": 22,
+           "back_qr_mm": 32, "cover_photo_mm": 62},
+    "A5": {"margin": "15mm 14mm 18mm 14mm", "font_pt": 10, "photo_mm": 62, "qr_mm": 24,
+           "back_qr_mm": 40, "cover_photo_mm": 105},
+    "A4": {"margin": "20mm 20mm 22mm 20mm", "font_pt": 11, "photo_mm": 95, "qr_mm": 28,
+           "back_qr_mm": 50, "cover_photo_mm": 160},
+}
+
+#: Words of the booklet itself, per language (others fall back to English).
+STRINGS: dict[str, dict[str, str]] = {
+    "vi": {
+        "contents": "Mục lục",
+        "scan": "Quét mã để xem trang web",
+        "facts": "Thông tin",
+        "ebook": "Quét mã để đọc sách điện tử trên điện thoại",
+        "language": "Tiếng Việt",
+    },
+    "en": {
+        "contents": "Contents",
+        "scan": "Scan to read this page online",
+        "facts": "Facts",
+        "ebook": "Scan to read the e-booklet on your phone",
+        "language": "English",
+    },
+}
+
+
+@dataclass(frozen=True)
+class BookletChapter:
+    title: str
+    lang: str
+    image_path: Path | None
+    image_alt: str
+    body_html: str  # already rendered, safe HTML (the story)
+    qr: QrSymbol
+    url: str
+    facts: tuple[tuple[str, str], ...] = ()  # (label, value)
+
+
+@dataclass(frozen=True)
+class BookletDoc:
+    title: str
+    intro_html: str  # already rendered, safe HTML
+    cover_image: Path | None
+    lang: str
+    chapters: tuple[BookletChapter, ...]
+    back_qr: QrSymbol
+    back_url: str
+    meta: PdfMeta
+
+
+# ------------------------------------------------------------ the template's view
+
+
+@dataclass(frozen=True)
+class _Qr:
+    lang: str
+    caption: str
+    path_d: str
+    modules: int
+    url_text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class _Part:
+    lang: str
+    heading: str  # "English" above the second language's text; "" for the first
+    title: str
+    body: Markup
+    facts: tuple[tuple[str, str], ...]
+    facts_title: str
+
+
+@dataclass(frozen=True)
+class _Chapter:
+    anchor: str
+    titles: tuple[tuple[str, str], ...]  # (lang, title) for the contents
+    image_uri: str | None
+    image_alt: str
+    image_lang: str
+    parts: tuple[_Part, ...]
+    qrs: tuple[_Qr, ...]
+
+
+@dataclass
+class _View:
+    lang: str
+    titles: tuple[tuple[str, str], ...]
+    intros: tuple[tuple[str, Markup], ...]
+    cover_uri: str | None
+    contents_title: str
+    chapters: list[_Chapter] = field(default_factory=list)
+    back_qrs: tuple[_Qr, ...] = ()
+    author: str = ""
+    date: datetime.date | None = None
+
+
+def _s(lang: str, key: str) -> str:
+    return STRINGS.get(lang, STRINGS["en"])[key]
+
+
+def _image_uri(path: Path | None, where: str) -> str | None:
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.is_file():
+        raise PrintError(
+            f"{where}: image {path.as_posix()} does not exist; "
+            "check the file name in item.yaml or the booklet's cover."
+        )
+    return path.resolve().as_uri()
+
+
+def _qr(qr: QrSymbol, url: str, lang: str, caption: str) -> _Qr:
+    return _Qr(lang, caption, qr.svg_path_d(), qr.size_with_quiet_zone, display_url(url), qr.data)
+
+
+def _check_doc(doc: BookletDoc) -> None:
+    check_text(doc.title, f"booklet '{doc.title}': title")
+    for chapter in doc.chapters:
+        where = f"booklet '{doc.title}', chapter '{chapter.title}'"
+        check_text(chapter.title, where)
+        for label, value in chapter.facts:
+            check_text(label + value, where)
+
+
+def _view(docs: Sequence[BookletDoc]) -> _View:
+    if not docs:
+        raise PrintError("a booklet needs at least one language version.")
+    first = docs[0]
+    counts = {d.lang: len(d.chapters) for d in docs}
+    if len(set(counts.values())) != 1:
+        shown = ", ".join(f"{lang}: {n}" for lang, n in counts.items())
+        raise PrintError(
+            f"booklet '{first.title}': the language versions have different chapters "
+            f"({shown}); give every language the same entries in the same order."
+        )
+    if not first.chapters:
+        raise PrintError(f"booklet '{first.title}' has no chapters; list entries in its YAML.")
+    for doc in docs:
+        _check_doc(doc)
+    bilingual = len(docs) > 1
+    view = _View(
+        lang=first.lang,
+        titles=tuple((d.lang, d.title) for d in docs),
+        intros=tuple((d.lang, Markup(d.intro_html)) for d in docs),
+        cover_uri=_image_uri(first.cover_image, f"booklet '{first.title}': cover"),
+        contents_title=" · ".join(_s(d.lang, "contents") for d in docs),
+        author=first.meta.author,
+        date=first.meta.date,
+    )
+    for index, chapters in enumerate(zip(*(d.chapters for d in docs), strict=True), 1):
+        lead = chapters[0]
+        image_uri = None
+        image_alt = lead.image_alt
+        for chapter in chapters:  # the first language that has a photo
+            if chapter.image_path is not None:
+                image_uri = _image_uri(chapter.image_path, f"chapter '{chapter.title}'")
+                image_alt = chapter.image_alt
+                break
+        parts = tuple(
+            _Part(
+                lang=c.lang,
+                heading=_s(c.lang, "language") if bilingual and i else "",
+                title=c.title,
+                body=Markup(c.body_html),
+                facts=c.facts,
+                facts_title=_s(c.lang, "facts"),
+            )
+            for i, c in enumerate(chapters)
+        )
+        qrs = tuple(
+            _qr(c.qr, c.url, c.lang, _s(c.lang, "language") if bilingual else _s(c.lang, "scan"))
+            for c in chapters
+        )
+        view.chapters.append(_Chapter(f"ch-{index}", tuple((c.lang, c.title) for c in chapters),
+                                      image_uri, image_alt, lead.lang, parts, qrs))
+    view.back_qrs = tuple(_qr(d.back_qr, d.back_url, d.lang, _s(d.lang, "ebook")) for d in docs)
+    return view
+
+
+def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str) -> bytes:
+    if page_size not in PAGE_STYLES:
+        raise PrintError(
+            f"unknown booklet page size {page_size!r}; use one of {', '.join(PAGE_STYLES)}."
+        )
+    html = env.get_template("print/booklet.html").render(
+        view=view, meta=meta, page_size=page_size, style=PAGE_STYLES[page_size],
+        bilingual=len(view.titles) > 1,
+    )
+    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300)
+
+
+def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"
+                   ) -> bytes:
+    """The booklet in one language, as PDF bytes (deterministic for the same input)."""
+    return _render(_view([doc]), doc.meta, env, page_size)
+
+
+def render_bilingual_booklet(docs_by_lang: Sequence[BookletDoc], *, env: jinja2.Environment,
+                             page_size: PageSize = "A5", meta: PdfMeta | None = None) -> bytes:
+    """One booklet holding every language version, chapter by chapter.
+
+    Layout: each chapter shows its photo once, then the story in the first (source)
+    language, then the same story in the next language under a small language
+    heading, each with its own facts; the chapter ends with one QR code per language.
+    The cover, contents and back cover carry every language's title.
+
+    Why this and not the alternatives:
+    - Side-by-side columns on an A5 page leave ~55 mm per column, ~30 characters a
+      line: Vietnamese words are short but carry stacked diacritics, and such narrow
+      justified columns get rivers (WeasyPrint has no Vietnamese hyphenation). The two
+      texts also differ in length, so one column always ends in a hole.
+    - Facing pages (Vietnamese left, English right) break as soon as one text runs
+      past a page, and pair the wrong pages after imposition padding.
+    - One language after the other for the whole booklet separates each English
+      story from its photo and doubles the photos (and the cost of colour pages).
+    Chapter by chapter keeps one photo, one reading flow per language, and lets a
+    reader of either language find their text right below the photo.
+    """
+    docs = list(docs_by_lang)
+    view = _view(docs)
+    if meta is None:
+        first = docs[0].meta
+        meta = PdfMeta(
+            title=" / ".join(d.title for d in docs),
+            lang=first.lang,
+            author=first.author,
+            date=first.date,
+            subject=first.subject,
+            keywords=first.keywords,
+        )
+    return _render(view, meta, env, page_size)

@@ -1,0 +1,57 @@
+"""Errors of the print engine. All are `SiteError`s, so the CLI shows them as messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.errors import SiteError
+
+
+class PrintError(SiteError):
+    """A sticker sheet or booklet cannot be printed as asked; the message says how to fix it."""
+
+
+class LabelError(PrintError):
+    """A label template (built-in name or custom mapping from site.yaml) is wrong.
+
+    Carries the same facts as a `ContentError` (file, line, field, message, hint)
+    so the CLI can show it next to content errors.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        hint: str = "",
+        path: Path | str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.field = field
+        self.message = message
+        self.hint = hint
+        self.path = path
+        self.line = line
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = Path(self.path).as_posix()
+            if self.line is not None:
+                where += f":{self.line}"
+            where += ": "
+        text = f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
+        if self.hint:
+            text += f" {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class StickerError(PrintError):
+    """A sticker does not fit its label, or the sheet request is inconsistent."""
+
+
+class FontError(PrintError):
+    """The packaged font is missing, or WeasyPrint used another font for some text."""

@@ -1,0 +1,522 @@
+"""QR sticker sheets for gift boxes: one PDF, one page per label sheet.
+
+Each sticker holds the item's QR code (a vector path, quiet zone included, as large
+as the label allows next to its text), the item's name in every site language, the
+short URL in readable text and, if asked, the price.
+
+The layout is computed here, in millimetres, and handed to the template as absolute
+positions: WeasyPrint only places boxes (no flex, no grid), which keeps a sheet of
+21 stickers fast. Text is measured with the packaged font's advance widths (no
+kerning, so a slight overestimate) and wrapped here; each line is emitted as its own
+no-wrap box, so the PDF shows exactly the layout that was checked.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from site_builder.render.qr import QrSymbol
+
+from .engine import html_to_pdf
+from .errors import StickerError
+from .fonts import check_text, text_width_mm
+from .labels import LabelTemplate, _num
+from .pdfmeta import PdfMeta
+
+if TYPE_CHECKING:
+    import jinja2
+
+Mode = Literal["labels", "printshop"]
+
+PT = 25.4 / 72  # mm per point
+MIN_PT = 5.5  # smallest text we print (legible on a gift box at arm's length)
+LINE_HEIGHT = 1.18  # line box height in em
+PARA_GAP = 0.5  # mm between paragraphs (names, URL, price)
+QR_INSET = 1.5  # mm from the die-cut edge to the QR symbol (its quiet zone is white anyway)
+TEXT_INSET = 2.0  # mm from the die-cut edge to text (printers drift ~1 mm)
+QR_TEXT_GAP = 0.0  # mm; the QR's 4-module quiet zone already separates it from text
+MIN_TEXT_WIDTH = 15.0  # mm; narrower columns cannot hold a name
+MIN_MODULE_MM = 0.4  # smaller modules are hard for phone cameras at packaging distance
+WIDTH_SAFETY = 1.03  # advance widths without kerning, plus 3 %
+QR_STEP = 0.25  # mm; QR sizes tried from the largest down
+BLEED_MM = 3.0
+
+# preferred sizes (pt) of each kind of line; all shrink together down to MIN_PT
+PREFERRED = {"name": 8.0, "name2": 7.0, "url": 7.0, "price": 7.5}
+BOLD = {"name": True, "name2": False, "url": False, "price": True}
+
+
+@dataclass(frozen=True)
+class StickerContent:
+    code: str  # e.g. XM-D01; named in error messages
+    short_url: str  # the URL the QR code holds, printed as text too
+    names: tuple[tuple[str, str], ...]  # (lang, name) in site language order
+    price_text: str | None
+    qr: QrSymbol
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One paragraph (a name, the URL or the price), already broken into lines."""
+
+    lines: tuple[str, ...]
+    kind: str  # name | name2 | url | price
+    lang: str | None
+    size_pt: float
+    x: float  # mm, relative to the label's top-left corner
+    y: float
+    width: float
+    height: float
+    align: str  # left | center
+
+    @property
+    def line_height(self) -> float:
+        return self.height / len(self.lines)
+
+
+@dataclass(frozen=True)
+class StickerLayout:
+    arrangement: str  # side | stacked | round
+    qr_x: float
+    qr_y: float
+    qr_size: float  # printed width of the symbol including its quiet zone
+    blocks: tuple[TextBlock, ...]
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    kind: str
+    lang: str | None
+    nowrap: bool
+
+
+def display_url(url: str) -> str:
+    """The short URL as people read and type it: no scheme, host in lower case.
+
+    Browsers add https:// themselves; the path keeps its case (the site serves it).
+    """
+    rest = url
+    lower = url.lower()
+    for scheme in ("https://", "http://"):
+        if lower.startswith(scheme):
+            rest = url[len(scheme):]
+            break
+    host, sep, path = rest.partition("/")
+    text = host.lower() + sep + path
+    return text.rstrip("/") if path == "" else text
+
+
+def _paragraphs(content: StickerContent, show_price: bool) -> list[_Para]:
+    paras: list[_Para] = []
+    seen: set[str] = set()
+    for i, (lang, name) in enumerate(content.names):
+        name = unicodedata.normalize("NFC", " ".join(name.split()))
+        if not name or name.casefold() in seen:
+            continue  # "Xín Mần" in both languages is printed once
+        seen.add(name.casefold())
+        paras.append(_Para(name, "name" if i == 0 else "name2", lang, False))
+    paras.append(_Para(display_url(content.short_url), "url", None, True))
+    if show_price and content.price_text:
+        paras.append(_Para(" ".join(content.price_text.split()), "price", None, True))
+    return paras
+
+
+def _sizes(scale: float) -> dict[str, float]:
+    return {k: max(MIN_PT, round(v * scale * 4) / 4) for k, v in PREFERRED.items()}
+
+
+def _scales() -> list[float]:
+    out, s = [], 1.0
+    while True:
+        out.append(round(s, 3))
+        if all(v * s <= MIN_PT for v in PREFERRED.values()):
+            return out
+        s -= 0.05
+
+
+@lru_cache(maxsize=65536)
+def _width(text: str, size: float, bold: bool) -> float:
+    return text_width_mm(text, size, bold) * WIDTH_SAFETY
+
+
+def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
+    """Greedy word wrap; None when a word (or a no-wrap paragraph) is wider than `width`."""
+    bold = BOLD[para.kind]
+    if para.nowrap:
+        return [para.text] if _width(para.text, size, bold) <= width else None
+    lines: list[str] = []
+    current = ""
+    for word in para.text.split(" "):
+        if _width(word, size, bold) > width:
+            return None
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate, size, bold) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float
+              ) -> tuple[float, list[tuple[_Para, str, float]]] | None:
+    """Wrap every paragraph into `width`; (total height mm, [(para, line, size)])."""
+    out: list[tuple[_Para, str, float]] = []
+    height = 0.0
+    for i, para in enumerate(paras):
+        size = sizes[para.kind]
+        lines = _wrap(para, size, width)
+        if lines is None:
+            return None
+        if i:
+            height += PARA_GAP
+        height += len(lines) * size * LINE_HEIGHT * PT
+        out.extend((para, line, size) for line in lines)
+    return height, out
+
+
+def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width: float,
+                 align: str) -> tuple[TextBlock, ...]:
+    blocks: list[TextBlock] = []
+    grouped: list[tuple[_Para, list[str], float]] = []
+    for para, line, size in text:
+        if grouped and grouped[-1][0] is para:
+            grouped[-1][1].append(line)
+        else:
+            grouped.append((para, [line], size))
+    for i, (para, lines, size) in enumerate(grouped):
+        if i:
+            y += PARA_GAP
+        h = len(lines) * size * LINE_HEIGHT * PT
+        blocks.append(TextBlock(tuple(lines), para.kind, para.lang, size, round(x, 3),
+                                round(y, 3), round(width, 3), round(h, 3), align))
+        y += h
+    return tuple(blocks)
+
+
+def _rect_side(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
+               q: float) -> StickerLayout | None:
+    text_x = QR_INSET + q + QR_TEXT_GAP
+    text_w = w - TEXT_INSET - text_x
+    avail_h = h - 2 * TEXT_INSET
+    if q > h - 2 * QR_INSET or text_w < MIN_TEXT_WIDTH * 0.999:
+        return None
+    result = _set_text(paras, sizes, text_w)
+    if result is None or result[0] > avail_h:
+        return None
+    text_h, text = result
+    top = (h - text_h) / 2
+    return StickerLayout("side", QR_INSET, (h - q) / 2, q,
+                         _place_lines(text, text_x, top, text_w, "left"))
+
+
+def _rect_stacked(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
+                  q: float) -> StickerLayout | None:
+    text_w = w - 2 * TEXT_INSET
+    if q > w - 2 * QR_INSET or text_w < MIN_TEXT_WIDTH * 0.999:
+        return None
+    result = _set_text(paras, sizes, text_w)
+    if result is None:
+        return None
+    text_h, text = result
+    used = QR_INSET + q + QR_TEXT_GAP + text_h + TEXT_INSET
+    if used > h:
+        return None
+    shift = (h - used) / 2
+    qr_y = QR_INSET + shift
+    return StickerLayout("stacked", (w - q) / 2, qr_y, q,
+                         _place_lines(text, TEXT_INSET, qr_y + q + QR_TEXT_GAP, text_w, "center"))
+
+
+def _round(paras: Sequence[_Para], sizes: dict[str, float], d: float, q: float
+           ) -> StickerLayout | None:
+    radius = d / 2
+    r_q, r_t = radius - QR_INSET, radius - TEXT_INSET
+    if (q / 2) ** 2 * 2 > r_q**2:
+        return None
+    qr_top = radius - math.sqrt(r_q**2 - (q / 2) ** 2)  # top corners on the safe circle
+    text_top = qr_top + q + QR_TEXT_GAP
+    if text_top - radius >= r_t:
+        return None
+    width = 2 * math.sqrt(max(0.0, r_t**2 - (text_top - radius) ** 2))
+    while width >= MIN_TEXT_WIDTH * 0.999:
+        result = _set_text(paras, sizes, width)
+        if result is not None:
+            text_h, text = result
+            bottom = text_top + text_h
+            far = max(abs(text_top - radius), abs(bottom - radius))
+            if far < r_t and far**2 + (width / 2) ** 2 <= r_t**2:
+                # centre the stack vertically as far as the circle allows
+                slack_text = math.sqrt(r_t**2 - (width / 2) ** 2) - (bottom - radius)
+                slack_qr = math.sqrt(r_q**2 - (q / 2) ** 2) - (qr_top + q - radius)
+                shift = max(0.0, min(slack_text, slack_qr)) / 2
+                return StickerLayout("round", (d - q) / 2, qr_top + shift, q,
+                                     _place_lines(text, (d - width) / 2, text_top + shift, width,
+                                                  "center"))
+        width -= 1.0
+    return None
+
+
+def _largest_q(template: LabelTemplate) -> float:
+    w, h = template.label_width, template.label_height
+    if template.shape == "round":
+        return math.floor((w / 2 - QR_INSET) * math.sqrt(2) / QR_STEP) * QR_STEP
+    return math.floor((max(w, h) - 2 * QR_INSET) / QR_STEP) * QR_STEP
+
+
+def _try(paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplate,
+         min_qr: float) -> StickerLayout | None:
+    """The layout with the largest QR code (>= min_qr) for these text sizes."""
+    w, h = template.label_width, template.label_height
+    q = _largest_q(template)
+    while q >= min_qr - 1e-9:
+        if template.shape == "round":
+            layout = _round(paras, sizes, w, q)
+            if layout:
+                return layout
+        else:
+            side = _rect_side(paras, sizes, w, h, q)
+            if side:
+                return side
+            stacked = _rect_stacked(paras, sizes, w, h, q)
+            if stacked:
+                return stacked
+        q = round(q - QR_STEP, 3)
+    return None
+
+
+def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_mm: float = 20.0,
+                   show_price: bool = False) -> StickerLayout:
+    """Place one sticker's QR code and text on a label of `template` (mm from its corner).
+
+    Text starts at its preferred size with the largest QR code that fits beside or
+    below it; if no QR code of `min_qr_mm` fits, all text shrinks step by step down to
+    5.5 pt. Raises `StickerError` naming the item when even that is not enough.
+    """
+    check_label_fits(template, min_qr_mm)
+    paras = _paragraphs(content, show_price)
+    for para in paras:
+        check_text(para.text, f"sticker {content.code}")
+    return _layout_cached(tuple(paras), template, min_qr_mm, content.code,
+                          content.qr.size_with_quiet_zone)
+
+
+@lru_cache(maxsize=4096)
+def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm: float,
+                   code: str, modules: int) -> StickerLayout:
+    for scale in _scales():
+        layout = _try(paras, _sizes(scale), template, min_qr_mm)
+        if layout is not None:
+            module = layout.qr_size / modules
+            if module < MIN_MODULE_MM:
+                raise StickerError(
+                    f"sticker {code}: its QR code is {modules} modules wide (quiet zone "
+                    f"included), so at {_num(layout.qr_size)} mm a module is "
+                    f"{module:.2f} mm, below the {MIN_MODULE_MM} mm phones read reliably; "
+                    "use a shorter URL (upper case, short code), a lower error correction "
+                    "level, or a larger template."
+                )
+            return layout
+    room = f"a {template.name} label ({template.size_text})"
+    url = next(p for p in paras if p.kind == "url")
+    url_width = _width(url.text, MIN_PT, BOLD["url"])
+    if _try((url,), _sizes(0.0), template, min_qr_mm) is None:
+        raise StickerError(
+            f"sticker {code}: the short URL '{url.text}' ({url_width:.1f} mm at {MIN_PT} pt) "
+            f"does not fit on {room} beside a {_num(min_qr_mm)} mm QR code; use a shorter "
+            "short_base URL, choose a larger template or lower min_qr_mm."
+        )
+    names = [p.text for p in paras if p.kind in ("name", "name2")]
+    raise StickerError(
+        f"sticker {code}: its text does not fit on {room} beside a {_num(min_qr_mm)} mm QR "
+        f"code, even at {MIN_PT} pt; shorten the item's names (now "
+        f"{' / '.join(str(len(n)) for n in names)} characters), choose a larger template or "
+        "lower min_qr_mm."
+    )
+
+
+# one line of text MIN_TEXT_WIDTH wide: the least a sticker needs beside its code
+_PROBE_TEXT = (_Para("x", "name", None, True),)
+
+
+def check_label_fits(template: LabelTemplate, min_qr_mm: float) -> None:
+    """Raise `StickerError` if a `min_qr_mm` QR code plus one line of text cannot fit."""
+    _check_label_cached(template, min_qr_mm)
+
+
+@lru_cache(maxsize=256)
+def _check_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
+    if min_qr_mm <= 0:
+        raise StickerError(f"min_qr_mm must be positive, not {min_qr_mm}.")
+    line_h = MIN_PT * LINE_HEIGHT * PT
+    w, h = template.label_width, template.label_height
+    if template.shape == "round":
+        # one line of MIN_TEXT_WIDTH at MIN_PT under the code
+        probe = LabelTemplate(template.name, "", 0, 0, "round", w, h, 1, 1, 0, 0, w, h)
+        if _try_probe(probe, min_qr_mm):
+            return
+        d = w
+        while not _try_probe(LabelTemplate("probe", "", 0, 0, "round", d, d, 1, 1, 0, 0, d, d),
+                             min_qr_mm):
+            d += 0.5
+        need = f"{_num(d)} mm across"
+        raise StickerError(
+            f"label {template.name} is {_num(w)} mm across; a {_num(min_qr_mm)} mm QR code with "
+            f"its text needs at least {need}; choose a larger template or lower min_qr_mm."
+        )
+    side_w = QR_INSET + min_qr_mm + QR_TEXT_GAP + MIN_TEXT_WIDTH + TEXT_INSET
+    side_h = max(2 * QR_INSET + min_qr_mm, 2 * TEXT_INSET + line_h)
+    stack_w = max(2 * QR_INSET + min_qr_mm, 2 * TEXT_INSET + MIN_TEXT_WIDTH)
+    stack_h = QR_INSET + min_qr_mm + QR_TEXT_GAP + line_h + TEXT_INSET
+    eps = 1e-6
+    if (w + eps >= side_w and h + eps >= side_h) or (w + eps >= stack_w and h + eps >= stack_h):
+        return
+    raise StickerError(
+        f"label {template.name} is {_num(w)} × {_num(h)} mm; a {_num(min_qr_mm)} mm QR code "
+        f"with its text needs at least {side_w:.1f} × {side_h:.1f} mm (text beside the code) "
+        f"or {stack_w:.1f} × {stack_h:.1f} mm (text below it); choose a larger template or "
+        "lower min_qr_mm."
+    )
+
+
+def _try_probe(template: LabelTemplate, min_qr_mm: float) -> bool:
+    return _try(_PROBE_TEXT, _sizes(0.0), template, min_qr_mm) is not None
+
+
+# ---------------------------------------------------------------------------- sheets
+
+
+def qr_stroke_path(qr: QrSymbol) -> str:
+    """The dark modules as horizontal strokes, one per run (module units, quiet zone included).
+
+    Drawn with `stroke-width: 1` and butt caps this covers exactly the same squares as
+    `QrSymbol.svg_path_d()`, with 2 path commands per run instead of 5: WeasyPrint parses
+    SVG paths in Python, and this halves the time a sticker sheet takes.
+    """
+    return _stroke_path(qr.matrix)
+
+
+@lru_cache(maxsize=4096)
+def _stroke_path(matrix: tuple[tuple[bool, ...], ...]) -> str:
+    quiet = 4
+    parts: list[str] = []
+    for y, row in enumerate(matrix):
+        end: int | None = None  # x where the previous run of this row ended
+        x, n = 0, len(row)
+        while x < n:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < n and row[x]:
+                x += 1
+            if end is None:
+                parts.append(f"M{start + quiet} {y + quiet}.5h{x - start}")
+            else:
+                parts.append(f"m{start - end} 0h{x - start}")
+            end = x
+    return "".join(parts)
+
+
+
+@dataclass(frozen=True)
+class PlacedSticker:
+    index: int  # label number on its sheet, 0-based
+    x: float  # label's top-left corner on the page, mm (offset applied)
+    y: float
+    width: float
+    height: float
+    layout: StickerLayout
+    path_d: str
+    modules: int
+    code: str
+
+
+def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelTemplate, *,
+                start_position: int = 1, offset_mm: tuple[float, float] = (0.0, 0.0),
+                min_qr_mm: float = 20.0, show_price: bool = False
+                ) -> list[list[PlacedSticker]]:
+    """Assign every copy of every sticker to a label: [sheet][sticker]."""
+    check_label_fits(template, min_qr_mm)
+    per_sheet = template.per_sheet
+    if not isinstance(start_position, int) or not 1 <= start_position <= per_sheet:
+        raise StickerError(
+            f"start position {start_position} is not a label of {template.name}; "
+            f"use 1 to {per_sheet} (labels are counted left to right, top to bottom)."
+        )
+    dx, dy = offset_mm
+    for value in (dx, dy):
+        if not -10 <= value <= 10:
+            raise StickerError(
+                f"calibration offset {value} mm is too large; offsets correct printer drift "
+                "of a few millimetres (-10 to 10)."
+            )
+    jobs: list[tuple[StickerContent, StickerLayout, str]] = []
+    total = 0
+    for content, copies in stickers:
+        if not isinstance(copies, int) or copies < 0:
+            raise StickerError(f"sticker {content.code}: copies must be 0 or more, not {copies!r}.")
+        if copies == 0:
+            continue
+        layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price)
+        path_d = qr_stroke_path(content.qr)
+        jobs.extend([(content, layout, path_d)] * copies)
+        total += copies
+    if total == 0:
+        raise StickerError("nothing to print: every sticker has 0 copies.")
+
+    sheets: list[list[PlacedSticker]] = []
+    slot = start_position - 1
+    current: list[PlacedSticker] = []
+    for content, layout, path_d in jobs:
+        if slot == per_sheet:
+            sheets.append(current)
+            current, slot = [], 0
+        x, y, w, h = template.label_box(slot)
+        current.append(PlacedSticker(slot, round(x + dx, 3), round(y + dy, 3), w, h, layout,
+                                     path_d, content.qr.size_with_quiet_zone, content.code))
+        slot += 1
+    sheets.append(current)
+    return sheets
+
+
+def render_sticker_sheet(
+    stickers: Sequence[tuple[StickerContent, int]],
+    template: LabelTemplate,
+    *,
+    env: jinja2.Environment,
+    mode: Mode = "labels",
+    start_position: int = 1,
+    offset_mm: tuple[float, float] = (0.0, 0.0),
+    min_qr_mm: float = 20.0,
+    show_price: bool = False,
+    meta: PdfMeta,
+) -> bytes:
+    """A PDF of label sheets holding `copies` stickers of each item, in the order given.
+
+    mode 'labels': pages are the sheet's size, labels at their exact positions, no marks
+    (print on the label sheet itself). mode 'printshop': same positions plus a 3 mm
+    bleed and crop marks (MediaBox grows by 3 mm each side, TrimBox = sheet size).
+    `start_position` (1-based) skips the first labels of the first sheet, to finish a
+    half-used sheet; `offset_mm` (x, y) moves everything to correct printer drift.
+    """
+    if mode not in ("labels", "printshop"):
+        raise StickerError(f"unknown sticker mode {mode!r}; use 'labels' or 'printshop'.")
+    sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
+                         min_qr_mm=min_qr_mm, show_price=show_price)
+    html = env.get_template("print/stickers.html").render(
+        sheets=sheets,
+        template=template,
+        mode=mode,
+        bleed_mm=BLEED_MM,
+        ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
+        meta=meta,
+    )
+    return html_to_pdf(html, what=f"sticker sheet {template.name}")
