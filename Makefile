@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint serve bench clean po setup
+.PHONY: build test lint serve bench clean po setup validators
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The real validators (Nu HTML Checker, axe-core, Lighthouse, link checker) on the built
+# sample site; installs them first (tools/install-validators.sh), and fails, not skips,
+# when one is missing. `make test` runs them too, skipping them where they are missing.
+validators: $(STAMP)
+	tools/install-validators.sh
+	SITE_BUILDER_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/validators
+
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests
 	$(BIN)/mypy site_builder
@@ -31,6 +38,12 @@ po: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locale/site.pot templates
 	for lang in $$(ls locale | grep -v '\.pot$$'); do \
 	  $(BIN)/pybabel update -i locale/site.pot -d locale -D site -l $$lang; done
+
+# Our build side by side with Hugo and Pelican (minutes; not part of `make test`).
+# Quick run: make bench BENCH_ARGS="--items 200 --runs 1"
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf output .site-builder-cache

@@ -15,10 +15,11 @@ from pathlib import Path
 from site_builder.codes import load_registry, resolve_codes
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Item, Site
-from site_builder.errors import Collector, ContentError
+from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
+from site_builder.render.pdf import booklet_pdfs, sticker_settings, sticker_sheet
 from site_builder.render.qr import make_qr
 from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock
@@ -71,8 +72,29 @@ def plan_site(site: Site) -> Plan:
     return Plan(site, urls, codes)
 
 
-def render_site(plan: Plan) -> list[Output]:
-    """Every file of the site, as bytes, in a stable order."""
+def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
+    """Preview PDFs in output/print/: a sticker sheet of every item, and every booklet.
+
+    Previews never record codes as printed; only `site-builder stickers --for-print` does.
+    """
+    site, urls = plan.site, plan.urls
+    settings = sticker_settings(site)
+    out = []
+    if site.items:
+        sheet = sticker_sheet(site, [(item, 1) for item in site.items])
+        name = f"stickers-{settings.template}.pdf"
+        out.append(Output(urls.print_file(name), sheet, None, "pdf"))
+    for booklet in site.booklets:
+        for name, pdf in booklet_pdfs(r, booklet, warnings).items():
+            out.append(Output(urls.print_file(name), pdf, None, "pdf"))
+    return out
+
+
+def render_site(
+    plan: Plan, warnings: list[str] | None = None, with_print: bool = True
+) -> list[Output]:
+    """Every file of the site, as bytes, in a stable order; warnings are added to `warnings`."""
+    warnings = [] if warnings is None else warnings
     site, urls = plan.site, plan.urls
     config = site.config
     r = HtmlRenderer(site, urls)
@@ -102,9 +124,16 @@ def render_site(plan: Plan) -> list[Output]:
                 if lang in p.translations:
                     group[lang] = urls.page(lang, "pages", p.slug)
         groups.append(group)
+    prints = print_outputs(plan, r, warnings) if with_print else []
+    out.extend(prints)
     for booklet in site.booklets:
         for lang in config.languages:
-            out.extend(booklet_pages(r, booklet, lang, pdfs=[]))
+            pdfs = [
+                {"url": urls.url(o.path), "label": o.path.rsplit("/", 1)[-1]}
+                for o in prints
+                if o.path.startswith(urls.print_file(booklet.slug + "-"))
+            ]
+            out.extend(booklet_pages(r, booklet, lang, pdfs=pdfs))
     for code, item in sorted(plan.codes.items()):
         out.extend(landing_pages(r, code, item))
         symbol = make_qr(urls.short_url(code), config.qr_error_correction)
@@ -120,6 +149,18 @@ def render_site(plan: Plan) -> list[Output]:
     for item in site.items:
         for alias in item.aliases:
             out.append(_alias_page(r, alias, item))
+        pay = item.facts.get("payment")
+        if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
+            symbol = make_qr(pay.payload, "M")
+            label = f"VietQR {pay.bank.name} {pay.account}"
+            out.append(
+                Output(
+                    urls.pay_file(item.code, "svg"), symbol.svg(title=label).encode(), None, "qr"
+                )
+            )
+            out.append(Output(urls.pay_file(item.code, "png"), symbol.png(), None, "qr"))
+        if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
+            out.extend(landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"])))
     out.append(sitemap(r, groups))
     out.append(
         Output(
@@ -181,21 +222,31 @@ def build(
     with project_lock(root):
         t0 = time.perf_counter()
         site = load_site(root)  # load + validate
+        report.warnings.extend(site.warnings)
         report.timings["load"] = time.perf_counter() - t0
         t = time.perf_counter()
         plan = plan_site(site)  # printed codes, QR sizes
         report.timings["plan"] = time.perf_counter() - t
         t = time.perf_counter()
-        outputs = render_site(plan)  # HTML, QR
+        outputs = render_site(plan, report.warnings)  # HTML, QR
         report.timings["render"] = time.perf_counter() - t
         t = time.perf_counter()
-        staging = Staging(output)  # write, then swap in
+        try:
+            staging = Staging(output)  # write, then swap in
+        except OSError as exc:
+            raise SiteError(f"cannot write next to {output}: {exc.strerror}.") from exc
         try:
             for o in outputs:
                 staging.write(o.path, o.data, o.kind)
             for rel, source in static_files(site, plan.urls):
                 staging.copy(rel, source, "static")
             staging.commit()
+        except OSError as exc:  # disk full, permissions: say so, keep the old site
+            staging.discard()
+            raise SiteError(
+                f"could not write the site ({exc.strerror or exc}); "
+                f"the previous {output.name}/ was left as it was."
+            ) from exc
         except BaseException:
             staging.discard()
             raise
@@ -203,5 +254,6 @@ def build(
         report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
         report.files = len(staging.written)
         report.codes = len(plan.codes)
+        report.pdfs = sum(1 for o in outputs if o.kind == "pdf")
         report.timings["total"] = time.perf_counter() - t0
     return report

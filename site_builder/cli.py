@@ -7,20 +7,26 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from site_builder import __version__
-from site_builder.commands import build, codes, qr
+from site_builder import __version__, messages
+from site_builder.commands import build, check, codes, new, qr, serve, stickers
 from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.messages import _, ngettext
 
-COMMANDS = [build, qr, codes]
+COMMANDS = [build, serve, new, check, qr, codes, stickers]
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="site-builder",
-        description="Bilingual site, QR stickers and print-ready PDFs from Markdown/YAML notes.",
+        description=_("Bilingual site, QR stickers and print-ready PDFs from Markdown/YAML notes."),
     )
     p.add_argument("--version", action="version", version=f"site-builder {__version__}")
-    p.add_argument("--project", default=".", help="the project folder (with site.yaml)")
+    p.add_argument("--project", default=".", help=_("the project folder (with site.yaml)"))
+    p.add_argument(
+        "--lang",
+        choices=messages.LANGUAGES,
+        help=_("language of the messages: vi or en (default: from LANG)"),
+    )
     sub = p.add_subparsers(dest="verb", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -28,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    messages.set_language(messages.lang_from_argv(argv))
     args = parser().parse_args(argv)
     root = Path(args.project).resolve()
     try:
@@ -39,15 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_errors([exc], root)
         return 1
     except SiteError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        print(_("Error: {message}").format(message=_(text)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("Stopped.", file=sys.stderr)
+        print(_("Stopped."), file=sys.stderr)
         return 130
 
 
 def report_errors(errors: Sequence[ContentError], root: Path) -> None:
     for error in errors:
-        print(f"Error: {error.format(root)}", file=sys.stderr)
+        print(_("Error: {message}").format(message=error.format_localized(root)), file=sys.stderr)
     n = len(errors)
-    print(f"{n} error{'s' if n != 1 else ''}; nothing was written.", file=sys.stderr)
+    print(
+        ngettext("{n} error; nothing was written.", "{n} errors; nothing was written.", n),
+        file=sys.stderr,
+    )

@@ -22,6 +22,7 @@ from site_builder.content.loader import line_of
 from site_builder.content.model import Item, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
+from site_builder.messages import Msg
 from site_builder.urls import Urls
 
 REGISTRY = "printed-codes.yaml"
@@ -63,8 +64,8 @@ def load_registry(root: Path) -> dict[str, PrintedCode]:
             path,
             lines.line(),
             None,
-            "the registry must list codes, each with printed/url/item.",
-            "Restore the file from your backup or version history.",
+            Msg("the registry must list codes, each with printed/url/item."),
+            Msg("Restore the file from your backup or version history."),
         )
     fields = [
         s.Field("printed", s.date),
@@ -116,8 +117,17 @@ def resolve_codes(
                     site_yaml,
                     line,
                     f"moved_codes.{old}",
-                    f"{old} is still the code of {served[old].key}, so it cannot also be moved.",
-                    f"Remove the line '{old}: {new}', or give {served[old].key} a new code.",
+                    Msg(
+                        "{old} is still the code of {item}, so it cannot also be moved.",
+                        old=old,
+                        item=served[old].key,
+                    ),
+                    Msg(
+                        "Remove the line '{old}: {new}', or give {item} a new code.",
+                        old=old,
+                        new=new,
+                        item=served[old].key,
+                    ),
                 )
             )
             continue
@@ -128,24 +138,34 @@ def resolve_codes(
                     site_yaml,
                     line,
                     f"moved_codes.{old}",
-                    f"{old} is moved to {new}, but no item has the code {new}.",
-                    "Write the code of an existing item after the colon.",
+                    Msg(
+                        "{old} is moved to {new}, but no item has the code {new}.", old=old, new=new
+                    ),
+                    Msg("Write the code of an existing item after the colon."),
                 )
             )
             continue
         served[old] = target
     path = registry_path(config.root)
     for code, printed in sorted(registry.items()):
-        where = f"{code} (printed {printed.printed.isoformat()} for {printed.item})"
         if code not in served:
             errors.add(
                 ContentError(
                     path,
                     printed.line,
                     code,
-                    f"the printed code {where} is no longer served by any item.",
-                    f"Printed boxes would lead nowhere. Restore the item or its code {code}, "
-                    f"or map it to another item in site.yaml: 'moved_codes: {{{code}: XM-...}}'.",
+                    Msg(
+                        "the printed code {code} (printed {day} for {item}) is no longer served "
+                        "by any item.",
+                        code=code,
+                        day=printed.printed.isoformat(),
+                        item=printed.item,
+                    ),
+                    Msg(
+                        "Printed boxes would lead nowhere. Restore the item or its code {code}, "
+                        "or map it to another item in site.yaml: 'moved_codes: {{{code}: XM-...}}'.",
+                        code=code,
+                    ),
                 )
             )
             continue
@@ -156,8 +176,15 @@ def resolve_codes(
                     item.folder / "item.yaml",
                     line_of(item.folder / "item.yaml", "code"),
                     "code",
-                    f"the code {code} was printed for {printed.item} and is now used by {item.key}.",
-                    "A printed code cannot be reused for another item: give this item a new code.",
+                    Msg(
+                        "the code {code} was printed for {printed} and is now used by {item}.",
+                        code=code,
+                        printed=printed.item,
+                        item=item.key,
+                    ),
+                    Msg(
+                        "A printed code cannot be reused for another item: give this item a new code."
+                    ),
                 )
             )
         if printed.url != urls.short_url(code):
@@ -166,10 +193,16 @@ def resolve_codes(
                     path,
                     printed.line,
                     f"{code}.url",
-                    f"{code} was printed as {printed.url}, but the site now gives it "
-                    f"{urls.short_url(code)}.",
-                    "Changing short_base in site.yaml breaks every printed code: put the old "
-                    "short_base back.",
+                    Msg(
+                        "{code} was printed as {printed}, but the site now gives it {now}.",
+                        code=code,
+                        printed=printed.url,
+                        now=urls.short_url(code),
+                    ),
+                    Msg(
+                        "Changing short_base in site.yaml breaks every printed code: put the old "
+                        "short_base back."
+                    ),
                 )
             )
     return served
@@ -201,8 +234,8 @@ def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
                 path,
                 None,
                 code,
-                f"no item has the code {code}.",
-                "Check the code; `site-builder check` lists every item's code.",
+                Msg("no item has the code {code}.", code=code),
+                Msg("Check the code; `site-builder codes list` lists every item's code."),
             )
         title = item.translations[site.config.source_language].title
         data[code] = {"printed": day, "url": urls.short_url(code), "item": item.key, "title": title}

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from site_builder.content import schema as s
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
+from site_builder.messages import Msg
 
 CONFIG_FILE = "site.yaml"
 
@@ -58,11 +59,11 @@ def _absolute_url(value: Any) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.netloc:
         raise s.Problem(
-            f"'{url}' is not an absolute web address.",
-            "Write the whole address, e.g. https://xinman.example.vn/",
+            Msg("'{url}' is not an absolute web address.", url=url),
+            Msg("Write the whole address, e.g. https://xinman.example.vn/"),
         )
     if not url.endswith("/"):
-        raise s.Problem(f"'{url}' must end with '/'.", f"Write {url}/")
+        raise s.Problem(Msg("'{url}' must end with '/'.", url=url), Msg("Write {url}/", url=url))
     return url
 
 
@@ -70,8 +71,8 @@ def _short_base(value: Any) -> str:
     url = _absolute_url(value)
     if urlsplit(url).path != "/":
         raise s.Problem(
-            f"'{url}' must be a bare domain such as https://xm.example.vn/ (no path).",
-            "Short addresses are printed in QR codes; keep them as short as possible.",
+            Msg("'{url}' must be a bare domain such as https://xm.example.vn/ (no path).", url=url),
+            Msg("Short addresses are printed in QR codes; keep them as short as possible."),
         )
     return url
 
@@ -79,22 +80,24 @@ def _short_base(value: Any) -> str:
 def _languages(value: Any) -> tuple[str, ...]:
     langs = s.text_list(value)
     if len(langs) < 1:
-        raise s.Problem("list at least one language.", "For example: [vi, en]")
+        raise s.Problem(Msg("list at least one language."), Msg("For example: [vi, en]"))
     for i, lang in enumerate(langs):
         try:
             Locale.parse(lang)
         except (UnknownLocaleError, ValueError):
             raise s.Problem(
-                f"'{lang}' is not a language code.", "Use codes such as vi, en, zh.", (i,)
+                Msg("'{lang}' is not a language code.", lang=lang),
+                Msg("Use codes such as vi, en, zh."),
+                (i,),
             ) from None
     if len(set(langs)) != len(langs):
-        raise s.Problem("a language is listed twice.")
+        raise s.Problem(Msg("a language is listed twice."))
     return langs
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise s.Problem(f"expected a group of fields, found {s.describe(value)}.")
+        raise s.Problem(Msg("expected a group of fields, found {what}.", what=s.describe(value)))
     return value
 
 
@@ -107,8 +110,10 @@ def load_config(root: Path) -> SiteConfig:
             path,
             None,
             None,
-            "there is no site.yaml here.",
-            "Run the command in the project folder (the one with site.yaml), or pass --project.",
+            Msg("there is no site.yaml here."),
+            Msg(
+                "Run the command in the project folder (the one with site.yaml), or pass --project."
+            ),
         )
     data, lines = parse_yaml(read_text(path), path)
     langs_raw = data.get("languages") if isinstance(data, dict) else None
@@ -127,7 +132,7 @@ def load_config(root: Path) -> SiteConfig:
         s.Field("contact", _mapping, required=False),
         s.Field("qr", _mapping, required=False),
         s.Field("moved_codes", _mapping, required=False),
-        s.Field("label_templates", _mapping, required=False),
+        s.Field("labels", _mapping, required=False),
         s.Field("stickers", _mapping, required=False),
         s.Field("budgets", _mapping, required=False),
         s.Field("extra", _mapping, required=False),
@@ -198,7 +203,7 @@ def load_config(root: Path) -> SiteConfig:
         qr_max_version=qr.get("max_version") or 2,
         moved_codes=MappingProxyType(moved),
         extra=clean["extra"] or {},
-        label_templates=clean["label_templates"] or {},
+        label_templates=clean["labels"] or {},
         stickers=clean["stickers"] or {},
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
     )

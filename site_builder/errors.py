@@ -23,7 +23,7 @@ class ContentError(SiteError):
     path: Path | str
     line: int | None
     field: str | None
-    message: str
+    message: str  # English; may be a `site_builder.messages.Msg` to be translatable
     hint: str = ""
 
     def __post_init__(self) -> None:
@@ -51,6 +51,23 @@ class ContentError(SiteError):
     def __str__(self) -> str:
         return self.format()
 
+    def format_localized(self, root: Path | None = None) -> str:
+        """`format()` in the CLI language: message and hint through the catalog.
+
+        `message` and `hint` may be `site_builder.messages.Msg` (a template with values),
+        looked up by template; a plain English text is looked up as it is. Without a
+        catalog entry the English text is shown.
+        """
+        from site_builder.messages import _
+
+        text = f"{self.location(root)}: "
+        if self.field:
+            text += f"{self.field}: "
+        text += _(self.message)
+        if self.hint:
+            text += f" {_(self.hint)}"
+        return text
+
 
 @dataclass
 class ErrorList(SiteError):
@@ -59,7 +76,9 @@ class ErrorList(SiteError):
     errors: list[ContentError] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        super().__init__(f"{len(self.errors)} error(s)")
+        from site_builder.messages import Msg
+
+        super().__init__(Msg("{n} error(s)", n=len(self.errors)))
 
     def __str__(self) -> str:
         return "\n".join(e.format() for e in self.errors)

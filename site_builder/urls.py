@@ -38,6 +38,14 @@ class Urls:
     def qr_file(self, code: str, ext: str) -> str:
         return f"qr/{code}.{ext}"
 
+    def pay_file(self, code: str, ext: str) -> str:
+        """The bank-transfer (VietQR) code of an item: a different QR from its page's."""
+        return f"pay/{code}.{ext}"
+
+    def gs1_files(self, gtin14: str) -> tuple[str, str]:
+        """Where a GS1 Digital Link (`/01/<GTIN-14>`) to a product is served."""
+        return (f"01/{gtin14}.html", f"01/{gtin14}/index.html")
+
     def media_file(self, kind: str, slug: str, name: str) -> str:
         return f"media/{kind}/{slug}/{name}"
 
@@ -49,7 +57,7 @@ class Urls:
         """The link for an output file: 'vi/dolls/x/index.html' -> '/vi/dolls/x/'."""
         if file.endswith("index.html"):
             file = file[: -len("index.html")]
-        elif file.endswith(".html") and file.startswith(QR_PREFIX + "/"):
+        elif file.endswith(".html") and file.startswith((QR_PREFIX + "/", "01/")):
             file = file[: -len(".html")]
         return self.config.base_path + file
 

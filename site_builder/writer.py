@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from site_builder.errors import SiteError
+from site_builder.messages import Msg
 
 LOCK_FILE = ".site-builder.lock"
 
@@ -41,8 +42,11 @@ def project_lock(root: Path) -> Iterator[None]:
                 raise
             other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             raise BuildLocked(
-                f"another build of this project is running (process {other}). "
-                "Wait for it to finish, then try again."
+                Msg(
+                    "another build of this project is running (process {other}). "
+                    "Wait for it to finish, then try again.",
+                    other=other,
+                )
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -60,13 +64,21 @@ class Staging:
         self.dir = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.dir, 0o777 & ~umask)  # mkdtemp makes it private; a web server must read it
         self.written: dict[str, str] = {}  # path -> what wrote it
 
     def write(self, rel: str, data: bytes, owner: str = "") -> None:
         if rel in self.written:
             raise OutputCollision(
-                f"two things want to write {rel}: {self.written[rel]} and {owner}. "
-                "Rename one of them (folder name or alias)."
+                Msg(
+                    "two things want to write {rel}: {first} and {second}. "
+                    "Rename one of them (folder name or alias).",
+                    rel=rel,
+                    first=self.written[rel],
+                    second=owner,
+                )
             )
         self.written[rel] = owner
         path = self.dir / rel
@@ -76,7 +88,12 @@ class Staging:
     def copy(self, rel: str, source: Path, owner: str = "") -> None:
         if rel in self.written:
             raise OutputCollision(
-                f"two things want to write {rel}: {self.written[rel]} and {owner}."
+                Msg(
+                    "two things want to write {rel}: {first} and {second}.",
+                    rel=rel,
+                    first=self.written[rel],
+                    second=owner,
+                )
             )
         self.written[rel] = owner
         path = self.dir / rel

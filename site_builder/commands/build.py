@@ -3,26 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 from pathlib import Path
+from typing import Any
 
 from site_builder.commands import display_path, project_root
+from site_builder.messages import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("build", help="build the site into output/")
-    p.add_argument("--output", help="where to write (default: output/ in the project)")
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help=_("build the site into output/"))
+    p.add_argument("--output", help=_("where to write (default: output/ in the project)"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import build
+    from site_builder.progress import Progress
 
-    report = build(project_root(args), Path(args.output).resolve() if args.output else None)
+    extra: dict[str, Any] = {}
+    if "progress" in inspect.signature(build).parameters:  # once the orchestrator reports it
+        extra["progress"] = Progress()
+    report = build(
+        project_root(args), Path(args.output).resolve() if args.output else None, **extra
+    )
     print(
-        f"Built {report.pages} pages, {report.codes} QR codes and {report.pdfs} PDFs "
-        f"({report.files} files) into {display_path(report.output)} "
-        f"in {report.timings['total']:.2f} s."
+        _(
+            "Built {pages} pages, {codes} QR codes and {pdfs} PDFs ({files} files) "
+            "into {output} in {seconds:.2f} s."
+        ).format(
+            pages=report.pages,
+            codes=report.codes,
+            pdfs=report.pdfs,
+            files=report.files,
+            output=display_path(report.output),
+            seconds=report.timings["total"],
+        )
     )
     for warning in report.warnings:
-        print(f"Warning: {warning}")
+        print(_("Warning: {message}").format(message=_(warning)))
     return 0

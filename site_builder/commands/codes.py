@@ -6,15 +6,16 @@ import argparse
 import datetime as dt
 
 from site_builder.commands import project_root
+from site_builder.messages import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("codes", help="list codes, or record codes as printed")
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("codes", help=_("list codes, or record codes as printed"))
     actions = p.add_subparsers(dest="action", required=True)
-    actions.add_parser("list", help="every code, its item, URL and print state")
-    m = actions.add_parser("mark-printed", help="record codes as printed (permanent)")
-    m.add_argument("codes", nargs="+")
-    m.add_argument("--date", help="date of printing, YYYY-MM-DD (default: today)")
+    actions.add_parser("list", help=_("every code, its item, URL and print state"))
+    m = actions.add_parser("mark-printed", help=_("record codes as printed (permanent)"))
+    m.add_argument("codes", nargs="+", help=_("codes such as XM-D01"))
+    m.add_argument("--date", help=_("date of printing, YYYY-MM-DD (default: today)"))
     p.set_defaults(func=run)
 
 
@@ -30,10 +31,18 @@ def run(args: argparse.Namespace) -> int:
         registry = load_registry(root)
         for code, item in sorted(plan.codes.items()):
             printed = registry.get(code)
-            state = f"printed {printed.printed.isoformat()}" if printed else "not printed"
+            state = (
+                _("printed {day}").format(day=printed.printed.isoformat())
+                if printed
+                else _("not printed")
+            )
             print(f"{code}\t{item.key}\t{plan.urls.short_url(code)}\t{state}")
         return 0
     day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     added = record_printed(site, [c.upper() for c in args.codes], day)
-    print(f"Recorded {len(added)} printed code(s): {', '.join(added) or 'none new'}.")
+    print(
+        _("Recorded {n} printed code(s): {codes}.").format(
+            n=len(added), codes=", ".join(added) or _("none new")
+        )
+    )
     return 0

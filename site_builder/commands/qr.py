@@ -7,13 +7,14 @@ from pathlib import Path
 
 from site_builder.commands import display_path, project_root
 from site_builder.errors import SiteError
+from site_builder.messages import Msg, _
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("qr", help="show where a code points and write its SVG and PNG")
-    p.add_argument("code")
-    p.add_argument("--out-dir", help="folder for CODE.svg and CODE.png (default: here)")
-    p.add_argument("--size-mm", type=float, default=25.0, help="printed size of the SVG")
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("qr", help=_("show where a code points and write its SVG and PNG"))
+    p.add_argument("code", help=_("the code, e.g. XM-D01"))
+    p.add_argument("--out-dir", help=_("folder for CODE.svg and CODE.png (default: here)"))
+    p.add_argument("--size-mm", type=float, default=25.0, help=_("printed size of the SVG"))
     p.set_defaults(func=run)
 
 
@@ -27,7 +28,13 @@ def run(args: argparse.Namespace) -> int:
     code = args.code.upper()
     item = plan.codes.get(code)
     if item is None:
-        raise SiteError(f"no item has the code {code}. Codes: {', '.join(sorted(plan.codes))}.")
+        raise SiteError(
+            Msg(
+                "no item has the code {code}. Codes: {codes}.",
+                code=code,
+                codes=", ".join(sorted(plan.codes)),
+            )
+        )
     url = plan.urls.short_url(code)
     symbol = make_qr(url, site.config.qr_error_correction)
     out = Path(args.out_dir or ".")
@@ -35,13 +42,19 @@ def run(args: argparse.Namespace) -> int:
     svg, png = out / f"{code}.svg", out / f"{code}.png"
     svg.write_text(symbol.svg(size_mm=args.size_mm, title=url), encoding="utf-8")
     png.write_bytes(symbol.png())
-    moved = "" if item.code == code else f" (moved to {item.code})"
+    moved = "" if item.code == code else _(" (moved to {code})").format(code=item.code)
     print(f"{code}{moved} -> {url}")
     for lang in site.config.languages:
         print(f"  {lang}: {plan.urls.absolute(plan.urls.page(lang, item.kind, item.slug))}")
     print(
-        f"  QR version {symbol.version}, error correction {symbol.error_correction}, "
-        f"{symbol.size_with_quiet_zone} modules with the quiet zone"
+        "  "
+        + _(
+            "QR version {version}, error correction {level}, {modules} modules with the quiet zone"
+        ).format(
+            version=symbol.version,
+            level=symbol.error_correction,
+            modules=symbol.size_with_quiet_zone,
+        )
     )
-    print(f"  wrote {display_path(svg)} and {display_path(png)}")
+    print("  " + _("wrote {svg} and {png}").format(svg=display_path(svg), png=display_path(png)))
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig, load_config
+from site_builder.content import commerce
 from site_builder.content import schema as s
 from site_builder.content.images import load_image
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
@@ -52,7 +53,25 @@ def load_site(root: Path) -> Site:
             booklets.append(booklet)
     errors.raise_if_any()
     pages.sort(key=lambda p: (p.order, p.slug))
-    return Site(config, categories, tuple(items), tuple(pages), tuple(booklets))
+    return Site(
+        config, categories, tuple(items), tuple(pages), tuple(booklets), _warnings(items, root)
+    )
+
+
+def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
+    """Things that work, but that a member should know about."""
+    out = []
+    for item in items:
+        pay = item.facts.get("payment")
+        if pay is not None and pay.note_stripped:
+            path = item.folder / "item.yaml"
+            _, lines = parse_yaml(read_text(path), path)
+            where = f"{path.relative_to(root).as_posix()}:{lines.line(('payment', 'note'))}"
+            out.append(
+                f"{where}: payment.note: banks do not accept Vietnamese accents, so the "
+                f"payment QR carries '{pay.note_text}'."
+            )
+    return tuple(out)
 
 
 def _guard(errors: Collector, fn: Any) -> Any:
@@ -149,8 +168,8 @@ def _link(kind: Any, url: Any) -> Link:
     try:
         link = shop_links.validate_link(str(kind), str(url))
     except shop_links.LinkError as exc:
-        raise s.Problem(exc.message, exc.hint, (exc.field,) if exc.field else ()) from None
-    return Link(kind=link.kind, href=link.href)
+        raise s.Problem(s.sentence(exc.message), exc.hint, (exc.field,) if exc.field else ()) from None
+    return Link(kind=link.kind, href=link.href, display=link.display)
 
 
 def _aliases(value: Any) -> tuple[str, ...]:
@@ -165,7 +184,7 @@ def _aliases(value: Any) -> tuple[str, ...]:
     return out
 
 
-def item_fields(kind: str, categories: dict[str, dict[str, Any]]) -> list[s.Field]:
+def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) -> list[s.Field]:
     common = [
         s.Field("code", s.item_code, hint="Every item needs a permanent code such as XM-D01."),
         s.Field("commune", s.key_of(categories["communes"], "communes")),
@@ -174,8 +193,9 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]]) -> list[s.Fiel
         s.Field("links", _links, required=False),
         s.Field("aliases", _aliases, required=False),
         s.Field("updated", s.date, required=False),
-        s.Field("gtin", s.text, required=False),
-        s.Field("payment", lambda v: v, required=False),
+        s.Field("gtin", commerce.gtin, required=False),
+        s.Field("payment", commerce.payment, required=False),
+        s.Field("preview_image", commerce.preview_image(folder), required=False),
     ]
     if kind == "dolls":
         return common + [
@@ -196,6 +216,7 @@ def translation_fields(kind: str) -> list[s.Field]:
     base = [
         s.Field("title", s.text, hint="Add a line 'title: ...' with the name shown on the page."),
         s.Field("summary", s.text, required=kind != "pages"),
+        s.Field("source_hash", s.text, required=False),  # see site_builder/check.py
     ]
     if kind == "pages":
         return base + [s.Field("order", s.whole_number(0, 999, "", 1), required=False)]
@@ -230,7 +251,9 @@ def load_item(
         )
     data, lines = parse_yaml(read_text(path), path)
     before = len(errors.errors)
-    facts = s.check_mapping(data, item_fields(kind, categories), lines, errors, what="item.yaml")
+    facts = s.check_mapping(
+        data, item_fields(kind, categories, folder), lines, errors, what="item.yaml"
+    )
     if facts is None:
         return None
     images = _images(folder, facts.get("images"), lines, errors)
@@ -423,6 +446,12 @@ def load_page(config: SiteConfig, folder: Path, errors: Collector) -> Page | Non
     return Page(slug=_slug(folder, errors), folder=folder, order=order, translations=translations)
 
 
+def _yes_no(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise s.Problem(f"expected yes or no, found {s.describe(value)}.", "Write true or false.")
+    return value
+
+
 def load_booklet(
     config: SiteConfig, path: Path, keys: set[str], errors: Collector
 ) -> Booklet | None:
@@ -434,6 +463,9 @@ def load_booklet(
         s.Field("cover", lambda v: v, required=False),
         s.Field("date", s.date),
         s.Field("entries", s.text_list),
+        s.Field("page_size", s.one_of(["A5", "A6", "A4"]), required=False),
+        s.Field("saddle_stitch", _yes_no, required=False),
+        s.Field("show_payment", _yes_no, required=False),
     ]
     before = len(errors.errors)
     clean = s.check_mapping(data, fields, lines, errors, what="the booklet")
@@ -466,6 +498,9 @@ def load_booklet(
         cover=cover,
         date=clean["date"],
         entries=tuple(clean["entries"]),
+        page_size=clean["page_size"] or "A5",
+        saddle_stitch=bool(clean["saddle_stitch"]),
+        show_payment=bool(clean["show_payment"]),
     )
 
 

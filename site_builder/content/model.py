@@ -43,6 +43,7 @@ class Translation:
 class Link:
     kind: str
     href: str
+    display: str = ""  # e.g. "0912 345 678" for a phone number
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ class Booklet:
     cover: Image | None
     date: dt.date
     entries: tuple[str, ...]  # item or page keys, in order
+    page_size: str = "A5"  # A5 | A6 | A4
+    saddle_stitch: bool = False  # also write imposed copies for folding and stapling
+    show_payment: bool = False  # print items' bank-transfer codes in their chapters
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Site:
     items: tuple[Item, ...]
     pages: tuple[Page, ...]
     booklets: tuple[Booklet, ...]
+    warnings: tuple[str, ...] = ()  # things that work but a member should know
 
     def items_of(self, kind: str) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind == kind)

@@ -39,6 +39,11 @@ class Field:
     hint: str = ""  # shown when the field is missing
 
 
+def sentence(text: str) -> str:
+    """Messages from other modules as sentences: a full stop where one is missing."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def check_mapping(
     data: Any,
     fields: Sequence[Field],
@@ -62,7 +67,7 @@ def check_mapping(
         )
         return None
     known = {f.name for f in fields}
-    result: dict[str, Any] = {}
+    result: dict[str, Any] = {f.name: None for f in fields}  # None: missing, or wrong (reported)
     for name in data:
         if name not in known:
             errors.add(unknown_field(name, sorted(known), lines, prefix))
@@ -79,8 +84,6 @@ def check_mapping(
                         f.hint or f"Add a line '{f.name}: ...'.",
                     )
                 )
-            else:
-                result[f.name] = None
             continue
         try:
             result[f.name] = f.check(data[f.name])

@@ -86,8 +86,17 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
             f"this is not valid YAML ({problem}).",
             "Check the indentation and put text that contains ':' or '#' in quotes.",
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + offset
+        raise ContentError(
+            path,
+            line,
+            None,
+            f"this file contains an invisible control character (U+{exc.character:04X}).",
+            "Delete it, or copy the text into a new file; it often comes from pasting.",
+        ) from exc
     except yaml.YAMLError as exc:
-        raise ContentError(path, None, None, f"this is not valid YAML ({exc}).") from exc
+        raise ContentError(path, 1 + offset, None, f"this is not valid YAML ({exc}).") from exc
     if node is None:
         return None, lines
     return _convert(node, (), lines), lines

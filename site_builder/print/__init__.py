@@ -11,6 +11,7 @@ from .errors import FontError, LabelError, PrintError, StickerError
 from .fonts import FAMILY, PDF_FAMILY, assert_fonts_embedded
 from .impose import saddle_stitch
 from .labels import BUILTIN, LabelTemplate, custom_template, get_template
+from .payment import PaymentQr
 from .pdfmeta import PdfMeta
 from .stickers import StickerContent, layout_sticker, render_sticker_sheet
 
@@ -23,6 +24,7 @@ __all__ = [
     "FontError",
     "LabelError",
     "LabelTemplate",
+    "PaymentQr",
     "PdfMeta",
     "PrintError",
     "StickerContent",

@@ -2,7 +2,8 @@
 
 Structure: cover (title, photo) - contents (intro, chapter titles with page numbers
 from `target-counter`) - one chapter per entry (photo, story, facts, QR code to its
-web page with the URL printed) - back cover with the QR code of the e-booklet.
+web page with the URL printed and, when the chapter has one, a bank-payment code in a
+framed box of its own, titled "Thanh toán / Pay") - back cover with the QR code of the e-booklet.
 Page numbers sit in the footer of every page except the covers. Layout is plain
 blocks (no flex, no grid): fast and predictable in WeasyPrint.
 
@@ -24,6 +25,7 @@ from site_builder.render.qr import QrSymbol
 from .engine import html_to_pdf
 from .errors import PrintError
 from .fonts import check_text
+from .payment import PaymentQr
 from .pdfmeta import PdfMeta
 from .stickers import display_url
 
@@ -72,6 +74,11 @@ class BookletChapter:
     qr: QrSymbol
     url: str
     facts: tuple[tuple[str, str], ...] = ()  # (label, value)
+    payment: PaymentQr | None = None  # a bank-payment code, boxed apart from the page's code
+
+
+#: Title of a chapter's payment box (bilingual: the payment is made in Vietnam).
+PAY_TITLE = "Thanh toán / Pay"
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,15 @@ class _Qr:
 
 
 @dataclass(frozen=True)
+class _Pay:
+    title: str
+    lines: tuple[str, ...]
+    path_d: str
+    modules: int
+    data: str
+
+
+@dataclass(frozen=True)
 class _Part:
     lang: str
     heading: str  # "English" above the second language's text; "" for the first
@@ -118,6 +134,7 @@ class _Chapter:
     image_lang: str
     parts: tuple[_Part, ...]
     qrs: tuple[_Qr, ...]
+    payment: _Pay | None = None
 
 
 @dataclass
@@ -160,6 +177,9 @@ def _check_doc(doc: BookletDoc) -> None:
         check_text(chapter.title, where)
         for label, value in chapter.facts:
             check_text(label + value, where)
+        if chapter.payment is not None:
+            for line in chapter.payment.label_lines:
+                check_text(line, f"{where}: payment")
 
 
 def _view(docs: Sequence[BookletDoc]) -> _View:
@@ -211,8 +231,14 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
             _qr(c.qr, c.url, c.lang, _s(c.lang, "language") if bilingual else _s(c.lang, "scan"))
             for c in chapters
         )
+        # one payment box per chapter: the first language version that has a code
+        pay = next((c.payment for c in chapters if c.payment is not None), None)
+        payment = None
+        if pay is not None:
+            payment = _Pay(PAY_TITLE, pay.label_lines, pay.qr.svg_path_d(),
+                           pay.qr.size_with_quiet_zone, pay.qr.data)
         view.chapters.append(_Chapter(f"ch-{index}", tuple((c.lang, c.title) for c in chapters),
-                                      image_uri, image_alt, lead.lang, parts, qrs))
+                                      image_uri, image_alt, lead.lang, parts, qrs, payment))
     view.back_qrs = tuple(_qr(d.back_qr, d.back_url, d.lang, _s(d.lang, "ebook")) for d in docs)
     return view
 

@@ -4,6 +4,12 @@ Each sticker holds the item's QR code (a vector path, quiet zone included, as la
 as the label allows next to its text), the item's name in every site language, the
 short URL in readable text and, if asked, the price.
 
+With `show_payment`, a sticker whose content has a `PaymentQr` also holds the bank
+payment code: in a frame at the label's right end, captioned under the code
+("Chuyển khoản / Pay", the bank, the payee), while the item's code keeps its text and
+gains the caption "Xem trang / Read more" above the URL. Both codes are at least
+`min_qr_mm` wide; labels too small for both are refused with a message.
+
 The layout is computed here, in millimetres, and handed to the template as absolute
 positions: WeasyPrint only places boxes (no flex, no grid), which keeps a sheet of
 21 stickers fast. Text is measured with the packaged font's advance widths (no
@@ -25,7 +31,8 @@ from site_builder.render.qr import QrSymbol
 from .engine import html_to_pdf
 from .errors import StickerError
 from .fonts import check_text, text_width_mm
-from .labels import LabelTemplate, _num
+from .labels import BUILTIN, LabelTemplate, _num
+from .payment import PaymentQr
 from .pdfmeta import PdfMeta
 
 if TYPE_CHECKING:
@@ -46,9 +53,24 @@ WIDTH_SAFETY = 1.03  # advance widths without kerning, plus 3 %
 QR_STEP = 0.25  # mm; QR sizes tried from the largest down
 BLEED_MM = 3.0
 
+# the payment code's frame (show_payment): inset from the die-cut edge, line width,
+# room between the line and the code, and between the line and the caption's text
+FRAME_INSET = 1.5
+FRAME_LINE = 0.3
+PAY_PAD = 0.8
+PAY_TEXT_PAD = 0.6
+PAY_GAP = 0.2  # mm between the caption's paragraphs
+#: printed with the item's code when the sticker also carries a payment code
+PRODUCT_CAPTION = "Xem trang / Read more"
+#: larger templates suggested when a label cannot hold both codes
+PAYMENT_TEMPLATES = ("L7163", "L7173")
+
 # preferred sizes (pt) of each kind of line; all shrink together down to MIN_PT
-PREFERRED = {"name": 8.0, "name2": 7.0, "url": 7.0, "price": 7.5}
-BOLD = {"name": True, "name2": False, "url": False, "price": True}
+# (see: the product code's caption; pay, pay2: the payment code's first and other lines)
+PREFERRED = {"name": 8.0, "name2": 7.0, "see": 6.5, "url": 7.0, "price": 7.5, "pay": 7.0,
+             "pay2": 6.5}
+BOLD = {"name": True, "name2": False, "see": True, "url": False, "price": True, "pay": True,
+        "pay2": False}
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,7 @@ class StickerContent:
     names: tuple[tuple[str, str], ...]  # (lang, name) in site language order
     price_text: str | None
     qr: QrSymbol
+    payment: PaymentQr | None = None  # printed only with show_payment
 
 
 @dataclass(frozen=True)
@@ -65,7 +88,7 @@ class TextBlock:
     """One paragraph (a name, the URL or the price), already broken into lines."""
 
     lines: tuple[str, ...]
-    kind: str  # name | name2 | url | price
+    kind: str  # name | name2 | see | url | price | pay | pay2
     lang: str | None
     size_pt: float
     x: float  # mm, relative to the label's top-left corner
@@ -80,12 +103,26 @@ class TextBlock:
 
 
 @dataclass(frozen=True)
+class PaymentPlace:
+    """Where the payment code and its frame go (mm from the label's top-left corner)."""
+
+    qr_x: float
+    qr_y: float
+    qr_size: float  # including the quiet zone, like StickerLayout.qr_size
+    frame_x: float  # outer edge of the frame line
+    frame_y: float
+    frame_width: float
+    frame_height: float
+
+
+@dataclass(frozen=True)
 class StickerLayout:
-    arrangement: str  # side | stacked | round
+    arrangement: str  # side | stacked | round (of the item's code and its text)
     qr_x: float
     qr_y: float
     qr_size: float  # printed width of the symbol including its quiet zone
-    blocks: tuple[TextBlock, ...]
+    blocks: tuple[TextBlock, ...]  # the payment caption's blocks too (kinds pay, pay2)
+    payment: PaymentPlace | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +149,8 @@ def display_url(url: str) -> str:
     return text.rstrip("/") if path == "" else text
 
 
-def _paragraphs(content: StickerContent, show_price: bool) -> list[_Para]:
+def _paragraphs(content: StickerContent, show_price: bool, caption: bool = False
+                ) -> list[_Para]:
     paras: list[_Para] = []
     seen: set[str] = set()
     for i, (lang, name) in enumerate(content.names):
@@ -121,6 +159,8 @@ def _paragraphs(content: StickerContent, show_price: bool) -> list[_Para]:
             continue  # "Xín Mần" in both languages is printed once
         seen.add(name.casefold())
         paras.append(_Para(name, "name" if i == 0 else "name2", lang, False))
+    if caption:
+        paras.append(_Para(PRODUCT_CAPTION, "see", None, False))
     paras.append(_Para(display_url(content.short_url), "url", None, True))
     if show_price and content.price_text:
         paras.append(_Para(" ".join(content.price_text.split()), "price", None, True))
@@ -165,8 +205,8 @@ def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
     return lines
 
 
-def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float
-              ) -> tuple[float, list[tuple[_Para, str, float]]] | None:
+def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float,
+              gap: float = PARA_GAP) -> tuple[float, list[tuple[_Para, str, float]]] | None:
     """Wrap every paragraph into `width`; (total height mm, [(para, line, size)])."""
     out: list[tuple[_Para, str, float]] = []
     height = 0.0
@@ -176,14 +216,14 @@ def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float
         if lines is None:
             return None
         if i:
-            height += PARA_GAP
+            height += gap
         height += len(lines) * size * LINE_HEIGHT * PT
         out.extend((para, line, size) for line in lines)
     return height, out
 
 
 def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width: float,
-                 align: str) -> tuple[TextBlock, ...]:
+                 align: str, gap: float = PARA_GAP) -> tuple[TextBlock, ...]:
     blocks: list[TextBlock] = []
     grouped: list[tuple[_Para, list[str], float]] = []
     for para, line, size in text:
@@ -193,7 +233,7 @@ def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width
             grouped.append((para, [line], size))
     for i, (para, lines, size) in enumerate(grouped):
         if i:
-            y += PARA_GAP
+            y += gap
         h = len(lines) * size * LINE_HEIGHT * PT
         blocks.append(TextBlock(tuple(lines), para.kind, para.lang, size, round(x, 3),
                                 round(y, 3), round(width, 3), round(h, 3), align))
@@ -271,60 +311,175 @@ def _largest_q(template: LabelTemplate) -> float:
     return math.floor((max(w, h) - 2 * QR_INSET) / QR_STEP) * QR_STEP
 
 
+def _fit_rect(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
+              min_qr: float) -> StickerLayout | None:
+    """On a w × h rectangle: the layout with the largest QR code (>= min_qr, in steps of
+    QR_STEP), text beside the code preferred at equal size.
+
+    Whether an arrangement fits only gets easier as the code shrinks (less room taken
+    from the text), so each arrangement's largest code is found by bisection.
+    """
+    top = math.floor((max(w, h) - 2 * QR_INSET) / QR_STEP) * QR_STEP
+    count = math.floor((top - min_qr) / QR_STEP + 1e-6) + 1
+    if count <= 0:
+        return None
+    sizes_q = [round(top - k * QR_STEP, 3) for k in range(count)]  # largest first
+    found: list[tuple[int, StickerLayout]] = []
+    for arrange in (_rect_side, _rect_stacked):
+        lo, hi, hit = 0, count - 1, None
+        while lo <= hi:  # the first (largest) q that fits
+            mid = (lo + hi) // 2
+            layout = arrange(paras, sizes, w, h, sizes_q[mid])
+            if layout is not None:
+                hit, hi = (mid, layout), mid - 1
+            else:
+                lo = mid + 1
+        if hit is not None:
+            found.append(hit)
+    if not found:
+        return None
+    return min(found, key=lambda f: f[0])[1]  # side wins a tie (min keeps the first)
+
+
 def _try(paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplate,
          min_qr: float) -> StickerLayout | None:
     """The layout with the largest QR code (>= min_qr) for these text sizes."""
     w, h = template.label_width, template.label_height
+    if template.shape != "round":
+        return _fit_rect(paras, sizes, w, h, min_qr)
     q = _largest_q(template)
     while q >= min_qr - 1e-9:
-        if template.shape == "round":
-            layout = _round(paras, sizes, w, q)
-            if layout:
-                return layout
-        else:
-            side = _rect_side(paras, sizes, w, h, q)
-            if side:
-                return side
-            stacked = _rect_stacked(paras, sizes, w, h, q)
-            if stacked:
-                return stacked
+        layout = _round(paras, sizes, w, q)
+        if layout:
+            return layout
         q = round(q - QR_STEP, 3)
     return None
 
 
+# ----------------------------------------------------------------- payment codes
+
+
+def _pay_panel(pay_paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
+               qp: float) -> tuple[PaymentPlace, tuple[TextBlock, ...]] | None:
+    """The payment code (qp mm) and its caption in a frame at the label's right end."""
+    frame_w = qp + 2 * PAY_PAD
+    frame_h = h - 2 * FRAME_INSET
+    frame_x = w - FRAME_INSET - frame_w
+    text_w = frame_w - 2 * PAY_TEXT_PAD
+    result = _set_text(pay_paras, sizes, text_w, PAY_GAP)
+    if result is None:
+        return None
+    text_h, text = result
+    content_h = qp + text_h
+    if content_h + 2 * PAY_PAD > frame_h + 1e-9:
+        return None
+    top = FRAME_INSET + (frame_h - content_h) / 2
+    place = PaymentPlace(round(frame_x + PAY_PAD, 3), round(top, 3), qp, round(frame_x, 3),
+                         FRAME_INSET, round(frame_w, 3), round(frame_h, 3))
+    return place, _place_lines(text, frame_x + PAY_TEXT_PAD, top + qp, text_w, "center",
+                               PAY_GAP)
+
+
+def _try_pay(paras: Sequence[_Para], pay_paras: Sequence[_Para], sizes: dict[str, float],
+             template: LabelTemplate, min_qr: float) -> StickerLayout | None:
+    """Both codes (each >= min_qr) for these text sizes: the largest payment code that
+    is no larger than the item's code beside it (the sticker is about the item; a
+    dominant payment code would be scanned to read about it)."""
+    w, h = template.label_width, template.label_height
+    qp = math.floor(min(h - 2 * FRAME_INSET - 2 * PAY_PAD, w / 2) / QR_STEP) * QR_STEP
+    while qp >= min_qr - 1e-9:
+        pay = _pay_panel(pay_paras, sizes, w, h, qp)
+        if pay is not None:
+            product = _fit_rect(paras, sizes, pay[0].frame_x, h, max(min_qr, qp))
+            if product is not None:
+                return StickerLayout(product.arrangement, product.qr_x, product.qr_y,
+                                     product.qr_size, product.blocks + pay[1], pay[0])
+        qp = round(qp - QR_STEP, 3)
+    return None
+
+
+def _larger_templates(template: LabelTemplate) -> str:
+    area = template.label_width * template.label_height
+    names = [BUILTIN[n] for n in PAYMENT_TEMPLATES
+             if n != template.name and BUILTIN[n].label_width * BUILTIN[n].label_height > area]
+    if not names:
+        return "a larger template"
+    listed = " or ".join(f"{t.name} ({t.size_text})" for t in names)
+    return f"a larger template such as {listed}"
+
+
 def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_mm: float = 20.0,
-                   show_price: bool = False) -> StickerLayout:
+                   show_price: bool = False, show_payment: bool = False) -> StickerLayout:
     """Place one sticker's QR code and text on a label of `template` (mm from its corner).
 
     Text starts at its preferred size with the largest QR code that fits beside or
     below it; if no QR code of `min_qr_mm` fits, all text shrinks step by step down to
     5.5 pt. Raises `StickerError` naming the item when even that is not enough.
+    With `show_payment` and a `content.payment`, the payment code gets a framed panel
+    at the right end of the label; both codes are at least `min_qr_mm` wide.
     """
-    check_label_fits(template, min_qr_mm)
-    paras = _paragraphs(content, show_price)
-    for para in paras:
+    payment = content.payment if show_payment else None
+    check_label_fits(template, min_qr_mm, payment=payment is not None)
+    paras = _paragraphs(content, show_price, caption=payment is not None)
+    pay_paras: tuple[_Para, ...] = ()
+    if payment is not None:
+        pay_paras = tuple(_Para(line, "pay" if i == 0 else "pay2", None, False)
+                          for i, line in enumerate(payment.label_lines))
+    for para in paras + list(pay_paras):
         check_text(para.text, f"sticker {content.code}")
     return _layout_cached(tuple(paras), template, min_qr_mm, content.code,
-                          content.qr.size_with_quiet_zone)
+                          content.qr.size_with_quiet_zone, pay_paras,
+                          payment.qr.size_with_quiet_zone if payment else 0)
+
+
+def _module_error(code: str, which: str, modules: int, size: float) -> StickerError:
+    module = size / modules
+    return StickerError(
+        f"sticker {code}: its {which}QR code is {modules} modules wide (quiet zone "
+        f"included), so at {_num(size)} mm a module is "
+        f"{module:.2f} mm, below the {MIN_MODULE_MM} mm phones read reliably; "
+        + ("use a lower error correction level for the payment code, or a larger template."
+           if which else
+           "use a shorter URL (upper case, short code), a lower error correction "
+           "level, or a larger template.")
+    )
 
 
 @lru_cache(maxsize=4096)
 def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm: float,
-                   code: str, modules: int) -> StickerLayout:
+                   code: str, modules: int, pay_paras: tuple[_Para, ...] = (),
+                   pay_modules: int = 0) -> StickerLayout:
     for scale in _scales():
-        layout = _try(paras, _sizes(scale), template, min_qr_mm)
+        if pay_paras:
+            layout = _try_pay(paras, pay_paras, _sizes(scale), template, min_qr_mm)
+        else:
+            layout = _try(paras, _sizes(scale), template, min_qr_mm)
         if layout is not None:
-            module = layout.qr_size / modules
-            if module < MIN_MODULE_MM:
-                raise StickerError(
-                    f"sticker {code}: its QR code is {modules} modules wide (quiet zone "
-                    f"included), so at {_num(layout.qr_size)} mm a module is "
-                    f"{module:.2f} mm, below the {MIN_MODULE_MM} mm phones read reliably; "
-                    "use a shorter URL (upper case, short code), a lower error correction "
-                    "level, or a larger template."
-                )
+            if layout.qr_size / modules < MIN_MODULE_MM:
+                raise _module_error(code, "", modules, layout.qr_size)
+            if layout.payment and layout.payment.qr_size / pay_modules < MIN_MODULE_MM:
+                raise _module_error(code, "payment ", pay_modules, layout.payment.qr_size)
             return layout
     room = f"a {template.name} label ({template.size_text})"
+    names = [p.text for p in paras if p.kind in ("name", "name2")]
+    name_lengths = " / ".join(str(len(n)) for n in names)
+    if pay_paras:
+        codes = (f"a {_num(min_qr_mm)} mm product QR code and a {_num(min_qr_mm)} mm payment "
+                 "QR code")
+        tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment "
+                "cards separately.")
+        if _pay_panel(pay_paras, _sizes(0.0), template.label_width, template.label_height,
+                      min_qr_mm) is None:
+            lines = " / ".join(p.text for p in pay_paras)
+            raise StickerError(
+                f"sticker {code}: the payment caption ('{lines}') does not fit under a "
+                f"{_num(min_qr_mm)} mm payment QR code on {room}, even at {MIN_PT} pt; "
+                f"shorten the payment label lines, {tail}"
+            )
+        raise StickerError(
+            f"sticker {code}: its text does not fit on {room} beside {codes}, even at "
+            f"{MIN_PT} pt; shorten the item's names (now {name_lengths} characters), {tail}"
+        )
     url = next(p for p in paras if p.kind == "url")
     url_width = _width(url.text, MIN_PT, BOLD["url"])
     if _try((url,), _sizes(0.0), template, min_qr_mm) is None:
@@ -333,22 +488,51 @@ def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm:
             f"does not fit on {room} beside a {_num(min_qr_mm)} mm QR code; use a shorter "
             "short_base URL, choose a larger template or lower min_qr_mm."
         )
-    names = [p.text for p in paras if p.kind in ("name", "name2")]
     raise StickerError(
         f"sticker {code}: its text does not fit on {room} beside a {_num(min_qr_mm)} mm QR "
         f"code, even at {MIN_PT} pt; shorten the item's names (now "
-        f"{' / '.join(str(len(n)) for n in names)} characters), choose a larger template or "
+        f"{name_lengths} characters), choose a larger template or "
         "lower min_qr_mm."
     )
 
 
 # one line of text MIN_TEXT_WIDTH wide: the least a sticker needs beside its code
 _PROBE_TEXT = (_Para("x", "name", None, True),)
+# with a payment code: the product caption and one line; one caption line for the payment
+_PROBE_PAY_TEXT = (_Para(PRODUCT_CAPTION, "see", None, False), _Para("x", "name", None, True))
+_PROBE_PAY_CAPTION = (_Para("x", "pay", None, True),)
 
 
-def check_label_fits(template: LabelTemplate, min_qr_mm: float) -> None:
-    """Raise `StickerError` if a `min_qr_mm` QR code plus one line of text cannot fit."""
+def check_label_fits(template: LabelTemplate, min_qr_mm: float, payment: bool = False) -> None:
+    """Raise `StickerError` if a `min_qr_mm` QR code plus one line of text cannot fit
+    (with `payment`: two such codes, the product caption and one payment caption line)."""
+    if payment:
+        _check_payment_label_cached(template, min_qr_mm)
     _check_label_cached(template, min_qr_mm)
+
+
+@lru_cache(maxsize=256)
+def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
+    w, h, m = template.label_width, template.label_height, min_qr_mm
+    both = f"a {_num(m)} mm product QR code and a {_num(m)} mm payment QR code"
+    tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment cards "
+            "separately.")
+    if template.shape == "round":
+        raise StickerError(
+            f"label {template.name} is round ({template.size_text}); {both} are printed side "
+            f"by side on rectangular labels only; {tail}"
+        )
+    if _try_pay(_PROBE_PAY_TEXT, _PROBE_PAY_CAPTION, _sizes(0.0), template, m):
+        return
+    # what the two codes with one line of caption each need at the very least
+    line_h = MIN_PT * LINE_HEIGHT * PT
+    need_w = (max(2 * QR_INSET + m, 2 * TEXT_INSET + MIN_TEXT_WIDTH)
+              + m + 2 * PAY_PAD + FRAME_INSET)
+    need_h = max(2 * FRAME_INSET + 2 * PAY_PAD + m + line_h, 2 * QR_INSET + m)
+    raise StickerError(
+        f"label {template.name} is {_num(w)} × {_num(h)} mm; {both} side by side, each with "
+        f"its caption, need at least {need_w:.1f} × {need_h:.1f} mm; {tail}"
+    )
 
 
 @lru_cache(maxsize=256)
@@ -425,7 +609,6 @@ def _stroke_path(matrix: tuple[tuple[bool, ...], ...]) -> str:
     return "".join(parts)
 
 
-
 @dataclass(frozen=True)
 class PlacedSticker:
     index: int  # label number on its sheet, 0-based
@@ -437,14 +620,18 @@ class PlacedSticker:
     path_d: str
     modules: int
     code: str
+    pay_path_d: str = ""  # the payment code, when layout.payment is set
+    pay_modules: int = 0
 
 
 def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelTemplate, *,
                 start_position: int = 1, offset_mm: tuple[float, float] = (0.0, 0.0),
-                min_qr_mm: float = 20.0, show_price: bool = False
+                min_qr_mm: float = 20.0, show_price: bool = False, show_payment: bool = False
                 ) -> list[list[PlacedSticker]]:
     """Assign every copy of every sticker to a label: [sheet][sticker]."""
-    check_label_fits(template, min_qr_mm)
+    check_label_fits(template, min_qr_mm,
+                     payment=show_payment and any(c.payment is not None and n
+                                                  for c, n in stickers))
     per_sheet = template.per_sheet
     if not isinstance(start_position, int) or not 1 <= start_position <= per_sheet:
         raise StickerError(
@@ -465,7 +652,8 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
             raise StickerError(f"sticker {content.code}: copies must be 0 or more, not {copies!r}.")
         if copies == 0:
             continue
-        layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price)
+        layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price,
+                                show_payment=show_payment)
         path_d = qr_stroke_path(content.qr)
         jobs.extend([(content, layout, path_d)] * copies)
         total += copies
@@ -480,8 +668,11 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
             sheets.append(current)
             current, slot = [], 0
         x, y, w, h = template.label_box(slot)
+        pay = content.payment if layout.payment is not None else None
         current.append(PlacedSticker(slot, round(x + dx, 3), round(y + dy, 3), w, h, layout,
-                                     path_d, content.qr.size_with_quiet_zone, content.code))
+                                     path_d, content.qr.size_with_quiet_zone, content.code,
+                                     qr_stroke_path(pay.qr) if pay else "",
+                                     pay.qr.size_with_quiet_zone if pay else 0))
         slot += 1
     sheets.append(current)
     return sheets
@@ -497,6 +688,7 @@ def render_sticker_sheet(
     offset_mm: tuple[float, float] = (0.0, 0.0),
     min_qr_mm: float = 20.0,
     show_price: bool = False,
+    show_payment: bool = False,
     meta: PdfMeta,
 ) -> bytes:
     """A PDF of label sheets holding `copies` stickers of each item, in the order given.
@@ -506,16 +698,19 @@ def render_sticker_sheet(
     bleed and crop marks (MediaBox grows by 3 mm each side, TrimBox = sheet size).
     `start_position` (1-based) skips the first labels of the first sheet, to finish a
     half-used sheet; `offset_mm` (x, y) moves everything to correct printer drift.
+    `show_payment` adds each sticker's payment code (if it has one) in a captioned frame;
+    `StickerError` if the label cannot hold both codes at `min_qr_mm`.
     """
     if mode not in ("labels", "printshop"):
         raise StickerError(f"unknown sticker mode {mode!r}; use 'labels' or 'printshop'.")
     sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
-                         min_qr_mm=min_qr_mm, show_price=show_price)
+                         min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment)
     html = env.get_template("print/stickers.html").render(
         sheets=sheets,
         template=template,
         mode=mode,
         bleed_mm=BLEED_MM,
+        frame_line_mm=FRAME_LINE,
         ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
         meta=meta,
     )

@@ -22,6 +22,7 @@ from site_builder import i18n
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.errors import ContentError
+from site_builder.render import structured
 from site_builder.urls import Urls
 
 
@@ -77,22 +78,8 @@ class HtmlRenderer:
         try:
             tpl = self.envs[lang].get_template(template)
             return tpl.render(**context).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
-            raise ContentError(
-                Path(exc.filename or self.site.config.templates_dir / template),
-                exc.lineno,
-                None,
-                f"template error: {exc.message}",
-                "Fix the template; the site was not changed.",
-            ) from exc
         except jinja2.TemplateError as exc:
-            raise ContentError(
-                self.site.config.templates_dir / template,
-                _template_line(exc),
-                None,
-                f"template error: {exc}",
-                "Fix the template; the site was not changed.",
-            ) from exc
+            raise template_error(exc, self.site.config.templates_dir / template) from exc
 
     def chrome(
         self,
@@ -160,7 +147,12 @@ class HtmlRenderer:
         if tr is None:
             return None
         context = self.chrome(lang, self._here(item), tr.title, item.translations.__contains__)
-        context.update(item=self.item_view(item, lang, tr), text=tr)
+        context.update(
+            item=self.item_view(item, lang, tr),
+            text=tr,
+            jsonld=structured.product_jsonld(self.site, self.urls, item, tr, lang),
+            social=structured.open_graph(self.site, self.urls, item, tr, lang),
+        )
         return Output(
             self.urls.page_file(lang, item.kind, item.slug),
             self.render("item.html", lang, **context),
@@ -189,7 +181,10 @@ class HtmlRenderer:
                 }
                 for im in item.images
             ],
-            "links": [{"kind": ln.kind, "href": ln.href} for ln in item.links],
+            "links": [
+                {"kind": ln.kind, "href": ln.href, "display": ln.display} for ln in item.links
+            ],
+            "payment": self.payment_view(item),
             "short_url": self.urls.short_url(item.code),
             "qr_svg": self.urls.url(self.urls.qr_file(item.code, "svg")),
             "qr_png": self.urls.url(self.urls.qr_file(item.code, "png")),
@@ -210,6 +205,19 @@ class HtmlRenderer:
                 group=site.category_name("ocop_groups", facts["ocop_group"], lang),
             )
         return view
+
+    def payment_view(self, item: Item) -> dict[str, Any] | None:
+        pay = item.facts.get("payment")
+        if pay is None:
+            return None
+        return {
+            "payee": pay.account_name or item.facts.get("maker") or item.facts.get("producer"),
+            "bank": pay.bank.name,
+            "account": pay.account,
+            "amount": pay.amount,
+            "note": pay.note_text,
+            "qr_svg": self.urls.url(self.urls.pay_file(item.code, "svg")),
+        }
 
     def index_page(self, kind: str, lang: str) -> Output:
         items = []
@@ -281,6 +289,32 @@ def _sort_key(title: str) -> str:
     from site_builder.markdown import slugify
 
     return slugify(title)
+
+
+def template_error(exc: jinja2.TemplateError, template: Path) -> ContentError:
+    """A template mistake as a member-facing error: the template, its line, the message."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path, line, message = Path(exc.filename or template), exc.lineno, exc.message
+    else:
+        path, line, message = _template_file(exc) or template, _template_line(exc), str(exc)
+    return ContentError(
+        path,
+        line,
+        None,
+        f"template error: {message}",
+        "Fix the template; the site was not changed.",
+    )
+
+
+def _template_file(exc: BaseException) -> Path | None:
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".html"):
+            found = Path(name)
+        tb = tb.tb_next
+    return found
 
 
 def _template_line(exc: BaseException) -> int | None:

@@ -33,7 +33,9 @@ def _targets(choices: list[dict[str, Any]], source: str) -> str:
     return Markup(text)  # JSON inside <script>: escaped for that context, not for HTML
 
 
-def landing_pages(r: HtmlRenderer, code: str, item: Item) -> list[Output]:
+def landing_pages(
+    r: HtmlRenderer, code: str, item: Item, paths: tuple[str, ...] | None = None
+) -> list[Output]:
     """`Q/<CODE>`: pick the visitor's language (or their remembered choice), else show both."""
     config, urls = r.site.config, r.urls
     choices = []
@@ -61,7 +63,7 @@ def landing_pages(r: HtmlRenderer, code: str, item: Item) -> list[Output]:
         source_lang=config.source_language,
         targets_json=_targets(choices, config.source_language),
     )
-    return [Output(path, data, None, "landing") for path in urls.landing_files(code)]
+    return [Output(path, data, None, "landing") for path in paths or urls.landing_files(code)]
 
 
 def root_page(r: HtmlRenderer) -> Output:

@@ -1,0 +1,1 @@
+"""Benchmark harness: our build side by side with Hugo and Pelican (`make bench`)."""

@@ -1,0 +1,495 @@
+"""`make bench`: our build side by side with Hugo and Pelican on the same synthetic corpus.
+
+    .venv/bin/python -m bench.run [--items 2000] [--runs 3] [--no-peers] [--no-serve]
+
+Every measurement runs the tool as a child process and records its wall time and its peak
+resident memory (`ru_maxrss` of that one child, from `os.wait4`). Each scenario runs `--runs`
+times and the median is reported. See docs/performance.md for what each row means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import corpus as corpus_mod
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+OURS_BIN = Path(sys.executable).parent / "site-builder"
+
+
+# --- measuring one child process ------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float
+
+
+def measure(cmd: list[str], cwd: Path, log: Path) -> Sample:
+    """Run `cmd` to completion; its wall time and its own peak RSS. Fails loudly on exit != 0."""
+    with open(log, "ab") as out:
+        out.write(f"\n$ {' '.join(cmd[:12])}{' …' if len(cmd) > 12 else ''}\n".encode())
+        out.flush()
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, not all children's
+        seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
+    if proc.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}; end of {log}:\n{tail}")
+    return Sample(seconds, usage.ru_maxrss / 1024)  # Linux: ru_maxrss in KiB
+
+
+@dataclass
+class Result:
+    system: str
+    scenario: str
+    samples: list[Sample] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(s.peak_mb for s in self.samples)
+
+
+# --- the three systems ----------------------------------------------------------------------
+
+
+@dataclass
+class System:
+    """How to build one layout of the corpus, make it cold, and edit one item."""
+
+    name: str
+    root: Path
+    command: list[str]
+    cold_paths: list[str]  # deleted before a cold build (output and caches)
+    edit_file: Path
+    note: str = ""
+
+    def make_cold(self) -> None:
+        for rel in self.cold_paths:
+            path = self.root / rel
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+
+    def edit(self, run: int) -> None:
+        """Change one source text (a new sentence each run), as a member saving a file would."""
+        with open(self.edit_file, "a", encoding="utf-8") as f:
+            f.write(f"\nĐoạn sửa thử số {run} lúc {time.time():.3f}: thêm một câu mới.\n")
+
+
+def _help(*args: str) -> str:
+    done = subprocess.run([str(OURS_BIN), *args, "--help"], capture_output=True, text=True)
+    return done.stdout
+
+
+def ours_build_flags() -> tuple[list[str], str]:
+    """Skip the PDFs in the HTML build if the builder can (another engineer may add the flag)."""
+    text = _help("build")
+    for flag in ("--html-only", "--no-pdf", "--no-print", "--no-pdfs"):
+        if flag in text.split():
+            return [flag], f"HTML only ({flag})"
+    return [], "full build: no --no-pdf/--html-only flag, includes the all-items sticker PDF"
+
+
+def make_systems(out: Path, entries: list[corpus_mod.Entry], peers) -> list[System]:  # type: ignore[no-untyped-def]
+    target = next(e for e in entries if e.kind == "dolls")
+    flags, note = ours_build_flags()
+    ours_root = out / "ours"
+    systems = [
+        System(
+            "ours",
+            ours_root,
+            [str(OURS_BIN), "--project", str(ours_root), "build", *flags],
+            ["output", ".site-builder-cache"],
+            corpus_mod.ours_source(ours_root, target),
+            note,
+        )
+    ]
+    if peers is not None:
+        hugo_root, pel_root = out / "hugo", out / "pelican"
+        systems.append(
+            System(
+                "hugo",
+                hugo_root,
+                [str(peers.hugo), "--source", str(hugo_root), "--cacheDir",
+                 str(hugo_root / ".hugo-cache"), "--logLevel", "error"],
+                ["public", "resources", ".hugo-cache", ".hugo_build.lock"],
+                corpus_mod.hugo_source(hugo_root, target),
+                "no persistent cache: every run is a full build",
+            )
+        )
+        systems.append(
+            System(
+                "pelican",
+                pel_root,
+                [str(peers.pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
+                ["output", "cache"],
+                corpus_mod.pelican_source(pel_root, target),
+                "CACHE_CONTENT + LOAD_CONTENT_CACHE on for rebuilds",
+            )
+        )
+    return systems
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+
+def run_scenarios(systems: list[System], runs: int, log: Path, say: Callable[[str], None]):  # type: ignore[no-untyped-def]
+    results: list[Result] = []
+    for scenario, prepare in (
+        ("cold", lambda s, i: s.make_cold()),
+        ("no-change", lambda s, i: None),
+        ("one-edit", lambda s, i: s.edit(i)),
+    ):
+        for system in systems:
+            res = Result(system.name, scenario, note=system.note)
+            if scenario != "cold" and not any(
+                (system.root / p).exists() for p in system.cold_paths[:1]
+            ):
+                measure(system.command, system.root, log)  # rebuilds start from a built site
+            for i in range(runs):
+                prepare(system, i)
+                sample = measure(system.command, system.root, log)
+                res.samples.append(sample)
+                say(f"  {system.name:8} {scenario:10} run {i + 1}: "
+                    f"{sample.seconds:7.2f} s {sample.peak_mb:7.0f} MB")
+            results.append(res)
+    return results
+
+
+def stickers_command(root: Path, codes: list[str], pdf: Path) -> tuple[list[str] | None, str]:
+    """Sticker sheets of every item on L7160: --all if the CLI has it, else every code listed."""
+    text = _help("stickers")
+    base = [str(OURS_BIN), "--project", str(root), "stickers", "--template", "L7160", "-o", str(pdf)]
+    if "--all" in text.split():
+        return [*base, "--all"], "stickers --all"
+    arg_bytes = sum(len(c) + 1 for c in codes)
+    if arg_bytes < 100_000:  # far below Linux's ARG_MAX (2 MiB) and per-argument limit (128 KiB)
+        return [*base, "--codes", *codes], f"no --all option: --codes with {len(codes)} codes"
+    return None, f"no --all option, and {len(codes)} codes are too many for one command line"
+
+
+def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> list[Result]:  # type: ignore[no-untyped-def]
+    pdf = WORK / "stickers-all-L7160.pdf"
+    cmd, note = stickers_command(root, codes, pdf)
+    if cmd is None:
+        return [Result("ours", "stickers-cold", note=note), Result("ours", "stickers-again", note=note)]
+    out = []
+    for scenario, cold in (("stickers-cold", True), ("stickers-again", False)):
+        res = Result("ours", scenario, note=note)
+        for i in range(runs):
+            if cold:
+                shutil.rmtree(root / ".site-builder-cache", ignore_errors=True)
+                pdf.unlink(missing_ok=True)
+            sample = measure(cmd, root, log)
+            res.samples.append(sample)
+            say(f"  ours     {scenario:14} run {i + 1}: {sample.seconds:7.2f} s "
+                f"{sample.peak_mb:7.0f} MB")
+        out.append(res)
+    return out
+
+
+# --- live preview: save one file -> the page served changes --------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def run_serve(  # type: ignore[no-untyped-def]
+    system: System, page: str, runs: int, log: Path, say, timeout: float = 900,
+    edit_timeout: float = 120,
+) -> Result:
+    """Start the live preview, then time 'save one vi.md' -> 'the page shows the new text'."""
+    port = _free_port()
+    if system.name == "ours":
+        cmd = [str(OURS_BIN), "--project", str(system.root), "serve", "--port", str(port)]
+    elif system.name == "hugo":
+        cmd = [*system.command[:5], "server", "--port", str(port), "--bind", "127.0.0.1",
+               "--disableLiveReload", "--logLevel", "error"]
+    else:  # pelican: rebuild on change (its content cache on) and serve output/
+        cmd = [*system.command[:-1], "--autoreload", "--listen", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}{page}"
+    res = Result(system.name, "serve-edit", note="save -> page served with the new text")
+    system.make_cold()  # "ready" must mean: the preview's own first build is done
+    with open(log, "ab") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n".encode())
+        out.flush()
+        proc = subprocess.Popen(
+            cmd, cwd=system.root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while "<html" not in _get(url).lower():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                res.note = f"the preview did not start (exit {proc.poll()}); see {log}"
+                return res
+            time.sleep(0.2)
+        time.sleep(2.0)  # let the file watcher arm itself
+        for i in range(runs):
+            marker = f"Marker{i}x{int(time.time() * 1000)}"
+            with open(system.edit_file, "a", encoding="utf-8") as f:
+                f.write(f"\n{marker} đã sửa.\n")
+            t0 = time.perf_counter()
+            while marker not in _get(url):
+                if time.perf_counter() - t0 > edit_timeout or proc.poll() is not None:
+                    res.note = f"an edit did not show up within {edit_timeout:.0f} s"
+                    return res
+                time.sleep(0.05)
+            res.samples.append(Sample(time.perf_counter() - t0, 0.0))
+            say(f"  {system.name:8} serve-edit run {i + 1}: {res.samples[-1].seconds:7.2f} s")
+            time.sleep(1.5)  # let file watchers settle before the next save
+    finally:  # the preview may have children (Pelican does): stop its whole session
+        _stop_group(proc)
+    return res
+
+
+def _stop_group(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Stop a process we started in its own session, and everything it started."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# --- report ---------------------------------------------------------------------------------
+
+ROWS = [
+    ("cold", "(a) cold HTML build"),
+    ("no-change", "(b) no-change rebuild"),
+    ("one-edit", "(c) one-item edit rebuild"),
+    ("stickers-cold", "(d) stickers, all items, L7160, cold"),
+    ("stickers-again", "(d) stickers, all items, unchanged rerun"),
+    ("serve-edit", "(e) serve: save one file -> page updated"),
+]
+
+
+def _get_result(results: list[Result], system: str, scenario: str) -> Result | None:
+    return next(
+        (r for r in results if r.system == system and r.scenario == scenario and r.samples), None
+    )
+
+
+def table(results: list[Result]) -> str:
+    def cell(r: Result | None, mem: bool = True) -> str:
+        if r is None:
+            return "—"
+        return f"{r.seconds:.2f} s" + (f" / {r.peak_mb:.0f} MB" if mem and r.peak_mb else "")
+
+    def ratio(a: Result | None, b: Result | None) -> str:
+        return f"{a.seconds / b.seconds:.2f}×" if a and b and b.seconds > 0 else "—"
+
+    lines = [
+        "| scenario | ours (s / peak MB) | Hugo | Pelican | ours/Hugo | ours/Pelican |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, label in ROWS:
+        o, h, p = (_get_result(results, s, key) for s in ("ours", "hugo", "pelican"))
+        if o is None and h is None and p is None:
+            continue
+        lines.append(
+            f"| {label} | {cell(o)} | {cell(h)} | {cell(p)} | {ratio(o, h)} | {ratio(o, p)} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(results: list[Result]) -> str:
+    def g(system: str, scenario: str) -> Result | None:
+        return _get_result(results, system, scenario)
+
+    def verdict(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+    oc, hc, pc = g("ours", "cold"), g("hugo", "cold"), g("pelican", "cold")
+    on, sc, sa = g("ours", "no-change"), g("ours", "stickers-cold"), g("ours", "stickers-again")
+    rows = [
+        (
+            "cold HTML ≥ 2× faster than Pelican",
+            f"{oc.seconds:.2f} s vs {pc.seconds:.2f} s" if oc and pc else "not measured",
+            verdict(oc.seconds * 2 <= pc.seconds if oc and pc else None),
+        ),
+        ("cold HTML ≥ 2× faster than MkDocs", "MkDocs is not part of this harness", "n/a"),
+        (
+            "cold HTML no slower than Hugo",
+            f"{oc.seconds:.2f} s vs {hc.seconds:.2f} s" if oc and hc else "not measured",
+            verdict(oc.seconds <= hc.seconds if oc and hc else None),
+        ),
+        (
+            "no-change rebuild ≤ 0.1 × Hugo cold",
+            f"{on.seconds:.2f} s vs limit {0.1 * hc.seconds:.2f} s" if on and hc else "n/a",
+            verdict(on.seconds <= 0.1 * hc.seconds if on and hc else None),
+        ),
+        (
+            "stickers (all items) ≤ 10 s cold",
+            f"{sc.seconds:.2f} s" if sc else "not measured",
+            verdict(sc.seconds <= 10 if sc else None),
+        ),
+        (
+            "stickers ≤ 1 s unchanged",
+            f"{sa.seconds:.2f} s" if sa else "not measured",
+            verdict(sa.seconds <= 1 if sa else None),
+        ),
+        (
+            "peak memory (cold build) ≤ Hugo's",
+            f"{oc.peak_mb:.0f} MB vs {hc.peak_mb:.0f} MB" if oc and hc else "not measured",
+            verdict(oc.peak_mb <= hc.peak_mb if oc and hc else None),
+        ),
+    ]
+    lines = ["| target | measured | verdict |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "cpus": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load average at start": load,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark our build against Hugo and Pelican.")
+    ap.add_argument("--items", type=int, default=2000, help="items in the corpus (default 2000)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per scenario; median (default 3)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-peers", action="store_true", help="measure our build only")
+    ap.add_argument("--no-stickers", action="store_true")
+    ap.add_argument("--no-serve", action="store_true", help="skip the live-preview scenario")
+    ap.add_argument("--work", default=str(WORK), help="where the corpora go (default bench/.work)")
+    ap.add_argument("--json", help="also write the raw samples to this JSON file")
+    args = ap.parse_args(argv)
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+
+    work = Path(args.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    peers = None
+    if not args.no_peers:
+        from bench.peers import ensure_peers
+
+        peers = ensure_peers(say)
+    out = work / f"corpus-{args.items}"
+    say(f"Generating {args.items} items (vi + en) into {out} …")
+    entries = corpus_mod.generate(out, args.items, args.seed, peers=peers is not None)
+    log = Path(tempfile.mkstemp(prefix="bench-", suffix=".log", dir=work)[1])
+    info = machine()
+    info["items"] = str(args.items)
+    info["runs"] = str(args.runs)
+    if peers is not None:
+        info.update(peers.versions())
+    say("Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()))
+    systems = make_systems(out, entries, peers)
+    say(f"Our build: {' '.join(systems[0].command[3:])} ({systems[0].note}). Log: {log}")
+    results = run_scenarios(systems, args.runs, log, say)
+    codes = [e.code for e in entries if e.code]
+    if not args.no_stickers:
+        results += run_stickers(out / "ours", codes, args.runs, log, say)
+    if not args.no_serve:
+        target = next(e for e in entries if e.kind == "dolls")
+        for system in systems:
+            page = f"/vi/dolls/{target.slug}/"
+            try:
+                results.append(run_serve(system, page, args.runs, log, say))
+            except Exception as e:  # optional scenario: report, never abort the benchmark
+                say(f"  {system.name}: serve scenario failed: {e}")
+    print()
+    print(f"## {args.items} items × 2 languages, median of {args.runs} run(s)")
+    print()
+    print(table(results))
+    print()
+    print(targets(results))
+    print()
+    notes = {r.system: r.note for r in results if r.note and r.scenario == "cold"}
+    for r in results:
+        if r.scenario.startswith("stickers") and r.note:
+            notes["ours stickers"] = r.note
+    for system, note in notes.items():
+        print(f"- {system}: {note}")
+    if args.json:
+        data = {
+            "machine": info,
+            "results": [
+                {
+                    "system": r.system,
+                    "scenario": r.scenario,
+                    "note": r.note,
+                    "samples": [vars(s) for s in r.samples],
+                }
+                for r in results
+            ],
+        }
+        Path(args.json).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

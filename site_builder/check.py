@@ -1,0 +1,467 @@
+"""`site-builder check`: everything the build checks, plus links and translations, no writing.
+
+1. `load_site` + `plan_site`: every content error, the printed-code registry, QR sizes.
+2. Internal links in stories: `/vi/...` and relative links (and links to the site's own
+   base_url) must lead to a page or file the build produces (decided with `Urls` and the
+   model, the same way the build names its files).
+3. The translation report. For every item and page, each language other than the
+   source language (the first in site.yaml) is one of:
+
+   - `missing`  — no file (the site falls back or omits, per `missing_translation`);
+   - `current`  — its `source_hash` equals the hash of the source file now;
+   - `stale`    — its `source_hash` differs: the source changed after translating (warning);
+   - `unknown`  — it has no `source_hash`, so its freshness is unknown (warning).
+
+   `source_hash` (front matter of a translation) is the first 12 hex digits of the
+   SHA-256 of the source-language file as read (UTF-8, NFC, LF line ends), without any
+   `source_hash:` line of its own front matter, without spaces at line ends and blank
+   lines at the end. `mark_translated()` writes it (`check --mark-translated FILE`).
+
+Errors fail the check (exit 1); warnings fail it only with `--strict`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.markdown import slugify
+from site_builder.messages import Msg, _
+from site_builder.progress import Progress
+
+SECTIONS = ("dolls", "ocop", "pages")
+HASH_LEN = 12
+HASH_LINE = re.compile(r"^source_hash[ \t]*:.*$")
+STATUSES = ("current", "stale", "unknown", "missing")
+
+
+class CheckError(SiteError):
+    pass
+
+
+@dataclass
+class TranslationStatus:
+    key: str  # dolls/hmong
+    lang: str
+    status: str  # one of STATUSES
+    file: Path
+    source: Path
+    recorded: str | None = None  # source_hash in the translation
+    expected: str | None = None  # hash of the source file now
+
+
+@dataclass
+class CheckReport:
+    root: Path
+    source_language: str = "vi"
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    translations: list[TranslationStatus] = field(default_factory=list)
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+    def as_json(self, translate: Any = str, strict: bool = False) -> dict[str, Any]:
+        def rel(path: Path | str) -> str:
+            try:
+                return Path(path).resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                return Path(path).as_posix()
+
+        def one(e: ContentError) -> dict[str, Any]:
+            return {
+                "file": rel(e.path),
+                "line": e.line,
+                "field": e.field,
+                "message": translate(e.message),
+                "hint": translate(e.hint) if e.hint else "",
+            }
+
+        groups: dict[str, dict[str, Any]] = {}
+        for t in self.translations:
+            g = groups.setdefault(t.key, {"key": t.key, "source": rel(t.source), "languages": {}})
+            g["languages"][t.lang] = {
+                "status": t.status,
+                "file": rel(t.file),
+                "source_hash": t.recorded,
+                "expected_hash": t.expected,
+            }
+        return {
+            "ok": not self.failed(strict),
+            "strict": strict,
+            "source_language": self.source_language,
+            "errors": [one(e) for e in self.errors],
+            "warnings": [one(w) for w in self.warnings],
+            "translations": list(groups.values()),
+        }
+
+
+def check(root: Path, progress: Progress | None = None) -> CheckReport:
+    from site_builder.build import plan_site
+    from site_builder.config import load_config
+    from site_builder.content.loader import load_site
+
+    root = root.resolve()
+    progress = progress or Progress.quiet()
+    report = CheckReport(root)
+    try:
+        languages = load_config(root).languages
+    except (ContentError, ErrorList):
+        languages = ("vi", "en")  # the errors come again from load_site below
+    report.source_language = languages[0]
+    folders = [(kind, f) for kind in SECTIONS for f in _folders(root / "content" / kind)]
+    progress.start(len(folders) + 2, _("Checking"))
+    site = plan = None
+    try:
+        site = load_site(root)
+    except ErrorList as exc:
+        report.errors.extend(exc.errors)
+    except ContentError as exc:
+        report.errors.append(exc)
+    progress.advance()
+    if site is not None:
+        try:
+            plan = plan_site(site)
+        except ErrorList as exc:
+            report.errors.extend(exc.errors)
+        except ContentError as exc:
+            report.errors.append(exc)
+    progress.advance()
+    targets = known_files(plan) if plan is not None else None
+    for kind, folder in folders:
+        key = f"{kind}/{slugify(folder.name)}"
+        report.translations.extend(translation_status(folder, key, languages))
+        if plan is not None and targets is not None:
+            thing = plan.site.by_key(key)
+            if thing is not None and thing.folder == folder:
+                report.errors.extend(broken_links(plan, thing, targets))
+        progress.advance()
+    progress.done()
+    for t in report.translations:
+        warning = _warning(t, root)
+        if warning is not None:
+            report.warnings.append(warning)
+    report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
+    return report
+
+
+def _folders(parent: Path) -> list[Path]:
+    if not parent.is_dir():
+        return []
+    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+# --- translations --------------------------------------------------------------------
+
+
+def source_hash(path: Path) -> str:
+    """The hash a translation records of its source file (see the module docstring)."""
+    from site_builder.content.yamlsource import read_text
+
+    lines = read_text(path).split("\n")
+    if lines and lines[0] == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0)
+        lines = [ln for i, ln in enumerate(lines) if not (0 < i < end and HASH_LINE.match(ln))]
+    lines = [ln.rstrip() for ln in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return digest[:HASH_LEN]
+
+
+def recorded_hash(path: Path) -> tuple[str | None, int | None]:
+    """The `source_hash` written in a translation's front matter, and its line."""
+    from site_builder.content.yamlsource import read_text
+
+    try:
+        lines = read_text(path).split("\n")
+    except ContentError:
+        return None, None
+    if not lines or lines[0] != "---":
+        return None, None
+    for i, line in enumerate(lines[1:], start=2):
+        if line == "---":
+            break
+        if HASH_LINE.match(line):
+            value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
+            return (value or None), i
+    return None, None
+
+
+def translation_status(
+    folder: Path, key: str, languages: tuple[str, ...]
+) -> list[TranslationStatus]:
+    source = folder / f"{languages[0]}.md"
+    if not source.is_file():
+        return []  # reported as an error by the loader
+    try:
+        expected = source_hash(source)
+    except ContentError:
+        return []  # not UTF-8: an error of its own
+    out = []
+    for lang in languages[1:]:
+        path = folder / f"{lang}.md"
+        if not path.is_file():
+            out.append(TranslationStatus(key, lang, "missing", path, source, None, expected))
+            continue
+        recorded, _line = recorded_hash(path)
+        fresh = "current" if recorded == expected else "stale"
+        status = "unknown" if recorded is None else fresh
+        out.append(TranslationStatus(key, lang, status, path, source, recorded, expected))
+    return out
+
+
+def _warning(t: TranslationStatus, root: Path) -> ContentError | None:
+    rel = _rel(t.file, root)
+    if t.status == "unknown":
+        return ContentError(
+            t.file,
+            None,
+            None,
+            Msg(
+                "unknown freshness: this translation does not say which version of "
+                "{source} it was made from.",
+                source=t.source.name,
+            ),
+            Msg(
+                "If it matches {source} now, run `site-builder check --mark-translated {file}`.",
+                source=t.source.name,
+                file=rel,
+            ),
+        )
+    if t.status == "stale":
+        return ContentError(
+            t.file,
+            recorded_hash(t.file)[1],
+            "source_hash",
+            Msg(
+                "stale: {source} changed after this translation was made.",
+                source=t.source.name,
+            ),
+            Msg(
+                "Update the translation, then run `site-builder check --mark-translated {file}`.",
+                file=rel,
+            ),
+        )
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
+    """Write the source file's current hash into the translation `path`.
+
+    Returns (source file, hash, whether the file changed).
+    """
+    from site_builder.codes import write_atomic
+    from site_builder.config import load_config
+
+    root = root.resolve()
+    path = path if path.is_absolute() else Path.cwd() / path
+    path = path.resolve()
+    languages = load_config(root).languages
+    source_lang = languages[0]
+    rel = _rel(path, root)
+    if not path.is_file():
+        raise CheckError(Msg("{file} does not exist.", file=rel))
+    if (
+        path.suffix != ".md"
+        or path.stem not in languages
+        or path.parent.parent.name not in SECTIONS
+    ):
+        raise CheckError(
+            Msg(
+                "{file} is not a translation. Give the text file of one language, "
+                "e.g. content/dolls/hmong/en.md.",
+                file=rel,
+            )
+        )
+    if path.stem == source_lang:
+        raise CheckError(
+            Msg(
+                "{file} is the source text ({lang}); other languages are translated from it. "
+                "Give a translation, e.g. {example}.",
+                file=rel,
+                lang=source_lang,
+                example=_rel(path.with_name(f"{languages[-1]}.md"), root),
+            )
+        )
+    source = path.with_name(f"{source_lang}.md")
+    if not source.is_file():
+        raise CheckError(Msg("{file} does not exist.", file=_rel(source, root)))
+    digest = source_hash(source)
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = raw[3 if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError:
+        raise CheckError(
+            Msg(
+                "{file} is not saved as UTF-8. Save it again with the encoding 'UTF-8'.",
+                file=rel,
+            )
+        ) from None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0)
+    if not lines or lines[0] != "---" or end == 0:
+        raise CheckError(
+            Msg(
+                "{file} does not start with fields between two '---' lines.",
+                file=rel,
+            )
+        )
+    new_line = f"source_hash: {digest}"
+    for i in range(1, end):
+        if HASH_LINE.match(lines[i]):
+            changed = lines[i] != new_line
+            lines[i] = new_line
+            break
+    else:
+        lines.insert(end, new_line)
+        changed = True
+    if changed:
+        data = newline.join(lines).encode("utf-8")
+        write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + data)
+    return source, digest, changed
+
+
+# --- links ---------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
+                self.links.append(value)
+
+
+def known_files(plan: Any) -> set[str]:
+    """Every file below output/ the build writes, by the names `Urls` gives them."""
+    from site_builder.build import ASSETS
+    from site_builder.content.loader import with_fallback
+
+    site, urls = plan.site, plan.urls
+    config = site.config
+    files = {"index.html", "404.html", "sitemap.xml", "robots.txt", "favicon.svg"}
+    for lang in config.languages:
+        files.add(urls.home_file(lang))
+        for kind in ("dolls", "ocop"):
+            files.add(urls.page_file(lang, kind))
+        for thing in (*site.items, *site.pages):
+            if with_fallback(thing, lang, config) is not None:
+                kind = getattr(thing, "kind", "pages")
+                files.add(urls.page_file(lang, kind, thing.slug))
+        for booklet in site.booklets:
+            files.add(urls.booklet_file(lang, booklet.slug))
+            for key in booklet.entries:
+                files.add(urls.booklet_file(lang, booklet.slug, key.replace("/", "-")))
+    for item in site.items:
+        for im in item.images:
+            files.add(urls.media_file(item.kind, item.slug, im.file))
+        for alias in item.aliases:
+            path = alias.strip("/")
+            files.add(path if path.endswith(".html") else f"{path}/index.html")
+    for booklet in site.booklets:
+        if booklet.cover is not None:
+            files.add(urls.media_file("booklets", booklet.slug, booklet.cover.file))
+    for code in plan.codes:
+        files.update(urls.landing_files(code))
+        files.add(urls.qr_file(code, "svg"))
+        files.add(urls.qr_file(code, "png"))
+    assets = config.templates_dir / ASSETS
+    if assets.is_dir():
+        for p in assets.rglob("*"):
+            if p.is_file():
+                files.add(f"{ASSETS}/{p.relative_to(assets).as_posix()}")
+    return files
+
+
+def resolves(rel: str, files: set[str]) -> bool:
+    """Would a request for `rel` (no leading /) find a file, as the host serves it?"""
+    if rel.startswith("print/"):
+        return True  # PDFs: named by the print module
+    if rel == "" or rel.endswith("/"):
+        return f"{rel}index.html" in files
+    return rel in files or f"{rel}.html" in files or f"{rel}/index.html" in files
+
+
+def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
+    config, urls = plan.site.config, plan.urls
+    base = config.base_path
+    kind = getattr(thing, "kind", "pages")
+    pages = sorted(urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/"))
+    out = []
+    for lang, tr in sorted(thing.translations.items()):
+        here = urls.page(lang, kind, thing.slug)
+        parser = _Links()
+        parser.feed(tr.body_html)
+        for link in dict.fromkeys(parser.links):
+            target = _internal(link, here, config.base_url)
+            if target is None:
+                continue
+            rel = target[len(base) :] if target.startswith(base) else None
+            if rel is not None and resolves(rel, files):
+                continue
+            near = difflib.get_close_matches(target, pages, n=1, cutoff=0.6)
+            hint = (
+                Msg("Did you mean {url}?", url=near[0])
+                if near
+                else Msg(
+                    "Pages of this site look like {example}; check the folder name.",
+                    example=urls.page(lang, "dolls", "hmong"),
+                )
+            )
+            out.append(
+                ContentError(
+                    tr.source,
+                    _line_of(tr.source, link),
+                    None,
+                    Msg("the link '{link}' leads to no page of this site.", link=link),
+                    hint,
+                )
+            )
+    return out
+
+
+def _internal(link: str, here: str, base_url: str) -> str | None:
+    """The site path a link leads to, or None for another site, an anchor or mail."""
+    link = link.strip()
+    if not link or link.startswith("#"):
+        return None
+    if link.startswith(base_url):
+        link = "/" + link[len(base_url) :]
+        link = urlsplit(base_url).path.rstrip("/") + link
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        return None
+    return urlsplit(urljoin(here, parts.path)).path
+
+
+def _line_of(path: Path, link: str) -> int | None:
+    from site_builder.content.yamlsource import read_text
+
+    try:
+        lines = read_text(path).split("\n")
+    except ContentError:
+        return None
+    for i, line in enumerate(lines, start=1):
+        if link in line:
+            return i
+    return None

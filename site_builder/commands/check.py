@@ -1,0 +1,91 @@
+"""`site-builder check`: check everything without writing; links and translations too."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from site_builder.commands import display_path, project_root
+from site_builder.messages import N_, _, ngettext
+
+STATUS_WORDS = {
+    "current": N_("up to date"),
+    "stale": N_("stale"),
+    "unknown": N_("unknown freshness"),
+    "missing": N_("missing"),
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check", help=_("check all content, links and translations without writing anything")
+    )
+    p.add_argument("--strict", action="store_true", help=_("warnings count as errors (exit 1)"))
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help=_("text (default) or json")
+    )
+    p.add_argument(
+        "--mark-translated",
+        metavar="FILE",
+        nargs="+",
+        help=_("record that FILE (e.g. content/dolls/hmong/en.md) matches its source text now"),
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from site_builder.check import check, mark_translated
+    from site_builder.progress import Progress
+
+    root = project_root(args)
+    if args.mark_translated:
+        from pathlib import Path
+
+        for name in args.mark_translated:
+            source, digest, changed = mark_translated(root, Path(name))
+            text = (
+                _("Marked {file} as translated from {source} (source_hash: {hash}).")
+                if changed
+                else _(
+                    "{file} was already marked as translated from {source} (source_hash: {hash})."
+                )
+            )
+            print(
+                text.format(
+                    file=display_path(Path(name).resolve()),
+                    source=source.name,
+                    hash=digest,
+                )
+            )
+        return 0
+    progress = Progress() if args.format == "text" else Progress.quiet()
+    report = check(root, progress)
+    if args.format == "json":
+        json.dump(report.as_json(_, args.strict), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 1 if report.failed(args.strict) else 0
+    for error in report.errors:
+        print(_("Error: {message}").format(message=error.format_localized(root)))
+    for warning in report.warnings:
+        print(_("Warning: {message}").format(message=warning.format_localized(root)))
+    if report.translations:
+        print()
+        print(_("Translations (source: {lang}):").format(lang=report.source_language))
+        width = max(len(t.key) for t in report.translations)
+        for t in report.translations:
+            print(f"  {t.key:<{width}}  {t.lang}: {_(STATUS_WORDS[t.status])}")
+        print()
+    summary = (
+        ngettext("{n} error", "{n} errors", len(report.errors))
+        + ", "
+        + ngettext("{n} warning", "{n} warnings", len(report.warnings))
+        + "."
+    )
+    if report.failed(args.strict):
+        if not report.errors:
+            summary += " " + _("With --strict, warnings count as errors.")
+        print(_("Check failed: {summary}").format(summary=summary))
+        return 1
+    print(_("Check passed: {summary}").format(summary=summary))
+    return 0

@@ -1,0 +1,43 @@
+"""`site-builder new doll|ocop|page NAME`: a new item or page from commented templates."""
+
+from __future__ import annotations
+
+import argparse
+
+from site_builder.commands import display_path, project_root
+from site_builder.messages import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "new", help=_("create a new doll, OCOP product or page with commented files")
+    )
+    p.add_argument("kind", choices=("doll", "ocop", "page"), help=_("what to create"))
+    p.add_argument(
+        "name", help=_("its name; the folder name is made from it (Búp bê Dao -> bup-be-dao)")
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from site_builder.scaffold import create
+
+    created = create(project_root(args), args.kind, args.name)
+    folder = display_path(created.folder)
+    files = ", ".join(created.files)
+    if created.code:
+        print(
+            _("Created {folder} with the code {code}: {files}.").format(
+                folder=folder, code=created.code, files=files
+            )
+        )
+        print(
+            _(
+                "Next: put a real photo in place of photo.png, write the texts, "
+                "and preview with `site-builder serve`."
+            )
+        )
+    else:
+        print(_("Created {folder}: {files}.").format(folder=folder, files=files))
+        print(_("Next: write the texts, and preview with `site-builder serve`."))
+    return 0

@@ -1,0 +1,134 @@
+"""`site-builder stickers`: QR sticker sheets for a booklet's items or a list of codes.
+
+Without `--for-print` this is a preview. With it, the sheet is for the print shop
+and every code on it is recorded as printed in content/printed-codes.yaml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from site_builder.commands import display_path, project_root
+from site_builder.errors import SiteError
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("stickers", help="make a QR sticker sheet PDF")
+    p.add_argument("booklet", nargs="?", help="a booklet (its items, in order); or use --codes")
+    p.add_argument(
+        "--codes",
+        nargs="+",
+        metavar="CODE[=COPIES]",
+        help="items by code, optionally with a copy count: XM-D01=10 XM-P02",
+    )
+    p.add_argument("--copies", type=int, default=1, help="copies of each item (default 1)")
+    p.add_argument(
+        "--template",
+        help="label sheet: L7160, L7163, L7651, L7159, L7173, "
+        "round-63.5 or one from site.yaml (default: stickers.template or L7160)",
+    )
+    p.add_argument(
+        "--mode",
+        choices=["labels", "printshop"],
+        default="labels",
+        help="labels: print on the label sheet; printshop: bleed and crop marks",
+    )
+    p.add_argument(
+        "--start", type=int, default=1, help="first free label on the sheet (1 = top left)"
+    )
+    p.add_argument("--offset-x", type=float, help="move everything right by this many mm")
+    p.add_argument("--offset-y", type=float, help="move everything down by this many mm")
+    p.add_argument(
+        "--price",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="print the price on each sticker",
+    )
+    p.add_argument(
+        "--payment",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also print each item's bank-transfer (VietQR) code, clearly labelled",
+    )
+    p.add_argument("--min-qr-mm", type=float, help="smallest QR code allowed (default 20)")
+    p.add_argument(
+        "--for-print",
+        action="store_true",
+        help="this sheet goes to print: record its codes as printed (permanent)",
+    )
+    p.add_argument("--date", help="printing date for the registry, YYYY-MM-DD (default: today)")
+    p.add_argument("-o", "--output", help="PDF file to write (default: output/print/…)")
+    p.set_defaults(func=run)
+
+
+def _selection(site, args: argparse.Namespace) -> list:  # type: ignore[no-untyped-def,type-arg]
+    if args.copies < 1:
+        raise SiteError("--copies must be 1 or more.")
+    if args.codes:
+        chosen = []
+        for spec in args.codes:
+            code, _, copies = spec.partition("=")
+            item = site.by_code(code.upper())
+            if item is None:
+                known = ", ".join(sorted(i.code for i in site.items))
+                raise SiteError(f"no item has the code {code.upper()}. Codes: {known}.")
+            if copies and not copies.isdigit():
+                raise SiteError(f"'{spec}': write the copies as a number, e.g. {code.upper()}=10.")
+            chosen.append((item, int(copies) if copies else args.copies))
+        return chosen
+    if not args.booklet:
+        raise SiteError("name a booklet (e.g. xin-man-gifts) or give --codes XM-D01 XM-P01 …")
+    booklet = next((b for b in site.booklets if b.slug == args.booklet), None)
+    if booklet is None:
+        known = ", ".join(b.slug for b in site.booklets) or "none"
+        raise SiteError(f"there is no booklet '{args.booklet}'. Booklets: {known}.")
+    items = [site.by_key(key) for key in booklet.entries]
+    return [(item, args.copies) for item in items if item is not None and hasattr(item, "code")]
+
+
+def run(args: argparse.Namespace) -> int:
+    from site_builder.build import plan_site
+    from site_builder.codes import record_printed, write_atomic
+    from site_builder.content.loader import load_site
+    from site_builder.render.pdf import sticker_settings, sticker_sheet
+
+    root = project_root(args)
+    site = load_site(root)
+    plan_site(site)  # the printed-code registry and QR sizes must be right first
+    chosen = _selection(site, args)
+    template = args.template or sticker_settings(site).template
+    offset = None
+    if args.offset_x is not None or args.offset_y is not None:
+        offset = (args.offset_x or 0.0, args.offset_y or 0.0)
+    pdf = sticker_sheet(
+        site,
+        chosen,
+        template=template,
+        mode=args.mode,
+        start_position=args.start,
+        offset_mm=offset,
+        show_price=args.price,
+        show_payment=args.payment,
+        min_qr_mm=args.min_qr_mm,
+    )
+    name = f"stickers-{args.booklet or 'items'}-{template}-{args.mode}.pdf"
+    target = Path(args.output) if args.output else root / "output" / "print" / name
+    write_atomic(target, pdf)
+    count = sum(copies for _, copies in chosen)
+    print(
+        f"Wrote {count} sticker(s) of {len(chosen)} item(s) on {template} to {display_path(target)}."
+    )
+    if args.for_print:
+        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+        added = record_printed(site, [item.code for item, _ in chosen], day)
+        print(
+            f"Recorded as printed: {', '.join(added) or 'none new (already recorded)'}. "
+            "These codes must keep working for as long as the boxes exist."
+        )
+    else:
+        print(
+            "This is a preview: no code was recorded as printed (use --for-print for the print shop)."
+        )
+    return 0

@@ -1,0 +1,76 @@
+"""Checkers for the selling side of an item: bank payment, GTIN, preview image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from site_builder.content.images import load_image
+from site_builder.content.schema import Problem, describe, sentence
+from site_builder.gtin import GtinError, validate_gtin
+from site_builder.vietqr import PaymentInfo, VietQRError
+
+PAYMENT_KEYS = ("bank", "account", "account_name", "amount", "note")
+
+
+def payment(value: Any) -> PaymentInfo:
+    """`payment: {bank, account, account_name?, amount?, note?}` -> a checked PaymentInfo."""
+    if not isinstance(value, dict):
+        raise Problem(
+            f"expected bank details, found {describe(value)}.",
+            'Write them as lines under payment:, e.g. "  bank: Vietcombank" and "  account: \\"0123456789\\"".',
+        )
+    for key in value:
+        if key not in PAYMENT_KEYS:
+            raise Problem(
+                "this field is not known.", "Known fields: " + ", ".join(PAYMENT_KEYS) + ".", (key,)
+            )
+    for key in ("bank", "account"):
+        if key not in value:
+            raise Problem(f"the bank details need '{key}'.", f"Add a line '  {key}: ...'.")
+    try:
+        return PaymentInfo.create(
+            bank=str(value["bank"]),
+            account=value["account"],
+            account_name=str(value["account_name"]) if value.get("account_name") else None,
+            amount=value.get("amount"),
+            note=value.get("note"),
+        )
+    except VietQRError as exc:
+        raise Problem(sentence(exc.message), exc.hint, (exc.field,)) from None
+
+
+def gtin(value: Any) -> str:
+    """A GTIN-8/12/13/14 with a correct check digit, returned as 14 digits."""
+    try:
+        return validate_gtin(value)
+    except GtinError as exc:
+        raise Problem(sentence(exc.message), exc.hint) from None
+
+
+def preview_image(folder: Path) -> Any:
+    """The picture shown when the page is shared: a file here, or an absolute https URL."""
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise Problem("expected an image file name or an https:// address.")
+        value = value.strip()
+        if "://" in value:
+            parts = urlsplit(value)
+            if parts.scheme != "https" or not parts.netloc:
+                raise Problem(
+                    f"'{value}' is not an https:// address.",
+                    "Facebook and Zalo only show previews from https:// addresses.",
+                )
+            return value
+        if "/" in value or "\\" in value:
+            raise Problem(
+                f"'{value}' is a relative address; a preview image must be a file in this "
+                "folder or a full https:// address.",
+                "Write only the file name (e.g. doll.jpg) or the whole address.",
+            )
+        load_image(folder, value)
+        return value
+
+    return check

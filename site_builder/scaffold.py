@@ -1,0 +1,319 @@
+"""`site-builder new doll|ocop|page NAME`: a new item or page that builds as created.
+
+The files are commented in Vietnamese and English, field by field; the values are
+placeholders that pass every check (a grey placeholder photo is generated), so the
+member sees the new page in `site-builder serve` at once and replaces them one by one.
+The code is the next free one of its kind (XM-D.. for dolls, XM-P.. for OCOP products),
+never one that is used, printed or moved already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from site_builder.codes import registry_path
+from site_builder.errors import SiteError
+from site_builder.markdown import slugify
+from site_builder.messages import Msg
+
+KINDS = {"doll": "dolls", "ocop": "ocop", "page": "pages"}
+DEFAULT_PREFIX = {"dolls": "XM-D", "ocop": "XM-P"}
+PHOTO = "photo.png"
+CODE_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
+
+
+class ScaffoldError(SiteError):
+    pass
+
+
+@dataclass(frozen=True)
+class Created:
+    folder: Path
+    files: tuple[str, ...]
+    code: str | None
+
+
+def create(root: Path, kind_word: str, name: str, today: dt.date | None = None) -> Created:
+    kind = KINDS[kind_word]
+    slug = slugify(name)
+    if not slug:
+        raise ScaffoldError(
+            Msg(
+                "'{name}' has no letters or digits to make a folder name from. "
+                "Write a short name, e.g. bup-be-dao-do.",
+                name=name,
+            )
+        )
+    if not (root / "site.yaml").is_file():
+        raise ScaffoldError(
+            Msg(
+                "there is no site.yaml in {root}. Run the command in the project folder, "
+                "or pass --project.",
+                root=str(root),
+            )
+        )
+    folder = root / "content" / kind / slug
+    if folder.exists():
+        raise ScaffoldError(
+            Msg(
+                "content/{kind}/{slug}/ already exists; nothing was changed. "
+                "Choose another name, or edit the files in that folder.",
+                kind=kind,
+                slug=slug,
+            )
+        )
+    today = today or dt.date.today()
+    languages = _languages(root)
+    title = name.strip() if slugify(name.strip()) != name.strip() else _title(slug)
+    files: dict[str, str | bytes] = {}
+    code = None
+    if kind != "pages":
+        code = next_code(root, kind)
+        categories = _categories(root)
+        files["item.yaml"] = item_yaml(kind, code, categories, today)
+        files[PHOTO] = placeholder_png()
+    for i, lang in enumerate(languages):
+        files[f"{lang}.md"] = text_md(kind, lang, title, source=languages[0], first=i == 0)
+    folder.mkdir(parents=True)
+    for fname, data in files.items():
+        path = folder / fname
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return Created(folder, tuple(files), code)
+
+
+# --- codes --------------------------------------------------------------------------
+
+
+def next_code(root: Path, kind: str) -> str:
+    """The next free code of this kind: highest number of the usual prefix, plus one."""
+    own = _codes_of(root / "content" / kind)
+    taken = set(own)
+    for other in DEFAULT_PREFIX:
+        taken |= set(_codes_of(root / "content" / other))
+    taken |= _registry_codes(root) | _moved_codes(root)
+    prefixes = Counter(m["prefix"] for c in own if (m := CODE_RE.match(c)))
+    prefix = prefixes.most_common(1)[0][0] if prefixes else DEFAULT_PREFIX[kind]
+    numbers = [m["number"] for c in taken if (m := CODE_RE.match(c)) and m["prefix"] == prefix]
+    width = max([2, *(len(n) for n in numbers)])
+    n = max([0, *(int(x) for x in numbers)]) + 1
+    while f"{prefix}{n:0{width}d}" in taken:
+        n += 1
+    return f"{prefix}{n:0{width}d}"
+
+
+def _codes_of(parent: Path) -> list[str]:
+    out = []
+    if parent.is_dir():
+        for item in sorted(parent.glob("*/item.yaml")):
+            data = _yaml(item)
+            if isinstance(data, dict) and data.get("code") is not None:
+                out.append(str(data["code"]).strip().upper())
+    return out
+
+
+def _registry_codes(root: Path) -> set[str]:
+    data = _yaml(registry_path(root))
+    return {str(k).upper() for k in data} if isinstance(data, dict) else set()
+
+
+def _moved_codes(root: Path) -> set[str]:
+    data = _yaml(root / "site.yaml")
+    moved = data.get("moved_codes") if isinstance(data, dict) else None
+    return {str(k).upper() for k in moved} if isinstance(moved, dict) else set()
+
+
+def _yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None  # `site-builder check` reports a broken file; here we only need codes
+
+
+def _languages(root: Path) -> list[str]:
+    data = _yaml(root / "site.yaml")
+    langs = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
+        return langs
+    return ["vi", "en"]
+
+
+def _categories(root: Path) -> dict[str, str]:
+    """The first key of each category table, as a placeholder that validates."""
+    data = _yaml(root / "content" / "categories.yaml")
+    data = data if isinstance(data, dict) else {}
+    fallback = {"ethnic_groups": "hmong", "ocop_groups": "tea", "communes": "xin-man"}
+    out = {}
+    for table, default in fallback.items():
+        keys = data.get(table)
+        out[table] = str(next(iter(keys))) if isinstance(keys, dict) and keys else default
+    return out
+
+
+def _title(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --- file templates -------------------------------------------------------------------
+
+
+def item_yaml(kind: str, code: str, categories: dict[str, str], today: dt.date) -> str:
+    head = f"""\
+# Thông tin không cần dịch — Facts that need no translation.
+# Dòng bắt đầu bằng # là ghi chú, không hiện trên trang. Lines starting with # are notes.
+
+# Mã cố định, in trên hộp và mã QR. Đừng đổi sau khi đã in.
+# Permanent code, printed on the box and in the QR code. Never change it once printed.
+code: {code}
+"""
+    if kind == "dolls":
+        middle = f"""
+# Dân tộc của bộ trang phục: một khoá trong ethnic_groups (content/categories.yaml).
+# Ethnic group of the costume: a key of ethnic_groups in content/categories.yaml.
+ethnic_group: {categories["ethnic_groups"]}
+
+# Xã: một khoá trong communes (content/categories.yaml). Commune: a key of communes.
+commune: {categories["communes"]}
+
+# Người hoặc nhóm làm búp bê (tên riêng, không dịch). Who made it (a name, not translated).
+maker: "Chi đoàn thôn ... (ví dụ)"
+
+# Giá, số nguyên, đồng: 450000; hoặc khoảng giá {{min: 350000, max: 500000}}.
+# Price in whole VND: 450000, or a range {{min: 350000, max: 500000}}.
+price: 450000
+"""
+    else:
+        middle = f"""
+# Nhóm sản phẩm OCOP: một khoá trong ocop_groups (content/categories.yaml).
+# OCOP group: a key of ocop_groups in content/categories.yaml.
+ocop_group: {categories["ocop_groups"]}
+
+# Số sao OCOP (3, 4 hoặc 5) và năm được công nhận. OCOP stars (3, 4 or 5) and the year.
+stars: 4
+certified_year: {today.year}
+
+# Xã: một khoá trong communes. Commune: a key of communes.
+commune: {categories["communes"]}
+
+# Cơ sở sản xuất (tên riêng, không dịch). Producer (a name, not translated).
+producer: "HTX ... (ví dụ)"
+
+# Giá, số nguyên, đồng; hoặc {{min: ..., max: ...}}. Price in whole VND, or {{min: ..., max: ...}}.
+price: 100000
+
+# Khối lượng / thể tích: số + g, kg, ml hoặc l. Net weight: a number + g, kg, ml or l.
+net_weight: "200 g"
+
+# Hạn sử dụng, tính bằng tháng. Shelf life in months.
+shelf_life_months: 12
+"""
+    tail = f"""
+# Ảnh, đặt trong thư mục này (jpg, png, webp, svg). photo.png chỉ là ảnh tạm: hãy thay bằng ảnh thật.
+# Images in this folder (jpg, png, webp, svg). photo.png is a placeholder: replace it with a real photo.
+images: [{PHOTO}]
+
+# Không bắt buộc — Optional:
+# Nơi bán trên mạng. Shop links (kinds: voso sendo postmart facebook zalo website phone).
+# links:
+#   - {{kind: facebook, url: "https://www.facebook.com/..."}}
+# Ngày cập nhật. Date of the last update (YYYY-MM-DD).
+updated: {today.isoformat()}
+"""
+    return head + middle + tail
+
+
+_TEXT_VI = {
+    "head": "Phần giữa hai dòng --- là các trường; phần dưới là câu chuyện (Markdown).\n"
+    "# The part between the --- lines holds the fields; below it is the story (Markdown).",
+    "title": "Tên hiển thị trên trang. The name shown on the page.",
+    "summary": "Một hai câu cho danh sách và bản xem trước. One or two sentences for lists.",
+    "alt": "Mô tả mỗi ảnh bằng lời, cho người không nhìn thấy ảnh.\n"
+    "# Describe every image in words, for people who cannot see it.",
+    "materials": "Chất liệu (không bắt buộc). Materials (optional).",
+    "ingredients": "Thành phần (không bắt buộc). Ingredients (optional).",
+    "storage": "Cách bảo quản (không bắt buộc). How to store it (optional).",
+    "order": "Thứ tự trong menu (số nhỏ đứng trước). Position in menus (small first).",
+}
+
+_TEXT_EN = {
+    "head": "The part between the --- lines holds the fields; below it is the story (Markdown).\n"
+    "# Phần giữa hai dòng --- là các trường; phần dưới là câu chuyện (Markdown).",
+    "title": "The name shown on the page. Tên hiển thị trên trang.",
+    "summary": "One or two sentences for lists and previews. Một hai câu cho danh sách.",
+    "alt": "Describe every image in words, for people who cannot see it.\n"
+    "# Mô tả mỗi ảnh bằng lời, cho người không nhìn thấy ảnh.",
+    "materials": "Materials (optional). Chất liệu (không bắt buộc).",
+    "ingredients": "Ingredients (optional). Thành phần (không bắt buộc).",
+    "storage": "How to store it (optional). Cách bảo quản (không bắt buộc).",
+    "order": "Position in menus, small numbers first (optional). Thứ tự trong menu.",
+}
+
+_PLACEHOLDER = {
+    "vi": {
+        "summary": "Một hai câu giới thiệu (thay câu này).",
+        "alt": "Ảnh tạm, hãy thay bằng ảnh thật",
+        "body": "Viết câu chuyện ở đây: ai làm, làm thế nào, trang phục có gì đặc biệt.",
+        "list": "vải lanh",
+    },
+    "en": {
+        "summary": "One or two sentences of introduction (replace this one).",
+        "alt": "Placeholder image, replace it with a real photo",
+        "body": "Write the story here: who made it, how, and what is special about it.",
+        "list": "hemp",
+    },
+}
+
+
+def text_md(kind: str, lang: str, title: str, *, source: str, first: bool) -> str:
+    notes = _TEXT_VI if lang == "vi" else _TEXT_EN
+    ph = _PLACEHOLDER.get(lang, _PLACEHOLDER["en"])
+    lines = ["---", f"# {notes['head']}"]
+    if not first:
+        lines.append(
+            f"# Bản dịch từ {source}.md. Dịch xong, chạy: site-builder check --mark-translated "
+            f"<tệp này>.\n# A translation of {source}.md. When done, run: site-builder check "
+            "--mark-translated <this file>."
+        )
+    lines += [f"# {notes['title']}", f"title: {_quote(title)}"]
+    if kind == "pages":
+        lines += [f"# {notes['order']}", "order: 10"]
+    else:
+        lines += [f"# {notes['summary']}", f"summary: {_quote(ph['summary'])}"]
+        lines += [f"# {notes['alt']}", "alt:", f"  {PHOTO}: {_quote(ph['alt'])}"]
+        if kind == "dolls":
+            lines += [f"# {notes['materials']}", f"materials: [{_quote(ph['list'])}]"]
+        else:
+            lines += [f"# {notes['ingredients']}", "# ingredients: [...]"]
+            lines += [f"# {notes['storage']}", '# storage: "..."']
+    lines += ["---", ph["body"], ""]
+    return "\n".join(lines)
+
+
+def placeholder_png() -> bytes:
+    """A 600x400 grey picture with a simple doll outline: clearly not a real photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (600, 400), (226, 226, 222))
+    d = ImageDraw.Draw(im)
+    d.rectangle((8, 8, 591, 391), outline=(160, 160, 156), width=4)
+    d.ellipse((270, 70, 330, 130), outline=(130, 130, 126), width=6)
+    d.polygon([(300, 135), (230, 330), (370, 330)], outline=(130, 130, 126), width=6)
+    d.line((20, 20, 580, 380), fill=(200, 200, 196), width=2)
+    d.line((580, 20, 20, 380), fill=(200, 200, 196), width=2)
+    buf = io.BytesIO()
+    im.save(buf, "PNG", optimize=True)
+    return buf.getvalue()

@@ -1,0 +1,411 @@
+"""`site-builder serve`: a live preview on http://127.0.0.1:PORT/.
+
+livereload (on tornado) watches the content and reloads the browser; a small WSGI
+app serves `output/` the way the production host does:
+
+- `/vi/dolls/hmong/` -> `vi/dolls/hmong/index.html`; `/vi/dolls/hmong` redirects to the slash;
+- `/Q/XM-D01` -> `Q/XM-D01.html` (the short URLs printed in QR codes work locally);
+- anything else -> `404.html` with status 404.
+
+Each request opens files by path below the *current* `output/` (a build swaps in a new
+folder by renaming, so no handle to an old folder is kept).
+
+When the last rebuild failed, every HTML page request gets an error page (status 500)
+listing every error with file, line, field and hint, instead of a stale page; images
+and styles are still served. Saving a fix rebuilds and the page comes back by itself.
+
+The rebuild is one function, `rebuild()`, so an incremental build can replace it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import errno
+import hashlib
+import html
+import logging
+import mimetypes
+import posixpath
+import re
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.messages import Msg, _, language, ngettext
+from site_builder.writer import BuildLocked
+
+WATCHED = ("content", "booklets", "templates", "locale", "site.yaml")
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+StartResponse = Callable[..., Any]
+
+
+class PortInUse(SiteError):
+    pass
+
+
+def rebuild(root: Path, output: Path) -> Any:
+    """Bring `output/` up to date with the project. The one place a rebuild happens."""
+    from site_builder.build import build
+
+    return build(root, output)
+
+
+@dataclass
+class Problem:
+    """One thing shown on the error page: a content error, or a message without a file."""
+
+    error: ContentError | None = None
+    text: str = ""
+
+
+@dataclass
+class Preview:
+    root: Path
+    output: Path
+    rebuild_fn: Callable[[Path, Path], Any] = rebuild
+    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)
+    problems: list[Problem] = field(default_factory=list)
+    base_path: str = "/"
+    retry: Callable[[], None] | None = None  # set by the server: try again shortly
+    live_script: bytes = b""  # livereload's <script> injected before </head>
+
+    # --- building ---------------------------------------------------------------------
+
+    def rebuild(self, changed: str | None = None) -> bool:
+        """Rebuild; remember the errors for the error page. True when the site is good."""
+        t0 = time.perf_counter()
+        problems: list[Problem] = []
+        try:
+            self.rebuild_fn(self.root, self.output)
+        except ErrorList as exc:
+            problems = [Problem(e) for e in exc.errors]
+        except ContentError as exc:
+            problems = [Problem(exc)]
+        except FileNotFoundError as exc:  # a file vanished between listing and reading
+            problems = [
+                Problem(
+                    ContentError(
+                        Path(str(exc.filename or self.root)),
+                        None,
+                        None,
+                        Msg("this file disappeared while the site was being built."),
+                        Msg(
+                            "If you are moving or saving it, wait a moment: the preview rebuilds by itself."
+                        ),
+                    )
+                )
+            ]
+            self._retry()
+        except BuildLocked as exc:
+            problems = [Problem(text=_(_message(exc)))]
+            self._retry()
+        except SiteError as exc:
+            problems = [Problem(text=_(_message(exc)))]
+        except Exception as exc:  # a bug must not stop the preview: show it, keep serving
+            traceback.print_exc()
+            problems = [Problem(text=f"{type(exc).__name__}: {exc}")]
+        self.problems = problems
+        self._read_base_path()
+        seconds = time.perf_counter() - t0
+        where = f"{self._display(changed)}: " if changed else ""
+        if problems:
+            self.log(
+                where
+                + ngettext(
+                    "{n} error; the browser shows it until it is fixed.",
+                    "{n} errors; the browser shows them until they are fixed.",
+                    len(problems),
+                )
+            )
+            for p in problems:
+                self.log("  " + (p.error.format_localized(self.root) if p.error else p.text))
+        else:
+            self.log(where + _("rebuilt in {seconds:.2f} s.").format(seconds=seconds))
+        return not problems
+
+    def _retry(self) -> None:
+        if self.retry is not None:
+            self.retry()
+
+    def _read_base_path(self) -> None:
+        try:
+            from site_builder.config import load_config
+
+            self.base_path = load_config(self.root).base_path
+        except Exception:
+            pass  # keep the last good one; the error is on the page already
+
+    def _display(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path
+
+    # --- serving ----------------------------------------------------------------------
+
+    def app(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI application serving `output/`."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return _respond(start_response, "405 Method Not Allowed", b"", "text/plain")
+        raw = environ.get("PATH_INFO", "/")
+        path = raw.encode("latin-1", "replace").decode("utf-8", "replace")
+        if self.base_path != "/" and path + "/" == self.base_path:
+            return _redirect(start_response, self.base_path)
+        if self.base_path != "/" and path.startswith(self.base_path):
+            path = "/" + path[len(self.base_path) :]
+        kind, target = self.resolve(path)
+        page = kind == "page" or (kind == "missing" and _looks_like_page(path))
+        if self.problems and page:
+            body = self.error_page()
+            return _respond(start_response, "500 Internal Server Error", body, "text/html")
+        if kind == "redirect":
+            return _redirect(start_response, self.base_path + target.lstrip("/"))
+        if kind in ("page", "file"):
+            try:
+                data = (self.output / target).read_bytes()
+            except OSError:  # swapped out between resolve and read: try once more
+                kind, target = self.resolve(path)
+                data = (self.output / target).read_bytes() if kind in ("page", "file") else b""
+            if target.endswith(".html"):
+                data = self.allow_live_script(data)
+            return _respond(start_response, "200 OK", data, _content_type(target))
+        not_found = self.output / "404.html"
+        data = not_found.read_bytes() if not_found.is_file() else b"404 Not Found"
+        data = self.allow_live_script(data)
+        ctype = "text/html" if not_found.is_file() else "text/plain"
+        return _respond(start_response, "404 Not Found", data, ctype)
+
+    def resolve(self, path: str) -> tuple[str, str]:
+        """('page'|'file', rel) | ('redirect', url path) | ('missing', '')."""
+        clean = posixpath.normpath("/" + path.lstrip("/"))
+        if ".." in clean.split("/") or "\x00" in clean:
+            return "missing", ""
+        rel = clean.lstrip("/")
+        out = self.output
+        if rel == "" or path.endswith("/"):
+            index = f"{rel}/index.html" if rel else "index.html"
+            return ("page", index) if (out / index).is_file() else ("missing", "")
+        if (out / rel).is_file():
+            return ("page" if rel.endswith(".html") else "file"), rel
+        if (out / f"{rel}.html").is_file():  # /Q/XM-D01 -> Q/XM-D01.html
+            return "page", f"{rel}.html"
+        if (out / rel / "index.html").is_file():
+            return "redirect", f"/{rel}/"
+        return "missing", ""
+
+    def allow_live_script(self, page: bytes) -> bytes:
+        """Let the page's Content-Security-Policy run the reload script (preview only).
+
+        The site's pages forbid inline scripts; here their policy also allows exactly
+        livereload's snippet (by its hash), scripts from this server and its websocket.
+        """
+        m = re.search(rb"<script[^>]*>(.*?)</script>", self.live_script, re.S)
+        if m is None:
+            return page
+        digest = base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
+        allow = f"'self' 'sha256-{digest}'"
+
+        def relax(match: re.Match[bytes]) -> bytes:
+            directives = [d.strip() for d in match.group(2).decode().split(";") if d.strip()]
+            out, seen = [], set()
+            for d in directives:
+                name, _sp, value = d.partition(" ")
+                seen.add(name)
+                if name == "script-src":
+                    value = " ".join(v for v in value.split() if v != "'none'")
+                    d = f"script-src {value} {allow}".replace("  ", " ")
+                elif name == "connect-src":
+                    d = f"{d} 'self' ws:"
+                out.append(d)
+            if "script-src" not in seen:
+                out.append(f"script-src {allow}")
+            if "connect-src" not in seen:
+                out.append("connect-src 'self' ws:")
+            return match.group(1) + "; ".join(out).encode() + match.group(3)
+
+        return re.sub(
+            rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', relax, page
+        )
+
+    def error_page(self) -> bytes:
+        n = len(self.problems)
+        title = _("The site has errors")
+        intro = ngettext(
+            "The preview could not be rebuilt because of {n} error. Fix it and save the file: "
+            "this page reloads by itself.",
+            "The preview could not be rebuilt because of {n} errors. Fix them and save the "
+            "files: this page reloads by itself.",
+            n,
+        )
+        field_word = _("field")
+        rows = []
+        for p in self.problems:
+            if p.error is None:
+                rows.append(f"<li><p>{html.escape(p.text)}</p></li>")
+                continue
+            e = p.error
+            where = html.escape(e.location(self.root))
+            fld = (
+                f' <span class="field">{html.escape(field_word)}: <code>{html.escape(e.field)}</code></span>'
+                if e.field
+                else ""
+            )
+            hint = f'<p class="hint">{html.escape(_(e.hint))}</p>' if e.hint else ""
+            rows.append(
+                f'<li><p class="where"><code>{where}</code>{fld}</p>'
+                f'<p class="message">{html.escape(_(e.message))}</p>{hint}</li>'
+            )
+        note = _("(This page is shown only by `site-builder serve`; nothing was published.)")
+        page = f"""<!DOCTYPE html>
+<html lang="{language()}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; color: #222; }}
+h1 {{ color: #a00; font-size: 1.5rem; }}
+li {{ border-left: 4px solid #a00; background: #fff4f4; margin: 1rem 0; padding: .5rem 1rem; list-style: none; }}
+ol {{ padding: 0; }}
+.where code {{ font-weight: bold; }}
+.field {{ margin-left: 1rem; }}
+.hint {{ color: #444; }}
+.note {{ color: #666; font-size: .9rem; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p>{html.escape(intro)}</p>
+<ol class="errors">
+{chr(10).join(rows)}
+</ol>
+<p class="note">{html.escape(note)}</p>
+</body>
+</html>
+"""
+        return page.encode("utf-8")
+
+
+def _message(exc: BaseException) -> str:
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+
+
+def _looks_like_page(path: str) -> bool:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return path.endswith("/") or last.endswith(".html") or "." not in last
+
+
+def _content_type(rel: str) -> str:
+    if rel.endswith(".html"):
+        return "text/html"
+    ctype, _enc = mimetypes.guess_type(rel)
+    return ctype or "application/octet-stream"
+
+
+def _respond(start_response: StartResponse, status: str, body: bytes, ctype: str) -> list[bytes]:
+    if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
+        ctype += "; charset=utf-8"
+    start_response(
+        status,
+        [
+            ("Content-Type", ctype),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [body]
+
+
+def _redirect(start_response: StartResponse, location: str) -> list[bytes]:
+    start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
+    return [b""]
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> int:
+    """Build, serve and watch until Ctrl-C. Raises `PortInUse` if the port is taken."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+
+    root = root.resolve()
+    preview = Preview(root, (output or root / "output").resolve())
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
+
+    class OneRebuild(Watcher):
+        """Several watched folders changed in one poll -> one rebuild."""
+
+        changed = False
+
+        def examine(self) -> tuple[str | None, float | None]:
+            self.changed = False
+            result: tuple[str | None, float | None] = super().examine()
+            if self.changed:
+                preview.rebuild(self.filepath)
+            return result
+
+    watcher = OneRebuild()
+
+    def mark() -> None:
+        watcher.changed = True
+
+    for name in WATCHED:
+        watcher.watch(str(root / name), mark, delay=None)
+
+    class PreviewServer(Server):
+        def get_web_handlers(self, script: bytes) -> Any:
+            preview.live_script = script  # the snippet it will inject into every page
+            return super().get_web_handlers(script)
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        server = PreviewServer(preview.app, watcher=watcher)
+        try:
+            server.application(port, HOST, liveport=None, debug=False, live_css=False)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortInUse(
+                    Msg(
+                        "the port {port} is already in use (another preview or program is using it). "
+                        "Choose another one, e.g. `site-builder serve --port {other}`.",
+                        port=port,
+                        other=port + 1,
+                    )
+                ) from None
+            raise
+
+        def retry() -> None:
+            loop.call_later(1.0, preview.rebuild)
+
+        preview.retry = retry
+        preview.rebuild()
+        preview.log(
+            _("Preview: http://{host}:{port}/ — press Ctrl-C to stop.").format(host=HOST, port=port)
+        )
+        preview.log(
+            _(
+                "Watching {folders}; saving a file rebuilds the site and reloads the browser."
+            ).format(folders=", ".join(n + ("" if n.endswith(".yaml") else "/") for n in WATCHED))
+        )
+        LiveReloadHandler.start_tasks()
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+
+    asyncio.run(run())
+    preview.log(_("Preview stopped."))
+    return 0

@@ -1,0 +1,157 @@
+"""CLI messages in Vietnamese or English: --lang, the environment, the catalog, Msg."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder import messages
+from site_builder.errors import ContentError
+from site_builder.messages import Msg, _, language_from_env, ngettext
+from tests.helpers import run_cli
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    yield
+    messages.set_language("en")
+
+
+def run(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("LANG", "LANGUAGE")}
+    clean = {k: v for k, v in clean.items() if not k.startswith("LC_")}
+    return subprocess.run(
+        [sys.executable, "-m", "site_builder", "--project", str(project), *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        timeout=120,
+    )
+
+
+def break_title(project: Path) -> None:
+    vi = project / "content/dolls/hmong/vi.md"
+    vi.write_text(vi.read_text(encoding="utf-8").replace("title: Búp bê Mông\n", ""), "utf-8")
+
+
+EN = (
+    "Error: content/dolls/hmong/vi.md:2: title: this required field is missing. "
+    "Add a line 'title: ...' with the name shown on the page.\n"
+    "1 error; nothing was written.\n"
+)
+VI = (
+    "Lỗi: content/dolls/hmong/vi.md:2: title: thiếu trường bắt buộc này. "
+    "Hãy thêm dòng 'title: ...' với tên hiển thị trên trang.\n"
+    "1 lỗi; chưa ghi tệp nào.\n"
+)
+
+
+def test_an_error_in_both_languages_by_lang_option(minimal: Path) -> None:
+    break_title(minimal)
+    assert run_cli(minimal, "--lang", "en", "build").err == EN
+    assert run_cli(minimal, "--lang", "vi", "build").err == VI
+
+
+def test_language_from_the_environment(minimal: Path) -> None:
+    break_title(minimal)
+    assert run(minimal, {"LANG": "vi_VN.UTF-8"}, "build").stderr == VI
+    assert run(minimal, {"LANG": "en_US.UTF-8"}, "build").stderr == EN
+    assert run(minimal, {}, "build").stderr == EN
+    # LC_ALL wins over LANG; --lang wins over everything
+    assert run(minimal, {"LANG": "vi_VN.UTF-8", "LC_ALL": "C.UTF-8"}, "build").stderr == EN
+    assert run(minimal, {"LC_MESSAGES": "vi_VN", "LANG": "en_GB"}, "build").stderr == VI
+    assert run(minimal, {"LANG": "vi_VN.UTF-8"}, "--lang", "en", "build").stderr == EN
+
+
+def test_success_and_help_in_vietnamese(minimal: Path) -> None:
+    result = run(minimal, {"LANG": "vi_VN.UTF-8"}, "build")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Đã tạo ")
+    assert " mã QR và " in result.stdout and result.stdout.rstrip().endswith("giây.")
+    help_text = run(minimal, {}, "--lang", "vi", "check", "--help").stdout
+    assert help_text.startswith("cách dùng: site-builder check")
+    assert "coi cảnh báo là lỗi (mã thoát 1)" in help_text
+
+
+def test_language_from_env_rules() -> None:
+    assert language_from_env({"LANG": "vi_VN.UTF-8"}) == "vi"
+    assert language_from_env({"LANG": "vi"}) == "vi"
+    assert language_from_env({"LANG": "en_US.UTF-8"}) == "en"
+    assert language_from_env({}) == "en"
+    assert language_from_env({"LC_ALL": "vi_VN", "LANG": "en_US"}) == "vi"
+    assert language_from_env({"LC_ALL": "", "LC_MESSAGES": "en_US", "LANG": "vi_VN"}) == "en"
+
+
+def test_msg_is_english_text_with_a_translatable_template() -> None:
+    m = Msg("no item has the code {code}.", code="XM-D09")
+    assert m == "no item has the code XM-D09."
+    assert isinstance(m, str) and m.template == "no item has the code {code}."
+    assert m.params == {"code": "XM-D09"}
+    messages.set_language("en")
+    assert _(m) == "no item has the code XM-D09."
+    messages.set_language("vi")
+    assert _(m) == "không có sản phẩm nào mang mã XM-D09."
+    assert _("this required field is missing.") == "thiếu trường bắt buộc này."
+    assert _("a text the catalog does not know") == "a text the catalog does not know"
+    assert _(Msg("unknown {x}", x=1)) == "unknown 1"
+    assert ngettext("{n} error", "{n} errors", 3) == "3 lỗi"
+    messages.set_language("en")
+    assert ngettext("{n} error", "{n} errors", 1) == "1 error"
+    assert ngettext("{n} error", "{n} errors", 3) == "3 errors"
+
+
+def test_content_error_is_translated_only_when_shown() -> None:
+    error = ContentError(
+        Path("site.yaml"),
+        3,
+        "moved_codes.XM-D04",
+        Msg("{old} is moved to {new}, but no item has the code {new}.", old="XM-D04", new="XM-D09"),
+        Msg("Write the code of an existing item after the colon."),
+    )
+    english = (
+        "site.yaml:3: moved_codes.XM-D04: XM-D04 is moved to XM-D09, but no item has the code "
+        "XM-D09. Write the code of an existing item after the colon."
+    )
+    messages.set_language("vi")
+    assert error.format() == english  # logs, tests and str() stay English
+    assert str(error) == english
+    assert error.format_localized() == (
+        "site.yaml:3: moved_codes.XM-D04: XM-D04 được chuyển sang XM-D09, nhưng không có sản "
+        "phẩm nào mang mã XM-D09. Hãy viết mã của một sản phẩm đang có sau dấu hai chấm."
+    )
+    messages.set_language("en")
+    assert error.format_localized() == english
+
+
+def test_progress_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
+    import io
+
+    from site_builder.progress import Progress
+
+    messages.set_language("en")
+    plain = io.StringIO()
+    p = Progress(plain, tty=False)
+    p.start(3, "Checking")
+    for _i in range(3):
+        p.advance()
+    p.done()
+    lines = plain.getvalue().splitlines()
+    assert lines[0] == "Checking: 3 steps…"
+    assert lines[1].startswith("Checking: done in ") and len(lines) == 2
+    tty = io.StringIO()
+    p = Progress(tty, tty=True)
+    p.start(2, "Rendering")
+    p.advance(2)
+    p.done()
+    assert "Rendering [" + "#" * Progress.WIDTH + "] 2/2" in tty.getvalue()
+    quiet = io.StringIO()
+    q = Progress(quiet)
+    q.enabled = False
+    q.start(1, "x")
+    q.done()
+    assert quiet.getvalue() == ""

@@ -1,0 +1,177 @@
+"""`site-builder serve` end to end: a real server in a subprocess, real HTTP, real edits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_project, run_cli
+
+TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(port: int, path: str) -> tuple[int, str, str]:
+    """(status, content type, body) of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read().decode("utf-8", "replace")
+
+
+def wait_for(port: int, path: str, ok: Callable[[int, str], bool]) -> tuple[int, str]:
+    deadline = time.monotonic() + TIMEOUT
+    last: tuple[int, str] = (0, "")
+    while time.monotonic() < deadline:
+        try:
+            status, _ctype, body = fetch(port, path)
+            last = (status, body)
+            if ok(status, body):
+                return last
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{path} never matched within {TIMEOUT} s; last: {last[0]} {last[1][:500]}"
+    )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Path, int, subprocess.Popen[bytes]]]:
+    project = copy_project(tmp_path / "site", "minimal")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "--project", str(project), "--lang", "en"]
+        + ["serve", "--port", str(port)],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield project, port, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_serve_rebuilds_shows_errors_and_stops_cleanly(
+    server: tuple[Path, int, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    project, port, proc = server
+    page = "/vi/dolls/hmong/"
+    wait_for(port, page, lambda s, b: s == 200 and "Búp bê Mông" in b)
+
+    # an edit shows up without restarting anything
+    vi = project / "content/dolls/hmong/vi.md"
+    vi.write_text(vi.read_text(encoding="utf-8").replace("Búp bê Mông", "Búp bê Mông đỏ"), "utf-8")
+    wait_for(port, page, lambda s, b: s == 200 and "Búp bê Mông đỏ" in b)
+
+    # a half-saved YAML file: every page shows the error, with file and line, escaped
+    item = project / "content/dolls/hmong/item.yaml"
+    good = item.read_text(encoding="utf-8")
+    item.write_text(good.replace("maker: ", "maker: half: "), encoding="utf-8")
+    status, body = wait_for(port, page, lambda s, b: s == 500)
+    assert "<code>content/dolls/hmong/item.yaml:4</code>" in body
+    assert "this is not valid YAML (mapping values are not allowed" in body
+    assert "put text that contains &#x27;:&#x27; or &#x27;#&#x27; in quotes." in body  # escaped
+    status, body = wait_for(port, "/en/", lambda s, b: s == 500)
+    assert "content/dolls/hmong/item.yaml:4" in body
+    # images and styles are still served while the content is broken
+    assert fetch(port, "/media/dolls/hmong/doll.png")[0] == 200
+
+    # fixing the file brings the page back
+    item.write_text(good, encoding="utf-8")
+    wait_for(port, page, lambda s, b: s == 200 and "Búp bê Mông đỏ" in b)
+
+    # the printed short URL works locally, without .html
+    status, ctype, body = fetch(port, "/Q/XM-D01")
+    assert status == 200 and ctype.startswith("text/html")
+    assert "/vi/dolls/hmong/" in body
+    status, _ctype, body = fetch(port, "/no/such/page/")
+    assert status == 404 and "<html" in body
+    status, _ctype, _body = fetch(port, "/vi/dolls/hmong")  # no slash: redirected like a host
+    assert status == 200
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=TIMEOUT) == 0
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log
+    assert f"Preview: http://127.0.0.1:{port}/ — press Ctrl-C to stop." in log
+    assert log.rstrip().endswith("Preview stopped.")
+
+
+def test_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site", "minimal")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli(project, "--lang", "en", "serve", "--port", str(port))
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err == (
+        f"Error: the port {port} is already in use (another preview or program is using it). "
+        f"Choose another one, e.g. `site-builder serve --port {port + 1}`.\n"
+    )
+    assert not (project / "output").exists()  # nothing was built
+
+
+def test_port_in_use_in_vietnamese(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site", "minimal")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+        proc = subprocess.run(
+            [sys.executable, "-m", "site_builder", "--project", str(project)]
+            + ["serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env={**env, "LANG": "vi_VN.UTF-8"},
+            timeout=60,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"Lỗi: cổng {port} đang bận (một bản xem trước hoặc chương trình khác đang dùng). "
+        f"Hãy chọn cổng khác, ví dụ `site-builder serve --port {port + 1}`.\n"
+    )
+
+
+def test_template_error_and_deleted_file_are_shown_on_the_page(tmp_path: Path) -> None:
+    from site_builder.serve import Preview
+
+    project = copy_project(tmp_path / "site", "minimal")
+    preview = Preview(project, project / "output", log=lambda _m: None)
+    assert preview.rebuild()
+    template = project / "templates/item.html"
+    template.write_text(template.read_text() + "{{ broken( }}\n")
+    assert not preview.rebuild()
+    page = preview.error_page().decode()
+    assert "<code>templates/item.html:" in page and "template error: " in page
+    template.write_text(template.read_text().replace("{{ broken( }}\n", ""))
+    (project / "content/dolls/hmong/vi.md").unlink()
+    assert not preview.rebuild()
+    assert "<code>content/dolls/hmong/vi.md</code>" in preview.error_page().decode()
+    assert "the vi text is missing." in preview.error_page().decode()
+    assert preview.resolve("/Q/XM-D01") == ("page", "Q/XM-D01.html")  # last good output kept
+    assert preview.resolve("/../etc/passwd") == ("missing", "")

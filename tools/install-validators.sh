@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the real validators that tests/validators runs on the built site:
+#   - Debian: chromium (axe-core and Lighthouse drive it), chromium-driver, poppler-utils
+#   - npm (tools/package-lock.json): vnu-jar, playwright-core, @axe-core/playwright, lighthouse
+# Idempotent and fast when everything is already there (no network at all then).
+# Never downloads a browser: playwright-core and Lighthouse use /usr/bin/chromium.
+# Needs root (or sudo) only when the Debian packages are missing, as in CI.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1; then
+  echo "install-validators: installing chromium, chromium-driver, poppler-utils (apt)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update
+  $SUDO apt-get install -y --no-install-recommends chromium chromium-driver poppler-utils
+fi
+
+for tool in node npm java; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "install-validators: '$tool' is missing (need node >= 20 with npm, and Java >= 11)" >&2
+    exit 1
+  fi
+done
+
+# Re-install when node_modules is missing or older than the lock file.
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime when none is
+# found; we use the machine's Java, and no package needs an install script.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "install-validators: npm ci --prefix tools"
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  npm ci --ignore-scripts --no-audit --no-fund
+  touch node_modules
+fi
+
+test -f node_modules/vnu-jar/build/dist/vnu.jar
+echo "install-validators: ready (chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1))"
