@@ -70,11 +70,6 @@ def test_no_page_scrolls_sideways_on_a_phone(axe_results: dict[str, dict]) -> No
     assert wide == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="QR landing pages: CSP img-src 'self' blocks their own <link rel=icon "
-    "href='data:,'> (console error). Fix in the landing template, then remove this mark.",
-)
 def test_no_console_error(axe_results: dict[str, dict]) -> None:
     errors = {
         kind: page["console_errors"]

@@ -79,18 +79,7 @@ def failing_audits(lhr: dict) -> list[str]:
     return lines
 
 
-LANDING_PAGE_CSP = pytest.mark.xfail(
-    strict=True,
-    reason="QR landing page: its CSP blocks its own favicon <link rel=icon href='data:,'> "
-    "(img-src 'self'; best-practices 0.93: errors-in-console, inspector-issues) and, with "
-    "default-src 'none' and no connect-src 'self', Lighthouse's fetch of /robots.txt "
-    "(seo 0.91: robots-txt). Fix in the landing template, then remove this mark.",
-)
-
-
-@pytest.mark.parametrize(
-    "kind", ["home", "item", pytest.param("QR landing page", marks=LANDING_PAGE_CSP)]
-)
+@pytest.mark.parametrize("kind", ["home", "item", "QR landing page"])
 def test_lighthouse_mobile_scores(served_site: Served, tmp_path: Path, kind: str) -> None:
     output = served_site.root
     path = {
