@@ -263,7 +263,12 @@ def run_serve(  # type: ignore[no-untyped-def]
                 res.note = f"the preview did not start (exit {proc.poll()}); see {log}"
                 return res
             time.sleep(0.2)
-        time.sleep(2.0)  # let the file watcher arm itself
+        # A page can appear while the first build is still writing (Pelican writes as it
+        # goes) and the watcher arms only after it: wait until the preview's log is quiet.
+        size = -1
+        while size != log.stat().st_size and time.monotonic() < deadline:
+            size = log.stat().st_size
+            time.sleep(3.0)
         for i in range(runs):
             marker = f"Marker{i}x{int(time.time() * 1000)}"
             with open(system.edit_file, "a", encoding="utf-8") as f:

@@ -12,15 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.cache import BuildCache, using
 from site_builder.codes import load_registry, resolve_codes
 from site_builder.content.loader import line_of, load_site, with_fallback
-from site_builder.content.model import Item, Site
+from site_builder.content.model import Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
+from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
+from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
 from site_builder.render.pdf import booklet_pdfs, sticker_settings, sticker_sheet
-from site_builder.render.qr import make_qr
+from site_builder.render.qr import make_qr, prepare_qr
 from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock
 
@@ -36,6 +39,7 @@ class BuildReport:
     pdfs: int = 0
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last good build; nothing was done
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ def plan_site(site: Site) -> Plan:
     codes = resolve_codes(site, registry, errors)
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
+    prepare_qr([urls.short_url(code) for code in codes], site.config.qr_error_correction)
     for code, item in sorted(codes.items()):
         symbol = make_qr(urls.short_url(code), site.config.qr_error_correction)
         if symbol.version > max_version and item.code == code:
@@ -191,8 +196,14 @@ def _alias_page(r: HtmlRenderer, alias: str, item: Item) -> Output:
     return Output(path, data, None, "alias")
 
 
-def static_files(site: Site, urls: Urls) -> list[tuple[str, Path]]:
-    """Files copied as they are: theme assets, item images, booklet covers."""
+def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> list[tuple[str, Path]]:
+    """Files copied into the site: theme assets as they are; item images and booklet
+    covers as resized derivatives (render/images.py), never the originals.
+
+    Derivatives are encoded once and kept in the project's image cache; the paths
+    returned for them point into that cache (verified bytes), so the same sources
+    always give the same files.
+    """
     files: list[tuple[str, Path]] = []
     assets = site.config.templates_dir / ASSETS
     if assets.is_dir():
@@ -201,59 +212,98 @@ def static_files(site: Site, urls: Urls) -> list[tuple[str, Path]]:
                 rel = path.relative_to(assets).as_posix()
                 target = "favicon.svg" if rel == "favicon.svg" else f"{ASSETS}/{rel}"
                 files.append((target, path))
+    cache = cache or ImageCache(site.config.root)
+    images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
+    images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
+    cache.prepare([(im, v) for _, _, im in images for v in derivatives(im)])
     for item in site.items:
         for im in item.images:
-            files.append((urls.media_file(item.kind, item.slug, im.file), im.path))
+            files.extend(_image_files(cache, urls, item.kind, item.slug, im))
     for booklet in site.booklets:
         if booklet.cover is not None:
-            files.append(
-                (urls.media_file("booklets", booklet.slug, booklet.cover.file), booklet.cover.path)
-            )
+            files.extend(_image_files(cache, urls, "booklets", booklet.slug, booklet.cover))
     return files
 
 
+def _image_files(
+    cache: ImageCache, urls: Urls, kind: str, slug: str, image: Image
+) -> list[tuple[str, Path]]:
+    """Every derivative of one image: (output path, file holding its bytes)."""
+    return [
+        (urls.image_file(kind, slug, image.file, v.width, v.ext), cache.file_for(image, v))
+        for v in derivatives(image)
+    ]
+
+
 def build(
-    root: Path, output: Path | None = None, *, log: Callable[[str], None] = lambda _m: None
+    root: Path,
+    output: Path | None = None,
+    *,
+    with_print: bool = True,
+    use_cache: bool = True,
+    log: Callable[[str], None] = lambda _m: None,
 ) -> BuildReport:
-    """Build the project at `root` into `output` (default `root/output`)."""
+    """Build the project at `root` into `output` (default `root/output`).
+
+    With `use_cache` (the default) results are remembered in `.site-builder-cache/`, and a
+    build whose inputs and output did not change since the last good build does nothing.
+    """
     root = root.resolve()
     output = (output or root / "output").resolve()
     report = BuildReport(output)
+    options = f"print={with_print}"
     with project_lock(root):
         t0 = time.perf_counter()
-        site = load_site(root)  # load + validate
-        report.warnings.extend(site.warnings)
-        report.timings["load"] = time.perf_counter() - t0
-        t = time.perf_counter()
-        plan = plan_site(site)  # printed codes, QR sizes
-        report.timings["plan"] = time.perf_counter() - t
-        t = time.perf_counter()
-        outputs = render_site(plan, report.warnings)  # HTML, QR
-        report.timings["render"] = time.perf_counter() - t
-        t = time.perf_counter()
-        try:
-            staging = Staging(output)  # write, then swap in
-        except OSError as exc:
-            raise SiteError(f"cannot write next to {output}: {exc.strerror}.") from exc
-        try:
-            for o in outputs:
-                staging.write(o.path, o.data, o.kind)
-            for rel, source in static_files(site, plan.urls):
-                staging.copy(rel, source, "static")
-            staging.commit()
-        except OSError as exc:  # disk full, permissions: say so, keep the old site
-            staging.discard()
-            raise SiteError(
-                f"could not write the site ({exc.strerror or exc}); "
-                f"the previous {output.name}/ was left as it was."
-            ) from exc
-        except BaseException:
-            staging.discard()
-            raise
-        report.timings["write"] = time.perf_counter() - t
-        report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-        report.files = len(staging.written)
-        report.codes = len(plan.codes)
-        report.pdfs = sum(1 for o in outputs if o.kind == "pdf")
+        cache = BuildCache(root) if use_cache else None
+        inputs = inputs_fingerprint(root, output, options)
+        if cache is not None and output.is_dir():
+            if cache.last_fingerprint() == inputs + ":" + output_fingerprint(output):
+                report.up_to_date = True
+                report.timings["total"] = time.perf_counter() - t0
+                return report
+            cache.forget_fingerprint()  # until this build has succeeded
+        with using(cache):
+            _build(root, output, report, with_print)
+        if cache is not None:
+            cache.save(inputs + ":" + output_fingerprint(output))
         report.timings["total"] = time.perf_counter() - t0
     return report
+
+
+def _build(root: Path, output: Path, report: BuildReport, with_print: bool) -> None:
+    """load -> plan -> render -> write, timing each phase."""
+    t = time.perf_counter()
+    site = load_site(root)  # load + validate
+    report.warnings.extend(site.warnings)
+    report.timings["load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    plan = plan_site(site)  # printed codes, QR sizes
+    report.timings["plan"] = time.perf_counter() - t
+    t = time.perf_counter()
+    outputs = render_site(plan, report.warnings, with_print)  # HTML, QR, PDF
+    report.timings["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        staging = Staging(output)  # write, then swap in
+    except OSError as exc:
+        raise SiteError(f"cannot write next to {output}: {exc.strerror}.") from exc
+    try:
+        for o in outputs:
+            staging.write(o.path, o.data, o.kind)
+        for rel, source in static_files(site, plan.urls):
+            staging.copy(rel, source, "static")
+        staging.commit()
+    except OSError as exc:  # disk full, permissions: say so, keep the old site
+        staging.discard()
+        raise SiteError(
+            f"could not write the site ({exc.strerror or exc}); "
+            f"the previous {output.name}/ was left as it was."
+        ) from exc
+    except BaseException:
+        staging.discard()
+        raise
+    report.timings["write"] = time.perf_counter() - t
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    report.files = len(staging.written)
+    report.codes = len(plan.codes)
+    report.pdfs = sum(1 for o in outputs if o.kind == "pdf")

@@ -79,10 +79,21 @@ _converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
 
 
 def render_markdown(text: str) -> str:
-    """Markdown -> safe HTML. Headings start at h2 (the page title is the h1)."""
-    _converter.reset()
-    html = _converter.convert(text)
-    html = _demote_h1(html)
+    """Markdown -> safe HTML. Headings start at h2 (the page title is the h1).
+
+    The conversion is remembered in the build cache; sanitising is not: it runs on every
+    build, so even a tampered cache cannot put a script into a page.
+    """
+    from site_builder import cache
+
+    memo = cache.current()
+    key = cache.digest(text) if memo is not None else ""
+    html = memo.markdown.get(key) if memo is not None else None
+    if html is None:
+        _converter.reset()
+        html = _demote_h1(_converter.convert(text))
+        if memo is not None:
+            memo.markdown.put(key, html)
     return sanitize(html)
 
 
@@ -108,3 +119,32 @@ def slugify(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
     return text
+
+
+def prepare_markdown(texts: list[str]) -> None:
+    """Convert many stories at once, on every core, into the build cache (cold builds).
+
+    `render_markdown` then finds each in the cache; the HTML is the same as a serial run's.
+    """
+    from site_builder import cache
+    from site_builder.render.pdf import parallel_map
+
+    memo = cache.current()
+    if memo is None:
+        return
+    todo = sorted({t for t in texts if memo.markdown.get(cache.digest(t)) is None})
+    if len(todo) < 64:  # not worth starting workers
+        return
+    chunks = [todo[i::4] for i in range(4)]
+    for result in parallel_map(_convert_chunk, [(c,) for c in chunks if c]):
+        for text, html in result:
+            memo.markdown.put(cache.digest(text), html)
+
+
+def _convert_chunk(texts: list[str]) -> list[tuple[str, str]]:
+    converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    out = []
+    for text in texts:
+        converter.reset()
+        out.append((text, _demote_h1(converter.convert(text))))
+    return out

@@ -9,6 +9,7 @@ for hosts with clean URLs, and `Q/<CODE>/index.html` for hosts without).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
 from site_builder.config import SiteConfig
@@ -48,6 +49,10 @@ class Urls:
 
     def media_file(self, kind: str, slug: str, name: str) -> str:
         return f"media/{kind}/{slug}/{name}"
+
+    def image_file(self, kind: str, slug: str, name: str, width: int, ext: str) -> str:
+        """A resized copy of the image `name` of an item or booklet: `<stem>-<width>.<ext>`."""
+        return f"media/{kind}/{slug}/{PurePosixPath(name).stem}-{width}.{ext}"
 
     def print_file(self, name: str) -> str:
         return f"print/{name}"

@@ -61,7 +61,7 @@ def test_qr_failure_leaves_output_unchanged(
 
     monkeypatch.setattr(build_module, "make_qr", failing)
     with pytest.raises(ValueError, match="injected"):
-        build(root)
+        build(root, use_cache=False)
     assert snapshot(root / "output") == before
     assert leftovers(root) == []
 
@@ -76,7 +76,7 @@ def test_pdf_failure_leaves_output_unchanged(
 
     monkeypatch.setattr(build_module, "sticker_sheet", failing)
     with pytest.raises(SiteError, match="injected PDF failure"):
-        build(root)
+        build(root, use_cache=False)
     assert snapshot(root / "output") == before
 
 
@@ -95,7 +95,7 @@ def test_disk_full_leaves_output_unchanged(
 
     monkeypatch.setattr(writer.Staging, "write", full)
     with pytest.raises(SiteError) as info:
-        build(root)
+        build(root, use_cache=False)
     assert str(info.value) == (
         "could not write the site (No space left on device); the previous output/ was left as it was."
     )

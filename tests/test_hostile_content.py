@@ -58,7 +58,7 @@ def test_yaml_values_are_escaped_as_text(minimal: Path) -> None:
     h1 = tree.find(".//h1")
     assert h1 is not None and h1.text == "<script>alert('title')</script> Búp bê"
     assert list(h1) == []  # text, not elements
-    img = tree.find(".//figure[@class='photo']/img")
+    img = tree.find(".//figure[@class='photo']/picture/img")
     assert img is not None and img.get("alt") == "<img src=x onerror=alert(1)>"
 
 

@@ -96,7 +96,8 @@ def test_serve_rebuilds_shows_errors_and_stops_cleanly(
     status, body = wait_for(port, "/en/", lambda s, b: s == 500)
     assert "content/dolls/hmong/item.yaml:4" in body
     # images and styles are still served while the content is broken
-    assert fetch(port, "/media/dolls/hmong/doll.png")[0] == 200
+    assert fetch(port, "/media/dolls/hmong/doll-40.webp")[0] == 200
+    assert fetch(port, "/media/dolls/hmong/doll.png")[0] == 404  # originals are never shipped
 
     # fixing the file brings the page back
     item.write_text(good, encoding="utf-8")

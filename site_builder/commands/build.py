@@ -14,19 +14,44 @@ from site_builder.messages import _
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help=_("build the site into output/"))
     p.add_argument("--output", help=_("where to write (default: output/ in the project)"))
+    p.add_argument(
+        "--no-pdf", action="store_true", help=_("skip the preview PDFs (stickers, booklets)")
+    )
+    p.add_argument(
+        "--no-cache", action="store_true", help=_("ignore and do not update .site-builder-cache/")
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    root = project_root(args)
+    output = Path(args.output).resolve() if args.output else root / "output"
+    with_print = not args.no_pdf
+    if not args.no_cache:  # the cheap check first, before the heavy imports
+        from site_builder.freshness import is_up_to_date
+
+        if is_up_to_date(root, output, f"print={with_print}"):
+            print(
+                _("Nothing changed since the last build: {output} is up to date.").format(
+                    output=display_path(output)
+                )
+            )
+            return 0
+
     from site_builder.build import build
     from site_builder.progress import Progress
 
     extra: dict[str, Any] = {}
     if "progress" in inspect.signature(build).parameters:  # once the orchestrator reports it
         extra["progress"] = Progress()
-    report = build(
-        project_root(args), Path(args.output).resolve() if args.output else None, **extra
-    )
+    report = build(root, output, with_print=with_print, use_cache=not args.no_cache, **extra)
+    if report.up_to_date:
+        print(
+            _("Nothing changed since the last build: {output} is up to date.").format(
+                output=display_path(output)
+            )
+        )
+        return 0
     print(
         _(
             "Built {pages} pages, {codes} QR codes and {pdfs} PDFs ({files} files) "

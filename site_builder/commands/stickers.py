@@ -60,12 +60,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--date", help="printing date for the registry, YYYY-MM-DD (default: today)")
     p.add_argument("-o", "--output", help="PDF file to write (default: output/print/…)")
+    p.add_argument("--all", action="store_true", help="every item of the site")
     p.set_defaults(func=run)
 
 
 def _selection(site, args: argparse.Namespace) -> list:  # type: ignore[no-untyped-def,type-arg]
     if args.copies < 1:
         raise SiteError("--copies must be 1 or more.")
+    if args.all:
+        return [(item, args.copies) for item in site.items]
     if args.codes:
         chosen = []
         for spec in args.codes:
@@ -90,30 +93,35 @@ def _selection(site, args: argparse.Namespace) -> list:  # type: ignore[no-untyp
 
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import plan_site
+    from site_builder.cache import BuildCache, using
     from site_builder.codes import record_printed, write_atomic
     from site_builder.content.loader import load_site
     from site_builder.render.pdf import sticker_settings, sticker_sheet
 
     root = project_root(args)
-    site = load_site(root)
-    plan_site(site)  # the printed-code registry and QR sizes must be right first
-    chosen = _selection(site, args)
-    template = args.template or sticker_settings(site).template
-    offset = None
-    if args.offset_x is not None or args.offset_y is not None:
-        offset = (args.offset_x or 0.0, args.offset_y or 0.0)
-    pdf = sticker_sheet(
-        site,
-        chosen,
-        template=template,
-        mode=args.mode,
-        start_position=args.start,
-        offset_mm=offset,
-        show_price=args.price,
-        show_payment=args.payment,
-        min_qr_mm=args.min_qr_mm,
-    )
-    name = f"stickers-{args.booklet or 'items'}-{template}-{args.mode}.pdf"
+    memo = BuildCache(root)  # the same cache as the build: unchanged sheets are not redrawn
+    with using(memo):
+        site = load_site(root)
+        plan_site(site)  # the printed-code registry and QR sizes must be right first
+        chosen = _selection(site, args)
+        template = args.template or sticker_settings(site).template
+        offset = None
+        if args.offset_x is not None or args.offset_y is not None:
+            offset = (args.offset_x or 0.0, args.offset_y or 0.0)
+        pdf = sticker_sheet(
+            site,
+            chosen,
+            template=template,
+            mode=args.mode,
+            start_position=args.start,
+            offset_mm=offset,
+            show_price=args.price,
+            show_payment=args.payment,
+            min_qr_mm=args.min_qr_mm,
+        )
+    memo.save(fingerprint=None, keep_unused=True)
+    label = "all" if args.all else (args.booklet or "items")
+    name = f"stickers-{label}-{template}-{args.mode}.pdf"
     target = Path(args.output) if args.output else root / "output" / "print" / name
     write_atomic(target, pdf)
     count = sum(copies for _, copies in chosen)

@@ -13,7 +13,7 @@ from site_builder.content.images import load_image
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
 from site_builder.errors import Collector, ContentError, ErrorList
-from site_builder.markdown import render_markdown, slugify
+from site_builder.markdown import prepare_markdown, render_markdown, slugify
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
@@ -23,6 +23,7 @@ def load_site(root: Path) -> Site:
     """Load and check the whole project at `root`. Raises `ErrorList` listing every problem."""
     config = load_config(root)
     errors = Collector()
+    _prepare_stories(config)
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
         t: {} for t in CATEGORY_TABLES
     }
@@ -72,6 +73,19 @@ def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
                 f"payment QR carries '{pay.note_text}'."
             )
     return tuple(out)
+
+
+def _prepare_stories(config: SiteConfig) -> None:
+    """Convert every story's Markdown on all cores up front (a cold build's main cost).
+    Files that cannot be read are skipped here; loading them reports why."""
+    bodies = []
+    for path in sorted(config.content_dir.glob("*/*/*.md")):
+        try:
+            _, _, body, _ = split_front_matter(read_text(path), path)
+        except (ContentError, OSError):
+            continue
+        bodies.append(body)
+    prepare_markdown(bodies)
 
 
 def _guard(errors: Collector, fn: Any) -> Any:

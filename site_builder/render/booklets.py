@@ -6,6 +6,7 @@ from typing import Any
 
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item
+from site_builder.render import images
 from site_builder.render.html import HtmlRenderer, Output
 
 
@@ -36,12 +37,9 @@ def booklet_pages(
         }
         if isinstance(thing, Item):
             im = thing.images[0]
-            chapter["image"] = {
-                "src": urls.url(urls.media_file(thing.kind, thing.slug, im.file)),
-                "width": im.width,
-                "height": im.height,
-                "alt": tr.alt.get(im.file, ""),
-            }
+            chapter["image"] = images.picture(
+                urls, thing.kind, thing.slug, im, tr.alt.get(im.file, ""), images.SIZES["photo"]
+            )
             chapter["item_url"] = urls.page(lang, thing.kind, thing.slug)
         chapters.append(chapter)
     for i, ch in enumerate(chapters):
@@ -57,11 +55,9 @@ def booklet_pages(
         "cover": None,
     }
     if booklet.cover is not None:
-        view["cover"] = {
-            "src": urls.url(urls.media_file("booklets", booklet.slug, booklet.cover.file)),
-            "width": booklet.cover.width,
-            "height": booklet.cover.height,
-        }
+        view["cover"] = images.picture(
+            urls, "booklets", booklet.slug, booklet.cover, "", images.SIZES["cover"]
+        )
     langs = [lg for lg in config.languages if lg in booklet.title or lg == lang]
 
     def cover_here(other: str) -> str | None:

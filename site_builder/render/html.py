@@ -22,7 +22,7 @@ from site_builder import i18n
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.errors import ContentError
-from site_builder.render import structured
+from site_builder.render import images, structured
 from site_builder.urls import Urls
 
 
@@ -172,12 +172,17 @@ class HtmlRenderer:
             "text_lang": tr.lang,
             "price": i18n.format_price(item.price, lang),
             "commune": site.category_name("communes", facts["commune"], lang),
-            "images": [
+            "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
-                    "src": self.urls.url(self.urls.media_file(item.kind, item.slug, im.file)),
-                    "width": im.width,
-                    "height": im.height,
-                    "alt": tr.alt.get(im.file, ""),
+                    **images.picture(
+                        self.urls,
+                        item.kind,
+                        item.slug,
+                        im,
+                        tr.alt.get(im.file, ""),
+                        images.SIZES["photo"],
+                    ),
+                    "card_sizes": images.SIZES["card"],  # the same image in a list of cards
                 }
                 for im in item.images
             ],

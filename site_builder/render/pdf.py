@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,7 +19,7 @@ from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector
 from site_builder.i18n import format_price
 from site_builder.render.html import HtmlRenderer, template_error
-from site_builder.render.qr import make_qr
+from site_builder.render.qr import QrSymbol, make_qr
 from site_builder.urls import Urls
 
 DEFAULT_TEMPLATE = "L7160"
@@ -107,7 +110,7 @@ def sticker_sheet(
     day: dt.date | None = None,
 ) -> bytes:
     """A sticker-sheet PDF for `items` (with copy counts), in order."""
-    from site_builder.print import PaymentQr, PdfMeta, StickerContent, render_sticker_sheet
+    from site_builder.print import PaymentQr, PdfMeta, StickerContent
 
     config = site.config
     defaults = sticker_settings(site)
@@ -141,21 +144,111 @@ def sticker_sheet(
         author=_author(site),
         date=day or content_date(site, [i for i, _ in items]),
     )
+    options = {
+        "mode": mode,
+        "offset_mm": offset_mm if offset_mm is not None else defaults.offset_mm,
+        "min_qr_mm": min_qr_mm or defaults.min_qr_mm,
+        "show_price": defaults.show_price if show_price is None else show_price,
+        "show_payment": defaults.show_payment if show_payment is None else show_payment,
+        "meta": meta,
+    }
+    return _sheets_in_chunks(site, contents, chosen, start_position, options)
+
+
+SHEETS_PER_CHUNK = 4  # a long run of stickers is rendered (and cached) four sheets at a time
+
+
+def _sheets_in_chunks(
+    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any]
+) -> bytes:
+    """Render the sheets in chunks of whole sheets, in parallel, each cached by its inputs;
+    join them into one PDF. An edit to one item re-renders one chunk."""
+    from site_builder import cache
+
+    per_sheet = template.columns * template.rows
+    singles = [c for c, copies in contents for _ in range(copies)]
+    first = max(0, min(per_sheet * SHEETS_PER_CHUNK - (start - 1), len(singles)))
+    groups = [singles[:first]] if first or not singles else []
+    step = per_sheet * SHEETS_PER_CHUNK
+    groups += [singles[i : i + step] for i in range(first, len(singles), step)]
+    jobs = []
+    for n, group in enumerate(groups or [[]]):
+        runs: list[tuple[Any, int]] = []
+        for c in group:
+            if runs and runs[-1][0] is c:
+                runs[-1] = (c, runs[-1][1] + 1)
+            else:
+                runs.append((c, 1))
+        jobs.append((runs, start if n == 0 else 1))
+    memo = cache.current()
+    templates = str(site.config.templates_dir)
+    keys = [
+        _inputs_digest(site, ("stickers", template, runs, first_pos, options))
+        for runs, first_pos in jobs
+    ]
+    results: list[bytes | None] = [memo.file(k) if memo is not None else None for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    args = [(templates, template, jobs[i][0], jobs[i][1], options) for i in todo]
+    for i, (status, value) in zip(todo, parallel_map(_sticker_job, args), strict=True):
+        if status != "ok":
+            raise _job_error(site, status, value)
+        results[i] = value
+        if memo is not None:
+            memo.put_file(keys[i], value)
+    pdfs = [r for r in results if r is not None]
+    return pdfs[0] if len(pdfs) == 1 else _join(pdfs)
+
+
+def _sticker_job(
+    templates: str, template: Any, runs: list[tuple[Any, int]], start: int, options: dict[str, Any]
+) -> tuple[str, Any]:
+    from site_builder.print import PrintError, render_sticker_sheet
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
     try:
-        return render_sticker_sheet(
-            contents,
-            chosen,
-            env=print_env(site),
-            mode=mode,  # type: ignore[arg-type]
-            start_position=start_position,
-            offset_mm=offset_mm if offset_mm is not None else defaults.offset_mm,
-            min_qr_mm=min_qr_mm or defaults.min_qr_mm,
-            show_price=defaults.show_price if show_price is None else show_price,
-            show_payment=defaults.show_payment if show_payment is None else show_payment,
-            meta=meta,
+        return (
+            "ok",
+            render_sticker_sheet(runs, template, env=env, start_position=start, **options),
         )
+    except PrintError as exc:
+        return ("print", str(exc))
     except jinja2.TemplateError as exc:
-        raise template_error(exc, config.templates_dir / "print/stickers.html") from exc
+        error = template_error(exc, Path(templates) / "print/stickers.html")
+        return ("template", (str(error.path), error.line, error.message))
+
+
+def _join(pdfs: list[bytes]) -> bytes:
+    """One PDF of several, with the first one's metadata and a fixed identifier."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    first = PdfReader(io.BytesIO(pdfs[0]))
+    for data in pdfs:
+        writer.append(PdfReader(io.BytesIO(data)))
+    if first.metadata:
+        writer.add_metadata(dict(first.metadata))
+    writer.compress_identical_objects()
+    ident = cache_digest_bytes(pdfs)
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
+    if first.trailer["/Root"].get("/Lang"):
+        writer._root_object[NameObject("/Lang")] = first.trailer["/Root"]["/Lang"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def cache_digest_bytes(parts: list[bytes]) -> bytes:
+    from site_builder import cache
+
+    return bytes.fromhex(cache.digest(*parts))[:16]
 
 
 def _payment_qr(item: Item, payment_qr: Any) -> Any:
@@ -264,38 +357,145 @@ def booklet_pdfs(
     """file name -> PDF: one per language, a bilingual edition, and imposed copies if asked.
 
     A language the print font cannot draw (e.g. zh with the Latin + Vietnamese font) gets
-    no PDF and a warning, instead of a PDF with missing letters.
+    no PDF and a warning, instead of a PDF with missing letters. Editions are rendered in
+    parallel on the machine's cores and remembered in the build cache by their inputs.
     """
-    from site_builder.print import (
-        FontError,
-        render_bilingual_booklet,
-        render_booklet,
-        saddle_stitch,
-    )
+    from site_builder.print import saddle_stitch
 
-    env = print_env(r.site)
-    docs = []
+    site = r.site
+    docs = booklet_docs(r, booklet)
     size = booklet.page_size
+    jobs = [(f"{booklet.slug}-{doc.lang}.pdf", "one", (doc,)) for doc in docs]
+    edition = tuple(docs[:EDITION_LANGUAGES])
+    if len(edition) > 1:
+        name = "-".join(d.lang for d in edition)
+        jobs.append((f"{booklet.slug}-{name}.pdf", "bilingual", edition))
+    results = run_print_jobs(site, [(kind, payload, size) for _, kind, payload in jobs])
     out: dict[str, bytes] = {}
-    try:
-        for doc in booklet_docs(r, booklet):
-            try:
-                out[f"{booklet.slug}-{doc.lang}.pdf"] = render_booklet(doc, env=env, page_size=size)
-            except FontError as exc:
-                if warnings is None or doc.lang == r.site.config.source_language:
-                    raise
-                warnings.append(f"no {doc.lang} PDF of the booklet {booklet.slug}: {exc}")
+    failed: set[str] = set()
+    for (name, kind, payload), (status, value) in zip(jobs, results, strict=True):
+        if status == "font" and warnings is not None and kind == "one":
+            lang = payload[0].lang
+            if lang != site.config.source_language:
+                warnings.append(f"no {lang} PDF of the booklet {booklet.slug}: {value}")
+                failed.add(lang)
                 continue
-            docs.append(doc)
-        docs = docs[:EDITION_LANGUAGES]
-        if len(docs) > 1:
-            name = "-".join(d.lang for d in docs)
-            out[f"{booklet.slug}-{name}.pdf"] = render_bilingual_booklet(
-                docs, env=env, page_size=size
-            )
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, r.site.config.templates_dir / "print/booklet.html") from exc
+        if status != "ok":
+            raise _job_error(site, status, value)
+        assert isinstance(value, bytes)
+        if kind == "bilingual" and failed & {d.lang for d in payload}:
+            continue
+        out[name] = value
     if booklet.saddle_stitch:
         for name in list(out):
             out[name.replace(".pdf", "-saddle-stitch.pdf")] = saddle_stitch(out[name])
     return out
+
+
+def _inputs_digest(site: Site, docs: Any) -> str:
+    """Everything a print job depends on besides its own data: templates, fonts, images."""
+    from site_builder import __version__, cache
+
+    parts: list[bytes | str] = [__version__, repr(docs)]
+    folders = [site.config.templates_dir / "print", Path(__file__).parent.parent / "fonts"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                parts += [path.name, path.read_bytes()]
+    for path in sorted(set(_image_paths(docs))):
+        parts.append(path.read_bytes())
+    return cache.digest(*parts)
+
+
+def _image_paths(value: Any) -> list[Path]:
+    """Every Path inside a print job's data (the photos it embeds), fast: QR matrices and
+    other plain values are skipped whole."""
+    found: list[Path] = []
+    if isinstance(value, (QrSymbol, str, bytes, int, float, bool)) or value is None:
+        return found
+    if isinstance(value, Path):
+        found.append(value)
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            found += _image_paths(v)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            found += _image_paths(getattr(value, f.name))
+    return found
+
+
+def run_print_jobs(site: Site, jobs: list[tuple[str, Any, str]]) -> list[tuple[str, Any]]:
+    """Render print jobs (kind, payload, page size): cached ones from the cache, the rest in
+    parallel worker processes. Results are the same bytes a serial run gives."""
+    from site_builder import cache
+
+    memo = cache.current()
+    keys = [_inputs_digest(site, (kind, payload, size)) for kind, payload, size in jobs]
+    results: list[tuple[str, Any] | None] = [None] * len(jobs)
+    todo = []
+    for i, key in enumerate(keys):
+        data = memo.file(key) if memo is not None else None
+        if data is not None:
+            results[i] = ("ok", data)
+        else:
+            todo.append(i)
+    templates = str(site.config.templates_dir)
+    args = [(templates, *jobs[i]) for i in todo]
+    for i, result in zip(todo, parallel_map(_print_job, args), strict=True):
+        results[i] = result
+        if result[0] == "ok" and memo is not None:
+            memo.put_file(keys[i], result[1])
+    return [r for r in results if r is not None]
+
+
+def jobs_count() -> int:
+    """Worker processes for print jobs: SITE_BUILDER_JOBS, else the machine's cores."""
+    value = os.environ.get("SITE_BUILDER_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
+    workers = min(jobs_count(), len(args))
+    if workers <= 1:
+        return [fn(*a) for a in args]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(fn, *zip(*args, strict=True)))
+
+
+def _print_job(templates: str, kind: str, payload: Any, size: str) -> tuple[str, Any]:
+    """One PDF, in a worker process: ("ok", bytes) or (error kind, message)."""
+    from site_builder.print import FontError, PrintError, render_bilingual_booklet, render_booklet
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    try:
+        if kind == "one":
+            return ("ok", render_booklet(payload[0], env=env, page_size=size))
+        return ("ok", render_bilingual_booklet(list(payload), env=env, page_size=size))
+    except FontError as exc:
+        return ("font", str(exc))
+    except PrintError as exc:
+        return ("print", str(exc))
+    except jinja2.TemplateError as exc:
+        error = template_error(exc, Path(templates) / "print/booklet.html")
+        return ("template", (str(error.path), error.line, error.message))
+
+
+def _job_error(site: Site, status: str, value: Any) -> Exception:
+    from site_builder.errors import ContentError, SiteError
+
+    if status == "template":
+        path, line, message = value
+        return ContentError(
+            Path(path), line, None, message, "Fix the template; the site was not changed."
+        )
+    return SiteError(str(value))

@@ -11,8 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from site_builder.content.model import Item, Site, Translation
+from site_builder.content.model import Image, Item, Site, Translation
 from site_builder.gtin import digital_link
+from site_builder.render import images
 from site_builder.urls import Urls
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_CN", "fr": "fr_FR"}
@@ -28,8 +29,14 @@ def preview_image(item: Item, urls: Urls) -> dict[str, Any]:
     if chosen and "://" in chosen:
         return {"url": chosen, "width": None, "height": None}
     image = next((im for im in item.images if im.file == chosen), item.images[0])
-    url = urls.absolute(urls.url(urls.media_file(item.kind, item.slug, image.file)))
-    return {"url": url, "width": image.width, "height": image.height}
+    return _largest(urls, item, image)
+
+
+def _largest(urls: Urls, item: Item, image: Image) -> dict[str, Any]:
+    """The widest JPEG/PNG derivative: link previews want JPEG or PNG, >= 600 px wide."""
+    variant = images.largest_fallback(image)
+    url = urls.absolute(images.image_url(urls, item.kind, item.slug, image, variant))
+    return {"url": url, "width": variant.width, "height": variant.height}
 
 
 def gs1_link(site: Site, item: Item) -> str | None:
@@ -60,10 +67,7 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
         "sku": item.code,
         "url": page,
         "inLanguage": tr.lang,
-        "image": [
-            urls.absolute(urls.url(urls.media_file(item.kind, item.slug, im.file)))
-            for im in item.images
-        ],
+        "image": [_largest(urls, item, im)["url"] for im in item.images],
         "brand": {"@type": "Brand", "name": maker},
         "offers": offer,
         "countryOfOrigin": {"@type": "Country", "name": "VN"},

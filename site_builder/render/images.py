@@ -1,0 +1,333 @@
+"""Photos for phones: a few resized copies of every image, encoded once and cached.
+
+Tourists read the site on phones over weak mountain connections, so the member's
+original photo is never shipped. Each raster image becomes a small set of
+*derivatives*: widths 320, 640 and 960 px (never wider than the original, aspect
+ratio kept), each once as WebP and once as a fallback (JPEG, or PNG when the source
+has transparency).
+
+Why `<picture>` with a WebP `<source>` and a JPEG/PNG `<img>`: WebP is about a third
+smaller than JPEG at the same look and every current phone browser decodes it, but
+some old in-app browsers and iOS < 14 do not; `<picture>` lets each browser pick the
+format it can decode, the `<img>` carries width/height/alt/loading for all of them,
+and link previews (Facebook, Zalo), which want JPEG or PNG, get the largest fallback.
+`srcset` + `sizes` let a 390 px phone fetch the 640 px copy instead of a desktop one.
+
+Every derivative is encoded the same way each time (EXIF orientation applied, then
+EXIF/ICC stripped, colours converted to sRGB; WebP quality 75, JPEG quality 80
+progressive), so the same source gives the same bytes. Encoded bytes are kept in
+`<project>/.site-builder-cache/images/<sha256 of the source>[:20]-<width>.<ext>`
+with a JSON sidecar (size, sha256 of the bytes, recipe); an entry whose sidecar does
+not match is rebuilt, never trusted. Deleting the cache only costs time.
+
+SVG images are vectors: they are passed through unchanged, as one variant.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import PIL
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps
+
+from site_builder.content.model import Image
+from site_builder.errors import ContentError
+from site_builder.urls import Urls
+
+WIDTHS = (320, 640, 960)
+WEBP_QUALITY = 75
+JPEG_QUALITY = 80
+CACHE_DIR = ".site-builder-cache"
+# Anything that changes the bytes of a derivative belongs here: a different recipe
+# makes every cache entry stale (its sidecar no longer matches).
+RECIPE = (
+    f"v1 widths={','.join(map(str, WIDTHS))} webp=q{WEBP_QUALITY}m4 "
+    f"jpeg=q{JPEG_QUALITY}p420opt png=opt lanczos srgb Pillow={PIL.__version__}"
+)
+
+# `sizes` for each place a photo is shown; they mirror templates/assets/site.css
+# (main: max 44rem wide with 1rem padding; cards: grid of minmax(9.5rem, 1fr), gap 1rem).
+SIZES = {
+    "photo": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
+    "card": "(min-width: 32.5rem) 13rem, (min-width: 22rem) calc(50vw - 1.5rem), "
+    "calc(100vw - 2rem)",
+    "cover": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
+}
+
+_ORIENTATION = 0x0112
+_FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG", "svg": "SVG"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One derivative of an image: its pixel size and its file type."""
+
+    width: int
+    height: int
+    ext: str  # webp | jpg | png | svg
+
+    @property
+    def format(self) -> str:
+        return _FORMATS[self.ext]
+
+
+@dataclass(frozen=True)
+class _Source:
+    width: int  # as displayed: EXIF orientation applied
+    height: int
+    alpha: bool
+    svg: bool
+
+
+def derivatives(image: Image) -> list[Variant]:
+    """The variants to publish for `image`: WebP ones first, then the fallbacks, narrow first.
+
+    Only the file's header is read (sizes, orientation, transparency); nothing is encoded.
+    """
+    src = _source(image.path, *_stamp(image.path))
+    if src.svg:
+        return [Variant(image.width, image.height, "svg")]
+    widths = [w for w in WIDTHS if w * 1.15 <= src.width] + [min(src.width, WIDTHS[-1])]
+    sizes = [(w, max(1, round(src.height * w / src.width))) for w in widths]
+    fallback = "png" if src.alpha else "jpg"
+    return [Variant(w, h, "webp") for w, h in sizes] + [Variant(w, h, fallback) for w, h in sizes]
+
+
+def fallbacks(image: Image) -> list[Variant]:
+    """The JPEG/PNG (or SVG) variants, narrow first."""
+    return [v for v in derivatives(image) if v.ext != "webp"]
+
+
+def largest_fallback(image: Image) -> Variant:
+    """The variant link previews and JSON-LD use: the widest JPEG/PNG (or the SVG)."""
+    return fallbacks(image)[-1]
+
+
+def image_url(urls: Urls, kind: str, slug: str, image: Image, variant: Variant) -> str:
+    """The site-relative URL of a derivative, percent-encoded (safe inside `srcset`)."""
+    return quote(urls.url(urls.image_file(kind, slug, image.file, variant.width, variant.ext)))
+
+
+def picture(urls: Urls, kind: str, slug: str, image: Image, alt: str, sizes: str) -> dict[str, Any]:
+    """What a template needs for <picture>: srcsets, sizes, the fallback src and its size.
+
+    `src` is the middle-width fallback (JPEG or PNG), for browsers without `srcset`.
+    """
+    variants = derivatives(image)
+    webp = [v for v in variants if v.ext == "webp"]
+    plain = [v for v in variants if v.ext != "webp"]
+    main = plain[len(plain) // 2]
+
+    def srcset(vs: list[Variant]) -> str:
+        return ", ".join(f"{image_url(urls, kind, slug, image, v)} {v.width}w" for v in vs)
+
+    return {
+        "src": image_url(urls, kind, slug, image, main),
+        "srcset": srcset(plain) if webp else "",
+        "webp_srcset": srcset(webp),
+        "sizes": sizes,
+        "width": main.width,
+        "height": main.height,
+        "alt": alt,
+    }
+
+
+# --- reading and encoding -------------------------------------------------------------
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=4096)
+def _source(path: Path, _mtime_ns: int, _size: int) -> _Source:
+    if path.suffix.lower() == ".svg":
+        return _Source(0, 0, False, True)
+    try:
+        with PILImage.open(path) as im:
+            width, height = im.size
+            if im.getexif().get(_ORIENTATION) in (5, 6, 7, 8):  # rotated by 90 degrees
+                width, height = height, width
+            return _Source(width, height, _has_alpha(im), False)
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
+        raise _unreadable(path) from exc
+
+
+def _has_alpha(im: PILImage.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+
+
+def _unreadable(path: Path) -> ContentError:
+    return ContentError(
+        path,
+        None,
+        None,
+        f"'{path.name}' cannot be read as an image; the file may be damaged.",
+        "Open it in an image viewer and save it again as .jpg or .png.",
+    )
+
+
+def _srgb(im: PILImage.Image, alpha: bool) -> PILImage.Image:
+    """The image as 8-bit sRGB (RGB, or RGBA when it has transparency)."""
+    mode = "RGBA" if alpha else "RGB"
+    icc = im.info.get("icc_profile")
+    if icc:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if im.mode not in ("CMYK", mode):
+                im = im.convert(mode)
+            converted = ImageCms.profileToProfile(
+                im, profile, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
+            if converted is not None:
+                im = converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken or mismatched profile: treat the pixels as sRGB
+    if im.mode != mode:
+        if im.mode.startswith("I;16") or im.mode == "I":  # 16-bit greyscale: scale, not clip
+            im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+        im = im.convert(mode)
+    return im
+
+
+def encode(path: Path, variant: Variant) -> bytes:
+    """The bytes of one raster derivative of the image at `path` (no EXIF, no ICC, sRGB)."""
+    try:
+        with PILImage.open(path) as original:
+            alpha = _has_alpha(original)
+            im = ImageOps.exif_transpose(original)
+            im = _srgb(im, alpha)
+            if im.size != (variant.width, variant.height):
+                im = im.resize((variant.width, variant.height), PILImage.Resampling.LANCZOS)
+            im.info = {}  # no EXIF, ICC, comments or dpi carried over
+            buf = io.BytesIO()
+            if variant.ext == "webp":
+                im.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
+            elif variant.ext == "jpg":
+                im.save(
+                    buf,
+                    "JPEG",
+                    quality=JPEG_QUALITY,
+                    progressive=True,
+                    optimize=True,
+                    subsampling="4:2:0",
+                )
+            else:
+                im.save(buf, "PNG", optimize=True)
+            return buf.getvalue()
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
+        raise _unreadable(path) from exc
+
+
+class ImageCache:
+    """Encoded derivatives, kept across builds below `<root>/.site-builder-cache/images/`.
+
+    `file_for` returns a path holding verified bytes; the build copies from there.
+    `encoded` and `reused` count what happened, for reports and tests.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / CACHE_DIR / "images"
+        self.encoded = 0
+        self.reused = 0
+        self._digests: dict[tuple[Path, int, int], str] = {}
+        self._scratch: Path | None = None
+
+    def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
+        """Encode every missing derivative at once, on all cores (a cold build's cost)."""
+        from site_builder.render.pdf import parallel_map
+
+        todo = []
+        seen = set()
+        for image, variant in pairs:
+            if variant.ext == "svg":
+                continue
+            name = f"{self._digest(image.path)}-{variant.width}.{variant.ext}"
+            if name not in seen and not self._valid(self.dir / name):
+                seen.add(name)
+                todo.append((name, image.path, variant))
+        if len(todo) < 8:
+            return  # file_for encodes the few that are missing
+        results = parallel_map(encode, [(path, variant) for _, path, variant in todo])
+        for (name, _, _), data in zip(todo, results, strict=True):
+            try:
+                self._store(self.dir / name, data)
+            except OSError:
+                return
+
+    def file_for(self, image: Image, variant: Variant) -> Path:
+        if variant.ext == "svg":
+            return image.path  # a vector: shipped as it is
+        name = f"{self._digest(image.path)}-{variant.width}.{variant.ext}"
+        path = self.dir / name
+        if self._valid(path):
+            self.reused += 1
+            return path
+        data = encode(image.path, variant)
+        self.encoded += 1
+        try:
+            self._store(path, data)
+        except OSError:  # a read-only project or a full disk: build without the cache
+            return self._scratch_file(name, data)
+        return path
+
+    def _digest(self, path: Path) -> str:
+        key = (path, *_stamp(path))
+        if key not in self._digests:
+            self._digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+        return self._digests[key]
+
+    @staticmethod
+    def _sidecar(path: Path) -> Path:
+        return path.with_name(path.name + ".json")
+
+    def _valid(self, path: Path) -> bool:
+        try:
+            meta = json.loads(self._sidecar(path).read_text(encoding="utf-8"))
+            data = path.read_bytes()
+        except (OSError, ValueError):
+            return False
+        return (
+            isinstance(meta, dict)
+            and meta.get("recipe") == RECIPE
+            and meta.get("size") == len(data)
+            and meta.get("sha256") == hashlib.sha256(data).hexdigest()
+        )
+
+    def _store(self, path: Path, data: bytes) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        meta = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "recipe": RECIPE}
+        _atomic_write(path, data)  # the bytes first: a missing sidecar means "rebuild"
+        _atomic_write(self._sidecar(path), json.dumps(meta, sort_keys=True).encode())
+
+    def _scratch_file(self, name: str, data: bytes) -> Path:
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="site-builder-images-"))
+            atexit.register(shutil.rmtree, self._scratch, True)
+        path = self._scratch / name
+        path.write_bytes(data)
+        return path
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

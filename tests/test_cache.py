@@ -1,0 +1,115 @@
+"""The build cache changes speed, never output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import build
+from site_builder.cache import CACHE_DIR
+from tests.helpers import copy_project, snapshot
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    keys = before.keys() | after.keys()
+    return {k for k in keys if before.get(k) != after.get(k)}
+
+
+def clean_build(tmp_path: Path, project: Path, name: str) -> dict[str, bytes]:
+    """The same project built from nothing, without any cache, elsewhere."""
+    out = tmp_path / name
+    build(project, out, use_cache=False)
+    return snapshot(out)
+
+
+def test_nothing_changed_means_nothing_done(minimal: Path) -> None:
+    build(minimal)
+    before = snapshot(minimal / "output")
+    report = build(minimal)
+    assert report.up_to_date and report.pages == 0
+    assert snapshot(minimal / "output") == before
+
+
+def test_a_touched_output_is_rebuilt(minimal: Path) -> None:
+    build(minimal)
+    before = snapshot(minimal / "output")
+    (minimal / "output/vi/index.html").write_text("tampered")
+    report = build(minimal)
+    assert not report.up_to_date
+    assert snapshot(minimal / "output") == before
+
+
+def test_editing_one_story_changes_exactly_its_dependants(minimal: Path) -> None:
+    build(minimal)
+    before = snapshot(minimal / "output")
+    story = minimal / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text().replace("dyed with indigo", "dyed with deep indigo"))
+    build(minimal)
+    assert changed(before, snapshot(minimal / "output")) == {
+        "en/dolls/hmong/index.html",  # the page
+        "en/booklets/gifts/dolls-hmong/index.html",  # its chapter in the e-booklet
+        "print/gifts-en.pdf",  # the booklets that print the story
+        "print/gifts-vi-en.pdf",
+    }
+
+
+def test_a_template_edit_changes_the_pages_that_use_it(minimal: Path) -> None:
+    build(minimal)
+    before = snapshot(minimal / "output")
+    page = minimal / "templates/page.html"
+    page.write_text(page.read_text().replace("<article", '<article class="free"'))
+    build(minimal)
+    assert changed(before, snapshot(minimal / "output")) == {
+        "vi/pages/visit/index.html",
+        "en/pages/visit/index.html",
+    }
+
+
+def test_the_cache_never_changes_the_output(minimal: Path, tmp_path: Path) -> None:
+    reference = clean_build(tmp_path, minimal, "reference")
+    build(minimal)  # fills the cache
+    cache = minimal / CACHE_DIR
+    assert (cache / "markdown.json").is_file() and (cache / "qr.json").is_file()
+    build(minimal, tmp_path / "warm")  # from the cache
+    assert snapshot(tmp_path / "warm") == reference
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other-version", "tampered-value", "deleted"])
+def test_a_damaged_cache_is_ignored(minimal: Path, tmp_path: Path, damage: str) -> None:
+    reference = clean_build(tmp_path, minimal, "reference")
+    build(minimal)
+    cache = minimal / CACHE_DIR
+    for table in ("markdown.json", "qr.json"):
+        path = cache / table
+        sealed = json.loads(path.read_text())
+        if damage == "garbage":
+            path.write_bytes(b"\x00not json")
+        elif damage == "other-version":
+            sealed["stamp"] = "site-builder 0.0.0 cache 0"
+            path.write_text(json.dumps(sealed))
+        elif damage == "tampered-value":
+            key = next(iter(sealed["body"]))
+            sealed["body"][key] = (
+                "<script>alert(1)</script>" if table == "markdown.json" else [1, []]
+            )
+            path.write_text(json.dumps(sealed))
+        else:
+            path.unlink()
+    for pdf in (cache / "files").iterdir():
+        if not pdf.name.endswith(".sum"):
+            pdf.write_bytes(b"%PDF-1.7 broken")
+    build(minimal, tmp_path / "again")
+    assert snapshot(tmp_path / "again") == reference
+
+
+def test_parallel_output_equals_serial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "site", "sample")
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    build(project, tmp_path / "serial", use_cache=False)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    build(project, tmp_path / "parallel", use_cache=False)
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")

@@ -1,0 +1,329 @@
+"""Photos for phones: resized WebP + JPEG/PNG derivatives, never the originals, cached.
+
+Real Pillow throughout: every file named in a page is opened and its pixels counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from PIL import Image, ImageDraw
+
+from site_builder.build import build
+from site_builder.content.loader import load_site
+from site_builder.render import images
+from tests.helpers import parse_html, snapshot
+
+ORIENTATION = 0x0112
+
+
+def output_file(output: Path, url: str) -> Path:
+    assert url.startswith("/") and "://" not in url, url
+    return output / unquote(url.lstrip("/"))
+
+
+def candidates(srcset: str) -> list[tuple[str, int]]:
+    out = []
+    for candidate in re.split(r",\s+", srcset.strip()):
+        url, descriptor = candidate.split()
+        assert re.fullmatch(r"\d+w", descriptor), candidate
+        out.append((url, int(descriptor[:-1])))
+    return out
+
+
+def originals(root: Path) -> list[Path]:
+    site = load_site(root)
+    found = [im.path for item in site.items for im in item.images]
+    found += [b.cover.path for b in site.booklets if b.cover is not None]
+    return found
+
+
+# --- the sample site -------------------------------------------------------------------
+
+
+def test_every_sample_image_has_its_derivatives(sample_site: Path) -> None:
+    site = load_site(sample_site)
+    output = sample_site / "output"
+    sources = [(item.kind, item.slug, im) for item in site.items for im in item.images]
+    sources += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
+    assert len(sources) == 9
+    for kind, slug, im in sources:
+        assert (im.width, im.height) == (800, 1000)  # the sample photos: 800 px wide
+        expected = set()
+        for width in (320, 640, 800):  # 960 would upscale
+            for ext, fmt in (("webp", "WEBP"), ("jpg", "JPEG")):
+                name = f"{Path(im.file).stem}-{width}.{ext}"
+                expected.add(name)
+                with Image.open(output / "media" / kind / slug / name) as out:
+                    assert out.format == fmt
+                    assert out.size == (width, width * 5 // 4)
+                    assert out.mode == "RGB"
+                    out.load()  # decodes completely
+                    assert not out.getexif() and "icc_profile" not in out.info
+                    if fmt == "JPEG":
+                        assert out.info.get("progressive") == 1
+        assert {p.name for p in (output / "media" / kind / slug).iterdir()} == expected
+
+
+def test_no_original_is_shipped_or_linked(sample_site: Path) -> None:
+    sources = originals(sample_site)
+    digests = {hashlib.sha256(p.read_bytes()).hexdigest() for p in sources}
+    names = {p.name for p in sources}
+    output = sample_site / "output"
+    for path in output.rglob("*"):
+        if not path.is_file():
+            continue
+        assert hashlib.sha256(path.read_bytes()).hexdigest() not in digests, path
+        assert path.name not in names, path
+        if path.suffix in (".html", ".xml", ".txt", ".json"):
+            text = path.read_text(encoding="utf-8")
+            for name in names:
+                assert "/" + name not in text, (path, name)
+
+
+def test_every_srcset_candidate_has_the_width_it_claims(sample_site: Path) -> None:
+    output = sample_site / "output"
+    seen = 0
+    for page in output.rglob("*.html"):
+        tree = parse_html(page)
+        for picture in tree.iter("picture"):
+            kids = list(picture)
+            assert [k.tag for k in kids] == ["source", "img"], page
+            source, img = kids
+            assert source.get("type") == "image/webp"
+            assert source.get("sizes") == img.get("sizes") and img.get("sizes"), page
+            for el, fmt in ((source, "WEBP"), (img, "JPEG")):
+                cands = candidates(el.get("srcset") or "")
+                assert [w for _u, w in cands] == sorted(w for _u, w in cands), page
+                for url, width in cands:
+                    with Image.open(output_file(output, url)) as im:
+                        assert im.format == fmt and im.width == width, (page, url)
+                        seen += 1
+            # the fallback src: the middle JPEG, with its real size in width/height
+            assert img.get("src") == candidates(img.get("srcset") or "")[1][0], page
+            with Image.open(output_file(output, img.get("src") or "")) as im:
+                assert im.format == "JPEG"
+                assert im.size == (int(img.get("width") or 0), int(img.get("height") or 0))
+        for img in tree.iter("img"):  # every photo is inside a <picture>; QR codes are SVG
+            src = img.get("src") or ""
+            assert src.endswith(".svg") or "/media/" in src, (page, src)
+    assert seen > 300
+
+
+def test_first_photo_is_eager_later_ones_lazy(sample_site: Path) -> None:
+    output = sample_site / "output"
+    page = parse_html(output / "en/dolls/hmong/index.html")
+    photo = page.find(".//figure[@class='photo']/picture/img")
+    assert photo is not None
+    assert photo.get("loading") is None and photo.get("fetchpriority") == "high"
+    for ul in parse_html(output / "en/index.html").iter("ul"):  # each list of cards
+        if ul.get("class") != "cards":
+            continue
+        cards = ul.findall("./li[@class='card']/a/picture/img")
+        assert len(cards) > 2
+        assert [c.get("loading") for c in cards[:2]] == [None, None]
+        assert cards[0].get("fetchpriority") == "high"
+        assert all(c.get("loading") == "lazy" for c in cards[2:])
+    cover = parse_html(output / "en/booklets/xin-man-gifts/index.html").find(
+        ".//img[@class='cover']"
+    )
+    assert cover is not None and cover.get("loading") is None
+
+
+def test_previews_and_json_ld_use_the_largest_jpeg(sample_site: Path) -> None:
+    output = sample_site / "output"
+    for page in (output / "vi").rglob("*.html"):
+        tree = parse_html(page)
+        og = {m.get("property"): m.get("content") for m in tree.iter("meta") if m.get("property")}
+        if "og:image" not in og:
+            continue
+        url = og["og:image"] or ""
+        assert url.startswith("https://xinman.example.vn/media/") and url.endswith("-800.jpg")
+        with Image.open(output / url.removeprefix("https://xinman.example.vn/")) as im:
+            assert im.format == "JPEG" and im.width >= 600
+            assert (str(im.width), str(im.height)) == (og["og:image:width"], og["og:image:height"])
+        script = tree.find(".//script[@type='application/ld+json']")
+        assert script is not None
+        assert json.loads(script.text or "")["image"] == [url]
+
+
+# --- special sources, on the minimal site -------------------------------------------------
+
+
+def add_image(root: Path, folder: str, name: str, alt: str) -> None:
+    """Name one more image in an item (item.yaml) with its alt text in every language."""
+    item = root / folder / "item.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(re.sub(r"images: \[(.*)\]", rf"images: [\1, {name}]", text), encoding="utf-8")
+    for md in (root / folder).glob("*.md"):
+        body = md.read_text(encoding="utf-8")
+        md.write_text(body.replace("alt:\n", f"alt:\n  {name}: {alt}\n", 1), encoding="utf-8")
+
+
+def photo(width: int, height: int) -> Image.Image:
+    """A deterministic picture with detail, so the encoders have work to do."""
+    im = Image.radial_gradient("L").resize((width, height)).convert("RGB")
+    draw = ImageDraw.Draw(im)
+    for i in range(0, width, 37):
+        draw.line((i, 0, width - i, height), fill=(i % 256, 90, 200 - i % 200), width=3)
+    return im
+
+
+def test_rotated_jpeg_is_turned_and_loses_its_exif(minimal: Path) -> None:
+    folder = minimal / "content/dolls/hmong"
+    stored = Image.new("RGB", (1200, 900), (200, 20, 20))  # stored landscape: top red,
+    stored.paste((20, 20, 200), (0, 450, 1200, 900))  # bottom blue
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6  # the camera was turned: show it rotated 90 degrees clockwise
+    exif[0x010F] = "Camera maker"
+    stored.save(folder / "turned.jpg", quality=90, exif=exif)
+    add_image(minimal, "content/dolls/hmong", "turned.jpg", "Quay")
+    build(minimal)
+    media = minimal / "output/media/dolls/hmong"
+    for width in (320, 640, 900):
+        for ext in ("webp", "jpg"):
+            with Image.open(media / f"turned-{width}.{ext}") as im:
+                assert im.size == (width, round(width * 4 / 3))  # portrait, as it was taken
+                assert not im.getexif() and "exif" not in im.info
+                rgb = im.convert("RGB")
+                left = rgb.getpixel((width // 5, im.height // 2))
+                right = rgb.getpixel((width * 4 // 5, im.height // 2))
+                assert left[2] > 150 > left[0] and right[0] > 150 > right[2]  # blue | red
+    page = parse_html(minimal / "output/vi/dolls/hmong/index.html")
+    imgs = page.findall(".//figure[@class='photo']/picture/img")
+    assert [(i.get("width"), i.get("height"), i.get("loading")) for i in imgs] == [
+        ("40", "50", None),  # the tiny photo: one width, never upscaled
+        ("640", "853", "lazy"),
+    ]
+
+
+def test_transparent_png_keeps_a_png_fallback_and_svg_passes_through(minimal: Path) -> None:
+    folder = minimal / "content/ocop/tea"
+    logo = Image.new("RGBA", (500, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((50, 50, 450, 350), fill=(30, 120, 40, 255))
+    logo.save(folder / "logo.png")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 20"><rect width="30" height="20"/></svg>'
+    (folder / "mark.svg").write_text(svg, encoding="utf-8")
+    add_image(minimal, "content/ocop/tea", "logo.png", "Logo")
+    add_image(minimal, "content/ocop/tea", "mark.svg", "Dấu")
+    build(minimal)
+    media = minimal / "output/media/ocop/tea"
+    assert sorted(p.name for p in media.iterdir()) == [
+        "logo-320.png",
+        "logo-320.webp",
+        "logo-500.png",
+        "logo-500.webp",
+        "mark-30.svg",
+        "tea-40.jpg",
+        "tea-40.webp",
+    ]
+    with Image.open(media / "logo-320.png") as im:
+        assert im.mode == "RGBA" and im.size == (320, 256)
+        assert im.getpixel((0, 0))[3] == 0 and im.getpixel((160, 128))[3] == 255
+    with Image.open(media / "logo-500.webp") as im:
+        assert im.mode == "RGBA" and im.getpixel((0, 0))[3] == 0
+    assert (media / "mark-30.svg").read_text(encoding="utf-8") == svg  # a vector: unchanged
+    page = parse_html(minimal / "output/vi/ocop/tea/index.html")
+    pics = page.findall(".//figure[@class='photo']/picture")
+    svg_pic = pics[2]
+    assert [k.tag for k in svg_pic] == ["img"]  # no WebP <source>, no srcset
+    assert svg_pic[0].get("src") == "/media/ocop/tea/mark-30.svg"
+    assert svg_pic[0].get("srcset") is None
+
+
+# --- the cache ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo_site(minimal: Path) -> Path:
+    photo(1000, 1250).save(minimal / "content/dolls/hmong/doll.png")
+    return minimal
+
+
+def rebuild(root: Path) -> dict[str, bytes]:
+    """A full build into a fresh output/ (so nothing may be skipped as up to date)."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    build(root)
+    return snapshot(root / "output")
+
+
+def count_encodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = images.encode
+
+    def counting(path: Path, variant: images.Variant) -> bytes:
+        calls.append(f"{path.name}-{variant.width}.{variant.ext}")
+        return real(path, variant)
+
+    monkeypatch.setattr(images, "encode", counting)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
+    return calls
+
+
+def test_cache_is_reused_verified_and_disposable(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = photo_site
+    calls = count_encodes(monkeypatch)
+    first = rebuild(root)
+    media = {k: v for k, v in first.items() if k.startswith("media/")}
+    assert sorted(media) == [
+        "media/dolls/hmong/doll-320.jpg",
+        "media/dolls/hmong/doll-320.webp",
+        "media/dolls/hmong/doll-640.jpg",
+        "media/dolls/hmong/doll-640.webp",
+        "media/dolls/hmong/doll-960.jpg",
+        "media/dolls/hmong/doll-960.webp",
+        "media/ocop/tea/tea-40.jpg",
+        "media/ocop/tea/tea-40.webp",
+    ]
+    assert len(calls) == 8
+    cache = root / ".site-builder-cache/images"
+    digest = hashlib.sha256((root / "content/dolls/hmong/doll.png").read_bytes()).hexdigest()
+    entry = cache / f"{digest[:20]}-640.webp"
+    assert entry.read_bytes() == first["media/dolls/hmong/doll-640.webp"]
+    meta = json.loads((cache / f"{entry.name}.json").read_text(encoding="utf-8"))
+    assert meta["size"] == len(entry.read_bytes())
+    mtimes = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+
+    # a second build encodes nothing, touches no cache file and writes the same bytes
+    calls.clear()
+    assert rebuild(root) == first
+    assert calls == []
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == mtimes
+
+    # a damaged entry (same size, other bytes) is noticed and rebuilt, never shipped
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    (cache / f"{digest[:20]}-960.jpg").write_bytes(b"")  # an empty one, too
+    (cache / f"{digest[:20]}-320.jpg.json").write_text("{not json", encoding="utf-8")
+    assert rebuild(root) == first
+    assert sorted(calls) == ["doll.png-320.jpg", "doll.png-640.webp", "doll.png-960.jpg"]
+    assert entry.read_bytes() == first["media/dolls/hmong/doll-640.webp"]
+
+    # without a cache: everything encoded again, the same bytes
+    calls.clear()
+    shutil.rmtree(root / ".site-builder-cache")
+    assert rebuild(root) == first
+    assert len(calls) == 8
+
+
+def test_a_changed_photo_gets_new_derivatives(photo_site: Path) -> None:
+    first = rebuild(photo_site)
+    photo(1000, 1250).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(
+        photo_site / "content/dolls/hmong/doll.png"
+    )
+    second = rebuild(photo_site)
+    for name in ("doll-320.webp", "doll-960.jpg"):
+        key = f"media/dolls/hmong/{name}"
+        assert second[key] != first[key]
+        with Image.open(io.BytesIO(second[key])) as im:
+            im.load()
