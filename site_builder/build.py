@@ -8,16 +8,17 @@ whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.cache import BuildCache, using
+from site_builder.budgets import over_budget
+from site_builder.cache import CACHE_DIR, BuildCache, using
 from site_builder.codes import load_registry, resolve_codes
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
+from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.images import ImageCache, derivatives
@@ -241,7 +242,7 @@ def build(
     *,
     with_print: bool = True,
     use_cache: bool = True,
-    log: Callable[[str], None] = lambda _m: None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the project at `root` into `output` (default `root/output`).
 
@@ -263,35 +264,46 @@ def build(
                 return report
             cache.forget_fingerprint()  # until this build has succeeded
         with using(cache):
-            _build(root, output, report, with_print)
+            _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:
             cache.save(inputs + ":" + output_fingerprint(output))
         report.timings["total"] = time.perf_counter() - t0
     return report
 
 
-def _build(root: Path, output: Path, report: BuildReport, with_print: bool) -> None:
+def _build(
+    root: Path, output: Path, report: BuildReport, with_print: bool, progress: Progress
+) -> None:
     """load -> plan -> render -> write, timing each phase."""
+    progress.start(4, "Building")
     t = time.perf_counter()
     site = load_site(root)  # load + validate
     report.warnings.extend(site.warnings)
     report.timings["load"] = time.perf_counter() - t
+    progress.advance()
     t = time.perf_counter()
     plan = plan_site(site)  # printed codes, QR sizes
     report.timings["plan"] = time.perf_counter() - t
+    progress.advance()
     t = time.perf_counter()
     outputs = render_site(plan, report.warnings, with_print)  # HTML, QR, PDF
     report.timings["render"] = time.perf_counter() - t
+    progress.advance()
     t = time.perf_counter()
     try:
         staging = Staging(output)  # write, then swap in
     except OSError as exc:
         raise SiteError(f"cannot write next to {output}: {exc.strerror}.") from exc
+    statics = static_files(site, plan.urls)
+    files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+    files.update(statics)
+    report.warnings.extend(e.format(root) for e in over_budget(site, files))
     try:
         for o in outputs:
             staging.write(o.path, o.data, o.kind)
-        for rel, source in static_files(site, plan.urls):
-            staging.copy(rel, source, "static")
+        cache_dir = (root / CACHE_DIR).resolve()
+        for rel, source in statics:  # photos made by the build are linked from its cache
+            staging.copy(rel, source, "static", link=source.is_relative_to(cache_dir))
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site
         staging.discard()
@@ -303,6 +315,8 @@ def _build(root: Path, output: Path, report: BuildReport, with_print: bool) -> N
         staging.discard()
         raise
     report.timings["write"] = time.perf_counter() - t
+    progress.advance()
+    progress.done()
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.files = len(staging.written)
     report.codes = len(plan.codes)

@@ -169,16 +169,18 @@ def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
     h = hashlib.sha256(extra.encode())
     for top in paths:
         if top.is_file():
-            files = [top]
-        elif top.is_dir():
-            files = sorted(p for p in top.rglob("*"))
-        else:
+            st = top.lstat()
+            h.update(f"{top}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
+            continue
+        if not top.is_dir():
             h.update(f"{top}:absent\n".encode())
             continue
-        for path in files:
-            try:
-                st = path.lstat()
-            except OSError:
-                continue
-            h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_mode}\n".encode())
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    st = os.lstat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                h.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
     return h.hexdigest()

@@ -143,6 +143,9 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
             if thing is not None and thing.folder == folder:
                 report.errors.extend(broken_links(plan, thing, targets))
         progress.advance()
+    if plan is not None and not report.errors:
+        report.errors.extend(_print_settings_errors(plan))
+        report.warnings.extend(_budget_warnings(plan))
     progress.done()
     for t in report.translations:
         warning = _warning(t, root)
@@ -150,6 +153,36 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
             report.warnings.append(warning)
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
     return report
+
+
+def _print_settings_errors(plan: Any) -> list[ContentError]:
+    """The sticker settings of site.yaml, checked as the build would use them."""
+    from site_builder.errors import SiteError
+    from site_builder.print.stickers import check_label_fits
+    from site_builder.render.pdf import label_template, sticker_settings
+
+    site_yaml = plan.site.config.root / "site.yaml"
+    try:
+        settings = sticker_settings(plan.site)
+        check_label_fits(label_template(plan.site, settings.template), settings.min_qr_mm)
+    except ErrorList as exc:
+        return list(exc.errors)
+    except ContentError as exc:
+        return [exc]
+    except SiteError as exc:
+        return [ContentError(site_yaml, None, "stickers", str(exc))]
+    return []
+
+
+def _budget_warnings(plan: Any) -> list[ContentError]:
+    """Page weights, measured on the pages the build would write (nothing is written)."""
+    from site_builder.budgets import over_budget
+    from site_builder.build import render_site, static_files
+
+    outputs = render_site(plan, [], with_print=False)
+    files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+    files.update(static_files(plan.site, plan.urls))
+    return over_budget(plan.site, files)
 
 
 def _folders(parent: Path) -> list[Path]:

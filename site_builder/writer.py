@@ -85,7 +85,9 @@ class Staging:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    def copy(self, rel: str, source: Path, owner: str = "") -> None:
+    def copy(self, rel: str, source: Path, owner: str = "", link: bool = False) -> None:
+        """Copy `source` to `rel`; with `link`, a hard link where the file system allows
+        (for files the build itself made, such as cached photos: never members' files)."""
         if rel in self.written:
             raise OutputCollision(
                 Msg(
@@ -98,6 +100,12 @@ class Staging:
         self.written[rel] = owner
         path = self.dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        if link:
+            try:
+                os.link(source, path)
+                return
+            except OSError:
+                pass  # another file system, or links not allowed: copy instead
         shutil.copyfile(source, path)
 
     def commit(self) -> None:

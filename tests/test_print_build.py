@@ -92,7 +92,7 @@ def test_stickers_preview_does_not_record_codes(minimal: Path) -> None:
     result = run_cli(minimal, "stickers", "gifts", "--copies", "3", "--template", "L7163")
     assert result.code == 0, result.err
     assert not (minimal / "content/printed-codes.yaml").exists()
-    pdf = (minimal / "output/print/stickers-gifts-L7163-labels.pdf").read_bytes()
+    pdf = (minimal / "stickers/stickers-gifts-L7163-labels.pdf").read_bytes()
     urls = decoded(pdf)
     assert (
         sorted(urls)
@@ -116,7 +116,7 @@ def test_stickers_for_print_record_every_code_on_the_sheet(minimal: Path) -> Non
     registry = (minimal / "content/printed-codes.yaml").read_text()
     assert "XM-P01:\n  printed: 2026-06-02\n" in registry
     assert "XM-D01" not in registry
-    page = PdfReader(minimal / "output/print/stickers-items-L7160-printshop.pdf").pages[0]
+    page = PdfReader(minimal / "stickers/stickers-items-L7160-printshop.pdf").pages[0]
     assert (mm(page.trimbox.width), mm(page.trimbox.height)) == (210.0, 297.0)
     assert (mm(page.mediabox.width), mm(page.mediabox.height)) == (216.0, 303.0)
 
@@ -129,7 +129,7 @@ def test_a_label_too_small_for_a_scannable_code_is_refused(minimal: Path) -> Non
         "38.5 × 23.0 mm (text beside the code) or 23.0 × 25.8 mm (text below it); choose a larger "
         "template or lower min_qr_mm.\n"
     )
-    assert not (minimal / "output/print").exists()
+    assert not (minimal / "stickers").exists()
 
 
 def test_an_unknown_template_is_named(minimal: Path) -> None:
@@ -149,7 +149,7 @@ def test_custom_label_template_from_site_yaml(minimal: Path) -> None:
     )
     result = run_cli(minimal, "stickers", "gifts", "--template", "box-70x42")
     assert result.code == 0, result.err
-    pdf = (minimal / "output/print/stickers-gifts-box-70x42-labels.pdf").read_bytes()
+    pdf = (minimal / "stickers/stickers-gifts-box-70x42-labels.pdf").read_bytes()
     assert sorted(decoded(pdf)) == [
         "HTTPS://XM.EXAMPLE.VN/Q/XM-D01",
         "HTTPS://XM.EXAMPLE.VN/Q/XM-P01",
@@ -179,6 +179,6 @@ def test_stickers_can_carry_the_payment_code_clearly_apart(minimal: Path) -> Non
     )
     result = run_cli(minimal, "stickers", "--codes", "XM-P01", "--template", "L7163", "--payment")
     assert result.code == 0, result.err
-    pdf = (minimal / "output/print/stickers-items-L7163-labels.pdf").read_bytes()
+    pdf = (minimal / "stickers/stickers-items-L7163-labels.pdf").read_bytes()
     payload = load_site(minimal).by_code("XM-P01").facts["payment"].payload  # type: ignore[union-attr]
     assert sorted(decoded(pdf)) == sorted(["HTTPS://XM.EXAMPLE.VN/Q/XM-P01", payload])

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import inspect
+import sys
 from pathlib import Path
-from typing import Any
 
 from site_builder.commands import display_path, project_root
 from site_builder.messages import _
@@ -41,10 +40,11 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.build import build
     from site_builder.progress import Progress
 
-    extra: dict[str, Any] = {}
-    if "progress" in inspect.signature(build).parameters:  # once the orchestrator reports it
-        extra["progress"] = Progress()
-    report = build(root, output, with_print=with_print, use_cache=not args.no_cache, **extra)
+    # a bar on a terminal; in scripts and logs the summary line below says it all
+    progress = Progress() if sys.stderr.isatty() else None
+    report = build(
+        root, output, with_print=with_print, use_cache=not args.no_cache, progress=progress
+    )
     if report.up_to_date:
         print(
             _("Nothing changed since the last build: {output} is up to date.").format(

@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from site_builder.commands import display_path, project_root
+from site_builder.content.model import Site
 from site_builder.errors import SiteError
 
+STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stickers", help="make a QR sticker sheet PDF")
     p.add_argument("booklet", nargs="?", help="a booklet (its items, in order); or use --codes")
     p.add_argument(
@@ -59,12 +63,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="this sheet goes to print: record its codes as printed (permanent)",
     )
     p.add_argument("--date", help="printing date for the registry, YYYY-MM-DD (default: today)")
-    p.add_argument("-o", "--output", help="PDF file to write (default: output/print/…)")
+    p.add_argument("-o", "--output", help="PDF file to write (default: stickers/…)")
     p.add_argument("--all", action="store_true", help="every item of the site")
     p.set_defaults(func=run)
 
 
-def _selection(site, args: argparse.Namespace) -> list:  # type: ignore[no-untyped-def,type-arg]
+def _selection(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
     if args.copies < 1:
         raise SiteError("--copies must be 1 or more.")
     if args.all:
@@ -122,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
     memo.save(fingerprint=None, keep_unused=True)
     label = "all" if args.all else (args.booklet or "items")
     name = f"stickers-{label}-{template}-{args.mode}.pdf"
-    target = Path(args.output) if args.output else root / "output" / "print" / name
+    # not in output/: every build replaces output/ whole, and a print job must survive it
+    target = Path(args.output) if args.output else root / STICKERS_DIR / name
     write_atomic(target, pdf)
     count = sum(copies for _, copies in chosen)
     print(

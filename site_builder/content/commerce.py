@@ -43,6 +43,11 @@ def payment(value: Any) -> PaymentInfo:
 
 def gtin(value: Any) -> str:
     """A GTIN-8/12/13/14 with a correct check digit, returned as 14 digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise Problem(
+            "write the GTIN in quotes, e.g. gtin: \"8934563138165\".",
+            "Without quotes a number starting with 0 is read wrongly.",
+        )
     try:
         return validate_gtin(value)
     except GtinError as exc:
@@ -71,6 +76,6 @@ def preview_image(folder: Path) -> Any:
                 "Write only the file name (e.g. doll.jpg) or the whole address.",
             )
         load_image(folder, value)
-        return value
+        return value  # the loader checks that it is also listed under images
 
     return check

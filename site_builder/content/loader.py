@@ -271,9 +271,20 @@ def load_item(
     if facts is None:
         return None
     images = _images(folder, facts.get("images"), lines, errors)
+    preview = facts.get("preview_image")
     declared = (
         [str(n).strip() for n in facts["images"]] if isinstance(facts.get("images"), list) else []
     )
+    if preview and "://" not in preview and declared and preview not in declared:
+        errors.add(
+            ContentError(
+                path,
+                lines.line(("preview_image",)),
+                "preview_image",
+                f"'{preview}' is not listed under images.",
+                "Add it to images (the site publishes only those, resized for phones).",
+            )
+        )
     # alt texts are checked against the images only once those are right; else the image error suffices
     translations = _translations(
         config, kind, folder, declared if len(images) == len(declared) else None, errors
@@ -533,7 +544,8 @@ def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> No
                     "Every item needs its own code; give this one the next free code.",
                 )
             )
-    for thing in (*items, *pages):
+    things: list[Item | Page] = [*items, *pages]
+    for thing in things:
         first_folder = seen_keys.setdefault(thing.key, thing.folder)
         if first_folder != thing.folder:
             errors.add(

@@ -67,7 +67,8 @@ class Item:
 
     @property
     def price(self) -> tuple[int, int]:
-        return self.facts["price"]  # type: ignore[no-any-return]
+        price: tuple[int, int] = self.facts["price"]
+        return price
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ class Site:
         return tuple(i for i in self.items if i.kind == kind)
 
     def by_key(self, key: str) -> Item | Page | None:
-        for thing in (*self.items, *self.pages):
+        things: tuple[Item | Page, ...] = (*self.items, *self.pages)
+        for thing in things:
             if thing.key == key:
                 return thing
         return None

@@ -46,7 +46,7 @@ def booklet_pages(
         ch["prev"] = chapters[i - 1] if i > 0 else None
         ch["next"] = chapters[i + 1] if i + 1 < len(chapters) else None
     title = booklet.title.get(lang) or booklet.title[config.source_language]
-    view = {
+    view: dict[str, Any] = {
         "title": title,
         "url": urls.url(urls.booklet_file(lang, booklet.slug)),
         "intro_html": booklet.intro_html.get(lang, ""),
@@ -78,6 +78,7 @@ def booklet_pages(
                 return None
             return urls.url(urls.booklet_file(other, booklet.slug, slug))
 
+        assert thing is not None
         context = r.chrome(lang, here, ch["title"], thing.translations.__contains__)
         context.update(booklet=view, chapter=ch, text=ch["text"])
         out.append(

@@ -298,8 +298,9 @@ def _sort_key(title: str) -> str:
 
 def template_error(exc: jinja2.TemplateError, template: Path) -> ContentError:
     """A template mistake as a member-facing error: the template, its line, the message."""
+    line: int | None
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        path, line, message = Path(exc.filename or template), exc.lineno, exc.message
+        path, line, message = Path(exc.filename or template), exc.lineno, str(exc.message)
     else:
         path, line, message = _template_file(exc) or template, _template_line(exc), str(exc)
     return ContentError(

@@ -245,6 +245,7 @@ class ImageCache:
         self.reused = 0
         self._digests: dict[tuple[Path, int, int], str] = {}
         self._scratch: Path | None = None
+        self._checked: set[Path] = set()
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
@@ -295,6 +296,14 @@ class ImageCache:
         return path.with_name(path.name + ".json")
 
     def _valid(self, path: Path) -> bool:
+        if path in self._checked:  # verified once per build is enough
+            return True
+        if self._verify(path):
+            self._checked.add(path)
+            return True
+        return False
+
+    def _verify(self, path: Path) -> bool:
         try:
             meta = json.loads(self._sidecar(path).read_text(encoding="utf-8"))
             data = path.read_bytes()

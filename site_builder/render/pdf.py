@@ -238,8 +238,9 @@ def _join(pdfs: list[bytes]) -> bytes:
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
     writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
-    if first.trailer["/Root"].get("/Lang"):
-        writer._root_object[NameObject("/Lang")] = first.trailer["/Root"]["/Lang"]
+    root: Any = first.trailer["/Root"]
+    if root.get("/Lang"):
+        writer._root_object[NameObject("/Lang")] = root["/Lang"]
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -364,7 +365,7 @@ def booklet_pdfs(
 
     site = r.site
     docs = booklet_docs(r, booklet)
-    size = booklet.page_size
+    size: Any = booklet.page_size  # checked against A5 | A6 | A4 when loaded
     jobs = [(f"{booklet.slug}-{doc.lang}.pdf", "one", (doc,)) for doc in docs]
     edition = tuple(docs[:EDITION_LANGUAGES])
     if len(edition) > 1:
@@ -468,7 +469,7 @@ def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
         return list(pool.map(fn, *zip(*args, strict=True)))
 
 
-def _print_job(templates: str, kind: str, payload: Any, size: str) -> tuple[str, Any]:
+def _print_job(templates: str, kind: str, payload: Any, size: Any) -> tuple[str, Any]:
     """One PDF, in a worker process: ("ok", bytes) or (error kind, message)."""
     from site_builder.print import FontError, PrintError, render_bilingual_booklet, render_booklet
 

@@ -1,0 +1,86 @@
+"""Page-weight budgets for tourists on a weak mountain connection.
+
+Two pages matter most: the landing page a QR code opens, and the item page it leads
+to. Their weight is what a phone downloads to show them: the HTML, the stylesheet and
+script, and the first photo at the size a 390 px phone with a 2x screen picks (the
+640 px WebP). Over budget is a warning in `build` and an error in `check --strict`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from site_builder.content.model import Site
+from site_builder.errors import ContentError
+from site_builder.urls import Urls
+
+PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
+SHARED = ("assets/site.css", "assets/lang.js")
+
+
+def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentError]:
+    """One message per landing or item page heavier than site.yaml's `budgets`.
+
+    `files` maps output paths to their bytes (or to a file holding them).
+    """
+    config = site.config
+    urls = Urls(config)
+    landing_kb = config.budgets["landing_kb"]
+    item_kb = config.budgets["item_kb"]
+    site_yaml = config.root / "site.yaml"
+    found: list[ContentError] = []
+    shared = sum(_size(files[p]) for p in SHARED if p in files)
+    photos = _phone_photos(files)
+    for item in site.items:
+        landing = urls.landing_files(item.code)[0]
+        if landing in files:
+            size = _size(files[landing])
+            if size > landing_kb * 1024:
+                found.append(
+                    ContentError(
+                        site_yaml,
+                        None,
+                        "budgets.landing_kb",
+                        f"the QR landing page {landing} weighs {size / 1024:.1f} kB; the budget is "
+                        f"{landing_kb} kB.",
+                        "Shorten the item's titles, or raise budgets.landing_kb in site.yaml.",
+                    )
+                )
+        for lang in config.languages:
+            page = urls.page_file(lang, item.kind, item.slug)
+            if page not in files:
+                continue
+            image = photos.get(f"media/{item.kind}/{item.slug}/", 0)
+            size = _size(files[page]) + shared + image
+            if size > item_kb * 1024:
+                found.append(
+                    ContentError(
+                        item.folder / "item.yaml",
+                        None,
+                        "images",
+                        f"the page {page} weighs {size / 1024:.0f} kB with its first photo; the "
+                        f"budget is {item_kb} kB.",
+                        "Use a lighter first photo (less detail, or cropped), or raise "
+                        "budgets.item_kb in site.yaml.",
+                    )
+                )
+    return found
+
+
+def _phone_photos(files: Mapping[str, bytes | Path]) -> dict[str, int]:
+    """Item folder prefix -> size of the WebP a phone picks (the width nearest 640 px)."""
+    best: dict[str, tuple[int, int]] = {}  # prefix -> (distance from the phone width, size)
+    for path, data in files.items():
+        match = re.match(r"(media/[^/]+/[^/]+/).*-(\d+)\.webp$", path)
+        if match:
+            candidate = (abs(int(match.group(2)) - PHONE_WIDTH), _size(data))
+            prefix = match.group(1)
+            if prefix not in best or candidate < best[prefix]:
+                best[prefix] = candidate
+    return {prefix: size for prefix, (_, size) in best.items()}
+
+
+def _size(data: bytes | Path) -> int:
+    return len(data) if isinstance(data, (bytes, bytearray)) else Path(data).stat().st_size
