@@ -14,6 +14,7 @@ from pathlib import Path
 
 from site_builder.content.model import Site
 from site_builder.errors import ContentError
+from site_builder.messages import Msg
 from site_builder.urls import Urls
 
 PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
@@ -43,9 +44,14 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
                         site_yaml,
                         None,
                         "budgets.landing_kb",
-                        f"the QR landing page {landing} weighs {size / 1024:.1f} kB; the budget is "
-                        f"{landing_kb} kB.",
-                        "Shorten the item's titles, or raise budgets.landing_kb in site.yaml.",
+                        Msg(
+                            "the QR landing page {page} weighs {size:.1f} kB; the budget is "
+                            "{budget} kB.",
+                            page=landing,
+                            size=size / 1024,
+                            budget=landing_kb,
+                        ),
+                        Msg("Shorten the item's titles, or raise budgets.landing_kb in site.yaml."),
                     )
                 )
         for lang in config.languages:
@@ -60,10 +66,17 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
                         item.folder / "item.yaml",
                         None,
                         "images",
-                        f"the page {page} weighs {size / 1024:.0f} kB with its first photo; the "
-                        f"budget is {item_kb} kB.",
-                        "Use a lighter first photo (less detail, or cropped), or raise "
-                        "budgets.item_kb in site.yaml.",
+                        Msg(
+                            "the page {page} weighs {size:.0f} kB with its first photo; the "
+                            "budget is {budget} kB.",
+                            page=page,
+                            size=size / 1024,
+                            budget=item_kb,
+                        ),
+                        Msg(
+                            "Use a lighter first photo (less detail, or cropped), or raise "
+                            "budgets.item_kb in site.yaml."
+                        ),
                     )
                 )
     return found

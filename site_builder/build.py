@@ -18,6 +18,7 @@ from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
+from site_builder.messages import Msg, _
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
@@ -29,6 +30,23 @@ from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock
 
 ASSETS = "assets"
+
+
+class ErrorWarning(str):
+    """A warning made of a `ContentError` (e.g. a page over budget): its English text,
+    and `localized()` for the CLI language."""
+
+    error: ContentError
+    root: Path
+
+    def __new__(cls, error: ContentError, root: Path) -> ErrorWarning:
+        obj = super().__new__(cls, error.format(root))
+        obj.error = error
+        obj.root = root
+        return obj
+
+    def localized(self) -> str:
+        return self.error.format_localized(self.root)
 
 
 @dataclass
@@ -68,10 +86,19 @@ def plan_site(site: Site) -> Plan:
                     item.folder / "item.yaml",
                     line_of(item.folder / "item.yaml", "code"),
                     "code",
-                    f"the code {code} makes the QR code {urls.short_url(code)} need version "
-                    f"{symbol.version} ({symbol.size}x{symbol.size} modules); the limit is {max_version}.",
-                    "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan "
-                    "(or raise qr.max_version in site.yaml if your stickers are large).",
+                    Msg(
+                        "the code {code} makes the QR code {url} need version {version} "
+                        "({size}x{size} modules); the limit is {limit}.",
+                        code=code,
+                        url=urls.short_url(code),
+                        version=symbol.version,
+                        size=symbol.size,
+                        limit=max_version,
+                    ),
+                    Msg(
+                        "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan "
+                        "(or raise qr.max_version in site.yaml if your stickers are large)."
+                    ),
                 )
             )
     errors.raise_if_any()
@@ -275,7 +302,7 @@ def _build(
     root: Path, output: Path, report: BuildReport, with_print: bool, progress: Progress
 ) -> None:
     """load -> plan -> render -> write, timing each phase."""
-    progress.start(4, "Building")
+    progress.start(4, _("Building"))
     t = time.perf_counter()
     site = load_site(root)  # load + validate
     report.warnings.extend(site.warnings)
@@ -293,11 +320,13 @@ def _build(
     try:
         staging = Staging(output)  # write, then swap in
     except OSError as exc:
-        raise SiteError(f"cannot write next to {output}: {exc.strerror}.") from exc
+        raise SiteError(
+            Msg("cannot write next to {output}: {reason}.", output=output, reason=exc.strerror)
+        ) from exc
     statics = static_files(site, plan.urls)
     files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
     files.update(statics)
-    report.warnings.extend(e.format(root) for e in over_budget(site, files))
+    report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
     try:
         for o in outputs:
             staging.write(o.path, o.data, o.kind)
@@ -308,8 +337,11 @@ def _build(
     except OSError as exc:  # disk full, permissions: say so, keep the old site
         staging.discard()
         raise SiteError(
-            f"could not write the site ({exc.strerror or exc}); "
-            f"the previous {output.name}/ was left as it was."
+            Msg(
+                "could not write the site ({reason}); the previous {folder}/ was left as it was.",
+                reason=exc.strerror or exc,
+                folder=output.name,
+            )
         ) from exc
     except BaseException:
         staging.discard()

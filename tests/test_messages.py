@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -155,3 +156,93 @@ def test_progress_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
     q.start(1, "x")
     q.done()
     assert quiet.getvalue() == ""
+
+
+BROKEN_TEA = """\
+code: XM-P01
+ocop_group: tea
+stars: four
+certified_year: 2022
+commune: xin-man
+producer: HTX Chè Xín Mần (ví dụ)
+prise: 150000
+net_weight: 200 g
+shelf_life_months: 24
+images: [Tea.PNG]
+gtin: "8930000000018"
+payment:
+  bank: Vietcombnak
+  account: "0011000000000"
+"""
+BANKS = (
+    "Vietcombank (VCB), BIDV, Agribank, VietinBank, Techcombank, MB Bank (MB), ACB, "
+    "Sacombank, TPBank, VPBank"
+)
+YAML_PROBLEM = "mapping values are not allowed in this context"  # PyYAML's own words
+TEA = "content/ocop/tea/item.yaml"
+MISTAKES_EN = [
+    f"content/dolls/hmong/item.yaml:4: this is not valid YAML ({YAML_PROBLEM}). "
+    "Check the indentation and put text that contains ':' or '#' in quotes.",
+    f"{TEA}:1: price: this required field is missing. Add a line 'price: ...'.",
+    f"{TEA}:3: stars: expected a whole number of stars, found text ('four'). "
+    "Write digits only, without dots, commas or units, e.g. 4.",
+    f"{TEA}:7: prise: this field is not known. Did you mean 'price'?",
+    f"{TEA}:10: images[0]: the image 'Tea.PNG' does not exist. Images in this folder: tea.png.",
+    f"{TEA}:11: gtin: GTIN '8930000000018' has check digit 8, expected 9. "
+    "Check the digits against the barcode; the last digit is computed from the others.",
+    f"{TEA}:13: payment.bank: unknown bank 'Vietcombnak'. "
+    f"Known banks: {BANKS}; or the 6-digit BIN of one of them.",
+    "content/pages/visit/vi.md:2: title: this required field is missing. "
+    "Add a line 'title: ...' with the name shown on the page.",
+]
+MISTAKES_VI = [
+    f"content/dolls/hmong/item.yaml:4: chỗ này viết sai cú pháp YAML ({YAML_PROBLEM}). "
+    "Hãy kiểm tra các dấu cách đầu dòng, và đặt trong ngoặc kép những đoạn chữ có dấu "
+    "':' hoặc '#'.",
+    f"{TEA}:1: price: thiếu trường bắt buộc này. Hãy thêm dòng 'price: ...'.",
+    f"{TEA}:3: stars: cần số sao (một số nguyên), nhưng lại thấy chữ ('four'). "
+    "Hãy chỉ viết chữ số, không có dấu chấm, dấu phẩy hay đơn vị, ví dụ 4.",
+    f"{TEA}:7: prise: không có trường nào tên như vậy. Bạn có muốn viết 'price' không?",
+    f"{TEA}:10: images[0]: không tìm thấy ảnh 'Tea.PNG'. Các ảnh có trong thư mục này: tea.png.",
+    f"{TEA}:11: gtin: GTIN '8930000000018' có chữ số kiểm tra là 8, nhưng đúng ra phải là 9. "
+    "Hãy so lại các chữ số với mã vạch; chữ số cuối cùng được tính từ các chữ số còn lại.",
+    f"{TEA}:13: payment.bank: không có ngân hàng nào tên 'Vietcombnak'. "
+    f"Các ngân hàng dùng được: {BANKS}; hoặc mã BIN 6 chữ số của một trong các ngân hàng này.",
+    "content/pages/visit/vi.md:2: title: thiếu trường bắt buộc này. "
+    "Hãy thêm dòng 'title: ...' với tên hiển thị trên trang.",
+]
+
+
+def test_content_mistakes_in_vietnamese(minimal: Path) -> None:
+    """Typo with "did you mean", wrong type, missing field, missing image, bad GTIN,
+    unknown bank, malformed YAML: every sentence in Vietnamese, the values as written."""
+    (minimal / TEA).write_text(BROKEN_TEA, encoding="utf-8")
+    hmong = minimal / "content/dolls/hmong/item.yaml"
+    hmong.write_text(
+        hmong.read_text(encoding="utf-8").replace("maker: Chi", "maker: Chi đoàn: thôn"), "utf-8"
+    )
+    visit = minimal / "content/pages/visit/vi.md"
+    visit.write_text(visit.read_text(encoding="utf-8").replace("title: Đến Xín Mần\n", ""), "utf-8")
+
+    english = run_cli(minimal, "--lang", "en", "build")
+    vietnamese = run_cli(minimal, "--lang", "vi", "build")
+
+    assert english.err == "".join(f"Error: {m}\n" for m in MISTAKES_EN) + (
+        "8 errors; nothing was written.\n"
+    )
+    assert vietnamese.err == "".join(f"Lỗi: {m}\n" for m in MISTAKES_VI) + (
+        "8 lỗi; chưa ghi tệp nào.\n"
+    )
+    assert english.code == vietnamese.code == 1
+    # no word of the English sentences is left, only the values: paths, fields, the
+    # mistaken values themselves, bank names, names of formats (YAML, GTIN, BIN) and
+    # PyYAML's own description of the mistake
+    values = " ".join(
+        [TEA, "content/dolls/hmong content/pages/visit/vi.md tea.png", YAML_PROBLEM, BANKS]
+        + ["price prise title stars images gtin payment bank Vietcombnak four Tea.PNG"]
+        + ["YAML GTIN BIN"]
+    )
+    allowed = set(re.findall(r"[A-Za-z]{3,}", values))
+    words = set(re.findall(r"[A-Za-z]{3,}", english.err)) - allowed
+    left = sorted(w for w in words if re.search(rf"(?<![\w']){w}(?![\w'])", vietnamese.err))
+    assert left == []

@@ -182,3 +182,15 @@ def test_stickers_can_carry_the_payment_code_clearly_apart(minimal: Path) -> Non
     pdf = (minimal / "stickers/stickers-items-L7163-labels.pdf").read_bytes()
     payload = load_site(minimal).by_code("XM-P01").facts["payment"].payload  # type: ignore[union-attr]
     assert sorted(decoded(pdf)) == sorted(["HTTPS://XM.EXAMPLE.VN/Q/XM-P01", payload])
+
+
+def test_an_unchanged_sticker_request_does_nothing(minimal: Path) -> None:
+    first = run_cli(minimal, "stickers", "gifts")
+    assert first.code == 0, first.err
+    again = run_cli(minimal, "stickers", "gifts")
+    assert again.out == "Nothing changed: stickers/stickers-gifts-L7160-labels.pdf is up to date.\n"
+    story = minimal / "content/dolls/hmong/item.yaml"
+    story.write_text(story.read_text().replace("price: 450000", "price: 460000"))
+    third = run_cli(minimal, "stickers", "gifts", "--price")
+    assert third.out.startswith("Wrote 2 sticker(s)")
+    assert run_cli(minimal, "stickers", "gifts", "--for-print").out.startswith("Wrote")

@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
             seconds=report.timings["total"],
         )
     )
-    for warning in report.warnings:
-        print(_("Warning: {message}").format(message=_(warning)))
+    for warning in report.warnings:  # a Msg, an ErrorWarning, or (print modules) plain English
+        localized = getattr(warning, "localized", None)
+        message = localized() if callable(localized) else _(warning)
+        print(_("Warning: {message}").format(message=message))
     return 0

@@ -8,89 +8,148 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 from site_builder.commands import display_path, project_root
 from site_builder.content.model import Site
 from site_builder.errors import SiteError
+from site_builder.messages import Msg, _
 
 STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
 
 
+def _unchanged_record(root: Path, args: argparse.Namespace) -> Path | None:
+    """Where this exact request remembers the inputs of its last sheet (in the build cache)."""
+    from site_builder.cache import CACHE_DIR, digest
+
+    request = {k: v for k, v in vars(args).items() if k != "func"}
+    key = digest(json.dumps(request, sort_keys=True, default=str))[:16]
+    return root / CACHE_DIR / f"stickers-{key}.json"
+
+
+def _fingerprint(root: Path, target: Path) -> str:
+    from site_builder.cache import tree_fingerprint
+    from site_builder.freshness import inputs_fingerprint
+
+    return inputs_fingerprint(root, target, "stickers") + ":" + tree_fingerprint([target])
+
+
+def _still_fresh(root: Path, record: Path) -> bool:
+    """True when the same request's sheet exists and no input changed since it was made."""
+    try:
+        data = json.loads(record.read_text())
+        target = Path(data["target"])
+        return target.is_file() and data["fingerprint"] == _fingerprint(root, target)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _remember(root: Path, record: Path, target: Path) -> None:
+    from site_builder.codes import write_atomic
+
+    body = {"target": str(target.resolve()), "fingerprint": _fingerprint(root, target.resolve())}
+    write_atomic(record, json.dumps(body).encode())
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("stickers", help="make a QR sticker sheet PDF")
-    p.add_argument("booklet", nargs="?", help="a booklet (its items, in order); or use --codes")
+    p = sub.add_parser("stickers", help=_("make a QR sticker sheet PDF"))
+    p.add_argument("booklet", nargs="?", help=_("a booklet (its items, in order); or use --codes"))
     p.add_argument(
         "--codes",
         nargs="+",
         metavar="CODE[=COPIES]",
-        help="items by code, optionally with a copy count: XM-D01=10 XM-P02",
+        help=_("items by code, optionally with a copy count: XM-D01=10 XM-P02"),
     )
-    p.add_argument("--copies", type=int, default=1, help="copies of each item (default 1)")
+    p.add_argument("--copies", type=int, default=1, help=_("copies of each item (default 1)"))
     p.add_argument(
         "--template",
-        help="label sheet: L7160, L7163, L7651, L7159, L7173, "
-        "round-63.5 or one from site.yaml (default: stickers.template or L7160)",
+        help=_(
+            "label sheet: L7160, L7163, L7651, L7159, L7173, "
+            "round-63.5 or one from site.yaml (default: stickers.template or L7160)"
+        ),
     )
     p.add_argument(
         "--mode",
         choices=["labels", "printshop"],
         default="labels",
-        help="labels: print on the label sheet; printshop: bleed and crop marks",
+        help=_("labels: print on the label sheet; printshop: bleed and crop marks"),
     )
     p.add_argument(
-        "--start", type=int, default=1, help="first free label on the sheet (1 = top left)"
+        "--start", type=int, default=1, help=_("first free label on the sheet (1 = top left)")
     )
-    p.add_argument("--offset-x", type=float, help="move everything right by this many mm")
-    p.add_argument("--offset-y", type=float, help="move everything down by this many mm")
+    p.add_argument("--offset-x", type=float, help=_("move everything right by this many mm"))
+    p.add_argument("--offset-y", type=float, help=_("move everything down by this many mm"))
     p.add_argument(
         "--price",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the price on each sticker",
+        help=_("print the price on each sticker"),
     )
     p.add_argument(
         "--payment",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="also print each item's bank-transfer (VietQR) code, clearly labelled",
+        help=_("also print each item's bank-transfer (VietQR) code, clearly labelled"),
     )
-    p.add_argument("--min-qr-mm", type=float, help="smallest QR code allowed (default 20)")
+    p.add_argument("--min-qr-mm", type=float, help=_("smallest QR code allowed (default 20)"))
     p.add_argument(
         "--for-print",
         action="store_true",
-        help="this sheet goes to print: record its codes as printed (permanent)",
+        help=_("this sheet goes to print: record its codes as printed (permanent)"),
     )
-    p.add_argument("--date", help="printing date for the registry, YYYY-MM-DD (default: today)")
-    p.add_argument("-o", "--output", help="PDF file to write (default: stickers/…)")
-    p.add_argument("--all", action="store_true", help="every item of the site")
+    p.add_argument("--date", help=_("printing date for the registry, YYYY-MM-DD (default: today)"))
+    p.add_argument("-o", "--output", help=_("PDF file to write (default: stickers/…)"))
+    p.add_argument("--all", action="store_true", help=_("every item of the site"))
     p.set_defaults(func=run)
 
 
 def _selection(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
     if args.copies < 1:
-        raise SiteError("--copies must be 1 or more.")
+        raise SiteError(Msg("--copies must be 1 or more."))
     if args.all:
         return [(item, args.copies) for item in site.items]
     if args.codes:
         chosen = []
         for spec in args.codes:
-            code, _, copies = spec.partition("=")
+            code, _sep, copies = spec.partition("=")
             item = site.by_code(code.upper())
             if item is None:
                 known = ", ".join(sorted(i.code for i in site.items))
-                raise SiteError(f"no item has the code {code.upper()}. Codes: {known}.")
+                raise SiteError(
+                    Msg(
+                        "no item has the code {code}. Codes: {codes}.",
+                        code=code.upper(),
+                        codes=known,
+                    )
+                )
             if copies and not copies.isdigit():
-                raise SiteError(f"'{spec}': write the copies as a number, e.g. {code.upper()}=10.")
+                raise SiteError(
+                    Msg(
+                        "'{spec}': write the copies as a number, e.g. {code}=10.",
+                        spec=spec,
+                        code=code.upper(),
+                    )
+                )
             chosen.append((item, int(copies) if copies else args.copies))
         return chosen
     if not args.booklet:
-        raise SiteError("name a booklet (e.g. xin-man-gifts) or give --codes XM-D01 XM-P01 …")
+        raise SiteError(Msg("name a booklet (e.g. xin-man-gifts) or give --codes XM-D01 XM-P01 …"))
     booklet = next((b for b in site.booklets if b.slug == args.booklet), None)
     if booklet is None:
-        known = ", ".join(b.slug for b in site.booklets) or "none"
-        raise SiteError(f"there is no booklet '{args.booklet}'. Booklets: {known}.")
+        known = ", ".join(b.slug for b in site.booklets)
+        if known:
+            raise SiteError(
+                Msg(
+                    "there is no booklet '{booklet}'. Booklets: {booklets}.",
+                    booklet=args.booklet,
+                    booklets=known,
+                )
+            )
+        raise SiteError(
+            Msg("there is no booklet '{booklet}'. Booklets: none.", booklet=args.booklet)
+        )
     items = [site.by_key(key) for key in booklet.entries]
     return [(item, args.copies) for item in items if item is not None and hasattr(item, "code")]
 
@@ -103,6 +162,14 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.render.pdf import sticker_settings, sticker_sheet
 
     root = project_root(args)
+    record = _unchanged_record(root, args)
+    if record is not None and not args.for_print and _still_fresh(root, record):
+        print(
+            _("Nothing changed: {target} is up to date.").format(
+                target=display_path(Path(json.loads(record.read_text())["target"]))
+            )
+        )
+        return 0
     memo = BuildCache(root)  # the same cache as the build: unchanged sheets are not redrawn
     with using(memo):
         site = load_site(root)
@@ -129,19 +196,42 @@ def run(args: argparse.Namespace) -> int:
     # not in output/: every build replaces output/ whole, and a print job must survive it
     target = Path(args.output) if args.output else root / STICKERS_DIR / name
     write_atomic(target, pdf)
-    count = sum(copies for _, copies in chosen)
+    if record is not None:
+        _remember(root, record, target)
+    count = sum(copies for _item, copies in chosen)
     print(
-        f"Wrote {count} sticker(s) of {len(chosen)} item(s) on {template} to {display_path(target)}."
+        _(
+            Msg(
+                "Wrote {count} sticker(s) of {items} item(s) on {template} to {file}.",
+                count=count,
+                items=len(chosen),
+                template=template,
+                file=display_path(target),
+            )
+        )
     )
     if args.for_print:
         day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-        added = record_printed(site, [item.code for item, _ in chosen], day)
-        print(
-            f"Recorded as printed: {', '.join(added) or 'none new (already recorded)'}. "
-            "These codes must keep working for as long as the boxes exist."
-        )
+        added = record_printed(site, [item.code for item, _copies in chosen], day)
+        if added:
+            recorded = Msg(
+                "Recorded as printed: {codes}. "
+                "These codes must keep working for as long as the boxes exist.",
+                codes=", ".join(added),
+            )
+        else:
+            recorded = Msg(
+                "Recorded as printed: none new (already recorded). "
+                "These codes must keep working for as long as the boxes exist."
+            )
+        print(_(recorded))
     else:
         print(
-            "This is a preview: no code was recorded as printed (use --for-print for the print shop)."
+            _(
+                Msg(
+                    "This is a preview: no code was recorded as printed "
+                    "(use --for-print for the print shop)."
+                )
+            )
         )
     return 0

@@ -10,6 +10,7 @@ from PIL import UnidentifiedImageError
 
 from site_builder.content.model import Image
 from site_builder.content.schema import Problem
+from site_builder.messages import Msg
 
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".svg"}
 MAX_BYTES = 15 * 1024 * 1024
@@ -19,38 +20,45 @@ MAX_PIXELS = 40_000_000
 def load_image(folder: Path, name: object) -> Image:
     """Check one image named in `folder`'s file and read its size."""
     if not isinstance(name, str) or not name.strip():
-        raise Problem("expected an image file name such as doll.jpg.")
+        raise Problem(Msg("expected an image file name such as doll.jpg."))
     name = name.strip()
     if name.startswith(("/", "\\")) or ".." in Path(name).parts or re.match(r"^[a-zA-Z]:", name):
         raise Problem(
-            f"'{name}' points outside this folder.",
-            "Put the image in the same folder and write only its file name.",
+            Msg("'{name}' points outside this folder.", name=name),
+            Msg("Put the image in the same folder and write only its file name."),
         )
     path = folder / name
     if path.suffix.lower() not in EXTENSIONS:
         raise Problem(
-            f"'{name}' is not a supported image type.",
-            "Use a .jpg, .png, .webp or .svg file.",
+            Msg("'{name}' is not a supported image type.", name=name),
+            Msg("Use a .jpg, .png, .webp or .svg file."),
         )
     if not path.is_file():
         near = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS)
         hint = (
-            "Images in this folder: " + ", ".join(near) + "."
+            Msg("Images in this folder: {names}.", names=", ".join(near))
             if near
-            else ("Copy the image into this folder, or correct the name (capital letters count).")
+            else Msg(
+                "Copy the image into this folder, or correct the name (capital letters count)."
+            )
         )
-        raise Problem(f"the image '{name}' does not exist.", hint)
+        raise Problem(Msg("the image '{name}' does not exist.", name=name), hint)
     real = path.resolve()
     if not real.is_relative_to(folder.resolve()):
         raise Problem(
-            f"'{name}' is a link to a file outside this folder.",
-            "Copy the image itself into the folder.",
+            Msg("'{name}' is a link to a file outside this folder.", name=name),
+            Msg("Copy the image itself into the folder."),
         )
     size = real.stat().st_size
     if size > MAX_BYTES:
         raise Problem(
-            f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB.",
-            "Make the photo smaller (e.g. 2000 pixels wide) before adding it.",
+            Msg(
+                "'{name}' is {size:.1f} MB; the limit is {limit} MB.",
+                name=name,
+                size=size / 1024 / 1024,
+                limit=MAX_BYTES // 1024 // 1024,
+            ),
+            Msg("Make the photo smaller (e.g. 2000 pixels wide) before adding it."),
         )
     if path.suffix.lower() == ".svg":
         width, height = _svg_size(real, name)
@@ -65,16 +73,21 @@ def _raster_size(path: Path, name: str) -> tuple[int, int]:
             width, height = im.size
             if width * height > MAX_PIXELS:
                 raise Problem(
-                    f"'{name}' is {width} x {height} pixels, too large to process.",
-                    "Resize it to at most 4000 pixels on its longest side.",
+                    Msg(
+                        "'{name}' is {width} x {height} pixels, too large to process.",
+                        name=name,
+                        width=width,
+                        height=height,
+                    ),
+                    Msg("Resize it to at most 4000 pixels on its longest side."),
                 )
             im.verify()
     except Problem:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Problem(
-            f"'{name}' cannot be read as an image; the file may be damaged.",
-            "Open it in an image viewer and save it again as .jpg or .png.",
+            Msg("'{name}' cannot be read as an image; the file may be damaged.", name=name),
+            Msg("Open it in an image viewer and save it again as .jpg or .png."),
         ) from exc
     return width, height
 
@@ -83,7 +96,10 @@ def _svg_size(path: Path, name: str) -> tuple[int, int]:
     head = path.read_bytes()[:4096].decode("utf-8", "replace")
     tag = re.search(r"<svg\b[^>]*>", head)
     if not tag:
-        raise Problem(f"'{name}' is not an SVG image.", "Export it again as SVG, or use .png.")
+        raise Problem(
+            Msg("'{name}' is not an SVG image.", name=name),
+            Msg("Export it again as SVG, or use .png."),
+        )
     box = re.search(r'viewBox="\s*[\d.+-]+[\s,]+[\d.+-]+[\s,]+([\d.]+)[\s,]+([\d.]+)', tag.group(0))
     w = re.search(r'\bwidth="([\d.]+)(px)?"', tag.group(0))
     h = re.search(r'\bheight="([\d.]+)(px)?"', tag.group(0))
@@ -91,4 +107,7 @@ def _svg_size(path: Path, name: str) -> tuple[int, int]:
         return round(float(w.group(1))), round(float(h.group(1)))
     if box:
         return round(float(box.group(1))), round(float(box.group(2)))
-    raise Problem(f"'{name}' has no width/height or viewBox.", "Add a viewBox to the <svg> tag.")
+    raise Problem(
+        Msg("'{name}' has no width/height or viewBox.", name=name),
+        Msg("Add a viewBox to the <svg> tag."),
+    )

@@ -14,9 +14,34 @@ from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, 
 from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
 from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.markdown import prepare_markdown, render_markdown, slugify
+from site_builder.messages import N_, Msg
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
+
+# site_builder/links.py writes plain English; these templates (its sentences, with the full
+# stop added here) let its messages be shown translated (see schema.localizable).
+LINK_MESSAGES = (
+    N_("zalo link '{url}' is not https://zalo.me/<number or id>."),
+    N_("unknown link kind '{kind}'."),
+    N_("{kind} link is empty or not text."),
+    N_("{kind} link '{url}' is the site's home page, not a page of ours."),
+    N_("{kind} link '{url}' must start with https://."),
+    N_("{kind} link '{url}' contains spaces or characters not allowed in a web address."),
+    N_("{kind} link '{url}' is not a valid web address."),
+    N_("{kind} link '{url}' is not on {domains}."),
+    N_("'{value}' is not a Vietnamese phone number."),
+)
+LINK_HINTS = (
+    N_("Use one of: {choices}."),
+    N_("Write the address or phone number in quotes."),
+    N_("Copy the address of the {kind} page from the browser."),
+    N_("Open our shop or page there and copy its address."),
+    N_("Copy the full address from the browser's address bar."),
+    N_("Remove them."),
+    N_("Write it as 0912345678 or +84 912 345 678."),
+    N_("Write https://zalo.me/0912345678 or just the phone number."),
+)
 
 
 def load_site(root: Path) -> Site:
@@ -60,7 +85,7 @@ def load_site(root: Path) -> Site:
 
 
 def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
-    """Things that work, but that a member should know about."""
+    """Things that work, but that a member should know about (`Msg`, shown through `_()`)."""
     out = []
     for item in items:
         pay = item.facts.get("payment")
@@ -69,8 +94,12 @@ def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
             _, lines = parse_yaml(read_text(path), path)
             where = f"{path.relative_to(root).as_posix()}:{lines.line(('payment', 'note'))}"
             out.append(
-                f"{where}: payment.note: banks do not accept Vietnamese accents, so the "
-                f"payment QR carries '{pay.note_text}'."
+                Msg(
+                    "{where}: payment.note: banks do not accept Vietnamese accents, so the "
+                    "payment QR carries '{note}'.",
+                    where=where,
+                    note=pay.note_text,
+                )
             )
     return tuple(out)
 
@@ -115,8 +144,11 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             path,
             None,
             None,
-            "this file is missing.",
-            "Create it with the lists ethnic_groups, ocop_groups and communes (see docs/content-format.md).",
+            Msg("this file is missing."),
+            Msg(
+                "Create it with the lists ethnic_groups, ocop_groups and communes "
+                "(see docs/content-format.md)."
+            ),
         )
     data, lines = parse_yaml(read_text(path), path)
     names = s.language_map(config.languages, required=config.languages[:1])
@@ -129,7 +161,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
         if not isinstance(raw, dict):
             errors.add(
                 ContentError(
-                    path, lines.line((table,)), table, "expected a list of keys with names."
+                    path, lines.line((table,)), table, Msg("expected a list of keys with names.")
                 )
             )
             continue
@@ -141,8 +173,8 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
                         path,
                         lines.line(where),
                         f"{table}.{key}",
-                        "a key uses only small letters a-z, digits and '-'.",
-                        f"Write it as '{slugify(str(key))}'.",
+                        Msg("a key uses only small letters a-z, digits and '-'."),
+                        Msg("Write it as '{key}'.", key=slugify(str(key))),
                     )
                 )
                 continue
@@ -163,12 +195,13 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
 def _links(value: Any) -> tuple[Link, ...]:
     if not isinstance(value, list):
         raise s.Problem(
-            "expected a list of links.", "Write each as '- {kind: facebook, url: https://...}'."
+            Msg("expected a list of links."),
+            Msg("Write each as '- {{kind: {kind}, url: https://...}}'.", kind="facebook"),
         )
     out = []
     for i, entry in enumerate(value):
         if not isinstance(entry, dict) or set(entry) != {"kind", "url"}:
-            raise s.Problem("each link needs exactly 'kind' and 'url'.", "", (i,))
+            raise s.Problem(Msg("each link needs exactly 'kind' and 'url'."), "", (i,))
         try:
             out.append(_link(entry["kind"], entry["url"]))
         except s.Problem as p:
@@ -182,7 +215,11 @@ def _link(kind: Any, url: Any) -> Link:
     try:
         link = shop_links.validate_link(str(kind), str(url))
     except shop_links.LinkError as exc:
-        raise s.Problem(s.sentence(exc.message), exc.hint, (exc.field,) if exc.field else ()) from None
+        raise s.Problem(
+            s.localizable(s.sentence(exc.message), LINK_MESSAGES),
+            s.localizable(exc.hint, LINK_HINTS),
+            (exc.field,) if exc.field else (),
+        ) from None
     return Link(kind=link.kind, href=link.href, display=link.display)
 
 
@@ -191,8 +228,8 @@ def _aliases(value: Any) -> tuple[str, ...]:
     for i, alias in enumerate(out):
         if not alias.startswith("/") or ".." in alias or "//" in alias or "?" in alias:
             raise s.Problem(
-                f"'{alias}' is not a path on this site.",
-                "Write it as /vi/old-name/ (starting with /).",
+                Msg("'{alias}' is not a path on this site.", alias=alias),
+                Msg("Write it as /vi/old-name/ (starting with /)."),
                 (i,),
             )
     return out
@@ -200,7 +237,7 @@ def _aliases(value: Any) -> tuple[str, ...]:
 
 def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) -> list[s.Field]:
     common = [
-        s.Field("code", s.item_code, hint="Every item needs a permanent code such as XM-D01."),
+        s.Field("code", s.item_code, hint=Msg("Every item needs a permanent code such as XM-D01.")),
         s.Field("commune", s.key_of(categories["communes"], "communes")),
         s.Field("price", s.price),
         s.Field("images", lambda v: v),
@@ -228,7 +265,9 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
 
 def translation_fields(kind: str) -> list[s.Field]:
     base = [
-        s.Field("title", s.text, hint="Add a line 'title: ...' with the name shown on the page."),
+        s.Field(
+            "title", s.text, hint=Msg("Add a line 'title: ...' with the name shown on the page.")
+        ),
         s.Field("summary", s.text, required=kind != "pages"),
         s.Field("source_hash", s.text, required=False),  # see site_builder/check.py
     ]
@@ -236,7 +275,9 @@ def translation_fields(kind: str) -> list[s.Field]:
         return base + [s.Field("order", s.whole_number(0, 999, "", 1), required=False)]
     base.append(
         s.Field(
-            "alt", lambda v: v, hint="Describe every image in words for people who cannot see it."
+            "alt",
+            lambda v: v,
+            hint=Msg("Describe every image in words for people who cannot see it."),
         )
     )
     if kind == "dolls":
@@ -260,8 +301,11 @@ def load_item(
             folder,
             None,
             None,
-            "this folder has no item.yaml.",
-            "Every item needs an item.yaml with its code, price and images (see docs/content-format.md).",
+            Msg("this folder has no item.yaml."),
+            Msg(
+                "Every item needs an item.yaml with its code, price and images "
+                "(see docs/content-format.md)."
+            ),
         )
     data, lines = parse_yaml(read_text(path), path)
     before = len(errors.errors)
@@ -281,8 +325,8 @@ def load_item(
                 path,
                 lines.line(("preview_image",)),
                 "preview_image",
-                f"'{preview}' is not listed under images.",
-                "Add it to images (the site publishes only those, resized for phones).",
+                Msg("'{preview}' is not listed under images.", preview=preview),
+                Msg("Add it to images (the site publishes only those, resized for phones)."),
             )
         )
     # alt texts are checked against the images only once those are right; else the image error suffices
@@ -312,8 +356,8 @@ def _slug(folder: Path, errors: Collector) -> str:
                 folder,
                 None,
                 None,
-                "this folder name has no letters or digits.",
-                "Rename it, e.g. 'bup-be-mong'.",
+                Msg("this folder name has no letters or digits."),
+                Msg("Rename it, e.g. 'bup-be-mong'."),
             )
         )
     return slug
@@ -330,8 +374,8 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
                 lines.path,
                 lines.line(("images",)),
                 "images",
-                "expected a list of image files.",
-                "Write it as [doll.jpg].",
+                Msg("expected a list of image files."),
+                Msg("Write it as [doll.jpg]."),
             )
         )
         return ()
@@ -361,9 +405,12 @@ def _translations(
                         path,
                         None,
                         None,
-                        f"the {lang} text is missing.",
-                        f"Every item and page needs {lang}.md, in the site's first language; "
-                        "other languages may follow later.",
+                        Msg("the {lang} text is missing.", lang=lang),
+                        Msg(
+                            "Every item and page needs {lang}.md, in the site's first language; "
+                            "other languages may follow later.",
+                            lang=lang,
+                        ),
                     )
                 )
             continue
@@ -378,8 +425,11 @@ def _translations(
                     extra,
                     None,
                     None,
-                    f"'{extra.stem}' is not one of the site's languages.",
-                    f"Name text files after a language in site.yaml: {', '.join(lg + '.md' for lg in config.languages)}.",
+                    Msg("'{name}' is not one of the site's languages.", name=extra.stem),
+                    Msg(
+                        "Name text files after a language in site.yaml: {files}.",
+                        files=", ".join(lg + ".md" for lg in config.languages),
+                    ),
                 )
             )
     return out
@@ -392,7 +442,7 @@ def load_translation(
     front, front_line, body, _ = split_front_matter(text, path)
     data, lines = parse_yaml(front, path, offset=front_line - 1)
     fields = (
-        s.check_mapping(data, translation_fields(kind), lines, errors, what="the front matter")
+        s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
         or {}
     )
     alt: dict[str, str] = {}
@@ -419,8 +469,11 @@ def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[
                 lines.path,
                 lines.line(("alt",)),
                 "alt",
-                "expected one description per image.",
-                f"Write it as lines '  {names[0] if names else 'doll.jpg'}: ...' under 'alt:'.",
+                Msg("expected one description per image."),
+                Msg(
+                    "Write it as lines '  {name}: ...' under 'alt:'.",
+                    name=names[0] if names else "doll.jpg",
+                ),
             )
         )
         return {}
@@ -432,8 +485,8 @@ def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[
                     lines.path,
                     lines.line(("alt", name)),
                     f"alt.{name}",
-                    f"there is no image '{name}' in item.yaml.",
-                    "Images in item.yaml: " + ", ".join(names) + ".",
+                    Msg("there is no image '{name}' in item.yaml.", name=name),
+                    Msg("Images in item.yaml: {names}.", names=", ".join(names)),
                 )
             )
             continue
@@ -452,8 +505,8 @@ def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[
                     lines.path,
                     lines.line(("alt",)),
                     f"alt.{name}",
-                    f"the image '{name}' has no description.",
-                    f"Add a line '  {name}: ...' describing what the picture shows.",
+                    Msg("the image '{name}' has no description.", name=name),
+                    Msg("Add a line '  {name}: ...' describing what the picture shows.", name=name),
                 )
             )
     return out
@@ -473,7 +526,10 @@ def load_page(config: SiteConfig, folder: Path, errors: Collector) -> Page | Non
 
 def _yes_no(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise s.Problem(f"expected yes or no, found {s.describe(value)}.", "Write true or false.")
+        raise s.Problem(
+            Msg("expected yes or no, found {found}.", found=s.describe(value)),
+            Msg("Write true or false."),
+        )
     return value
 
 
@@ -493,7 +549,7 @@ def load_booklet(
         s.Field("show_payment", _yes_no, required=False),
     ]
     before = len(errors.errors)
-    clean = s.check_mapping(data, fields, lines, errors, what="the booklet")
+    clean = s.check_mapping(data, fields, lines, errors, what=Msg("the booklet"))
     if clean is None:
         return None
     cover = None
@@ -509,8 +565,11 @@ def load_booklet(
                     path,
                     lines.line(("entries", i)),
                     f"entries[{i}]",
-                    f"'{key}' is not an item or page.",
-                    "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man.",
+                    Msg("'{key}' is not an item or page.", key=key),
+                    Msg(
+                        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or "
+                        "pages/visit-xin-man."
+                    ),
                 )
             )
     if len(errors.errors) > before:
@@ -540,8 +599,12 @@ def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> No
                     item.folder / "item.yaml",
                     line_of(item.folder / "item.yaml", "code"),
                     "code",
-                    f"the code {item.code} is already used by {first.key}.",
-                    "Every item needs its own code; give this one the next free code.",
+                    Msg(
+                        "the code {code} is already used by {other}.",
+                        code=item.code,
+                        other=first.key,
+                    ),
+                    Msg("Every item needs its own code; give this one the next free code."),
                 )
             )
     things: list[Item | Page] = [*items, *pages]
@@ -553,8 +616,12 @@ def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> No
                     thing.folder,
                     None,
                     None,
-                    f"this folder gives the same address '{thing.key}' as {first_folder.name}.",
-                    "Rename one of the two folders.",
+                    Msg(
+                        "this folder gives the same address '{key}' as {other}.",
+                        key=thing.key,
+                        other=first_folder.name,
+                    ),
+                    Msg("Rename one of the two folders."),
                 )
             )
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
+import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from site_builder.content.yamlsource import KeyPath, Lines, dotted
 from site_builder.errors import Collector, ContentError
+from site_builder.messages import N_, Msg, _
 
 Checker = Callable[[Any], Any]
 
@@ -26,9 +29,52 @@ class Problem(Exception):
 
     def __init__(self, message: str, hint: str = "", key: KeyPath = ()) -> None:
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.message = nested(message)
+        self.hint = nested(hint)
         self.key = key  # where below the field the problem is, e.g. (0, "url")
+
+
+class _Part:
+    """A `Msg` used as a value of another `Msg` (e.g. `describe()`'s "a number (5)").
+
+    The outer message keeps its English text; when it is shown through `_()`, this part
+    is filled into the translated template in the CLI language too.
+    """
+
+    __slots__ = ("msg",)
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+
+    def __format__(self, spec: str) -> str:
+        return format(_(self.msg), spec)
+
+    def __str__(self) -> str:
+        return _(self.msg)
+
+    def __repr__(self) -> str:
+        return repr(self.msg)
+
+    def __eq__(self, other: object) -> bool:
+        return self.msg == (other.msg if isinstance(other, _Part) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.msg)
+
+    def __reduce__(self) -> Any:  # pickled, it is the plain (English) message again
+        return self.msg.__reduce__()
+
+
+def nested(message: str) -> str:
+    """`message`, with every `Msg` among its values translated along with it when shown.
+
+    The English text (`str(message)`) does not change.
+    """
+    if isinstance(message, Msg) and message.params:
+        message.params = {
+            k: _Part(v) if isinstance(v, Msg) else v for k, v in message.params.items()
+        }
+    return message
 
 
 @dataclass(frozen=True)
@@ -41,7 +87,38 @@ class Field:
 
 def sentence(text: str) -> str:
     """Messages from other modules as sentences: a full stop where one is missing."""
-    return text if text.endswith((".", "!", "?")) else text + "."
+    if text.endswith((".", "!", "?")):
+        return text
+    if isinstance(text, Msg):  # stays translatable
+        return Msg(text.template + ".", **text.params)
+    return text + "."
+
+
+def localizable(text: str, templates: Sequence[str]) -> str:
+    """A plain English `text` from a module that does not use `Msg` (vietqr, gtin, links),
+    as the `Msg` of the first of `templates` that gives exactly the same text, so that it
+    can be shown translated. Anything else is returned unchanged: the English never changes.
+    """
+    if isinstance(text, Msg) or not text:
+        return text
+    for template in templates:
+        match = _template_re(template).fullmatch(text)
+        if match:
+            message = Msg(template, **match.groupdict())
+            if message == text:
+                return message
+    return text
+
+
+@functools.cache
+def _template_re(template: str) -> re.Pattern[str]:
+    pattern, seen = "", set()
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        pattern += re.escape(literal)
+        if name is not None:
+            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+            seen.add(name)
+    return re.compile(pattern, re.DOTALL)
 
 
 def check_mapping(
@@ -53,16 +130,27 @@ def check_mapping(
     prefix: KeyPath = (),
     what: str = "this file",
 ) -> dict[str, Any] | None:
-    """Check `data` against `fields`; return the clean values, or None if it is unusable."""
+    """Check `data` against `fields`; return the clean values, or None if it is unusable.
+
+    `what` names the whole in messages: a file name, or a `Msg` such as Msg("the booklet").
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
+        if what == "this file" and not isinstance(what, Msg):
+            what = Msg("this file")  # the default, translatable
         errors.add(
             ContentError(
                 lines.path,
                 lines.line(prefix),
                 dotted(prefix) or None,
-                f"{what} must be a list of fields such as 'title: ...', not {describe(data)}.",
+                nested(
+                    Msg(
+                        "{what} must be a list of fields such as 'title: ...', not {found}.",
+                        what=what,
+                        found=describe(data),
+                    )
+                ),
             )
         )
         return None
@@ -80,8 +168,8 @@ def check_mapping(
                         lines.path,
                         lines.line(prefix),
                         dotted(key),
-                        "this required field is missing.",
-                        f.hint or f"Add a line '{f.name}: ...'.",
+                        Msg("this required field is missing."),
+                        f.hint or Msg("Add a line '{name}: ...'.", name=f.name),
                     )
                 )
             continue
@@ -99,33 +187,34 @@ def check_mapping(
 def unknown_field(name: str, known: list[str], lines: Lines, prefix: KeyPath) -> ContentError:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
-        hint = f"Did you mean '{close[0]}'?"
+        hint = Msg("Did you mean '{name}'?", name=close[0])
     else:
-        hint = "Known fields here: " + ", ".join(known) + "."
+        hint = Msg("Known fields here: {fields}.", fields=", ".join(known))
     return ContentError(
         lines.path,
         lines.line(prefix + (name,)),
         dotted(prefix + (name,)),
-        "this field is not known.",
+        Msg("this field is not known."),
         hint,
     )
 
 
 def describe(value: Any) -> str:
+    """What a value is, for messages: a `Msg` such as "a number (5)" (translatable)."""
     if isinstance(value, bool):
-        return f"yes/no ({str(value).lower()})"
+        return Msg("yes/no ({value})", value=str(value).lower())
     if isinstance(value, int):
-        return f"a number ({value})"
+        return Msg("a number ({value})", value=value)
     if isinstance(value, float):
-        return f"a decimal number ({value})"
+        return Msg("a decimal number ({value})", value=value)
     if isinstance(value, str):
-        return f"text ('{value}')" if len(value) < 40 else "text"
+        return Msg("text ('{value}')", value=value) if len(value) < 40 else Msg("text")
     if isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     if isinstance(value, dict):
-        return "a group of fields"
+        return Msg("a group of fields")
     if isinstance(value, dt.date):
-        return f"a date ({value.isoformat()})"
+        return Msg("a date ({value})", value=value.isoformat())
     return type(value).__name__
 
 
@@ -136,18 +225,21 @@ def text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise Problem(f"expected text, found {describe(value)}.", "Write the text after the colon.")
+        raise Problem(
+            Msg("expected text, found {found}.", found=describe(value)),
+            Msg("Write the text after the colon."),
+        )
     value = value.strip()
     if not value:
-        raise Problem("this text is empty.", "Write something, or delete the line.")
+        raise Problem(Msg("this text is empty."), Msg("Write something, or delete the line."))
     return value
 
 
 def text_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Problem(
-            f"expected a list, found {describe(value)}.",
-            "Write it as [first, second] or as lines starting with '- '.",
+            Msg("expected a list, found {found}.", found=describe(value)),
+            Msg("Write it as [first, second] or as lines starting with '- '."),
         )
     out = []
     for i, v in enumerate(value):
@@ -158,15 +250,45 @@ def text_list(value: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
+# one whole sentence per unit, so that translators need not piece words together
+WHOLE_NUMBER_MESSAGES = {
+    "": N_("expected a whole number, found {found}."),
+    " of đồng": N_("expected a whole number of đồng, found {found}."),
+    " of stars": N_("expected a whole number of stars, found {found}."),
+    " of months": N_("expected a whole number of months, found {found}."),
+    " of kB": N_("expected a whole number of kB, found {found}."),
+}
+
+
 def whole_number(low: int, high: int, unit: str = "", example: int | None = None) -> Checker:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
+            template = WHOLE_NUMBER_MESSAGES.get(unit)
+            message = (
+                Msg(template, found=describe(value))
+                if template
+                else Msg(
+                    "expected a whole number{unit}, found {found}.",
+                    unit=unit,
+                    found=describe(value),
+                )
+            )
             raise Problem(
-                f"expected a whole number{unit}, found {describe(value)}.",
-                f"Write digits only, without dots, commas or units, e.g. {example or high}.",
+                message,
+                Msg(
+                    "Write digits only, without dots, commas or units, e.g. {example}.",
+                    example=example or high,
+                ),
             )
         if not low <= value <= high:
-            raise Problem(f"must be between {low} and {high}, not {value}.")
+            raise Problem(
+                Msg(
+                    "must be between {low} and {high}, not {value}.",
+                    low=low,
+                    high=high,
+                    value=value,
+                )
+            )
         return value
 
     return check
@@ -178,7 +300,8 @@ def date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     raise Problem(
-        f"expected a date, found {describe(value)}.", "Write it as YYYY-MM-DD, e.g. 2026-06-01."
+        Msg("expected a date, found {found}.", found=describe(value)),
+        Msg("Write it as YYYY-MM-DD, e.g. 2026-06-01."),
     )
 
 
@@ -186,7 +309,8 @@ def one_of(choices: Sequence[str]) -> Checker:
     def check(value: Any) -> str:
         if value not in choices:
             raise Problem(
-                f"'{value}' is not allowed here.", "Use one of: " + ", ".join(choices) + "."
+                Msg("'{value}' is not allowed here.", value=value),
+                Msg("Use one of: {choices}.", choices=", ".join(choices)),
             )
         return str(value)
 
@@ -199,12 +323,26 @@ def key_of(table: Mapping[str, Any], table_name: str) -> Checker:
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in table:
             close = difflib.get_close_matches(str(value), list(table), n=1)
-            hint = f"Did you mean '{close[0]}'? " if close else ""
-            hint += (
-                f"Declare it under '{table_name}' in content/categories.yaml, "
-                f"or use one of: {', '.join(table)}."
+            choices = ", ".join(table)
+            if close:
+                hint = Msg(
+                    "Did you mean '{name}'? Declare it under '{table}' in "
+                    "content/categories.yaml, or use one of: {choices}.",
+                    name=close[0],
+                    table=table_name,
+                    choices=choices,
+                )
+            else:
+                hint = Msg(
+                    "Declare it under '{table}' in content/categories.yaml, "
+                    "or use one of: {choices}.",
+                    table=table_name,
+                    choices=choices,
+                )
+            raise Problem(
+                Msg("'{value}' is not a declared {table} key.", value=value, table=table_name),
+                hint,
             )
-            raise Problem(f"'{value}' is not a declared {table_name} key.", hint)
         return value
 
     return check
@@ -216,18 +354,27 @@ CODE_MAX = 16
 
 def item_code(value: Any) -> str:
     if not isinstance(value, str):
-        value = describe(value)
-        raise Problem(f"expected a code such as XM-D01, found {value}.", "Put the code in quotes.")
+        raise Problem(
+            Msg("expected a code such as XM-D01, found {found}.", found=describe(value)),
+            Msg("Put the code in quotes."),
+        )
     if not CODE_RE.match(value):
         raise Problem(
-            f"'{value}' is not a valid code.",
-            "A code uses only capital letters A-Z, digits 0-9 and single '-' between them, "
-            "e.g. XM-D01.",
+            Msg("'{value}' is not a valid code.", value=value),
+            Msg(
+                "A code uses only capital letters A-Z, digits 0-9 and single '-' between them, "
+                "e.g. XM-D01."
+            ),
         )
     if len(value) > CODE_MAX:
         raise Problem(
-            f"'{value}' is {len(value)} characters long; a code has at most {CODE_MAX}.",
-            "Shorter codes make smaller, easier-to-scan QR codes.",
+            Msg(
+                "'{value}' is {length} characters long; a code has at most {most}.",
+                value=value,
+                length=len(value),
+                most=CODE_MAX,
+            ),
+            Msg("Shorter codes make smaller, easier-to-scan QR codes."),
         )
     return value
 
@@ -239,17 +386,20 @@ def price(value: Any) -> tuple[int, int]:
         unknown = set(value) - {"min", "max"}
         if unknown or "min" not in value or "max" not in value:
             raise Problem(
-                "a price range needs exactly 'min' and 'max'.",
-                "Write it as {min: 350000, max: 500000}.",
+                Msg("a price range needs exactly 'min' and 'max'."),
+                Msg("Write it as {{min: {low}, max: {high}}}.", low=350000, high=500000),
             )
         low, high = check(value["min"]), check(value["max"])
         if low > high:
-            raise Problem(f"min ({low}) is larger than max ({high}).", "Swap the two numbers.")
+            raise Problem(
+                Msg("min ({low}) is larger than max ({high}).", low=low, high=high),
+                Msg("Swap the two numbers."),
+            )
         return (low, high)
     if isinstance(value, str) and re.fullmatch(r"[\d.,\s]+(đ|₫|vnd|VND)?", value.strip()):
         raise Problem(
-            f"write the price as digits only, not '{value}'.",
-            "For example 450000 (no dots, commas or currency sign).",
+            Msg("write the price as digits only, not '{value}'.", value=value),
+            Msg("For example 450000 (no dots, commas or currency sign)."),
         )
     n = check(value)
     return (n, n)
@@ -261,8 +411,8 @@ WEIGHT_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(g|kg|ml|l)$")
 def net_weight(value: Any) -> str:
     if not isinstance(value, str) or not WEIGHT_RE.match(value.strip()):
         raise Problem(
-            f"'{value}' is not a net weight.",
-            'Write a number and a unit (g, kg, ml or l), e.g. "200 g".',
+            Msg("'{value}' is not a net weight.", value=value),
+            Msg('Write a number and a unit (g, kg, ml or l), e.g. "200 g".'),
         )
     number, unit = WEIGHT_RE.match(value.strip()).groups()  # type: ignore[union-attr]
     return f"{number} {unit}"
@@ -274,17 +424,20 @@ def language_map(languages: Sequence[str], *, required: Sequence[str] = ()) -> C
     def check(value: Any) -> dict[str, str]:
         if isinstance(value, str):
             raise Problem(
-                "this needs one text per language.",
-                "Write it as lines '  vi: ...' and '  en: ...' under the field.",
+                Msg("this needs one text per language."),
+                Msg("Write it as lines '  vi: ...' and '  en: ...' under the field."),
             )
         if not isinstance(value, dict):
-            raise Problem(f"expected texts per language, found {describe(value)}.")
+            raise Problem(Msg("expected texts per language, found {found}.", found=describe(value)))
         out: dict[str, str] = {}
         for lang, v in value.items():
             if lang not in languages:
                 raise Problem(
-                    f"'{lang}' is not one of the site's languages.",
-                    f"Use {', '.join(languages)} (see 'languages' in site.yaml).",
+                    Msg("'{lang}' is not one of the site's languages.", lang=lang),
+                    Msg(
+                        "Use {languages} (see 'languages' in site.yaml).",
+                        languages=", ".join(languages),
+                    ),
                     (lang,),
                 )
             try:
@@ -293,7 +446,10 @@ def language_map(languages: Sequence[str], *, required: Sequence[str] = ()) -> C
                 raise Problem(p.message, p.hint, (lang,)) from None
         for lang in required:
             if lang not in out:
-                raise Problem(f"the '{lang}' text is missing.", f"Add a line '  {lang}: ...'.")
+                raise Problem(
+                    Msg("the '{lang}' text is missing.", lang=lang),
+                    Msg("Add a line '  {lang}: ...'.", lang=lang),
+                )
         return out
 
     return check

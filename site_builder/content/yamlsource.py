@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from site_builder.errors import ContentError
+from site_builder.messages import Msg
 
 try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
     _Loader: type = yaml.CSafeLoader
@@ -59,8 +60,8 @@ def read_text(path: Path) -> str:
             path,
             line,
             None,
-            "this file is not saved as UTF-8.",
-            "Open it in your editor and save it again with the encoding 'UTF-8'.",
+            Msg("this file is not saved as UTF-8."),
+            Msg("Open it in your editor and save it again with the encoding 'UTF-8'."),
         ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
@@ -83,8 +84,8 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
             path,
             line,
             None,
-            f"this is not valid YAML ({problem}).",
-            "Check the indentation and put text that contains ':' or '#' in quotes.",
+            Msg("this is not valid YAML ({problem}).", problem=problem),
+            Msg("Check the indentation and put text that contains ':' or '#' in quotes."),
         ) from exc
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 + offset
@@ -92,11 +93,16 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
             path,
             line,
             None,
-            f"this file contains an invisible control character (U+{exc.character:04X}).",
-            "Delete it, or copy the text into a new file; it often comes from pasting.",
+            Msg(
+                "this file contains an invisible control character (U+{code:04X}).",
+                code=exc.character,
+            ),
+            Msg("Delete it, or copy the text into a new file; it often comes from pasting."),
         ) from exc
     except yaml.YAMLError as exc:
-        raise ContentError(path, 1 + offset, None, f"this is not valid YAML ({exc}).") from exc
+        raise ContentError(
+            path, 1 + offset, None, Msg("this is not valid YAML ({problem}).", problem=str(exc))
+        ) from exc
     if node is None:
         return None, lines
     return _convert(node, (), lines), lines
@@ -116,7 +122,7 @@ def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
                     lines.path,
                     key_node.start_mark.line + 1 + lines.offset,
                     None,
-                    "a field name must be a single word, not a list or mapping.",
+                    Msg("a field name must be a single word, not a list or mapping."),
                 )
             name = str(name) if not isinstance(name, str) else name
             if name in result:
@@ -124,8 +130,8 @@ def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
                     lines.path,
                     key_node.start_mark.line + 1 + lines.offset,
                     _dotted(key + (name,)),
-                    "this field is written twice.",
-                    "Keep one of the two lines and delete the other.",
+                    Msg("this field is written twice."),
+                    Msg("Keep one of the two lines and delete the other."),
                 )
             result[name] = _convert(value_node, key + (name,), lines)
             lines.starts[key + (name,)] = key_node.start_mark.line + 1
@@ -140,16 +146,16 @@ def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
             lines.path,
             node.start_mark.line + 1 + lines.offset,
             _dotted(key) or None,
-            f"this value cannot be read ({exc.problem}).",
-            "Put the value in quotes.",
+            Msg("this value cannot be read ({problem}).", problem=exc.problem),
+            Msg("Put the value in quotes."),
         ) from exc
     except ValueError as exc:  # e.g. a date like 2026-02-30
         raise ContentError(
             lines.path,
             node.start_mark.line + 1 + lines.offset,
             _dotted(key) or None,
-            f"this value cannot be read ({exc}).",
-            "Dates are written YYYY-MM-DD, e.g. 2026-06-01.",
+            Msg("this value cannot be read ({problem}).", problem=str(exc)),
+            Msg("Dates are written YYYY-MM-DD, e.g. 2026-06-01."),
         ) from exc
 
 
@@ -175,8 +181,8 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
             path,
             1,
             None,
-            "the file must start with a line '---', then the fields (title: ...), then '---'.",
-            "Add a line with three dashes at the very top and another after the fields.",
+            Msg("the file must start with a line '---', then the fields (title: ...), then '---'."),
+            Msg("Add a line with three dashes at the very top and another after the fields."),
         )
     end = text.find("\n---\n", 3)
     if end == -1:
@@ -187,8 +193,8 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
                 path,
                 1,
                 None,
-                "the fields at the top are never closed with a line '---'.",
-                "Add a line with three dashes after the last field (before the story).",
+                Msg("the fields at the top are never closed with a line '---'."),
+                Msg("Add a line with three dashes after the last field (before the story)."),
             )
     front = text[4 : end + 1]
     body_start = end + 5

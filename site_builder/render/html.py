@@ -22,6 +22,7 @@ from site_builder import i18n
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.errors import ContentError
+from site_builder.messages import Msg
 from site_builder.render import images, structured
 from site_builder.urls import Urls
 
@@ -307,8 +308,8 @@ def template_error(exc: jinja2.TemplateError, template: Path) -> ContentError:
         path,
         line,
         None,
-        f"template error: {message}",
-        "Fix the template; the site was not changed.",
+        Msg("template error: {message}", message=message),
+        Msg("Fix the template; the site was not changed."),
     )
 
 
