@@ -115,6 +115,7 @@ class BuildCache:
         self.markdown = Table(self.dir / "markdown.json")
         self.qr = Table(self.dir / "qr.json")
         self.files_used: set[str] = set()
+        self.pages_used: set[str] = set()
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:
@@ -134,6 +135,24 @@ class BuildCache:
         _write_atomic(folder / key, data)
         _write_atomic(folder / f"{key}.sum", digest(STAMP, data).encode())
         self.files_used.add(key)
+
+    # --- rendered pages ----------------------------------------------------------------
+    def page(self, key: str) -> bytes | None:
+        """A page rendered before from exactly the same view and templates, verified."""
+        try:
+            stored = (self.dir / "pages" / key[:2] / key).read_bytes()
+        except OSError:
+            return None
+        data, sep, check = stored.rpartition(b"\n<!--sum:")
+        if not sep or check != digest(STAMP, data)[:32].encode() + b"-->":
+            return None
+        self.pages_used.add(key)
+        return data
+
+    def put_page(self, key: str, data: bytes) -> None:
+        sealed = data + b"\n<!--sum:" + digest(STAMP, data)[:32].encode() + b"-->"
+        _write_atomic(self.dir / "pages" / key[:2] / key, sealed)
+        self.pages_used.add(key)
 
     # --- the last good build's inputs -----------------------------------------------------
     def fingerprint_path(self) -> Path:
@@ -156,6 +175,12 @@ class BuildCache:
             for path in folder.iterdir():
                 if path.name.removesuffix(".sum") not in self.files_used:
                     path.unlink(missing_ok=True)
+        pages = self.dir / "pages"
+        if pages.is_dir() and not keep_unused:
+            for sub in pages.iterdir():
+                for path in sub.iterdir() if sub.is_dir() else ():
+                    if path.name not in self.pages_used:
+                        path.unlink(missing_ok=True)
         if fingerprint is not None:
             body = json.dumps({"stamp": STAMP, "fingerprint": fingerprint}).encode()
             _write_atomic(self.fingerprint_path(), body)

@@ -113,3 +113,23 @@ def test_parallel_output_equals_serial_output(
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
     build(project, tmp_path / "parallel", use_cache=False)
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_an_edit_re_renders_only_the_pages_that_depend_on_it(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    build(minimal, with_print=False)
+    rendered: list[str] = []
+    real = jinja2.Template.render
+
+    def counting(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        rendered.append(f"{self.name}:{kwargs.get('title')}")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    story = minimal / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text().replace("dyed with indigo", "dyed with deep indigo"))
+    build(minimal, with_print=False)
+    assert sorted(rendered) == ["chapter.html:Hmong doll", "item.html:Hmong doll"]

@@ -16,6 +16,7 @@ def booklet_pages(
     site, urls = r.site, r.urls
     config = site.config
     chapters: list[dict[str, Any]] = []
+    texts: dict[str, Any] = {}  # kept out of the views: a page depends only on its own story
     for key in booklet.entries:
         thing = site.by_key(key)
         assert thing is not None  # checked when the booklet was loaded
@@ -27,7 +28,6 @@ def booklet_pages(
             "key": key,
             "slug": slug,
             "title": tr.title,
-            "text": tr,
             "fallback": tr.fallback,
             "text_lang": tr.lang,
             "number": len(chapters) + 1,
@@ -41,6 +41,7 @@ def booklet_pages(
                 urls, thing.kind, thing.slug, im, tr.alt.get(im.file, ""), images.SIZES["photo"]
             )
             chapter["item_url"] = urls.page(lang, thing.kind, thing.slug)
+        texts[key] = tr
         chapters.append(chapter)
     for i, ch in enumerate(chapters):
         ch["prev"] = chapters[i - 1] if i > 0 else None
@@ -80,7 +81,7 @@ def booklet_pages(
 
         assert thing is not None
         context = r.chrome(lang, here, ch["title"], thing.translations.__contains__)
-        context.update(booklet=view, chapter=ch, text=ch["text"])
+        context.update(booklet=view, chapter=ch, text=texts[ch["key"]])
         out.append(
             Output(
                 urls.booklet_file(lang, booklet.slug, ch["slug"]),

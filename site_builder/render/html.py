@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_builder import i18n
+from site_builder import cache, i18n
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.errors import ContentError
@@ -43,6 +43,7 @@ class HtmlRenderer:
     urls: Urls
     envs: dict[str, jinja2.Environment] = field(default_factory=dict)
     catalogs: dict[str, gettext.NullTranslations] = field(default_factory=dict)
+    salt: str = ""
 
     def __post_init__(self) -> None:
         config = self.site.config
@@ -76,11 +77,38 @@ class HtmlRenderer:
     # --- the page kinds ---------------------------------------------------------------
 
     def render(self, template: str, lang: str, **context: Any) -> bytes:
+        """Render `template`; a page whose view and templates did not change since the last
+        build comes from the build cache instead (the same bytes, without Jinja's work)."""
+        memo = cache.current()
+        key = ""
+        if memo is not None:
+            key = cache.digest(self._salt(), template, lang, repr(sorted(context.items())))
+            stored = memo.page(key)
+            if stored is not None:
+                return stored
         try:
             tpl = self.envs[lang].get_template(template)
-            return tpl.render(**context).encode("utf-8")
+            data = tpl.render(**context).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.site.config.templates_dir / template) from exc
+        if memo is not None:
+            memo.put_page(key, data)
+        return data
+
+    def _salt(self) -> str:
+        """Everything a page depends on besides its view: templates, catalogs, site facts."""
+        if not self.salt:
+            config = self.site.config
+            import babel
+
+            versions = f"{cache.STAMP} jinja2 {jinja2.__version__} babel {babel.__version__}"
+            parts: list[bytes | str] = [versions, repr(config), repr(self.site.categories)]
+            for folder in (config.templates_dir, config.root / "locale"):
+                for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                    if path.is_file():
+                        parts += [str(path.relative_to(folder)), path.read_bytes()]
+            self.salt = cache.digest(*parts)
+        return self.salt
 
     def chrome(
         self,
