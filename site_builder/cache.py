@@ -20,12 +20,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
+from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
 FORMAT = 1
@@ -54,18 +54,6 @@ def using(cache: BuildCache | None) -> Iterator[BuildCache | None]:
         yield cache
     finally:
         _current.reset(token)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Table:
@@ -104,7 +92,7 @@ class Table:
             return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}
         sealed = {"stamp": STAMP, "sum": digest(json.dumps(body, sort_keys=True)), "body": body}
-        _write_atomic(self.path, json.dumps(sealed, ensure_ascii=False).encode("utf-8"))
+        write_atomic(self.path, json.dumps(sealed, ensure_ascii=False).encode("utf-8"))
 
 
 class BuildCache:
@@ -132,8 +120,8 @@ class BuildCache:
 
     def put_file(self, key: str, data: bytes) -> None:
         folder = self.dir / "files"
-        _write_atomic(folder / key, data)
-        _write_atomic(folder / f"{key}.sum", digest(STAMP, data).encode())
+        write_atomic(folder / key, data)
+        write_atomic(folder / f"{key}.sum", digest(STAMP, data).encode())
         self.files_used.add(key)
 
     # --- rendered pages ----------------------------------------------------------------
@@ -151,7 +139,7 @@ class BuildCache:
 
     def put_page(self, key: str, data: bytes) -> None:
         sealed = data + b"\n<!--sum:" + digest(STAMP, data)[:32].encode() + b"-->"
-        _write_atomic(self.dir / "pages" / key[:2] / key, sealed)
+        write_atomic(self.dir / "pages" / key[:2] / key, sealed)
         self.pages_used.add(key)
 
     # --- the last good build's inputs -----------------------------------------------------
@@ -183,7 +171,7 @@ class BuildCache:
                         path.unlink(missing_ok=True)
         if fingerprint is not None:
             body = json.dumps({"stamp": STAMP, "fingerprint": fingerprint}).encode()
-            _write_atomic(self.fingerprint_path(), body)
+            write_atomic(self.fingerprint_path(), body)
 
     def forget_fingerprint(self) -> None:
         self.fingerprint_path().unlink(missing_ok=True)

@@ -298,8 +298,8 @@ def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
 
     Returns (source file, hash, whether the file changed).
     """
-    from site_builder.codes import write_atomic
     from site_builder.config import load_config
+    from site_builder.writer import write_atomic
 
     root = root.resolve()
     path = path if path.is_absolute() else Path.cwd() / path

@@ -10,8 +10,6 @@ preview never makes a code permanent by accident.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
 from site_builder.urls import Urls
+from site_builder.writer import write_atomic
 
 REGISTRY = "printed-codes.yaml"
 HEADER = """\
@@ -250,14 +249,3 @@ def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
         write_atomic(path, text.encode("utf-8"))
     return added
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

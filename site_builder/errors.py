@@ -69,6 +69,23 @@ class ContentError(SiteError):
         return text
 
 
+@dataclass(eq=False)
+class FieldError(SiteError):
+    """A value that a checker refused, before the loader adds file and line: which field,
+    what is wrong, how to fix it (VietQR details, shop links)."""
+
+    field: str
+    message: str
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.field}: {self.message}"
+        return f"{text} {self.hint}" if self.hint else text
+
+
 @dataclass
 class ErrorList(SiteError):
     """Several content errors found in one pass; raised once, shown together."""

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from site_builder.errors import SiteError
+from site_builder.errors import FieldError
 
 #: Shop kinds -> the domains they must be on (a subdomain of one of them also counts).
 SHOP_DOMAINS: dict[str, tuple[str, ...]] = {
@@ -36,20 +36,8 @@ _NOT_IN_URLS = frozenset('\\"<>`{}|^')
 _ZALO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-@dataclass(eq=False)
-class LinkError(SiteError):
+class LinkError(FieldError):
     """A link that cannot be used: the field ('kind' or 'url'), what is wrong, how to fix it."""
-
-    field: str
-    message: str
-    hint: str = ""
-
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        text = f"{self.field}: {self.message}"
-        return f"{text} {self.hint}" if self.hint else text
 
 
 @dataclass(frozen=True)

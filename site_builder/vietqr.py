@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
-from site_builder.errors import SiteError
+from site_builder.errors import FieldError
 
 GUID = "A000000727"
 SERVICE_ACCOUNT = "QRIBFTTA"
@@ -44,20 +44,8 @@ NOTE_PUNCTUATION = ".,-/"
 TEMPLATE_FIELDS = frozenset({"38", "38.01", "62"})
 
 
-@dataclass(eq=False)
-class VietQRError(SiteError):
+class VietQRError(FieldError):
     """A payment detail that cannot go into a VietQR payload: which field, what, how to fix."""
-
-    field: str
-    message: str
-    hint: str = ""
-
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        text = f"{self.field}: {self.message}"
-        return f"{text} {self.hint}" if self.hint else text
 
 
 # --- banks -------------------------------------------------------------------------------

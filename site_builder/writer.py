@@ -21,6 +21,19 @@ from site_builder.messages import Msg
 LOCK_FILE = ".site-builder.lock"
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write one file so that readers see the old bytes or the new ones, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class BuildLocked(SiteError):
     pass
 

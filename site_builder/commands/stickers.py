@@ -47,7 +47,7 @@ def _still_fresh(root: Path, record: Path) -> bool:
 
 
 def _remember(root: Path, record: Path, target: Path) -> None:
-    from site_builder.codes import write_atomic
+    from site_builder.writer import write_atomic
 
     body = {"target": str(target.resolve()), "fingerprint": _fingerprint(root, target.resolve())}
     write_atomic(record, json.dumps(body).encode())
@@ -157,9 +157,10 @@ def _selection(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
 def run(args: argparse.Namespace) -> int:
     from site_builder.build import plan_site
     from site_builder.cache import BuildCache, using
-    from site_builder.codes import record_printed, write_atomic
+    from site_builder.codes import record_printed
     from site_builder.content.loader import load_site
     from site_builder.render.pdf import sticker_settings, sticker_sheet
+    from site_builder.writer import write_atomic
 
     root = project_root(args)
     record = _unchanged_record(root, args)

@@ -30,7 +30,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from PIL import ImageCms, ImageOps
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
 from site_builder.urls import Urls
+from site_builder.writer import write_atomic
 
 WIDTHS = (320, 640, 960)
 WEBP_QUALITY = 75
@@ -319,8 +319,8 @@ class ImageCache:
     def _store(self, path: Path, data: bytes) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         meta = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "recipe": RECIPE}
-        _atomic_write(path, data)  # the bytes first: a missing sidecar means "rebuild"
-        _atomic_write(self._sidecar(path), json.dumps(meta, sort_keys=True).encode())
+        write_atomic(path, data)  # the bytes first: a missing sidecar means "rebuild"
+        write_atomic(self._sidecar(path), json.dumps(meta, sort_keys=True).encode())
 
     def _scratch_file(self, name: str, data: bytes) -> Path:
         if self._scratch is None:
@@ -330,13 +330,3 @@ class ImageCache:
         path.write_bytes(data)
         return path
 
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
