@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.progress import Progress
@@ -121,18 +121,14 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     site = plan = None
     try:
         site = load_site(root)
-    except ErrorList as exc:
-        report.errors.extend(exc.errors)
-    except ContentError as exc:
-        report.errors.append(exc)
+    except (ErrorList, ContentError) as exc:
+        report.errors.extend(all_errors(exc))
     progress.advance()
     if site is not None:
         try:
             plan = plan_site(site)
-        except ErrorList as exc:
-            report.errors.extend(exc.errors)
-        except ContentError as exc:
-            report.errors.append(exc)
+        except (ErrorList, ContentError) as exc:
+            report.errors.extend(all_errors(exc))
     progress.advance()
     targets = known_files(plan) if plan is not None else None
     for kind, folder in folders:
@@ -157,7 +153,6 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
 
 def _print_settings_errors(plan: Any) -> list[ContentError]:
     """The sticker settings of site.yaml, checked as the build would use them."""
-    from site_builder.errors import SiteError
     from site_builder.print.stickers import check_label_fits
     from site_builder.render.pdf import label_template, sticker_settings
 
@@ -165,10 +160,8 @@ def _print_settings_errors(plan: Any) -> list[ContentError]:
     try:
         settings = sticker_settings(plan.site)
         check_label_fits(label_template(plan.site, settings.template), settings.min_qr_mm)
-    except ErrorList as exc:
-        return list(exc.errors)
-    except ContentError as exc:
-        return [exc]
+    except (ErrorList, ContentError) as exc:
+        return all_errors(exc)
     except SiteError as exc:
         return [ContentError(site_yaml, None, "stickers", str(exc))]
     return []

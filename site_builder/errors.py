@@ -101,6 +101,11 @@ class ErrorList(SiteError):
         return "\n".join(e.format() for e in self.errors)
 
 
+def all_errors(exc: ContentError | ErrorList) -> list[ContentError]:
+    """The content errors one raised error stands for."""
+    return list(exc.errors) if isinstance(exc, ErrorList) else [exc]
+
+
 class Collector:
     """Gathers errors during a phase so that one mistake never hides another."""
 

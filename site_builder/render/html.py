@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import gettext
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,11 +360,3 @@ def _template_line(exc: BaseException) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def markup(html: str) -> Markup:
-    return Markup(html)
-
-
-def iter_outputs(outputs: Iterable[Output | None]) -> list[Output]:
-    return [o for o in outputs if o is not None]

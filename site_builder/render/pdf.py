@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -402,10 +403,24 @@ def _inputs_digest(site: Site, docs: Any) -> str:
     for folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file():
-                parts += [path.name, path.read_bytes()]
+                parts += [path.name, _file_digest(path)]
     for path in sorted(set(_image_paths(docs))):
-        parts.append(path.read_bytes())
+        parts.append(_file_digest(path))
     return cache.digest(*parts)
+
+
+def _file_digest(path: Path) -> str:
+    """A file's content hash, read once per process while its size and mtime stay put
+    (every sticker chunk and booklet edition depends on the same fonts and templates)."""
+    st = path.stat()
+    return _content_digest(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_digest(path: Path, _size: int, _mtime_ns: int) -> str:
+    from site_builder import cache
+
+    return cache.digest(path.read_bytes())
 
 
 def _image_paths(value: Any) -> list[Path]:

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests import helpers
 from tests.helpers import REPO
 
 TOOLS = REPO / "tools"
@@ -36,13 +37,7 @@ INSTALL_HINT = "run tools/install-validators.sh"
 # The Chromium flags proven on this kind of machine (shared/notes/verification-tools.md).
 CHROMIUM_FLAGS = [
     "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *(f for f in helpers.CHROMIUM_FLAGS if f != "--headless"),
 ]
 
 
