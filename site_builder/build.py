@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from site_builder.budgets import over_budget
-from site_builder.cache import CACHE_DIR, BuildCache, using
+from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.codes import load_registry, resolve_codes
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Image, Item, Site
@@ -24,7 +25,13 @@ from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
-from site_builder.render.pdf import booklet_pdfs, sticker_settings, sticker_sheet
+from site_builder.render.pdf import (
+    booklet_pdfs,
+    jobs_count,
+    parallel_map,
+    sticker_settings,
+    sticker_sheet,
+)
 from site_builder.render.qr import make_qr, prepare_qr
 from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock
@@ -59,6 +66,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last good build; nothing was done
+    plan: Plan | None = None  # what was built (None when nothing was done)
 
 
 @dataclass(frozen=True)
@@ -123,42 +131,113 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
     return out
 
 
-def render_site(
-    plan: Plan, warnings: list[str] | None = None, with_print: bool = True
-) -> list[Output]:
-    """Every file of the site, as bytes, in a stable order; warnings are added to `warnings`."""
-    warnings = [] if warnings is None else warnings
-    site, urls = plan.site, plan.urls
-    config = site.config
-    r = HtmlRenderer(site, urls)
-    out: list[Output] = [root_page(r), not_found_page(r)]
-    groups: list[dict[str, str]] = [{lang: urls.home(lang) for lang in config.languages}]
+Task = tuple[str, Any]  # what one unit of rendering makes, e.g. ("item", 12): an item's pages
+
+
+def page_tasks(plan: Plan) -> list[Task]:
+    """The HTML pages, in the order they are written: home, lists, items, free pages."""
+    site, config = plan.site, plan.site.config
+    tasks: list[Task] = [("root", None), ("404", None)]
     for lang in config.languages:
-        out.append(r.home_page(lang))
-        for kind in ("dolls", "ocop"):
-            out.append(r.index_page(kind, lang))
+        tasks.append(("home", lang))
+        tasks.extend(("index", (kind, lang)) for kind in ("dolls", "ocop"))
+    tasks.extend(("item", i) for i in range(len(site.items)))
+    tasks.extend(("page", i) for i in range(len(site.pages)))
+    return tasks
+
+
+def code_tasks(plan: Plan) -> list[Task]:
+    """What the printed codes lead to: landing pages and QR files, aliases, payment QR, GS1."""
+    tasks: list[Task] = [("code", code) for code in sorted(plan.codes)]
+    tasks.extend(("extras", i) for i in range(len(plan.site.items)))
+    return tasks
+
+
+def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
+    """The files of one task (pure: reads the plan, writes nothing)."""
+    site, urls, config = plan.site, plan.urls, plan.site.config
+    kind, arg = task
+    if kind == "root":
+        return [root_page(r)]
+    if kind == "404":
+        return [not_found_page(r)]
+    if kind == "home":
+        return [r.home_page(arg)]
+    if kind == "index":
+        return [r.index_page(*arg)]
+    if kind == "item":
+        item = site.items[arg]
+        return [o for lang in config.languages if (o := r.item_page(item, lang)) is not None]
+    if kind == "page":
+        page = site.pages[arg]
+        return [o for lang in config.languages if (o := r.free_page(page, lang)) is not None]
+    if kind == "code":
+        code, item = arg, plan.codes[arg]
+        out = landing_pages(r, code, item)
+        url = urls.short_url(code)
+        out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
+        return out
+    if kind == "extras":
+        item = site.items[arg]
+        out = [_alias_page(r, alias, item) for alias in item.aliases]
+        pay = item.facts.get("payment")
+        if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
+            label = f"VietQR {pay.bank.name} {pay.account}"
+            out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""))
+        if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
+            out += landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"]))
+        return out
+    raise ValueError(f"unknown task {task!r}")
+
+
+def qr_outputs(data: str, level: str, title: str, stem: str) -> list[Output]:
+    """`stem`svg and `stem`png of one QR code; kept from the last build when unchanged."""
+    memo = current()
+    out = []
+    for ext in ("svg", "png"):
+        key = digest(STAMP, "qr-2", ext, level, data, title) if memo else ""  # 2: own PNG writer
+        kept = memo.kept(key) if memo else None
+        if kept is not None:
+            out.append(Output(stem + ext, kept, None, "qr", key))
+            continue
+        symbol = make_qr(data, level)
+        body = symbol.svg(title=title).encode() if ext == "svg" else symbol.png()
+        out.append(Output(stem + ext, body, None, "qr", key))
+    return out
+
+
+def sitemap_groups(plan: Plan) -> list[dict[str, str]]:
+    """The site's pages as {lang: url} groups, one group per page in all its languages."""
+    site, urls, config = plan.site, plan.urls, plan.site.config
+    groups: list[dict[str, str]] = [{lang: urls.home(lang) for lang in config.languages}]
     for kind in ("dolls", "ocop"):
         groups.append({lang: urls.page(lang, kind) for lang in config.languages})
     for item in site.items:
-        group = {}
-        for lang in config.languages:
-            page = r.item_page(item, lang)
-            if page is not None:
-                out.append(page)
-                if lang in item.translations:
-                    group[lang] = urls.page(lang, item.kind, item.slug)
-        groups.append(group)
+        groups.append(
+            {
+                lang: urls.page(lang, item.kind, item.slug)
+                for lang in config.languages
+                if lang in item.translations
+            }
+        )
     for p in site.pages:
-        group = {}
-        for lang in config.languages:
-            page = r.free_page(p, lang)
-            if page is not None:
-                out.append(page)
-                if lang in p.translations:
-                    group[lang] = urls.page(lang, "pages", p.slug)
-        groups.append(group)
+        groups.append(
+            {
+                lang: urls.page(lang, "pages", p.slug)
+                for lang in config.languages
+                if lang in p.translations
+            }
+        )
+    return groups
+
+
+def print_and_booklet_outputs(
+    plan: Plan, r: HtmlRenderer, warnings: list[str], with_print: bool
+) -> list[Output]:
+    """The preview PDFs, then the e-booklet pages (which link to their PDFs)."""
+    site, urls, config = plan.site, plan.urls, plan.site.config
     prints = print_outputs(plan, r, warnings) if with_print else []
-    out.extend(prints)
+    out = list(prints)
     for booklet in site.booklets:
         for lang in config.languages:
             pdfs = [
@@ -167,42 +246,89 @@ def render_site(
                 if o.path.startswith(urls.print_file(booklet.slug + "-"))
             ]
             out.extend(booklet_pages(r, booklet, lang, pdfs=pdfs))
-    for code, item in sorted(plan.codes.items()):
-        out.extend(landing_pages(r, code, item))
-        symbol = make_qr(urls.short_url(code), config.qr_error_correction)
-        out.append(
-            Output(
-                urls.qr_file(code, "svg"),
-                symbol.svg(title=urls.short_url(code)).encode(),
-                None,
-                "qr",
-            )
-        )
-        out.append(Output(urls.qr_file(code, "png"), symbol.png(), None, "qr"))
-    for item in site.items:
-        for alias in item.aliases:
-            out.append(_alias_page(r, alias, item))
-        pay = item.facts.get("payment")
-        if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
-            symbol = make_qr(pay.payload, "M")
-            label = f"VietQR {pay.bank.name} {pay.account}"
-            out.append(
-                Output(
-                    urls.pay_file(item.code, "svg"), symbol.svg(title=label).encode(), None, "qr"
-                )
-            )
-            out.append(Output(urls.pay_file(item.code, "png"), symbol.png(), None, "qr"))
-        if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
-            out.extend(landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"])))
-    out.append(sitemap(r, groups))
-    out.append(
-        Output(
-            "robots.txt",
-            f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n".encode(),
-            None,
-            "robots",
-        )
-    )
+    return out
+
+
+def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
+    """sitemap.xml and robots.txt."""
+    urls = plan.urls
+    robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
+    return [sitemap(r, sitemap_groups(plan)), Output("robots.txt", robots.encode(), None, "robots")]
+
+
+def render_site(
+    plan: Plan, warnings: list[str] | None = None, with_print: bool = True
+) -> list[Output]:
+    """Every file of the site, in a stable order; warnings are added to `warnings`.
+    (The build itself writes the same files with `write_site`, on every core.)"""
+    warnings = [] if warnings is None else warnings
+    r = HtmlRenderer(plan.site, plan.urls)
+    out = [o for task in page_tasks(plan) for o in run_task(r, plan, task)]
+    out += print_and_booklet_outputs(plan, r, warnings, with_print)
+    out += [o for task in code_tasks(plan) for o in run_task(r, plan, task)]
+    out += closing_outputs(plan, r)
+    return out
+
+
+# What forked workers render: set just before they start, read by `_write_tasks`.
+_WORK: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None] | None = None
+PARALLEL_FROM = 400  # tasks; below this, starting workers costs more than it saves
+
+
+def write_site(
+    plan: Plan, staging: Staging, warnings: list[str], with_print: bool
+) -> list[Output]:
+    """Render every file straight into `staging`, HTML on every core.
+
+    Returns what was written, in the order of `render_site` (data: the file in staging),
+    after checking that no two things wrote the same path. The bytes are the same as a
+    serial run's.
+    """
+    global _WORK
+    r = HtmlRenderer(plan.site, plan.urls)
+    pages, codes = page_tasks(plan), code_tasks(plan)
+    tasks = pages + codes
+    workers = min(jobs_count(), max(1, len(tasks) // (PARALLEL_FROM // 2)))
+    done: list[tuple[int, int, str, str, str, tuple[int, int, int]]] = []
+    if workers <= 1:
+        done = _write_tasks(list(range(len(tasks))), (r, plan, tasks, staging, current()))
+    else:
+        r.prepare()  # compile the templates once, before the workers are forked
+        _WORK = (r, plan, tasks, staging, current())
+        try:
+            chunks = [list(range(k, len(tasks), workers * 8)) for k in range(workers * 8)]
+            for part in parallel_map(_write_tasks, [(c,) for c in chunks if c]):
+                done.extend(part)
+        finally:
+            _WORK = None
+        done.sort()
+    written = []
+    for _i, _j, path, kind, key, stat in done:
+        written.append(Output(path, staging.dir / path, None, kind, key))
+        staging.record(path, key, stat)
+    cut = sum(1 for i, *_rest in done if i < len(pages))
+    extra = print_and_booklet_outputs(plan, r, warnings, with_print)
+    closing = closing_outputs(plan, r)
+    for o in extra + closing:
+        staging.record(o.path, o.key, staging.put(o.path, o.data))
+    ordered = written[:cut] + extra + written[cut:] + closing
+    for o in ordered:
+        staging.claim(o.path, o.kind)
+    return ordered
+
+
+def _write_tasks(
+    indices: list[int],
+    work: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None] | None = None,
+) -> list[tuple[int, int, str, str, str, tuple[int, int, int]]]:
+    """Render tasks `indices` into the staging folder; per file (task, n, path, kind, key,
+    stat)."""
+    r, plan, tasks, staging, memo = work or _WORK  # type: ignore[misc]
+    out = []
+    with using(memo):
+        for i in indices:
+            for j, o in enumerate(run_task(r, plan, tasks[i])):
+                out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, o.data)))
     return out
 
 
@@ -290,6 +416,7 @@ def build(
                 report.timings["total"] = time.perf_counter() - t0
                 return report
             cache.forget_fingerprint()  # until this build has succeeded
+            cache.keep_from(output)
         with using(cache):
             _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:
@@ -313,23 +440,21 @@ def _build(
     report.timings["plan"] = time.perf_counter() - t
     progress.advance()
     t = time.perf_counter()
-    outputs = render_site(plan, report.warnings, with_print)  # HTML, QR, PDF
-    report.timings["render"] = time.perf_counter() - t
-    progress.advance()
-    t = time.perf_counter()
     try:
         staging = Staging(output)  # write, then swap in
     except OSError as exc:
         raise SiteError(
             Msg("cannot write next to {output}: {reason}.", output=output, reason=exc.strerror)
         ) from exc
-    statics = static_files(site, plan.urls)
-    files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
-    files.update(statics)
-    report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
     try:
-        for o in outputs:
-            staging.write(o.path, o.data, o.kind)
+        outputs = write_site(plan, staging, report.warnings, with_print)  # HTML, QR, PDF
+        report.timings["render"] = time.perf_counter() - t
+        progress.advance()
+        t = time.perf_counter()
+        statics = static_files(site, plan.urls)
+        files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+        files.update(statics)
+        report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
         cache_dir = (root / CACHE_DIR).resolve()
         for rel, source in statics:  # photos made by the build are linked from its cache
             staging.copy(rel, source, "static", link=source.is_relative_to(cache_dir))
@@ -346,6 +471,9 @@ def _build(
     except BaseException:
         staging.discard()
         raise
+    memo = current()
+    if memo is not None:
+        memo.remember_outputs(output, staging.made)
     report.timings["write"] = time.perf_counter() - t
     progress.advance()
     progress.done()
@@ -353,3 +481,4 @@ def _build(
     report.files = len(staging.written)
     report.codes = len(plan.codes)
     report.pdfs = sum(1 for o in outputs if o.kind == "pdf")
+    report.plan = plan

@@ -1,10 +1,13 @@
 """The build cache: `.site-builder-cache/` next to site.yaml. Deleting it only costs time.
 
-Three kinds of entries, all keyed by a hash of everything that goes into them:
+Four kinds of entries, all keyed by a hash of everything that goes into them:
 - small values (Markdown before sanitising, QR module matrices) in JSON files, each
   sealed with a checksum of its body and the tool's version: a corrupt, foreign or
   older file is ignored and rebuilt, never trusted;
 - whole files (PDFs) stored under their key, with their own checksum beside them;
+- the list of files the last good build wrote (`outputs.json`: path -> key, size, mtime,
+  inode), so a page made from the same key is linked from the last build's output
+  instead of rendered again, as long as that file is still exactly as it was written;
 - the fingerprint of every input file (size, mtime, inode) of the last good build, so
   a rebuild with nothing changed can stop after a few thousand `stat` calls.
 
@@ -19,6 +22,7 @@ import contextvars
 import hashlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,7 +32,7 @@ from site_builder import __version__
 from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
-FORMAT = 1
+FORMAT = 2
 STAMP = f"site-builder {__version__} cache {FORMAT} python {sys.version_info[:2]}"
 
 _current: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("cache", default=None)
@@ -57,21 +61,28 @@ def using(cache: BuildCache | None) -> Iterator[BuildCache | None]:
 
 
 class Table:
-    """A sealed JSON key -> value table, loaded once, saved when it changed."""
+    """A sealed JSON key -> value table, read on first use, saved when it changed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.data: dict[str, Any] = {}
+        self._data: dict[str, Any] | None = None
         self.used: set[str] = set()
         self.dirty = False
         self.hits = self.misses = 0
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-            sealed = json.loads(path.read_bytes())
-            body = sealed["body"]
-            if sealed["stamp"] == STAMP and sealed["sum"] == digest(
-                json.dumps(body, sort_keys=True)
-            ):
-                self.data = body
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The table's entries; a corrupt, foreign or older file reads as empty."""
+        if self._data is None:
+            self._data = {}
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                header, _, body = self.path.read_bytes().partition(b"\n")
+                seal = json.loads(header)
+                if seal["stamp"] == STAMP and seal["sum"] == digest(body):
+                    data = json.loads(body)
+                    if isinstance(data, dict):
+                        self._data = data
+        return self._data
 
     def get(self, key: str) -> Any:
         value = self.data.get(key)
@@ -88,11 +99,14 @@ class Table:
         self.dirty = True
 
     def save(self, keep_unused: bool = False) -> None:
+        if self._data is None:
+            return  # never read, never changed
         if not self.dirty and (keep_unused or len(self.used) == len(self.data)):
             return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}
-        sealed = {"stamp": STAMP, "sum": digest(json.dumps(body, sort_keys=True)), "body": body}
-        write_atomic(self.path, json.dumps(sealed, ensure_ascii=False).encode("utf-8"))
+        text = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        seal = json.dumps({"stamp": STAMP, "sum": digest(text)}).encode()
+        write_atomic(self.path, seal + b"\n" + text)  # the seal's line, then the body it seals
 
 
 class BuildCache:
@@ -102,8 +116,10 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.markdown = Table(self.dir / "markdown.json")
         self.qr = Table(self.dir / "qr.json")
+        self.manifest = Table(self.dir / "outputs.json")
         self.files_used: set[str] = set()
-        self.pages_used: set[str] = set()
+        self.output: Path | None = None
+        self._by_key: dict[str, str] | None = None
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:
@@ -124,23 +140,38 @@ class BuildCache:
         write_atomic(folder / f"{key}.sum", digest(STAMP, data).encode())
         self.files_used.add(key)
 
-    # --- rendered pages ----------------------------------------------------------------
-    def page(self, key: str) -> bytes | None:
-        """A page rendered before from exactly the same view and templates, verified."""
+    # --- the files of the last good build ------------------------------------------------
+    def keep_from(self, output: Path) -> None:
+        """Let `kept()` offer files of the last good build written into `output`."""
+        self.output = output
+
+    def kept(self, key: str) -> Path | None:
+        """The file the last good build made from exactly `key`, if it is still there as that
+        build left it (same size, modification time and inode); else None."""
+        if self.output is None or not key:
+            return None
+        if self._by_key is None:
+            self._by_key = {}
+            manifest = self.manifest.data
+            if manifest.get("output") == str(self.output):
+                for rel, (k, *_stat) in sorted(manifest.get("files", {}).items()):
+                    self._by_key.setdefault(k, rel)
+        rel = self._by_key.get(key)
+        if rel is None:
+            return None
+        path = self.output / rel
         try:
-            stored = (self.dir / "pages" / key[:2] / key).read_bytes()
+            st = path.lstat()
         except OSError:
             return None
-        data, sep, check = stored.rpartition(b"\n<!--sum:")
-        if not sep or check != digest(STAMP, data)[:32].encode() + b"-->":
-            return None
-        self.pages_used.add(key)
-        return data
+        if [key, st.st_size, st.st_mtime_ns, st.st_ino] != self.manifest.data["files"][rel]:
+            return None  # changed, replaced or touched since: make it again
+        return path
 
-    def put_page(self, key: str, data: bytes) -> None:
-        sealed = data + b"\n<!--sum:" + digest(STAMP, data)[:32].encode() + b"-->"
-        write_atomic(self.dir / "pages" / key[:2] / key, sealed)
-        self.pages_used.add(key)
+    def remember_outputs(self, output: Path, files: dict[str, tuple[str, int, int, int]]) -> None:
+        """Record the files just written into `output`: rel -> (key, size, mtime, inode)."""
+        self.manifest.put("output", str(output))
+        self.manifest.put("files", {rel: list(v) for rel, v in files.items() if v[0]})
 
     # --- the last good build's inputs -----------------------------------------------------
     def fingerprint_path(self) -> Path:
@@ -163,12 +194,8 @@ class BuildCache:
             for path in folder.iterdir():
                 if path.name.removesuffix(".sum") not in self.files_used:
                     path.unlink(missing_ok=True)
-        pages = self.dir / "pages"
-        if pages.is_dir() and not keep_unused:
-            for sub in pages.iterdir():
-                for path in sub.iterdir() if sub.is_dir() else ():
-                    if path.name not in self.pages_used:
-                        path.unlink(missing_ok=True)
+        self.manifest.save(keep_unused=True)
+        shutil.rmtree(self.dir / "pages", ignore_errors=True)  # pages cached by version 0.x
         if fingerprint is not None:
             body = json.dumps({"stamp": STAMP, "fingerprint": fingerprint}).encode()
             write_atomic(self.fingerprint_path(), body)
@@ -188,12 +215,28 @@ def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
         if not top.is_dir():
             h.update(f"{top}:absent\n".encode())
             continue
-        for folder, dirs, files in os.walk(top):
-            dirs.sort()
-            for name in sorted(files):
+        entries: list[tuple[str, int, int, int]] = []
+        _scan(str(top), entries)
+        entries.sort()
+        h.update(repr(entries).encode())
+    return h.hexdigest()
+
+
+def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
+    """Every file below `folder` as (path, size, mtime, inode); symlinks are not followed."""
+    try:
+        with os.scandir(folder) as it:
+            subfolders = []
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                    continue
                 try:
-                    st = os.lstat(os.path.join(folder, name))
+                    st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                h.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
-    return h.hexdigest()
+                entries.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+    except OSError:
+        return
+    for sub in subfolders:
+        _scan(sub, entries)

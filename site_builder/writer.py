@@ -81,8 +81,25 @@ class Staging:
         os.umask(umask)
         os.chmod(self.dir, 0o777 & ~umask)  # mkdtemp makes it private; a web server must read it
         self.written: dict[str, str] = {}  # path -> what wrote it
+        self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
+        self.folders: set[str] = set()  # folders made so far (by this process)
 
-    def write(self, rel: str, data: bytes, owner: str = "") -> None:
+    def write(self, rel: str, data: bytes | Path, owner: str = "", key: str = "") -> None:
+        """Write `data` (bytes, or a file the build made, which is hard-linked) as `rel`."""
+        self.claim(rel, owner)
+        self.record(rel, key, self.put(rel, data))
+
+    def claim(self, rel: str, owner: str, copied: bool = False) -> None:
+        """Say that `owner` writes `rel`; two owners of one path is a mistake in the content."""
+        if rel in self.written and copied:
+            raise OutputCollision(
+                Msg(
+                    "two things want to write {rel}: {first} and {second}.",
+                    rel=rel,
+                    first=self.written[rel],
+                    second=owner,
+                )
+            )
         if rel in self.written:
             raise OutputCollision(
                 Msg(
@@ -94,31 +111,50 @@ class Staging:
                 )
             )
         self.written[rel] = owner
-        path = self.dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+
+    def record(self, rel: str, key: str, stat: tuple[int, int, int]) -> None:
+        """Remember what `rel` was made from (`key`) and its size, mtime and inode."""
+        if key:
+            self.made[rel] = (key, *stat)
+
+    def put(self, rel: str, data: bytes | Path) -> tuple[int, int, int]:
+        """Write one file without bookkeeping (safe from worker processes); its stat."""
+        path = os.path.join(self.dir, rel)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        try:
+            if not isinstance(data, bytes):
+                try:
+                    os.link(data, path)
+                except FileExistsError:
+                    raise
+                except OSError:  # another file system, or links not allowed: copy instead
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                    os.close(fd)
+                    shutil.copyfile(data, path)
+                st = os.stat(path)
+                return (st.st_size, st.st_mtime_ns, st.st_ino)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # a second writer of one path: claim() reports it
+            return (0, 0, 0)
+        with os.fdopen(fd, "wb", buffering=0) as f:
+            view = memoryview(data)
+            while view:
+                view = view[f.write(view) or 0 :]
+            st = os.fstat(f.fileno())
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
 
     def copy(self, rel: str, source: Path, owner: str = "", link: bool = False) -> None:
         """Copy `source` to `rel`; with `link`, a hard link where the file system allows
         (for files the build itself made, such as cached photos: never members' files)."""
-        if rel in self.written:
-            raise OutputCollision(
-                Msg(
-                    "two things want to write {rel}: {first} and {second}.",
-                    rel=rel,
-                    first=self.written[rel],
-                    second=owner,
-                )
-            )
-        self.written[rel] = owner
+        self.claim(rel, owner, copied=True)
+        if link:
+            self.put(rel, source)
+            return
         path = self.dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if link:
-            try:
-                os.link(source, path)
-                return
-            except OSError:
-                pass  # another file system, or links not allowed: copy instead
         shutil.copyfile(source, path)
 
     def commit(self) -> None:

@@ -84,16 +84,16 @@ def test_disk_full_leaves_output_unchanged(
     built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, before = built
-    real = writer.Staging.write
+    real = writer.Staging.put
     calls = {"n": 0}
 
-    def full(self: writer.Staging, rel: str, data: bytes, owner: str = "") -> None:
+    def full(self: writer.Staging, rel: str, data: bytes | Path) -> tuple[int, int, int]:
         calls["n"] += 1
         if calls["n"] > 10:
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(self, rel, data, owner)
+        return real(self, rel, data)
 
-    monkeypatch.setattr(writer.Staging, "write", full)
+    monkeypatch.setattr(writer.Staging, "put", full)
     with pytest.raises(SiteError) as info:
         build(root, use_cache=False)
     assert str(info.value) == (

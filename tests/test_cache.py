@@ -81,20 +81,23 @@ def test_a_damaged_cache_is_ignored(minimal: Path, tmp_path: Path, damage: str) 
     reference = clean_build(tmp_path, minimal, "reference")
     build(minimal)
     cache = minimal / CACHE_DIR
-    for table in ("markdown.json", "qr.json"):
+    for table in ("markdown.json", "qr.json", "outputs.json"):
         path = cache / table
-        sealed = json.loads(path.read_text())
+        header, body = path.read_text().split("\n", 1)
+        seal, entries = json.loads(header), json.loads(body)
         if damage == "garbage":
             path.write_bytes(b"\x00not json")
         elif damage == "other-version":
-            sealed["stamp"] = "site-builder 0.0.0 cache 0"
-            path.write_text(json.dumps(sealed))
+            seal["stamp"] = "site-builder 0.0.0 cache 0"
+            path.write_text(json.dumps(seal) + "\n" + body)
         elif damage == "tampered-value":
-            key = next(iter(sealed["body"]))
-            sealed["body"][key] = (
-                "<script>alert(1)</script>" if table == "markdown.json" else [1, []]
-            )
-            path.write_text(json.dumps(sealed))
+            key = next(iter(entries))
+            entries[key] = {
+                "markdown.json": "<script>alert(1)</script>",
+                "qr.json": [1, []],
+                "outputs.json": str(tmp_path / "elsewhere"),
+            }[table]
+            path.write_text(header + "\n" + json.dumps(entries, sort_keys=True))
         else:
             path.unlink()
     for pdf in (cache / "files").iterdir():

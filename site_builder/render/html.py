@@ -27,14 +27,46 @@ from site_builder.render import images, structured
 from site_builder.urls import Urls
 
 
-@dataclass
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered page: its bytes (or the unchanged file of the last build holding exactly
+    those bytes) and the key of everything it was made from."""
+
+    data: bytes | Path
+    key: str = ""
+
+
+@dataclass(init=False)
 class Output:
-    """One file to write: its path below output/ and its bytes."""
+    """One file to write: its path below output/ and its bytes.
+
+    `data` is the bytes, or a file that holds them (a page kept from the last build, a
+    photo in the image cache); `key` is a hash of everything the bytes were made from,
+    remembered so the next build can keep the file instead of making it again.
+    """
 
     path: str
-    data: bytes
-    lang: str | None = None
-    kind: str = "page"
+    data: bytes | Path
+    lang: str | None
+    kind: str
+    key: str
+
+    def __init__(
+        self,
+        path: str,
+        data: bytes | Path | Rendered,
+        lang: str | None = None,
+        kind: str = "page",
+        key: str = "",
+    ) -> None:
+        if isinstance(data, Rendered):
+            self.data, self.key = data.data, key or data.key
+        else:
+            self.data, self.key = data, key
+        self.path, self.lang, self.kind = path, lang, kind
+
+    def bytes(self) -> bytes:
+        return self.data if isinstance(self.data, bytes) else self.data.read_bytes()
 
 
 @dataclass
@@ -44,6 +76,7 @@ class HtmlRenderer:
     envs: dict[str, jinja2.Environment] = field(default_factory=dict)
     catalogs: dict[str, gettext.NullTranslations] = field(default_factory=dict)
     salt: str = ""
+    views: dict[tuple[int, str], tuple[Item, dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         config = self.site.config
@@ -74,26 +107,31 @@ class HtmlRenderer:
             )
             self.envs[lang] = env
 
+    def prepare(self) -> None:
+        """Compile every page template now (e.g. once, before worker processes fork)."""
+        for env in self.envs.values():
+            for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+                if not name.startswith("print/"):
+                    env.get_template(name)
+
     # --- the page kinds ---------------------------------------------------------------
 
-    def render(self, template: str, lang: str, **context: Any) -> bytes:
+    def render(self, template: str, lang: str, **context: Any) -> Rendered:
         """Render `template`; a page whose view and templates did not change since the last
-        build comes from the build cache instead (the same bytes, without Jinja's work)."""
+        build is kept from it instead (the same bytes, without Jinja's work)."""
         memo = cache.current()
         key = ""
         if memo is not None:
             key = cache.digest(self._salt(), template, lang, repr(sorted(context.items())))
-            stored = memo.page(key)
-            if stored is not None:
-                return stored
+            kept = memo.kept(key)
+            if kept is not None:
+                return Rendered(kept, key)
         try:
             tpl = self.envs[lang].get_template(template)
             data = tpl.render(**context).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise template_error(exc, self.site.config.templates_dir / template) from exc
-        if memo is not None:
-            memo.put_page(key, data)
-        return data
+        return Rendered(data, key)
 
     def _salt(self) -> str:
         """Everything a page depends on besides its view: templates, catalogs, site facts."""
@@ -189,6 +227,16 @@ class HtmlRenderer:
         )
 
     def item_view(self, item: Item, lang: str, tr: Translation) -> dict[str, Any]:
+        """What the templates show of an item (its page, and its card in every list);
+        made once per item and language. Templates only read it."""
+        memo = self.views.get((id(item), lang))
+        if memo is not None and memo[0] is item:
+            return memo[1]
+        view = self._item_view(item, lang, tr)
+        self.views[(id(item), lang)] = (item, view)
+        return view
+
+    def _item_view(self, item: Item, lang: str, tr: Translation) -> dict[str, Any]:
         facts = item.facts
         site = self.site
         view: dict[str, Any] = {
