@@ -29,6 +29,10 @@ class ContentError(SiteError):
     def __post_init__(self) -> None:
         super().__init__(self.format())
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[object, ...]]:
+        """Picklable (it crosses from worker processes), messages and all."""
+        return (type(self), (self.path, self.line, self.field, self.message, self.hint))
+
     def location(self, root: Path | None = None) -> str:
         path = Path(self.path)
         if root is not None:
@@ -81,6 +85,9 @@ class FieldError(SiteError):
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[FieldError], tuple[object, ...]]:
+        return (type(self), (self.field, self.message, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.field}: {self.message}"
         return f"{text} {self.hint}" if self.hint else text
@@ -96,6 +103,9 @@ class ErrorList(SiteError):
         from site_builder.messages import Msg
 
         super().__init__(Msg("{n} error(s)", n=len(self.errors)))
+
+    def __reduce__(self) -> tuple[type[ErrorList], tuple[object, ...]]:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(e.format() for e in self.errors)

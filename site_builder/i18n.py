@@ -52,6 +52,7 @@ def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+@lru_cache(maxsize=4096)
 def format_price(price: tuple[int, int], lang: str) -> str:
     """450000 -> '450.000 ₫' (vi) or '₫450,000' (en); a range joins two prices with an en dash."""
     low, high = price
@@ -65,6 +66,7 @@ def format_day(day: dt.date, lang: str) -> str:
     return format_date(day, format="long", locale=lang)
 
 
+@lru_cache(maxsize=256)
 def language_name(lang: str, in_lang: str | None = None) -> str:
     """The language's name in itself ('Tiếng Việt', 'English', '中文'), or in `in_lang`."""
     name = Locale.parse(lang).get_display_name(in_lang or lang) or lang

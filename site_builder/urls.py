@@ -8,9 +8,10 @@ for hosts with clean URLs, and `Q/<CODE>/index.html` for hosts without).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from site_builder.config import SiteConfig
 
@@ -73,7 +74,15 @@ class Urls:
         return self.url(self.home_file(lang))
 
     def absolute(self, url: str) -> str:
+        if url.startswith("/") and not url.startswith("//"):  # the common case, without urljoin
+            return self._origin + url
         return urljoin(self.config.base_url, url)
+
+    @functools.cached_property
+    def _origin(self) -> str:
+        """'https://host' of base_url: what a root-relative URL is joined to."""
+        parts = urlsplit(self.config.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     def short_url(self, code: str) -> str:
         """The URL printed in the QR code for `code`."""

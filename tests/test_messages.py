@@ -246,3 +246,21 @@ def test_content_mistakes_in_vietnamese(minimal: Path) -> None:
     words = set(re.findall(r"[A-Za-z]{3,}", english.err)) - allowed
     left = sorted(w for w in words if re.search(rf"(?<![\w']){w}(?![\w'])", vietnamese.err))
     assert left == []
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    """Errors found in worker processes are pickled back: nothing of them may be lost."""
+    import pickle
+
+    from site_builder.errors import ContentError, ErrorList, FieldError
+    from site_builder.messages import Msg
+
+    error = ContentError(
+        Path("content/dolls/x/item.yaml"), 3, "price", Msg("bad {v}", v=1), Msg("fix it")
+    )
+    for original in (error, ErrorList([error]), FieldError("f", Msg("m {a}", a=2), "h")):
+        copy = pickle.loads(pickle.dumps(original))
+        assert type(copy) is type(original) and str(copy) == str(original)
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.message.template == "bad {v}" and copy.hint.template == "fix it"
+    assert (copy.path, copy.line, copy.field) == (error.path, 3, "price")

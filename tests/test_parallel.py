@@ -1,0 +1,77 @@
+"""Work spread over worker processes gives exactly what one process gives.
+
+Small sites are loaded and rendered in one process (starting workers would cost more);
+here the thresholds are lowered so that the sample and the broken sites take the
+parallel paths, and their output and errors are compared with the serial ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder import build as build_module
+from site_builder.build import build
+from site_builder.content import loader
+from site_builder.errors import ErrorList
+from tests.helpers import copy_project, snapshot
+from tests.test_invalid_sites import CASES, apply_case
+
+
+def parallel_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+
+
+def test_parallel_build_equals_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "site", "sample")
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    build(project, tmp_path / "serial", use_cache=False)
+    parallel_everywhere(monkeypatch)
+    build(project, tmp_path / "parallel", use_cache=False)
+    serial = snapshot(tmp_path / "serial")
+    assert serial and snapshot(tmp_path / "parallel") == serial
+    build(project, tmp_path / "parallel-cached")  # through the cache as well
+    assert snapshot(tmp_path / "parallel-cached") == serial
+
+
+@pytest.mark.parametrize("case", ["several-errors", "duplicate-code", "missing-image"])
+def test_parallel_loading_reports_the_same_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    project = copy_project(tmp_path / "site", "minimal")
+    apply_case(project, CASES / case)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    with pytest.raises(ErrorList) as serial:
+        loader.load_site(project)
+    parallel_everywhere(monkeypatch)
+    with pytest.raises(ErrorList) as parallel:
+        loader.load_site(project)
+    assert [e.format_localized(project) for e in parallel.value.errors] == [
+        e.format_localized(project) for e in serial.value.errors
+    ]
+    assert parallel.value.errors
+
+
+def test_a_template_error_in_a_worker_is_reported_like_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.errors import ContentError
+
+    project = copy_project(tmp_path / "site", "minimal")
+    item = project / "templates/item.html"
+    item.write_text(item.read_text().replace("{{ item.title }}", "{{ item.no_such_field }}"))
+    messages = []
+    for parallel in (False, True):
+        if parallel:
+            parallel_everywhere(monkeypatch)
+        with pytest.raises(ContentError) as info:
+            build(project, use_cache=False)
+        messages.append(info.value.format(project))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("templates/item.html:")
+    assert not (project / "output").exists()
