@@ -8,6 +8,7 @@ whole build succeeded.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,7 +277,11 @@ PARALLEL_FROM = 400  # tasks; below this, starting workers costs more than it sa
 
 
 def write_site(
-    plan: Plan, staging: Staging, warnings: list[str], with_print: bool
+    plan: Plan,
+    staging: Staging,
+    warnings: list[str],
+    with_print: bool,
+    statics: Sequence[tuple[str, Path]] = (),
 ) -> list[Output]:
     """Render every file straight into `staging`, HTML on every core.
 
@@ -287,7 +292,9 @@ def write_site(
     global _WORK
     r = HtmlRenderer(plan.site, plan.urls)
     pages, codes = page_tasks(plan), code_tasks(plan)
-    tasks = pages + codes
+    cache_dir = (plan.site.config.root / CACHE_DIR).resolve()
+    files = [(rel, source, source.is_relative_to(cache_dir)) for rel, source in statics]
+    tasks = pages + codes + [("static", files[i : i + 200]) for i in range(0, len(files), 200)]
     workers = min(jobs_count(), max(1, len(tasks) // (PARALLEL_FROM // 2)))
     done: list[tuple[int, int, str, str, str, tuple[int, int, int]]] = []
     if workers <= 1:
@@ -307,6 +314,8 @@ def write_site(
         written.append(Output(path, staging.dir / path, None, kind, key))
         staging.record(path, key, stat)
     cut = sum(1 for i, *_rest in done if i < len(pages))
+    end = sum(1 for i, *_rest in done if i < len(pages) + len(codes))
+    copied, written = written[end:], written[:end]
     extra = print_and_booklet_outputs(plan, r, warnings, with_print)
     closing = closing_outputs(plan, r)
     for o in extra + closing:
@@ -314,7 +323,9 @@ def write_site(
     ordered = written[:cut] + extra + written[cut:] + closing
     for o in ordered:
         staging.claim(o.path, o.kind)
-    return ordered
+    for o in copied:  # theme files and photos, after every page
+        staging.claim(o.path, "static", copied=True)
+    return ordered + copied
 
 
 def _write_tasks(
@@ -327,6 +338,11 @@ def _write_tasks(
     out = []
     with using(memo):
         for i in indices:
+            kind, arg = tasks[i]
+            if kind == "static":  # photos made by the build are linked, the theme's copied
+                for j, (rel, source, link) in enumerate(arg):
+                    out.append((i, j, rel, "static", "", staging.put(rel, source, link)))
+                continue
             for j, o in enumerate(run_task(r, plan, tasks[i])):
                 out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, o.data)))
     return out
@@ -447,17 +463,13 @@ def _build(
             Msg("cannot write next to {output}: {reason}.", output=output, reason=exc.strerror)
         ) from exc
     try:
-        outputs = write_site(plan, staging, report.warnings, with_print)  # HTML, QR, PDF
+        statics = static_files(site, plan.urls)  # photos resized (once, cached)
+        outputs = write_site(plan, staging, report.warnings, with_print, statics)
         report.timings["render"] = time.perf_counter() - t
         progress.advance()
         t = time.perf_counter()
-        statics = static_files(site, plan.urls)
         files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
-        files.update(statics)
         report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
-        cache_dir = (root / CACHE_DIR).resolve()
-        for rel, source in statics:  # photos made by the build are linked from its cache
-            staging.copy(rel, source, "static", link=source.is_relative_to(cache_dir))
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site
         staging.discard()

@@ -117,25 +117,19 @@ class Staging:
         if key:
             self.made[rel] = (key, *stat)
 
-    def put(self, rel: str, data: bytes | Path) -> tuple[int, int, int]:
-        """Write one file without bookkeeping (safe from worker processes); its stat."""
+    def put(self, rel: str, data: bytes | Path, link: bool = True) -> tuple[int, int, int]:
+        """Write one file without bookkeeping (safe from worker processes); its stat.
+
+        A `data` file is hard-linked (`link`: for files the build made, never members'
+        files) or copied."""
         path = os.path.join(self.dir, rel)
         folder = os.path.dirname(path)
         if folder not in self.folders:
             os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
+        if not isinstance(data, bytes):
+            return self._put_file(path, data, link)
         try:
-            if not isinstance(data, bytes):
-                try:
-                    os.link(data, path)
-                except FileExistsError:
-                    raise
-                except OSError:  # another file system, or links not allowed: copy instead
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                    os.close(fd)
-                    shutil.copyfile(data, path)
-                st = os.stat(path)
-                return (st.st_size, st.st_mtime_ns, st.st_ino)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:  # a second writer of one path: claim() reports it
             return (0, 0, 0)
@@ -146,16 +140,29 @@ class Staging:
             st = os.fstat(f.fileno())
         return (st.st_size, st.st_mtime_ns, st.st_ino)
 
+    @staticmethod
+    def _put_file(path: str, source: Path, link: bool) -> tuple[int, int, int]:
+        try:
+            if link:
+                try:
+                    os.link(source, path)
+                except FileExistsError:
+                    raise
+                except OSError:  # another file system, or links not allowed: copy instead
+                    link = False
+            if not link:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+                shutil.copyfile(source, path)
+        except FileExistsError:
+            return (0, 0, 0)
+        st = os.stat(path)
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
+
     def copy(self, rel: str, source: Path, owner: str = "", link: bool = False) -> None:
         """Copy `source` to `rel`; with `link`, a hard link where the file system allows
         (for files the build itself made, such as cached photos: never members' files)."""
         self.claim(rel, owner, copied=True)
-        if link:
-            self.put(rel, source)
-            return
-        path = self.dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, path)
+        self.put(rel, source, link)
 
     def commit(self) -> None:
         """Swap the staging folder in place of output/ (two renames on one file system)."""
