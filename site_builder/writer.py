@@ -10,6 +10,7 @@ import errno
 import fcntl
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from site_builder.errors import SiteError
 from site_builder.messages import Msg
 
 LOCK_FILE = ".site-builder.lock"
+BACKGROUND_REMOVAL_FROM = 5000  # files; smaller old outputs are deleted before returning
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -165,7 +167,11 @@ class Staging:
         self.put(rel, source, link)
 
     def commit(self) -> None:
-        """Swap the staging folder in place of output/ (two renames on one file system)."""
+        """Swap the staging folder in place of output/ (two renames on one file system).
+
+        The old folder is deleted afterwards; for a large site by a background `rm`, so
+        that the command does not wait for tens of thousands of unlinks (the new site is
+        complete at that point; a removal cut short is finished by the next build)."""
         old = None
         if self.output.exists():
             old = self.output.with_name(f".{self.output.name}.old-{os.getpid()}")
@@ -176,8 +182,29 @@ class Staging:
             if old is not None:
                 os.rename(old, self.output)
             raise
-        if old is not None:
+        if old is None:
+            return
+        if len(self.written) < BACKGROUND_REMOVAL_FROM or not _remove_in_background(
+            sorted(self.output.parent.glob(f".{self.output.name}.old-*"))
+        ):
             shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _remove_in_background(folders: list[Path]) -> bool:
+    """Start `rm -rf` on `folders` in its own session, not waited for; False if it could
+    not be started."""
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", *map(str, folders)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,  # never inherit the project lock
+            start_new_session=True,
+        )
+    except OSError:
+        return False
+    return True

@@ -149,3 +149,27 @@ def test_output_is_readable_by_a_web_server(minimal: Path) -> None:
     build(minimal)
     mode = (minimal / "output").stat().st_mode & 0o777
     assert mode & 0o005 == 0o005  # others may read and enter
+
+
+def test_a_large_old_output_is_removed_in_the_background(
+    built: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The command returns once the new site is in place; the old one goes away by itself,
+    and the background removal never holds the project lock."""
+    import time
+
+    root, before = built
+    monkeypatch.setattr(writer, "BACKGROUND_REMOVAL_FROM", 0)
+    story = root / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text().replace("dyed with indigo", "dyed with deep indigo"))
+    build(root)
+    after = snapshot(root / "output")
+    assert after != before and after == snapshot(root / "output")
+    story.write_text(story.read_text().replace("deep indigo", "dark indigo"))
+    build(root)  # at once: not locked by the removal
+    deadline = time.monotonic() + 20
+    while leftovers(root) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert leftovers(root) == []
+    build(root, tmp_path / "clean", use_cache=False)
+    assert snapshot(root / "output") == snapshot(tmp_path / "clean")

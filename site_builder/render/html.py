@@ -89,6 +89,7 @@ class HtmlRenderer:
                 undefined=jinja2.StrictUndefined,
                 trim_blocks=True,
                 lstrip_blocks=True,
+                auto_reload=False,  # one renderer per build: no stat of templates per page
             )
             self.catalogs[lang] = i18n.load_translations(config.root / "locale", lang)
             env.install_gettext_translations(  # type: ignore[attr-defined]
