@@ -67,6 +67,7 @@ class Table:
         self.path = path
         self._data: dict[str, Any] | None = None
         self.used: set[str] = set()
+        self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
         self.hits = self.misses = 0
 
@@ -95,8 +96,21 @@ class Table:
 
     def put(self, key: str, value: Any) -> None:
         self.data[key] = value
+        self.added[key] = value
         self.used.add(key)
         self.dirty = True
+
+    def changes(self) -> tuple[dict[str, Any], set[str]]:
+        """What was added and used since the last call (a worker process sends it back)."""
+        added, self.added = self.added, {}
+        return added, set(self.used)
+
+    def merge(self, changes: tuple[dict[str, Any], set[str]]) -> None:
+        """Take in a worker's `changes()`."""
+        added, used = changes
+        for key, value in added.items():
+            self.put(key, value)
+        self.used |= used
 
     def save(self, keep_unused: bool = False) -> None:
         if self._data is None:

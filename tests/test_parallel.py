@@ -75,3 +75,26 @@ def test_a_template_error_in_a_worker_is_reported_like_in_one_process(
     assert messages[0] == messages[1]
     assert messages[0].startswith("templates/item.html:")
     assert not (project / "output").exists()
+
+
+def test_stories_converted_by_workers_are_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import markdown
+
+    project = copy_project(tmp_path / "site", "sample")
+    parallel_everywhere(monkeypatch)
+    build(project, with_print=False)  # stories converted in worker processes
+    story = project / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text() + "\nA new sentence about deep indigo.\n")
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # in this process, to count
+    converted: list[str] = []
+    real = markdown.Markdown.convert
+
+    def counting(self: markdown.Markdown, text: str) -> str:
+        converted.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting)
+    build(project, with_print=False)
+    assert len(converted) == 1 and "deep indigo" in converted[0]

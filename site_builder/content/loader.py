@@ -13,7 +13,7 @@ from site_builder.content.images import load_image
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
 from site_builder.errors import Collector, ContentError, ErrorList
-from site_builder.markdown import prepare_markdown, render_markdown, slugify
+from site_builder.markdown import render_markdown, slugify
 from site_builder.messages import N_, Msg
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
@@ -48,7 +48,6 @@ def load_site(root: Path) -> Site:
     """Load and check the whole project at `root`. Raises `ErrorList` listing every problem."""
     config = load_config(root)
     errors = Collector()
-    _prepare_stories(config)
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
         t: {} for t in CATEGORY_TABLES
     }
@@ -102,19 +101,6 @@ def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _prepare_stories(config: SiteConfig) -> None:
-    """Convert every story's Markdown on all cores up front (a cold build's main cost).
-    Files that cannot be read are skipped here; loading them reports why."""
-    bodies = []
-    for path in sorted(config.content_dir.glob("*/*/*.md")):
-        try:
-            _, _, body, _ = split_front_matter(read_text(path), path)
-        except (ContentError, OSError):
-            continue
-        bodies.append(body)
-    prepare_markdown(bodies)
-
-
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start
 
 
@@ -125,18 +111,25 @@ def _load_items(
     large catalogue (the same items and errors as one process finds)."""
     global _SHARED
     if len(folders) < PARALLEL_FROM:
-        return _load_chunk(folders, (config, categories))
+        return _load_chunk(folders, (config, categories))[0]
+    from site_builder.cache import current
     from site_builder.render.pdf import jobs_count, parallel_map
 
     n = jobs_count() * 4
     size = -(-len(folders) // n)
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
     _SHARED = (config, categories)  # the forked workers find them here
+    memo = current()
+    if memo is not None:
+        _ = memo.markdown.data  # read once here rather than in every worker
     try:
         results = parallel_map(_load_chunk, [(c,) for c in chunks])
     finally:
         _SHARED = None
-    return [pair for chunk in results for pair in chunk]
+    for _items, markdown in results:  # stories the workers converted, for the next build
+        if memo is not None and markdown is not None:
+            memo.markdown.merge(markdown)
+    return [pair for chunk, _markdown in results for pair in chunk]
 
 
 _SHARED: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None
@@ -145,8 +138,14 @@ _SHARED: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None
 def _load_chunk(
     folders: list[tuple[str, Path]],
     shared: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None,
-) -> list[tuple[Item | None, list[ContentError]]]:
+) -> tuple[list[tuple[Item | None, list[ContentError]]], tuple[dict[str, Any], set[str]] | None]:
+    """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
+    from site_builder.cache import current
+
     config, categories = shared or _SHARED  # type: ignore[misc]
+    memo = current()
+    if memo is not None and shared is None:
+        memo.markdown.changes()  # start afresh: only this worker's own work goes back
     out = []
     for kind, folder in folders:
         errors = Collector()
@@ -154,7 +153,8 @@ def _load_chunk(
             errors, lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e)
         )
         out.append((item, errors.errors))
-    return out
+    markdown = memo.markdown.changes() if memo is not None and shared is None else None
+    return out, markdown
 
 
 def _guard(errors: Collector, fn: Any) -> Any:
