@@ -343,8 +343,13 @@ def _write_tasks(
                 for j, (rel, source, link) in enumerate(arg):
                     out.append((i, j, rel, "static", "", staging.put(rel, source, link)))
                 continue
+            previous: Output | None = None
             for j, o in enumerate(run_task(r, plan, tasks[i])):
-                out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, o.data)))
+                data = o.data
+                if previous is not None and data is previous.data and isinstance(data, bytes):
+                    data = staging.dir / previous.path  # the same page at a second address
+                out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, data)))
+                previous = o
     return out
 
 
