@@ -7,8 +7,11 @@ allow-list by nh3 (the Ammonia sanitiser), so no script, event handler or
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import markdown as md
 import nh3
@@ -75,7 +78,19 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
+_converter = md.Markdown(extensions=EXTENSIONS, output_format="html")  # `reset()` per story
+
+_SANITIZE: dict[str, Any] = {
+    "tags": ALLOWED_TAGS,
+    "attributes": ALLOWED_ATTRIBUTES,
+    "url_schemes": URL_SCHEMES,
+    "link_rel": "noopener noreferrer",
+    "strip_comments": True,
+}
+try:  # nh3 >= 0.3 turns the allow-lists into a sanitiser once, not on every call
+    _clean: Callable[[str], str] = nh3.Cleaner(**_SANITIZE).clean
+except AttributeError:  # pragma: no cover - older nh3
+    _clean = functools.partial(nh3.clean, **_SANITIZE)
 
 
 def render_markdown(text: str) -> str:
@@ -98,14 +113,7 @@ def render_markdown(text: str) -> str:
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return _clean(html)
 
 
 def _demote_h1(html: str) -> str:
@@ -119,32 +127,3 @@ def slugify(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
     return text
-
-
-def prepare_markdown(texts: list[str]) -> None:
-    """Convert many stories at once, on every core, into the build cache (cold builds).
-
-    `render_markdown` then finds each in the cache; the HTML is the same as a serial run's.
-    """
-    from site_builder import cache
-    from site_builder.render.pdf import parallel_map
-
-    memo = cache.current()
-    if memo is None:
-        return
-    todo = sorted({t for t in texts if memo.markdown.get(cache.digest(t)) is None})
-    if len(todo) < 64:  # not worth starting workers
-        return
-    chunks = [todo[i::4] for i in range(4)]
-    for result in parallel_map(_convert_chunk, [(c,) for c in chunks if c]):
-        for text, html in result:
-            memo.markdown.put(cache.digest(text), html)
-
-
-def _convert_chunk(texts: list[str]) -> list[tuple[str, str]]:
-    converter = md.Markdown(extensions=EXTENSIONS, output_format="html")
-    out = []
-    for text in texts:
-        converter.reset()
-        out.append((text, _demote_h1(converter.convert(text))))
-    return out

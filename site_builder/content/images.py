@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -43,8 +44,8 @@ def load_image(folder: Path, name: object) -> Image:
             )
         )
         raise Problem(Msg("the image '{name}' does not exist.", name=name), hint)
-    real = path.resolve()
-    if not real.is_relative_to(folder.resolve()):
+    real = _resolve(path, folder)
+    if real is None:
         raise Problem(
             Msg("'{name}' is a link to a file outside this folder.", name=name),
             Msg("Copy the image itself into the folder."),
@@ -65,6 +66,19 @@ def load_image(folder: Path, name: object) -> Image:
     else:
         width, height = _raster_size(real, name)
     return Image(file=name, path=real, width=width, height=height)
+
+
+def _resolve(path: Path, folder: Path) -> Path | None:
+    """`path.resolve()`, or None when that lies outside `folder` (a link out of it).
+
+    A plain file in `folder` that is no link resolves to the folder's real path plus its
+    name; checking that (one `lstat`) spares resolving every parent directory again.
+    """
+    home = folder.resolve()
+    if os.name == "posix" and path.parent == folder and not path.is_symlink():
+        return home / path.name
+    real = path.resolve()
+    return real if real.is_relative_to(home) else None
 
 
 def _raster_size(path: Path, name: str) -> tuple[int, int]:

@@ -109,6 +109,34 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
 
 
 _scalar_loader = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
+# Scalar tags whose constructor is a plain function of the node; called directly, they
+# give what `construct_object` gives without it remembering every node it ever built.
+_SCALAR_CONSTRUCTORS = {
+    tag: yaml.SafeLoader.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:binary",
+        "tag:yaml.org,2002:timestamp",
+    )
+}
+
+
+def _construct_scalar(node: yaml.Node) -> Any:
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value
+    construct = _SCALAR_CONSTRUCTORS.get(tag)
+    if construct is not None:
+        return construct(_scalar_loader, node)
+    try:  # any other tag (e.g. !python/name): let PyYAML decide, and forget the node
+        return _scalar_loader.construct_object(node, deep=True)
+    finally:
+        _scalar_loader.constructed_objects.clear()
+        _scalar_loader.recursive_objects.clear()
 
 
 def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
@@ -140,7 +168,7 @@ def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_convert(child, key + (i,), lines) for i, child in enumerate(node.value)]
     try:
-        return _scalar_loader.construct_object(node, deep=True)
+        return _construct_scalar(node)
     except yaml.constructor.ConstructorError as exc:
         raise ContentError(
             lines.path,

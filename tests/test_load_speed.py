@@ -1,0 +1,215 @@
+"""The shortcuts that make loading fast give exactly what the plain way gives.
+
+- Markdown: the one reused converter renders byte for byte like a freshly constructed
+  one, and the reused nh3 sanitiser cleans exactly like `nh3.clean` with our lists.
+- YAML: scalars are built without PyYAML's per-node memo, with the same values and the
+  same errors, and no parsed node is kept alive afterwards.
+- Images: the real path of a plain file is found without resolving every parent again.
+
+No timings here: the speed itself is measured by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from pathlib import Path
+
+import markdown as md
+import nh3
+import pytest
+import yaml
+
+from site_builder import cache
+from site_builder import markdown as sm
+from site_builder.content import images
+from site_builder.content.yamlsource import (
+    _scalar_loader,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
+from site_builder.errors import ContentError
+
+REPO = Path(__file__).resolve().parents[1]
+
+SYNTHETIC = [
+    "",
+    "plain text",
+    "# Title\n\nText with *em*, **strong**, `code` and a [link](https://example.vn/).",
+    "# One\n## Two\n### Three\n\n<h1>raw</h1>\n",
+    "- a\n- b\n\n1. one\n2. two\n\n3) three\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "Term\n:   Definition\n",
+    "```python\nprint('<x>')\n```\n\n    indented code\n",
+    "Footnote[^1].\n\n[^1]: The note.\n",
+    "*[HTML]: Hyper Text\n\nHTML is an abbreviation.",
+    '<div markdown="1">*inside*</div>\n\n<script>alert(1)</script>\n',
+    '<a href="javascript:alert(1)" onclick="x()">x</a> <img src=x onerror=alert(2)>',
+    "Line with two spaces  \nbreak, &amp; entity, &copy; <https://example.vn> <a@b.vn>",
+    "{: #id } para\n{: .cls }\n\n![alt](doll.jpg){: width=10 }",
+    "> quote\n> > nested\n\n---\n\n* * *\n",
+    "Tiếng Việt: Búp bê Đồng Văn — “ngoặc” … ½",
+    '[ref][r] and ![img][r]\n\n[r]: https://example.vn/ "Title"',
+    "\\*not em\\* and __strong__ and _em_ and ***both***",
+    "\n".join(f"{'  ' * (i % 4)}- item {i}" for i in range(40)),
+]
+
+
+def _stories() -> list[str]:
+    texts = list(SYNTHETIC)
+    for path in sorted((REPO / "content").glob("*/*/*.md")):
+        texts.append(split_front_matter(read_text(path), path)[2])
+    rng = random.Random(7)
+    words = ["*", "**", "_", "`", "[", "](", ")", "<b>", "</b>", "#", "- ", "1. ", "\n", "\n\n"]
+    words += ["chè", "búp bê", "https://example.vn/", "&", "|", ">", "    ", "~~~", "{: .x}"]
+    for _ in range(40):
+        texts.append("".join(rng.choice(words) for _ in range(rng.randint(5, 80))))
+    return texts
+
+
+def _nh3_clean(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=sm.ALLOWED_TAGS,
+        attributes=sm.ALLOWED_ATTRIBUTES,
+        url_schemes=sm.URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _fresh(text: str) -> str:
+    """What a story rendered with everything made anew for it would be."""
+    converter = md.Markdown(extensions=sm.EXTENSIONS, output_format="html")
+    return _nh3_clean(sm._demote_h1(converter.convert(text)))
+
+
+STORIES = _stories()
+
+
+def test_the_sample_content_has_stories() -> None:
+    assert len(STORIES) > len(SYNTHETIC) + 40 + 8
+
+
+def test_the_reused_converter_renders_like_a_fresh_one() -> None:
+    expected = [_fresh(t) for t in STORIES]
+    assert [sm.render_markdown(t) for t in STORIES] == expected
+    # and again, in another order, so no state leaks from one story into the next
+    assert [sm.render_markdown(t) for t in reversed(STORIES)] == expected[::-1]
+
+
+def test_the_reused_sanitiser_cleans_like_nh3_clean() -> None:
+    hostile = [
+        '<a href="javascript:alert(1)" onclick="x()" title="t">x</a>',
+        '<img src="x" onerror="alert(2)" width="3"><svg onload="alert(3)"></svg>',
+        "<!-- note --><style>p{}</style><iframe src=x></iframe><p lang=vi id=a class=b>c</p>",
+        '<a href="https://example.vn/" rel="opener">ok</a><a href="tel:0912345678">t</a>',
+        "<table><tr><td colspan=2 style='x'>1</td></tr></table><details><summary>s",
+    ]
+    for html in hostile + [
+        sm._demote_h1(md.markdown(t, extensions=sm.EXTENSIONS)) for t in STORIES
+    ]:
+        assert sm.sanitize(html) == _nh3_clean(html)
+
+
+def test_a_cached_story_is_still_sanitised(tmp_path: Path) -> None:
+    with cache.using(cache.BuildCache(tmp_path)) as memo:
+        assert memo is not None
+        assert sm.render_markdown("*x*") == "<p><em>x</em></p>"
+        memo.markdown.put(cache.digest("*x*"), "<p>x</p><script>alert(1)</script>")
+        assert sm.render_markdown("*x*") == "<p>x</p>"
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+SCALARS = """\
+s: text
+q: "quoted: text"
+i: 42
+h: 0x1F
+o: 0o17
+u: 1_000
+f: 2.5
+e: 1e3
+inf: .inf
+b1: yes
+b2: false
+n1: ~
+n2: null
+n3:
+d: 2026-06-01
+t: 2026-06-01 10:30:00
+bin: !!binary aGVsbG8=
+str: !!str 5
+int: !!int "7"
+list: [1, "2", 3.0, no, 2026-01-02]
+nested: {a: {b: [x, {c: 1}]}}
+anchor: &a [1, 2]
+alias: *a
+"""
+
+
+def test_scalars_are_what_pyyaml_makes_of_them() -> None:
+    data, lines = parse_yaml(SCALARS, Path("x.yaml"))
+    assert data == yaml.safe_load(SCALARS)
+    assert data["d"] == dt.date(2026, 6, 1) and data["bin"] == b"hello"
+    assert lines.line(("nested", "a", "b", 1, "c")) == 21
+    assert not _scalar_loader.constructed_objects and not _scalar_loader.recursive_objects
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !foo x", "could not determine a constructor for the tag '!foo'"),
+        ("a: !!set x", "expected a mapping node, but found scalar"),
+        ("a: !!python/name:os.system x", "could not determine a constructor for the tag"),
+        ("a: !!int abc", "invalid literal for int() with base 10: 'abc'"),
+        ("a: 2026-02-30", "day is out of range for month"),
+    ],
+)
+def test_unusual_tags_give_the_same_errors(text: str, message: str) -> None:
+    with pytest.raises(ContentError) as info:
+        parse_yaml(text, Path("x.yaml"), offset=2)
+    assert info.value.line == 3 and message in str(info.value)
+    assert not _scalar_loader.constructed_objects and not _scalar_loader.recursive_objects
+
+
+# --- images -----------------------------------------------------------------------------
+
+
+def _png(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (3, 2)).save(path)
+
+
+def test_an_image_path_is_the_resolved_path(tmp_path: Path) -> None:
+    tmp_path = tmp_path.resolve()  # e.g. /tmp behind a link
+    real = tmp_path / "real"
+    (real / "doll").mkdir(parents=True)
+    _png(real / "doll/a.png")
+    (tmp_path / "linked").symlink_to(real)  # the content folder itself behind a link
+    for folder in (real / "doll", tmp_path / "linked/doll", tmp_path / "linked/../real/doll"):
+        image = images.load_image(folder, "a.png")
+        assert image.path == (folder / "a.png").resolve() == real / "doll/a.png"
+        assert (image.width, image.height) == (3, 2)
+
+
+def test_a_link_inside_the_folder_resolves_to_its_target(tmp_path: Path) -> None:
+    tmp_path = tmp_path.resolve()  # e.g. /tmp behind a link
+    (tmp_path / "sub").mkdir()
+    _png(tmp_path / "sub/a.png")
+    os.symlink(tmp_path / "sub/a.png", tmp_path / "b.png")
+    assert images.load_image(tmp_path, "b.png").path == tmp_path / "sub/a.png"
+    assert images.load_image(tmp_path, "sub/a.png").path == tmp_path / "sub/a.png"
+
+
+def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    tmp_path = tmp_path.resolve()  # e.g. /tmp behind a link
+    (tmp_path / "doll").mkdir()
+    _png(tmp_path / "secret.png")
+    os.symlink(tmp_path / "secret.png", tmp_path / "doll/a.png")
+    with pytest.raises(images.Problem, match="is a link to a file outside this folder"):
+        images.load_image(tmp_path / "doll", "a.png")
