@@ -14,13 +14,19 @@ When the last rebuild failed, every HTML page request gets an error page (status
 listing every error with file, line, field and hint, instead of a stale page; images
 and styles are still served. Saving a fix rebuilds and the page comes back by itself.
 
-The rebuild is one function, `rebuild()`, so an incremental build can replace it.
+Changes are found by file-system events (watchfiles, in background threads), not by
+polling, and handed to the server's loop; editors' swap and backup files are ignored.
+`Preview.rebuild` is the one place a rebuild happens: the first one is a full build,
+later ones go through `site_builder.live.LiveSite`, which re-renders only what an edit
+to an item touches (and falls back to a full build for anything else). The browsers are
+told to reload right after; the PDFs follow in the background.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import errno
 import hashlib
 import html
@@ -30,20 +36,26 @@ import posixpath
 import re
 import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import Msg, _, language, ngettext
 from site_builder.writer import BuildLocked
 
+if TYPE_CHECKING:
+    from site_builder.live import LiveSite, PrintUpdate, Update
+
 WATCHED = ("content", "booklets", "templates", "locale", "site.yaml")
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", ".site-builder-cache"}
+PRINT_DELAY = 0.3  # s after a reload before the PDFs are redrawn: let the browser fetch first
 
 StartResponse = Callable[..., Any]
 
@@ -77,21 +89,77 @@ class Preview:
     base_path: str = "/"
     retry: Callable[[], None] | None = None  # set by the server: try again shortly
     live_script: bytes = b""  # livereload's <script> injected before </head>
+    live: LiveSite | None = None  # incremental rebuilds (set by `serve`); else rebuild_fn
+    print_problems: list[Problem] = field(default_factory=list)  # the last PDF refresh's
+    last_update: Update | None = None  # what the last rebuild through `live` did
+    build_failed: bool = False  # the last rebuild itself failed (not only the PDFs)
 
     # --- building ---------------------------------------------------------------------
 
-    def rebuild(self, changed: str | None = None) -> bool:
-        """Rebuild; remember the errors for the error page. True when the site is good."""
+    def rebuild(self, changed: str | Collection[str] | None = None) -> bool:
+        """Rebuild after `changed` files changed (None: everything); remember the errors for
+        the error page. True when the site is good."""
         t0 = time.perf_counter()
+        paths = [changed] if isinstance(changed, str) else sorted(changed or ())
+        paths.sort(key=lambda p: not Path(p).exists())  # name a saved file, not a temporary
         problems: list[Problem] = []
+        warnings: list[str] = []
         try:
-            self.rebuild_fn(self.root, self.output)
-        except ErrorList as exc:
-            problems = [Problem(e) for e in exc.errors]
-        except ContentError as exc:
-            problems = [Problem(exc)]
-        except FileNotFoundError as exc:  # a file vanished between listing and reading
-            problems = [
+            if self.live is not None:
+                self.last_update = None
+                update = self.live.update(None if changed is None else paths)
+                self.last_update = update
+                warnings = update.warnings
+                if update.full:
+                    self.print_problems = []  # the full build made the PDFs itself
+            else:
+                report = self.rebuild_fn(self.root, self.output)
+                warnings = list(getattr(report, "warnings", None) or [])
+        except Exception as exc:
+            problems = self.problems_of(exc)
+        self.build_failed = bool(problems)
+        self.problems = problems or self.print_problems
+        self._read_base_path()
+        seconds = time.perf_counter() - t0
+        where = ""
+        if paths:
+            more = f" (+{len(paths) - 1})" if len(paths) > 1 else ""
+            where = f"{self._display(paths[0])}{more}: "
+        if problems:
+            self._log_problems(where, problems)
+        else:
+            self.log(where + _("rebuilt in {seconds:.2f} s.").format(seconds=seconds))
+        for warning in warnings:  # a Msg, an ErrorWarning, or (print modules) plain English
+            localized = getattr(warning, "localized", None)
+            message = localized() if callable(localized) else _(warning)
+            self.log(_("Warning: {message}").format(message=message))
+        return not self.problems
+
+    def printed(self, result: PrintUpdate) -> bool:
+        """Take in a finished background refresh of the PDFs. True when the browsers should
+        reload (the error page appears or goes, or booklet pages changed)."""
+        if result.superseded or self.live is None or result.generation != self.live.generation:
+            return False
+        before = self.problems
+        self.print_problems = self.problems_of(result.error) if result.error else []
+        if not self.build_failed:
+            self.problems = self.print_problems
+        if result.error is not None and self.print_problems:
+            self._log_problems("", self.print_problems)
+        for warning in result.warnings:
+            self.log(_("Warning: {message}").format(message=_(warning)))
+        html_changed = any(p.endswith(".html") for p in result.written + result.deleted)
+        return html_changed or self.problems != before
+
+    def problems_of(self, exc: BaseException) -> list[Problem]:
+        """What the error page shows for an exception raised by a rebuild."""
+        if isinstance(exc, ErrorList):
+            return [Problem(e) for e in exc.errors]
+        if isinstance(exc, ContentError):
+            return [Problem(exc)]
+        if isinstance(exc, FileNotFoundError):  # a file vanished between listing and reading
+            self._retry()
+            return [
                 Problem(
                     ContentError(
                         Path(str(exc.filename or self.root)),
@@ -104,33 +172,26 @@ class Preview:
                     )
                 )
             ]
+        if isinstance(exc, BuildLocked):
             self._retry()
-        except BuildLocked as exc:
-            problems = [Problem(text=_(_message(exc)))]
-            self._retry()
-        except SiteError as exc:
-            problems = [Problem(text=_(_message(exc)))]
-        except Exception as exc:  # a bug must not stop the preview: show it, keep serving
-            traceback.print_exc()
-            problems = [Problem(text=f"{type(exc).__name__}: {exc}")]
-        self.problems = problems
-        self._read_base_path()
-        seconds = time.perf_counter() - t0
-        where = f"{self._display(changed)}: " if changed else ""
-        if problems:
-            self.log(
-                where
-                + ngettext(
-                    "{n} error; the browser shows it until it is fixed.",
-                    "{n} errors; the browser shows them until they are fixed.",
-                    len(problems),
-                )
+            return [Problem(text=_(_message(exc)))]
+        if isinstance(exc, SiteError):
+            return [Problem(text=_(_message(exc)))]
+        # a bug must not stop the preview: show it, keep serving
+        traceback.print_exception(exc)
+        return [Problem(text=f"{type(exc).__name__}: {exc}")]
+
+    def _log_problems(self, where: str, problems: list[Problem]) -> None:
+        self.log(
+            where
+            + ngettext(
+                "{n} error; the browser shows it until it is fixed.",
+                "{n} errors; the browser shows them until they are fixed.",
+                len(problems),
             )
-            for p in problems:
-                self.log("  " + (p.error.format_localized(self.root) if p.error else p.text))
-        else:
-            self.log(where + _("rebuilt in {seconds:.2f} s.").format(seconds=seconds))
-        return not problems
+        )
+        for p in problems:
+            self.log("  " + (p.error.format_localized(self.root) if p.error else p.text))
 
     def _retry(self) -> None:
         if self.retry is not None:
@@ -334,36 +395,124 @@ def _redirect(start_response: StartResponse, location: str) -> list[bytes]:
 # --- the server ----------------------------------------------------------------------------
 
 
+class Watcher:
+    """File-system events (watchfiles), not polling: the changed paths go to `notify`.
+
+    Two threads: one watches the folders of `WATCHED` recursively, with a short debounce;
+    one watches the project folder itself (not recursively) for site.yaml and for those
+    folders appearing or going, and then restarts the first on the folders that exist.
+    Editors' temporary files, output/ and the build cache are ignored.
+    """
+
+    def __init__(self, root: Path, output: Path, notify: Callable[[set[str]], None]) -> None:
+        self.root, self.output, self.notify = root, output, notify
+        self.stop_event = threading.Event()
+        self.restart = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for target in (self._watch_tree, self._watch_root):
+            thread = threading.Thread(target=target, name="site-builder-watch", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join(timeout=2)
+
+    def keep(self, _change: Any, path: str) -> bool:
+        """False for paths that never need a rebuild."""
+        from site_builder.live import is_temporary
+
+        p = Path(path)
+        if is_temporary(p.name) or p == self.output or self.output in p.parents:
+            return False
+        try:
+            return not IGNORED_FOLDERS.intersection(p.relative_to(self.root).parts)
+        except ValueError:
+            return True
+
+    def _watch_tree(self) -> None:
+        class Either:  # stop watching to quit, or to watch another set of folders
+            def is_set(_self) -> bool:
+                return self.stop_event.is_set() or self.restart.is_set()
+
+        while not self.stop_event.is_set():
+            self.restart.clear()
+            folders = [self.root / n for n in WATCHED if (self.root / n).is_dir()]
+            if folders:
+                self._watch(folders, True, self.keep, 5, Either(), self.notify)
+            else:
+                self.restart.wait(0.5)
+
+    def _watch_root(self) -> None:
+        from watchfiles import Change
+
+        def keep(change: Change, path: str) -> bool:
+            p = Path(path)
+            if p.parent != self.root or p.name not in WATCHED:
+                return False  # output/ swapped in, the cache, the lock file, ...
+            return p.name.endswith(".yaml") or change != Change.modified
+
+        def changed(paths: set[str]) -> None:
+            if any(not path.endswith(".yaml") for path in paths):
+                self.restart.set()  # a watched folder appeared or went
+            self.notify(paths)
+
+        self._watch([self.root], False, keep, 50, self.stop_event, changed)
+
+    def _watch(
+        self,
+        paths: list[Path],
+        recursive: bool,
+        keep: Callable[[Any, str], bool],
+        step: int,
+        stop: Any,
+        changed: Callable[[set[str]], None],
+    ) -> None:
+        """Hand every batch of changes to `changed` until `stop` is set. Events first; if
+        the system cannot give them (e.g. no inotify watches left), polling."""
+        from watchfiles import watch
+
+        for polling in (None, True):
+            try:
+                for changes in watch(
+                    *paths,
+                    watch_filter=keep,
+                    recursive=recursive,
+                    debounce=30,
+                    step=step,
+                    stop_event=stop,
+                    rust_timeout=1000,
+                    yield_on_timeout=False,
+                    raise_interrupt=False,
+                    force_polling=polling,
+                ):
+                    changed({path for _change, path in changes})
+                return
+            except Exception:
+                if not all(p.exists() for p in paths):
+                    return  # a folder went meanwhile: the caller looks again
+                if polling:
+                    raise
+                traceback.print_exc()
+
+
 def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> int:
     """Build, serve and watch until Ctrl-C. Raises `PortInUse` if the port is taken."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
-    from livereload.watcher import Watcher
+
+    from site_builder.live import LiveSite
 
     root = root.resolve()
-    preview = Preview(root, (output or root / "output").resolve())
+    output = (output or root / "output").resolve()
+    live = LiveSite(root, output)
+    preview = Preview(root, output, live=live)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
-
-    class OneRebuild(Watcher):
-        """Several watched folders changed in one poll -> one rebuild."""
-
-        changed = False
-
-        def examine(self) -> tuple[str | None, float | None]:
-            self.changed = False
-            result: tuple[str | None, float | None] = super().examine()
-            if self.changed:
-                preview.rebuild(self.filepath)
-            return result
-
-    watcher = OneRebuild()
-
-    def mark() -> None:
-        watcher.changed = True
-
-    for name in WATCHED:
-        watcher.watch(str(root / name), mark, delay=None)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
 
     class PreviewServer(Server):
         def get_web_handlers(self, script: bytes) -> Any:
@@ -372,7 +521,8 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
 
     async def run() -> None:
         loop = asyncio.get_running_loop()
-        server = PreviewServer(preview.app, watcher=watcher)
+        # livereload's own watcher is never started (no polling): we tell it when to reload
+        server = PreviewServer(preview.app)
         try:
             server.application(port, HOST, liveport=None, debug=False, live_css=False)
         except OSError as exc:
@@ -387,11 +537,54 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
                 ) from None
             raise
 
+        pending: set[str] = set()
+        scheduled = False
+
+        def post(fn: Callable[..., None], *args: Any) -> None:  # from another thread
+            with contextlib.suppress(RuntimeError):  # the loop has closed: stopping
+                loop.call_soon_threadsafe(fn, *args)
+
+        def reload() -> None:
+            LiveReloadHandler.reload_waiters("*")
+
+        def printed(result: PrintUpdate) -> None:  # on the loop, after a PDF refresh
+            if preview.printed(result):
+                reload()
+
+        def rebuild(changed: set[str] | tuple[()] | None) -> None:
+            before = preview.problems
+            preview.rebuild(changed)
+            done = preview.last_update
+            changed_output = done is None or done.full or done.written or done.deleted
+            if changed_output or preview.problems != before:  # else a reload shows nothing new
+                reload()
+            if done is not None and (done.print_pending or done.full):
+                # the PDFs of an incremental update; after a full build, the names of the
+                # PDFs (its booklet pages link them): all from the build cache
+                live.refresh_print(lambda result: post(printed, result), PRINT_DELAY)
+
+        def flush() -> None:
+            nonlocal scheduled
+            scheduled = False
+            if pending:
+                changed = set(pending)
+                pending.clear()
+                rebuild(changed)
+
+        def changed(paths: set[str]) -> None:  # on the loop; a rebuild may be running
+            nonlocal scheduled
+            pending.update(paths)
+            if not scheduled:
+                scheduled = True
+                loop.call_soon(flush)
+
         def retry() -> None:
-            loop.call_later(1.0, preview.rebuild)
+            loop.call_later(1.0, rebuild, ())
 
         preview.retry = retry
-        preview.rebuild()
+        watcher = Watcher(root, output, lambda paths: post(changed, paths))
+        watcher.start()  # saves during the first build are rebuilt right after it
+        rebuild(None)
         preview.log(
             _("Preview: http://{host}:{port}/ — press Ctrl-C to stop.").format(host=HOST, port=port)
         )
@@ -400,12 +593,18 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
                 "Watching {folders}; saving a file rebuilds the site and reloads the browser."
             ).format(folders=", ".join(n + ("" if n.endswith(".yaml") else "/") for n in WATCHED))
         )
-        LiveReloadHandler.start_tasks()
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        try:
+            await stop.wait()
+        finally:
+            live.close()
+            watcher.stop()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        live.close()
     preview.log(_("Preview stopped."))
     return 0

@@ -176,3 +176,49 @@ def test_template_error_and_deleted_file_are_shown_on_the_page(tmp_path: Path) -
     assert "the vi text is missing." in preview.error_page().decode()
     assert preview.resolve("/Q/XM-D01") == ("page", "Q/XM-D01.html")  # last good output kept
     assert preview.resolve("/../etc/passwd") == ("missing", "")
+
+
+def fetch_bytes(port: int, path: str) -> bytes:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return bytes(r.read())
+    except (urllib.error.URLError, ConnectionError):
+        return b""
+
+
+def test_a_saved_edit_is_served_and_the_pdfs_follow(
+    server: tuple[Path, int, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    """Saved the way editors save (a temporary file renamed over the story, with a swap
+    file beside it): the page shows the new text, then the sticker sheet is redrawn."""
+    project, port, proc = server
+    page = "/vi/dolls/hmong/"
+    wait_for(port, page, lambda s, b: s == 200 and "Búp bê Mông" in b)
+    deadline = time.monotonic() + 60
+    stickers = b""
+    while not stickers.startswith(b"%PDF") and time.monotonic() < deadline:
+        stickers = fetch_bytes(port, "/print/stickers-L7160.pdf")
+        time.sleep(0.2)
+    assert stickers.startswith(b"%PDF")
+
+    folder = project / "content/dolls/hmong"
+    (folder / ".vi.md.swp").write_bytes(b"vim swap")
+    text = (folder / "vi.md").read_text(encoding="utf-8")
+    temp = folder / ".vi.md.tmp1234"
+    temp.write_text(text.replace("title: Búp bê Mông", "title: Búp bê Mông xanh"), "utf-8")
+    os.replace(temp, folder / "vi.md")
+    wait_for(port, page, lambda s, b: s == 200 and "Búp bê Mông xanh" in b)
+    wait_for(port, "/vi/", lambda s, b: s == 200 and "Búp bê Mông xanh" in b)  # its card
+
+    while fetch_bytes(port, "/print/stickers-L7160.pdf") in (stickers, b""):
+        assert time.monotonic() < deadline + 60, "the sticker sheet was not redrawn"
+        time.sleep(0.2)
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=TIMEOUT) == 0
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log
+    rebuilt = [line for line in log.splitlines() if "rebuilt in" in line]
+    assert rebuilt[0].startswith("rebuilt in")  # the first, full build
+    assert len(rebuilt) >= 2  # the swap file and the temporary one caused no rebuild:
+    assert all(line.startswith("content/dolls/hmong/vi.md: ") for line in rebuilt[1:])
