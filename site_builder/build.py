@@ -17,7 +17,7 @@ from site_builder.budgets import over_budget
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.codes import load_registry, resolve_codes
 from site_builder.content.loader import line_of, load_site, with_fallback
-from site_builder.content.model import Image, Item, Site
+from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.messages import Msg, _
@@ -236,18 +236,25 @@ def print_and_booklet_outputs(
     plan: Plan, r: HtmlRenderer, warnings: list[str], with_print: bool
 ) -> list[Output]:
     """The preview PDFs, then the e-booklet pages (which link to their PDFs)."""
-    site, urls, config = plan.site, plan.urls, plan.site.config
+    site, config = plan.site, plan.site.config
     prints = print_outputs(plan, r, warnings) if with_print else []
     out = list(prints)
     for booklet in site.booklets:
+        pdfs = booklet_pdf_links(plan, booklet, [o.path for o in prints])
         for lang in config.languages:
-            pdfs = [
-                {"url": urls.url(o.path), "label": o.path.rsplit("/", 1)[-1]}
-                for o in prints
-                if o.path.startswith(urls.print_file(booklet.slug + "-"))
-            ]
             out.extend(booklet_pages(r, booklet, lang, pdfs=pdfs))
     return out
+
+
+def booklet_pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> list[dict[str, str]]:
+    """The PDFs of `booklet` among `print_paths`, as its web pages link to them."""
+    urls = plan.urls
+    prefix = urls.print_file(booklet.slug + "-")
+    return [
+        {"url": urls.url(path), "label": path.rsplit("/", 1)[-1]}
+        for path in print_paths
+        if path.startswith(prefix)
+    ]
 
 
 def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:

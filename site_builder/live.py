@@ -59,6 +59,7 @@ from site_builder.build import (
     BuildReport,
     ErrorWarning,
     Plan,
+    booklet_pdf_links,
     build,
     closing_outputs,
     plan_site,
@@ -389,7 +390,7 @@ class LiveSite:
                     outputs += run_task(r, plan, ("index", (kind, lang)))
         for booklet in booklets:
             if print_paths is not None:
-                links = self._pdf_links(plan, booklet, print_paths)
+                links = booklet_pdf_links(plan, booklet, print_paths)
                 for lang in config.languages:
                     outputs += booklet_pages(r, booklet, lang, pdfs=links)
         return outputs
@@ -422,17 +423,6 @@ class LiveSite:
             for path in folder.parent.rglob("*.html") if folder.parent.is_dir() else []:
                 found.add(path.relative_to(self.output).as_posix())
         return found
-
-    @staticmethod
-    def _pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> list[dict[str, str]]:
-        """The PDFs a booklet's pages link to (as `print_and_booklet_outputs` finds them)."""
-        urls = plan.urls
-        prefix = urls.print_file(booklet.slug + "-")
-        return [
-            {"url": urls.url(path), "label": path.rsplit("/", 1)[-1]}
-            for path in print_paths
-            if path.startswith(prefix)
-        ]
 
     def _site_warnings(self, site: Site, new: dict[Path, Item]) -> tuple[str, ...]:
         """`Site.warnings` as load_site makes them: the changed items' anew, in item order."""
