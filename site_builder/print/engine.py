@@ -3,18 +3,32 @@
 Importing WeasyPrint takes ~0.5 s, so it is imported on first use. The font
 configuration, the @font-face stylesheet and the image cache are created once and
 reused by every document (fonts are registered with fontconfig only once).
+
+A document made only of positioned boxes of text (a sticker sheet) can ask for a
+`lean` user-agent stylesheet: WeasyPrint's own, less the rules for list markers,
+footnotes and notes, which make it compute six pseudo-element styles for every
+element (a tenth of a sticker sheet's time; the PDF is the same, see the tests).
+
+Drawings that WeasyPrint would only slow down (the QR codes of a sticker sheet: as
+SVG, WeasyPrint parses every path command in Python) can be handed over as ready
+PDF content operators, one string per page, and are appended to that page's content
+stream (`overlays`).
 """
 
 from __future__ import annotations
 
 import atexit
+import re
 import threading
+from collections.abc import Sequence
 from typing import Any
 
+from .errors import PrintError
 from .fonts import check_document_fonts, font_face_css
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
+_lean: dict[str, Any] = {}  # "html": the HTML class with the lean user-agent stylesheet
 
 
 def _shared() -> dict[str, Any]:
@@ -33,23 +47,105 @@ def _shared() -> dict[str, Any]:
         return _state
 
 
-def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None
-                ) -> bytes:
+def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None,
+                overlays: Sequence[bytes] | None = None, lean: bool = False) -> bytes:
     """Render an HTML string to PDF bytes, deterministically, with our fonts only.
 
     `what` names the document in error messages ("sticker sheet L7160").
+    `overlays`, one per page, are PDF content operators drawn on top of that page, in
+    points from the top-left corner of the page box (y downwards), in the default
+    graphics state; the document must have exactly that many pages.
+    `lean`: the document has no lists, footnotes or notes (see the module's notes).
     """
     from weasyprint import HTML
 
     state = _shared()
-    document = HTML(string=html, base_url=base_url).render(
+    factory = _lean_html() if lean else HTML
+    document = factory(string=html, base_url=base_url).render(
         font_config=state["font_config"],
         stylesheets=[state["fonts_css"]],
         cache=state["cache"],
     )
+    if overlays is not None and len(overlays) != len(document.pages):
+        raise PrintError(
+            f"{what}: the template made {len(document.pages)} page(s) for {len(overlays)} "
+            "sheet(s); every sheet must be one page (check print/stickers.html and .css)."
+        )
     options: dict[str, Any] = {"pdf_identifier": True}
     if image_dpi:
         options.update(dpi=image_dpi, optimize_images=True, jpeg_quality=88)
-    pdf = document.write_pdf(**options)
+    finisher = _overlay_finisher(overlays) if overlays is not None else None
+    pdf = document.write_pdf(finisher=finisher, **options)
     check_document_fonts((font.name for font in document.fonts.values()), what)
     return bytes(pdf)
+
+
+#: user-agent rules (one a line in WeasyPrint's html5_ua.css) that only matter to lists,
+#: footnotes and notes
+_MARKER_RULES = re.compile(
+    r"^::(?:marker|footnote-call|footnote-marker|note-call|note-marker|note-callback)\b.*\n",
+    re.M)
+
+
+def _lean_html() -> Any:
+    """An `HTML` class with the lean user-agent stylesheet (or WeasyPrint's own `HTML`
+    where its stylesheet is not laid out as expected)."""
+    with _lock:
+        if "html" not in _lean:
+            from weasyprint import CSS, HTML
+            from weasyprint import html as ua
+
+            factory: Any = HTML
+            lean = _MARKER_RULES.sub("", getattr(ua, "UA", ""))
+            if hasattr(HTML, "_ua_stylesheets") and lean != getattr(ua, "UA", lean):
+                sheet = CSS(string=lean, counter_style=ua.UA_COUNTER_STYLE)
+
+                class LeanHTML(HTML):
+                    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+                        return [sheet, *super()._ua_stylesheets(forms)[1:]]
+
+                factory = LeanHTML
+            _lean["html"] = factory
+        return _lean["html"]
+
+
+def prepare() -> None:
+    """Import WeasyPrint and parse the lean stylesheet now, in this process: worker
+    processes forked afterwards share them instead of each taking ~0.4 s to do it.
+    (The font configuration is still made in each worker: it holds fontconfig and Pango
+    state that is not meant to cross a fork.)"""
+    _lean_html()
+
+
+def _overlay_finisher(overlays: Sequence[bytes]) -> Any:
+    """A WeasyPrint finisher drawing `overlays[i]` after page i's own content.
+
+    WeasyPrint's page stream flips the y axis at its top level; it is wrapped in a
+    q ... Q pair so the overlay, a second content stream of the page, starts from the
+    default coordinate system and sets its own (points from the page box's top-left
+    corner, y downwards). The overlay is compressed here at zlib's default level: the
+    level 9 pydyf uses takes 7 times as long on these operators for 20 % fewer bytes.
+    """
+    import zlib
+
+    import pydyf
+
+    def finish(_document: Any, pdf: Any) -> None:
+        kids = pdf.pages["Kids"][::3]  # [number, 0, 'R', ...]
+        for number, ops in zip(kids, overlays, strict=True):
+            page = pdf.objects[number]
+            content = page["Contents"]
+            pdf.objects[int(content.split()[0])].stream.insert(0, b"q")
+            height = float(page["TrimBox"][3])  # the page box spans 0 .. height
+            ops = b"Q\n1 0 0 -1 0 " + _pt(height).encode() + b" cm\n" + ops
+            overlay = pydyf.Stream([zlib.compress(ops, 6)], {"Filter": "/FlateDecode"})
+            pdf.add_object(overlay)
+            page["Contents"] = pydyf.Array([content, overlay.reference])
+
+    return finish
+
+
+def _pt(value: float) -> str:
+    """A coordinate as PDF writes it: 4 decimals (1/18000 in), no trailing zeros."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -11,20 +11,28 @@ gains the caption "Xem trang / Read more" above the URL. Both codes are at least
 `min_qr_mm` wide; labels too small for both are refused with a message.
 
 The layout is computed here, in millimetres, and handed to the template as absolute
-positions: WeasyPrint only places boxes (no flex, no grid), which keeps a sheet of
-21 stickers fast. Text is measured with the packaged font's advance widths (no
-kerning, so a slight overestimate) and wrapped here; each line is emitted as its own
-no-wrap box, so the PDF shows exactly the layout that was checked.
+positions on the page: WeasyPrint only places boxes (no flex, no grid, not even a box
+per label), which keeps a sheet of 21 stickers fast. Text is measured with the
+packaged font's advance widths (no kerning, so a slight overestimate) and wrapped
+here; each paragraph is one box whose lines break only where the layout broke them,
+so the PDF shows exactly the layout that was checked. Boxes get their places from CSS
+rules shared by every box at the same place (`sheet_labels`), not from style
+attributes, and the QR codes are not HTML at all: their modules are written as PDF
+rectangles straight into each page (`sheet_qr_ops`), where WeasyPrint would parse an
+SVG path per code in Python.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
+
+from markupsafe import Markup
 
 from site_builder.render.qr import QrSymbol
 
@@ -317,28 +325,29 @@ def _fit_rect(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: floa
     QR_STEP), text beside the code preferred at equal size.
 
     Whether an arrangement fits only gets easier as the code shrinks (less room taken
-    from the text), so each arrangement's largest code is found by bisection.
+    from the text), so each arrangement's largest code is found by bisection, and text
+    below the code is only tried with codes larger than the best beside it: when the
+    smallest of those does not fit, none does (one try instead of a bisection).
     """
     top = math.floor((max(w, h) - 2 * QR_INSET) / QR_STEP) * QR_STEP
-    count = math.floor((top - min_qr) / QR_STEP + 1e-6) + 1
-    if count <= 0:
-        return None
-    sizes_q = [round(top - k * QR_STEP, 3) for k in range(count)]  # largest first
-    found: list[tuple[int, StickerLayout]] = []
+    best: StickerLayout | None = None
+    end = math.floor((top - min_qr) / QR_STEP + 1e-6) + 1  # q sizes left to try, largest first
     for arrange in (_rect_side, _rect_stacked):
-        lo, hi, hit = 0, count - 1, None
+        if end <= 0:
+            break
+        layout = arrange(paras, sizes, w, h, round(top - (end - 1) * QR_STEP, 3))
+        if layout is None:
+            continue
+        lo, hi, hit = 0, end - 2, (end - 1, layout)
         while lo <= hi:  # the first (largest) q that fits
             mid = (lo + hi) // 2
-            layout = arrange(paras, sizes, w, h, sizes_q[mid])
+            layout = arrange(paras, sizes, w, h, round(top - mid * QR_STEP, 3))
             if layout is not None:
                 hit, hi = (mid, layout), mid - 1
             else:
                 lo = mid + 1
-        if hit is not None:
-            found.append(hit)
-    if not found:
-        return None
-    return min(found, key=lambda f: f[0])[1]  # side wins a tie (min keeps the first)
+        end, best = hit
+    return best
 
 
 def _try(paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplate,
@@ -577,36 +586,8 @@ def _try_probe(template: LabelTemplate, min_qr_mm: float) -> bool:
 # ---------------------------------------------------------------------------- sheets
 
 
-def qr_stroke_path(qr: QrSymbol) -> str:
-    """The dark modules as horizontal strokes, one per run (module units, quiet zone included).
-
-    Drawn with `stroke-width: 1` and butt caps this covers exactly the same squares as
-    `QrSymbol.svg_path_d()`, with 2 path commands per run instead of 5: WeasyPrint parses
-    SVG paths in Python, and this halves the time a sticker sheet takes.
-    """
-    return _stroke_path(qr.matrix)
-
-
-@lru_cache(maxsize=4096)
-def _stroke_path(matrix: tuple[tuple[bool, ...], ...]) -> str:
-    quiet = 4
-    parts: list[str] = []
-    for y, row in enumerate(matrix):
-        end: int | None = None  # x where the previous run of this row ended
-        x, n = 0, len(row)
-        while x < n:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < n and row[x]:
-                x += 1
-            if end is None:
-                parts.append(f"M{start + quiet} {y + quiet}.5h{x - start}")
-            else:
-                parts.append(f"m{start - end} 0h{x - start}")
-            end = x
-    return "".join(parts)
+MM_PT = 72 / 25.4  # points per mm
+_DARK_RUN = re.compile(b"\x01+")
 
 
 @dataclass(frozen=True)
@@ -617,11 +598,155 @@ class PlacedSticker:
     width: float
     height: float
     layout: StickerLayout
-    path_d: str
-    modules: int
+    qr_matrix: tuple[tuple[bool, ...], ...]  # the item's code (`QrSymbol.matrix`)
+    modules: int  # across, quiet zone included
     code: str
-    pay_path_d: str = ""  # the payment code, when layout.payment is set
+    pay_matrix: tuple[tuple[bool, ...], ...] = ()  # the payment code, if layout.payment
     pay_modules: int = 0
+
+
+def qr_fill_ops(qr: QrSymbol) -> bytes:
+    """The dark modules as PDF path operators in module units (quiet zone included in
+    the coordinates): a rectangle per horizontal run, a run repeated in the rows below
+    merged into one taller rectangle, all filled at once (nonzero; none overlap).
+
+    The same vector squares as `QrSymbol.svg_path_d()`, written into the page's
+    content stream by `sheet_qr_ops`."""
+    return _fill_ops(qr.matrix)
+
+
+@lru_cache(maxsize=4096)
+def _fill_ops(matrix: tuple[tuple[bool, ...], ...]) -> bytes:
+    quiet = 4
+    rects: list[tuple[int, int, int, int]] = []  # (y, x, width, height)
+    growing: dict[tuple[int, int], int] = {}  # run (start, end) -> its first row
+    for y, row in enumerate((*matrix, ())):  # the empty row closes every rectangle
+        runs: dict[tuple[int, int], int] = {}
+        for m in _DARK_RUN.finditer(bytes(row)):
+            runs[m.span()] = growing.pop(m.span(), y)
+        for (start, end), top in growing.items():
+            rects.append((top, start, end - start, y - top))
+        growing = runs
+    rects.sort()
+    parts = [f"{x + quiet} {y + quiet} {w} {h} re" for y, x, w, h in rects]
+    parts.append("f")
+    return "\n".join(parts).encode("ascii")
+
+
+def _pt(mm: float) -> str:
+    text = f"{mm * MM_PT:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _placed_ops(x: float, y: float, size: float, modules: int, ops: bytes) -> bytes:
+    """A code's operators with its top-left corner at (x, y) mm on the page (y down),
+    `size` mm wide with its quiet zone."""
+    unit = size / modules * MM_PT
+    return f"q {unit:.6f} 0 0 {unit:.6f} {_pt(x)} {_pt(y)} cm\n".encode() + ops + b"\nQ"
+
+
+def sheet_qr_ops(sheet: Sequence[PlacedSticker], ink: bytes) -> bytes:
+    """Every QR code of one sheet (item and payment codes) as PDF operators, in points
+    from the page box's top-left corner, y downwards (`html_to_pdf`'s overlays); `ink`
+    sets the fill colour."""
+    out = [ink]
+    for s in sheet:
+        layout = s.layout
+        out.append(_placed_ops(s.x + layout.qr_x, s.y + layout.qr_y, layout.qr_size,
+                               s.modules, _fill_ops(s.qr_matrix)))
+        if (p := layout.payment) is not None:
+            out.append(_placed_ops(s.x + p.qr_x, s.y + p.qr_y, p.qr_size, s.pay_modules,
+                                   _fill_ops(s.pay_matrix)))
+    return b"\n".join(out)
+
+
+@dataclass(frozen=True)
+class SheetLabel:
+    """A placed sticker as the template draws it: each box by the class of its rule."""
+
+    sticker: PlacedSticker
+    frame: str  # class of the payment code's frame; "" without one
+    texts: tuple[tuple[TextBlock, str], ...]  # each text block with its classes
+
+    def __getattr__(self, name: str) -> object:
+        """The placed sticker's fields (code, layout, x, y, …), as older templates had."""
+        if name.startswith("_") or name == "sticker":
+            raise AttributeError(name)
+        return getattr(self.sticker, name)
+
+    @property
+    def path_d(self) -> str:
+        """The item's code as an SVG path, for a template made when the codes were SVG
+        (it then draws each code a second time, at the same place)."""
+        return _stroke_path(self.sticker.qr_matrix)
+
+    @property
+    def pay_path_d(self) -> str:
+        return _stroke_path(self.sticker.pay_matrix)
+
+
+def _stroke_path(matrix: tuple[tuple[bool, ...], ...]) -> str:
+    """Dark runs as horizontal strokes, for `stroke-width: 1` (module units)."""
+    return "".join(f"M{m.start() + 4} {y + 4}.5h{m.end() - m.start()}"
+                   for y, row in enumerate(matrix) for m in _DARK_RUN.finditer(bytes(row)))
+
+
+class _Rules:
+    """One CSS rule per distinct box of a document, named `<prefix><number>`.
+
+    The boxes are positioned on the page itself (no box per label): WeasyPrint then
+    lays out one block per paragraph. Stickers differ in a handful of positions and
+    sizes, so most boxes share a rule, and WeasyPrint computes a style once for every
+    element with the same rules, where it computed one per `style` attribute.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, str], str] = {}  # (prefix, declarations) -> class
+
+    def name(self, prefix: str, declarations: str) -> str:
+        found = self.names.get((prefix, declarations))
+        if found is None:
+            found = self.names[prefix, declarations] = f"{prefix}{len(self.names)}"
+        return found
+
+    def css(self) -> str:
+        return "\n".join(f".{name} {{ {body} }}" for (_, body), name in self.names.items())
+
+
+def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
+                 ) -> tuple[list[list[SheetLabel]], str]:
+    """The template's view of `sheets`, and the CSS rules its class names refer to.
+
+    Positions are on the page (label corner + place on the label), in mm.
+    """
+    rules = _Rules()
+    out: list[list[SheetLabel]] = []
+    known: dict[tuple[float, float, TextBlock], str] = {}
+    for sheet in sheets:
+        row = []
+        for s in sheet:
+            frame = ""
+            if (p := s.layout.payment) is not None:
+                frame = rules.name("f", f"left:{round(s.x + p.frame_x, 3)}mm;"
+                                        f"top:{round(s.y + p.frame_y, 3)}mm;"
+                                        f"width:{p.frame_width}mm;height:{p.frame_height}mm")
+            texts = []
+            for b in s.layout.blocks:
+                classes = known.get((s.x, s.y, b))
+                if classes is None:
+                    classes = rules.name("b", f"left:{round(s.x + b.x, 3)}mm;"
+                                              f"top:{round(s.y + b.y, 3)}mm;width:{b.width}mm;"
+                                              f"font-size:{b.size_pt}pt;"
+                                              f"line-height:{b.line_height:.3f}mm;"
+                                              f"text-align:{b.align}")
+                    if b.lang:  # WeasyPrint's property for the lang attribute
+                        lang = re.sub(r"[^A-Za-z0-9-]", "", b.lang)
+                        classes += " " + rules.name("l", f'-weasy-lang:"{lang}"')
+                    known[s.x, s.y, b] = classes
+                texts.append((b, classes))
+            row.append(SheetLabel(s, frame, tuple(texts)))
+        out.append(row)
+    return out, rules.css()
 
 
 def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelTemplate, *,
@@ -645,7 +770,7 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
                 f"calibration offset {value} mm is too large; offsets correct printer drift "
                 "of a few millimetres (-10 to 10)."
             )
-    jobs: list[tuple[StickerContent, StickerLayout, str]] = []
+    jobs: list[tuple[StickerContent, StickerLayout]] = []
     total = 0
     for content, copies in stickers:
         if not isinstance(copies, int) or copies < 0:
@@ -654,8 +779,7 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
             continue
         layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price,
                                 show_payment=show_payment)
-        path_d = qr_stroke_path(content.qr)
-        jobs.extend([(content, layout, path_d)] * copies)
+        jobs.extend([(content, layout)] * copies)
         total += copies
     if total == 0:
         raise StickerError("nothing to print: every sticker has 0 copies.")
@@ -663,15 +787,15 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
     sheets: list[list[PlacedSticker]] = []
     slot = start_position - 1
     current: list[PlacedSticker] = []
-    for content, layout, path_d in jobs:
+    for content, layout in jobs:
         if slot == per_sheet:
             sheets.append(current)
             current, slot = [], 0
         x, y, w, h = template.label_box(slot)
         pay = content.payment if layout.payment is not None else None
         current.append(PlacedSticker(slot, round(x + dx, 3), round(y + dy, 3), w, h, layout,
-                                     path_d, content.qr.size_with_quiet_zone, content.code,
-                                     qr_stroke_path(pay.qr) if pay else "",
+                                     content.qr.matrix, content.qr.size_with_quiet_zone,
+                                     content.code, pay.qr.matrix if pay else (),
                                      pay.qr.size_with_quiet_zone if pay else 0))
         slot += 1
     sheets.append(current)
@@ -705,8 +829,10 @@ def render_sticker_sheet(
         raise StickerError(f"unknown sticker mode {mode!r}; use 'labels' or 'printshop'.")
     sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
                          min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment)
+    labels, rules = sheet_labels(sheets)
     html = env.get_template("print/stickers.html").render(
-        sheets=sheets,
+        sheets=labels,
+        rules=Markup(rules),
         template=template,
         mode=mode,
         bleed_mm=BLEED_MM,
@@ -714,4 +840,7 @@ def render_sticker_sheet(
         ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
         meta=meta,
     )
-    return html_to_pdf(html, what=f"sticker sheet {template.name}")
+    # the QR codes: the same black as the text (100 % K for the print shop)
+    ink = b"0 0 0 1 k" if mode == "printshop" else b"0 0 0 rg"
+    return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
+                       overlays=[sheet_qr_ops(sheet, ink) for sheet in sheets])
