@@ -531,7 +531,8 @@ def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with _gc_frozen(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # frozen before the fork: the workers' collections skip the (shared) loaded site
         return list(pool.map(fn, *zip(*args, strict=True)))
 
 
