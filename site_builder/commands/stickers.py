@@ -10,12 +10,14 @@ import argparse
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from site_builder.commands import display_path, project_root
-from site_builder.content.model import Site
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
+
+if TYPE_CHECKING:  # the model is imported when a command runs, not when the CLI starts
+    from site_builder.content.model import Site
 
 STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
 
