@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.build import build
 from site_builder.cache import CACHE_DIR
-from tests.helpers import copy_project, snapshot
+from tests.helpers import snapshot
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
@@ -105,17 +105,6 @@ def test_a_damaged_cache_is_ignored(minimal: Path, tmp_path: Path, damage: str) 
             pdf.write_bytes(b"%PDF-1.7 broken")
     build(minimal, tmp_path / "again")
     assert snapshot(tmp_path / "again") == reference
-
-
-def test_parallel_output_equals_serial_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = copy_project(tmp_path / "site", "sample")
-    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
-    build(project, tmp_path / "serial", use_cache=False)
-    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
-    build(project, tmp_path / "parallel", use_cache=False)
-    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 
 def test_an_edit_re_renders_only_the_pages_that_depend_on_it(
