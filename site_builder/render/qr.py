@@ -156,6 +156,9 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_decoded: dict[str, QrSymbol] = {}  # cache key -> symbol read from the cache table
+
+
 def make_qr(data: str, error_correction: str = "M") -> QrSymbol:
     """Encode `data`; remembered in the build cache."""
     from site_builder import cache
@@ -167,8 +170,15 @@ def make_qr(data: str, error_correction: str = "M") -> QrSymbol:
     stored = memo.qr.get(key)
     if isinstance(stored, list) and len(stored) == 2:
         version, rows = stored
+        known = _decoded.get(key)
+        if known is not None and known.version == version and list(known._rows) == rows:
+            return known  # decoded before in this process (e.g. by plan_site, before a fork)
         if isinstance(version, int) and isinstance(rows, list) and _valid_rows(version, rows):
-            return _symbol(data, error_correction, version, tuple(rows))
+            symbol = _symbol(data, error_correction, version, tuple(rows))
+            if len(_decoded) >= 20_000:
+                _decoded.clear()
+            _decoded[key] = symbol
+            return symbol
     symbol = _make_qr(data, error_correction)
     memo.qr.put(key, [symbol.version, list(symbol._rows)])
     return symbol
