@@ -195,13 +195,14 @@ def qr_outputs(data: str, level: str, title: str, stem: str) -> list[Output]:
     """`stem`svg and `stem`png of one QR code; kept from the last build when unchanged."""
     memo = current()
     out = []
+    symbol = None
     for ext in ("svg", "png"):
         key = digest(STAMP, "qr-2", ext, level, data, title) if memo else ""  # 2: own PNG writer
         kept = memo.kept(key) if memo else None
         if kept is not None:
             out.append(Output(stem + ext, kept, None, "qr", key))
             continue
-        symbol = make_qr(data, level)
+        symbol = symbol or make_qr(data, level)
         body = symbol.svg(title=title).encode() if ext == "svg" else symbol.png()
         out.append(Output(stem + ext, body, None, "qr", key))
     return out

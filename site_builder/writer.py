@@ -86,11 +86,6 @@ class Staging:
         self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
         self.folders: set[str] = set()  # folders made so far (by this process)
 
-    def write(self, rel: str, data: bytes | Path, owner: str = "", key: str = "") -> None:
-        """Write `data` (bytes, or a file the build made, which is hard-linked) as `rel`."""
-        self.claim(rel, owner)
-        self.record(rel, key, self.put(rel, data))
-
     def claim(self, rel: str, owner: str, copied: bool = False) -> None:
         """Say that `owner` writes `rel`; two owners of one path is a mistake in the content."""
         if rel in self.written and copied:
@@ -159,12 +154,6 @@ class Staging:
             return (0, 0, 0)
         st = os.stat(path)
         return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-    def copy(self, rel: str, source: Path, owner: str = "", link: bool = False) -> None:
-        """Copy `source` to `rel`; with `link`, a hard link where the file system allows
-        (for files the build itself made, such as cached photos: never members' files)."""
-        self.claim(rel, owner, copied=True)
-        self.put(rel, source, link)
 
     def commit(self) -> None:
         """Swap the staging folder in place of output/ (two renames on one file system).

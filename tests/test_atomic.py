@@ -87,11 +87,13 @@ def test_disk_full_leaves_output_unchanged(
     real = writer.Staging.put
     calls = {"n": 0}
 
-    def full(self: writer.Staging, rel: str, data: bytes | Path) -> tuple[int, int, int]:
+    def full(
+        self: writer.Staging, rel: str, data: bytes | Path, link: bool = True
+    ) -> tuple[int, int, int]:
         calls["n"] += 1
         if calls["n"] > 10:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(self, rel, data)
+        return real(self, rel, data, link)
 
     monkeypatch.setattr(writer.Staging, "put", full)
     with pytest.raises(SiteError) as info:

@@ -8,7 +8,6 @@ old image, pixel for pixel.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import io
 import random
@@ -275,16 +274,6 @@ def test_a_bad_cache_entry_is_encoded_again(tmp_path: Path, entry: object) -> No
         symbol = make_qr(data, "M")
     assert (symbol.version, symbol.matrix) == reference_symbol(data, "M")
     assert memo.qr.get(cache.digest("M", data))[1] == list(symbol._rows)
-
-
-def test_a_bad_cached_png_is_drawn_again(tmp_path: Path) -> None:
-    symbol = qr._make_qr("HTTPS://XM.EXAMPLE.VN/Q/XM-D0007", "M")
-    memo = cache.BuildCache(tmp_path)
-    with cache.using(memo):
-        png = symbol.png()
-        key = next(k for k, v in memo.qr.data.items() if v == base64.b64encode(png).decode())
-        memo.qr.put(key, "not base64!")
-        assert symbol.png() == png
 
 
 def test_worker_chunks_carry_rows_as_text() -> None:

@@ -7,8 +7,6 @@ any size; the PNG is a crisp 1-bit bitmap for screens.
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import functools
 import re
 import struct
@@ -24,7 +22,6 @@ import qrcode.constants
 import qrcode.util
 
 QUIET_ZONE = 4
-_PNG_WRITER = "2"  # in the PNG cache key: cached PNGs are all from the current writer
 ERROR_LEVELS = {
     "L": qrcode.constants.ERROR_CORRECT_L,
     "M": qrcode.constants.ERROR_CORRECT_M,
@@ -83,20 +80,9 @@ class QrSymbol:
         )
 
     def png(self, scale: int = 8) -> bytes:
-        """A 1-bit PNG, `scale` pixels per module, quiet zone included (cached by the build)."""
-        from site_builder import cache
-
-        memo = cache.current()
-        if memo is None:
-            return self._png(scale)
-        key = cache.digest("png", _PNG_WRITER, str(scale), self.error_correction, self.data)
-        stored = memo.qr.get(key)
-        if isinstance(stored, str):
-            with contextlib.suppress(ValueError):
-                return base64.b64decode(stored, validate=True)
-        data = self._png(scale)
-        memo.qr.put(key, base64.b64encode(data).decode("ascii"))
-        return data
+        """A 1-bit PNG, `scale` pixels per module, quiet zone included (~85 µs; an unchanged
+        build keeps last build's file instead, see build.qr_outputs)."""
+        return self._png(scale)
 
     def _png(self, scale: int) -> bytes:
         """A 1-bit greyscale PNG written directly: each module row is one filtered pixel
