@@ -464,7 +464,7 @@ class LiveSite:
         """Write the outputs whose bytes differ from output/'s; the paths written."""
         written = []
         for o in outputs:
-            data = o.data if isinstance(o.data, bytes) else Path(o.data).read_bytes()
+            data = o.bytes()
             path = self.output / o.path
             try:
                 if path.read_bytes() == data:
