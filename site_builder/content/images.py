@@ -80,6 +80,27 @@ def load_image(folder: Path, name: object) -> Image:
     return Image(file=name, path=real, width=facts.width, height=facts.height, alpha=facts.alpha)
 
 
+def published_once(image: Image, before: list[Image]) -> None:
+    """Refuse `image` when one of `before` would be published under the same names
+    (`doll.jpg` and `doll.heic` both become `doll-640.webp`)."""
+    stem = Path(image.file).stem
+    for other in before:
+        if Path(other.file).stem == stem:
+            raise Problem(
+                Msg(
+                    "'{name}' and '{other}' have the same name before the dot; their copies "
+                    "on the site would overwrite each other.",
+                    name=image.file,
+                    other=other.file,
+                ),
+                Msg(
+                    "Rename one of them (for example {stem}-2{ext}).",
+                    stem=stem,
+                    ext=Path(image.file).suffix,
+                ),
+            )
+
+
 def _resolve(path: Path, folder: Path) -> Path | None:
     """`path.resolve()`, or None when that lies outside `folder` (a link out of it).
 
