@@ -256,13 +256,13 @@ def rebuild(root: Path) -> dict[str, bytes]:
 
 def count_encodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = images.encode
+    real = images.encode_all  # every encoding goes through it (one decode per photo)
 
-    def counting(path: Path, variant: images.Variant) -> bytes:
-        calls.append(f"{path.name}-{variant.width}.{variant.ext}")
-        return real(path, variant)
+    def counting(path: Path, variants: list[images.Variant]) -> list[bytes]:
+        calls.extend(f"{path.name}-{v.width}.{v.ext}" for v in variants)
+        return real(path, variants)
 
-    monkeypatch.setattr(images, "encode", counting)
+    monkeypatch.setattr(images, "encode_all", counting)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
     return calls
 

@@ -1,21 +1,33 @@
-"""Image references in content: stay inside the content, exist, and decode."""
+"""Image references in content: stay inside the content, exist, and decode.
+
+The loader runs `load_image` for every image in `check` and in `build` alike, so both
+refuse the same files: photos are decoded in full here (content/raster.py, the code the
+build encodes with), SVGs are checked for anything but drawing (content/svg.py).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+import PIL
+import pillow_heif
 
+from site_builder.content import raster, svg
 from site_builder.content.model import Image
 from site_builder.content.schema import Problem
 from site_builder.messages import Msg
+from site_builder.writer import write_atomic
 
-EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".svg"}
-MAX_BYTES = 15 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+CACHE_DIR = ".site-builder-cache"
+
+EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".svg"}
+MAX_BYTES = 100 * 1024 * 1024  # a 50 MP JPEG at top quality is ~30 MB
+MEMO_VERSION = f"1 {raster.MAX_PIXELS} Pillow={PIL.__version__} heif={pillow_heif.__version__}"
 
 
 def load_image(folder: Path, name: object) -> Image:
@@ -32,7 +44,7 @@ def load_image(folder: Path, name: object) -> Image:
     if path.suffix.lower() not in EXTENSIONS:
         raise Problem(
             Msg("'{name}' is not a supported image type.", name=name),
-            Msg("Use a .jpg, .png, .webp or .svg file."),
+            Msg("Use a .jpg, .png, .webp, .heic or .svg file."),
         )
     if not path.is_file():
         near = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS)
@@ -59,13 +71,34 @@ def load_image(folder: Path, name: object) -> Image:
                 size=size / 1024 / 1024,
                 limit=MAX_BYTES // 1024 // 1024,
             ),
-            Msg("Make the photo smaller (e.g. 2000 pixels wide) before adding it."),
+            Msg("Save the photo again as .jpg (any phone photo is well under this)."),
         )
     if path.suffix.lower() == ".svg":
-        width, height = _svg_size(real, name)
-    else:
-        width, height = _raster_size(real, name)
-    return Image(file=name, path=real, width=width, height=height)
+        width, height = _svg(real, name)
+        return Image(file=name, path=real, width=width, height=height)
+    facts = _raster(real, name)
+    return Image(file=name, path=real, width=facts.width, height=facts.height, alpha=facts.alpha)
+
+
+def published_once(image: Image, before: list[Image]) -> None:
+    """Refuse `image` when one of `before` would be published under the same names
+    (`doll.jpg` and `doll.heic` both become `doll-640.webp`)."""
+    stem = Path(image.file).stem
+    for other in before:
+        if Path(other.file).stem == stem:
+            raise Problem(
+                Msg(
+                    "'{name}' and '{other}' have the same name before the dot; their copies "
+                    "on the site would overwrite each other.",
+                    name=image.file,
+                    other=other.file,
+                ),
+                Msg(
+                    "Rename one of them (for example {stem}-2{ext}).",
+                    stem=stem,
+                    ext=Path(image.file).suffix,
+                ),
+            )
 
 
 def _resolve(path: Path, folder: Path) -> Path | None:
@@ -81,47 +114,87 @@ def _resolve(path: Path, folder: Path) -> Path | None:
     return real if real.is_relative_to(home) else None
 
 
-def _raster_size(path: Path, name: str) -> tuple[int, int]:
+def _raster(path: Path, name: str) -> raster.Facts:
     try:
-        with PILImage.open(path) as im:
-            width, height = im.size
-            if width * height > MAX_PIXELS:
-                raise Problem(
-                    Msg(
-                        "'{name}' is {width} x {height} pixels, too large to process.",
-                        name=name,
-                        width=width,
-                        height=height,
-                    ),
-                    Msg("Resize it to at most 4000 pixels on its longest side."),
-                )
-            im.verify()
-    except Problem:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return _memo(path, raster.inspect)
+    except raster.Empty as exc:
+        raise Problem(
+            Msg("'{name}' is empty (0 bytes).", name=name),
+            Msg("Copy the photo again from the phone or camera."),
+        ) from exc
+    except raster.NotAnImage as exc:
+        raise Problem(
+            Msg("'{name}' is not a photo in a format we read (JPEG, PNG, WebP, HEIC).", name=name),
+            Msg("Open it in an image viewer and save it again as .jpg or .png."),
+        ) from exc
+    except raster.TooLarge as exc:
+        raise Problem(
+            Msg(
+                "'{name}' is {width} x {height} pixels, too large to process.",
+                name=name,
+                width=exc.width,
+                height=exc.height,
+            ),
+            Msg(
+                "The limit is {limit} megapixels; resize it to at most 8000 pixels on its "
+                "longest side.",
+                limit=raster.MAX_PIXELS // 1_000_000,
+            ),
+        ) from exc
+    except raster.Failure as exc:
         raise Problem(
             Msg("'{name}' cannot be read as an image; the file may be damaged.", name=name),
             Msg("Open it in an image viewer and save it again as .jpg or .png."),
         ) from exc
-    return width, height
 
 
-def _svg_size(path: Path, name: str) -> tuple[int, int]:
-    head = path.read_bytes()[:4096].decode("utf-8", "replace")
-    tag = re.search(r"<svg\b[^>]*>", head)
-    if not tag:
+def _svg(path: Path, name: str) -> tuple[int, int]:
+    try:
+        return svg.inspect(path)
+    except svg.Unsafe as exc:
+        raise Problem(
+            Msg(
+                "'{name}' contains {what}, which could run code on the site; it is not published.",
+                name=name,
+                what=exc.what,
+            ),
+            Msg(
+                "Export the drawing again as plain SVG (Inkscape: Save As > Optimized SVG), "
+                "or as .png."
+            ),
+        ) from exc
+    except svg.NoSize as exc:
+        raise Problem(
+            Msg("'{name}' has no width/height or viewBox.", name=name),
+            Msg("Add a viewBox to the <svg> tag."),
+        ) from exc
+    except svg.NotSvg as exc:
         raise Problem(
             Msg("'{name}' is not an SVG image.", name=name),
             Msg("Export it again as SVG, or use .png."),
-        )
-    box = re.search(r'viewBox="\s*[\d.+-]+[\s,]+[\d.+-]+[\s,]+([\d.]+)[\s,]+([\d.]+)', tag.group(0))
-    w = re.search(r'\bwidth="([\d.]+)(px)?"', tag.group(0))
-    h = re.search(r'\bheight="([\d.]+)(px)?"', tag.group(0))
-    if w and h:
-        return round(float(w.group(1))), round(float(h.group(1)))
-    if box:
-        return round(float(box.group(1))), round(float(box.group(2)))
-    raise Problem(
-        Msg("'{name}' has no width/height or viewBox.", name=name),
-        Msg("Add a viewBox to the <svg> tag."),
-    )
+        ) from exc
+
+
+def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
+    """`inspect(path)`, remembered in the project's cache under the file's identity
+    (path, size, mtime, inode): a photo is decoded once, not at every build or check.
+    Only good results are remembered; a failure is found again each time."""
+    root = next((p for p in path.parents if (p / "site.yaml").is_file()), None)
+    st = path.stat()
+    key = f"{MEMO_VERSION}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    memo = None
+    if root is not None:
+        memo = root / CACHE_DIR / "images" / "checked" / hashlib.sha256(key.encode()).hexdigest()
+        try:
+            w, h, alpha = json.loads(memo.read_text(encoding="utf-8"))
+            return raster.Facts(int(w), int(h), bool(alpha))
+        except (OSError, ValueError, TypeError):
+            pass
+    facts = inspect(path)
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(memo, json.dumps([facts.width, facts.height, facts.alpha]).encode())
+        except OSError:
+            pass  # a read-only project: decode again next time
+    return facts

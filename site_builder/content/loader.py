@@ -9,7 +9,7 @@ from typing import Any
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce
 from site_builder.content import schema as s
-from site_builder.content.images import load_image
+from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
 from site_builder.errors import Collector, ContentError, ErrorList
@@ -419,10 +419,12 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
             )
         )
         return ()
-    out = []
+    out: list[Image] = []
     for i, name in enumerate(value):
         try:
-            out.append(load_image(folder, name))
+            image = load_image(folder, name)
+            published_once(image, out)
+            out.append(image)
         except s.Problem as p:
             errors.add(
                 ContentError(

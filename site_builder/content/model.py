@@ -21,8 +21,9 @@ class Image:
 
     file: str  # as written by the member
     path: Path  # absolute source path
-    width: int
+    width: int  # as displayed (EXIF orientation applied)
     height: int
+    alpha: bool = False  # has transparency (PNG/WebP/HEIC with alpha)
 
 
 @dataclass(frozen=True)

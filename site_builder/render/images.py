@@ -13,20 +13,22 @@ format it can decode, the `<img>` carries width/height/alt/loading for all of th
 and link previews (Facebook, Zalo), which want JPEG or PNG, get the largest fallback.
 `srcset` + `sizes` let a 390 px phone fetch the 640 px copy instead of a desktop one.
 
-Every derivative is encoded the same way each time (EXIF orientation applied, then
-EXIF/ICC stripped, colours converted to sRGB; WebP quality 75, JPEG quality 80
-progressive), so the same source gives the same bytes. Encoded bytes are kept in
+Any photo a phone or camera makes is accepted as it is (JPEG up to 100 megapixels,
+progressive or not, HEIC/HEIF, PNG with transparency, 16-bit, CMYK): content/raster.py
+decodes it (a JPEG at reduced scale, so memory stays small), upright, in sRGB. Every
+derivative is encoded the same way each time (EXIF/ICC stripped; WebP quality 75, JPEG
+quality 80 progressive), so the same source gives the same bytes. Encoded bytes are kept in
 `<project>/.site-builder-cache/images/<sha256 of the source>[:20]-<width>.<ext>`
 with a JSON sidecar (size, sha256 of the bytes, recipe); an entry whose sidecar does
 not match is rebuilt, never trusted. Deleting the cache only costs time.
 
-SVG images are vectors: they are passed through unchanged, as one variant.
+SVG images are vectors: checked by content/svg.py (drawing only, nothing that could run)
+when the content is loaded, then passed through unchanged, as one variant.
 """
 
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
 import io
 import json
@@ -38,23 +40,29 @@ from typing import Any
 from urllib.parse import quote
 
 import PIL
+import pillow_heif
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps
 
+from site_builder.content import raster
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
+from site_builder.messages import Msg
 from site_builder.urls import Urls
 from site_builder.writer import write_atomic
 
 WIDTHS = (320, 640, 960)
 WEBP_QUALITY = 75
 JPEG_QUALITY = 80
+# A transparent PNG fallback heavier than this (a photo cut out, not a logo) is saved
+# with a 256-colour palette: about 5 times smaller, for the few browsers without WebP.
+PNG_FULL_COLOUR_KB = 200
 CACHE_DIR = ".site-builder-cache"
 # Anything that changes the bytes of a derivative belongs here: a different recipe
 # makes every cache entry stale (its sidecar no longer matches).
 RECIPE = (
-    f"v1 widths={','.join(map(str, WIDTHS))} webp=q{WEBP_QUALITY}m4 "
-    f"jpeg=q{JPEG_QUALITY}p420opt png=opt lanczos srgb Pillow={PIL.__version__}"
+    f"v2 widths={','.join(map(str, WIDTHS))} webp=q{WEBP_QUALITY}m4 "
+    f"jpeg=q{JPEG_QUALITY}p420opt png=opt,p256>{PNG_FULL_COLOUR_KB}k draft lanczos srgb Pillow={PIL.__version__} "
+    f"heif={pillow_heif.__version__}"
 )
 
 # `sizes` for each place a photo is shown; they mirror templates/assets/site.css
@@ -66,7 +74,6 @@ SIZES = {
     "cover": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
 }
 
-_ORIENTATION = 0x0112
 _FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG", "svg": "SVG"}
 
 
@@ -83,25 +90,19 @@ class Variant:
         return _FORMATS[self.ext]
 
 
-@dataclass(frozen=True)
-class _Source:
-    width: int  # as displayed: EXIF orientation applied
-    height: int
-    alpha: bool
-    svg: bool
-
-
 def derivatives(image: Image) -> list[Variant]:
     """The variants to publish for `image`: WebP ones first, then the fallbacks, narrow first.
 
-    Only the file's header is read (sizes, orientation, transparency); nothing is encoded.
+    Nothing is read: the loader measured the image (upright) when it checked it. Widths
+    are `WIDTHS` that the photo exceeds by 15 %, plus the photo's own width up to the
+    largest; each width once (a 1,200 px photo gives 320, 640, 960, not 960 twice), and
+    never wider than the original.
     """
-    src = _source(image.path, *_stamp(image.path))
-    if src.svg:
+    if image.path.suffix.lower() == ".svg":
         return [Variant(image.width, image.height, "svg")]
-    widths = [w for w in WIDTHS if w * 1.15 <= src.width] + [min(src.width, WIDTHS[-1])]
-    sizes = [(w, max(1, round(src.height * w / src.width))) for w in widths]
-    fallback = "png" if src.alpha else "jpg"
+    widths = sorted({w for w in WIDTHS if w * 1.15 <= image.width} | {min(image.width, WIDTHS[-1])})
+    sizes = [(w, max(1, round(image.height * w / image.width))) for w in widths]
+    fallback = "png" if image.alpha else "jpg"
     return [Variant(w, h, "webp") for w, h in sizes] + [Variant(w, h, fallback) for w, h in sizes]
 
 
@@ -144,7 +145,7 @@ def picture(urls: Urls, kind: str, slug: str, image: Image, alt: str, sizes: str
     }
 
 
-# --- reading and encoding -------------------------------------------------------------
+# --- encoding ------------------------------------------------------------------------
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -152,84 +153,62 @@ def _stamp(path: Path) -> tuple[int, int]:
     return st.st_mtime_ns, st.st_size
 
 
-@functools.lru_cache(maxsize=4096)
-def _source(path: Path, _mtime_ns: int, _size: int) -> _Source:
-    if path.suffix.lower() == ".svg":
-        return _Source(0, 0, False, True)
-    try:
-        with PILImage.open(path) as im:
-            width, height = im.size
-            if im.getexif().get(_ORIENTATION) in (5, 6, 7, 8):  # rotated by 90 degrees
-                width, height = height, width
-            return _Source(width, height, _has_alpha(im), False)
-    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
-        raise _unreadable(path) from exc
-
-
-def _has_alpha(im: PILImage.Image) -> bool:
-    return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
-
-
 def _unreadable(path: Path) -> ContentError:
     return ContentError(
         path,
         None,
         None,
-        f"'{path.name}' cannot be read as an image; the file may be damaged.",
-        "Open it in an image viewer and save it again as .jpg or .png.",
+        Msg("'{name}' cannot be read as an image; the file may be damaged.", name=path.name),
+        Msg("Open it in an image viewer and save it again as .jpg or .png."),
     )
 
 
-def _srgb(im: PILImage.Image, alpha: bool) -> PILImage.Image:
-    """The image as 8-bit sRGB (RGB, or RGBA when it has transparency)."""
-    mode = "RGBA" if alpha else "RGB"
-    icc = im.info.get("icc_profile")
-    if icc:
-        try:
-            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if im.mode not in ("CMYK", mode):
-                im = im.convert(mode)
-            converted = ImageCms.profileToProfile(
-                im, profile, ImageCms.createProfile("sRGB"), outputMode=mode
+def encode_all(path: Path, variants: list[Variant]) -> list[bytes]:
+    """The bytes of raster derivatives of the image at `path` (no EXIF, no ICC, sRGB).
+
+    The photo is decoded once (content/raster.py: the code `check` ran on it), at the
+    size of its widest variant, and every variant is resized from that; so a variant's
+    bytes do not depend on which others are encoded with it.
+    """
+    if not variants:
+        return []
+    try:
+        width, height = raster.size(path)
+        widest = min(width, WIDTHS[-1])
+        big = raster.upright(path, (widest, max(1, round(height * widest / width))))
+    except raster.Failure as exc:
+        raise _unreadable(path) from exc
+    out = []
+    for variant in variants:
+        im = big
+        if im.size != (variant.width, variant.height):
+            im = big.resize((variant.width, variant.height), PILImage.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        if variant.ext == "webp":
+            im.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
+        elif variant.ext == "jpg":
+            im.save(
+                buf,
+                "JPEG",
+                quality=JPEG_QUALITY,
+                progressive=True,
+                optimize=True,
+                subsampling="4:2:0",
             )
-            if converted is not None:
-                im = converted
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken or mismatched profile: treat the pixels as sRGB
-    if im.mode != mode:
-        if im.mode.startswith("I;16") or im.mode == "I":  # 16-bit greyscale: scale, not clip
-            im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
-        im = im.convert(mode)
-    return im
+        else:
+            im.save(buf, "PNG", optimize=True)
+            if buf.tell() > PNG_FULL_COLOUR_KB * 1024:  # a photo with transparency
+                buf = io.BytesIO()
+                im.quantize(256, method=PILImage.Quantize.FASTOCTREE).save(
+                    buf, "PNG", optimize=True
+                )
+        out.append(buf.getvalue())
+    return out
 
 
 def encode(path: Path, variant: Variant) -> bytes:
-    """The bytes of one raster derivative of the image at `path` (no EXIF, no ICC, sRGB)."""
-    try:
-        with PILImage.open(path) as original:
-            alpha = _has_alpha(original)
-            im = ImageOps.exif_transpose(original)
-            im = _srgb(im, alpha)
-            if im.size != (variant.width, variant.height):
-                im = im.resize((variant.width, variant.height), PILImage.Resampling.LANCZOS)
-            im.info = {}  # no EXIF, ICC, comments or dpi carried over
-            buf = io.BytesIO()
-            if variant.ext == "webp":
-                im.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
-            elif variant.ext == "jpg":
-                im.save(
-                    buf,
-                    "JPEG",
-                    quality=JPEG_QUALITY,
-                    progressive=True,
-                    optimize=True,
-                    subsampling="4:2:0",
-                )
-            else:
-                im.save(buf, "PNG", optimize=True)
-            return buf.getvalue()
-    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError) as exc:
-        raise _unreadable(path) from exc
+    """The bytes of one raster derivative of the image at `path`."""
+    return encode_all(path, [variant])[0]
 
 
 class ImageCache:
@@ -251,7 +230,7 @@ class ImageCache:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
         from site_builder.render.pdf import parallel_map
 
-        todo = []
+        todo: dict[Path, list[tuple[str, Variant]]] = {}
         seen = set()
         for image, variant in pairs:
             if variant.ext == "svg":
@@ -259,15 +238,17 @@ class ImageCache:
             name = f"{self._digest(image.path)}-{variant.width}.{variant.ext}"
             if name not in seen and not self._valid(self.dir / name):
                 seen.add(name)
-                todo.append((name, image.path, variant))
-        if len(todo) < 8:
+                todo.setdefault(image.path, []).append((name, variant))
+        if len(seen) < 8:
             return  # file_for encodes the few that are missing
-        results = parallel_map(encode, [(path, variant) for _, path, variant in todo])
-        for (name, _, _), data in zip(todo, results, strict=True):
-            try:
-                self._store(self.dir / name, data)
-            except OSError:
-                return
+        jobs = list(todo.items())
+        results = parallel_map(encode_all, [(path, [v for _, v in vs]) for path, vs in jobs])
+        for (_, vs), datas in zip(jobs, results, strict=True):
+            for (name, _), data in zip(vs, datas, strict=True):
+                try:
+                    self._store(self.dir / name, data)
+                except OSError:
+                    return
 
     def file_for(self, image: Image, variant: Variant) -> Path:
         if variant.ext == "svg":
@@ -329,4 +310,3 @@ class ImageCache:
         path = self._scratch / name
         path.write_bytes(data)
         return path
-

@@ -1,0 +1,184 @@
+"""Reading photos: the one code path that `check` and `build` share.
+
+`inspect` is what the loader runs for every raster image (so `check` and `build` refuse
+the same files): it opens the file (JPEG, PNG, WebP, HEIC/HEIF only), refuses more than
+`MAX_PIXELS` before any pixel is decoded (a 100,000 x 100,000 PNG header is a
+decompression bomb, not a photo), then decodes the whole file once at a reduced scale,
+so a truncated or damaged file is found here and not halfway through a build.
+`upright` is what the build encodes from: the same opening, the same decoding.
+
+Memory stays bounded: a JPEG is decoded by libjpeg at 1/2, 1/4 or 1/8 scale (`draft`),
+just big enough for the size asked for, so a 50-megapixel phone photo costs a few MB, not
+150 MB. PNG, WebP and HEIC have no such mode; they are decoded whole, which `MAX_PIXELS`
+bounds (100 MP x 4 bytes), and reduced at once.
+
+What comes out is upright (EXIF orientation 1-8 applied; HEIC files are turned by
+libheif itself), 8-bit, sRGB (an embedded ICC profile, CMYK included, is converted), RGB
+or RGBA when the file has transparency.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pillow_heif
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+
+MAX_PIXELS = 100_000_000  # 10,000 x 10,000: twice a 50 MP phone photo
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")  # "JPEG" also opens MPO (phones: + depth map)
+ORIENTATION = 0x0112
+_CHECK_SIZE = (64, 64)  # `inspect` decodes at the smallest scale libjpeg offers
+
+
+class Failure(Exception):
+    """What can go wrong when reading an image file (the loader turns it into a message)."""
+
+
+class Empty(Failure):
+    """The file has 0 bytes."""
+
+
+class NotAnImage(Failure):
+    """Not a JPEG, PNG, WebP or HEIC file."""
+
+
+class Damaged(Failure):
+    """Recognised, but its pixels cannot be decoded (truncated, corrupt)."""
+
+
+class TooLarge(Failure):
+    """More than MAX_PIXELS pixels."""
+
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(f"{width} x {height}")
+        self.width = width
+        self.height = height
+
+
+@dataclass(frozen=True)
+class Facts:
+    width: int  # as displayed: EXIF orientation applied
+    height: int
+    alpha: bool
+
+
+def inspect(path: Path) -> Facts:
+    """Facts about a raster image, after decoding all of it once at a small scale."""
+    with _open(path) as im:
+        width, height = im.size
+        if _orientation(im) in (5, 6, 7, 8):  # turned by 90 degrees
+            width, height = height, width
+        facts = Facts(width, height, _has_alpha(im))
+        _decode(im, _CHECK_SIZE)
+    return facts
+
+
+def size(path: Path) -> tuple[int, int]:
+    """The displayed size of the image at `path`, from its header alone."""
+    with _open(path) as im:
+        width, height = im.size
+        return (height, width) if _orientation(im) in (5, 6, 7, 8) else (width, height)
+
+
+def upright(path: Path, size: tuple[int, int]) -> PILImage.Image:
+    """The image at `path` resized to `size` (upright pixels), as 8-bit sRGB RGB/RGBA."""
+    with _open(path) as im:
+        alpha = _has_alpha(im)
+        turned = _orientation(im) in (5, 6, 7, 8)
+        stored = (size[1], size[0]) if turned else size
+        _decode(im, stored)
+        out = ImageOps.exif_transpose(_eight_bit(im, alpha))
+        if out.size != size:
+            out = out.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        out.info = dict(im.info)  # the ICC profile, for the conversion to sRGB
+    return _srgb(out, alpha)
+
+
+# --- the shared steps -----------------------------------------------------------------
+
+
+def _open(path: Path) -> PILImage.Image:
+    """Open `path` (header only), refusing what is not a photo or has too many pixels."""
+    try:
+        if path.stat().st_size == 0:
+            raise Empty()
+    except OSError as exc:
+        raise Damaged() from exc
+    saved = PILImage.MAX_IMAGE_PIXELS
+    PILImage.MAX_IMAGE_PIXELS = None  # our own limit below, with the sizes in the message
+    try:
+        im = PILImage.open(path, formats=FORMATS)
+    except UnidentifiedImageError as exc:
+        raise NotAnImage() from exc
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise Damaged() from exc
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = saved
+    width, height = im.size
+    if width * height > MAX_PIXELS:
+        im.close()
+        raise TooLarge(width, height)
+    if width < 1 or height < 1:
+        im.close()
+        raise Damaged()
+    return im
+
+
+def _decode(im: PILImage.Image, stored_size: tuple[int, int]) -> None:
+    """Decode every pixel; a JPEG at the smallest scale still at least `stored_size`."""
+    try:
+        if im.format in ("JPEG", "MPO"):
+            im.draft(None, stored_size)
+        im.load()
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+        raise Damaged() from exc
+
+
+def _orientation(im: PILImage.Image) -> int:
+    try:
+        value = im.getexif().get(ORIENTATION, 1)
+    except (OSError, ValueError, SyntaxError):  # an unreadable EXIF block: shown as stored
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _has_alpha(im: PILImage.Image) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+
+
+def _eight_bit(im: PILImage.Image, alpha: bool) -> PILImage.Image:
+    """Modes a resize works on: 16-bit scaled down (not clipped), palettes expanded.
+    CMYK is kept (with its profile) for the colour conversion after resizing."""
+    if im.mode.startswith("I;16") or im.mode == "I":
+        im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    elif im.mode == "F":
+        im = im.convert("L")
+    if im.mode == "CMYK":
+        return im
+    mode = "RGBA" if alpha else "RGB"
+    return im if im.mode == mode else im.convert(mode)
+
+
+def _srgb(im: PILImage.Image, alpha: bool) -> PILImage.Image:
+    """The image converted to sRGB through its ICC profile, if it has one."""
+    mode = "RGBA" if alpha else "RGB"
+    icc = im.info.get("icc_profile")
+    if icc:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(
+                im, profile, ImageCms.createProfile("sRGB"), outputMode=mode
+            )
+            if converted is not None:
+                im = converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken or mismatched profile: treat the pixels as sRGB
+    if im.mode != mode:
+        im = im.convert(mode)
+    im.info = {}  # no EXIF, ICC, comments or dpi carried over
+    return im
