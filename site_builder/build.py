@@ -8,7 +8,7 @@ whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.messages import Msg, _
-from site_builder.outdir import check_output_folder
+from site_builder.outdir import check_output_folder, recorded_output
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
@@ -436,10 +436,10 @@ def build(
     output = (output or root / "output").resolve()
     report = BuildReport(output)
     options = f"print={with_print}"
-    check_output_folder(root, output, legacy=_last_output(root))  # never a member's files
+    check_output_folder(root, output, legacy=recorded_output(root))  # never a member's files
     with project_lock(root):
         t0 = time.perf_counter()
-        check_output_folder(root, output, legacy=_last_output(root))  # (still, now locked)
+        check_output_folder(root, output, legacy=recorded_output(root))  # (still, now locked)
         tidy(output)  # what an interrupted build left next to output/
         cache = BuildCache(root) if use_cache else None
         inputs = inputs_fingerprint(root, output, options)
@@ -456,15 +456,6 @@ def build(
             cache.save(inputs + ":" + output_fingerprint(output))
         report.timings["total"] = time.perf_counter() - t0
     return report
-
-
-def _last_output(root: Path) -> Callable[[Path, list[str]], bool]:
-    """Accepts the unmarked output/ an older version wrote, when the cache says so."""
-
-    def written_here(folder: Path, entries: list[str]) -> bool:
-        return BuildCache(root).manifest.get("output") == str(folder)
-
-    return written_here
 
 
 def _build(

@@ -239,3 +239,17 @@ def test_write_atomic_publishes_0644_whatever_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert mode(tmp_path / "page.html") == 0o644
+
+
+def test_serve_refuses_before_serving_anything(project: Path) -> None:
+    (project / "output").mkdir()
+    (project / "output" / "index.html").write_text("<h1>my own page</h1>")
+    before = everything(project)
+    result = run_cli(project, "serve", "--port", "8765")
+    refused(result.err, result.code)
+    assert result.err == (
+        "Error: refusing to write into output/: it holds files site-builder did not write "
+        "(index.html), and writing there would replace them. Choose an empty or new folder, "
+        "e.g. output/. Nothing was changed.\n"
+    )
+    assert everything(project) == before
