@@ -294,3 +294,18 @@ def test_a_lock_held_on_another_computer_names_it(minimal: Path) -> None:
         holder.kill()
         holder.wait()
     build(minimal)
+
+
+def test_leftovers_are_removed_even_when_nothing_changed(minimal: Path) -> None:
+    """A build killed with --no-cache leaves the last fingerprint valid: the next build has
+    nothing to rebuild, and still removes what the killed one left."""
+    build(minimal)
+    before = snapshot(minimal / "output")
+    half = minimal / ".output.staging-k1ll3d"
+    (half / "en").mkdir(parents=True)
+    (half / "en" / "index.html").write_text("<p>half")
+    code, out, err = finish(cli(minimal, "build"))
+    assert code == 0, err
+    assert out == "Nothing changed since the last build: output/ is up to date.\n"
+    wait_for(lambda: not leftovers(minimal), "leftovers removed")
+    assert snapshot(minimal / "output") == before
