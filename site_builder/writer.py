@@ -320,14 +320,15 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _renameat2() -> Callable[..., int] | None:
+def _renameat2(symbol: bool = True) -> Callable[..., int] | None:
+    """The C library's renameat2, else the raw system call (glibc before 2.28)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     except OSError:
         return None
-    call = getattr(libc, "renameat2", None)  # glibc 2.28+
+    call = getattr(libc, "renameat2", None) if symbol else None  # glibc 2.28+
     if call is not None:
         call.argtypes = [
             ctypes.c_int,
@@ -337,7 +338,7 @@ def _renameat2() -> Callable[..., int] | None:
             ctypes.c_uint,
         ]
         call.restype = ctypes.c_int
-        return call  # type: ignore[no-any-return]
+        return call
     number = _SYSCALL_RENAMEAT2.get(os.uname().machine)
     if number is None:
         return None
