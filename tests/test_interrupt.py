@@ -137,12 +137,12 @@ def page_of(root: Path, story: Path) -> Path:
     return root / "output" / "en" / "dolls" / story.parent.name / "index.html"
 
 
-MOMENTS: dict[str, Callable[[Path, float], bool]] = {
-    # when to kill, given the project and the seconds since the build started
-    "while-loading": lambda root, t: t > 0.3,
-    "staging-made": lambda root, t: bool(list(root.glob(".output.staging-*"))),
-    "mid-render": lambda root, t: staged_files(root) >= 1500,
-    "nearly-done": lambda root, t: staged_files(root) >= 4000,
+MOMENTS: dict[str, Callable[[Path, int], bool]] = {
+    # when to kill, given the project and the build's pid
+    "first-workers": lambda root, pid: len(alive_in_group(pid)) >= 3,  # loading the items
+    "staging-made": lambda root, pid: bool(list(root.glob(".output.staging-*"))),
+    "mid-render": lambda root, pid: staged_files(root) >= 1500,
+    "nearly-done": lambda root, pid: staged_files(root) >= 4000,
 }
 
 
@@ -159,9 +159,8 @@ def test_sigkill_at_any_moment_leaves_a_working_project(
     story = edit_a_story(root, f"Killed {moment} ({swap}).")
     with Watch(output) as watch:
         victim = cli(root, "build", "--no-pdf", "--no-cache", env=env)
-        started = time.monotonic()
         wait_for(
-            lambda: MOMENTS[moment](root, time.monotonic() - started) or victim.poll() is not None,
+            lambda: MOMENTS[moment](root, victim.pid) or victim.poll() is not None,
             f"the moment {moment}",
         )
         assert victim.poll() is None, "the build ended before the moment came: site too small"

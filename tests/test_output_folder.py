@@ -253,3 +253,13 @@ def test_serve_refuses_before_serving_anything(project: Path) -> None:
         "e.g. output/. Nothing was changed.\n"
     )
     assert everything(project) == before
+
+
+def test_stickers_into_a_new_folder_then_again(project: Path) -> None:
+    first = run_cli(project, "stickers", "gifts", "-o", "in-tem/")
+    assert first.code == 0, first.err
+    sheets = sorted(p.name for p in (project / "in-tem").iterdir())
+    assert sheets[0] == MARKER and len(sheets) == 2 and sheets[1].endswith(".pdf")
+    second = run_cli(project, "stickers", "gifts", "-o", "in-tem/2026-12-01.pdf")
+    assert second.code == 0, second.err  # the folder is the tool's now
+    assert (project / "in-tem" / "2026-12-01.pdf").read_bytes().startswith(b"%PDF-")

@@ -171,7 +171,11 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.writer import write_atomic
 
     root = project_root(args)
-    folder = Path(args.output).resolve().parent if args.output else root / STICKERS_DIR
+    into_folder = not args.output or args.output.endswith(("/", "\\")) or Path(args.output).is_dir()
+    if into_folder:  # -o FOLDER: the sheet under its usual name in that folder
+        folder = Path(args.output).resolve() if args.output else root / STICKERS_DIR
+    else:
+        folder = Path(args.output).resolve().parent
     check_output_folder(root, folder, legacy=_only_sheets)  # never among a member's files
     record = _unchanged_record(root, args)
     if record is not None and not args.for_print and _still_fresh(root, record):
@@ -205,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     label = "all" if args.all else (args.booklet or "items")
     name = f"stickers-{label}-{template}-{args.mode}.pdf"
     # not in output/: every build replaces output/ whole, and a print job must survive it
-    target = Path(args.output) if args.output else root / STICKERS_DIR / name
+    target = folder / name if into_folder else Path(args.output)
     ensure_folder(root, folder, legacy=_only_sheets)
     write_atomic(target, pdf)
     if record is not None:
