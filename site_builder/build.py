@@ -21,6 +21,7 @@ from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.messages import Msg, _
+from site_builder.outdir import check_output_folder, recorded_output
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
@@ -35,7 +36,7 @@ from site_builder.render.pdf import (
 )
 from site_builder.render.qr import make_qr, prepare_qr
 from site_builder.urls import Urls
-from site_builder.writer import Staging, project_lock
+from site_builder.writer import Staging, project_lock, tidy
 
 ASSETS = "assets"
 
@@ -435,8 +436,11 @@ def build(
     output = (output or root / "output").resolve()
     report = BuildReport(output)
     options = f"print={with_print}"
+    check_output_folder(root, output, legacy=recorded_output(root))  # never a member's files
     with project_lock(root):
         t0 = time.perf_counter()
+        check_output_folder(root, output, legacy=recorded_output(root))  # (still, now locked)
+        tidy(output)  # what an interrupted build left next to output/
         cache = BuildCache(root) if use_cache else None
         inputs = inputs_fingerprint(root, output, options)
         if cache is not None and output.is_dir():

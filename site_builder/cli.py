@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +15,14 @@ from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import _, ngettext
 
 COMMANDS = [build, serve, new, check, qr, codes, stickers]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop the way Ctrl-C does (staging removed, lock released, one message)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +48,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     messages.set_language(messages.lang_from_argv(argv))
     args = parser().parse_args(argv)
     root = Path(args.project).resolve()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    try:
+        return _run(args, root)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     try:
         return int(args.func(args))
     except ErrorList as exc:
@@ -50,9 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
         print(_("Error: {message}").format(message=_(text)), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM
         print(_("Stopped."), file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
 
 
 def report_errors(errors: Sequence[ContentError], root: Path) -> None:

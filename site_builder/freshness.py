@@ -6,6 +6,7 @@ fraction of a second.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import site_builder
@@ -25,7 +26,17 @@ def output_fingerprint(output: Path) -> str:
 
 def is_up_to_date(root: Path, output: Path, options: str = "") -> bool:
     last = BuildCache(root).last_fingerprint()
-    if last is None or not output.is_dir():
+    if last is None or not output.is_dir() or left_behind(output):
         return False
     now = inputs_fingerprint(root, output, options) + ":" + output_fingerprint(output)
     return now == last
+
+
+def left_behind(output: Path) -> bool:
+    """Folders an interrupted build left next to `output` (staging, old, set aside): the
+    build then runs, and removes them under the lock, even when nothing changed."""
+    prefix = f".{output.name}."
+    try:
+        return any(name.startswith(prefix) for name in os.listdir(output.parent))
+    except OSError:
+        return False

@@ -505,9 +505,11 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
     from livereload.handlers import LiveReloadHandler
 
     from site_builder.live import LiveSite
+    from site_builder.outdir import check_output_folder, recorded_output
 
     root = root.resolve()
     output = (output or root / "output").resolve()
+    check_output_folder(root, output, legacy=recorded_output(root))  # before serving anything
     live = LiveSite(root, output)
     preview = Preview(root, output, live=live)
     logging.getLogger("livereload").setLevel(logging.WARNING)

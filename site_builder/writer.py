@@ -2,25 +2,44 @@
 `output/`, which replaces `output/` only once every file was written. A failed
 build leaves the previous `output/` exactly as it was. A lock file keeps two
 builds of one project from running at once.
+
+Interruption-proof: the swap is one `renameat2(RENAME_EXCHANGE)` (Linux), so `output/`
+is never absent or half-swapped; where the kernel or the file system cannot exchange, two
+renames, and a build killed between them has its previous output put back by the next
+build (`tidy`). The lock is an `flock`, which the kernel releases when its holder dies
+(workers close their copy: site_builder/lifeline.py). Staging and old folders left by a
+killed build are removed by the next one. Every file is published 0644 and every folder
+0755, whatever the umask: a web server running as another user must read them.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
 import fcntl
 import os
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from site_builder.errors import SiteError
 from site_builder.messages import Msg
+from site_builder.outdir import MARKER, MARKER_TEXT
 
 LOCK_FILE = ".site-builder.lock"
 BACKGROUND_REMOVAL_FROM = 5000  # files; smaller old outputs are deleted before returning
+FILE_MODE, FOLDER_MODE = 0o644, 0o755  # published files: readable by a web server
+TAKEOVER_SECONDS = 3.0  # a lock whose recorded process has ended: wait this long for the kernel
+_held_locks: list[int] = []  # lock file descriptors of this process (workers close theirs)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -30,6 +49,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            os.fchmod(f.fileno(), FILE_MODE)  # mkstemp makes it private
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -46,28 +66,94 @@ class OutputCollision(SiteError):
 
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the project for one build."""
+    """Hold an exclusive lock on the project for one build.
+
+    The kernel releases the lock when the process holding it dies, however it dies; a lock
+    still held for a process that has ended (its workers not gone yet) is waited for a
+    few seconds, then taken over. The file names the holder (pid and computer)."""
     path = root / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise SiteError(
+            Msg("cannot open the lock file {file}: {reason}.", file=str(path), reason=exc.strerror)
+        ) from exc
+    try:
+        _take(fd, path)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        _held_locks.append(fd)
+        yield
+    finally:
+        if fd in _held_locks:
+            _held_locks.remove(fd)
+        os.close(fd)
+
+
+def _take(fd: int, path: Path) -> None:
+    deadline = time.monotonic() + TAKEOVER_SECONDS
+    while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
         except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                raise SiteError(
+                    Msg(
+                        "cannot lock {file}: this file system does not support locks "
+                        "({reason}). Keep the project on this computer's own disk.",
+                        file=str(path),
+                        reason=exc.strerror,
+                    )
+                ) from None
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
-            other = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+        pid, host = _holder(fd)
+        if host not in ("", socket.gethostname()):
+            raise BuildLocked(
+                Msg(
+                    "another build of this project is running on the computer {host} "
+                    "(process {other}). Wait for it to finish; if that computer is off or "
+                    "the build was stopped, the lock is released within a few minutes.",
+                    host=host,
+                    other=pid,
+                )
+            )
+        if _alive(pid) or time.monotonic() > deadline:
             raise BuildLocked(
                 Msg(
                     "another build of this project is running (process {other}). "
                     "Wait for it to finish, then try again.",
-                    other=other,
+                    other=pid,
                 )
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        os.close(fd)
+            )
+        time.sleep(0.05)  # its holder has ended: the kernel frees the lock with its last process
+
+
+def _holder(fd: int) -> tuple[str, str]:
+    """(pid, computer) written by the holder of the lock; '?' when unreadable."""
+    words = os.pread(fd, 300, 0).decode("utf-8", "replace").split()
+    return (words[0] if words else "?"), (words[1] if len(words) > 1 else "")
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def close_inherited_locks() -> None:
+    """In a forked worker: close its copies of the lock (the parent keeps holding it)."""
+    for fd in _held_locks:
+        with suppress(OSError):
+            os.close(fd)
+    _held_locks.clear()
 
 
 class Staging:
@@ -79,12 +165,11 @@ class Staging:
         self.dir = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.dir, 0o777 & ~umask)  # mkdtemp makes it private; a web server must read it
+        os.chmod(self.dir, FOLDER_MODE)  # mkdtemp makes it private; a web server must read it
         self.written: dict[str, str] = {}  # path -> what wrote it
         self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
-        self.folders: set[str] = set()  # folders made so far (by this process)
+        self.folders: set[str] = {str(self.dir)}  # folders made so far (by this process)
+        self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
 
     def claim(self, rel: str, owner: str, copied: bool = False) -> None:
         """Say that `owner` writes `rel`; two owners of one path is a mistake in the content."""
@@ -122,12 +207,11 @@ class Staging:
         path = os.path.join(self.dir, rel)
         folder = os.path.dirname(path)
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
-            self.folders.add(folder)
+            self._make_folder(folder)
         if not isinstance(data, bytes):
             return self._put_file(path, data, link)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         except FileExistsError:  # a second writer of one path: claim() reports it
             return (0, 0, 0)
         with os.fdopen(fd, "wb", buffering=0) as f:
@@ -135,7 +219,23 @@ class Staging:
             while view:
                 view = view[f.write(view) or 0 :]
             st = os.fstat(f.fileno())
+            if st.st_mode & 0o7777 != FILE_MODE:  # a umask such as 077
+                os.fchmod(f.fileno(), FILE_MODE)
         return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _make_folder(self, folder: str) -> None:
+        """Make `folder` and the folders above it inside staging, each 0755."""
+        parent = os.path.dirname(folder)
+        if parent not in self.folders:
+            self._make_folder(parent)
+        try:
+            os.mkdir(folder, FOLDER_MODE)
+        except FileExistsError:  # made by another worker (which sets its mode)
+            pass
+        else:
+            if os.stat(folder).st_mode & 0o7777 != FOLDER_MODE:
+                os.chmod(folder, FOLDER_MODE)
+        self.folders.add(folder)
 
     @staticmethod
     def _put_file(path: str, source: Path, link: bool) -> tuple[int, int, int]:
@@ -148,38 +248,167 @@ class Staging:
                 except OSError:  # another file system, or links not allowed: copy instead
                     link = False
             if not link:
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
                 shutil.copyfile(source, path)
         except FileExistsError:
             return (0, 0, 0)
         st = os.stat(path)
+        if st.st_mode & 0o7777 != FILE_MODE:  # a private cache file, or a umask such as 077
+            os.chmod(path, FILE_MODE)  # (the mode is the inode's: a linked file changes too)
         return (st.st_size, st.st_mtime_ns, st.st_ino)
 
     def commit(self) -> None:
-        """Swap the staging folder in place of output/ (two renames on one file system).
+        """Put the staging folder in place of output/ in one step, then delete the old one.
 
-        The old folder is deleted afterwards; for a large site by a background `rm`, so
-        that the command does not wait for tens of thousands of unlinks (the new site is
-        complete at that point; a removal cut short is finished by the next build)."""
-        old = None
-        if self.output.exists():
-            old = self.output.with_name(f".{self.output.name}.old-{os.getpid()}")
-            os.rename(self.output, old)
-        try:
-            os.rename(self.dir, self.output)
-        except BaseException:
-            if old is not None:
-                os.rename(old, self.output)
-            raise
+        An existing output/ is exchanged with the staging folder by one
+        `renameat2(RENAME_EXCHANGE)`; where that is not available, two renames (a build
+        killed between them has output/ put back by the next build: `tidy`). Ctrl-C and
+        SIGTERM wait until the swap is done. A large old folder is deleted by a background
+        `rm` so that the command does not wait for tens of thousands of unlinks."""
+        with _signals_held():
+            old = _swap(self.dir, self.output)
         if old is None:
             return
-        if len(self.written) < BACKGROUND_REMOVAL_FROM or not _remove_in_background(
-            sorted(self.output.parent.glob(f".{self.output.name}.old-*"))
-        ):
+        if len(self.written) < BACKGROUND_REMOVAL_FROM:
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            _remove_later([old], self.output)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _swap(new: Path, output: Path) -> Path | None:
+    """Make `new` be `output`; the folder now holding the previous output, if any."""
+    if not output.exists() and not output.is_symlink():
+        os.rename(new, output)
+        return None
+    if exchange(new, output):
+        return new  # the staging name now holds the previous output
+    aside = output.with_name(f".{output.name}.swap-{os.getpid()}-{secrets.token_hex(4)}")
+    os.rename(output, aside)
+    try:
+        os.rename(new, output)
+    except BaseException:
+        os.rename(aside, output)
+        raise
+    return aside
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_SYSCALL_RENAMEAT2 = {"x86_64": 316, "aarch64": 276, "riscv64": 276, "i686": 353, "armv7l": 382}
+_exchange_works: bool | None = None  # None: not tried yet
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where the
+    kernel, the C library or the file system cannot, so the caller falls back."""
+    global _exchange_works
+    if _exchange_works is False or os.environ.get("SITE_BUILDER_NO_EXCHANGE"):
+        return False
+    call = _renameat2()
+    if call is None:
+        _exchange_works = False
+        return False
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        _exchange_works = True
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False  # this file system cannot (another may)
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _renameat2(symbol: bool = True) -> Callable[..., int] | None:
+    """The C library's renameat2, else the raw system call (glibc before 2.28)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return None
+    call = getattr(libc, "renameat2", None) if symbol else None  # glibc 2.28+
+    if call is not None:
+        call.argtypes = [
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_uint,
+        ]
+        call.restype = ctypes.c_int
+        return call
+    number = _SYSCALL_RENAMEAT2.get(os.uname().machine)
+    if number is None:
+        return None
+    syscall = libc.syscall
+    syscall.restype = ctypes.c_long
+
+    def by_number(*args: object) -> int:
+        return int(syscall(ctypes.c_long(number), *map(_c_arg, args)))
+
+    return by_number
+
+
+def _c_arg(value: object) -> object:
+    if isinstance(value, bytes):
+        return ctypes.c_char_p(value)
+    return ctypes.c_long(int(value))  # type: ignore[call-overload]
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM are delivered after the block, not in the middle of it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def tidy(output: Path) -> None:
+    """Before a build (under the lock): put back an output/ a killed swap left aside,
+    and remove staging and old folders that killed or failed builds left next to it."""
+    output = output.resolve()
+    parent = output.parent
+    if not parent.is_dir():
+        return
+    prefix = f".{output.name}."
+    found = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    asides = sorted(
+        (p for p in found if p.name.startswith(prefix + "swap-")), key=lambda p: p.stat().st_mtime
+    )
+    if asides and not output.exists() and not output.is_symlink():
+        os.rename(asides.pop(), output)  # the complete previous output
+    leftovers = asides + [
+        p for p in found if p.name.startswith((prefix + "staging-", prefix + "old-"))
+    ]
+    if leftovers:
+        _remove_later(leftovers, output)
+
+
+def _remove_later(folders: list[Path], output: Path) -> None:
+    """Rename `folders` out of the way and delete them in the background (or now)."""
+    doomed = []
+    for folder in folders:
+        if folder.name.startswith(f".{output.name}.old-"):
+            doomed.append(folder)
+            continue
+        target = output.with_name(f".{output.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            os.rename(folder, target)
+        except OSError:
+            continue
+        doomed.append(target)
+    if doomed and not _remove_in_background(doomed):
+        for folder in doomed:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_in_background(folders: list[Path]) -> bool:

@@ -8,12 +8,17 @@ from pathlib import Path
 from site_builder.commands import display_path, project_root
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
+from site_builder.outdir import check_output_folder, ensure_folder
+
+QR_DIR = "qr"  # CODE.svg and CODE.png made by this command
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("qr", help=_("show where a code points and write its SVG and PNG"))
     p.add_argument("code", help=_("the code, e.g. XM-D01"))
-    p.add_argument("--out-dir", help=_("folder for CODE.svg and CODE.png (default: here)"))
+    p.add_argument(
+        "--out-dir", help=_("folder for CODE.svg and CODE.png (default: qr/ in the project)")
+    )
     p.add_argument("--size-mm", type=float, default=25.0, help=_("printed size of the SVG"))
     p.set_defaults(func=run)
 
@@ -22,8 +27,12 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.build import plan_site
     from site_builder.content.loader import load_site
     from site_builder.render.qr import make_qr
+    from site_builder.writer import write_atomic
 
-    site = load_site(project_root(args))
+    root = project_root(args)
+    out = Path(args.out_dir).resolve() if args.out_dir else root / QR_DIR
+    check_output_folder(root, out)  # never among a member's files
+    site = load_site(root)
     plan = plan_site(site)
     code = args.code.upper()
     item = plan.codes.get(code)
@@ -37,11 +46,10 @@ def run(args: argparse.Namespace) -> int:
         )
     url = plan.urls.short_url(code)
     symbol = make_qr(url, site.config.qr_error_correction)
-    out = Path(args.out_dir or ".")
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(root, out)
     svg, png = out / f"{code}.svg", out / f"{code}.png"
-    svg.write_text(symbol.svg(size_mm=args.size_mm, title=url), encoding="utf-8")
-    png.write_bytes(symbol.png())
+    write_atomic(svg, symbol.svg(size_mm=args.size_mm, title=url).encode("utf-8"))
+    write_atomic(png, symbol.png())
     moved = "" if item.code == code else _(" (moved to {code})").format(code=item.code)
     print(f"{code}{moved} -> {url}")
     for lang in site.config.languages:

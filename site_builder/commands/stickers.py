@@ -15,11 +15,17 @@ from typing import TYPE_CHECKING, Any
 from site_builder.commands import display_path, project_root
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
+from site_builder.outdir import check_output_folder, ensure_folder
 
 if TYPE_CHECKING:  # the model is imported when a command runs, not when the CLI starts
     from site_builder.content.model import Site
 
 STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
+
+
+def _only_sheets(folder: Path, entries: list[str]) -> bool:
+    """A stickers/ folder an older version made (before the marker): only its sheets."""
+    return all(e.startswith("stickers-") and e.endswith(".pdf") for e in entries)
 
 
 def _unchanged_record(root: Path, args: argparse.Namespace) -> Path | None:
@@ -165,6 +171,12 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.writer import write_atomic
 
     root = project_root(args)
+    into_folder = not args.output or args.output.endswith(("/", "\\")) or Path(args.output).is_dir()
+    if into_folder:  # -o FOLDER: the sheet under its usual name in that folder
+        folder = Path(args.output).resolve() if args.output else root / STICKERS_DIR
+    else:
+        folder = Path(args.output).resolve().parent
+    check_output_folder(root, folder, legacy=_only_sheets)  # never among a member's files
     record = _unchanged_record(root, args)
     if record is not None and not args.for_print and _still_fresh(root, record):
         print(
@@ -197,7 +209,8 @@ def run(args: argparse.Namespace) -> int:
     label = "all" if args.all else (args.booklet or "items")
     name = f"stickers-{label}-{template}-{args.mode}.pdf"
     # not in output/: every build replaces output/ whole, and a print job must survive it
-    target = Path(args.output) if args.output else root / STICKERS_DIR / name
+    target = folder / name if into_folder else Path(args.output)
+    ensure_folder(root, folder, legacy=_only_sheets)
     write_atomic(target, pdf)
     if record is not None:
         _remember(root, record, target)

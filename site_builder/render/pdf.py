@@ -528,12 +528,14 @@ def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
     if workers <= 1:
         return [fn(*a) for a in args]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from site_builder.lifeline import pool_map
 
     context = multiprocessing.get_context("fork")
-    with _gc_frozen(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # frozen before the fork: the workers' collections skip the (shared) loaded site
-        return list(pool.map(fn, *zip(*args, strict=True)))
+    with _gc_frozen():
+        # frozen before the fork: the workers' collections skip the (shared) loaded site;
+        # the workers die with this process (site_builder/lifeline.py)
+        return pool_map(fn, args, workers, context)
 
 
 def _print_job(templates: str, kind: str, payload: Any, size: Any) -> tuple[str, Any]:

@@ -1,0 +1,88 @@
+"""Worker processes live no longer than the command that forked them.
+
+Every pool of workers (`render/pdf.py:parallel_map`) starts its processes with
+`die_with_parent`: the kernel sends them SIGKILL when the parent dies (Linux
+`prctl(PR_SET_PDEATHSIG)`), a thread in each also polls the parent's pid (other systems),
+Ctrl-C is left to the parent (one "Stopped." instead of a traceback per worker), and the
+worker closes its inherited copy of the project lock so that the lock goes with the
+parent. `pool_map` kills the workers at once when the parent stops early (an error,
+Ctrl-C, SIGTERM) instead of letting them finish the queued work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """Initializer of every forked worker (`parent`: the pid that forked it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    from site_builder.writer import close_inherited_locks
+
+    close_inherited_locks()
+    _ask_kernel()
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="lifeline", daemon=True).start()
+
+
+def _ask_kernel() -> None:
+    """SIGKILL this process when its parent dies (Linux only; elsewhere the poll does)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(POLL_SECONDS)
+    os._exit(1)
+
+
+def pool_map(
+    fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int, context: Any
+) -> list[Any]:
+    """`fn(*a)` for every `a` of `args` on `workers` forked processes, in order."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        results = list(pool.map(fn, *zip(*args, strict=True)))
+    except BaseException:
+        stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now; the queued work is dropped."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(5)
