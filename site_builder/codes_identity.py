@@ -18,8 +18,11 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from site_builder.content import schema as s
 from site_builder.content.yamlsource import parse_yaml, read_text
+from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.writer import write_atomic
 
@@ -56,5 +59,21 @@ def write_item_id(item_yaml: Path, uid: str) -> None:
     if rows and not rows[-1].endswith(("\n", "\r")):
         rows[-1] += newline
     rows.insert(at, f'id: "{uid}"{COMMENT}{newline}')
-    body = "".join(rows).encode("utf-8")
-    write_atomic(item_yaml, (b"\xef\xbb\xbf" if bom else b"") + body)
+    body = "".join(rows)
+    if not _adds_only_the_id(text, body, uid):  # e.g. the whole file in one {flow: mapping}
+        raise ContentError(
+            item_yaml,
+            None,
+            "id",
+            Msg("could not add the line 'id: \"{uid}\"' to this file.", uid=uid),
+            Msg("Add that line yourself, on a line of its own, then run the command again."),
+        )
+    write_atomic(item_yaml, (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8"))
+
+
+def _adds_only_the_id(before: str, after: str, uid: str) -> bool:
+    try:
+        old, new = yaml.safe_load(before), yaml.safe_load(after)
+    except yaml.YAMLError:
+        return False
+    return isinstance(old, dict) and isinstance(new, dict) and new == {**old, "id": uid}

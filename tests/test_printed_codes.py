@@ -75,7 +75,9 @@ def refused(project: Path, expected: str) -> None:
 
 def test_printing_writes_an_id_into_item_yaml_and_the_registry(minimal: Path) -> None:
     item = minimal / "content/dolls/hmong/item.yaml"
-    item.write_bytes(b"# do\xcc\x82i cu\xcc\x89a chi\r\n" + item.read_bytes().replace(b"\n", b"\r\n"))
+    item.write_bytes(
+        b"# do\xcc\x82i cu\xcc\x89a chi\r\n" + item.read_bytes().replace(b"\n", b"\r\n")
+    )
     out = mark(minimal, "XM-D01")
     assert out.endswith(
         "Now commit content/printed-codes.yaml (and the item.yaml files that got an id): it is "
@@ -99,6 +101,23 @@ def test_printing_writes_an_id_into_item_yaml_and_the_registry(minimal: Path) ->
         "title": "Búp bê Mông",
         "id": uid,
     }
+
+
+def test_an_item_yaml_the_id_cannot_be_added_to_is_refused(minimal: Path) -> None:
+    item = minimal / "content/ocop/tea/item.yaml"
+    facts = yaml.safe_load(item.read_text())
+    item.write_text(json.dumps(facts, ensure_ascii=False) + "\n", encoding="utf-8")  # one line
+    before = item.read_bytes()
+    result = run_cli(minimal, "codes", "mark-printed", "XM-P01", "--yes")
+    assert result.code == 1
+    assert re.fullmatch(
+        r"Error: content/ocop/tea/item.yaml: id: could not add the line 'id: \"[0-9a-f]{16}\"' to "
+        r"this file. Add that line yourself, on a line of its own, then run the command again.\n"
+        r"1 error; nothing was written.\n",
+        result.err,
+    )
+    assert item.read_bytes() == before
+    assert not (minimal / "content/printed-codes.yaml").exists()
 
 
 def test_renaming_the_folder_and_title_of_a_printed_item_is_safe(minimal: Path) -> None:
@@ -146,7 +165,9 @@ def test_removing_the_id_line_of_a_printed_item_is_refused(minimal: Path) -> Non
     uid = item_id(minimal, "dolls/hmong")
     assert run_cli(minimal, "build").code == 0
     item = minimal / "content/dolls/hmong/item.yaml"
-    item.write_text("".join(x for x in item.read_text().splitlines(True) if not x.startswith("id:")))
+    item.write_text(
+        "".join(x for x in item.read_text().splitlines(True) if not x.startswith("id:"))
+    )
     refused(
         minimal,
         f"Error: content/dolls/hmong/item.yaml:1: code: the code XM-D01 was printed for "
