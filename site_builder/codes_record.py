@@ -116,7 +116,9 @@ def check_record(
             continue
         was, source = record[code]
         for field, now in (("url", printed.url), ("id", printed.uid)):
-            if was.get(field) and now is not None and now != was[field]:
+            if was.get(field) and now != was[field]:
+                said = {"code": code, "field": field, "was": was[field]}
+                said["source"] = _shown(root, source)
                 errors.add(
                     ContentError(
                         path,
@@ -125,14 +127,17 @@ def check_record(
                         Msg(
                             "{code} was recorded as printed with {field} {was} ({source}), "
                             "but this file now says {now}.",
-                            code=code,
-                            field=field,
-                            was=was[field],
-                            source=_shown(root, source),
+                            **said,
                             now=now,
+                        )
+                        if now is not None
+                        else Msg(
+                            "{code} was recorded as printed with {field} {was} ({source}), "
+                            "but this file no longer has its {field}.",
+                            **said,
                         ),
                         Msg(
-                            "The boxes are printed: write back '{field}: {was}' (or run "
+                            "The boxes are printed: write back '{field}: \"{was}\"' (or run "
                             "`site-builder codes restore`).",
                             field=field,
                             was=was[field],
@@ -153,8 +158,7 @@ def restore(root: Path, output: Path | None) -> list[str]:
     for code, (was, _source) in sorted(record.items()):
         now = registry.get(code)
         if now is not None and all(
-            not was.get(f) or v is None or v == was[f]
-            for f, v in (("url", now.url), ("id", now.uid))
+            not was.get(f) or v == was[f] for f, v in (("url", now.url), ("id", now.uid))
         ):
             continue
         restored = {k: was[k] for k in ("printed", "url", "item", "title", "id") if was.get(k)}
