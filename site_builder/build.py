@@ -7,6 +7,7 @@ whole build succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from typing import Any
 
 from site_builder.budgets import over_budget
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
-from site_builder.codes import load_registry, resolve_codes
+from site_builder.codes import PrintedCode, load_registry, resolve_codes
+from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
@@ -78,13 +80,17 @@ class Plan:
     site: Site
     urls: Urls
     codes: dict[str, Item]  # every code served -> the item its landing page leads to
+    printed: dict[str, PrintedCode] = field(default_factory=dict)  # the registry
 
 
-def plan_site(site: Site) -> Plan:
-    """Check the printed-code registry and the QR sizes; raise ErrorList on any problem."""
+def plan_site(site: Site, output: Path | None = None) -> Plan:
+    """Check the printed-code registry (against the record of the last build into
+    `output`, default output/) and the QR sizes; raise ErrorList on any problem."""
     errors = Collector()
-    registry = load_registry(site.config.root)
+    root = site.config.root
+    registry = load_registry(root)
     codes = resolve_codes(site, registry, errors)
+    check_record(root, root / "output" if output is None else output, registry, errors)
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
     prepare_qr([urls.short_url(code) for code in codes], site.config.qr_error_correction)
@@ -112,7 +118,7 @@ def plan_site(site: Site) -> Plan:
                 )
             )
     errors.raise_if_any()
-    return Plan(site, urls, codes)
+    return Plan(site, urls, codes, registry)
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
@@ -260,10 +266,14 @@ def booklet_pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> l
 
 
 def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
-    """sitemap.xml and robots.txt."""
+    """sitemap.xml, robots.txt and the record of printed codes (codes_record.py)."""
     urls = plan.urls
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
-    return [sitemap(r, sitemap_groups(plan)), Output("robots.txt", robots.encode(), None, "robots")]
+    return [
+        sitemap(r, sitemap_groups(plan)),
+        Output("robots.txt", robots.encode(), None, "robots"),
+        Output(RECORD, record_bytes(plan.printed, {}), None, "printed codes"),
+    ]
 
 
 def render_site(
@@ -469,7 +479,7 @@ def _build(
     report.timings["load"] = time.perf_counter() - t
     progress.advance()
     t = time.perf_counter()
-    plan = plan_site(site)  # printed codes, QR sizes
+    plan = plan_site(site, output)  # printed codes, QR sizes
     report.timings["plan"] = time.perf_counter() - t
     progress.advance()
     t = time.perf_counter()
@@ -500,6 +510,8 @@ def _build(
     except BaseException:
         staging.discard()
         raise
+    with contextlib.suppress(OSError):  # the published copy in output/ still speaks
+        save_record(root, plan.printed, output)  # the tool's own copy of what was printed
     memo = current()
     if memo is not None:
         memo.remember_outputs(output, staging.made)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.codes_identity import item_id, new_id, write_item_id
 from site_builder.content import schema as s
 from site_builder.content.loader import line_of
 from site_builder.content.model import Item, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
-from site_builder.errors import Collector, ContentError
+from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.messages import Msg
 from site_builder.urls import Urls
 from site_builder.writer import write_atomic
@@ -42,6 +43,7 @@ class PrintedCode:
     item: str  # kind/slug at the time of printing (informative after a rename)
     title: str | None
     line: int
+    uid: str | None = None  # the `id:` of the item printed; None in registries before ids
 
 
 def registry_path(root: Path) -> Path:
@@ -72,6 +74,7 @@ def load_registry(root: Path) -> dict[str, PrintedCode]:
         s.Field("item", s.text),
         s.Field("title", s.text, required=False),
         s.Field("note", s.text, required=False),
+        s.Field("id", item_id, required=False),
     ]
     for code, record in data.items():
         try:
@@ -90,6 +93,7 @@ def load_registry(root: Path) -> dict[str, PrintedCode]:
                 clean["item"],
                 clean["title"],
                 lines.line((code,)),
+                clean["id"],
             )
     errors.raise_if_any()
     return out
@@ -101,7 +105,8 @@ def resolve_codes(
     """Every code the site must serve -> the item its landing page leads to.
 
     Current items' codes, printed codes, and codes moved in site.yaml. Any printed
-    code the content no longer serves is an error naming the code.
+    code the content no longer serves, or serves with another item than the one it
+    was printed for, is an error.
     """
     config = site.config
     urls = Urls(config)
@@ -146,6 +151,7 @@ def resolve_codes(
             continue
         served[old] = target
     path = registry_path(config.root)
+    _check_ids_unique(site, registry, errors)
     for code, printed in sorted(registry.items()):
         if code not in served:
             errors.add(
@@ -168,24 +174,10 @@ def resolve_codes(
                 )
             )
             continue
-        item = served[code]
-        if code not in config.moved_codes and item.kind != printed.item.split("/")[0]:
-            errors.add(
-                ContentError(
-                    item.folder / "item.yaml",
-                    line_of(item.folder / "item.yaml", "code"),
-                    "code",
-                    Msg(
-                        "the code {code} was printed for {printed} and is now used by {item}.",
-                        code=code,
-                        printed=printed.item,
-                        item=item.key,
-                    ),
-                    Msg(
-                        "A printed code cannot be reused for another item: give this item a new code."
-                    ),
-                )
-            )
+        if code not in config.moved_codes:
+            problem = taken_code(site, registry, printed, served[code])
+            if problem is not None:
+                errors.add(problem)
         if printed.url != urls.short_url(code):
             errors.add(
                 ContentError(
@@ -207,6 +199,172 @@ def resolve_codes(
     return served
 
 
+def printed_for(site: Site, printed: PrintedCode) -> Item | None:
+    """The item `printed` was printed for, wherever it is now and whatever its code."""
+    if printed.uid is not None:  # the holder first: a folder copied with its id is the copy
+        same = [i for i in site.items if i.uid == printed.uid]
+        return next((i for i in same if i.code == printed.code), same[0] if same else None)
+    # a registry from before ids (migrated on its next write): the item as it was named
+    by_key = next((i for i in site.items if i.key == printed.item), None)
+    if by_key is not None:
+        return by_key
+    same_kind = [i for i in site.items if i.kind == printed.item.split("/")[0]]
+    titled = [i for i in same_kind if printed.title and _title(site, i) == printed.title]
+    return titled[0] if len(titled) == 1 else None  # renamed, same title: still that item
+
+
+def taken_code(
+    site: Site, registry: dict[str, PrintedCode], printed: PrintedCode, item: Item
+) -> ContentError | None:
+    """An error when `item` serves the printed code but is not what was printed."""
+    owner = printed_for(site, printed)
+    if owner is item:
+        return None
+    code = printed.code
+    yaml_path = item.folder / "item.yaml"
+    where = (yaml_path, line_of(yaml_path, "code"), "code")
+    free = next_free_code(site, item.kind)
+    theirs = registry.get(owner.code) if owner is not None else None
+    swapped = theirs is not None and theirs.uid is not None and theirs.uid == item.uid
+    if owner is not None and swapped:  # two printed items exchanged their codes
+        return ContentError(
+            *where,
+            Msg(
+                "the code {code} is printed on the boxes of {owner} ('{title}'), but {owner} "
+                "and {item} have exchanged their printed codes.",
+                code=code,
+                owner=owner.key,
+                title=_title(site, owner),
+                item=item.key,
+            ),
+            Msg(
+                "Printed boxes must open what was printed: give {owner} back the code {code} "
+                "and {item} back the code {now}.",
+                owner=owner.key,
+                code=code,
+                item=item.key,
+                now=owner.code,
+            ),
+        )
+    if owner is not None:  # the printed item is still there, under another code
+        return ContentError(
+            *where,
+            Msg(
+                "the code {code} is printed on the boxes of {owner} ('{title}'), which now has "
+                "the code {now}; {item} has taken {code}.",
+                code=code,
+                owner=owner.key,
+                title=_title(site, owner),
+                now=owner.code,
+                item=item.key,
+            ),
+            Msg(
+                "Printed boxes must open what was printed: give {owner} back the code {code}, "
+                "and give {item} a new code (the next free one is {free}).",
+                owner=owner.key,
+                code=code,
+                item=item.key,
+                free=free,
+            ),
+        )
+    if printed.uid is None:  # registry from before ids: only the kind is known
+        return ContentError(
+            *where,
+            Msg(
+                "the code {code} was printed for {printed} and is now used by {item}.",
+                code=code,
+                printed=printed.item,
+                item=item.key,
+            ),
+            Msg(
+                "A printed code cannot be taken by another item: give {item} a new code "
+                "(the next free one is {free}). If {item} really is the item on those boxes "
+                "(renamed since), write 'item: {item}' in the entry {code} of {registry}.",
+                item=item.key,
+                free=free,
+                code=code,
+                registry=f"content/{REGISTRY}",
+            )
+            if item.kind == printed.item.split("/")[0]
+            else Msg(
+                "A printed code cannot be taken by another item: give {item} a new code "
+                "(the next free one is {free}).",
+                item=item.key,
+                free=free,
+            ),
+        )
+    return ContentError(
+        *where,
+        Msg(
+            "the code {code} was printed for {printed} ('{title}', id {uid}), but {item} "
+            "('{now}') now uses it.",
+            code=code,
+            printed=printed.item,
+            title=printed.title or "",
+            uid=printed.uid,
+            item=item.key,
+            now=_title(site, item),
+        ),
+        Msg(
+            "Printed boxes must open what was printed. If {item} is that item, put back the "
+            "line 'id: \"{uid}\"' in its item.yaml. Otherwise give {item} a new code (the next "
+            "free one is {free}), and restore the printed item or send its code on purpose "
+            "with 'moved_codes: {{{code}: <code of another item>}}' in site.yaml.",
+            item=item.key,
+            uid=printed.uid,
+            free=free,
+            code=code,
+        ),
+    )
+
+
+def _check_ids_unique(site: Site, registry: dict[str, PrintedCode], errors: Collector) -> None:
+    """A folder copied to start a new item carries the old item's id: refuse the copy."""
+    owners = {p.uid: p.code for p in registry.values() if p.uid is not None}
+    by_id: dict[str, list[Item]] = {}
+    for item in site.items:
+        if item.uid is not None:
+            by_id.setdefault(item.uid, []).append(item)
+    for uid, items in sorted(by_id.items()):
+        if len(items) < 2:
+            continue
+        original = next((i for i in items if i.code == owners.get(uid)), items[0])
+        for copy in items:
+            if copy is original:
+                continue
+            path = copy.folder / "item.yaml"
+            errors.add(
+                ContentError(
+                    path,
+                    line_of(path, "id"),
+                    "id",
+                    Msg(
+                        "{item} has the same id as {original}, whose code is printed.",
+                        item=copy.key,
+                        original=original.key,
+                    ),
+                    Msg(
+                        "This folder was probably copied from {original}: delete the line "
+                        "'id: ...' here (the tool writes a new one when this item is printed).",
+                        original=original.key,
+                    ),
+                )
+            )
+
+
+def _title(site: Site, item: Item) -> str:
+    words = item.translations.get(site.config.source_language)
+    if words is None:
+        words = next(iter(item.translations.values()), None)
+    return words.title if words is not None else item.key
+
+
+def next_free_code(site: Site, kind: str) -> str:
+    from site_builder.scaffold import next_code  # scaffold imports this module
+
+    return next_code(site.config.root, kind)
+
+
 def _moved_lines(site_yaml: Path) -> dict[str, int]:
     try:
         _, lines = parse_yaml(read_text(site_yaml), site_yaml)
@@ -216,13 +374,18 @@ def _moved_lines(site_yaml: Path) -> dict[str, int]:
 
 
 def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
-    """Add `codes` to the registry (those not already in it); return the codes added."""
+    """Add `codes` to the registry (those not already in it); return the codes added.
+
+    Each printed item gets an `id:` in its item.yaml (if it has none) and the registry
+    records it. Entries from before ids are given theirs on the way (migration).
+    """
     root = site.config.root
     urls = Urls(site.config)
     registry = load_registry(root)
     path = registry_path(root)
     existing = yaml.safe_load(read_text(path)) if path.is_file() else None
     data: dict[str, dict[str, object]] = existing or {}
+    ids = {item.key: item.uid for item in site.items}
     added = []
     for code in codes:
         if code in registry:
@@ -237,9 +400,17 @@ def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
                 Msg("Check the code; `site-builder codes list` lists every item's code."),
             )
         title = item.translations[site.config.source_language].title
-        data[code] = {"printed": day, "url": urls.short_url(code), "item": item.key, "title": title}
+        entry: dict[str, object] = {"printed": day, "url": urls.short_url(code)}
+        data[code] = entry | {"item": item.key, "title": title, "id": _id_of(item, ids)}
         added.append(code)
-    if added:
+    migrated = False
+    for code, printed in registry.items():
+        if printed.uid is None and code not in site.config.moved_codes:
+            item = printed_for(site, printed)
+            if item is not None and item.code == code:
+                data[code]["id"] = _id_of(item, ids)
+                migrated = True
+    if added or migrated:
         text = HEADER + yaml.safe_dump(
             dict(sorted(data.items())),
             allow_unicode=True,
@@ -247,5 +418,29 @@ def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
             default_flow_style=False,
         )
         write_atomic(path, text.encode("utf-8"))
+        from site_builder.codes_record import save_record
+
+        save_record(root, load_registry(root))
     return added
 
+
+def _id_of(item: Item, ids: dict[str, str | None]) -> str:
+    """The item's id, written into its item.yaml first if it has none yet."""
+    uid = ids.get(item.key)
+    if uid is None:
+        uid = ids[item.key] = new_id()
+        write_item_id(item.folder / "item.yaml", uid)
+    return uid
+
+
+def printed_owner(root: Path, code: str, items: list[Item]) -> Item | None:
+    """Of `items` (all holding `code`), the one the code was printed for, if it is printed."""
+    try:
+        printed = load_registry(root).get(code)
+    except SiteError:
+        return None  # unreadable: the build reports the registry itself
+    if printed is None:
+        return None
+    if printed.uid is not None:
+        return next((i for i in items if i.uid == printed.uid), None)
+    return next((i for i in items if i.key == printed.item), None)

@@ -299,7 +299,7 @@ class LiveSite:
         items = [
             new.get(i.folder, i) for i in site.items if i.folder not in folders or i.folder in new
         ]
-        _check_unique(items, list(site.pages), errors)
+        _check_unique(items, list(site.pages), errors, config.root)
         errors.raise_if_any()
         if len(new) != len(folders):
             return None  # not loaded, yet no error: let the full build say why
@@ -313,8 +313,8 @@ class LiveSite:
                 before.code,
                 before.aliases,
                 before.images,
-            ) or item.facts.get("gtin") != before.facts.get("gtin"):
-                return None
+            ) or (item.facts.get("gtin"), item.uid) != (before.facts.get("gtin"), before.uid):
+                return None  # (the printed-code id too: the registry is checked against it)
 
         new_site = dataclasses.replace(
             site, items=tuple(items), warnings=self._site_warnings(site, new)

@@ -2,7 +2,8 @@
 
 Each folder in tests/invalid_sites/ holds the files that differ from the minimal
 fixture (and `delete.txt`, files to remove), plus `expected.txt`: the exact
-error output. Regenerate one with `UPDATE_EXPECTED=1 pytest tests/test_invalid_sites.py`
+error output. A `before/` folder holds files in place for the first, good build
+(e.g. printed codes the tool then remembers). Regenerate one with `UPDATE_EXPECTED=1 pytest tests/test_invalid_sites.py`
 and read the diff before committing it.
 """
 
@@ -19,12 +20,13 @@ from tests.helpers import copy_project, run_cli, snapshot
 
 CASES = Path(__file__).parent / "invalid_sites"
 SPECIAL = {"expected.txt", "delete.txt"}
+BEFORE = "before"
 
 
 def apply_case(project: Path, case: Path) -> None:
     for path in sorted(case.rglob("*")):
         rel = path.relative_to(case)
-        if path.is_file() and rel.as_posix() not in SPECIAL:
+        if path.is_file() and rel.as_posix() not in SPECIAL and rel.parts[0] != BEFORE:
             (project / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, project / rel)
     delete = case / "delete.txt"
@@ -36,6 +38,8 @@ def apply_case(project: Path, case: Path) -> None:
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_invalid_site(tmp_path: Path, case: str) -> None:
     project = copy_project(tmp_path / "site", "minimal")
+    if (CASES / case / BEFORE).is_dir():
+        shutil.copytree(CASES / case / BEFORE, project, dirs_exist_ok=True)
     build(project)  # a good build first: its output must survive the bad one
     before = snapshot(project / "output")
     apply_case(project, CASES / case)

@@ -109,6 +109,7 @@ def test_stickers_for_print_record_every_code_on_the_sheet(minimal: Path) -> Non
         "--mode",
         "printshop",
         "--for-print",
+        "--yes",
         "--date",
         "2026-06-02",
     )
@@ -193,4 +194,4 @@ def test_an_unchanged_sticker_request_does_nothing(minimal: Path) -> None:
     story.write_text(story.read_text().replace("price: 450000", "price: 460000"))
     third = run_cli(minimal, "stickers", "gifts", "--price")
     assert third.out.startswith("Wrote 2 sticker(s)")
-    assert run_cli(minimal, "stickers", "gifts", "--for-print").out.startswith("Wrote")
+    assert run_cli(minimal, "stickers", "gifts", "--for-print", "--yes").out.startswith("Wrote")

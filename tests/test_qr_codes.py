@@ -104,7 +104,7 @@ def test_error_correction_is_configurable(minimal: Path, level: str) -> None:
 
 
 def mark_printed(project: Path, *codes: str) -> None:
-    result = run_cli(project, "codes", "mark-printed", *codes, "--date", "2026-06-01")
+    result = run_cli(project, "codes", "mark-printed", *codes, "--date", "2026-06-01", "--yes")
     assert result.code == 0, result.err
 
 

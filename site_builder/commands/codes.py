@@ -1,4 +1,4 @@
-"""`site-builder codes list | mark-printed`: the printed-code registry."""
+"""`site-builder codes list | mark-printed | restore`: the printed-code registry."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from site_builder.commands import project_root
-from site_builder.messages import _
+from site_builder.messages import Msg, _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,15 +16,42 @@ def register(sub: argparse._SubParsersAction) -> None:
     m = actions.add_parser("mark-printed", help=_("record codes as printed (permanent)"))
     m.add_argument("codes", nargs="+", help=_("codes such as XM-D01"))
     m.add_argument("--date", help=_("date of printing, YYYY-MM-DD (default: today)"))
+    m.add_argument("--yes", action="store_true", help=_("do not ask for confirmation (scripts)"))
+    r = actions.add_parser(
+        "restore", help=_("write printed codes lost from the registry back from the record")
+    )
+    r.add_argument("--output", help=_("the output folder holding the published record"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from site_builder.build import plan_site
     from site_builder.codes import load_registry, record_printed
+    from site_builder.codes_confirm import commit_reminder, confirm_printing
     from site_builder.content.loader import load_site
 
     root = project_root(args)
+    if args.action == "restore":
+        from site_builder.codes_record import restore
+
+        output = Path(args.output).resolve() if args.output else root / "output"
+        fixed = restore(root, output)
+        if fixed:
+            print(
+                _(
+                    Msg(
+                        "Restored {n} printed code(s): {codes}.",
+                        n=len(fixed),
+                        codes=", ".join(fixed),
+                    )
+                )
+            )
+            print(commit_reminder())
+        else:
+            print(_("Nothing to restore: the registry holds every recorded printed code."))
+        return 0
     site = load_site(root)
     plan = plan_site(site)
     if args.action == "list":
@@ -39,10 +66,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"{code}\t{item.key}\t{plan.urls.short_url(code)}\t{state}")
         return 0
     day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
-    added = record_printed(site, [c.upper() for c in args.codes], day)
+    codes = [c.upper() for c in args.codes]
+    confirm_printing(site, codes, args.yes)
+    added = record_printed(site, codes, day)
     print(
         _("Recorded {n} printed code(s): {codes}.").format(
             n=len(added), codes=", ".join(added) or _("none new")
         )
     )
+    if added:
+        print(commit_reminder())
     return 0

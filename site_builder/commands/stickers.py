@@ -108,6 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_("this sheet goes to print: record its codes as printed (permanent)"),
     )
     p.add_argument("--date", help=_("printing date for the registry, YYYY-MM-DD (default: today)"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation (scripts)"))
     p.add_argument("-o", "--output", help=_("PDF file to write (default: stickers/…)"))
     p.add_argument("--all", action="store_true", help=_("every item of the site"))
     p.set_defaults(func=run)
@@ -166,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.build import plan_site
     from site_builder.cache import BuildCache, using
     from site_builder.codes import record_printed
+    from site_builder.codes_confirm import commit_reminder, confirm_printing
     from site_builder.content.loader import load_site
     from site_builder.render.pdf import sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
@@ -190,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
         site = load_site(root)
         plan_site(site)  # the printed-code registry and QR sizes must be right first
         chosen = _selection(site, args)
+        if args.for_print:  # asked before anything is drawn or recorded
+            confirm_printing(site, [item.code for item, _copies in chosen], args.yes)
         template = args.template or sticker_settings(site).template
         offset = None
         if args.offset_x is not None or args.offset_y is not None:
@@ -241,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
                 "These codes must keep working for as long as the boxes exist."
             )
         print(_(recorded))
+        if added:
+            print(commit_reminder())
     else:
         print(
             _(

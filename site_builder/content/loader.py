@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce
 from site_builder.content import schema as s
@@ -62,7 +63,7 @@ def load_site(root: Path) -> Site:
         for folder in _folders(config.content_dir / "pages")
         if (page := _guard(errors, lambda f=folder: load_page(config, f, errors))) is not None
     ]
-    _check_unique(items, pages, errors)
+    _check_unique(items, pages, errors, config.root)
     # every folder counts as a key, even one that failed to load: its own errors say why
     keys = {
         f"{kind}/{slugify(f.name)}"
@@ -287,6 +288,7 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
         s.Field("gtin", commerce.gtin, required=False),
         s.Field("payment", commerce.payment, required=False),
         s.Field("preview_image", commerce.preview_image(folder), required=False),
+        s.Field("id", item_id, required=False),
     ]
     if kind == "dolls":
         return common + [
@@ -385,6 +387,7 @@ def load_item(
         links=facts["links"] or (),
         aliases=facts["aliases"] or (),
         translations=translations,
+        uid=facts["id"],
     )
 
 
@@ -630,12 +633,14 @@ def load_booklet(
     )
 
 
-def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> None:
+def _check_unique(items: list[Item], pages: list[Page], errors: Collector, root: Path) -> None:
     seen_codes: dict[str, Item] = {}
     seen_keys: dict[str, Path] = {}
     for item in items:
         first = seen_codes.setdefault(item.code, item)
-        if first is not item:
+        if first is not item and (taken := _taken_printed_code(root, first, item)) is not None:
+            errors.add(taken)
+        elif first is not item:
             errors.add(
                 ContentError(
                     item.folder / "item.yaml",
@@ -666,6 +671,37 @@ def _check_unique(items: list[Item], pages: list[Page], errors: Collector) -> No
                     Msg("Rename one of the two folders."),
                 )
             )
+
+
+def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError | None:
+    """Two items hold one code and it is printed: the error names the one taking it."""
+    from site_builder.codes import printed_owner  # the registry module loads content too
+
+    owner = printed_owner(root, first.code, [first, second])
+    if owner is None:
+        return None
+    taker = second if owner is first else first
+    path = taker.folder / "item.yaml"
+    from site_builder.scaffold import next_code
+
+    return ContentError(
+        path,
+        line_of(path, "code"),
+        "code",
+        Msg(
+            "the code {code} is printed on the boxes of {owner}; {item} cannot take it.",
+            code=first.code,
+            owner=owner.key,
+            item=taker.key,
+        ),
+        Msg(
+            "Give {item} a new code (the next free one is {free}). Never change the code of "
+            "{owner}: it is on printed boxes.",
+            item=taker.key,
+            free=next_code(root, taker.kind),
+            owner=owner.key,
+        ),
+    )
 
 
 def line_of(path: Path, key: str) -> int | None:

@@ -60,6 +60,7 @@ class Item:
     links: tuple[Link, ...]
     aliases: tuple[str, ...]
     translations: dict[str, Translation]  # only the languages that exist as files
+    uid: str | None = None  # `id:` written when its code went to print (codes_identity.py)
 
     @property
     def key(self) -> str:

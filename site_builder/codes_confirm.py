@@ -1,0 +1,66 @@
+"""Asking before a code becomes permanent, and reminding to commit the registry.
+
+`codes mark-printed` and `stickers --for-print` make a promise that cannot be taken
+back (codes_record.py keeps it even if the file is lost). On a terminal they list
+what will be recorded and ask; a script passes `--yes`. Without a terminal and
+without `--yes` they refuse at once: a prompt nobody can see would hang a script.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from site_builder.codes import load_registry
+from site_builder.content.model import Site
+from site_builder.errors import SiteError
+from site_builder.messages import Msg, _
+
+YES = {"y", "yes", "c", "có", "co"}
+
+
+def confirm_printing(site: Site, codes: list[str], yes: bool) -> None:
+    """Return when recording `codes` as printed is confirmed; raise `SiteError` if not."""
+    registry = load_registry(site.config.root)
+    new = sorted({c for c in codes if c not in registry and site.by_code(c) is not None})
+    if not new or yes:
+        return
+    listed = ", ".join(new)
+    if not sys.stdin.isatty():
+        raise SiteError(
+            Msg(
+                "recording {codes} as printed is permanent and there is no terminal to ask "
+                "on: add --yes to confirm.",
+                codes=listed,
+            )
+        )
+    print(
+        _(
+            Msg(
+                "These codes will be recorded as printed: {codes}. Their QR codes must then "
+                "open the same items for as long as the boxes exist; this cannot be undone.",
+                codes=listed,
+            )
+        )
+    )
+    for code in new:
+        item = site.by_code(code)
+        if item is not None:
+            title = item.translations[site.config.source_language].title
+            print(f"  {code}  {item.key}  {title}")
+    try:
+        answer = input(_("Record them as printed? [y/N] "))
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in YES:
+        raise SiteError(Msg("cancelled: no code was recorded as printed."))
+
+
+def commit_reminder() -> str:
+    """What to say after a code was recorded: the registry is the record of a promise."""
+    return _(
+        Msg(
+            "Now commit content/printed-codes.yaml (and the item.yaml files that got an id): "
+            "it is the record of a promise. For example: "
+            'git add content && git commit -m "Printed codes"'
+        )
+    )
