@@ -239,6 +239,11 @@ def test_write_atomic_publishes_0644_whatever_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert mode(tmp_path / "page.html") == 0o644
+    member = tmp_path / "item.yaml"
+    member.write_text("code: XM-D01\n")
+    member.chmod(0o664)  # a member's file rewritten by a command keeps its mode
+    write_atomic(member, b"code: XM-D01\nprice: 1\n")
+    assert mode(member) == 0o664
 
 
 def test_serve_refuses_before_serving_anything(project: Path) -> None:
