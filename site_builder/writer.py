@@ -168,7 +168,10 @@ class Staging:
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
+        made = [p for p in (self.output.parent, *self.output.parent.parents) if not p.exists()]
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        for folder in made:  # a new --output a/b/c: folders the tool made, readable too
+            os.chmod(folder, FOLDER_MODE)
         self.dir = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )

@@ -229,6 +229,10 @@ def test_everything_published_is_world_readable_under_umask_077(project: Path) -
     stickers = cli_under_umask(project, "stickers", "gifts")
     assert stickers.returncode == 0, stickers.stderr
     assert published(project / "stickers") == []
+    nested = project.parent / "web" / "xinman"  # folders the build makes on the way
+    elsewhere = cli_under_umask(project, "build", "--no-pdf", "--output", str(nested / "site"))
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert published(project.parent / "web") == []
 
 
 def test_write_atomic_publishes_0644_whatever_the_umask(tmp_path: Path) -> None:
