@@ -23,6 +23,7 @@ import pytest
 from bench import corpus
 from site_builder import writer
 from site_builder.build import build
+from site_builder.errors import SiteError
 from site_builder.outdir import MARKER
 from tests.helpers import snapshot
 
@@ -330,3 +331,23 @@ def test_the_raw_system_call_exchanges_too(tmp_path: Path) -> None:
     (b / "y").mkdir(parents=True)
     assert call(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0
     assert sorted(os.listdir(a)) == ["y"] and sorted(os.listdir(b)) == ["x"]
+
+
+def test_a_file_system_without_locks_is_said_plainly(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network or USB file systems refuse flock: a message, not a traceback."""
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(SiteError) as info:
+        build(minimal)
+    assert str(info.value) == (
+        f"cannot lock {minimal / writer.LOCK_FILE}: this file system does not support locks "
+        "(No locks available). Keep the project on this computer's own disk."
+    )
+    assert not (minimal / "output").exists()
