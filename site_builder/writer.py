@@ -43,13 +43,20 @@ _held_locks: list[int] = []  # lock file descriptors of this process (workers cl
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file so that readers see the old bytes or the new ones, never half."""
+    """Write one file so that readers see the old bytes or the new ones, never half.
+
+    A new file is 0644 whatever the umask (a web server reads it); a file replaced keeps
+    its mode (a member's item.yaml stays as they set it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = FILE_MODE
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            os.fchmod(f.fileno(), FILE_MODE)  # mkstemp makes it private
+            os.fchmod(f.fileno(), mode)  # mkstemp makes it private
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -161,7 +168,10 @@ class Staging:
 
     def __init__(self, output: Path) -> None:
         self.output = output.resolve()
+        made = [p for p in (self.output.parent, *self.output.parent.parents) if not p.exists()]
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        for folder in made:  # a new --output a/b/c: folders the tool made, readable too
+            os.chmod(folder, FOLDER_MODE)
         self.dir = Path(
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )

@@ -23,6 +23,7 @@ import pytest
 from bench import corpus
 from site_builder import writer
 from site_builder.build import build
+from site_builder.errors import SiteError
 from site_builder.outdir import MARKER
 from tests.helpers import snapshot
 
@@ -68,6 +69,15 @@ def alive_in_group(pgid: int) -> list[int]:
     return pids
 
 
+def files_of(folder: Path) -> set[str]:
+    """The paths of every file below `folder` (listing only: thousands of files)."""
+    out = set()
+    for dirpath, _dirs, files in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder)
+        out.update(f if rel == "." else f"{rel}/{f}" for f in files)
+    return out
+
+
 def leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.startswith(".output."))
 
@@ -104,7 +114,7 @@ class Watch:
                 if not (self.output / rel).is_file():
                     self.missing.append(time.monotonic())
             self.looks += 1
-            time.sleep(0.002)
+            time.sleep(0.005)
 
     def __enter__(self) -> Watch:
         self._thread.start()
@@ -123,7 +133,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     root = base / "ours"
     code, out, err = finish(cli(root, "build", "--no-pdf"))
     assert code == 0, err
-    return root, set(snapshot(root / "output"))
+    return root, files_of(root / "output")
 
 
 def edit_a_story(root: Path, text: str) -> Path:
@@ -166,7 +176,7 @@ def test_sigkill_at_any_moment_leaves_a_working_project(
         assert victim.poll() is None, "the build ended before the moment came: site too small"
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
-        assert set(snapshot(output)) == complete  # present and complete after the kill
+        assert files_of(output) == complete  # present and complete after the kill
         # at once: the lock died with the killed process (its workers do not hold it)
         code, out, err = finish(cli(root, "build", "--no-pdf", env=env))
         assert code == 0, err
@@ -175,7 +185,7 @@ def test_sigkill_at_any_moment_leaves_a_working_project(
         wait_for(lambda: not alive_in_group(victim.pid), "workers of the killed build alive")
         wait_for(lambda: not leftovers(root), f"left next to output/: {leftovers(root)}")
     assert watch.looks > 10 and watch.missing == []
-    assert set(snapshot(output)) == complete
+    assert files_of(output) == complete
     assert f"Killed {moment} ({swap})." in page_of(root, story).read_text(encoding="utf-8")
 
 
@@ -321,3 +331,23 @@ def test_the_raw_system_call_exchanges_too(tmp_path: Path) -> None:
     (b / "y").mkdir(parents=True)
     assert call(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0
     assert sorted(os.listdir(a)) == ["y"] and sorted(os.listdir(b)) == ["x"]
+
+
+def test_a_file_system_without_locks_is_said_plainly(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network or USB file systems refuse flock: a message, not a traceback."""
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(SiteError) as info:
+        build(minimal)
+    assert str(info.value) == (
+        f"cannot lock {minimal / writer.LOCK_FILE}: this file system does not support locks "
+        "(No locks available). Keep the project on this computer's own disk."
+    )
+    assert not (minimal / "output").exists()

@@ -229,6 +229,10 @@ def test_everything_published_is_world_readable_under_umask_077(project: Path) -
     stickers = cli_under_umask(project, "stickers", "gifts")
     assert stickers.returncode == 0, stickers.stderr
     assert published(project / "stickers") == []
+    nested = project.parent / "web" / "xinman"  # folders the build makes on the way
+    elsewhere = cli_under_umask(project, "build", "--no-pdf", "--output", str(nested / "site"))
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert published(project.parent / "web") == []
 
 
 def test_write_atomic_publishes_0644_whatever_the_umask(tmp_path: Path) -> None:
@@ -239,6 +243,11 @@ def test_write_atomic_publishes_0644_whatever_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert mode(tmp_path / "page.html") == 0o644
+    member = tmp_path / "item.yaml"
+    member.write_text("code: XM-D01\n")
+    member.chmod(0o664)  # a member's file rewritten by a command keeps its mode
+    write_atomic(member, b"code: XM-D01\nprice: 1\n")
+    assert mode(member) == 0o664
 
 
 def test_serve_refuses_before_serving_anything(project: Path) -> None:
