@@ -19,6 +19,7 @@ from pathlib import Path
 import pillow_heif
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
+from pypdf import PdfReader
 
 from site_builder.render.images import WIDTHS
 from tests.helpers import copy_project, parse_html, run_cli, snapshot
@@ -155,6 +156,10 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pho
     photos = _write_photos(folder)
     for photo in photos:
         add_image(root, "content/dolls/hmong", photo.name, f"Ảnh {photo.name}")
+    item = folder / "item.yaml"  # the iPhone photo first: the one the booklet prints
+    text = item.read_text(encoding="utf-8")
+    text = text.replace(", iphone.heic", "").replace("[doll.png, ", "[iphone.heic, doll.png, ")
+    item.write_text(text, encoding="utf-8")
     result = run_cli(root, "--lang", "en", "build")
     assert result.code == 0, result.out + result.err
     assert "Traceback" not in result.err
@@ -247,6 +252,21 @@ def test_files_sent_to_phones_are_small(phone_site: tuple[Path, list[Photo]]) ->
     page = parse_html(root / "output/en/dolls/hmong/index.html")
     srcs = [el.get("src") or "" for el in page.iter("img")]
     assert not any(s.endswith((".heic", "camera.jpg")) for s in srcs)
+
+
+def test_booklets_print_an_upright_print_sized_copy(phone_site: tuple[Path, list[Photo]]) -> None:
+    """The booklet (its first chapter is this doll) embeds the iPhone photo as a JPEG at
+    most 1,800 px wide (A5 at 300 ppi), upright; never the HEIC or a 50 MP original."""
+    root, photos = phone_site
+    iphone = next(p for p in photos if p.name == "iphone.heic")
+    reader = PdfReader(root / "output/print/gifts-en.pdf")
+    found = [im for page in reader.pages for im in page.images]
+    photo = max(found, key=lambda im: im.image.width * im.image.height)
+    assert photo.image.size == (1512, 2016)  # portrait, as it was taken (stored 2016 x 1512)
+    assert photo.name.endswith(".jpg")  # embedded as a JPEG (DCT)
+    assert difference(photo.image, iphone.upright) < 12
+    assert difference(photo.image, iphone.upright.transpose(T.ROTATE_180)) > 40
+    assert (root / "output/print/gifts-en.pdf").stat().st_size < 1024 * 1024
 
 
 def test_a_50_megapixel_jpeg_is_decoded_in_little_memory(tmp_path: Path) -> None:
@@ -367,6 +387,17 @@ def test_bad_image_is_refused_by_check_and_build_alike(minimal: Path, case: str)
     for run in (built, checked):
         assert "Traceback" not in run.out + run.err
     assert snapshot(minimal / "output") == before
+
+
+def test_a_photo_listed_twice_is_refused(minimal: Path) -> None:
+    item = minimal / "content/dolls/hmong/item.yaml"
+    item.write_text(item.read_text("utf-8").replace("[doll.png]", "[doll.png, doll.png]"), "utf-8")
+    result = run_cli(minimal, "--lang", "vi", "check")
+    assert result.code == 1
+    assert (
+        "Lỗi: content/dolls/hmong/item.yaml:6: images[1]: 'doll.png' được ghi hai lần. "
+        "Hãy xoá một trong hai.\n" in result.out
+    )
 
 
 def test_a_damaged_photo_is_found_again_after_a_good_check(minimal: Path) -> None:
