@@ -9,6 +9,7 @@ compare the published pixels with Pillow's own reading of each original.
 
 from __future__ import annotations
 
+import shutil
 import struct
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import pillow_heif
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
+from pypdf import PdfReader
 
 from site_builder.render.images import WIDTHS
 from tests.helpers import copy_project, parse_html, run_cli, snapshot
@@ -155,6 +157,10 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pho
     photos = _write_photos(folder)
     for photo in photos:
         add_image(root, "content/dolls/hmong", photo.name, f"Ảnh {photo.name}")
+    item = folder / "item.yaml"  # the iPhone photo first: the one the booklet prints
+    text = item.read_text(encoding="utf-8")
+    text = text.replace(", iphone.heic", "").replace("[doll.png, ", "[iphone.heic, doll.png, ")
+    item.write_text(text, encoding="utf-8")
     result = run_cli(root, "--lang", "en", "build")
     assert result.code == 0, result.out + result.err
     assert "Traceback" not in result.err
@@ -249,22 +255,40 @@ def test_files_sent_to_phones_are_small(phone_site: tuple[Path, list[Photo]]) ->
     assert not any(s.endswith((".heic", "camera.jpg")) for s in srcs)
 
 
+def test_booklets_print_an_upright_print_sized_copy(phone_site: tuple[Path, list[Photo]]) -> None:
+    """The booklet (its first chapter is this doll) embeds the iPhone photo as a JPEG at
+    most 1,800 px wide (A5 at 300 ppi), upright; never the HEIC or a 50 MP original."""
+    root, photos = phone_site
+    iphone = next(p for p in photos if p.name == "iphone.heic")
+    reader = PdfReader(root / "output/print/gifts-en.pdf")
+    found = [im for page in reader.pages for im in page.images]
+    photo = max(found, key=lambda im: im.image.width * im.image.height)
+    assert photo.image.size == (1512, 2016)  # portrait, as it was taken (stored 2016 x 1512)
+    assert photo.name.endswith(".jpg")  # embedded as a JPEG (DCT)
+    assert difference(photo.image, iphone.upright) < 12
+    assert difference(photo.image, iphone.upright.transpose(T.ROTATE_180)) > 40
+    assert (root / "output/print/gifts-en.pdf").stat().st_size < 1024 * 1024
+
+
 def test_a_50_megapixel_jpeg_is_decoded_in_little_memory(tmp_path: Path) -> None:
     """libjpeg decodes at 1/8 scale: the peak memory of encoding every variant of an
     8,000 x 6,000 photo stays far below the 144 MB its pixels take when decoded whole."""
     path = tmp_path / "big.jpg"
     scene(8000, 6000).save(path, quality=85)
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from site_builder.render import images\n"
         "from site_builder.content.model import Image\n"
+        "def peak():\n"
+        "    status = Path('/proc/self/status').read_text()\n"
+        "    return int(status.split('VmHWM:')[1].split()[0])\n"
+        "Path('/proc/self/clear_refs').write_text('5')\n"  # peak := now (not the parent's)
         "p = Path(sys.argv[1])\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "before = peak()\n"
         "im = Image('big.jpg', p, 8000, 6000)\n"
         "images.encode_all(p, images.derivatives(im))\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(before, after)\n"
+        "print(before, peak())\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
@@ -333,7 +357,7 @@ BAD = {
     ),
     "two photos, one name": (
         "doll.heic",
-        lambda p: scene(1200, 900).save(p, quality=80),
+        lambda p: scene(600, 400).save(p, quality=80),
         "'{name}' and 'doll.png' have the same name before the dot; their copies on the site "
         "would overwrite each other. Rename one of them (for example doll-2.heic).",
         "'{name}' và 'doll.png' có cùng tên phía trước dấu chấm; các bản sao trên trang sẽ "
@@ -350,10 +374,20 @@ BAD = {
 }
 
 
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("built") / "site", "minimal")
+    assert run_cli(root, "build").code == 0
+    return root
+
+
 @pytest.mark.parametrize("case", list(BAD))
-def test_bad_image_is_refused_by_check_and_build_alike(minimal: Path, case: str) -> None:
+def test_bad_image_is_refused_by_check_and_build_alike(
+    built_minimal: Path, tmp_path: Path, case: str
+) -> None:
     name, make, en, vi = BAD[case]
-    assert run_cli(minimal, "build").code == 0
+    minimal = tmp_path / "site"
+    shutil.copytree(built_minimal, minimal, symlinks=True)
     before = snapshot(minimal / "output")
     make(minimal / "content/dolls/hmong" / name)
     add_image(minimal, "content/dolls/hmong", name, "Ảnh")
@@ -367,6 +401,17 @@ def test_bad_image_is_refused_by_check_and_build_alike(minimal: Path, case: str)
     for run in (built, checked):
         assert "Traceback" not in run.out + run.err
     assert snapshot(minimal / "output") == before
+
+
+def test_a_photo_listed_twice_is_refused(minimal: Path) -> None:
+    item = minimal / "content/dolls/hmong/item.yaml"
+    item.write_text(item.read_text("utf-8").replace("[doll.png]", "[doll.png, doll.png]"), "utf-8")
+    result = run_cli(minimal, "--lang", "vi", "check")
+    assert result.code == 1
+    assert (
+        "Lỗi: content/dolls/hmong/item.yaml:6: images[1]: 'doll.png' được ghi hai lần. "
+        "Hãy xoá một trong hai.\n" in result.out
+    )
 
 
 def test_a_damaged_photo_is_found_again_after_a_good_check(minimal: Path) -> None:

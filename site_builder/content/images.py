@@ -85,6 +85,11 @@ def published_once(image: Image, before: list[Image]) -> None:
     (`doll.jpg` and `doll.heic` both become `doll-640.webp`)."""
     stem = Path(image.file).stem
     for other in before:
+        if other.file == image.file:
+            raise Problem(
+                Msg("'{name}' is listed twice.", name=image.file),
+                Msg("Remove one of the two."),
+            )
         if Path(other.file).stem == stem:
             raise Problem(
                 Msg(

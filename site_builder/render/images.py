@@ -51,6 +51,7 @@ from site_builder.urls import Urls
 from site_builder.writer import write_atomic
 
 WIDTHS = (320, 640, 960)
+PRINT_WIDTH = 1800  # photos in PDFs: the width of an A5 page at 300 ppi
 WEBP_QUALITY = 75
 JPEG_QUALITY = 80
 # A transparent PNG fallback heavier than this (a photo cut out, not a logo) is saved
@@ -60,7 +61,7 @@ CACHE_DIR = ".site-builder-cache"
 # Anything that changes the bytes of a derivative belongs here: a different recipe
 # makes every cache entry stale (its sidecar no longer matches).
 RECIPE = (
-    f"v2 widths={','.join(map(str, WIDTHS))} webp=q{WEBP_QUALITY}m4 "
+    f"v2 widths={','.join(map(str, WIDTHS))},print{PRINT_WIDTH} webp=q{WEBP_QUALITY}m4 "
     f"jpeg=q{JPEG_QUALITY}p420opt png=opt,p256>{PNG_FULL_COLOUR_KB}k draft lanczos srgb Pillow={PIL.__version__} "
     f"heif={pillow_heif.__version__}"
 )
@@ -167,19 +168,22 @@ def encode_all(path: Path, variants: list[Variant]) -> list[bytes]:
     """The bytes of raster derivatives of the image at `path` (no EXIF, no ICC, sRGB).
 
     The photo is decoded once (content/raster.py: the code `check` ran on it), at the
-    size of its widest variant, and every variant is resized from that; so a variant's
-    bytes do not depend on which others are encoded with it.
+    size of its widest web variant, and every web variant is resized from that; a print
+    copy (wider) from its own decoding. So a variant's bytes do not depend on which
+    others are encoded with it.
     """
     if not variants:
         return []
     try:
         width, height = raster.size(path)
-        widest = min(width, WIDTHS[-1])
-        big = raster.upright(path, (widest, max(1, round(height * widest / width))))
+        bases: dict[int, PILImage.Image] = {}
+        for base in sorted({_base(width, v.width) for v in variants}):
+            bases[base] = raster.upright(path, (base, max(1, round(height * base / width))))
     except raster.Failure as exc:
         raise _unreadable(path) from exc
     out = []
     for variant in variants:
+        big = bases[_base(width, variant.width)]
         im = big
         if im.size != (variant.width, variant.height):
             im = big.resize((variant.width, variant.height), PILImage.Resampling.LANCZOS)
@@ -206,9 +210,36 @@ def encode_all(path: Path, variants: list[Variant]) -> list[bytes]:
     return out
 
 
+def _base(width: int, variant_width: int) -> int:
+    """The width a variant is resized from: the widest web variant, or itself (print)."""
+    return max(min(width, WIDTHS[-1]), variant_width)
+
+
 def encode(path: Path, variant: Variant) -> bytes:
     """The bytes of one raster derivative of the image at `path`."""
     return encode_all(path, [variant])[0]
+
+
+def print_variant(image: Image) -> Variant:
+    """The copy of a photo that goes into PDFs: at most PRINT_WIDTH wide, JPEG or PNG."""
+    width = min(image.width, PRINT_WIDTH)
+    height = max(1, round(image.height * width / image.width))
+    return Variant(width, height, "png" if image.alpha else "jpg")
+
+
+_print_caches: dict[Path, ImageCache] = {}
+
+
+def print_copy(root: Path, image: Image) -> Path:
+    """A file WeasyPrint can embed for `image`: upright, sRGB, JPEG/PNG, print-sized.
+
+    Never the original: a phone's HEIC cannot be read by every PDF tool, and a 50 MP
+    JPEG would make a booklet page 20 MB. An SVG is a vector and goes in as it is.
+    """
+    if image.path.suffix.lower() == ".svg":
+        return image.path
+    cache = _print_caches.setdefault(root, ImageCache(root))
+    return cache.file_for(image, print_variant(image))
 
 
 class ImageCache:

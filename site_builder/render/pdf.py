@@ -21,6 +21,7 @@ from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector
 from site_builder.i18n import format_price
 from site_builder.render.html import HtmlRenderer, template_error
+from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
 from site_builder.urls import Urls
 
@@ -342,7 +343,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                     BookletChapter(
                         title=tr.title,
                         lang=tr.lang,
-                        image_path=image.path,
+                        image_path=print_copy(config.root, image),
                         image_alt=tr.alt.get(image.file, ""),
                         body_html=tr.body_html,
                         qr=make_qr(url, config.qr_error_correction),
@@ -371,7 +372,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
             BookletDoc(
                 title=title,
                 intro_html=booklet.intro_html.get(lang, ""),
-                cover_image=booklet.cover.path if booklet.cover else None,
+                cover_image=print_copy(config.root, booklet.cover) if booklet.cover else None,
                 lang=lang,
                 chapters=tuple(chapters),
                 back_qr=make_qr(back_url, config.qr_error_correction),
