@@ -71,9 +71,12 @@ def write_item_id(item_yaml: Path, uid: str) -> None:
     write_atomic(item_yaml, (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8"))
 
 
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
+
+
 def _adds_only_the_id(before: str, after: str, uid: str) -> bool:
     try:
-        old, new = yaml.safe_load(before), yaml.safe_load(after)
+        old, new = yaml.load(before, FastLoader), yaml.load(after, FastLoader)
     except yaml.YAMLError:
         return False
     return isinstance(old, dict) and isinstance(new, dict) and new == {**old, "id": uid}

@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
                     Msg(
                         "Restored {n} printed code(s): {codes}.",
                         n=len(fixed),
-                        codes=", ".join(fixed),
+                        codes=", ".join(fixed[:10])
+                        + (f" … (+{len(fixed) - 10})" if len(fixed) > 10 else ""),
                     )
                 )
             )
