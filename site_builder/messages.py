@@ -88,6 +88,19 @@ def language() -> str:
     return _language
 
 
+_verbose = False
+
+
+def set_verbose(on: bool) -> None:
+    """`--verbose`: messages keep the original (English) words of the parsers they translate."""
+    global _verbose
+    _verbose = on
+
+
+def verbose() -> bool:
+    return _verbose
+
+
 def _(message: str) -> str:
     """`message` in the CLI language. A `Msg` is looked up by its template."""
     if isinstance(message, Msg):

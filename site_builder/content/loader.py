@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig, load_config
-from site_builder.content import commerce
+from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
 from site_builder.content.images import load_image
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
+from site_builder.content.placeholders import placeholder_line
 from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
 from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.markdown import render_markdown, slugify
@@ -421,6 +422,16 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
         return ()
     out = []
     for i, name in enumerate(value):
+        if isinstance(name, str) and placeholders.is_placeholder_photo(folder / name):
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(("images", i)),
+                    f"images[{i}]",
+                    Msg(placeholders.PHOTO_MESSAGE.template, name=name),
+                    placeholders.PHOTO_HINT,
+                )
+            )
         try:
             out.append(load_image(folder, name))
         except s.Problem as p:
@@ -479,12 +490,23 @@ def load_translation(
     path: Path, lang: str, kind: str, images: list[str] | None, errors: Collector
 ) -> Translation:
     text = read_text(path)
-    front, front_line, body, _ = split_front_matter(text, path)
+    front, front_line, body, body_line = split_front_matter(text, path)
     data, lines = parse_yaml(front, path, offset=front_line - 1)
     fields = (
         s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
         or {}
     )
+    mark = placeholder_line(body)
+    if mark is not None:
+        errors.add(
+            ContentError(
+                path,
+                body_line + mark,
+                None,
+                placeholders.STORY_MESSAGE,
+                placeholders.STORY_HINT,
+            )
+        )
     alt: dict[str, str] = {}
     if kind != "pages" and fields.get("alt") is not None and images is not None:
         alt = _alt(fields["alt"], images, lines, errors)

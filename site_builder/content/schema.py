@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from site_builder.content import placeholders
+from site_builder.content.placeholders import placeholder_in
 from site_builder.content.yamlsource import KeyPath, Lines, dotted
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import N_, Msg, _
@@ -172,6 +174,18 @@ def check_mapping(
                         f.hint or Msg("Add a line '{name}: ...'.", name=f.name),
                     )
                 )
+            continue
+        found = placeholder_in(data[f.name])
+        if found is not None:
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(key + found),
+                    dotted(key + found),
+                    placeholders.FIELD_MESSAGE,
+                    placeholders.FIELD_HINT,
+                )
+            )
             continue
         try:
             result[f.name] = f.check(data[f.name])
