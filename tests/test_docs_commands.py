@@ -61,9 +61,13 @@ def doc_commands() -> list[str]:
             if not words or words[0] not in ("site-builder", "make"):
                 continue
             command = shlex.join(words)
-            if words[0] == "make" and len(words) > 1 and "=" not in words[1]:
-                if words[1] not in make_targets():
-                    raise AssertionError(f"{doc}: `{line}` names no Makefile target")
+            if (
+                words[0] == "make"
+                and len(words) > 1
+                and "=" not in words[1]
+                and words[1] not in make_targets()
+            ):
+                raise AssertionError(f"{doc}: `{line}` names no Makefile target")
             if PLACEHOLDER.search(line) or command in found or command in MENTIONS:
                 continue
             found.append(command)
