@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.errors import ContentError, ErrorList, SiteError
-from site_builder.messages import Msg, _, language, ngettext
+from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ class Preview:
         self.build_failed = bool(problems)
         self.problems = problems or self.print_problems
         self._read_base_path()
-        seconds = time.perf_counter() - t0
+        seconds = Seconds(time.perf_counter() - t0)
         where = ""
         if paths:
             more = f" (+{len(paths) - 1})" if len(paths) > 1 else ""

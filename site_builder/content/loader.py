@@ -12,7 +12,13 @@ from site_builder.content import schema as s
 from site_builder.content.images import load_image
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
-from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
+from site_builder.content.yamlsource import (
+    Lines,
+    contains_invalid,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
 from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.markdown import render_markdown, slugify
 from site_builder.messages import N_, Msg
@@ -191,7 +197,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
                 "(see docs/content-format.md)."
             ),
         )
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     names = s.language_map(config.languages, required=config.languages[:1])
     fields = [s.Field(t, lambda v: v, required=False) for t in CATEGORY_TABLES]
     tables = s.check_mapping(data, fields, lines, errors, what="categories.yaml") or {}
@@ -208,6 +214,8 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             continue
         for key, value in raw.items():
             where = (table, key)
+            if contains_invalid(value):
+                continue  # reported by the YAML reader
             if slugify(str(key)) != key:
                 errors.add(
                     ContentError(
@@ -348,7 +356,7 @@ def load_item(
                 "(see docs/content-format.md)."
             ),
         )
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     before = len(errors.errors)
     facts = s.check_mapping(
         data, item_fields(kind, categories, folder), lines, errors, what="item.yaml"
@@ -491,7 +499,7 @@ def load_translation(
 ) -> Translation:
     text = read_text(path)
     front, front_line, body, body_line = split_front_matter(text, path)
-    data, lines = parse_yaml(front, path, offset=front_line - 1)
+    data, lines = parse_yaml(front, path, offset=front_line - 1, errors=errors)
     fields = (
         s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
         or {}
@@ -598,7 +606,7 @@ def _yes_no(value: Any) -> bool:
 def load_booklet(
     config: SiteConfig, path: Path, keys: set[str], errors: Collector
 ) -> Booklet | None:
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     langs = config.languages
     fields = [
         s.Field("title", s.language_map(langs, required=langs[:1])),
