@@ -20,7 +20,7 @@ from site_builder.content.yamlsource import (
     split_front_matter,
 )
 from site_builder.errors import Collector, ContentError, ErrorList
-from site_builder.markdown import render_markdown, slugify
+from site_builder.markdown import render_markdown, slugify, story_limits
 from site_builder.messages import N_, Msg
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
@@ -272,6 +272,10 @@ def _link(kind: Any, url: Any) -> Link:
     return Link(kind=link.kind, href=link.href, display=link.display)
 
 
+# Folders the build writes for itself: an alias there could replace a file of the site.
+RESERVED_FOLDERS = ("assets", "media", "qr", "pay", "print", "Q", "01", "stickers")
+
+
 def _aliases(value: Any) -> tuple[str, ...]:
     out = s.text_list(value)
     for i, alias in enumerate(out):
@@ -279,6 +283,32 @@ def _aliases(value: Any) -> tuple[str, ...]:
             raise s.Problem(
                 Msg("'{alias}' is not a path on this site.", alias=alias),
                 Msg("Write it as /vi/old-name/ (starting with /)."),
+                (i,),
+            )
+        bad = next((c for c in alias if c.isspace() or not c.isprintable() or c in '\\"<>#'), None)
+        if bad is not None:
+            raise s.Problem(
+                Msg(
+                    "'{alias}' contains a character that cannot be part of an address (U+{code}).",
+                    alias=alias.encode("unicode_escape").decode("ascii"),
+                    code=f"{ord(bad):04X}",
+                ),
+                Msg("Write the old address with letters, digits, '-', '_', '.' and '/' only."),
+                (i,),
+            )
+        parts = alias.strip("/").split("/")
+        last = parts[-1]
+        own = parts[0] in RESERVED_FOLDERS or (
+            not alias.endswith("/") and "." in last and not last.endswith(".html")
+        )
+        if alias.strip("/") == "" or own:
+            raise s.Problem(
+                Msg("'{alias}' is an address of the site's own files.", alias=alias),
+                Msg(
+                    "An alias is the old address of a page: it ends with / or .html, e.g. "
+                    "/vi/old-name/, and is not under /{folders}/.",
+                    folders="/, /".join(RESERVED_FOLDERS),
+                ),
                 (i,),
             )
     return out
@@ -515,6 +545,10 @@ def load_translation(
                 placeholders.STORY_HINT,
             )
         )
+    limit = story_limits(body)
+    if limit is not None:
+        errors.add(ContentError(path, body_line + limit[0], None, limit[1], limit[2]))
+        body = ""  # not converted: the message says what to change
     alt: dict[str, str] = {}
     if kind != "pages" and fields.get("alt") is not None and images is not None:
         alt = _alt(fields["alt"], images, lines, errors)
@@ -525,11 +559,27 @@ def load_translation(
         lang=lang,
         title=fields.get("title") or "",
         summary=fields.get("summary"),
-        body_html=render_markdown(body),
+        body_html=_story_html(body, path, body_line, errors),
         source=path,
         alt=alt,
         fields=extra,
     )
+
+
+def _story_html(body: str, path: Path, line: int, errors: Collector) -> str:
+    try:
+        return render_markdown(body)
+    except RecursionError:  # a shape the limits above did not foresee: still a message
+        errors.add(
+            ContentError(
+                path,
+                line,
+                None,
+                Msg("the story is nested too deeply to be read."),
+                Msg("Move indented lines to the left and use fewer '-', '1.' or '>' per line."),
+            )
+        )
+        return ""
 
 
 def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[str, str]:
@@ -642,6 +692,11 @@ def load_booklet(
                     ),
                 )
             )
+    for lang, intro in (clean["intro"] or {}).items():
+        limit = story_limits(intro)
+        if limit is not None:
+            where = lines.line(("intro", lang))
+            errors.add(ContentError(path, where + limit[0], f"intro.{lang}", limit[1], limit[2]))
     if len(errors.errors) > before:
         return None
     return Booklet(
