@@ -248,13 +248,17 @@ def _links(value: Any) -> tuple[Link, ...]:
             Msg("Write each as '- {{kind: {kind}, url: https://...}}'.", kind="facebook"),
         )
     out = []
+    problems = []  # every bad link, not only the first
     for i, entry in enumerate(value):
         if not isinstance(entry, dict) or set(entry) != {"kind", "url"}:
-            raise s.Problem(Msg("each link needs exactly 'kind' and 'url'."), "", (i,))
+            problems.append(s.Problem(Msg("each link needs exactly 'kind' and 'url'."), "", (i,)))
+            continue
         try:
             out.append(_link(entry["kind"], entry["url"]))
         except s.Problem as p:
-            raise s.Problem(p.message, p.hint, (i, *p.key)) from None
+            problems.append(s.Problem(p.message, p.hint, (i, *p.key)))
+    if problems:
+        raise s.Problems(problems)
     return tuple(out)
 
 
@@ -678,7 +682,21 @@ def load_booklet(
             cover = load_image(path.parent, clean["cover"])
         except s.Problem as p:
             errors.add(ContentError(path, lines.line(("cover",)), "cover", p.message, p.hint))
+    listed: dict[str, int] = {}
     for i, key in enumerate(clean["entries"] or ()):
+        line = lines.line(("entries", i))
+        if key in listed:
+            errors.add(
+                ContentError(
+                    path,
+                    line,
+                    f"entries[{i}]",
+                    Msg("'{key}' is already listed on line {line}.", key=key, line=listed[key]),
+                    Msg("Delete one of the two: a booklet shows each item once."),
+                )
+            )
+            continue
+        listed[key] = line
         if key not in keys:
             errors.add(
                 ContentError(

@@ -36,6 +36,14 @@ class Problem(Exception):
         self.key = key  # where below the field the problem is, e.g. (0, "url")
 
 
+class Problems(Exception):
+    """Several wrong parts of one value (e.g. two bad shop links): each is reported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
 class _Part:
     """A `Msg` used as a value of another `Msg` (e.g. `describe()`'s "a number (5)").
 
@@ -206,6 +214,13 @@ def check_mapping(
                     lines.path, lines.line(key + p.key), dotted(key + p.key), p.message, p.hint
                 )
             )
+        except Problems as ps:
+            for p in ps.problems:
+                errors.add(
+                    ContentError(
+                        lines.path, lines.line(key + p.key), dotted(key + p.key), p.message, p.hint
+                    )
+                )
     return result
 
 
