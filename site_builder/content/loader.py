@@ -475,7 +475,7 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
                 )
             )
         try:
-            out.append(load_image(folder, name))
+            out.append(_open_image(folder, name))
         except s.Problem as p:
             errors.add(
                 ContentError(
@@ -483,6 +483,17 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
                 )
             )
     return tuple(out)
+
+
+def _open_image(folder: Path, name: Any) -> Image:
+    """`load_image`, with a name the system cannot even look up (too long, NUL) as a Problem."""
+    try:
+        return load_image(folder, name)
+    except (OSError, ValueError) as exc:
+        raise s.Problem(
+            Msg("'{name}' cannot be opened as a file name.", name=str(name)[:80]),
+            Msg("Write the image's real file name, e.g. doll.jpg."),
+        ) from exc
 
 
 def _translations(
@@ -679,7 +690,7 @@ def load_booklet(
     cover = None
     if clean["cover"] is not None:
         try:
-            cover = load_image(path.parent, clean["cover"])
+            cover = _open_image(path.parent, clean["cover"])
         except s.Problem as p:
             errors.add(ContentError(path, lines.line(("cover",)), "cover", p.message, p.hint))
     listed: dict[str, int] = {}

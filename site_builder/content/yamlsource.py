@@ -423,7 +423,9 @@ def _convert_scalar(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
                 line,
                 where,
                 parser_msg("this value cannot be read ({problem}).", str(exc)),
-                Msg("Dates are written YYYY-MM-DD, e.g. 2026-06-01."),
+                Msg("Dates are written YYYY-MM-DD, e.g. 2026-06-01.")
+                if node.tag.endswith("timestamp")
+                else Msg("Put the value in quotes."),
             )
         )
     return INVALID
