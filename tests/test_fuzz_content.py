@@ -181,6 +181,25 @@ def test_fuzz_categories(project: Path, text: str) -> None:
     path.write_text(CATEGORIES_BASE, encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [  # found by a deeper run (FUZZ_EXAMPLES=4000): urlsplit's IPv6 errors were tracebacks
+        "short_base: https://xm.examvi, en]",
+        "short_base: https://xm.ex [vi, en]",
+        "base_url: https://[x/",
+    ],
+)
+def test_fuzz_regressions(project: Path, text: str) -> None:
+    name = text.split(":")[0]
+    lines = [text if line.startswith(name + ":") else line for line in SITE_BASE.splitlines()]
+    assert text in lines
+    path = project / "site.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="is not an absolute web address"):
+        load_config(project)
+    (project / "site.yaml").write_text(SITE_BASE, encoding="utf-8")
+
+
 def test_fuzz_stayed_within_time_and_memory() -> None:
     """Runs after the fuzz tests above (file order): the slowest run and the peak memory."""
     if not SLOWEST:
