@@ -121,6 +121,7 @@ def test_every_command_in_the_docs_runs_as_written(tmp_path: Path) -> None:
         result = run(project, command)
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr
+        assert "Warning" not in result.stdout + result.stderr, command  # a clean start
     for command in later:
         result = run(project, command)
         assert "Traceback" not in result.stderr, command
