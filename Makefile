@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint serve bench clean po setup validators
+.PHONY: build test lint serve check new bench clean po setup validators
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ lint: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/site-builder serve
+
+# Everyday verbs without activating .venv: `make check`, `make new KIND=doll NAME="Búp bê Dao đỏ"`.
+check: $(STAMP)
+	$(BIN)/site-builder check
+
+KIND ?= doll
+new: $(STAMP)
+	$(BIN)/site-builder new $(KIND) "$(NAME)"
 
 po: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locale/site.pot templates

@@ -37,6 +37,11 @@ def parser() -> argparse.ArgumentParser:
         choices=messages.LANGUAGES,
         help=_("language of the messages: vi or en (default: from LANG)"),
     )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help=_("also show the original text of parser messages"),
+    )
     sub = p.add_subparsers(dest="verb", required=True)
     for command in COMMANDS:
         command.register(sub)
@@ -44,8 +49,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     messages.set_language(messages.lang_from_argv(argv))
+    messages.set_verbose("--verbose" in argv)
     args = parser().parse_args(argv)
     root = Path(args.project).resolve()
     main_thread = threading.current_thread() is threading.main_thread()
@@ -73,6 +79,34 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM
         print(_("Stopped."), file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
+
+
+# Options that belong to the whole command, accepted anywhere on the line:
+# `site-builder check --lang vi` is `site-builder --lang vi check`.
+GLOBAL_WITH_VALUE = ("--lang", "--project")
+GLOBAL_FLAGS = ("--verbose",)
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """`argv` with the global options (wherever they were, before a `--`) moved to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg in GLOBAL_WITH_VALUE and i + 1 < len(argv):
+            front += [arg, argv[i + 1]]
+            i += 2
+            continue
+        if arg in GLOBAL_FLAGS or arg.startswith(tuple(f"{o}=" for o in GLOBAL_WITH_VALUE)):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def report_errors(errors: Sequence[ContentError], root: Path) -> None:

@@ -83,7 +83,7 @@ def load_registry(root: Path) -> dict[str, PrintedCode]:
             errors.add(ContentError(path, lines.line((code,)), str(code), p.message, p.hint))
             continue
         clean = s.check_mapping(
-            record, fields, lines, errors, prefix=(code,), what=f"the entry {code}"
+            record, fields, lines, errors, prefix=(code,), what=Msg("the entry {code}", code=code)
         )
         if clean and all(clean.get(k) is not None for k in ("printed", "url", "item")):
             out[code] = PrintedCode(

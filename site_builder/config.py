@@ -56,8 +56,11 @@ class SiteConfig:
 
 def _absolute_url(value: Any) -> str:
     url = s.text(value)
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "https://xm.ex [vi]": brackets read as an IPv6 address
+        parts = urlsplit("")
+    if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in url):
         raise s.Problem(
             Msg("'{url}' is not an absolute web address.", url=url),
             Msg("Write the whole address, e.g. https://xinman.example.vn/"),

@@ -90,7 +90,10 @@ def validate_link(kind: str, value: str) -> Link:
 
 def _https(kind: str, value: str) -> SplitResult:
     """The parts of an https URL with a real host and no user name; anything else is refused."""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # brackets read as a broken IPv6 address: not a usable address
+        parts = urlsplit("")
     if parts.scheme.lower() != "https":
         raise LinkError(
             "url",

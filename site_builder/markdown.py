@@ -93,6 +93,76 @@ except AttributeError:  # pragma: no cover - older nh3
     _clean = functools.partial(nh3.clean, **_SANITIZE)
 
 
+# Bounded work for any story: Python-Markdown recurses once per level of nesting and
+# tries every '[' against every later ']'; deeper or longer than this is refused with a
+# message before conversion (a real story stays far below: 5 levels, a few links).
+MAX_INDENT = 48  # columns of indentation (tabs count 4): about 12 levels of lists
+MAX_QUOTES = 16  # '>' at the start of a line
+MAX_BRACKETS = 300  # '[' in one paragraph
+
+
+_MARKER = re.compile(r"(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$)|>")
+
+
+def _markers(line: str) -> int:
+    """How many list items and quotes a line opens at its start ('- - > 1. x': 4)."""
+    n, pos = 0, 0
+    while n <= MAX_QUOTES:
+        m = _MARKER.match(line, pos)
+        if m is None or m.end() == pos:
+            break
+        n, pos = n + 1, m.end()
+    return n
+
+
+def story_limits(text: str) -> tuple[int, str, str] | None:
+    """(0-based line, message, hint) of the first thing over the limits, or None."""
+    from site_builder.messages import Msg
+
+    brackets = 0
+    start = 0
+    for n, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" \t")
+        if not stripped:
+            brackets, start = 0, n + 1
+            continue
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+        if indent > MAX_INDENT:
+            return (
+                n,
+                Msg(
+                    "this line is indented {columns} spaces; a story may nest lists and "
+                    "quotes {most} levels deep at most.",
+                    columns=indent,
+                    most=MAX_INDENT // 4,
+                ),
+                Msg("Move the line to the left; lists need 2 to 4 spaces per level."),
+            )
+        if _markers(stripped) > MAX_QUOTES:
+            return (
+                n,
+                Msg(
+                    "this line starts more than {most} lists or quotes inside each other.",
+                    most=MAX_QUOTES,
+                ),
+                Msg("Start a line with one '-', '1.' or '>' (two at most)."),
+            )
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            return (
+                start,
+                Msg(
+                    "this paragraph has more than {most} '[' brackets.",
+                    most=MAX_BRACKETS,
+                ),
+                Msg(
+                    "'[' starts a link in Markdown; split the paragraph with an empty line, "
+                    "or write fewer brackets."
+                ),
+            )
+    return None
+
+
 def render_markdown(text: str) -> str:
     """Markdown -> safe HTML. Headings start at h2 (the page title is the h1).
 

@@ -88,13 +88,43 @@ def language() -> str:
     return _language
 
 
+class Seconds(float):
+    """A duration that formats itself for the CLI language: `{seconds:.2f}` gives
+    "1.27" in English and "1,27" in Vietnamese (Babel's number symbols)."""
+
+    def __format__(self, spec: str) -> str:
+        from babel.numbers import format_decimal
+
+        digits = int(spec[1:-1]) if spec.startswith(".") and spec.endswith("f") else 2
+        pattern = "0." + "0" * digits if digits else "0"
+        return format_decimal(round(float(self), digits), format=pattern, locale=_language)
+
+
+_verbose = False
+
+
+def set_verbose(on: bool) -> None:
+    """`--verbose`: messages keep the original (English) words of the parsers they translate."""
+    global _verbose
+    _verbose = on
+
+
+def verbose() -> bool:
+    return _verbose
+
+
 def _(message: str) -> str:
     """`message` in the CLI language. A `Msg` is looked up by its template."""
     if isinstance(message, Msg):
         translated = _catalog.gettext(message.template)
         if translated == message.template:
             return str.__str__(message)
-        return translated.format(**message.params) if message.params else translated
+        if not message.params:
+            return translated
+        params = {  # values that explain themselves in the CLI language (parser words)
+            k: v.translated() if hasattr(v, "translated") else v for k, v in message.params.items()
+        }
+        return translated.format(**params)
     text = str.__str__(message) if isinstance(message, str) else str(message)
     return _catalog.gettext(text) if text else text
 

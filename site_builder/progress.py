@@ -18,7 +18,7 @@ import sys
 import time
 from typing import TextIO
 
-from site_builder.messages import _
+from site_builder.messages import Seconds, _
 
 
 class Progress:
@@ -64,7 +64,7 @@ class Progress:
     def done(self) -> None:
         if not self.enabled:
             return
-        seconds = time.perf_counter() - self._t0
+        seconds = Seconds(time.perf_counter() - self._t0)
         line = _("{label}: done in {seconds:.2f} s.").format(label=self.label, seconds=seconds)
         if self.tty:
             self._write("\r\x1b[K" + line + "\n")

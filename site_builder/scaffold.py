@@ -1,8 +1,9 @@
 """`site-builder new doll|ocop|page NAME`: a new item or page that builds as created.
 
-The files are commented in Vietnamese and English, field by field; the values are
-placeholders that pass every check (a grey placeholder photo is generated), so the
-member sees the new page in `site-builder serve` at once and replaces them one by one.
+The files are commented in Vietnamese and English, field by field. Every value only the
+member can know is the placeholder `???` (a grey placeholder photo is generated, marked as
+such inside the PNG): `check`, `build` and `serve` name each one still to fill
+(`site_builder/content/placeholders.py`), so nothing made up is ever published.
 The code is the next free one of its kind (XM-D.. for dolls, XM-P.. for OCOP products),
 never one that is used, printed or moved already.
 """
@@ -182,42 +183,42 @@ code: {code}
         middle = f"""
 # Dân tộc của bộ trang phục: một khoá trong ethnic_groups (content/categories.yaml).
 # Ethnic group of the costume: a key of ethnic_groups in content/categories.yaml.
-ethnic_group: {categories["ethnic_groups"]}
+ethnic_group: "???"  # ví dụ / e.g. {categories["ethnic_groups"]}
 
 # Xã: một khoá trong communes (content/categories.yaml). Commune: a key of communes.
 commune: {categories["communes"]}
 
 # Người hoặc nhóm làm búp bê (tên riêng, không dịch). Who made it (a name, not translated).
-maker: "Chi đoàn thôn ... (ví dụ)"
+maker: "???"
 
 # Giá, số nguyên, đồng: 450000; hoặc khoảng giá {{min: 350000, max: 500000}}.
 # Price in whole VND: 450000, or a range {{min: 350000, max: 500000}}.
-price: 450000
+price: "???"
 """
     else:
         middle = f"""
 # Nhóm sản phẩm OCOP: một khoá trong ocop_groups (content/categories.yaml).
 # OCOP group: a key of ocop_groups in content/categories.yaml.
-ocop_group: {categories["ocop_groups"]}
+ocop_group: "???"  # ví dụ / e.g. {categories["ocop_groups"]}
 
 # Số sao OCOP (3, 4 hoặc 5) và năm được công nhận. OCOP stars (3, 4 or 5) and the year.
-stars: 4
-certified_year: {today.year}
+stars: "???"
+certified_year: "???"  # ví dụ / e.g. {today.year}
 
 # Xã: một khoá trong communes. Commune: a key of communes.
 commune: {categories["communes"]}
 
 # Cơ sở sản xuất (tên riêng, không dịch). Producer (a name, not translated).
-producer: "HTX ... (ví dụ)"
+producer: "???"
 
 # Giá, số nguyên, đồng; hoặc {{min: ..., max: ...}}. Price in whole VND, or {{min: ..., max: ...}}.
-price: 100000
+price: "???"
 
 # Khối lượng / thể tích: số + g, kg, ml hoặc l. Net weight: a number + g, kg, ml or l.
-net_weight: "200 g"
+net_weight: "???"  # ví dụ / e.g. "200 g"
 
 # Hạn sử dụng, tính bằng tháng. Shelf life in months.
-shelf_life_months: 12
+shelf_life_months: "???"
 """
     tail = f"""
 # Ảnh, đặt trong thư mục này (jpg, png, webp, svg). photo.png chỉ là ảnh tạm: hãy thay bằng ảnh thật.
@@ -262,16 +263,16 @@ _TEXT_EN = {
 
 _PLACEHOLDER = {
     "vi": {
-        "summary": "Một hai câu giới thiệu (thay câu này).",
-        "alt": "Ảnh tạm, hãy thay bằng ảnh thật",
-        "body": "Viết câu chuyện ở đây: ai làm, làm thế nào, trang phục có gì đặc biệt.",
-        "list": "vải lanh",
+        "summary": "??? Một hai câu giới thiệu (thay câu này).",
+        "alt": "??? Ảnh tạm, hãy thay bằng ảnh thật",
+        "body": "??? Viết câu chuyện ở đây: ai làm, làm thế nào, trang phục có gì đặc biệt.",
+        "list": "???",
     },
     "en": {
-        "summary": "One or two sentences of introduction (replace this one).",
-        "alt": "Placeholder image, replace it with a real photo",
-        "body": "Write the story here: who made it, how, and what is special about it.",
-        "list": "hemp",
+        "summary": "??? One or two sentences of introduction (replace this one).",
+        "alt": "??? Placeholder image, replace it with a real photo",
+        "body": "??? Write the story here: who made it, how, and what is special about it.",
+        "list": "???",
     },
 }
 
@@ -314,6 +315,12 @@ def placeholder_png() -> bytes:
     d.polygon([(300, 135), (230, 330), (370, 330)], outline=(130, 130, 126), width=6)
     d.line((20, 20, 580, 380), fill=(200, 200, 196), width=2)
     d.line((580, 20, 20, 380), fill=(200, 200, 196), width=2)
+    from PIL.PngImagePlugin import PngInfo
+
+    from site_builder.content.placeholders import PHOTO_KEY, PHOTO_VALUE
+
+    info = PngInfo()
+    info.add_text(PHOTO_KEY, PHOTO_VALUE)
     buf = io.BytesIO()
-    im.save(buf, "PNG", optimize=True)
+    im.save(buf, "PNG", optimize=True, pnginfo=info)
     return buf.getvalue()

@@ -32,6 +32,7 @@ import hashlib
 import html
 import logging
 import mimetypes
+import os
 import posixpath
 import re
 import signal
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.errors import ContentError, ErrorList, SiteError
-from site_builder.messages import Msg, _, language, ngettext
+from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ if TYPE_CHECKING:
 
 WATCHED = ("content", "booklets", "templates", "locale", "site.yaml")
 HOST = "127.0.0.1"
+# livereload's snippet (as its Server.application writes it without a separate live port)
+LIVE_SCRIPT = (
+    b'<script type="text/javascript">(function(){'
+    b'var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port'
+    b'+ "/livereload.js?port=" + port;'
+    b"document.head.appendChild(s);"
+    b"})();</script>"
+)
 DEFAULT_PORT = 8000
 IGNORED_FOLDERS = {".git", ".hg", ".svn", "__pycache__", ".site-builder-cache"}
 PRINT_DELAY = 0.3  # s after a reload before the PDFs are redrawn: let the browser fetch first
@@ -120,7 +131,7 @@ class Preview:
         self.build_failed = bool(problems)
         self.problems = problems or self.print_problems
         self._read_base_path()
-        seconds = time.perf_counter() - t0
+        seconds = Seconds(time.perf_counter() - t0)
         where = ""
         if paths:
             more = f" (+{len(paths) - 1})" if len(paths) > 1 else ""
@@ -252,17 +263,24 @@ class Preview:
         if ".." in clean.split("/") or "\x00" in clean:
             return "missing", ""
         rel = clean.lstrip("/")
-        out = self.output
         if rel == "" or path.endswith("/"):
             index = f"{rel}/index.html" if rel else "index.html"
-            return ("page", index) if (out / index).is_file() else ("missing", "")
-        if (out / rel).is_file():
+            return ("page", index) if self._inside(index) else ("missing", "")
+        if self._inside(rel):
             return ("page" if rel.endswith(".html") else "file"), rel
-        if (out / f"{rel}.html").is_file():  # /Q/XM-D01 -> Q/XM-D01.html
+        if self._inside(f"{rel}.html"):  # /Q/XM-D01 -> Q/XM-D01.html
             return "page", f"{rel}.html"
-        if (out / rel / "index.html").is_file():
+        if self._inside(f"{rel}/index.html"):
             return "redirect", f"/{rel}/"
         return "missing", ""
+
+    def _inside(self, rel: str) -> bool:
+        """`rel` is a file of the output folder, reached without leaving it by a symlink."""
+        path = self.output / rel
+        if not path.is_file():
+            return False
+        real = Path(os.path.realpath(path))
+        return real.is_relative_to(Path(os.path.realpath(self.output)))
 
     def allow_live_script(self, page: bytes) -> bytes:
         """Let the page's Content-Security-Policy run the reload script (preview only).
@@ -520,6 +538,41 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
         def get_web_handlers(self, script: bytes) -> Any:
             preview.live_script = script  # the snippet it will inject into every page
             return super().get_web_handlers(script)
+
+        def application(  # livereload's, with every handler guarded (previewguard.py)
+            self,
+            port: int,
+            host: str,
+            liveport: int | None = None,
+            debug: bool | None = None,
+            live_css: bool = True,
+        ) -> None:
+            from livereload.handlers import (
+                ForceReloadHandler,
+                LiveReloadHandler,
+                LiveReloadJSHandler,
+            )
+            from livereload.server import LiveScriptInjector
+            from tornado import web
+
+            from site_builder.previewguard import guarded_handlers
+
+            LiveReloadHandler.watcher = self.watcher
+            LiveReloadHandler.live_css = live_css
+            script = LIVE_SCRIPT
+
+            class Injector(LiveScriptInjector):  # type: ignore[misc]
+                pass
+
+            Injector.script = script
+            live_handlers = [
+                (r"/livereload", LiveReloadHandler),
+                (r"/forcereload", ForceReloadHandler),
+                (r"/livereload.js", LiveReloadJSHandler),
+            ]
+            handlers = guarded_handlers(live_handlers, self.get_web_handlers(script))
+            app = web.Application(handlers=handlers, debug=False, transforms=[Injector])
+            app.listen(port, address=host)
 
     async def run() -> None:
         loop = asyncio.get_running_loop()

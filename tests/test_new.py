@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from site_builder.build import build
 from site_builder.cli import main
 from site_builder.scaffold import next_code
+from tests.helpers import snapshot
 
 
 def new(project: Path, *args: str) -> int:
     return main(["--project", str(project), "--lang", "en", "new", *args])
 
 
-def test_new_doll_ocop_and_page_build_as_created(
+def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
     minimal: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(minimal)
@@ -23,8 +26,8 @@ def test_new_doll_ocop_and_page_build_as_created(
     assert capsys.readouterr().out == (
         "Created content/dolls/bup-be-dao-do/ with the code XM-D02: "
         "item.yaml, photo.png, vi.md, en.md.\n"
-        "Next: put a real photo in place of photo.png, write the texts, "
-        "and preview with `site-builder serve`.\n"
+        "Next: replace every ??? and photo.png with the real facts, texts and photo "
+        "(`site-builder check` lists what is left), and preview with `site-builder serve`.\n"
     )
     folder = minimal / "content/dolls/bup-be-dao-do"
     assert sorted(p.name for p in folder.iterdir()) == ["en.md", "item.yaml", "photo.png", "vi.md"]
@@ -40,13 +43,102 @@ def test_new_doll_ocop_and_page_build_as_created(
         "en.md",
         "vi.md",
     ]
+    capsys.readouterr()
 
-    build(minimal)  # raises if anything created is invalid
+    # Nothing made up is published: check and build name every value still to fill.
+    before = snapshot(minimal / "output") if (minimal / "output").exists() else None
+    for verb in ("check", "build"):
+        assert main(["--project", str(minimal), "--lang", "en", verb]) == 1
+        shown = capsys.readouterr()
+        errors = [
+            line for line in (shown.out + shown.err).splitlines() if line.startswith("Error: ")
+        ]
+        where = {line.split(": ")[1] + " " + line.split(": ")[2] for line in errors}
+        placeholder = "this is still the placeholder '???' written by `site-builder new`."
+        for field, line in [("ethnic_group", 10), ("maker", 16), ("price", 20)]:
+            assert f"content/dolls/bup-be-dao-do/item.yaml:{line} {field}" in where
+            assert (
+                f"Error: content/dolls/bup-be-dao-do/item.yaml:{line}: {field}: {placeholder} "
+                "Write the real value in its place (the note above the line says what to write)."
+            ) in errors
+        for field in (
+            "ocop_group",
+            "stars",
+            "certified_year",
+            "producer",
+            "price",
+            "net_weight",
+            "shelf_life_months",
+        ):
+            assert any(
+                "content/ocop/mat-ong-rung/item.yaml:" in e and f": {field}: " in e for e in errors
+            ), field
+        for name in ("dolls/bup-be-dao-do", "ocop/mat-ong-rung"):
+            assert any(
+                f"content/{name}/item.yaml:" in e
+                and "images[0]: 'photo.png' is still the grey placeholder picture" in e
+                for e in errors
+            )
+            for lang in ("vi", "en"):
+                for field in ("summary", "alt.photo.png"):
+                    assert any(
+                        f"content/{name}/{lang}.md:" in e and f": {field}: " in e for e in errors
+                    ), (name, lang, field)
+        for name in ("dolls/bup-be-dao-do", "ocop/mat-ong-rung", "pages/lien-he"):
+            for lang in ("vi", "en"):
+                assert any(
+                    f"content/{name}/{lang}.md:" in e
+                    and "the story is still the placeholder text" in e
+                    for e in errors
+                ), (name, lang)
+        assert len(errors) == 28
+    assert (snapshot(minimal / "output") if (minimal / "output").exists() else None) == before
+
+    # Filled in by the member: it builds.
+    fill(
+        minimal / "content/dolls/bup-be-dao-do",
+        {"ethnic_group": "hmong", "maker": '"Chi đoàn thôn Nà Chì"', "price": "450000"},
+    )
+    fill(
+        minimal / "content/ocop/mat-ong-rung",
+        {
+            "ocop_group": "tea",
+            "stars": "4",
+            "certified_year": "2024",
+            "producer": '"HTX Xín Mần"',
+            "price": "120000",
+            "net_weight": '"500 ml"',
+            "shelf_life_months": "24",
+        },
+    )
+    fill(minimal / "content/pages/lien-he", {})
+    build(minimal)  # raises if anything is still invalid
     out_dir = minimal / "output"
     assert "Búp bê Dao đỏ" in (out_dir / "vi/dolls/bup-be-dao-do/index.html").read_text()
     assert (out_dir / "vi/ocop/mat-ong-rung/index.html").is_file()
     assert (out_dir / "en/pages/lien-he/index.html").is_file()
     assert (out_dir / "Q/XM-D02.html").is_file() and (out_dir / "Q/XM-P02.html").is_file()
+
+
+def fill(folder: Path, facts: dict[str, str]) -> None:
+    """What a member does after `new`: real values, real texts, a real photo."""
+    item = folder / "item.yaml"
+    if item.exists():
+        lines = []
+        for line in item.read_text(encoding="utf-8").splitlines():
+            name = line.split(":", 1)[0]
+            if name in facts and not line.startswith("#"):
+                line = f"{name}: {facts[name]}"
+            lines.append(line)
+        item.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        photo = folder / "photo.png"
+        Image.new("RGB", (600, 400), (120, 40, 30)).save(photo)  # a real photo, unmarked
+    for md in folder.glob("*.md"):
+        text = md.read_text(encoding="utf-8")
+        text = text.replace('["???"]', '["lanh"]')
+        text = re.sub(r'"\?\?\? ?([^"]*)"', r'"\1"', text)  # "??? text" -> "text"
+        text = re.sub(r"^\?\?\? ", "", text, flags=re.M)
+        md.write_text(text, encoding="utf-8")
 
 
 def test_new_refuses_to_overwrite(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:

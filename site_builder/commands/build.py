@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from site_builder.commands import display_path, project_root
-from site_builder.messages import _
+from site_builder.messages import Seconds, _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             pdfs=report.pdfs,
             files=report.files,
             output=display_path(report.output),
-            seconds=report.timings["total"],
+            seconds=Seconds(report.timings["total"]),
         )
     )
     for warning in report.warnings:  # a Msg, an ErrorWarning, or (print modules) plain English

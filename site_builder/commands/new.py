@@ -33,11 +33,16 @@ def run(args: argparse.Namespace) -> int:
         )
         print(
             _(
-                "Next: put a real photo in place of photo.png, write the texts, "
-                "and preview with `site-builder serve`."
+                "Next: replace every ??? and photo.png with the real facts, texts and photo "
+                "(`site-builder check` lists what is left), and preview with `site-builder serve`."
             )
         )
     else:
         print(_("Created {folder}: {files}.").format(folder=folder, files=files))
-        print(_("Next: write the texts, and preview with `site-builder serve`."))
+        print(
+            _(
+                "Next: replace every ??? with the real texts (`site-builder check` lists what "
+                "is left), and preview with `site-builder serve`."
+            )
+        )
     return 0

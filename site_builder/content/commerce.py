@@ -130,7 +130,10 @@ def preview_image(folder: Path) -> Any:
             raise Problem(Msg("expected an image file name or an https:// address."))
         value = value.strip()
         if "://" in value:
-            parts = urlsplit(value)
+            try:
+                parts = urlsplit(value)
+            except ValueError:  # brackets read as a broken IPv6 address
+                parts = urlsplit("")
             if parts.scheme != "https" or not parts.netloc:
                 raise Problem(
                     Msg("'{value}' is not an https:// address.", value=value),

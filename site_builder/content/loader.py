@@ -8,13 +8,20 @@ from typing import Any
 
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
-from site_builder.content import commerce
+from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
 from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
-from site_builder.content.yamlsource import Lines, parse_yaml, read_text, split_front_matter
+from site_builder.content.placeholders import placeholder_line
+from site_builder.content.yamlsource import (
+    Lines,
+    contains_invalid,
+    parse_yaml,
+    read_text,
+    split_front_matter,
+)
 from site_builder.errors import Collector, ContentError, ErrorList
-from site_builder.markdown import render_markdown, slugify
+from site_builder.markdown import render_markdown, slugify, story_limits
 from site_builder.messages import N_, Msg
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
@@ -191,7 +198,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
                 "(see docs/content-format.md)."
             ),
         )
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     names = s.language_map(config.languages, required=config.languages[:1])
     fields = [s.Field(t, lambda v: v, required=False) for t in CATEGORY_TABLES]
     tables = s.check_mapping(data, fields, lines, errors, what="categories.yaml") or {}
@@ -208,6 +215,8 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             continue
         for key, value in raw.items():
             where = (table, key)
+            if contains_invalid(value):
+                continue  # reported by the YAML reader
             if slugify(str(key)) != key:
                 errors.add(
                     ContentError(
@@ -240,13 +249,17 @@ def _links(value: Any) -> tuple[Link, ...]:
             Msg("Write each as '- {{kind: {kind}, url: https://...}}'.", kind="facebook"),
         )
     out = []
+    problems = []  # every bad link, not only the first
     for i, entry in enumerate(value):
         if not isinstance(entry, dict) or set(entry) != {"kind", "url"}:
-            raise s.Problem(Msg("each link needs exactly 'kind' and 'url'."), "", (i,))
+            problems.append(s.Problem(Msg("each link needs exactly 'kind' and 'url'."), "", (i,)))
+            continue
         try:
             out.append(_link(entry["kind"], entry["url"]))
         except s.Problem as p:
-            raise s.Problem(p.message, p.hint, (i, *p.key)) from None
+            problems.append(s.Problem(p.message, p.hint, (i, *p.key)))
+    if problems:
+        raise s.Problems(problems)
     return tuple(out)
 
 
@@ -264,6 +277,10 @@ def _link(kind: Any, url: Any) -> Link:
     return Link(kind=link.kind, href=link.href, display=link.display)
 
 
+# Folders the build writes for itself: an alias there could replace a file of the site.
+RESERVED_FOLDERS = ("assets", "media", "qr", "pay", "print", "Q", "01", "stickers")
+
+
 def _aliases(value: Any) -> tuple[str, ...]:
     out = s.text_list(value)
     for i, alias in enumerate(out):
@@ -271,6 +288,32 @@ def _aliases(value: Any) -> tuple[str, ...]:
             raise s.Problem(
                 Msg("'{alias}' is not a path on this site.", alias=alias),
                 Msg("Write it as /vi/old-name/ (starting with /)."),
+                (i,),
+            )
+        bad = next((c for c in alias if c.isspace() or not c.isprintable() or c in '\\"<>#'), None)
+        if bad is not None:
+            raise s.Problem(
+                Msg(
+                    "'{alias}' contains a character that cannot be part of an address (U+{code}).",
+                    alias=alias.encode("unicode_escape").decode("ascii"),
+                    code=f"{ord(bad):04X}",
+                ),
+                Msg("Write the old address with letters, digits, '-', '_', '.' and '/' only."),
+                (i,),
+            )
+        parts = alias.strip("/").split("/")
+        last = parts[-1]
+        own = parts[0] in RESERVED_FOLDERS or (
+            not alias.endswith("/") and "." in last and not last.endswith(".html")
+        )
+        if alias.strip("/") == "" or own:
+            raise s.Problem(
+                Msg("'{alias}' is an address of the site's own files.", alias=alias),
+                Msg(
+                    "An alias is the old address of a page: it ends with / or .html, e.g. "
+                    "/vi/old-name/, and is not under /{folders}/.",
+                    folders="/, /".join(RESERVED_FOLDERS),
+                ),
                 (i,),
             )
     return out
@@ -349,7 +392,7 @@ def load_item(
                 "(see docs/content-format.md)."
             ),
         )
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     before = len(errors.errors)
     facts = s.check_mapping(
         data, item_fields(kind, categories, folder), lines, errors, what="item.yaml"
@@ -424,8 +467,18 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
         return ()
     out: list[Image] = []
     for i, name in enumerate(value):
+        if isinstance(name, str) and placeholders.is_placeholder_photo(folder / name):
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(("images", i)),
+                    f"images[{i}]",
+                    Msg(placeholders.PHOTO_MESSAGE.template, name=name),
+                    placeholders.PHOTO_HINT,
+                )
+            )
         try:
-            image = load_image(folder, name)
+            image = _open_image(folder, name)
             published_once(image, out)
             out.append(image)
         except s.Problem as p:
@@ -435,6 +488,17 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
                 )
             )
     return tuple(out)
+
+
+def _open_image(folder: Path, name: Any) -> Image:
+    """`load_image`, with a name the system cannot even look up (too long, NUL) as a Problem."""
+    try:
+        return load_image(folder, name)
+    except (OSError, ValueError) as exc:
+        raise s.Problem(
+            Msg("'{name}' cannot be opened as a file name.", name=str(name)[:80]),
+            Msg("Write the image's real file name, e.g. doll.jpg."),
+        ) from exc
 
 
 def _translations(
@@ -484,12 +548,27 @@ def load_translation(
     path: Path, lang: str, kind: str, images: list[str] | None, errors: Collector
 ) -> Translation:
     text = read_text(path)
-    front, front_line, body, _ = split_front_matter(text, path)
-    data, lines = parse_yaml(front, path, offset=front_line - 1)
+    front, front_line, body, body_line = split_front_matter(text, path)
+    data, lines = parse_yaml(front, path, offset=front_line - 1, errors=errors)
     fields = (
         s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
         or {}
     )
+    mark = placeholder_line(body)
+    if mark is not None:
+        errors.add(
+            ContentError(
+                path,
+                body_line + mark,
+                None,
+                placeholders.STORY_MESSAGE,
+                placeholders.STORY_HINT,
+            )
+        )
+    limit = story_limits(body)
+    if limit is not None:
+        errors.add(ContentError(path, body_line + limit[0], None, limit[1], limit[2]))
+        body = ""  # not converted: the message says what to change
     alt: dict[str, str] = {}
     if kind != "pages" and fields.get("alt") is not None and images is not None:
         alt = _alt(fields["alt"], images, lines, errors)
@@ -500,11 +579,27 @@ def load_translation(
         lang=lang,
         title=fields.get("title") or "",
         summary=fields.get("summary"),
-        body_html=render_markdown(body),
+        body_html=_story_html(body, path, body_line, errors),
         source=path,
         alt=alt,
         fields=extra,
     )
+
+
+def _story_html(body: str, path: Path, line: int, errors: Collector) -> str:
+    try:
+        return render_markdown(body)
+    except RecursionError:  # a shape the limits above did not foresee: still a message
+        errors.add(
+            ContentError(
+                path,
+                line,
+                None,
+                Msg("the story is nested too deeply to be read."),
+                Msg("Move indented lines to the left and use fewer '-', '1.' or '>' per line."),
+            )
+        )
+        return ""
 
 
 def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[str, str]:
@@ -581,7 +676,7 @@ def _yes_no(value: Any) -> bool:
 def load_booklet(
     config: SiteConfig, path: Path, keys: set[str], errors: Collector
 ) -> Booklet | None:
-    data, lines = parse_yaml(read_text(path), path)
+    data, lines = parse_yaml(read_text(path), path, errors=errors)
     langs = config.languages
     fields = [
         s.Field("title", s.language_map(langs, required=langs[:1])),
@@ -600,10 +695,24 @@ def load_booklet(
     cover = None
     if clean["cover"] is not None:
         try:
-            cover = load_image(path.parent, clean["cover"])
+            cover = _open_image(path.parent, clean["cover"])
         except s.Problem as p:
             errors.add(ContentError(path, lines.line(("cover",)), "cover", p.message, p.hint))
+    listed: dict[str, int] = {}
     for i, key in enumerate(clean["entries"] or ()):
+        line = lines.line(("entries", i))
+        if key in listed:
+            errors.add(
+                ContentError(
+                    path,
+                    line,
+                    f"entries[{i}]",
+                    Msg("'{key}' is already listed on line {line}.", key=key, line=listed[key]),
+                    Msg("Delete one of the two: a booklet shows each item once."),
+                )
+            )
+            continue
+        listed[key] = line
         if key not in keys:
             errors.add(
                 ContentError(
@@ -617,6 +726,11 @@ def load_booklet(
                     ),
                 )
             )
+    for lang, intro in (clean["intro"] or {}).items():
+        limit = story_limits(intro)
+        if limit is not None:
+            where = lines.line(("intro", lang))
+            errors.add(ContentError(path, where + limit[0], f"intro.{lang}", limit[1], limit[2]))
     if len(errors.errors) > before:
         return None
     return Booklet(

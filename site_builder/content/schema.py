@@ -17,7 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder.content.yamlsource import KeyPath, Lines, dotted
+from site_builder.content import placeholders
+from site_builder.content.placeholders import placeholder_in
+from site_builder.content.yamlsource import KeyPath, Lines, contains_invalid, dotted, spelling
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import N_, Msg, _
 
@@ -32,6 +34,14 @@ class Problem(Exception):
         self.message = nested(message)
         self.hint = nested(hint)
         self.key = key  # where below the field the problem is, e.g. (0, "url")
+
+
+class Problems(Exception):
+    """Several wrong parts of one value (e.g. two bad shop links): each is reported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
 
 
 class _Part:
@@ -163,15 +173,38 @@ def check_mapping(
         key = prefix + (f.name,)
         if f.name not in data or data[f.name] is None:
             if f.required:
+                typo = _misspelling_of(f.name, data, known)
+                if typo is not None:
+                    line = lines.line(prefix + (typo,))
+                    hint = Msg(
+                        "'{typo}' on line {line} looks like a misspelling of '{name}'.",
+                        typo=typo,
+                        line=line,
+                        name=f.name,
+                    )
+                else:
+                    line, hint = lines.line(prefix), f.hint or Msg(
+                        "Add a line '{name}: ...'.", name=f.name
+                    )
                 errors.add(
                     ContentError(
-                        lines.path,
-                        lines.line(prefix),
-                        dotted(key),
-                        Msg("this required field is missing."),
-                        f.hint or Msg("Add a line '{name}: ...'.", name=f.name),
+                        lines.path, line, dotted(key), Msg("this required field is missing."), hint
                     )
                 )
+            continue
+        if contains_invalid(data[f.name]):
+            continue  # already reported by the YAML reader
+        found = placeholder_in(data[f.name])
+        if found is not None:
+            errors.add(
+                ContentError(
+                    lines.path,
+                    lines.line(key + found),
+                    dotted(key + found),
+                    placeholders.FIELD_MESSAGE,
+                    placeholders.FIELD_HINT,
+                )
+            )
             continue
         try:
             result[f.name] = f.check(data[f.name])
@@ -181,7 +214,20 @@ def check_mapping(
                     lines.path, lines.line(key + p.key), dotted(key + p.key), p.message, p.hint
                 )
             )
+        except Problems as ps:
+            for p in ps.problems:
+                errors.add(
+                    ContentError(
+                        lines.path, lines.line(key + p.key), dotted(key + p.key), p.message, p.hint
+                    )
+                )
     return result
+
+
+def _misspelling_of(name: str, data: dict[str, Any], known: set[str]) -> str | None:
+    unknown = [str(k) for k in data if k not in known]
+    close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def unknown_field(name: str, known: list[str], lines: Lines, prefix: KeyPath) -> ContentError:
@@ -222,6 +268,16 @@ def describe(value: Any) -> str:
 
 
 def text(value: Any) -> str:
+    spelt = spelling(value)
+    if spelt is not None:
+        raise Problem(
+            Msg(
+                "YAML reads {spelling} as the number {value}, not as the text you wrote.",
+                spelling=spelt,
+                value=value,
+            ),
+            Msg('Put it in quotes: "{spelling}".', spelling=spelt),
+        )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
@@ -262,6 +318,20 @@ WHOLE_NUMBER_MESSAGES = {
 
 def whole_number(low: int, high: int, unit: str = "", example: int | None = None) -> Checker:
     def check(value: Any) -> int:
+        spelt = spelling(value)
+        if spelt is not None and isinstance(value, int):
+            raise Problem(
+                Msg(
+                    "YAML reads {spelling} as the number {value}, not as you wrote it.",
+                    spelling=spelt,
+                    value=value,
+                ),
+                Msg(
+                    "Write the number with plain digits, without a leading 0, '_' or letters, "
+                    "e.g. {example}.",
+                    example=example or high,
+                ),
+            )
         if isinstance(value, bool) or not isinstance(value, int):
             template = WHOLE_NUMBER_MESSAGES.get(unit)
             message = (
@@ -396,6 +466,11 @@ def price(value: Any) -> tuple[int, int]:
                 Msg("Swap the two numbers."),
             )
         return (low, high)
+    if isinstance(value, str) and re.fullmatch(r"[1-9]\d*", value.strip()):
+        raise Problem(
+            Msg("the price is in quotes, so it is read as text, not as a number."),
+            Msg("Remove the quotes: price: {value}.", value=value.strip()),
+        )
     if isinstance(value, str) and re.fullmatch(r"[\d.,\s]+(đ|₫|vnd|VND)?", value.strip()):
         raise Problem(
             Msg("write the price as digits only, not '{value}'.", value=value),

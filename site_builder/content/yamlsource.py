@@ -7,6 +7,7 @@ YAML would silently merge, are reported as errors.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from site_builder.errors import ContentError
+from site_builder.content.parserwords import parser_msg
+from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.messages import Msg
 
 try:  # the C loader is ~8x faster; fall back to pure Python where libyaml is missing
@@ -67,8 +69,111 @@ def read_text(path: Path) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
-    """Parse one YAML document; raise a `ContentError` naming the line on bad syntax."""
+# Bounded work for any input: anchors (&name) and aliases (*name) may share values, but
+# aliases may not repeat more than MAX_VALUES values in all ("billion laughs"), nor may a
+# file nest deeper than MAX_DEPTH or a value contain itself. Files without aliases (the
+# printed-code registry of a large catalogue) are not limited in size.
+MAX_VALUES = 10_000
+MAX_DEPTH = 40
+
+CURLY_OPEN = "“”„‘’‚«"
+CURLY_CLOSE = "“”‘’»"
+_CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_CANONICAL_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+
+
+class SpelledInt(int):
+    """A number YAML read from an unusual spelling (0123, 0x1F, 1_000, 1:30): the value
+    and what the member wrote, so that checkers can refuse the silent change of meaning."""
+
+    spelling: str
+
+    def __new__(cls, value: int, spelling: str) -> SpelledInt:
+        obj = super().__new__(cls, value)
+        obj.spelling = spelling
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SpelledInt, (int(self), self.spelling))
+
+
+class SpelledFloat(float):
+    """A decimal number YAML read from an unusual spelling (1e5, 1_000.5, .5, 1:30.0)."""
+
+    spelling: str
+
+    def __new__(cls, value: float, spelling: str) -> SpelledFloat:
+        obj = super().__new__(cls, value)
+        obj.spelling = spelling
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (SpelledFloat, (float(self), self.spelling))
+
+
+def spelling(value: Any) -> str | None:
+    """What the member wrote, when YAML turned it into a different-looking number."""
+    return value.spelling if isinstance(value, (SpelledInt, SpelledFloat)) else None
+
+
+class _Invalid:
+    """Stands for a value already reported as an error; checkers skip it."""
+
+    _instance: _Invalid | None = None
+
+    def __new__(cls) -> _Invalid:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+    def __reduce__(self) -> str:
+        return "INVALID"
+
+
+INVALID = _Invalid()
+
+
+def contains_invalid(value: Any) -> bool:
+    if value is INVALID:
+        return True
+    if isinstance(value, dict):
+        return any(contains_invalid(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_invalid(v) for v in value)
+    return False
+
+
+class _TooMuch(Exception):
+    """Expansion over budget, or a value that contains itself: the file is unusable."""
+
+    def __init__(self, error: ContentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class _Walk:
+    lines: Lines
+    errors: list[ContentError]
+    values: int = 0  # values repeated by aliases
+    depth: int = 0
+    repeating: int = 0  # > 0 while converting a value for the second time (an alias)
+    seen: set[int] = field(default_factory=set)
+    open_nodes: set[int] = field(default_factory=set)
+
+
+def parse_yaml(
+    text: str, path: Path, offset: int = 0, errors: Collector | None = None
+) -> tuple[Any, Lines]:
+    """Parse one YAML document; a `ContentError` naming the line on bad syntax.
+
+    Mistakes in single values (a bad date, curly quotes, a duplicate field) do not hide
+    each other: with `errors`, each is added there and its value becomes `INVALID`;
+    without, they are raised together once the whole file has been read.
+    """
     lines = Lines(path, offset)
     try:
         loader = _Loader(text)
@@ -79,13 +184,13 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else None
-        problem = exc.problem or "invalid YAML"
+        source_line = _source_line(text, mark.line) if mark else ""
         raise ContentError(
             path,
             line,
             None,
-            Msg("this is not valid YAML ({problem}).", problem=problem),
-            Msg("Check the indentation and put text that contains ':' or '#' in quotes."),
+            parser_msg("this is not valid YAML ({problem}).", exc.problem),
+            _syntax_hint(source_line, exc.problem or ""),
         ) from exc
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 + offset
@@ -101,15 +206,53 @@ def parse_yaml(text: str, path: Path, offset: int = 0) -> tuple[Any, Lines]:
         ) from exc
     except yaml.YAMLError as exc:
         raise ContentError(
-            path, 1 + offset, None, Msg("this is not valid YAML ({problem}).", problem=str(exc))
+            path,
+            1 + offset,
+            None,
+            parser_msg("this is not valid YAML ({problem}).", str(exc)),
         ) from exc
     if node is None:
         return None, lines
-    return _convert(node, (), lines), lines
+    walk = _Walk(lines, [])
+    try:
+        data = _convert(node, (), walk)
+    except _TooMuch as exc:
+        raise exc.error from None
+    if walk.errors:
+        if errors is not None:
+            for error in walk.errors:
+                errors.add(error)
+        elif len(walk.errors) == 1:
+            raise walk.errors[0]
+        else:
+            raise ErrorList(walk.errors)
+    return data, lines
+
+
+def _source_line(text: str, index: int) -> str:
+    parts = text.split("\n", index + 1)
+    return parts[index] if index < len(parts) else ""
+
+
+def _syntax_hint(source_line: str, problem: str) -> Msg:
+    if "\t" in source_line or "tab" in problem:
+        return Msg(
+            "This line contains a tab; YAML lines are indented with spaces only. "
+            "Replace each tab with two spaces."
+        )
+    if any(c in source_line for c in CURLY_OPEN):
+        return Msg(
+            "This line has curly quotes “…”, which YAML does not read as quotes. "
+            'Type straight quotes "…" instead (a word processor changes them; '
+            "use a plain text editor)."
+        )
+    return Msg("Check the indentation and put text that contains ':' or '#' in quotes.")
 
 
 _scalar_loader = yaml.SafeLoader("")
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
 # Scalar tags whose constructor is a plain function of the node; called directly, they
 # give what `construct_object` gives without it remembering every node it ever built.
 _SCALAR_CONSTRUCTORS = {
@@ -131,7 +274,18 @@ def _construct_scalar(node: yaml.Node) -> Any:
         return node.value
     construct = _SCALAR_CONSTRUCTORS.get(tag)
     if construct is not None:
-        return construct(_scalar_loader, node)
+        value = construct(_scalar_loader, node)
+        raw = node.value.strip()
+        if tag == _INT_TAG and not _CANONICAL_INT.fullmatch(raw):
+            return SpelledInt(value, raw)
+        if (
+            tag == _FLOAT_TAG
+            and not _CANONICAL_FLOAT.fullmatch(raw)
+            and value == value  # .nan stays as it is
+            and value not in (float("inf"), float("-inf"))
+        ):
+            return SpelledFloat(value, raw)
+        return value
     try:  # any other tag (e.g. !python/name): let PyYAML decide, and forget the node
         return _scalar_loader.construct_object(node, deep=True)
     finally:
@@ -139,52 +293,142 @@ def _construct_scalar(node: yaml.Node) -> Any:
         _scalar_loader.recursive_objects.clear()
 
 
-def _convert(node: yaml.Node, key: KeyPath, lines: Lines) -> Any:
-    lines.starts[key] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            name = _convert(key_node, key + ("<key>",), lines)
-            if isinstance(name, (list, dict)):
-                raise ContentError(
+def _convert(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
+    lines = walk.lines
+    line = node.start_mark.line + 1
+    lines.starts.setdefault(key, line)
+    again = id(node) in walk.seen
+    walk.seen.add(id(node))
+    if again or walk.repeating:
+        walk.values += 1
+    if walk.values > MAX_VALUES:
+        raise _TooMuch(
+            ContentError(
+                lines.path,
+                line + lines.offset,
+                _dotted(key) or None,
+                Msg(
+                    "the aliases '*' of this file repeat more than {most} values.",
+                    most=MAX_VALUES,
+                ),
+                Msg("Write the values out instead of repeating them with '*'."),
+            )
+        )
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in walk.open_nodes:
+            raise _TooMuch(
+                ContentError(
                     lines.path,
-                    key_node.start_mark.line + 1 + lines.offset,
+                    line + lines.offset,
+                    _dotted(key) or None,
+                    Msg("an alias '*' here refers to the value it is part of."),
+                    Msg("Write the value out instead of the alias."),
+                )
+            )
+        if walk.depth >= MAX_DEPTH:
+            raise _TooMuch(
+                ContentError(
+                    lines.path,
+                    line + lines.offset,
+                    _dotted(key) or None,
+                    Msg("the values here are nested more than {most} levels deep.", most=MAX_DEPTH),
+                    Msg("Check the brackets [ ] and {{ }} and the indentation."),
+                )
+            )
+        walk.open_nodes.add(id(node))
+        walk.depth += 1
+        walk.repeating += again
+        try:
+            return _convert_collection(node, key, walk)
+        finally:
+            walk.repeating -= again
+            walk.depth -= 1
+            walk.open_nodes.discard(id(node))
+    return _convert_scalar(node, key, walk)
+
+
+def _convert_collection(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
+    lines = walk.lines
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(child, key + (i,), walk) for i, child in enumerate(node.value)]
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1 + lines.offset
+        if not isinstance(key_node, yaml.ScalarNode):
+            walk.errors.append(
+                ContentError(
+                    lines.path,
+                    key_line,
                     None,
                     Msg("a field name must be a single word, not a list or mapping."),
                 )
-            name = str(name) if not isinstance(name, str) else name
-            if name in result:
-                raise ContentError(
+            )
+            continue
+        name = _convert_scalar(key_node, key + ("<key>",), walk)
+        lines.starts.pop(key + ("<key>",), None)
+        if name is INVALID:
+            continue
+        name = spelling(name) or (str(name) if not isinstance(name, str) else name)
+        if name in result:
+            walk.errors.append(
+                ContentError(
                     lines.path,
-                    key_node.start_mark.line + 1 + lines.offset,
+                    key_line,
                     _dotted(key + (name,)),
                     Msg("this field is written twice."),
                     Msg("Keep one of the two lines and delete the other."),
                 )
-            result[name] = _convert(value_node, key + (name,), lines)
-            lines.starts[key + (name,)] = key_node.start_mark.line + 1
-        lines.starts.pop(key + ("<key>",), None)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, key + (i,), lines) for i, child in enumerate(node.value)]
+            )
+            continue
+        result[name] = _convert(value_node, key + (name,), walk)
+        lines.starts[key + (name,)] = key_node.start_mark.line + 1
+    return result
+
+
+def _convert_scalar(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
+    lines = walk.lines
+    line = node.start_mark.line + 1 + lines.offset
+    where = _dotted(key) or None
+    if not node.style and node.tag == _STR_TAG:  # plain: None (PyYAML) or "" (libyaml)
+        value = node.value
+        if len(value) >= 2 and value[0] in CURLY_OPEN and value[-1] in CURLY_CLOSE:
+            walk.errors.append(
+                ContentError(
+                    lines.path,
+                    line,
+                    where,
+                    Msg(
+                        "the value is between curly quotes “…”, which YAML does not read as quotes."
+                    ),
+                    Msg('Type straight quotes instead: "{inner}".', inner=value[1:-1]),
+                )
+            )
+            return INVALID
     try:
         return _construct_scalar(node)
     except yaml.constructor.ConstructorError as exc:
-        raise ContentError(
-            lines.path,
-            node.start_mark.line + 1 + lines.offset,
-            _dotted(key) or None,
-            Msg("this value cannot be read ({problem}).", problem=exc.problem),
-            Msg("Put the value in quotes."),
-        ) from exc
+        walk.errors.append(
+            ContentError(
+                lines.path,
+                line,
+                where,
+                parser_msg("this value cannot be read ({problem}).", exc.problem),
+                Msg("Put the value in quotes."),
+            )
+        )
     except ValueError as exc:  # e.g. a date like 2026-02-30
-        raise ContentError(
-            lines.path,
-            node.start_mark.line + 1 + lines.offset,
-            _dotted(key) or None,
-            Msg("this value cannot be read ({problem}).", problem=str(exc)),
-            Msg("Dates are written YYYY-MM-DD, e.g. 2026-06-01."),
-        ) from exc
+        walk.errors.append(
+            ContentError(
+                lines.path,
+                line,
+                where,
+                parser_msg("this value cannot be read ({problem}).", str(exc)),
+                Msg("Dates are written YYYY-MM-DD, e.g. 2026-06-01.")
+                if node.tag.endswith("timestamp")
+                else Msg("Put the value in quotes."),
+            )
+        )
+    return INVALID
 
 
 def _dotted(key: KeyPath) -> str:

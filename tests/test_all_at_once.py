@@ -1,0 +1,78 @@
+"""All mistakes at once: one `check` lists every problem of every file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import run_cli
+
+ITEM = "content/dolls/hmong/item.yaml"
+BOOKLET = "booklets/gifts.yaml"
+
+
+def errors_of(project: Path, verb: str = "check") -> list[str]:
+    result = run_cli(project, "--lang", "en", verb)
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    return [line for line in (result.out + result.err).splitlines() if line.startswith("Error: ")]
+
+
+def test_five_mistakes_in_one_file_give_five_messages(minimal: Path) -> None:
+    (minimal / ITEM).write_text(
+        "code: XM-D01\n"
+        "ethnic_group: “hmong”\n"  # curly quotes
+        "commune: xin-man\n"
+        "maker: 0123456701\n"  # a number YAML would make of the text
+        "price: 0450000\n"  # octal
+        "images: [doll.png]\n"
+        "updated: 2026-02-30\n"  # no such day
+        "makr: x\n",  # unknown field
+        encoding="utf-8",
+    )
+    assert [line.split(": ")[1] for line in errors_of(minimal)] == [
+        f"{ITEM}:2",
+        f"{ITEM}:4",
+        f"{ITEM}:5",
+        f"{ITEM}:7",
+        f"{ITEM}:8",
+    ]
+
+
+def test_every_bad_link_is_reported(minimal: Path) -> None:
+    item = minimal / ITEM
+    item.write_text(
+        item.read_text(encoding="utf-8")
+        + "links:\n"
+        + "  - {kind: facebook, url: 'https://www.facebook.com/xinman'}\n"
+        + "  - {kind: shopee, url: 'https://shopee.vn/x'}\n"
+        + "  - {kind: facebook, url: 'javascript:alert(1)'}\n"
+        + "  - {kind: website}\n",
+        encoding="utf-8",
+    )
+    lines = errors_of(minimal)
+    assert [line.split(": ")[1:3] for line in lines] == [
+        [f"{ITEM}:9", "links[1].kind"],
+        [f"{ITEM}:10", "links[2].url"],
+        [f"{ITEM}:11", "links[3]"],
+    ], lines
+
+
+def test_a_booklet_listing_an_item_twice_is_caught_by_check(minimal: Path) -> None:
+    booklet = minimal / BOOKLET
+    booklet.write_text(
+        booklet.read_text(encoding="utf-8") + "  - dolls/hmong\n  - dolls/nowhere\n",
+        encoding="utf-8",
+    )
+    expected = [
+        f"Error: {BOOKLET}:8: entries[3]: 'dolls/hmong' is already listed on line 5. "
+        "Delete one of the two: a booklet shows each item once.",
+        f"Error: {BOOKLET}:9: entries[4]: 'dolls/nowhere' is not an item or page. "
+        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man.",
+    ]
+    assert errors_of(minimal, "check") == expected
+    assert errors_of(minimal, "build") == expected
+    vi = run_cli(minimal, "--lang", "vi", "check").out
+    assert (
+        f"Lỗi: {BOOKLET}:8: entries[3]: 'dolls/hmong' đã có ở dòng 5. Hãy xoá một trong hai "
+        "dòng: mỗi sản phẩm chỉ xuất hiện một lần trong sách." in vi
+    )
