@@ -123,13 +123,20 @@ def start(tmp: Path) -> Seaweed:
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             f"-master.port={free_port()}",
+            f"-master.port.grpc={free_port()}",
             f"-volume.port={free_port()}",
+            f"-volume.port.grpc={free_port()}",
             f"-filer.port={free_port()}",
+            f"-filer.port.grpc={free_port()}",
             "-s3",
             f"-s3.port={s3_port}",
+            f"-s3.port.grpc={free_port()}",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-master.telemetry=false",
             f"-s3.config={identities}",
-            "-master.volumeSizeLimitMB=64",
-            "-volume.max=20",
+            "-master.volumeSizeLimitMB=8",
+            "-volume.max=400",
         ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -160,8 +167,8 @@ def start(tmp: Path) -> Seaweed:
 def stop(server: Seaweed) -> None:
     if server.proc.poll() is None:
         os.killpg(server.proc.pid, signal.SIGTERM)
-        try:
-            server.proc.wait(timeout=20)
+        try:  # a temporary data folder: no need to wait long for a clean shutdown
+            server.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             os.killpg(server.proc.pid, signal.SIGKILL)
             server.proc.wait(timeout=20)

@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
                 new=result.new,
                 changed=result.changed,
                 size=size_text(result.uploaded_bytes),
-                deleted=len(plan.delete) + len(plan.foreign) if args.dry_run else result.deleted,
+                deleted=len(plan.delete) + len(plan.foreign_gone)
+                if args.dry_run
+                else result.deleted,
                 unchanged=result.unchanged,
                 seconds=result.seconds,
             )

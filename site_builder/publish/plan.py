@@ -88,6 +88,7 @@ class Plan:
     unchanged: int = 0
     delete: list[str] = field(default_factory=list)  # ours, no longer in the site
     foreign: list[str] = field(default_factory=list)  # not written by this tool
+    foreign_gone: list[str] = field(default_factory=list)  # foreign, not in the site either
     manifest: dict[str, Record] = field(default_factory=dict)  # the site after the switch
 
     @property
@@ -151,4 +152,5 @@ def make_plan(
         else:
             plan.changed.append(f)
     plan.delete = sorted(k for k in listing if k not in local and k not in foreign)
+    plan.foreign_gone = [k for k in plan.foreign if k not in local]
     return plan

@@ -14,14 +14,14 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
-from site_builder.publish.files import scan
+from site_builder.publish.files import LocalFile, scan
 from site_builder.publish.plan import Plan, State, make_plan
 from site_builder.publish.s3 import Bucket, workers
 from site_builder.publish.targets import Target
@@ -90,7 +90,7 @@ def describe(plan: Plan) -> list[str]:
     """The dry-run listing: one line per object that would change (+ new, ~ changed, - gone)."""
     lines = [f"+ {f.key}" for f in plan.new]
     lines += [f"~ {f.key}" for f in plan.changed]
-    lines += [f"- {key}" for key in sorted(set(plan.delete) | set(plan.foreign))]
+    lines += [f"- {key}" for key in sorted(set(plan.delete) | set(plan.foreign_gone))]
     return lines
 
 
@@ -135,7 +135,7 @@ def publish(
         for line in describe(plan):
             print(line, file=out)
         return plan, _result(target, plan, 0, t0)
-    retired = sorted(set(plan.delete) | set(plan.foreign))
+    retired = sorted(set(plan.delete) | set(plan.foreign_gone))
     if plan.uploads:
         bucket.write_json(
             PENDING,
@@ -159,20 +159,18 @@ def publish(
     return plan, _result(target, plan, len(retired), t0)
 
 
-def _upload(bucket: Bucket, files: list, meter: Meter, n_workers: int) -> None:
-    """Send `files` in parallel; the first failure stops the rest and is raised."""
+def _upload(bucket: Bucket, files: list[LocalFile], meter: Meter, n_workers: int) -> None:
+    """Send `files` in parallel; the first failure cancels the rest and is raised."""
     with ThreadPoolExecutor(max_workers=n_workers) as pool:
         futures = {pool.submit(bucket.put, f): f for f in files}
-        for fut in futures:
-            fut.add_done_callback(
-                lambda fu, f=futures[fut]: meter.advance(f.size) if fu.exception() is None else None
-            )
-        finished, _pending = wait(futures, return_when=FIRST_EXCEPTION)
-        for fut in finished:
-            if fut.exception() is not None:
-                for other in futures:
-                    other.cancel()
-                raise fut.exception()  # type: ignore[misc]
+        try:
+            for fut in as_completed(futures):
+                fut.result()
+                meter.advance(futures[fut].size)
+        except BaseException:
+            for other in futures:
+                other.cancel()
+            raise
 
 
 def _result(target: Target, plan: Plan, deleted: int, t0: float) -> Result:

@@ -98,9 +98,8 @@ class Bucket:
             if code in BAD_CREDENTIALS:
                 raise SiteError(
                     Msg(
-                        "target '{name}': the storage refused the credentials ({code}). Check {variables} (or the profile) for the bucket {bucket}.",
+                        "target '{name}': the storage refused the credentials. Check {variables} (or the profile) for the bucket {bucket}.",
                         name=t.name,
-                        code=code,
                         variables=CREDENTIAL_VARIABLES,
                         bucket=t.bucket,
                     )

@@ -118,7 +118,7 @@ def choose(config: SiteConfig, name: str | None) -> list[Target]:
             "publish",
             Msg("site.yaml has no publish targets."),
             Msg(
-                "Add one, e.g. publish: {{site: {{bucket: my-bucket, endpoint_url: https://s3.example.vn}}}} (see docs/deploy.md)."
+                "Add one, e.g. publish: {site: {bucket: my-bucket, endpoint_url: https://s3.example.vn}} (see docs/deploy.md)."
             ),
         )
     if name is None:
