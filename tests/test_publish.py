@@ -494,6 +494,29 @@ def test_an_endpoint_that_does_not_answer_fails_in_seconds(
     )
 
 
+def test_an_endpoint_that_accepts_but_never_answers_fails_too(
+    project: Path, server: seaweed.Seaweed
+) -> None:
+    """A firewall or a hung server: the connection opens, no answer ever comes. The read
+    timeout and the retry limit end it (about 20 s), with the same message."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # never accepted, never answered
+        port = silent.getsockname()[1]
+        site_yaml = project / "site.yaml"
+        site_yaml.write_text(
+            site_yaml.read_text(encoding="utf-8").replace(
+                server.endpoint, f"http://127.0.0.1:{port}"
+            ),
+            encoding="utf-8",
+        )
+        assert_refused(
+            publish(project, server),
+            f"Error: target 'site': the storage at http://127.0.0.1:{port} does not answer. "
+            "Check the address in site.yaml and the network, then run the command again.",
+        )
+
+
 def test_foreign_files_are_refused_unless_pruned(project: Path, server: seaweed.Seaweed) -> None:
     bucket = bucket_of(project)
     client = server.client()

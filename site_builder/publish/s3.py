@@ -19,7 +19,7 @@ from site_builder.publish.plan import Remote
 from site_builder.publish.targets import Target
 
 CONNECT_TIMEOUT = 4
-READ_TIMEOUT = 30
+READ_TIMEOUT = 10
 ATTEMPTS = 2
 CREDENTIAL_VARIABLES = "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
 BAD_CREDENTIALS = {
