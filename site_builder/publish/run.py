@@ -137,13 +137,10 @@ def publish(
         return plan, _result(target, plan, 0, t0)
     retired = sorted(set(plan.delete) | set(plan.foreign_gone))
     if plan.uploads:
-        bucket.write_json(
-            PENDING,
-            {
-                "format": FORMAT,
-                "files": {f.key: plan.manifest[f.key].to_json() for f in plan.uploads},
-            },
-        )
+        # an earlier interrupted run's keys stay listed: they are ours until the switch
+        pending = {k: r.to_json() for k, r in state.pending.items()}
+        pending.update({f.key: plan.manifest[f.key].to_json() for f in plan.uploads})
+        bucket.write_json(PENDING, {"format": FORMAT, "files": pending})
         meter = Meter(len(plan.uploads), plan.upload_bytes)
         for phase in plan.phases():
             _upload(bucket, phase, meter, n_workers)
