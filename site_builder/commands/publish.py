@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from site_builder.commands import project_root
 from site_builder.messages import _
@@ -15,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "target", nargs="?", help=_("a target of publish: in site.yaml (default: every target)")
     )
+    p.add_argument("--output", help=_("the built site to send (default: output/ in the project)"))
     p.add_argument("--dry-run", action="store_true", help=_("list what would change; send nothing"))
     p.add_argument(
         "--prune-foreign",
@@ -30,10 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.publish.targets import choose
 
     root = project_root(args)
+    output = Path(args.output).resolve() if args.output else root / "output"
     config = load_config(root)
     for target in choose(config, args.target):
         plan, result = publish(
-            root / "output", target, dry_run=args.dry_run, prune_foreign=args.prune_foreign
+            output, target, dry_run=args.dry_run, prune_foreign=args.prune_foreign
         )
         template = (
             _(
