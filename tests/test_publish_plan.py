@@ -165,6 +165,10 @@ def test_scan_sends_a_verified_gzip_copy_and_never_the_copies_themselves(tmp_pat
     (out / "index.html.gz").write_bytes(gzip.compress(b"stale copy"))  # not the same bytes
     (out / "Q").mkdir()
     (out / "Q" / "XM-D01.html").write_bytes(b"<!doctype html><title>landing</title>")
+    (out / "Q" / "XM-D01").mkdir()  # the web servers' copy: not with an object Q/XM-D01
+    (out / "Q" / "XM-D01" / "index.html").write_bytes(b"<!doctype html><title>landing</title>")
+    (out / "vi" / "dolls" / "x").mkdir(parents=True)
+    (out / "vi" / "dolls" / "x" / "index.html").write_bytes(b"<!doctype html><title>x</title>")
 
     objects = scan(out, "site/")
     assert sorted(objects) == [
@@ -175,6 +179,7 @@ def test_scan_sends_a_verified_gzip_copy_and_never_the_copies_themselves(tmp_pat
         "site/index.html",
         "site/q/XM-D01",
         "site/q/xm-d01",
+        "site/vi/dolls/x/index.html",
     ]
     sent = objects["site/assets/site.css"]
     assert sent.encoding == "gzip" and sent.path.name == "site.css.gz"

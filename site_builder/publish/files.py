@@ -13,7 +13,10 @@ Headers:
   exactly the file is ignored.
 - A QR landing page `Q/<CODE>.html` is also served at `Q/<CODE>` (what a bucket's website
   endpoint looks up) in the case variants QR scanners send: `q/<code>`, `Q/<code>`,
-  `q/<CODE>`. GS1 links `01/<GTIN>.html` are served at `01/<GTIN>` too.
+  `q/<CODE>`. GS1 links `01/<GTIN>.html` are served at `01/<GTIN>` too. Their copies
+  `Q/<CODE>/index.html` (for web servers) are not uploaded: stores that keep objects as
+  files (SeaweedFS, MinIO) cannot hold an object `Q/<CODE>` and a folder `Q/<CODE>/` at
+  once (SeaweedFS loses one of them when both are written at the same moment).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ DAY = "public, max-age=86400"
 YEAR = "public, max-age=31536000, immutable"
 LANDING = re.compile(r"^Q/([A-Za-z0-9-]+)\.html$")
 GS1 = re.compile(r"^01/([0-9]{14})\.html$")
+FOLDER_COPY = re.compile(r"^(Q/[A-Za-z0-9-]+|01/[0-9]{14})/index\.html$")
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,9 @@ def scan(output: Path, prefix: str = "", compressed: str = "gzip") -> dict[str, 
             base, ext = os.path.splitext(name)
             if ext in (".gz", ".br") and (Path(dirpath) / base).is_file():
                 continue  # a precompressed copy: sent in place of its file, or not at all
+            copy = FOLDER_COPY.match(rel)
+            if copy and (output / (copy.group(1) + ".html")).is_file():
+                continue  # served at Q/<CODE> instead (see the module text)
             kind = content_type(rel)
             send, encoding = path, None
             if compressed == "gzip" and (gz := _gzip_copy(path)) is not None:
