@@ -562,3 +562,72 @@ def test_no_built_site(project: Path, server: seaweed.Seaweed) -> None:
         f"Error: there is no built site in {project / 'output'}. Run `site-builder build` first.",
     )
     assert listing(server, bucket_of(project)) == {}
+
+
+def test_interrupted_twice_with_an_edit_between_the_third_run_finishes(
+    project: Path, server: seaweed.Seaweed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The network drops mid-upload (a real failure from the put, injected after a few
+    files), the member removes the page that was being added, the network drops again;
+    the files the first run left are still the tool's own (not "foreign") and go."""
+    from site_builder.config import load_config
+    from site_builder.errors import SiteError
+    from site_builder.publish import run as publish_run
+    from site_builder.publish.s3 import Bucket
+    from site_builder.publish.targets import load_targets
+
+    bucket = bucket_of(project)
+    assert publish(project, server).returncode == 0
+    old = site_objects(server, bucket)
+    for key, value in server.env().items():
+        if key.startswith("AWS_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("SITE_BUILDER_UPLOADS", "1")
+    page = project / "content" / "pages" / "opening-hours"
+    page.mkdir()
+    for lang, title in (("vi", "Giờ mở cửa"), ("en", "Opening hours")):
+        (page / f"{lang}.md").write_text(
+            f'---\ntitle: "{title}"\n---\n{title}: 8:00-17:00.\n', encoding="utf-8"
+        )
+    site_yaml = project / "site.yaml"
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("Xín Mần Dolls", "Xín Mần Dolls 2"),
+        encoding="utf-8",
+    )
+    rebuild(project)
+    added = sorted(k for k in expected(project) if "opening-hours" in k)
+    assert added
+
+    real_put = Bucket.put
+
+    def fail_after(n: int) -> Any:
+        sent = []
+
+        def put(self: Bucket, f: Any) -> None:
+            if len(sent) >= n:
+                raise SiteError("network dropped (test)")
+            sent.append(f.key)
+            real_put(self, f)
+
+        return put
+
+    (target,) = load_targets(load_config(project)).values()
+    monkeypatch.setattr(Bucket, "put", fail_after(len(added) + 2))
+    with pytest.raises(SiteError):
+        publish_run.publish(project / "output", target)
+    mid = site_objects(server, bucket)
+    assert set(added) <= set(mid) and set(old) <= set(mid)
+    assert unresolved_references(server, bucket) == []
+
+    shutil.rmtree(page)  # the member takes the page back out
+    rebuild(project)
+    monkeypatch.setattr(Bucket, "put", fail_after(3))
+    with pytest.raises(SiteError):
+        publish_run.publish(project / "output", target)
+    assert unresolved_references(server, bucket) == []
+
+    monkeypatch.setattr(Bucket, "put", real_put)
+    plan, result = publish_run.publish(project / "output", target)
+    assert plan.foreign == [] and set(added) <= set(plan.delete)
+    assert site_objects(server, bucket) == expected(project)
+    assert set(listing(server, bucket)) - set(expected(project)) == {".site-builder/manifest.json"}
