@@ -631,3 +631,16 @@ def test_interrupted_twice_with_an_edit_between_the_third_run_finishes(
     assert plan.foreign == [] and set(added) <= set(plan.delete)
     assert site_objects(server, bucket) == expected(project)
     assert set(listing(server, bucket)) - set(expected(project)) == {".site-builder/manifest.json"}
+
+
+def test_no_publish_while_a_build_holds_the_project(project: Path, server: seaweed.Seaweed) -> None:
+    """A build swapping output/ while it is read and sent would mix two versions."""
+    from site_builder.writer import project_lock
+
+    with project_lock(project):
+        assert_refused(
+            publish(project, server),
+            f"Error: another build of this project is running (process {os.getpid()}). "
+            "Wait for it to finish, then try again.",
+        )
+    assert listing(server, bucket_of(project)) == {}

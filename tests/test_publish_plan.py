@@ -167,11 +167,17 @@ def test_scan_sends_a_verified_gzip_copy_and_never_the_copies_themselves(tmp_pat
     (out / "Q" / "XM-D01.html").write_bytes(b"<!doctype html><title>landing</title>")
     (out / "Q" / "XM-D01").mkdir()  # the web servers' copy: not with an object Q/XM-D01
     (out / "Q" / "XM-D01" / "index.html").write_bytes(b"<!doctype html><title>landing</title>")
+    (out / ".site-builder-output").write_text("the build's marker")
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "security.txt").write_text("Contact: mailto:x@example.vn\n")
+    (out / ".cache").mkdir()
+    (out / ".cache" / "x.html").write_text("not for the web")
     (out / "vi" / "dolls" / "x").mkdir(parents=True)
     (out / "vi" / "dolls" / "x" / "index.html").write_bytes(b"<!doctype html><title>x</title>")
 
     objects = scan(out, "site/")
     assert sorted(objects) == [
+        "site/.well-known/security.txt",
         "site/Q/XM-D01",
         "site/Q/XM-D01.html",
         "site/Q/xm-d01",

@@ -30,14 +30,16 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.config import load_config
     from site_builder.publish.run import publish, size_text
     from site_builder.publish.targets import choose
+    from site_builder.writer import project_lock
 
     root = project_root(args)
     output = Path(args.output).resolve() if args.output else root / "output"
     config = load_config(root)
     for target in choose(config, args.target):
-        plan, result = publish(
-            output, target, dry_run=args.dry_run, prune_foreign=args.prune_foreign
-        )
+        with project_lock(root):  # no build swaps output/ while it is being read and sent
+            plan, result = publish(
+                output, target, dry_run=args.dry_run, prune_foreign=args.prune_foreign
+            )
         template = (
             _(
                 "{name}: would upload {new} new and {changed} changed file(s) ({size}), delete {deleted}; {unchanged} unchanged. Nothing was sent (--dry-run)."

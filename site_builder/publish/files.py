@@ -145,8 +145,10 @@ def scan(output: Path, prefix: str = "", compressed: str = "gzip") -> dict[str, 
     """Every object of the site in `output`, by key (sorted)."""
     found: dict[str, LocalFile] = {}
     for dirpath, dirnames, filenames in os.walk(output):
-        dirnames.sort()
-        for name in sorted(filenames):
+        # hidden files (the build's `.site-builder-output` marker, editors' droppings) stay
+        # home; `.well-known/` is part of the web
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") or d == ".well-known")
+        for name in sorted(n for n in filenames if not n.startswith(".")):
             path = Path(dirpath) / name
             rel = path.relative_to(output).as_posix()
             base, ext = os.path.splitext(name)
