@@ -255,7 +255,7 @@ class ImageCache:
         self.reused = 0
         self._digests: dict[tuple[Path, int, int], str] = {}
         self._scratch: Path | None = None
-        self._checked: set[Path] = set()
+        self._checked: dict[Path, tuple[int, int, int]] = {}
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
@@ -308,10 +308,17 @@ class ImageCache:
         return path.with_name(path.name + ".json")
 
     def _valid(self, path: Path) -> bool:
-        if path in self._checked:  # verified once per build is enough
+        """Verified once while the file stays as it was (an ImageCache can outlive a build:
+        the preview and the booklets' print copies keep one; the cache may be deleted)."""
+        try:
+            stamp = (path.stat().st_ino, *_stamp(path))
+        except OSError:
+            self._checked.pop(path, None)
+            return False
+        if self._checked.get(path) == stamp:
             return True
         if self._verify(path):
-            self._checked.add(path)
+            self._checked[path] = stamp
             return True
         return False
 
