@@ -395,3 +395,21 @@ def test_messages_in_vietnamese(minimal: Path) -> None:
         "mới (mã trống tiếp theo là XM-D02). Đừng bao giờ đổi mã của dolls/hmong: mã đó đã in "
         "trên hộp.\n1 lỗi; chưa ghi tệp nào.\n"
     )
+
+
+def test_codes_restore_puts_back_a_changed_url_and_id(minimal: Path) -> None:
+    mark(minimal, "XM-D01")
+    assert run_cli(minimal, "build").code == 0
+    registry = minimal / "content/printed-codes.yaml"
+    original = yaml.safe_load(registry.read_text())
+    uid = original["XM-D01"]["id"]
+    registry.write_text(
+        registry.read_text()
+        .replace("HTTPS://XM.EXAMPLE.VN/Q/XM-D01", "HTTPS://Q.EXAMPLE.VN/Q/XM-D01")
+        .replace(uid, "00000000deadbeef")
+    )
+    assert run_cli(minimal, "build").code == 1
+    result = run_cli(minimal, "codes", "restore")
+    assert result.out.startswith("Restored 1 printed code(s): XM-D01.\n")
+    assert yaml.safe_load(registry.read_text()) == original
+    assert run_cli(minimal, "build").code == 0
