@@ -386,6 +386,20 @@ def test_dry_run_lists_what_would_change_and_sends_nothing(
     assert f"site: would upload {len(want)} new and 0 changed file(s)" in run.stdout
     assert listing(server, bucket) == {}
 
+    assert publish(project, server).returncode == 0
+    published = listing(server, bucket)
+    story = project / "content" / "dolls" / "dao" / "vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    rebuild(project)
+    now = expected(project)
+    differ = sorted(k for k in now if want[k] != now[k])
+    run = publish(project, server, "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert [line for line in run.stdout.splitlines() if line[:2] in ("+ ", "~ ", "- ")] == [
+        f"~ {k}" for k in differ
+    ]
+    assert listing(server, bucket) == published
+
 
 # --- bad input --------------------------------------------------------------------------
 
