@@ -341,14 +341,18 @@ def test_a_publish_killed_mid_upload_leaves_a_whole_site_and_the_next_run_finish
     )
     client = server.client()
     deadline = time.monotonic() + 120
+    # one upload at a time, assets first: the new CSS is the first file sent; the moment
+    # the bucket holds it, the ~40 changed pages are still to come
+    assert "assets/site.css" in changed
     try:
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                client.head_object(Bucket=bucket, Key=".site-builder/pending.json")
-                break
+                head = client.head_object(Bucket=bucket, Key="assets/site.css")
+                if head["ETag"].strip('"') == new["assets/site.css"]:
+                    break
             except client.exceptions.ClientError:
-                time.sleep(0.01)
-        time.sleep(0.15)  # a few uploads in
+                pass
+            time.sleep(0.005)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -381,6 +385,20 @@ def test_dry_run_lists_what_would_change_and_sends_nothing(
     assert listed == sorted(want)
     assert f"site: would upload {len(want)} new and 0 changed file(s)" in run.stdout
     assert listing(server, bucket) == {}
+
+    assert publish(project, server).returncode == 0
+    published = listing(server, bucket)
+    story = project / "content" / "dolls" / "dao" / "vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    rebuild(project)
+    now = expected(project)
+    differ = sorted(k for k in now if want[k] != now[k])
+    run = publish(project, server, "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert [line for line in run.stdout.splitlines() if line[:2] in ("+ ", "~ ", "- ")] == [
+        f"~ {k}" for k in differ
+    ]
+    assert listing(server, bucket) == published
 
 
 # --- bad input --------------------------------------------------------------------------

@@ -140,6 +140,7 @@ def test_content_types_cache_control_and_landing_keys() -> None:
     assert content_type("media/dolls/a/a-640.webp") == "image/webp"
     assert content_type("sitemap.xml") == "application/xml; charset=utf-8"
     assert content_type("print/stickers.pdf") == "application/pdf"
+    assert content_type("sitemap.xml.gz") == "application/gzip"  # not text/xml
     html = content_type("vi/index.html")
     assert cache_control("vi/index.html", html) == "public, max-age=300"
     assert cache_control("sitemap.xml", "application/xml") == "public, max-age=300"

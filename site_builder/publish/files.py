@@ -91,6 +91,8 @@ class LocalFile:
 
 def content_type(rel: str) -> str:
     ext = os.path.splitext(rel)[1].lower()
+    if ext in (".gz", ".br"):  # a compressed file on its own (no plain copy next to it)
+        return "application/gzip" if ext == ".gz" else "application/octet-stream"
     kind = TYPES.get(ext) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in TEXT_TYPES:
         kind += "; charset=utf-8"
