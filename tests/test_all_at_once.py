@@ -76,3 +76,24 @@ def test_a_booklet_listing_an_item_twice_is_caught_by_check(minimal: Path) -> No
         f"Lỗi: {BOOKLET}:8: entries[3]: 'dolls/hmong' đã có ở dòng 5. Hãy xoá một trong hai "
         "dòng: mỗi sản phẩm chỉ xuất hiện một lần trong sách." in vi
     )
+
+
+def test_check_warns_of_what_build_warns(minimal: Path) -> None:
+    item = minimal / ITEM
+    item.write_text(
+        item.read_text(encoding="utf-8")
+        + 'payment:\n  bank: MB\n  account: "0000123456789"\n'
+        + '  account_name: "CHI DOAN XA XIN MAN"\n  note: "Búp bê XM-D01"\n',
+        encoding="utf-8",
+    )
+    warning = (
+        f"Warning: {ITEM}:11: payment.note: banks do not accept Vietnamese accents, so the "
+        "payment QR carries 'Bup be XM-D01'."
+    )
+    build = run_cli(minimal, "--lang", "en", "build", "--no-pdf")
+    assert build.code == 0 and warning in build.out + build.err
+    check = run_cli(minimal, "--lang", "en", "check", "--strict")
+    assert check.code == 1
+    assert warning + " Write the note without accents to silence this warning." in (
+        check.out + check.err
+    )

@@ -12,6 +12,7 @@ listed in SKIP; anything else found in the docs must run. Placeholders (`FILE`, 
 from __future__ import annotations
 
 import os
+import pty
 import re
 import shlex
 import shutil
@@ -40,6 +41,7 @@ MENTIONS = {
     "site-builder new",
     "site-builder stickers",  # the docs' table of sticker errors: "stickers (nothing else)"
     "site-builder check --mark-translated",
+    "site-builder codes mark-printed",
 }
 PLACEHOLDER = re.compile(r"[\[\]|…<>]|\.\.\.|\b(FILE|DIR|NAME|BOOKLET|KIND)\b|\bN\b")
 
@@ -88,11 +90,26 @@ def fresh_sample(tmp: Path) -> Path:
 
 
 def run(project: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """`command` in a terminal where the member answers 'y' to a confirmation
+    (`codes mark-printed`, `stickers --for-print` ask before making a code permanent)."""
     env = dict(os.environ, LANG="C.UTF-8", VIRTUAL_ENV=sys.prefix)
     env["PATH"] = str(Path(sys.prefix) / "bin") + os.pathsep + env.get("PATH", "")
-    return subprocess.run(
-        command, shell=True, cwd=project, env=env, capture_output=True, text=True, timeout=600
-    )
+    master, terminal = pty.openpty()
+    try:
+        os.write(master, b"y\n")
+        return subprocess.run(
+            command,
+            shell=True,
+            cwd=project,
+            env=env,
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        os.close(master)
+        os.close(terminal)
 
 
 def test_the_docs_show_the_everyday_commands() -> None:

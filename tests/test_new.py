@@ -93,6 +93,13 @@ def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
                 ), (name, lang)
         assert len(errors) == 28
     assert (snapshot(minimal / "output") if (minimal / "output").exists() else None) == before
+    # nor can a code with placeholders be made permanent
+    registry = minimal / "content/printed-codes.yaml"
+    registry_before = registry.read_bytes() if registry.exists() else None
+    args = ["--project", str(minimal), "--lang", "en", "codes", "mark-printed", "XM-D02", "--yes"]
+    assert main(args) == 1
+    assert "still the placeholder" in capsys.readouterr().err
+    assert (registry.read_bytes() if registry.exists() else None) == registry_before
 
     # Filled in by the member: it builds.
     fill(

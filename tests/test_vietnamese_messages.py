@@ -10,19 +10,21 @@ VietQR…) are allowed.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from site_builder.build import build
 from site_builder.cli import main
 from site_builder.vietqr import KNOWN_BANKS
 from tests.helpers import copy_project
-from tests.test_invalid_sites import CASES, apply_case
+from tests.test_invalid_sites import BEFORE, CASES, apply_case
 
 ALLOWED = {"YAML", "GTIN", "BIN", "UTF", "VietQR", "NAPAS", "JPEG", "PNG", "WebP", "SVG", "HEIC"}
 ALLOWED |= {"GS1", "QR", "PDF", "HTML", "URL", "https", "http", "www", "com", "html", "yaml"}
 ALLOWED |= {"web", "email", "Markdown", "zalo", "voso", "sendo", "postmart", "facebook", "website"}
-ALLOWED |= {"phone", "tab"}
+ALLOWED |= {"phone", "tab", "git", "checkout"}  # "tab" is Vietnamese too; git commands are commands
 ALLOWED |= {
     w
     for bank in KNOWN_BANKS
@@ -67,6 +69,9 @@ def test_no_english_fragment_in_vietnamese(
     tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = copy_project(tmp_path / "site", "minimal")
+    if (CASES / case / BEFORE).is_dir():  # as tests/test_invalid_sites.py prepares it
+        shutil.copytree(CASES / case / BEFORE, project, dirs_exist_ok=True)
+        build(project, with_print=False)
     apply_case(project, CASES / case)
     english = messages(project, "en", capsys)
     vietnamese = messages(project, "vi", capsys)
