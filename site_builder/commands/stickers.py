@@ -7,12 +7,12 @@ and every code on it is recorded as printed in content/printed-codes.yaml.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.commands import display_path, project_root
+from site_builder.commands.print_options import print_date
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, ensure_folder
@@ -172,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.render.pdf import sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
 
+    day = print_date(args.date)  # checked before any work: a bad date must not cost a sheet
     root = project_root(args)
     into_folder = not args.output or args.output.endswith(("/", "\\")) or Path(args.output).is_dir()
     if into_folder:  # -o FOLDER: the sheet under its usual name in that folder
@@ -231,7 +232,6 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     if args.for_print:
-        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
         added = record_printed(site, [item.code for item, _copies in chosen], day)
         if added:
             recorded = Msg(

@@ -687,6 +687,7 @@ def load_booklet(
         s.Field("page_size", s.one_of(["A5", "A6", "A4"]), required=False),
         s.Field("saddle_stitch", _yes_no, required=False),
         s.Field("show_payment", _yes_no, required=False),
+        s.Field("code", s.item_code, required=False),
     ]
     before = len(errors.errors)
     clean = s.check_mapping(data, fields, lines, errors, what=Msg("the booklet"))
@@ -744,6 +745,7 @@ def load_booklet(
         page_size=clean["page_size"] or "A5",
         saddle_stitch=bool(clean["saddle_stitch"]),
         show_payment=bool(clean["show_payment"]),
+        code=clean["code"],
     )
 
 

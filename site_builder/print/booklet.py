@@ -71,7 +71,7 @@ class BookletChapter:
     image_path: Path | None
     image_alt: str
     body_html: str  # already rendered, safe HTML (the story)
-    qr: QrSymbol
+    qr: QrSymbol | None  # None: no QR code (a page without a printed code)
     url: str
     facts: tuple[tuple[str, str], ...] = ()  # (label, value)
     payment: PaymentQr | None = None  # a bank-payment code, boxed apart from the page's code
@@ -88,7 +88,7 @@ class BookletDoc:
     cover_image: Path | None
     lang: str
     chapters: tuple[BookletChapter, ...]
-    back_qr: QrSymbol
+    back_qr: QrSymbol | None  # the booklet's own printed code; None: no back-cover QR
     back_url: str
     meta: PdfMeta
 
@@ -227,10 +227,7 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
             )
             for i, c in enumerate(chapters)
         )
-        qrs = tuple(
-            _qr(c.qr, c.url, c.lang, _s(c.lang, "language") if bilingual else _s(c.lang, "scan"))
-            for c in chapters
-        )
+        qrs = _unique_qrs([(c.qr, c.url, c.lang) for c in chapters], "scan")
         # one payment box per chapter: the first language version that has a code
         pay = next((c.payment for c in chapters if c.payment is not None), None)
         payment = None
@@ -239,8 +236,26 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
                            pay.qr.size_with_quiet_zone, pay.qr.data)
         view.chapters.append(_Chapter(f"ch-{index}", tuple((c.lang, c.title) for c in chapters),
                                       image_uri, image_alt, lead.lang, parts, qrs, payment))
-    view.back_qrs = tuple(_qr(d.back_qr, d.back_url, d.lang, _s(d.lang, "ebook")) for d in docs)
+    view.back_qrs = _unique_qrs([(d.back_qr, d.back_url, d.lang) for d in docs], "ebook")
     return view
+
+
+def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str
+                ) -> tuple[_Qr, ...]:
+    """One box per distinct code (the versions of a chapter share its permanent short
+    URL, whose landing page picks the reader's language), captioned in every language
+    that prints it."""
+    boxes: dict[str, tuple[QrSymbol, str, list[str]]] = {}
+    for qr, url, lang in codes:
+        if qr is None:
+            continue
+        langs = boxes.setdefault(qr.data, (qr, url, []))[2]
+        if lang not in langs:
+            langs.append(lang)
+    return tuple(
+        _qr(qr, url, langs[0], " · ".join(_s(lang, caption) for lang in langs))
+        for qr, url, langs in boxes.values()
+    )
 
 
 def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str) -> bytes:
@@ -252,7 +267,9 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
         view=view, meta=meta, page_size=page_size, style=PAGE_STYLES[page_size],
         bilingual=len(view.titles) > 1,
     )
-    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300)
+    files = [view.cover_uri] + [ch.image_uri for ch in view.chapters]
+    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300,
+                       files=[f for f in files if f])
 
 
 def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"

@@ -18,9 +18,10 @@ stream (`overlays`).
 from __future__ import annotations
 
 import atexit
+import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from .errors import PrintError
@@ -48,7 +49,9 @@ def _shared() -> dict[str, Any]:
 
 
 def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None,
-                overlays: Sequence[bytes] | None = None, lean: bool = False) -> bytes:
+                overlays: Sequence[bytes] | None = None, lean: bool = False,
+                files: Collection[str] = (), pdf_variant: str | None = None,
+                output_intent: bool = False) -> bytes:
     """Render an HTML string to PDF bytes, deterministically, with our fonts only.
 
     `what` names the document in error messages ("sticker sheet L7160").
@@ -56,12 +59,16 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
     points from the top-left corner of the page box (y downwards), in the default
     graphics state; the document must have exactly that many pages.
     `lean`: the document has no lists, footnotes or notes (see the module's notes).
+    `files`: the only file: URIs the document may load (its photos); anything else a
+    story names (http:, another file) is not fetched, and a warning names it.
+    `pdf_variant` (e.g. "pdf/x-4") with `output_intent`: a print-shop file.
     """
     from weasyprint import HTML
 
     state = _shared()
     factory = _lean_html() if lean else HTML
-    document = factory(string=html, base_url=base_url).render(
+    fetcher = _local_fetcher(what, frozenset(files))
+    document = factory(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=state["font_config"],
         stylesheets=[state["fonts_css"]],
         cache=state["cache"],
@@ -72,12 +79,34 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
             "sheet(s); every sheet must be one page (check print/stickers.html and .css)."
         )
     options: dict[str, Any] = {"pdf_identifier": True}
+    if pdf_variant:
+        options.update(pdf_variant=pdf_variant, output_intent=output_intent)
     if image_dpi:
         options.update(dpi=image_dpi, optimize_images=True, jpeg_quality=88)
     finisher = _overlay_finisher(overlays) if overlays is not None else None
     pdf = document.write_pdf(finisher=finisher, **options)
     check_document_fonts((font.name for font in document.fonts.values()), what)
     return bytes(pdf)
+
+
+log = logging.getLogger("site_builder.print")
+
+
+def _local_fetcher(what: str, files: frozenset[str]) -> Any:
+    """A WeasyPrint URL fetcher that loads `files` and data: URIs, and nothing else: a
+    print document never reaches the network or a file outside what it was given."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            plain = url.split("#")[0].split("?")[0] if url.startswith("file:") else url
+            if url.startswith("data:") or plain in files:
+                return super().fetch(url, headers)
+            log.warning("%s: %s was not loaded (a print document uses only the "
+                        "project's own files); it is left out.", what, url[:200])
+            raise ValueError(f"not loaded: {url[:200]}")
+
+    return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 #: user-agent rules (one a line in WeasyPrint's html5_ua.css) that only matter to lists,

@@ -337,7 +337,8 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
             assert thing is not None
             tr = with_fallback(thing, lang, config) or thing.translations[config.source_language]
             if isinstance(thing, Item):
-                url = urls.absolute(urls.page(lang, thing.kind, thing.slug))
+                # the permanent short URL, as on the stickers: it survives renamed folders
+                url = urls.short_url(thing.code)
                 image = thing.images[0]
                 chapters.append(
                     BookletChapter(
@@ -354,7 +355,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                 )
             else:
                 assert isinstance(thing, Page)
-                url = urls.absolute(urls.page(lang, "pages", thing.slug))
+                # a page has no printed code: no QR that a renamed folder would break
                 chapters.append(
                     BookletChapter(
                         title=tr.title,
@@ -362,11 +363,11 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                         image_path=None,
                         image_alt="",
                         body_html=tr.body_html,
-                        qr=make_qr(url, config.qr_error_correction),
-                        url=url,
+                        qr=None,
+                        url="",
                     )
                 )
-        back_url = urls.absolute(urls.url(urls.booklet_file(lang, booklet.slug)))
+        back_url = urls.short_url(booklet.code) if booklet.code else ""
         title = booklet.title.get(lang) or booklet.title[config.source_language]
         docs.append(
             BookletDoc(
@@ -375,7 +376,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                 cover_image=print_copy(config.root, booklet.cover) if booklet.cover else None,
                 lang=lang,
                 chapters=tuple(chapters),
-                back_qr=make_qr(back_url, config.qr_error_correction),
+                back_qr=make_qr(back_url, config.qr_error_correction) if back_url else None,
                 back_url=back_url,
                 meta=PdfMeta(title=title, lang=lang, author=_author(site), date=booklet.date),
             )
