@@ -13,6 +13,7 @@ from site_builder.content import schema as s
 from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
+from site_builder.content.print_crop import print_crop
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
@@ -332,6 +333,7 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
         s.Field("payment", commerce.payment, required=False),
         s.Field("preview_image", commerce.preview_image(folder), required=False),
         s.Field("id", item_id, required=False),
+        s.Field("print_crop", print_crop, required=False),
     ]
     if kind == "dolls":
         return common + [
@@ -414,6 +416,17 @@ def load_item(
                 Msg("Add it to images (the site publishes only those, resized for phones)."),
             )
         )
+    for name in facts.get("print_crop") or {}:
+        if declared and name not in declared:
+            errors.add(
+                ContentError(
+                    path,
+                    lines.line(("print_crop", name)),
+                    f"print_crop.{name}",
+                    Msg("'{name}' is not listed under images.", name=name),
+                    Msg("Write the file name of one of the item's images."),
+                )
+            )
     # alt texts are checked against the images only once those are right; else the image error suffices
     translations = _translations(
         config, kind, folder, declared if len(images) == len(declared) else None, errors

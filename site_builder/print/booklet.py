@@ -150,6 +150,43 @@ class _View:
     date: datetime.date | None = None
 
 
+PAGE_MM = {"A6": (105.0, 148.0), "A5": (148.0, 210.0), "A4": (210.0, 297.0)}
+MIN_PPI = 200  # below this, a printed photo looks soft
+
+
+def photo_box_mm(page_size: str, cover: bool = False) -> tuple[float, float]:
+    """The largest a photo prints (width, height in mm): the text width, and the
+    style's photo height (booklet.css: max-width 100 %, max-height)."""
+    style = PAGE_STYLES[page_size]
+    margins = [float(m.removesuffix("mm")) for m in str(style["margin"]).split()]
+    width = PAGE_MM[page_size][0] - margins[1] - margins[3]
+    return width, float(style["cover_photo_mm" if cover else "photo_mm"])  # type: ignore[arg-type]
+
+
+def printed_size_mm(pixels: tuple[int, int], box: tuple[float, float]) -> tuple[float, float]:
+    """A whole photo scaled to fit `box`, keeping its shape."""
+    scale = min(box[0] / pixels[0], box[1] / pixels[1])
+    return pixels[0] * scale, pixels[1] * scale
+
+
+def low_resolution_photos(doc: BookletDoc, page_size: str) -> list[tuple[Path, int]]:
+    """Photos of `doc` that print below MIN_PPI at their printed size: (file, ppi)."""
+    from PIL import Image, ImageOps
+
+    photos = [(doc.cover_image, True)] + [(c.image_path, False) for c in doc.chapters]
+    out = []
+    for path, cover in photos:
+        if path is None or not Path(path).is_file():
+            continue
+        with Image.open(path) as im:
+            pixels = ImageOps.exif_transpose(im).size
+        width_mm = printed_size_mm(pixels, photo_box_mm(page_size, cover))[0]
+        ppi = pixels[0] / (width_mm / 25.4)
+        if ppi < MIN_PPI:
+            out.append((Path(path), int(ppi)))
+    return out
+
+
 def _s(lang: str, key: str) -> str:
     return STRINGS.get(lang, STRINGS["en"])[key]
 

@@ -20,6 +20,7 @@ from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector
 from site_builder.i18n import format_price
+from site_builder.messages import Msg
 from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
@@ -344,7 +345,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                     BookletChapter(
                         title=tr.title,
                         lang=tr.lang,
-                        image_path=print_copy(config.root, image),
+                        image_path=_print_photo(site, thing, image),
                         image_alt=tr.alt.get(image.file, ""),
                         body_html=tr.body_html,
                         qr=make_qr(url, config.qr_error_correction),
@@ -384,6 +385,18 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
     return docs
 
 
+def _print_photo(site: Site, item: Item, image: Any) -> Path:
+    """The photo file to print: the whole photo, or the part `print_crop` asks for."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.content.print_crop import cropped_copy
+
+    source = Path(print_copy(site.config.root, image))  # upright, sRGB, print-sized
+    box = (item.facts.get("print_crop") or {}).get(image.file)
+    if box is None or source.suffix.lower() == ".svg":  # a vector is printed whole
+        return source
+    return cropped_copy(source, box, site.config.root / CACHE_DIR / "print-crops")
+
+
 def _facts(
     site: Site, item: Item, lang: str, _: Any, r_ngettext: Any
 ) -> tuple[tuple[str, str], ...]:
@@ -416,10 +429,24 @@ def booklet_pdfs(
     parallel on the machine's cores and remembered in the build cache by their inputs.
     """
     from site_builder.print import saddle_stitch
+    from site_builder.print.booklet import low_resolution_photos
 
     site = r.site
     docs = booklet_docs(r, booklet)
     size: Any = booklet.page_size  # checked against A5 | A6 | A4 when loaded
+    if warnings is not None:
+        for path, ppi in low_resolution_photos(docs[0], size):
+            where = path.relative_to(site.config.root) if path.is_relative_to(
+                site.config.root) else path
+            warnings.append(
+                Msg(
+                    "{photo}: prints at {ppi} ppi in the booklet {booklet} (below 200 ppi, it "
+                    "looks soft on paper). Use a larger photo.",
+                    photo=where.as_posix(),
+                    ppi=ppi,
+                    booklet=booklet.slug,
+                )
+            )
     jobs = [(f"{booklet.slug}-{doc.lang}.pdf", "one", (doc,)) for doc in docs]
     edition = tuple(docs[:EDITION_LANGUAGES])
     if len(edition) > 1:
