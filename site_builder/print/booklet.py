@@ -12,6 +12,7 @@ For saddle stitching, pass the result to `impose.saddle_stitch`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "facts": "Thông tin",
         "ebook": "Quét mã để đọc sách điện tử trên điện thoại",
         "language": "Tiếng Việt",
+        "untranslated": "Trang này chưa được dịch sang tiếng Việt.",
     },
     "en": {
         "contents": "Contents",
@@ -60,6 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "facts": "Facts",
         "ebook": "Scan to read the e-booklet on your phone",
         "language": "English",
+        "untranslated": "This page has not been translated into English yet.",
     },
 }
 
@@ -75,6 +78,8 @@ class BookletChapter:
     url: str
     facts: tuple[tuple[str, str], ...] = ()  # (label, value)
     payment: PaymentQr | None = None  # a bank-payment code, boxed apart from the page's code
+    notice: str = ""  # in the edition's language: the text is another language's (fallback)
+    omitted: bool = False  # not in this language (`missing_translation: omit`): left out
 
 
 #: Title of a chapter's payment box (bilingual: the payment is made in Vietnam).
@@ -123,6 +128,7 @@ class _Part:
     body: Markup
     facts: tuple[tuple[str, str], ...]
     facts_title: str
+    notice: str = ""  # "not translated yet": above the text, or instead of it
 
 
 @dataclass(frozen=True)
@@ -253,17 +259,10 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
                 image_uri = _image_uri(chapter.image_path, f"chapter '{chapter.title}'")
                 image_alt = chapter.image_alt
                 break
-        parts = tuple(
-            _Part(
-                lang=c.lang,
-                heading=_s(c.lang, "language") if bilingual and i else "",
-                title=c.title,
-                body=Markup(c.body_html),
-                facts=c.facts,
-                facts_title=_s(c.lang, "facts"),
-            )
-            for i, c in enumerate(chapters)
-        )
+        parts = tuple(_part(c, doc.lang, bilingual, i) for i, (c, doc) in
+                      enumerate(zip(chapters, docs, strict=True)))
+        titles = tuple((c.lang, c.title) for i, c in enumerate(chapters)
+                       if i == 0 or not (c.omitted or c.notice))
         qrs = _unique_qrs([(c.qr, c.url, c.lang) for c in chapters], "scan")
         # one payment box per chapter: the first language version that has a code
         pay = next((c.payment for c in chapters if c.payment is not None), None)
@@ -271,10 +270,22 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
         if pay is not None:
             payment = _Pay(PAY_TITLE, pay.label_lines, pay.qr.svg_path_d(),
                            pay.qr.size_with_quiet_zone, pay.qr.data)
-        view.chapters.append(_Chapter(f"ch-{index}", tuple((c.lang, c.title) for c in chapters),
+        view.chapters.append(_Chapter(f"ch-{index}", titles,
                                       image_uri, image_alt, lead.lang, parts, qrs, payment))
     view.back_qrs = _unique_qrs([(d.back_qr, d.back_url, d.lang) for d in docs], "ebook")
     return view
+
+
+def _part(chapter: BookletChapter, lang: str, bilingual: bool, index: int) -> _Part:
+    """One language's text of a chapter. In the bilingual edition, a language without its
+    own text (fallback or omitted) prints only the notice, in that language, and never the
+    first language's text a second time."""
+    heading = _s(lang, "language") if bilingual and index else ""
+    if bilingual and index and (chapter.omitted or chapter.notice):
+        notice = chapter.notice or _s(lang, "untranslated")
+        return _Part(lang, heading, "", Markup(""), (), "", notice)
+    return _Part(chapter.lang, heading, chapter.title, Markup(chapter.body_html), chapter.facts,
+                 _s(lang, "facts"), chapter.notice)
 
 
 def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str
@@ -311,8 +322,10 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
 
 def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"
                    ) -> bytes:
-    """The booklet in one language, as PDF bytes (deterministic for the same input)."""
-    return _render(_view([doc]), doc.meta, env, page_size)
+    """The booklet in one language, as PDF bytes (deterministic for the same input).
+    Chapters not in this language (`omitted`) are left out."""
+    shown = dataclasses.replace(doc, chapters=tuple(c for c in doc.chapters if not c.omitted))
+    return _render(_view([shown]), doc.meta, env, page_size)
 
 
 def render_bilingual_booklet(docs_by_lang: Sequence[BookletDoc], *, env: jinja2.Environment,

@@ -19,7 +19,7 @@ from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector
-from site_builder.i18n import format_price
+from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
 from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.images import print_copy
@@ -336,7 +336,13 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
         for key in booklet.entries:
             thing = site.by_key(key)
             assert thing is not None
-            tr = with_fallback(thing, lang, config) or thing.translations[config.source_language]
+            shown = with_fallback(thing, lang, config)  # None: `omit`, not in this language
+            tr = shown or thing.translations[config.source_language]
+            notice = ""
+            if shown is not None and shown.fallback:  # the site's own notice, in `lang`
+                notice = _(
+                    "This page has not been translated yet. It is shown in %(language)s."
+                ) % {"language": language_name(tr.lang, lang)}
             if isinstance(thing, Item):
                 # the permanent short URL, as on the stickers: it survives renamed folders
                 url = urls.short_url(thing.code)
@@ -352,6 +358,8 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                         url=url,
                         facts=_facts(site, thing, lang, _, r.catalogs[lang].ngettext),
                         payment=_payment_qr(thing, PaymentQr) if booklet.show_payment else None,
+                        notice=notice,
+                        omitted=shown is None,
                     )
                 )
             else:
@@ -366,6 +374,8 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                         body_html=tr.body_html,
                         qr=None,
                         url="",
+                        notice=notice,
+                        omitted=shown is None,
                     )
                 )
         back_url = urls.short_url(booklet.code) if booklet.code else ""
