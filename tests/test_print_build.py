@@ -127,9 +127,9 @@ def test_a_label_too_small_for_a_scannable_code_is_refused(minimal: Path) -> Non
     result = run_cli(minimal, "stickers", "gifts", "--template", "L7651")
     assert result.code == 1
     assert result.err == (
-        "Error: label L7651 is 38.1 × 21.17 mm; a 20 mm QR code with its text needs at least "
-        "38.5 × 23.0 mm (text beside the code) or 23.0 × 25.8 mm (text below it); choose a larger "
-        "template or lower min_qr_mm.\n"
+        "Error: label L7651 is 38.1 × 21.17 mm; a 20 mm QR code (26.4 mm with its quiet zone) "
+        "with its text needs at least 44.9 × 29.4 mm (text beside the code) or 29.4 × 32.4 mm "
+        "(text below it); choose a larger template or lower min_qr_mm.\n"
     )
     assert not (minimal / "stickers").exists()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.commands import display_path, project_root
-from site_builder.commands.print_options import print_date
+from site_builder.commands.print_options import finite_mm, positive_mm, print_date
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, ensure_folder
@@ -87,8 +87,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--start", type=int, default=1, help=_("first free label on the sheet (1 = top left)")
     )
-    p.add_argument("--offset-x", type=float, help=_("move everything right by this many mm"))
-    p.add_argument("--offset-y", type=float, help=_("move everything down by this many mm"))
+    p.add_argument("--offset-x", type=finite_mm, help=_("move everything right by this many mm"))
+    p.add_argument("--offset-y", type=finite_mm, help=_("move everything down by this many mm"))
     p.add_argument(
         "--price",
         action=argparse.BooleanOptionalAction,
@@ -101,7 +101,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help=_("also print each item's bank-transfer (VietQR) code, clearly labelled"),
     )
-    p.add_argument("--min-qr-mm", type=float, help=_("smallest QR code allowed (default 20)"))
+    p.add_argument(
+        "--min-qr-mm",
+        type=positive_mm,
+        help=_("smallest QR symbol allowed, without its quiet zone (default 20)"),
+    )
+    p.add_argument(
+        "--design",
+        help=_("sticker design from templates/print/sticker-designs.yaml (default: standard)"),
+    )
     p.add_argument(
         "--for-print",
         action="store_true",
@@ -209,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
             show_price=args.price,
             show_payment=args.payment,
             min_qr_mm=args.min_qr_mm,
+            design=args.design,
         )
     memo.save(fingerprint=None, keep_unused=True)
     label = "all" if args.all else (args.booklet or "items")

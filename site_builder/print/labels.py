@@ -229,6 +229,11 @@ def get_template(name: str, custom: Mapping[str, LabelTemplate] | None = None) -
         return custom[name]
     if name in BUILTIN:
         return BUILTIN[name]
+    # names are case-insensitive, like codes: `l7160` is L7160
+    for known in (custom, BUILTIN):
+        found = [k for k in known if k.casefold() == name.casefold()]
+        if len(found) == 1:
+            return known[found[0]]
     known = sorted(BUILTIN) + sorted(set(custom) - set(BUILTIN))
     raise LabelError(
         "template",

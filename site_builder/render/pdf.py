@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class StickerSettings:
     show_price: bool = False
     show_payment: bool = False
     offset_mm: tuple[float, float] = (0.0, 0.0)
+    design: str = "standard"
 
 
 def sticker_settings(site: Site) -> StickerSettings:
@@ -50,8 +52,14 @@ def sticker_settings(site: Site) -> StickerSettings:
     errors = Collector()
 
     def mm(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
             raise s.Problem(f"expected a length in mm, found {s.describe(value)}.", "e.g. 0.5")
+        return float(value)
+
+    def positive(value: Any) -> float:
+        if mm(value) <= 0:
+            raise s.Problem(f"expected a size in mm greater than 0, found {value}.", "e.g. 20")
         return float(value)
 
     def yes_no(value: Any) -> bool:
@@ -63,20 +71,22 @@ def sticker_settings(site: Site) -> StickerSettings:
 
     fields = [
         s.Field("template", s.text, required=False),
-        s.Field("min_qr_mm", mm, required=False),
+        s.Field("min_qr_mm", positive, required=False),
         s.Field("show_price", yes_no, required=False),
         s.Field("show_payment", yes_no, required=False),
         s.Field("offset_x_mm", mm, required=False),
         s.Field("offset_y_mm", mm, required=False),
+        s.Field("design", s.text, required=False),
     ]
     clean = s.check_mapping(raw, fields, lines, errors, prefix=("stickers",)) or {}
     errors.raise_if_any()
     return StickerSettings(
         template=clean.get("template") or DEFAULT_TEMPLATE,
-        min_qr_mm=clean.get("min_qr_mm") or 20.0,
+        min_qr_mm=20.0 if clean.get("min_qr_mm") is None else clean["min_qr_mm"],
         show_price=bool(clean.get("show_price")),
         show_payment=bool(clean.get("show_payment")),
         offset_mm=(clean.get("offset_x_mm") or 0.0, clean.get("offset_y_mm") or 0.0),
+        design=clean.get("design") or "standard",
     )
 
 
@@ -112,6 +122,7 @@ def sticker_sheet(
     show_payment: bool | None = None,
     min_qr_mm: float | None = None,
     day: dt.date | None = None,
+    design: str | None = None,
 ) -> bytes:
     """A sticker-sheet PDF for `items` (with copy counts), in order."""
     from site_builder.print import PaymentQr, PdfMeta, StickerContent
@@ -120,6 +131,10 @@ def sticker_sheet(
     defaults = sticker_settings(site)
     price = defaults.show_price if show_price is None else show_price
     payment = defaults.show_payment if show_payment is None else show_payment
+    from site_builder.print.designs import load_design
+
+    chosen_design = load_design(config.templates_dir, design or defaults.design)
+    brand = _author(site)
     urls = Urls(config)
     contents = []
     for item, copies in items:
@@ -142,6 +157,7 @@ def sticker_sheet(
                     else None,
                     qr=make_qr(url, config.qr_error_correction),
                     payment=_payment_qr(item, PaymentQr) if payment else None,
+                    brand=brand if "brand" in chosen_design.lines else None,
                 ),
                 copies,
             )
@@ -157,10 +173,11 @@ def sticker_sheet(
     options = {
         "mode": mode,
         "offset_mm": offset_mm if offset_mm is not None else defaults.offset_mm,
-        "min_qr_mm": min_qr_mm or defaults.min_qr_mm,
+        "min_qr_mm": defaults.min_qr_mm if min_qr_mm is None else min_qr_mm,
         "show_price": price,
         "show_payment": payment,
         "meta": meta,
+        "design": chosen_design,
     }
     return _sheets_in_chunks(site, contents, chosen, start_position, options)
 
