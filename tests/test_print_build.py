@@ -120,7 +120,7 @@ def test_stickers_for_print_record_every_code_on_the_sheet(minimal: Path) -> Non
     assert "XM-D01" not in registry
     page = PdfReader(minimal / "stickers/stickers-items-L7160-printshop.pdf").pages[0]
     assert (mm(page.trimbox.width), mm(page.trimbox.height)) == (210.0, 297.0)
-    assert (mm(page.mediabox.width), mm(page.mediabox.height)) == (216.0, 303.0)
+    assert (mm(page.bleedbox.width), mm(page.bleedbox.height)) == (216.0, 303.0)
 
 
 def test_a_label_too_small_for_a_scannable_code_is_refused(minimal: Path) -> None:

@@ -214,18 +214,20 @@ def test_printshop_mode_has_bleed_marks_and_trimbox():
     pdf = render([(DOLL, 2)], template, mode="printshop")
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     trim = [float(v) * MM for v in page.trimbox]
+    bleed = [float(v) * MM for v in page.bleedbox]
     media = [float(v) * MM for v in page.mediabox]
     assert trim[2] - trim[0] == pytest.approx(210, abs=0.1)
     assert trim[3] - trim[1] == pytest.approx(297, abs=0.1)
-    assert media[2] - media[0] == pytest.approx(216, abs=0.1)
-    assert media[3] - media[1] == pytest.approx(303, abs=0.1)
-    assert trim[0] - media[0] == pytest.approx(3, abs=0.1)
-    assert trim[1] - media[1] == pytest.approx(3, abs=0.1)
+    assert bleed[2] - bleed[0] == pytest.approx(216, abs=0.1)
+    assert bleed[3] - bleed[1] == pytest.approx(303, abs=0.1)
+    # room outside the bleed for the crop marks (see test_print_shop.py)
+    assert media[2] - media[0] == pytest.approx(236, abs=0.1)
+    assert trim[0] - media[0] == pytest.approx(13, abs=0.1)
     codes = decode_pages(pdf)[0]
     assert sorted(c["text"] for c in codes) == [url(DOLL)] * 2
     # labels keep their exact place relative to the trim box
     for c in codes:
-        x = c["box"][0] - 3.0
+        x = c["box"][0] - 13.0
         assert template.left < x < template.left + 10 or template.left + 101.6 < x
 
 

@@ -37,6 +37,7 @@ from markupsafe import Markup
 
 from site_builder.render.qr import QrSymbol
 
+from . import printshop
 from .engine import html_to_pdf
 from .errors import StickerError
 from .fonts import check_text, text_width_mm
@@ -911,12 +912,19 @@ def render_sticker_sheet(
         rules=Markup(rules),
         template=template,
         mode=mode,
-        bleed_mm=BLEED_MM,
+        bleed_mm=printshop.BLEED_MM,
         frame_line_mm=FRAME_LINE,
         ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
         meta=meta,
     )
     # the QR codes: the same black as the text (100 % K for the print shop)
     ink = b"0 0 0 1 k" if mode == "printshop" else b"0 0 0 rg"
+    overlays = [sheet_qr_ops(sheet, ink) for sheet in sheets]
+    if mode == "labels":
+        return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
+                           overlays=overlays)
+    # print shop: crop marks outside the bleed and each label's cut path, on top
+    marks = printshop.overlay_ops(template, offset_mm)
     return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
-                       overlays=[sheet_qr_ops(sheet, ink) for sheet in sheets])
+                       overlays=[ops + b"\n" + marks for ops in overlays],
+                       pdf_variant="pdf/x-4", page_setup=printshop.setup_page)
