@@ -92,6 +92,10 @@ def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: P
     result = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01")
     assert result.code == 0, result.err
     assert result.out == (
+        "Warning: content/dolls/hmong/doll.png: prints at 20 ppi in the booklet gifts (below "
+        "200 ppi, it looks soft on paper). Use a larger photo.\n"
+        "Warning: content/ocop/tea/tea.png: prints at 20 ppi in the booklet gifts (below "
+        "200 ppi, it looks soft on paper). Use a larger photo.\n"
         "Wrote 3 PDF(s) of the booklet gifts to print/.\n"
         "Recorded as printed: XM-D01, XM-P01, XM-B01. "
         "These codes must keep working for as long as the boxes exist.\n"

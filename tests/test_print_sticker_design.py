@@ -78,7 +78,7 @@ EXPECTED_REFUSALS = {  # (template, payment): why it cannot be printed at 20 mm 
     ("L7651", True): "label L7651 is 38.1 × 21.17 mm; a 20 mm product QR code and a 20 mm "
                      "payment QR code side by side",
     ("L7160", True): "sticker XM-D01: its text does not fit on a L7160 label",
-    ("L7159", True): "label L7159 is 64 × 33.86 mm; a 20 mm product QR code and a 20 mm "
+    ("L7159", True): "label L7159 is 63.5 × 33.9 mm; a 20 mm product QR code and a 20 mm "
                      "payment QR code side by side",
     ("round-63.5", True): "label round-63.5 is round",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,15 @@ from site_builder.commands.print_options import finite_mm, positive_mm, print_da
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, ensure_folder
+from site_builder.progress import Progress
 
 if TYPE_CHECKING:  # the model is imported when a command runs, not when the CLI starts
     from site_builder.content.model import Site
 
 STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
+#: the most stickers one run makes (~950 sheets of L7160, a PDF a print shop still
+#: opens); more are printed in batches
+MAX_STICKERS = 20_000
 
 
 def _only_sheets(folder: Path, entries: list[str]) -> bool:
@@ -123,6 +128,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _selection(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
+    """The items to print with their copies, within MAX_STICKERS."""
+    chosen = _chosen(site, args)
+    total = sum(copies for _item, copies in chosen)
+    if total > MAX_STICKERS:
+        raise SiteError(
+            Msg(
+                "{count} stickers in one run is more than {limit}; print them in batches "
+                "(e.g. --copies 1000), which keeps each PDF small enough for a print shop.",
+                count=total,
+                limit=MAX_STICKERS,
+            )
+        )
+    return chosen
+
+
+def _chosen(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
     if args.copies < 1:
         raise SiteError(Msg("--copies must be 1 or more."))
     if args.all:
@@ -218,6 +239,7 @@ def run(args: argparse.Namespace) -> int:
             show_payment=args.payment,
             min_qr_mm=args.min_qr_mm,
             design=args.design,
+            progress=Progress() if sys.stderr.isatty() else None,
         )
     memo.save(fingerprint=None, keep_unused=True)
     label = "all" if args.all else (args.booklet or "items")

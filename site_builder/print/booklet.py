@@ -206,7 +206,31 @@ def _image_uri(path: Path | None, where: str) -> str | None:
             f"{where}: image {path.as_posix()} does not exist; "
             "check the file name in item.yaml or the booklet's cover."
         )
-    return path.resolve().as_uri()
+    return image_url(path)
+
+
+#: where a print document's photos appear to be: named by their content, not by the
+#: folder the project sits in (WeasyPrint names images by their URL, and the names go
+#: into the PDF), so the same content gives the same bytes anywhere
+IMAGE_BASE = "file:///site-builder-images/"
+
+
+def image_url(path: Path) -> str:
+    """A photo's stable URL in a print document (see `image_files`)."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:24]
+    suffix = "".join(c for c in Path(path).suffix.lower() if c.isalnum())
+    _LOCATIONS[f"{IMAGE_BASE}{digest}.{suffix}"] = Path(path).resolve().as_uri()
+    return f"{IMAGE_BASE}{digest}.{suffix}"
+
+
+_LOCATIONS: dict[str, str] = {}  # stable URL -> the file's real URI, in this process
+
+
+def image_files(urls: Sequence[str | None]) -> dict[str, str]:
+    """The real file of each stable photo URL, for the engine's fetcher."""
+    return {u: _LOCATIONS[u] for u in urls if u}
 
 
 def _qr(qr: QrSymbol, url: str, lang: str, caption: str) -> _Qr:
@@ -315,9 +339,8 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
         view=view, meta=meta, page_size=page_size, style=PAGE_STYLES[page_size],
         bilingual=len(view.titles) > 1,
     )
-    files = [view.cover_uri] + [ch.image_uri for ch in view.chapters]
-    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300,
-                       files=[f for f in files if f])
+    files = image_files([view.cover_uri] + [ch.image_uri for ch in view.chapters])
+    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300, files=files)
 
 
 def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"

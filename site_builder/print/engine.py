@@ -21,7 +21,7 @@ import atexit
 import logging
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import PrintError
@@ -50,7 +50,7 @@ def _shared() -> dict[str, Any]:
 
 def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None,
                 overlays: Sequence[bytes] | None = None, lean: bool = False,
-                files: Collection[str] = (), pdf_variant: str | None = None,
+                files: Mapping[str, str] | None = None, pdf_variant: str | None = None,
                 page_setup: Any = None) -> bytes:
     """Render an HTML string to PDF bytes, deterministically, with our fonts only.
 
@@ -59,8 +59,9 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
     points from the top-left corner of the page box (y downwards), in the default
     graphics state; the document must have exactly that many pages.
     `lean`: the document has no lists, footnotes or notes (see the module's notes).
-    `files`: the only file: URIs the document may load (its photos); anything else a
-    story names (http:, another file) is not fetched, and a warning names it.
+    `files`: the only URLs the document may load (its photos), each with the file: URI
+    it is read from; anything else a story names (http:, another file) is not fetched,
+    and a warning names it.
     `pdf_variant` (e.g. "pdf/x-4"): a print-shop file, with an output intent (sRGB:
     the colour space the artwork is made in; the shop converts for its press).
     `page_setup(pdf, page)`: called on every page before its overlay is added (boxes,
@@ -70,7 +71,7 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
 
     state = _shared()
     factory = _lean_html() if lean else HTML
-    fetcher = _local_fetcher(what, frozenset(files))
+    fetcher = _local_fetcher(what, dict(files or {}))
     document = factory(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=state["font_config"],
         stylesheets=[state["fonts_css"]],
@@ -97,16 +98,19 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
 log = logging.getLogger("site_builder.print")
 
 
-def _local_fetcher(what: str, files: frozenset[str]) -> Any:
-    """A WeasyPrint URL fetcher that loads `files` and data: URIs, and nothing else: a
-    print document never reaches the network or a file outside what it was given."""
+def _local_fetcher(what: str, files: dict[str, str]) -> Any:
+    """A WeasyPrint URL fetcher that loads `files` (URL -> the file: URI to read) and
+    data: URIs, and nothing else: a print document never reaches the network or a file
+    outside what it was given."""
     from weasyprint.urls import URLFetcher
 
     class LocalOnly(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             plain = url.split("#")[0].split("?")[0] if url.startswith("file:") else url
-            if url.startswith("data:") or plain in files:
+            if url.startswith("data:"):
                 return super().fetch(url, headers)
+            if plain in files:
+                return super().fetch(files[plain], headers)
             log.warning("%s: %s was not loaded (a print document uses only the "
                         "project's own files); it is left out.", what, url[:200])
             raise ValueError(f"not loaded: {url[:200]}")

@@ -123,6 +123,7 @@ def sticker_sheet(
     min_qr_mm: float | None = None,
     day: dt.date | None = None,
     design: str | None = None,
+    progress: Any = None,
 ) -> bytes:
     """A sticker-sheet PDF for `items` (with copy counts), in order."""
     from site_builder.print import PaymentQr, PdfMeta, StickerContent
@@ -179,7 +180,7 @@ def sticker_sheet(
         "meta": meta,
         "design": chosen_design,
     }
-    return _sheets_in_chunks(site, contents, chosen, start_position, options)
+    return _sheets_in_chunks(site, contents, chosen, start_position, options, progress)
 
 
 # A long run of stickers is rendered (and cached) eight sheets at a time. Each WeasyPrint
@@ -191,7 +192,8 @@ SHEETS_PER_CHUNK = 8
 
 
 def _sheets_in_chunks(
-    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any]
+    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any],
+    progress: Any = None,
 ) -> bytes:
     """Render the sheets in chunks of whole sheets, in parallel, each cached by its inputs;
     join them into one PDF. An edit to one item re-renders one chunk."""
@@ -227,8 +229,20 @@ def _sheets_in_chunks(
         _sticker_env(templates)
         engine.prepare()
     args = [(templates, template, jobs[i][0], jobs[i][1], options) for i in todo]
+    done: list[Any] = []
+    if progress is not None:
+        from site_builder.messages import _
+
+        progress.start(len(jobs), _("Sticker sheets"))
+        progress.advance(len(jobs) - len(todo))  # from the cache
+    step = max(1, jobs_count()) if progress is not None else max(1, len(args))
     with _gc_frozen():
-        done = parallel_map(_sticker_job, args)
+        for i in range(0, len(args), step):  # a batch per core, so progress can show
+            done += parallel_map(_sticker_job, args[i : i + step])
+            if progress is not None:
+                progress.advance(len(args[i : i + step]))
+    if progress is not None:
+        progress.done()
     for i, (status, value) in zip(todo, done, strict=True):
         if status != "ok":
             raise _job_error(site, status, value)
