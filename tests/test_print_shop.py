@@ -146,3 +146,31 @@ def test_print_shop_file_as_a_preflight_reads_it(template: str) -> None:
 
 def test_print_shop_bytes_are_deterministic() -> None:
     assert printshop("L7160") == printshop("L7160")
+
+
+def test_a_background_bleeds_past_the_cut_for_the_shop_only() -> None:
+    """The compact design's background: the label's own shape on label sheets, 3 mm past
+    the cut line (into the bleed) in the print-shop file."""
+    import pdfplumber
+
+    from tests.test_print_sticker_design import COMPACT
+
+    assert COMPACT.background == (0, 4, 12, 0)
+    sheet = BUILTIN["L7163"]
+    for mode, reach in (("labels", 0.0), ("printshop", 3.0)):
+        pdf = render_sticker_sheet(ITEMS_NO_PAY, sheet, env=ENV, meta=META, mode=mode,
+                                   design=COMPACT)
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            page = doc.pages[0]
+            fills = [r for r in page.rects + page.curves if r["fill"] and tuple(
+                round(float(v), 3) for v in r["non_stroking_color"] or ()) == (0, 0.04, 0.12, 0)]
+            # pdfplumber: x in PDF units (0 at the trim's left edge); top = the media box's
+            # height - y, and the print-shop media box is 2 x 13 mm taller than the trim
+            origin = 0.0 if mode == "labels" else 26.0
+        assert len(fills) == len(ITEMS_NO_PAY) * 2
+        for r, (x, y, w, h) in zip(sorted(fills, key=lambda r: (round(r["top"]), r["x0"])),
+                                   sheet.boxes(), strict=False):
+            assert r["x0"] * MM == pytest.approx(x - reach, abs=0.05)
+            assert r["x1"] * MM == pytest.approx(x + w + reach, abs=0.05)
+            assert r["top"] * MM - origin == pytest.approx(y - reach, abs=0.05)
+            assert r["bottom"] * MM - origin == pytest.approx(y + h + reach, abs=0.05)

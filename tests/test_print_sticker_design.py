@@ -54,6 +54,13 @@ def render(template: str, design, price: bool, payment: bool, min_qr: float = 20
                                 design=design)
 
 
+def _cmyk(color: object) -> tuple[float, ...] | None:
+    """A pdfplumber fill colour as CMYK percentages."""
+    if isinstance(color, (tuple, list)) and len(color) == 4:
+        return tuple(round(float(v) * 100, 3) for v in color)
+    return None
+
+
 def symbol_mm(box: tuple[float, float, float, float], modules: int) -> float:
     """The symbol's width (no quiet zone) from zxing's corners (outer modules' centres)."""
     return (box[2] - box[0]) / (modules - 1) * modules
@@ -111,7 +118,16 @@ def test_text_size_qr_size_and_margins(template: str, design, price: bool, payme
             baseline = page.height - c["matrix"][5]
             marks.append((c["x0"], baseline - 0.978 * c["size"], c["x1"],
                           baseline + 0.202 * c["size"]))
-        marks += [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.curves]
+        backgrounds = [r for r in page.rects + page.curves
+                       if design.background is not None and r["fill"]
+                       and _cmyk(r["non_stroking_color"]) == design.background]
+        marks += [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.curves
+                  if r not in backgrounds]
+        if design.background is not None:  # the label's shape, one per sticker
+            assert len(backgrounds) == len(ITEMS) * 2
+            for r in backgrounds:
+                assert inside_label(sheet, (r["x0"] + r["x1"]) / 2 * PT,
+                                    (r["top"] + r["bottom"]) / 2 * PT, 0)
         for x0, top, x1, bottom in marks:
             for x, y in ((x0, top), (x1, top), (x0, bottom), (x1, bottom)):
                 assert inside_label(sheet, x * PT, y * PT, 2.0), (template, x * PT, y * PT)

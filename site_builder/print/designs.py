@@ -46,7 +46,7 @@ def load_design(templates_dir: Path, name: str) -> StickerDesign:
     if not isinstance(spec, dict):
         raise problem("lines", Msg("a design is a list of fields: lines, call_to_action, "
                                    "sizes, bold."))
-    known_keys = {"lines", "call_to_action", "sizes", "bold"}
+    known_keys = {"lines", "call_to_action", "sizes", "bold", "background"}
     for key in spec:
         if key not in known_keys:
             raise problem(str(key), Msg("unknown field."),
@@ -80,7 +80,16 @@ def load_design(templates_dir: Path, name: str) -> StickerDesign:
                                        "not {value}.", kind=str(kind), value=str(value)),
                           Msg("Text under 6 pt is not legible on a label."))
         sizes.append((str(kind), float(value)))
-    return StickerDesign(name, lines_, cta, tuple(sizes), bold)
+    background = spec.get("background")
+    if background is not None:
+        ok = isinstance(background, list) and len(background) == 4 and all(
+            not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+            and 0 <= v <= 100 for v in background)
+        if not ok:
+            raise problem("background", Msg("expected four CMYK percentages from 0 to 100, "
+                                             "e.g. [0, 4, 12, 0] (a light cream)."))
+        background = tuple(float(v) for v in background)
+    return StickerDesign(name, lines_, cta, tuple(sizes), bold, background)
 
 
 def _kind_list(value: Any, error: Any) -> tuple[str, ...]:

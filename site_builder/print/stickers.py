@@ -98,6 +98,12 @@ class StickerDesign:
     call_to_action: str = "Quét để xem câu chuyện · Scan for the story"
     sizes: tuple[tuple[str, float], ...] = ()  # preferred pt per kind, over PREFERRED
     bold: tuple[str, ...] | None = None  # kinds in bold; None: BOLD
+    background: tuple[float, float, float, float] | None = None  # CMYK %, to the edge
+
+    def css_background(self) -> str:
+        if self.background is None:
+            return ""
+        return "device-cmyk(" + " ".join(f"{v / 100:g}" for v in self.background) + ")"
 
     def size(self, kind: str) -> float:
         return dict(self.sizes).get(kind, PREFERRED[kind])
@@ -741,6 +747,7 @@ class SheetLabel:
     sticker: PlacedSticker
     frame: str  # class of the payment code's frame; "" without one
     texts: tuple[tuple[TextBlock, str], ...]  # each text block with its classes
+    background: str = ""  # class of the label's background; "" without one
 
     def __getattr__(self, name: str) -> object:
         """The placed sticker's fields (code, layout, x, y, …), as older templates had."""
@@ -787,11 +794,14 @@ class _Rules:
         return "\n".join(f".{name} {{ {body} }}" for (_, body), name in self.names.items())
 
 
-def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
+def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]], background: float | None = None,
+                 template: LabelTemplate | None = None
                  ) -> tuple[list[list[SheetLabel]], str]:
     """The template's view of `sheets`, and the CSS rules its class names refer to.
 
     Positions are on the page (label corner + place on the label), in mm.
+    `background`: each label gets a background box reaching this far (mm) past its
+    edge (0: the label's own shape; the print shop's bleed: past the cut line).
     """
     rules = _Rules()
     out: list[list[SheetLabel]] = []
@@ -799,6 +809,15 @@ def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
     for sheet in sheets:
         row = []
         for s in sheet:
+            bg = ""
+            if background is not None:
+                e = background
+                radius = (f"border-radius:{s.width / 2}mm" if template is not None
+                          and template.shape == "round" and e == 0 else
+                          f"border-radius:{template.corner_radius if template and e == 0 else 0}mm")
+                bg = rules.name("g", f"left:{round(s.x - e, 3)}mm;top:{round(s.y - e, 3)}mm;"
+                                     f"width:{round(s.width + 2 * e, 3)}mm;"
+                                     f"height:{round(s.height + 2 * e, 3)}mm;{radius}")
             frame = ""
             if (p := s.layout.payment) is not None:
                 frame = rules.name("f", f"left:{round(s.x + p.frame_x, 3)}mm;"
@@ -818,7 +837,7 @@ def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
                         classes += " " + rules.name("l", f'-weasy-lang:"{lang}"')
                     known[s.x, s.y, b] = classes
                 texts.append((b, classes))
-            row.append(SheetLabel(s, frame, tuple(texts)))
+            row.append(SheetLabel(s, frame, tuple(texts), bg))
         out.append(row)
     return out, rules.css()
 
@@ -906,7 +925,10 @@ def render_sticker_sheet(
     sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
                          min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment,
                          design=design)
-    labels, rules = sheet_labels(sheets)
+    bleed = None
+    if design.background is not None:  # the background bleeds past the cut for the shop
+        bleed = printshop.BLEED_MM if mode == "printshop" else 0.0
+    labels, rules = sheet_labels(sheets, bleed, template)
     html = env.get_template("print/stickers.html").render(
         sheets=labels,
         rules=Markup(rules),
@@ -915,6 +937,7 @@ def render_sticker_sheet(
         bleed_mm=printshop.BLEED_MM,
         frame_line_mm=FRAME_LINE,
         ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
+        background=design.css_background(),
         meta=meta,
     )
     # the QR codes: the same black as the text (100 % K for the print shop)
