@@ -10,10 +10,10 @@ import logging
 import threading
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from site_builder.print import render_booklet
+from tests.helpers import run_cli
 from tests.test_print_booklet import ENV, make_doc, photos  # noqa: F401 (fixture)
 
 
@@ -63,5 +63,32 @@ def test_remote_and_outside_references_are_left_out(photos, tmp_path: Path, capl
     assert refused[0].startswith("booklet 'Xín Mần Dolls': ")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    pytest.main([__file__])
+def test_a_story_picture_on_the_web_is_named_in_a_warning(minimal: Path) -> None:
+    hits: list[str] = []
+
+    class Spy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Spy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    remote = f"http://127.0.0.1:{server.server_address[1]}/pixel.png"
+    story = minimal / "content/dolls/hmong/vi.md"
+    story.write_text(story.read_text() + f"\n![Ảnh trên mạng]({remote})\n")
+    try:
+        result = run_cli(minimal, "build")
+    finally:
+        server.shutdown()
+    assert result.code == 0, result.err
+    assert (
+        f"Warning: booklet gifts, 'Búp bê Mông': the picture {remote} is not printed (a "
+        "booklet prints only the items' own photos, never a file from elsewhere or the web)."
+        in result.out.splitlines()
+    )
+    assert hits == []  # the PDFs were made without asking the network
+    assert (minimal / "output/print/gifts-vi.pdf").is_file()

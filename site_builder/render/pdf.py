@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -476,6 +477,7 @@ def booklet_pdfs(
     docs = booklet_docs(r, booklet)
     size: Any = booklet.page_size  # checked against A5 | A6 | A4 when loaded
     if warnings is not None:
+        warnings += _unprinted_pictures(booklet, docs)
         for path, ppi in low_resolution_photos(docs[0], size):
             where = path.relative_to(site.config.root) if path.is_relative_to(
                 site.config.root) else path
@@ -512,6 +514,38 @@ def booklet_pdfs(
     if booklet.saddle_stitch:
         for name in list(out):
             out[name.replace(".pdf", "-saddle-stitch.pdf")] = saddle_stitch(out[name])
+    return out
+
+
+_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
+
+
+def _unprinted_pictures(booklet: Booklet, docs: Sequence[Any]) -> list[str]:
+    """A picture a story names (on the web or elsewhere) is not fetched for the PDF
+    (print/engine.py loads only the item's photos): say so, naming it."""
+    import html
+
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        texts = [(doc.title, doc.intro_html)] + [(c.title, c.body_html) for c in doc.chapters
+                                                 if not c.omitted]
+        for title, body in texts:
+            for src in _IMG_SRC.findall(body or ""):
+                src = html.unescape(src)
+                if (title, src) in seen:
+                    continue
+                seen.add((title, src))
+                out.append(
+                    Msg(
+                        "booklet {booklet}, '{title}': the picture {src} is not printed (a "
+                        "booklet prints only the items' own photos, never a file from "
+                        "elsewhere or the web).",
+                        booklet=booklet.slug,
+                        title=title,
+                        src=src[:120],
+                    )
+                )
     return out
 
 
