@@ -100,7 +100,7 @@ def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: P
         "Recorded as printed: XM-D01, XM-P01, XM-B01. "
         "These codes must keep working for as long as the boxes exist.\n"
     )
-    assert sorted(p.name for p in (minimal / "print").iterdir()) == sorted(EDITIONS[:3])
+    assert sorted(p.name for p in (minimal / "print").glob("*.pdf")) == sorted(EDITIONS[:3])
     registry = (minimal / "content/printed-codes.yaml").read_text()
     assert (
         "XM-B01:\n  printed: 2026-12-01\n  url: HTTPS://XM.EXAMPLE.VN/Q/XM-B01\n"

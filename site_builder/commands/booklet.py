@@ -15,6 +15,7 @@ from site_builder.commands import display_path, project_root
 from site_builder.commands.print_options import print_date
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
+from site_builder.outdir import check_output_folder, ensure_folder
 
 BOOKLETS_DIR = "print"  # booklet PDFs made by this command (output/ is replaced by builds)
 
@@ -43,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
     day = print_date(args.date)  # checked before any work
     root = project_root(args)
+    folder = Path(args.output).resolve() if args.output else root / BOOKLETS_DIR
+    check_output_folder(root, folder)  # never among a member's files
     memo = BuildCache(root)
     with using(memo):
         site = load_site(root)
@@ -57,9 +60,10 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         warnings: list[str] = []
-        pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings)
+        pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings,
+                            photo_check=True)
     memo.save(fingerprint=None, keep_unused=True)
-    folder = Path(args.output) if args.output else root / BOOKLETS_DIR
+    ensure_folder(root, folder)
     for name, pdf in pdfs.items():
         write_atomic(folder / name, pdf)
     for warning in warnings:

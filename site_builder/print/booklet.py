@@ -175,17 +175,14 @@ def printed_size_mm(pixels: tuple[int, int], box: tuple[float, float]) -> tuple[
     return pixels[0] * scale, pixels[1] * scale
 
 
-def low_resolution_photos(doc: BookletDoc, page_size: str) -> list[tuple[Path, int]]:
-    """Photos of `doc` that print below MIN_PPI at their printed size: (file, ppi)."""
-    from PIL import Image, ImageOps
-
-    photos = [(doc.cover_image, True)] + [(c.image_path, False) for c in doc.chapters]
+def low_resolution_photos(photos: Sequence[tuple[Path, tuple[int, int], bool]],
+                          page_size: str) -> list[tuple[Path, int]]:
+    """Of `photos` (file, pixels printed, is the cover), those that print below MIN_PPI at
+    their printed size: (file, ppi)."""
     out = []
-    for path, cover in photos:
-        if path is None or not Path(path).is_file():
+    for path, pixels, cover in photos:
+        if min(pixels) <= 0:
             continue
-        with Image.open(path) as im:
-            pixels = ImageOps.exif_transpose(im).size
         width_mm = printed_size_mm(pixels, photo_box_mm(page_size, cover))[0]
         ppi = pixels[0] / (width_mm / 25.4)
         if ppi < MIN_PPI:

@@ -462,7 +462,8 @@ def _facts(
 
 
 def booklet_pdfs(
-    r: HtmlRenderer, booklet: Booklet, warnings: list[str] | None = None
+    r: HtmlRenderer, booklet: Booklet, warnings: list[str] | None = None, *,
+    photo_check: bool = False,
 ) -> dict[str, bytes]:
     """file name -> PDF: one per language, a bilingual edition, and imposed copies if asked.
 
@@ -478,7 +479,9 @@ def booklet_pdfs(
     size: Any = booklet.page_size  # checked against A5 | A6 | A4 when loaded
     if warnings is not None:
         warnings += _unprinted_pictures(booklet, docs)
-        for path, ppi in low_resolution_photos(docs[0], size):
+    # for the print shop (`booklet` command), not on every preview build
+    if warnings is not None and photo_check:
+        for path, ppi in low_resolution_photos(_printed_photos(site, booklet), size):
             where = path.relative_to(site.config.root) if path.is_relative_to(
                 site.config.root) else path
             warnings.append(
@@ -514,6 +517,22 @@ def booklet_pdfs(
     if booklet.saddle_stitch:
         for name in list(out):
             out[name.replace(".pdf", "-saddle-stitch.pdf")] = saddle_stitch(out[name])
+    return out
+
+
+def _printed_photos(site: Site, booklet: Booklet) -> list[tuple[Path, tuple[int, int], bool]]:
+    """(source file, pixels printed, is the cover) of every photo the booklet prints."""
+    out: list[tuple[Path, tuple[int, int], bool]] = []
+    if booklet.cover is not None:
+        out.append((booklet.cover.path, (booklet.cover.width, booklet.cover.height), True))
+    for key in booklet.entries:
+        thing = site.by_key(key)
+        if isinstance(thing, Item) and thing.images:
+            image = thing.images[0]
+            box = (thing.facts.get("print_crop") or {}).get(image.file) or (0, 0, 100, 100)
+            pixels = (round(image.width * (box[2] - box[0]) / 100),
+                      round(image.height * (box[3] - box[1]) / 100))
+            out.append((image.path, pixels, False))
     return out
 
 
