@@ -89,7 +89,11 @@ def test_every_booklet_qr_is_a_served_short_url_and_survives_a_rename(minimal: P
 
 def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: Path) -> None:
     booklet = with_booklet_code(minimal)
-    result = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01")
+    refused = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01")
+    assert refused.code == 1  # no terminal to ask on, and no --yes
+    assert refused.err.startswith("Error: recording XM-D01, XM-P01 as printed is permanent")
+    assert not (minimal / "content/printed-codes.yaml").exists()
+    result = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01", "--yes")
     assert result.code == 0, result.err
     assert result.out == (
         "Warning: content/dolls/hmong/doll.png: prints at 20 ppi in the booklet gifts (below "
@@ -99,6 +103,9 @@ def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: P
         "Wrote 3 PDF(s) of the booklet gifts to print/.\n"
         "Recorded as printed: XM-D01, XM-P01, XM-B01. "
         "These codes must keep working for as long as the boxes exist.\n"
+        "Now commit content/printed-codes.yaml (and the item.yaml files that got an id): it "
+        "is the record of a promise. For example: git add content && git commit -m "
+        "\"Printed codes\"\n"
     )
     assert sorted(p.name for p in (minimal / "print").glob("*.pdf")) == sorted(EDITIONS[:3])
     registry = (minimal / "content/printed-codes.yaml").read_text()

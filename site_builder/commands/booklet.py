@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_("this booklet goes to print: record its codes as printed (permanent)"),
     )
     p.add_argument("--date", help=_("printing date for the registry, YYYY-MM-DD (default: today)"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation (scripts)"))
     p.add_argument("-o", "--output", help=_("folder to write the PDFs in (default: print/)"))
     p.set_defaults(func=run)
 
@@ -59,6 +60,12 @@ def run(args: argparse.Namespace) -> int:
                     booklets=", ".join(b.slug for b in site.booklets) or "-",
                 )
             )
+        items = [site.by_key(key) for key in booklet.entries]
+        codes = [i.code for i in items if i is not None and hasattr(i, "code")]
+        if args.for_print:  # asked before anything is drawn or recorded
+            from site_builder.codes_confirm import confirm_printing
+
+            confirm_printing(site, codes, args.yes)
         warnings: list[str] = []
         pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings,
                             photo_check=True)
@@ -88,8 +95,6 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    items = [site.by_key(key) for key in booklet.entries]
-    codes = [i.code for i in items if i is not None and hasattr(i, "code")]
     added = record_printed(site, codes, day)
     if booklet.code is not None and record_printed_booklet(site, booklet, day):
         added.append(booklet.code)
@@ -105,4 +110,8 @@ def run(args: argparse.Namespace) -> int:
             "These codes must keep working for as long as the boxes exist."
         )
     print(_(recorded))
+    if added:
+        from site_builder.codes_confirm import commit_reminder
+
+        print(commit_reminder())
     return 0
