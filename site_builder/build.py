@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
 from site_builder.budgets import over_budget
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
@@ -81,6 +82,7 @@ class Plan:
     urls: Urls
     codes: dict[str, Item]  # every code served -> the item its landing page leads to
     printed: dict[str, PrintedCode] = field(default_factory=dict)  # the registry
+    booklet_codes: dict[str, Booklet] = field(default_factory=dict)  # booklets' own codes
 
 
 def plan_site(site: Site, output: Path | None = None) -> Plan:
@@ -89,7 +91,8 @@ def plan_site(site: Site, output: Path | None = None) -> Plan:
     errors = Collector()
     root = site.config.root
     registry = load_registry(root)
-    codes = resolve_codes(site, registry, errors)
+    codes = resolve_codes(site, item_entries(registry), errors)
+    booklet_codes = resolve_booklet_codes(site, registry, errors)
     check_record(root, root / "output" if output is None else output, registry, errors)
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
@@ -118,7 +121,7 @@ def plan_site(site: Site, output: Path | None = None) -> Plan:
                 )
             )
     errors.raise_if_any()
-    return Plan(site, urls, codes, registry)
+    return Plan(site, urls, codes, registry, booklet_codes)
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
@@ -158,6 +161,7 @@ def code_tasks(plan: Plan) -> list[Task]:
     """What the printed codes lead to: landing pages and QR files, aliases, payment QR, GS1."""
     tasks: list[Task] = [("code", code) for code in sorted(plan.codes)]
     tasks.extend(("extras", i) for i in range(len(plan.site.items)))
+    tasks.extend(("booklet-code", code) for code in sorted(plan.booklet_codes))
     return tasks
 
 
@@ -185,6 +189,10 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         url = urls.short_url(code)
         out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
         return out
+    if kind == "booklet-code":  # a printed booklet's back-cover code
+        url = urls.short_url(arg)
+        out = booklet_landing_pages(r, arg, plan.booklet_codes[arg])
+        return out + qr_outputs(url, config.qr_error_correction, url, urls.qr_file(arg, ""))
     if kind == "extras":
         item = site.items[arg]
         out = [_alias_page(r, alias, item) for alias in item.aliases]

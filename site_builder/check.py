@@ -431,7 +431,7 @@ def known_files(plan: Any) -> set[str]:
     for booklet in site.booklets:
         if booklet.cover is not None:
             files.add(urls.media_file("booklets", booklet.slug, booklet.cover.file))
-    for code in plan.codes:
+    for code in [*plan.codes, *plan.booklet_codes]:
         files.update(urls.landing_files(code))
         files.add(urls.qr_file(code, "svg"))
         files.add(urls.qr_file(code, "png"))

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from site_builder import __version__, messages
-from site_builder.commands import build, check, codes, new, publish, qr, serve, stickers
+from site_builder.commands import booklet, build, check, codes, new, publish, qr, serve, stickers
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import _, ngettext
 
-COMMANDS = [build, serve, new, check, qr, codes, stickers, publish]
+COMMANDS = [build, serve, new, check, qr, codes, stickers, booklet, publish]
 
 
 class Terminated(KeyboardInterrupt):

@@ -18,7 +18,7 @@ import yaml
 from site_builder.codes_identity import item_id, new_id, write_item_id
 from site_builder.content import schema as s
 from site_builder.content.loader import line_of
-from site_builder.content.model import Item, Site
+from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.messages import Msg
@@ -448,3 +448,28 @@ def printed_owner(root: Path, code: str, items: list[Item]) -> Item | None:
     if printed.uid is not None:
         return next((i for i in items if i.uid == printed.uid), None)
     return next((i for i in items if i.key == printed.item), None)
+
+
+def record_printed_booklet(site: Site, booklet: Booklet, day: dt.date) -> bool:
+    """Add a booklet's own code (its back-cover QR) to the registry, as `booklets/<slug>`;
+    False when it was already there. The booklet must have a code."""
+    assert booklet.code is not None
+    root = site.config.root
+    if booklet.code in load_registry(root):
+        return False
+    path = registry_path(root)
+    data: dict[str, object] = (yaml.safe_load(read_text(path)) if path.is_file() else None) or {}
+    data[booklet.code] = {
+        "printed": day,
+        "url": Urls(site.config).short_url(booklet.code),
+        "item": f"booklets/{booklet.slug}",
+        "title": booklet.title[site.config.source_language],
+    }
+    text = HEADER + yaml.safe_dump(
+        dict(sorted(data.items())), allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
+    write_atomic(path, text.encode("utf-8"))
+    from site_builder.codes_record import save_record
+
+    save_record(root, load_registry(root))
+    return True

@@ -62,12 +62,13 @@ def test_booklet_pdf_is_a5_with_metadata_and_every_qr_decodes(sample_site: Path)
         for key in booklet.entries:
             thing = site.by_key(key)
             assert thing is not None
-            kind = getattr(thing, "kind", "pages")
-            expected.add(urls.absolute(urls.page(lang, kind, thing.slug)))
+            if hasattr(thing, "code"):  # a page has no printed code, hence no QR
+                expected.add(urls.short_url(thing.code))
             payment = getattr(thing, "facts", {}).get("payment")
             if payment is not None and booklet.show_payment:
                 expected.add(payment.payload)  # the bank-transfer code, in its own box
-        expected.add(urls.absolute(urls.url(urls.booklet_file(lang, booklet.slug))))
+        assert booklet.code is not None
+        expected.add(urls.short_url(booklet.code))  # the back cover: the booklet's own code
         assert set(decoded(pdf, 200)) == expected
 
 
@@ -119,16 +120,16 @@ def test_stickers_for_print_record_every_code_on_the_sheet(minimal: Path) -> Non
     assert "XM-D01" not in registry
     page = PdfReader(minimal / "stickers/stickers-items-L7160-printshop.pdf").pages[0]
     assert (mm(page.trimbox.width), mm(page.trimbox.height)) == (210.0, 297.0)
-    assert (mm(page.mediabox.width), mm(page.mediabox.height)) == (216.0, 303.0)
+    assert (mm(page.bleedbox.width), mm(page.bleedbox.height)) == (216.0, 303.0)
 
 
 def test_a_label_too_small_for_a_scannable_code_is_refused(minimal: Path) -> None:
     result = run_cli(minimal, "stickers", "gifts", "--template", "L7651")
     assert result.code == 1
     assert result.err == (
-        "Error: label L7651 is 38.1 × 21.17 mm; a 20 mm QR code with its text needs at least "
-        "38.5 × 23.0 mm (text beside the code) or 23.0 × 25.8 mm (text below it); choose a larger "
-        "template or lower min_qr_mm.\n"
+        "Error: label L7651 is 38.1 × 21.17 mm; a 20 mm QR code (26.4 mm with its quiet zone) "
+        "with its text needs at least 44.9 × 29.4 mm (text beside the code) or 29.4 × 32.4 mm "
+        "(text below it); choose a larger template or lower min_qr_mm.\n"
     )
     assert not (minimal / "stickers").exists()
 

@@ -22,7 +22,7 @@ from site_builder.print import (
     layout_sticker,
     render_booklet,
 )
-from site_builder.print.stickers import PRODUCT_CAPTION
+from site_builder.print.stickers import STANDARD, with_quiet_zone
 from site_builder.render.qr import make_qr
 from site_builder.vietqr import PaymentInfo
 
@@ -100,27 +100,30 @@ def test_sheet_with_payment_codes(name):
         assert pay["box"][2] + pay_size * 4.5 / (PAY.qr.size + 8) <= x + w + 0.2
 
     text = fold(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
-    for needle in (PRODUCT_CAPTION, "Chuyển khoản / Pay", "Vietcombank", "HTX CHE (VI DU)",
+    for needle in (STANDARD.call_to_action, "Chuyển khoản / Pay", "Vietcombank", "HTX CHE (VI DU)",
                    "xm.example.vn/Q/XM-D01", "Búp bê Mông", "180.000 ₫"):
         assert needle in text, needle
     assert text.count("Vietcombank") == per_sheet
 
 
 def test_layout_of_both_codes_stays_apart_and_inside():
-    for name, content in (("L7163", DAO), ("L7173", DAO), ("L7160", DOLL), ("L7163", TEA)):
+    for name, content in (("L7163", DAO), ("L7173", DAO), ("L7163", TEA)):
         template = BUILTIN[name]
         w, h = template.label_width, template.label_height
         layout = layout_sticker(paying(content), template, show_payment=True, show_price=True)
         pay = layout.payment
         assert pay is not None
-        assert layout.qr_size >= 20 and pay.qr_size >= 20 and pay.qr_size <= layout.qr_size
-        # the frame holds the payment code and its caption, and nothing else
-        assert pay.frame_x >= 1.5 - 1e-6 and pay.frame_x + pay.frame_width <= w - 1.5 + 1e-6
-        assert pay.frame_y >= 1.5 - 1e-6 and pay.frame_y + pay.frame_height <= h - 1.5 + 1e-6
+        # both symbols (without their quiet zones) at least 20 mm
+        assert layout.qr_size >= with_quiet_zone(20, content.qr.size_with_quiet_zone) - 1e-6
+        assert pay.qr_size >= with_quiet_zone(20, PAY.qr.size_with_quiet_zone) - 1e-6
+        assert pay.qr_size <= layout.qr_size
+        # the frame holds the payment code and its caption, and nothing else; 2 mm inside
+        assert pay.frame_x >= 2 - 1e-6 and pay.frame_x + pay.frame_width <= w - 2 + 1e-6
+        assert pay.frame_y >= 2 - 1e-6 and pay.frame_y + pay.frame_height <= h - 2 + 1e-6
         inside = [(pay.qr_x, pay.qr_y, pay.qr_size, pay.qr_size)]
         outside = [(layout.qr_x, layout.qr_y, layout.qr_size, layout.qr_size)]
         for b in layout.blocks:
-            assert b.size_pt >= 5.5
+            assert b.size_pt >= 6
             (inside if b.kind in ("pay", "pay2") else outside).append((b.x, b.y, b.width,
                                                                         b.height))
         for x, y, bw, bh in inside:
@@ -129,7 +132,7 @@ def test_layout_of_both_codes_stays_apart_and_inside():
         for x, _, bw, _ in outside:
             assert x >= 0 and x + bw <= pay.frame_x + 1e-6
         kinds = [b.kind for b in layout.blocks]
-        assert kinds.index("see") == kinds.index("url") - 1  # "Read more" right above the URL
+        assert kinds.index("cta") == kinds.index("url") - 1  # "Scan for the story" above the URL
         assert [b.lines for b in layout.blocks if b.kind in ("pay", "pay2")][0][0].startswith(
             "Chuyển khoản")
 
@@ -139,7 +142,7 @@ def test_payment_hidden_unless_asked_and_stickers_without_payment():
     pdf = render([(paying(DOLL), 2)], template)  # show_payment defaults to False
     assert [c["text"] for c in decode_pages(pdf)[0]] == [DOLL.short_url] * 2
     text = fold(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
-    assert "Chuyển khoản" not in text and PRODUCT_CAPTION not in text
+    assert "Chuyển khoản" not in text
     # without payment, show_payment changes nothing
     assert layout_sticker(DOLL, template, show_payment=True) == layout_sticker(DOLL, template)
     mixed = render([(paying(DOLL), 1), (TEA, 1)], template, show_payment=True)
@@ -149,37 +152,32 @@ def test_payment_hidden_unless_asked_and_stickers_without_payment():
     assert {label_index(template, c["box"]) for c in codes if c["text"] == PAYLOAD} == {0}
 
 
-def test_l7160_holds_both_codes_for_short_names_only():
-    """63.5 × 38.1 mm: two 20 mm codes side by side leave a 40 mm column for the item's
-    code with its text below it, enough for short names at small sizes."""
+def test_l7160_refuses_two_codes_rather_than_unreadable_text():
+    """63.5 × 38.1 mm: two 20 mm symbols (with quiet zones, ~26 mm each) side by side leave
+    no room for 6 pt text: refused, naming the item and the larger templates."""
     template = BUILTIN["L7160"]
-    layout = layout_sticker(paying(DOLL), template, show_payment=True)
-    assert layout.arrangement == "stacked"
-    assert layout.qr_size >= 20 and layout.payment is not None and layout.payment.qr_size >= 20
-    pdf = render([(paying(DOLL), 3)], template, show_payment=True)
+    with pytest.raises(StickerError) as info:
+        render([(paying(DOLL), 3)], template, show_payment=True)
+    assert str(info.value) == (
+        "sticker XM-D01: its text does not fit on a L7160 label (63.5 × 38.1 mm) beside a "
+        "20 mm product QR code and a 20 mm payment QR code, even at 6.0 pt; shorten the "
+        "item's names (now 11 / 10 characters), choose a larger template such as L7163 "
+        "(99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards "
+        "separately."
+    )
+    # the same sticker without its payment code fits, and on L7163 both do
+    assert render([(paying(DAO), 1)], template, show_price=True)
+    pdf = render([(paying(DOLL), 3)], BUILTIN["L7163"], show_payment=True)
     codes = decode_pages(pdf)[0]
     assert Counter(c["text"] for c in codes) == {DOLL.short_url: 3, PAYLOAD: 3}
     for c in codes:
         modules = PAY.qr.size if c["text"] == PAYLOAD else DOLL.qr.size
         assert printed_size(c["box"], modules) >= 20 - 0.15
-    # the long Dao name fits without its price, not with it
-    assert layout_sticker(paying(DAO), template, show_payment=True).payment is not None
-    with pytest.raises(StickerError) as info:
-        render([(paying(DAO), 1)], template, show_payment=True, show_price=True)
-    assert str(info.value) == (
-        "sticker XM-D02: its text does not fit on a L7160 label (63.5 × 38.1 mm) beside a "
-        "20 mm product QR code and a 20 mm payment QR code, even at 5.5 pt; shorten the "
-        "item's names (now 36 / 23 characters), choose a larger template such as L7163 "
-        "(99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards "
-        "separately."
-    )
-    # the same sticker without its payment code fits
-    assert render([(paying(DAO), 1)], template, show_price=True)
 
 
 @pytest.mark.parametrize(("name", "message"), [
     ("L7651", "label L7651 is 38.1 × 21.17 mm; a 20 mm product QR code and a 20 mm payment QR "
-     "code side by side, each with its caption, need at least 46.1 × 26.9 mm; choose a larger "
+     "code side by side, each with its caption, need at least 59.4 × 34.5 mm; choose a larger "
      "template such as L7163 (99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm or "
      "print payment cards separately."),
     ("round-63.5", "label round-63.5 is round (63.5 mm across (round)); a 20 mm product QR "
@@ -199,7 +197,7 @@ def test_l7163_larger_minimum_and_long_payment_caption():
         layout_sticker(paying(TEA), template, show_payment=True, min_qr_mm=34)
     assert str(info.value) == (
         "label L7163 is 99.06 × 38.1 mm; a 34 mm product QR code and a 34 mm payment QR code "
-        "side by side, each with its caption, need at least 74.1 × 40.9 mm; choose a larger "
+        "side by side, each with its caption, need at least 96.4 × 53.0 mm; choose a larger "
         "template such as L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards "
         "separately.")
     wordy = PaymentQr(PAY.qr, ("Chuyển khoản / Pay", "Vietcombank",
@@ -211,7 +209,7 @@ def test_l7163_larger_minimum_and_long_payment_caption():
         "sticker XM-P01: the payment caption ('Chuyển khoản / Pay / Vietcombank / Hợp tác xã")
     assert str(info.value).endswith(
         "') does not fit under a 20 mm payment QR code on a L7163 label (99.06 × 38.1 mm), "
-        "even at 5.5 pt; shorten the payment label lines, choose a larger template such as "
+        "even at 6.0 pt; shorten the payment label lines, choose a larger template such as "
         "L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards separately.")
 
 

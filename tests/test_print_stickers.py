@@ -35,6 +35,7 @@ from site_builder.print import (
 )
 from site_builder.print.errors import FontError
 from site_builder.print.fonts import check_document_fonts
+from site_builder.print.stickers import text_scale
 from site_builder.render.qr import make_qr
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,18 +214,20 @@ def test_printshop_mode_has_bleed_marks_and_trimbox():
     pdf = render([(DOLL, 2)], template, mode="printshop")
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     trim = [float(v) * MM for v in page.trimbox]
+    bleed = [float(v) * MM for v in page.bleedbox]
     media = [float(v) * MM for v in page.mediabox]
     assert trim[2] - trim[0] == pytest.approx(210, abs=0.1)
     assert trim[3] - trim[1] == pytest.approx(297, abs=0.1)
-    assert media[2] - media[0] == pytest.approx(216, abs=0.1)
-    assert media[3] - media[1] == pytest.approx(303, abs=0.1)
-    assert trim[0] - media[0] == pytest.approx(3, abs=0.1)
-    assert trim[1] - media[1] == pytest.approx(3, abs=0.1)
+    assert bleed[2] - bleed[0] == pytest.approx(216, abs=0.1)
+    assert bleed[3] - bleed[1] == pytest.approx(303, abs=0.1)
+    # room outside the bleed for the crop marks (see test_print_shop.py)
+    assert media[2] - media[0] == pytest.approx(236, abs=0.1)
+    assert trim[0] - media[0] == pytest.approx(13, abs=0.1)
     codes = decode_pages(pdf)[0]
     assert sorted(c["text"] for c in codes) == [url(DOLL)] * 2
     # labels keep their exact place relative to the trim box
     for c in codes:
-        x = c["box"][0] - 3.0
+        x = c["box"][0] - 13.0
         assert template.left < x < template.left + 10 or template.left + 101.6 < x
 
 
@@ -263,19 +266,19 @@ def test_label_too_small_for_minimum_qr():
     with pytest.raises(StickerError) as info:
         render([(DOLL, 1)], BUILTIN["L7651"])
     assert str(info.value) == (
-        "label L7651 is 38.1 × 21.17 mm; a 20 mm QR code with its text needs at least "
-        "38.5 × 23.0 mm (text beside the code) or 23.0 × 25.8 mm (text below it); "
-        "choose a larger template or lower min_qr_mm."
+        "label L7651 is 38.1 × 21.17 mm; a 20 mm QR code (26.4 mm with its quiet zone) with "
+        "its text needs at least 44.9 × 29.4 mm (text beside the code) or 29.4 × 32.4 mm (text "
+        "below it); choose a larger template or lower min_qr_mm."
     )
     assert isinstance(info.value, PrintError) and isinstance(info.value, SiteError)
 
 
 def test_small_label_url_too_long():
     with pytest.raises(StickerError) as info:
-        render([(NUNG, 2)], BUILTIN["L7651"], min_qr_mm=17)
+        render([(NUNG, 2)], BUILTIN["L7651"], min_qr_mm=12)
     assert str(info.value) == (
-        "sticker XM-D04: the short URL 'xm.example.vn/Q/XM-D04' (24.7 mm at 5.5 pt) does not "
-        "fit on a L7651 label (38.1 × 21.17 mm) beside a 17 mm QR code; use a shorter "
+        "sticker XM-D04: the short URL 'xm.example.vn/Q/XM-D04' (27.0 mm at 6.0 pt) does not "
+        "fit on a L7651 label (38.1 × 21.17 mm) beside a 12 mm QR code; use a shorter "
         "short_base URL, choose a larger template or lower min_qr_mm."
     )
 
@@ -286,7 +289,7 @@ def test_small_custom_label_with_short_url():
         "columns": 4, "rows": 11, "left": 6, "top": 11, "h_pitch": 50, "v_pitch": 25})
     short = StickerContent("D4", "HTTPS://XM.VN/D4", (("vi", "Búp bê Nùng"), ("en", "Nung doll")),
                            None, make_qr("HTTPS://XM.VN/D4"))
-    pdf = render([(short, 3)], small, min_qr_mm=20)
+    pdf = render([(short, 3)], small, min_qr_mm=14)  # 19.3 mm with the quiet zone
     codes = decode_pages(pdf)[0]
     assert [c["text"] for c in codes] == ["HTTPS://XM.VN/D4"] * 3
     assert "xm.vn/D4" in fold(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
@@ -300,8 +303,8 @@ def test_round_label_too_small():
     with pytest.raises(StickerError) as info:
         render([(DOLL, 1)], tiny)
     assert str(info.value) == (
-        "label round-30 is 30 mm across; a 20 mm QR code with its text needs at least "
-        "32.5 mm across; choose a larger template or lower min_qr_mm."
+        "label round-30 is 30 mm across; a 20 mm QR code (26.4 mm with its quiet zone) with its "
+        "text needs at least 40.5 mm across; choose a larger template or lower min_qr_mm."
     )
 
 
@@ -311,7 +314,7 @@ def test_text_too_long_names_the_item():
         render([(long, 1)], BUILTIN["L7160"])
     assert str(info.value) == (
         "sticker XM-D09: its text does not fit on a L7160 label (63.5 × 38.1 mm) beside a "
-        "20 mm QR code, even at 5.5 pt; shorten the item's names (now 250 / 429 characters), "
+        "20 mm QR code, even at 6.0 pt; shorten the item's names (now 250 / 429 characters), "
         "choose a larger template or lower min_qr_mm."
     )
 
@@ -321,17 +324,19 @@ def test_long_names_keep_text_size_then_shrink():
                      "Xín Mần tỉnh Hà Giang", "Doll in the traditional costume of the Phu La "
                      "people of Xín Mần")
     layout = layout_sticker(medium, BUILTIN["L7160"])
-    assert {b.kind: b.size_pt for b in layout.blocks} == {"name": 8, "name2": 7, "url": 7}
+    assert {b.kind: b.size_pt for b in layout.blocks} == {"name": 8, "name2": 7, "cta": 6.5,
+                                                          "url": 7}
     assert layout.qr_size >= 20
 
     wordy = sticker("XM-D06", "Búp bê trong trang phục truyền thống của người Phù Lá ở xã Xín "
                     "Mần tỉnh Hà Giang, may tay bằng vải lanh nhuộm chàm và thêu chỉ màu đỏ "
                     "vàng", "Hand-sewn doll in the traditional costume of the Phu La people of "
                     "Xín Mần, Hà Giang, in indigo-dyed hemp")
-    layout = layout_sticker(wordy, BUILTIN["L7159"])
+    layout = layout_sticker(wordy, BUILTIN["L7163"])
     sizes = {b.kind: b.size_pt for b in layout.blocks}
-    assert 5.5 <= sizes["name"] < 8 and layout.qr_size >= 20
-    pdf = render([(wordy, 1)], BUILTIN["L7159"])
+    # shrunk from its preferred size on this label (8 pt x the label's text scale)
+    assert 6 <= sizes["name"] < 8 * text_scale(BUILTIN["L7163"]) and layout.qr_size >= 20
+    pdf = render([(wordy, 1)], BUILTIN["L7163"])
     assert decode_pages(pdf)[0][0]["text"] == url(wordy)
     text = fold(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert "Búp bê trong trang phục truyền thống của người Phù Lá ở xã Xín Mần" in text

@@ -7,20 +7,25 @@ and every code on it is recorded as printed in content/printed-codes.yaml.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder.commands import display_path, project_root
+from site_builder.commands.print_options import finite_mm, positive_mm, print_date
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, ensure_folder
+from site_builder.progress import Progress
 
 if TYPE_CHECKING:  # the model is imported when a command runs, not when the CLI starts
     from site_builder.content.model import Site
 
 STICKERS_DIR = "stickers"  # sheets made by this command, kept between builds
+#: the most stickers one run makes (~950 sheets of L7160, a PDF a print shop still
+#: opens); more are printed in batches
+MAX_STICKERS = 20_000
 
 
 def _only_sheets(folder: Path, entries: list[str]) -> bool:
@@ -87,8 +92,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--start", type=int, default=1, help=_("first free label on the sheet (1 = top left)")
     )
-    p.add_argument("--offset-x", type=float, help=_("move everything right by this many mm"))
-    p.add_argument("--offset-y", type=float, help=_("move everything down by this many mm"))
+    p.add_argument("--offset-x", type=finite_mm, help=_("move everything right by this many mm"))
+    p.add_argument("--offset-y", type=finite_mm, help=_("move everything down by this many mm"))
     p.add_argument(
         "--price",
         action=argparse.BooleanOptionalAction,
@@ -101,7 +106,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help=_("also print each item's bank-transfer (VietQR) code, clearly labelled"),
     )
-    p.add_argument("--min-qr-mm", type=float, help=_("smallest QR code allowed (default 20)"))
+    p.add_argument(
+        "--min-qr-mm",
+        type=positive_mm,
+        help=_("smallest QR symbol allowed, without its quiet zone (default 20)"),
+    )
+    p.add_argument(
+        "--design",
+        help=_("sticker design from templates/print/sticker-designs.yaml (default: standard)"),
+    )
     p.add_argument(
         "--for-print",
         action="store_true",
@@ -115,6 +128,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _selection(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
+    """The items to print with their copies, within MAX_STICKERS."""
+    chosen = _chosen(site, args)
+    total = sum(copies for _item, copies in chosen)
+    if total > MAX_STICKERS:
+        raise SiteError(
+            Msg(
+                "{count} stickers in one run is more than {limit}; print them in batches "
+                "(e.g. --copies 1000), which keeps each PDF small enough for a print shop.",
+                count=total,
+                limit=MAX_STICKERS,
+            )
+        )
+    return chosen
+
+
+def _chosen(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
     if args.copies < 1:
         raise SiteError(Msg("--copies must be 1 or more."))
     if args.all:
@@ -172,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.render.pdf import sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
 
+    day = print_date(args.date)  # checked before any work: a bad date must not cost a sheet
     root = project_root(args)
     into_folder = not args.output or args.output.endswith(("/", "\\")) or Path(args.output).is_dir()
     if into_folder:  # -o FOLDER: the sheet under its usual name in that folder
@@ -208,6 +238,8 @@ def run(args: argparse.Namespace) -> int:
             show_price=args.price,
             show_payment=args.payment,
             min_qr_mm=args.min_qr_mm,
+            design=args.design,
+            progress=Progress() if sys.stderr.isatty() else None,
         )
     memo.save(fingerprint=None, keep_unused=True)
     label = "all" if args.all else (args.booklet or "items")
@@ -231,7 +263,6 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     if args.for_print:
-        day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
         added = record_printed(site, [item.code for item, _copies in chosen], day)
         if added:
             recorded = Msg(

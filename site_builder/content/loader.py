@@ -13,6 +13,7 @@ from site_builder.content import schema as s
 from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
+from site_builder.content.print_crop import print_crop
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
@@ -332,6 +333,7 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
         s.Field("payment", commerce.payment, required=False),
         s.Field("preview_image", commerce.preview_image(folder), required=False),
         s.Field("id", item_id, required=False),
+        s.Field("print_crop", print_crop, required=False),
     ]
     if kind == "dolls":
         return common + [
@@ -414,6 +416,17 @@ def load_item(
                 Msg("Add it to images (the site publishes only those, resized for phones)."),
             )
         )
+    for name in facts.get("print_crop") or {}:
+        if declared and name not in declared:
+            errors.add(
+                ContentError(
+                    path,
+                    lines.line(("print_crop", name)),
+                    f"print_crop.{name}",
+                    Msg("'{name}' is not listed under images.", name=name),
+                    Msg("Write the file name of one of the item's images."),
+                )
+            )
     # alt texts are checked against the images only once those are right; else the image error suffices
     translations = _translations(
         config, kind, folder, declared if len(images) == len(declared) else None, errors
@@ -687,6 +700,7 @@ def load_booklet(
         s.Field("page_size", s.one_of(["A5", "A6", "A4"]), required=False),
         s.Field("saddle_stitch", _yes_no, required=False),
         s.Field("show_payment", _yes_no, required=False),
+        s.Field("code", s.item_code, required=False),
     ]
     before = len(errors.errors)
     clean = s.check_mapping(data, fields, lines, errors, what=Msg("the booklet"))
@@ -744,6 +758,7 @@ def load_booklet(
         page_size=clean["page_size"] or "A5",
         saddle_stitch=bool(clean["saddle_stitch"]),
         show_payment=bool(clean["show_payment"]),
+        code=clean["code"],
     )
 
 

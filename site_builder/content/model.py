@@ -97,6 +97,7 @@ class Booklet:
     page_size: str = "A5"  # A5 | A6 | A4
     saddle_stitch: bool = False  # also write imposed copies for folding and stapling
     show_payment: bool = False  # print items' bank-transfer codes in their chapters
+    code: str | None = None  # the booklet's own printed code (its back-cover QR), e.g. XM-B01
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ For saddle stitching, pass the result to `impose.saddle_stitch`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "facts": "Thông tin",
         "ebook": "Quét mã để đọc sách điện tử trên điện thoại",
         "language": "Tiếng Việt",
+        "untranslated": "Trang này chưa được dịch sang tiếng Việt.",
     },
     "en": {
         "contents": "Contents",
@@ -60,6 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "facts": "Facts",
         "ebook": "Scan to read the e-booklet on your phone",
         "language": "English",
+        "untranslated": "This page has not been translated into English yet.",
     },
 }
 
@@ -71,10 +74,12 @@ class BookletChapter:
     image_path: Path | None
     image_alt: str
     body_html: str  # already rendered, safe HTML (the story)
-    qr: QrSymbol
+    qr: QrSymbol | None  # None: no QR code (a page without a printed code)
     url: str
     facts: tuple[tuple[str, str], ...] = ()  # (label, value)
     payment: PaymentQr | None = None  # a bank-payment code, boxed apart from the page's code
+    notice: str = ""  # in the edition's language: the text is another language's (fallback)
+    omitted: bool = False  # not in this language (`missing_translation: omit`): left out
 
 
 #: Title of a chapter's payment box (bilingual: the payment is made in Vietnam).
@@ -88,7 +93,7 @@ class BookletDoc:
     cover_image: Path | None
     lang: str
     chapters: tuple[BookletChapter, ...]
-    back_qr: QrSymbol
+    back_qr: QrSymbol | None  # the booklet's own printed code; None: no back-cover QR
     back_url: str
     meta: PdfMeta
 
@@ -123,6 +128,7 @@ class _Part:
     body: Markup
     facts: tuple[tuple[str, str], ...]
     facts_title: str
+    notice: str = ""  # "not translated yet": above the text, or instead of it
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,40 @@ class _View:
     date: datetime.date | None = None
 
 
+PAGE_MM = {"A6": (105.0, 148.0), "A5": (148.0, 210.0), "A4": (210.0, 297.0)}
+MIN_PPI = 200  # below this, a printed photo looks soft
+
+
+def photo_box_mm(page_size: str, cover: bool = False) -> tuple[float, float]:
+    """The largest a photo prints (width, height in mm): the text width, and the
+    style's photo height (booklet.css: max-width 100 %, max-height)."""
+    style = PAGE_STYLES[page_size]
+    margins = [float(m.removesuffix("mm")) for m in str(style["margin"]).split()]
+    width = PAGE_MM[page_size][0] - margins[1] - margins[3]
+    return width, float(style["cover_photo_mm" if cover else "photo_mm"])  # type: ignore[arg-type]
+
+
+def printed_size_mm(pixels: tuple[int, int], box: tuple[float, float]) -> tuple[float, float]:
+    """A whole photo scaled to fit `box`, keeping its shape."""
+    scale = min(box[0] / pixels[0], box[1] / pixels[1])
+    return pixels[0] * scale, pixels[1] * scale
+
+
+def low_resolution_photos(photos: Sequence[tuple[Path, tuple[int, int], bool]],
+                          page_size: str) -> list[tuple[Path, int]]:
+    """Of `photos` (file, pixels printed, is the cover), those that print below MIN_PPI at
+    their printed size: (file, ppi)."""
+    out = []
+    for path, pixels, cover in photos:
+        if min(pixels) <= 0:
+            continue
+        width_mm = printed_size_mm(pixels, photo_box_mm(page_size, cover))[0]
+        ppi = pixels[0] / (width_mm / 25.4)
+        if ppi < MIN_PPI:
+            out.append((Path(path), int(ppi)))
+    return out
+
+
 def _s(lang: str, key: str) -> str:
     return STRINGS.get(lang, STRINGS["en"])[key]
 
@@ -163,7 +203,31 @@ def _image_uri(path: Path | None, where: str) -> str | None:
             f"{where}: image {path.as_posix()} does not exist; "
             "check the file name in item.yaml or the booklet's cover."
         )
-    return path.resolve().as_uri()
+    return image_url(path)
+
+
+#: where a print document's photos appear to be: named by their content, not by the
+#: folder the project sits in (WeasyPrint names images by their URL, and the names go
+#: into the PDF), so the same content gives the same bytes anywhere
+IMAGE_BASE = "file:///site-builder-images/"
+
+
+def image_url(path: Path) -> str:
+    """A photo's stable URL in a print document (see `image_files`)."""
+    import hashlib
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:24]
+    suffix = "".join(c for c in Path(path).suffix.lower() if c.isalnum())
+    _LOCATIONS[f"{IMAGE_BASE}{digest}.{suffix}"] = Path(path).resolve().as_uri()
+    return f"{IMAGE_BASE}{digest}.{suffix}"
+
+
+_LOCATIONS: dict[str, str] = {}  # stable URL -> the file's real URI, in this process
+
+
+def image_files(urls: Sequence[str | None]) -> dict[str, str]:
+    """The real file of each stable photo URL, for the engine's fetcher."""
+    return {u: _LOCATIONS[u] for u in urls if u}
 
 
 def _qr(qr: QrSymbol, url: str, lang: str, caption: str) -> _Qr:
@@ -216,31 +280,51 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
                 image_uri = _image_uri(chapter.image_path, f"chapter '{chapter.title}'")
                 image_alt = chapter.image_alt
                 break
-        parts = tuple(
-            _Part(
-                lang=c.lang,
-                heading=_s(c.lang, "language") if bilingual and i else "",
-                title=c.title,
-                body=Markup(c.body_html),
-                facts=c.facts,
-                facts_title=_s(c.lang, "facts"),
-            )
-            for i, c in enumerate(chapters)
-        )
-        qrs = tuple(
-            _qr(c.qr, c.url, c.lang, _s(c.lang, "language") if bilingual else _s(c.lang, "scan"))
-            for c in chapters
-        )
+        parts = tuple(_part(c, doc.lang, bilingual, i) for i, (c, doc) in
+                      enumerate(zip(chapters, docs, strict=True)))
+        titles = tuple((c.lang, c.title) for i, c in enumerate(chapters)
+                       if i == 0 or not (c.omitted or c.notice))
+        qrs = _unique_qrs([(c.qr, c.url, c.lang) for c in chapters], "scan")
         # one payment box per chapter: the first language version that has a code
         pay = next((c.payment for c in chapters if c.payment is not None), None)
         payment = None
         if pay is not None:
             payment = _Pay(PAY_TITLE, pay.label_lines, pay.qr.svg_path_d(),
                            pay.qr.size_with_quiet_zone, pay.qr.data)
-        view.chapters.append(_Chapter(f"ch-{index}", tuple((c.lang, c.title) for c in chapters),
+        view.chapters.append(_Chapter(f"ch-{index}", titles,
                                       image_uri, image_alt, lead.lang, parts, qrs, payment))
-    view.back_qrs = tuple(_qr(d.back_qr, d.back_url, d.lang, _s(d.lang, "ebook")) for d in docs)
+    view.back_qrs = _unique_qrs([(d.back_qr, d.back_url, d.lang) for d in docs], "ebook")
     return view
+
+
+def _part(chapter: BookletChapter, lang: str, bilingual: bool, index: int) -> _Part:
+    """One language's text of a chapter. In the bilingual edition, a language without its
+    own text (fallback or omitted) prints only the notice, in that language, and never the
+    first language's text a second time."""
+    heading = _s(lang, "language") if bilingual and index else ""
+    if bilingual and index and (chapter.omitted or chapter.notice):
+        notice = chapter.notice or _s(lang, "untranslated")
+        return _Part(lang, heading, "", Markup(""), (), "", notice)
+    return _Part(chapter.lang, heading, chapter.title, Markup(chapter.body_html), chapter.facts,
+                 _s(lang, "facts"), chapter.notice)
+
+
+def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str
+                ) -> tuple[_Qr, ...]:
+    """One box per distinct code (the versions of a chapter share its permanent short
+    URL, whose landing page picks the reader's language), captioned in every language
+    that prints it."""
+    boxes: dict[str, tuple[QrSymbol, str, list[str]]] = {}
+    for qr, url, lang in codes:
+        if qr is None:
+            continue
+        langs = boxes.setdefault(qr.data, (qr, url, []))[2]
+        if lang not in langs:
+            langs.append(lang)
+    return tuple(
+        _qr(qr, url, langs[0], " · ".join(_s(lang, caption) for lang in langs))
+        for qr, url, langs in boxes.values()
+    )
 
 
 def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str) -> bytes:
@@ -252,13 +336,16 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
         view=view, meta=meta, page_size=page_size, style=PAGE_STYLES[page_size],
         bilingual=len(view.titles) > 1,
     )
-    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300)
+    files = image_files([view.cover_uri] + [ch.image_uri for ch in view.chapters])
+    return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300, files=files)
 
 
 def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"
                    ) -> bytes:
-    """The booklet in one language, as PDF bytes (deterministic for the same input)."""
-    return _render(_view([doc]), doc.meta, env, page_size)
+    """The booklet in one language, as PDF bytes (deterministic for the same input).
+    Chapters not in this language (`omitted`) are left out."""
+    shown = dataclasses.replace(doc, chapters=tuple(c for c in doc.chapters if not c.omitted))
+    return _render(_view([shown]), doc.meta, env, page_size)
 
 
 def render_bilingual_booklet(docs_by_lang: Sequence[BookletDoc], *, env: jinja2.Environment,

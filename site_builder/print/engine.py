@@ -18,9 +18,10 @@ stream (`overlays`).
 from __future__ import annotations
 
 import atexit
+import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import PrintError
@@ -48,7 +49,9 @@ def _shared() -> dict[str, Any]:
 
 
 def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None,
-                overlays: Sequence[bytes] | None = None, lean: bool = False) -> bytes:
+                overlays: Sequence[bytes] | None = None, lean: bool = False,
+                files: Mapping[str, str] | None = None, pdf_variant: str | None = None,
+                page_setup: Any = None) -> bytes:
     """Render an HTML string to PDF bytes, deterministically, with our fonts only.
 
     `what` names the document in error messages ("sticker sheet L7160").
@@ -56,12 +59,20 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
     points from the top-left corner of the page box (y downwards), in the default
     graphics state; the document must have exactly that many pages.
     `lean`: the document has no lists, footnotes or notes (see the module's notes).
+    `files`: the only URLs the document may load (its photos), each with the file: URI
+    it is read from; anything else a story names (http:, another file) is not fetched,
+    and a warning names it.
+    `pdf_variant` (e.g. "pdf/x-4"): a print-shop file, with an output intent (sRGB:
+    the colour space the artwork is made in; the shop converts for its press).
+    `page_setup(pdf, page)`: called on every page before its overlay is added (boxes,
+    resources the overlay names).
     """
     from weasyprint import HTML
 
     state = _shared()
     factory = _lean_html() if lean else HTML
-    document = factory(string=html, base_url=base_url).render(
+    fetcher = _local_fetcher(what, dict(files or {}))
+    document = factory(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=state["font_config"],
         stylesheets=[state["fonts_css"]],
         cache=state["cache"],
@@ -72,12 +83,39 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
             "sheet(s); every sheet must be one page (check print/stickers.html and .css)."
         )
     options: dict[str, Any] = {"pdf_identifier": True}
+    if pdf_variant:
+        options.update(pdf_variant=pdf_variant, output_intent="srgb")
     if image_dpi:
         options.update(dpi=image_dpi, optimize_images=True, jpeg_quality=88)
-    finisher = _overlay_finisher(overlays) if overlays is not None else None
+    finisher = _overlay_finisher(overlays, page_setup) if overlays is not None else None
+    if pdf_variant:
+        finisher = _fixed_document_id(finisher, html)
     pdf = document.write_pdf(finisher=finisher, **options)
     check_document_fonts((font.name for font in document.fonts.values()), what)
     return bytes(pdf)
+
+
+log = logging.getLogger("site_builder.print")
+
+
+def _local_fetcher(what: str, files: dict[str, str]) -> Any:
+    """A WeasyPrint URL fetcher that loads `files` (URL -> the file: URI to read) and
+    data: URIs, and nothing else: a print document never reaches the network or a file
+    outside what it was given."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            plain = url.split("#")[0].split("?")[0] if url.startswith("file:") else url
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if plain in files:
+                return super().fetch(files[plain], headers)
+            log.warning("%s: %s was not loaded (a print document uses only the "
+                        "project's own files); it is left out.", what, url[:200])
+            raise ValueError(f"not loaded: {url[:200]}")
+
+    return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 #: user-agent rules (one a line in WeasyPrint's html5_ua.css) that only matter to lists,
@@ -117,7 +155,7 @@ def prepare() -> None:
     _lean_html()
 
 
-def _overlay_finisher(overlays: Sequence[bytes]) -> Any:
+def _overlay_finisher(overlays: Sequence[bytes], page_setup: Any = None) -> Any:
     """A WeasyPrint finisher drawing `overlays[i]` after page i's own content.
 
     WeasyPrint's page stream flips the y axis at its top level; it is wrapped in a
@@ -134,6 +172,8 @@ def _overlay_finisher(overlays: Sequence[bytes]) -> Any:
         kids = pdf.pages["Kids"][::3]  # [number, 0, 'R', ...]
         for number, ops in zip(kids, overlays, strict=True):
             page = pdf.objects[number]
+            if page_setup is not None:
+                page_setup(pdf, page)
             content = page["Contents"]
             pdf.objects[int(content.split()[0])].stream.insert(0, b"q")
             height = float(page["TrimBox"][3])  # the page box spans 0 .. height
@@ -141,6 +181,28 @@ def _overlay_finisher(overlays: Sequence[bytes]) -> Any:
             overlay = pydyf.Stream([zlib.compress(ops, 6)], {"Filter": "/FlateDecode"})
             pdf.add_object(overlay)
             page["Contents"] = pydyf.Array([content, overlay.reference])
+
+    return finish
+
+
+def _fixed_document_id(finisher: Any, html: str) -> Any:
+    """WeasyPrint writes a random XMP DocumentID into PDF/X metadata: replace it with one
+    made from the document's HTML, so the same input gives the same bytes."""
+    import hashlib
+    import uuid
+
+    ident = uuid.UUID(bytes=hashlib.sha256(html.encode()).digest()[:16])
+
+    def finish(document: Any, pdf: Any) -> None:
+        if finisher is not None:
+            finisher(document, pdf)
+        ref = pdf.catalog.get("Metadata")
+        if isinstance(ref, (str, bytes)):
+            stream = pdf.objects[int(str(ref if isinstance(ref, str) else ref.decode())
+                                     .split()[0])]
+            stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + str(ident).encode(),
+                                    bytes(chunk) if not isinstance(chunk, str) else
+                                    chunk.encode()) for chunk in stream.stream]
 
     return finish
 

@@ -33,6 +33,7 @@ class LabelTemplate:
     h_pitch: float  # distance between the left edges of neighbouring columns
     v_pitch: float  # distance between the top edges of neighbouring rows
     corner_radius: float = 0.0
+    source: str = ""  # where the numbers come from (built-in sheets: the manufacturer)
 
     @property
     def per_sheet(self) -> int:
@@ -65,27 +66,40 @@ def _num(value: float) -> str:
 
 
 def _a4(name: str, description: str, shape: str, w: float, h: float, cols: int, rows: int,
-        top: float, left: float, hp: float, vp: float, radius: float = 0.0) -> LabelTemplate:
+        top: float, left: float, hp: float, vp: float, radius: float = 0.0, source: str = ""
+        ) -> LabelTemplate:
     return LabelTemplate(name, description, 210.0, 297.0, shape, w, h, cols, rows, left, top,
-                         hp, vp, radius)
+                         hp, vp, radius, source)
 
 
-#: Built-in A4 sheets (values from LibreOffice's label database).
+_AVERY = ("Avery UK product template {part} (avery.co.uk/{part}): label size, sheet layout "
+          "and margins as Avery publishes them")
+_LIBREOFFICE = "LibreOffice label database (extras/source/labels/labels.xcu): {part}"
+
+#: Built-in A4 sheets, each with its source. Where sources disagree, the manufacturer's
+#: own template wins (L7159: LibreOffice says 64.0 × 33.86 mm at a 66.54 mm pitch; Avery
+#: states 63.5 × 33.9 mm, which moves the outer labels by up to 0.84 mm).
 BUILTIN: dict[str, LabelTemplate] = {
     t.name: t
     for t in (
         _a4("L7160", "Avery L7160, 21 labels 63.5 × 38.1 mm", "rect",
-            63.5, 38.1, 3, 7, 15.15, 7.20, 66.04, 38.10, 1.5),
+            63.5, 38.1, 3, 7, 15.15, 7.20, 66.04, 38.10, 1.5,
+            _AVERY.format(part="L7160")),
         _a4("L7163", "Avery L7163, 14 labels 99.06 × 38.1 mm", "rect",
-            99.06, 38.1, 2, 7, 15.15, 4.67, 101.60, 38.10, 1.5),
+            99.06, 38.1, 2, 7, 15.15, 4.67, 101.60, 38.10, 1.5,
+            _AVERY.format(part="L7163")),
         _a4("L7651", "Avery L7651, 65 labels 38.1 × 21.17 mm", "rect",
-            38.1, 21.17, 5, 13, 10.90, 4.67, 40.64, 21.17, 1.0),
-        _a4("L7159", "Avery L7159, 24 labels 64.0 × 33.86 mm", "rect",
-            64.0, 33.86, 3, 8, 13.06, 6.46, 66.54, 33.86, 1.5),
+            38.1, 21.17, 5, 13, 10.90, 4.67, 40.64, 21.17, 1.0,
+            _AVERY.format(part="L7651")),
+        _a4("L7159", "Avery L7159, 24 labels 63.5 × 33.9 mm", "rect",
+            63.5, 33.9, 3, 8, 12.90, 7.25, 66.00, 33.90, 1.5,
+            _AVERY.format(part="L7159")),
         _a4("L7173", "Avery L7173, 10 labels 99.06 × 57.0 mm", "rect",
-            99.06, 57.0, 2, 5, 6.00, 4.67, 101.60, 57.00, 1.5),
+            99.06, 57.0, 2, 5, 6.00, 4.67, 101.60, 57.00, 1.5,
+            _AVERY.format(part="L7173")),
         _a4("round-63.5", "12 round labels, 63.5 mm across", "round",
-            63.5, 63.5, 3, 4, 14.75, 5.25, 68.0, 68.0),
+            63.5, 63.5, 3, 4, 14.75, 5.25, 68.0, 68.0, 0.0,
+            _LIBREOFFICE.format(part="generic 63.5 mm round labels, 12 per A4 sheet")),
     )
 }
 
@@ -225,10 +239,17 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
 def get_template(name: str, custom: Mapping[str, LabelTemplate] | None = None) -> LabelTemplate:
     """A custom template (from site.yaml) by name, else a built-in one."""
     custom = custom or {}
+    if not isinstance(name, str):
+        name = str(name)
     if name in custom:
         return custom[name]
     if name in BUILTIN:
         return BUILTIN[name]
+    # names are case-insensitive, like codes: `l7160` is L7160
+    for known in (custom, BUILTIN):
+        found = [k for k in known if k.casefold() == name.casefold()]
+        if len(found) == 1:
+            return known[found[0]]
     known = sorted(BUILTIN) + sorted(set(custom) - set(BUILTIN))
     raise LabelError(
         "template",

@@ -24,6 +24,7 @@ SVG path per code in Python.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -36,6 +37,7 @@ from markupsafe import Markup
 
 from site_builder.render.qr import QrSymbol
 
+from . import printshop
 from .engine import html_to_pdf
 from .errors import StickerError
 from .fonts import check_text, text_width_mm
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 Mode = Literal["labels", "printshop"]
 
 PT = 25.4 / 72  # mm per point
-MIN_PT = 5.5  # smallest text we print (legible on a gift box at arm's length)
+MIN_PT = 6.0  # smallest text we print (the least a print shop accepts on a label)
 LINE_HEIGHT = 1.18  # line box height in em
 PARA_GAP = 0.5  # mm between paragraphs (names, URL, price)
 QR_INSET = 1.5  # mm from the die-cut edge to the QR symbol (its quiet zone is white anyway)
@@ -63,22 +65,54 @@ BLEED_MM = 3.0
 
 # the payment code's frame (show_payment): inset from the die-cut edge, line width,
 # room between the line and the code, and between the line and the caption's text
-FRAME_INSET = 1.5
+FRAME_INSET = 2.0  # everything printed stays 2 mm inside the die-cut edge
 FRAME_LINE = 0.3
 PAY_PAD = 0.8
 PAY_TEXT_PAD = 0.6
 PAY_GAP = 0.2  # mm between the caption's paragraphs
-#: printed with the item's code when the sticker also carries a payment code
+#: printed with the item's code when the sticker also carries a payment code (the
+#: design's call to action says it when it has one)
 PRODUCT_CAPTION = "Xem trang / Read more"
+#: the label every preferred text size is made for; larger labels get larger text
+BASE_LABEL_MM = (63.5, 38.1)
+MAX_TEXT_SCALE = 1.6
 #: larger templates suggested when a label cannot hold both codes
 PAYMENT_TEMPLATES = ("L7163", "L7173")
 
 # preferred sizes (pt) of each kind of line; all shrink together down to MIN_PT
 # (see: the product code's caption; pay, pay2: the payment code's first and other lines)
 PREFERRED = {"name": 8.0, "name2": 7.0, "see": 6.5, "url": 7.0, "price": 7.5, "pay": 7.0,
-             "pay2": 6.5}
+             "pay2": 6.5, "brand": 6.5, "cta": 6.5}
 BOLD = {"name": True, "name2": False, "see": True, "url": False, "price": True, "pay": True,
-        "pay2": False}
+        "pay2": False, "brand": False, "cta": True}
+TEXT_KINDS = ("brand", "name", "name2", "cta", "url", "price")  # what a design may print
+
+
+@dataclass(frozen=True)
+class StickerDesign:
+    """What a sticker says and how large: read from templates/print/sticker-designs.yaml
+    (see render/pdf.py), so members change it without touching code."""
+
+    name: str = "standard"
+    lines: tuple[str, ...] = ("brand", "name", "name2", "cta", "url", "price")
+    call_to_action: str = "Quét để xem câu chuyện · Scan for the story"
+    sizes: tuple[tuple[str, float], ...] = ()  # preferred pt per kind, over PREFERRED
+    bold: tuple[str, ...] | None = None  # kinds in bold; None: BOLD
+    background: tuple[float, float, float, float] | None = None  # CMYK %, to the edge
+
+    def css_background(self) -> str:
+        if self.background is None:
+            return ""
+        return "device-cmyk(" + " ".join(f"{v / 100:g}" for v in self.background) + ")"
+
+    def size(self, kind: str) -> float:
+        return dict(self.sizes).get(kind, PREFERRED[kind])
+
+    def is_bold(self, kind: str) -> bool:
+        return kind in self.bold if self.bold is not None and kind in TEXT_KINDS else BOLD[kind]
+
+
+STANDARD = StickerDesign()
 
 
 @dataclass(frozen=True)
@@ -89,6 +123,7 @@ class StickerContent:
     price_text: str | None
     qr: QrSymbol
     payment: PaymentQr | None = None  # printed only with show_payment
+    brand: str | None = None  # the cooperative's name (site.yaml contact.organisation)
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,7 @@ class TextBlock:
     width: float
     height: float
     align: str  # left | center
+    bold: bool = False
 
     @property
     def line_height(self) -> float:
@@ -139,6 +175,7 @@ class _Para:
     kind: str
     lang: str | None
     nowrap: bool
+    bold: bool | None = None  # None: BOLD[kind]
 
 
 def display_url(url: str) -> str:
@@ -157,33 +194,56 @@ def display_url(url: str) -> str:
     return text.rstrip("/") if path == "" else text
 
 
-def _paragraphs(content: StickerContent, show_price: bool, caption: bool = False
-                ) -> list[_Para]:
-    paras: list[_Para] = []
+def _paragraphs(content: StickerContent, show_price: bool, caption: bool = False,
+                design: StickerDesign = STANDARD) -> list[_Para]:
+    """The sticker's paragraphs in the design's order."""
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", " ".join(text.split()))
+
+    names: list[_Para] = []
     seen: set[str] = set()
     for i, (lang, name) in enumerate(content.names):
-        name = unicodedata.normalize("NFC", " ".join(name.split()))
+        name = clean(name)
         if not name or name.casefold() in seen:
             continue  # "Xín Mần" in both languages is printed once
         seen.add(name.casefold())
-        paras.append(_Para(name, "name" if i == 0 else "name2", lang, False))
-    if caption:
-        paras.append(_Para(PRODUCT_CAPTION, "see", None, False))
-    paras.append(_Para(display_url(content.short_url), "url", None, True))
-    if show_price and content.price_text:
-        paras.append(_Para(" ".join(content.price_text.split()), "price", None, True))
+        names.append(_Para(name, "name" if i == 0 else "name2", lang, False))
+    paras: list[_Para] = []
+    for kind in design.lines:
+        if kind in ("name", "name2"):
+            paras += [p for p in names if p.kind == kind]
+        elif kind == "brand" and content.brand and clean(content.brand):
+            paras.append(_Para(clean(content.brand), "brand", None, False))
+        elif kind == "cta" and clean(design.call_to_action):
+            paras.append(_Para(clean(design.call_to_action), "cta", None, False))
+        elif kind == "url":
+            if caption and not (clean(design.call_to_action) and "cta" in design.lines):
+                paras.append(_Para(PRODUCT_CAPTION, "see", None, False))
+            paras.append(_Para(display_url(content.short_url), "url", None, True))
+        elif kind == "price" and show_price and content.price_text:
+            paras.append(_Para(" ".join(content.price_text.split()), "price", None, True))
+    if design.bold is not None:
+        paras = [dataclasses.replace(p, bold=design.is_bold(p.kind)) for p in paras]
     return paras
 
 
-def _sizes(scale: float) -> dict[str, float]:
-    return {k: max(MIN_PT, round(v * scale * 4) / 4) for k, v in PREFERRED.items()}
+def _sizes(scale: float, design: StickerDesign = STANDARD) -> dict[str, float]:
+    return {k: max(MIN_PT, round(design.size(k) * scale * 4) / 4) for k in PREFERRED}
 
 
-def _scales() -> list[float]:
-    out, s = [], 1.0
+def text_scale(template: LabelTemplate) -> float:
+    """How much larger than preferred the text may be on this label: big labels, big
+    names (with the square root of the area ratio, up to MAX_TEXT_SCALE)."""
+    w, h = template.label_width, template.label_height
+    ratio = math.sqrt(w * h / (BASE_LABEL_MM[0] * BASE_LABEL_MM[1]))
+    return round(min(MAX_TEXT_SCALE, max(1.0, ratio)), 2)
+
+
+def _scales(top: float = 1.0, design: StickerDesign = STANDARD) -> list[float]:
+    out, s = [], top
     while True:
         out.append(round(s, 3))
-        if all(v * s <= MIN_PT for v in PREFERRED.values()):
+        if all(design.size(k) * s <= MIN_PT for k in PREFERRED):
             return out
         s -= 0.05
 
@@ -195,7 +255,7 @@ def _width(text: str, size: float, bold: bool) -> float:
 
 def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
     """Greedy word wrap; None when a word (or a no-wrap paragraph) is wider than `width`."""
-    bold = BOLD[para.kind]
+    bold = BOLD[para.kind] if para.bold is None else para.bold
     if para.nowrap:
         return [para.text] if _width(para.text, size, bold) <= width else None
     lines: list[str] = []
@@ -243,8 +303,9 @@ def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width
         if i:
             y += gap
         h = len(lines) * size * LINE_HEIGHT * PT
+        bold = BOLD[para.kind] if para.bold is None else para.bold
         blocks.append(TextBlock(tuple(lines), para.kind, para.lang, size, round(x, 3),
-                                round(y, 3), round(width, 3), round(h, 3), align))
+                                round(y, 3), round(width, 3), round(h, 3), align, bold))
         y += h
     return tuple(blocks)
 
@@ -390,13 +451,15 @@ def _pay_panel(pay_paras: Sequence[_Para], sizes: dict[str, float], w: float, h:
 
 
 def _try_pay(paras: Sequence[_Para], pay_paras: Sequence[_Para], sizes: dict[str, float],
-             template: LabelTemplate, min_qr: float) -> StickerLayout | None:
+             template: LabelTemplate, min_qr: float, min_pay: float | None = None
+             ) -> StickerLayout | None:
     """Both codes (each >= min_qr) for these text sizes: the largest payment code that
     is no larger than the item's code beside it (the sticker is about the item; a
     dominant payment code would be scanned to read about it)."""
     w, h = template.label_width, template.label_height
+    min_pay = min_qr if min_pay is None else min_pay
     qp = math.floor(min(h - 2 * FRAME_INSET - 2 * PAY_PAD, w / 2) / QR_STEP) * QR_STEP
-    while qp >= min_qr - 1e-9:
+    while qp >= min_pay - 1e-9:
         pay = _pay_panel(pay_paras, sizes, w, h, qp)
         if pay is not None:
             product = _fit_rect(paras, sizes, pay[0].frame_x, h, max(min_qr, qp))
@@ -417,19 +480,28 @@ def _larger_templates(template: LabelTemplate) -> str:
     return f"a larger template such as {listed}"
 
 
+def with_quiet_zone(symbol_mm: float, modules: int) -> float:
+    """The printed width of a code whose symbol (without its 4-module quiet zone on each
+    side) is `symbol_mm` wide; `modules` counts the quiet zone."""
+    return symbol_mm * modules / (modules - 8)
+
+
 def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_mm: float = 20.0,
-                   show_price: bool = False, show_payment: bool = False) -> StickerLayout:
+                   show_price: bool = False, show_payment: bool = False,
+                   design: StickerDesign = STANDARD) -> StickerLayout:
     """Place one sticker's QR code and text on a label of `template` (mm from its corner).
 
-    Text starts at its preferred size with the largest QR code that fits beside or
-    below it; if no QR code of `min_qr_mm` fits, all text shrinks step by step down to
-    5.5 pt. Raises `StickerError` naming the item when even that is not enough.
+    Text starts at its preferred size (larger on larger labels, `text_scale`) with the
+    largest QR code that fits beside or below it; the code shrinks to `min_qr_mm` first
+    (the symbol, without its quiet zone), then all text shrinks step by step down to
+    MIN_PT (6 pt). Raises `StickerError` naming the item when even that is not enough.
     With `show_payment` and a `content.payment`, the payment code gets a framed panel
-    at the right end of the label; both codes are at least `min_qr_mm` wide.
+    at the right end of the label; both symbols are at least `min_qr_mm` wide.
     """
     payment = content.payment if show_payment else None
-    check_label_fits(template, min_qr_mm, payment=payment is not None)
-    paras = _paragraphs(content, show_price, caption=payment is not None)
+    check_label_fits(template, min_qr_mm, payment=payment is not None,
+                     modules=content.qr.size_with_quiet_zone)
+    paras = _paragraphs(content, show_price, caption=payment is not None, design=design)
     pay_paras: tuple[_Para, ...] = ()
     if payment is not None:
         pay_paras = tuple(_Para(line, "pay" if i == 0 else "pay2", None, False)
@@ -438,7 +510,7 @@ def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_m
         check_text(para.text, f"sticker {content.code}")
     return _layout_cached(tuple(paras), template, min_qr_mm, content.code,
                           content.qr.size_with_quiet_zone, pay_paras,
-                          payment.qr.size_with_quiet_zone if payment else 0)
+                          payment.qr.size_with_quiet_zone if payment else 0, design)
 
 
 def _module_error(code: str, which: str, modules: int, size: float) -> StickerError:
@@ -457,12 +529,14 @@ def _module_error(code: str, which: str, modules: int, size: float) -> StickerEr
 @lru_cache(maxsize=4096)
 def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm: float,
                    code: str, modules: int, pay_paras: tuple[_Para, ...] = (),
-                   pay_modules: int = 0) -> StickerLayout:
-    for scale in _scales():
+                   pay_modules: int = 0, design: StickerDesign = STANDARD) -> StickerLayout:
+    min_q = with_quiet_zone(min_qr_mm, modules)
+    min_pay = with_quiet_zone(min_qr_mm, pay_modules) if pay_modules else min_q
+    for scale in _scales(text_scale(template), design):
         if pay_paras:
-            layout = _try_pay(paras, pay_paras, _sizes(scale), template, min_qr_mm)
+            layout = _try_pay(paras, pay_paras, _sizes(scale, design), template, min_q, min_pay)
         else:
-            layout = _try(paras, _sizes(scale), template, min_qr_mm)
+            layout = _try(paras, _sizes(scale, design), template, min_q)
         if layout is not None:
             if layout.qr_size / modules < MIN_MODULE_MM:
                 raise _module_error(code, "", modules, layout.qr_size)
@@ -478,7 +552,7 @@ def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm:
         tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment "
                 "cards separately.")
         if _pay_panel(pay_paras, _sizes(0.0), template.label_width, template.label_height,
-                      min_qr_mm) is None:
+                      min_pay) is None:
             lines = " / ".join(p.text for p in pay_paras)
             raise StickerError(
                 f"sticker {code}: the payment caption ('{lines}') does not fit under a "
@@ -491,7 +565,7 @@ def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm:
         )
     url = next(p for p in paras if p.kind == "url")
     url_width = _width(url.text, MIN_PT, BOLD["url"])
-    if _try((url,), _sizes(0.0), template, min_qr_mm) is None:
+    if _try((url,), _sizes(0.0), template, min_q) is None:
         raise StickerError(
             f"sticker {code}: the short URL '{url.text}' ({url_width:.1f} mm at {MIN_PT} pt) "
             f"does not fit on {room} beside a {_num(min_qr_mm)} mm QR code; use a shorter "
@@ -512,18 +586,24 @@ _PROBE_PAY_TEXT = (_Para(PRODUCT_CAPTION, "see", None, False), _Para("x", "name"
 _PROBE_PAY_CAPTION = (_Para("x", "pay", None, True),)
 
 
-def check_label_fits(template: LabelTemplate, min_qr_mm: float, payment: bool = False) -> None:
-    """Raise `StickerError` if a `min_qr_mm` QR code plus one line of text cannot fit
-    (with `payment`: two such codes, the product caption and one payment caption line)."""
+def check_label_fits(template: LabelTemplate, min_qr_mm: float, payment: bool = False,
+                     modules: int = 33) -> None:
+    """Raise `StickerError` if a `min_qr_mm` QR symbol (`modules` wide with its quiet
+    zone; 33 = version 2) plus one line of text cannot fit (with `payment`: two such
+    codes, the product caption and one payment caption line)."""
+    if not (isinstance(min_qr_mm, (int, float)) and math.isfinite(min_qr_mm)
+            and min_qr_mm > 0):
+        raise StickerError(f"min_qr_mm must be a positive number of mm, not {min_qr_mm}.")
     if payment:
-        _check_payment_label_cached(template, min_qr_mm)
-    _check_label_cached(template, min_qr_mm)
+        _check_payment_label_cached(template, min_qr_mm, modules)
+    _check_label_cached(template, min_qr_mm, modules)
 
 
 @lru_cache(maxsize=256)
-def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
-    w, h, m = template.label_width, template.label_height, min_qr_mm
-    both = f"a {_num(m)} mm product QR code and a {_num(m)} mm payment QR code"
+def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float, modules: int) -> None:
+    w, h, m = template.label_width, template.label_height, with_quiet_zone(min_qr_mm, modules)
+    both = (f"a {_num(min_qr_mm)} mm product QR code and a {_num(min_qr_mm)} mm payment QR "
+            "code")
     tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment cards "
             "separately.")
     if template.shape == "round":
@@ -545,9 +625,9 @@ def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float) -> No
 
 
 @lru_cache(maxsize=256)
-def _check_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
-    if min_qr_mm <= 0:
-        raise StickerError(f"min_qr_mm must be positive, not {min_qr_mm}.")
+def _check_label_cached(template: LabelTemplate, symbol_mm: float, modules: int) -> None:
+    min_qr_mm = with_quiet_zone(symbol_mm, modules)
+    code = f"a {_num(symbol_mm)} mm QR code ({min_qr_mm:.1f} mm with its quiet zone)"
     line_h = MIN_PT * LINE_HEIGHT * PT
     w, h = template.label_width, template.label_height
     if template.shape == "round":
@@ -561,7 +641,7 @@ def _check_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
             d += 0.5
         need = f"{_num(d)} mm across"
         raise StickerError(
-            f"label {template.name} is {_num(w)} mm across; a {_num(min_qr_mm)} mm QR code with "
+            f"label {template.name} is {_num(w)} mm across; {code} with "
             f"its text needs at least {need}; choose a larger template or lower min_qr_mm."
         )
     side_w = QR_INSET + min_qr_mm + QR_TEXT_GAP + MIN_TEXT_WIDTH + TEXT_INSET
@@ -572,7 +652,7 @@ def _check_label_cached(template: LabelTemplate, min_qr_mm: float) -> None:
     if (w + eps >= side_w and h + eps >= side_h) or (w + eps >= stack_w and h + eps >= stack_h):
         return
     raise StickerError(
-        f"label {template.name} is {_num(w)} × {_num(h)} mm; a {_num(min_qr_mm)} mm QR code "
+        f"label {template.name} is {_num(w)} × {_num(h)} mm; {code} "
         f"with its text needs at least {side_w:.1f} × {side_h:.1f} mm (text beside the code) "
         f"or {stack_w:.1f} × {stack_h:.1f} mm (text below it); choose a larger template or "
         "lower min_qr_mm."
@@ -667,6 +747,7 @@ class SheetLabel:
     sticker: PlacedSticker
     frame: str  # class of the payment code's frame; "" without one
     texts: tuple[tuple[TextBlock, str], ...]  # each text block with its classes
+    background: str = ""  # class of the label's background; "" without one
 
     def __getattr__(self, name: str) -> object:
         """The placed sticker's fields (code, layout, x, y, …), as older templates had."""
@@ -713,11 +794,14 @@ class _Rules:
         return "\n".join(f".{name} {{ {body} }}" for (_, body), name in self.names.items())
 
 
-def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
+def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]], background: float | None = None,
+                 template: LabelTemplate | None = None
                  ) -> tuple[list[list[SheetLabel]], str]:
     """The template's view of `sheets`, and the CSS rules its class names refer to.
 
     Positions are on the page (label corner + place on the label), in mm.
+    `background`: each label gets a background box reaching this far (mm) past its
+    edge (0: the label's own shape; the print shop's bleed: past the cut line).
     """
     rules = _Rules()
     out: list[list[SheetLabel]] = []
@@ -725,6 +809,15 @@ def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
     for sheet in sheets:
         row = []
         for s in sheet:
+            bg = ""
+            if background is not None:
+                e = background
+                radius = (f"border-radius:{s.width / 2}mm" if template is not None
+                          and template.shape == "round" and e == 0 else
+                          f"border-radius:{template.corner_radius if template and e == 0 else 0}mm")
+                bg = rules.name("g", f"left:{round(s.x - e, 3)}mm;top:{round(s.y - e, 3)}mm;"
+                                     f"width:{round(s.width + 2 * e, 3)}mm;"
+                                     f"height:{round(s.height + 2 * e, 3)}mm;{radius}")
             frame = ""
             if (p := s.layout.payment) is not None:
                 frame = rules.name("f", f"left:{round(s.x + p.frame_x, 3)}mm;"
@@ -744,19 +837,20 @@ def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]]
                         classes += " " + rules.name("l", f'-weasy-lang:"{lang}"')
                     known[s.x, s.y, b] = classes
                 texts.append((b, classes))
-            row.append(SheetLabel(s, frame, tuple(texts)))
+            row.append(SheetLabel(s, frame, tuple(texts), bg))
         out.append(row)
     return out, rules.css()
 
 
 def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelTemplate, *,
                 start_position: int = 1, offset_mm: tuple[float, float] = (0.0, 0.0),
-                min_qr_mm: float = 20.0, show_price: bool = False, show_payment: bool = False
-                ) -> list[list[PlacedSticker]]:
+                min_qr_mm: float = 20.0, show_price: bool = False, show_payment: bool = False,
+                design: StickerDesign = STANDARD) -> list[list[PlacedSticker]]:
     """Assign every copy of every sticker to a label: [sheet][sticker]."""
+    smallest = min((c.qr.size_with_quiet_zone for c, n in stickers if n), default=33)
     check_label_fits(template, min_qr_mm,
                      payment=show_payment and any(c.payment is not None and n
-                                                  for c, n in stickers))
+                                                  for c, n in stickers), modules=smallest)
     per_sheet = template.per_sheet
     if not isinstance(start_position, int) or not 1 <= start_position <= per_sheet:
         raise StickerError(
@@ -778,7 +872,7 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
         if copies == 0:
             continue
         layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price,
-                                show_payment=show_payment)
+                                show_payment=show_payment, design=design)
         jobs.extend([(content, layout)] * copies)
         total += copies
     if total == 0:
@@ -814,6 +908,7 @@ def render_sticker_sheet(
     show_price: bool = False,
     show_payment: bool = False,
     meta: PdfMeta,
+    design: StickerDesign = STANDARD,
 ) -> bytes:
     """A PDF of label sheets holding `copies` stickers of each item, in the order given.
 
@@ -828,19 +923,31 @@ def render_sticker_sheet(
     if mode not in ("labels", "printshop"):
         raise StickerError(f"unknown sticker mode {mode!r}; use 'labels' or 'printshop'.")
     sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
-                         min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment)
-    labels, rules = sheet_labels(sheets)
+                         min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment,
+                         design=design)
+    bleed = None
+    if design.background is not None:  # the background bleeds past the cut for the shop
+        bleed = printshop.BLEED_MM if mode == "printshop" else 0.0
+    labels, rules = sheet_labels(sheets, bleed, template)
     html = env.get_template("print/stickers.html").render(
         sheets=labels,
         rules=Markup(rules),
         template=template,
         mode=mode,
-        bleed_mm=BLEED_MM,
+        bleed_mm=printshop.BLEED_MM,
         frame_line_mm=FRAME_LINE,
         ink="device-cmyk(0 0 0 1)" if mode == "printshop" else "#000",
+        background=design.css_background(),
         meta=meta,
     )
     # the QR codes: the same black as the text (100 % K for the print shop)
     ink = b"0 0 0 1 k" if mode == "printshop" else b"0 0 0 rg"
+    overlays = [sheet_qr_ops(sheet, ink) for sheet in sheets]
+    if mode == "labels":
+        return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
+                           overlays=overlays)
+    # print shop: crop marks outside the bleed and each label's cut path, on top
+    marks = printshop.overlay_ops(template, offset_mm)
     return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
-                       overlays=[sheet_qr_ops(sheet, ink) for sheet in sheets])
+                       overlays=[ops + b"\n" + marks for ops in overlays],
+                       pdf_variant="pdf/x-4", page_setup=printshop.setup_page)

@@ -6,7 +6,9 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,8 @@ from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector
-from site_builder.i18n import format_price
+from site_builder.i18n import format_price, language_name
+from site_builder.messages import Msg
 from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
@@ -37,6 +40,7 @@ class StickerSettings:
     show_price: bool = False
     show_payment: bool = False
     offset_mm: tuple[float, float] = (0.0, 0.0)
+    design: str = "standard"
 
 
 def sticker_settings(site: Site) -> StickerSettings:
@@ -49,8 +53,14 @@ def sticker_settings(site: Site) -> StickerSettings:
     errors = Collector()
 
     def mm(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value)):
             raise s.Problem(f"expected a length in mm, found {s.describe(value)}.", "e.g. 0.5")
+        return float(value)
+
+    def positive(value: Any) -> float:
+        if mm(value) <= 0:
+            raise s.Problem(f"expected a size in mm greater than 0, found {value}.", "e.g. 20")
         return float(value)
 
     def yes_no(value: Any) -> bool:
@@ -62,20 +72,22 @@ def sticker_settings(site: Site) -> StickerSettings:
 
     fields = [
         s.Field("template", s.text, required=False),
-        s.Field("min_qr_mm", mm, required=False),
+        s.Field("min_qr_mm", positive, required=False),
         s.Field("show_price", yes_no, required=False),
         s.Field("show_payment", yes_no, required=False),
         s.Field("offset_x_mm", mm, required=False),
         s.Field("offset_y_mm", mm, required=False),
+        s.Field("design", s.text, required=False),
     ]
     clean = s.check_mapping(raw, fields, lines, errors, prefix=("stickers",)) or {}
     errors.raise_if_any()
     return StickerSettings(
         template=clean.get("template") or DEFAULT_TEMPLATE,
-        min_qr_mm=clean.get("min_qr_mm") or 20.0,
+        min_qr_mm=20.0 if clean.get("min_qr_mm") is None else clean["min_qr_mm"],
         show_price=bool(clean.get("show_price")),
         show_payment=bool(clean.get("show_payment")),
         offset_mm=(clean.get("offset_x_mm") or 0.0, clean.get("offset_y_mm") or 0.0),
+        design=clean.get("design") or "standard",
     )
 
 
@@ -111,6 +123,8 @@ def sticker_sheet(
     show_payment: bool | None = None,
     min_qr_mm: float | None = None,
     day: dt.date | None = None,
+    design: str | None = None,
+    progress: Any = None,
 ) -> bytes:
     """A sticker-sheet PDF for `items` (with copy counts), in order."""
     from site_builder.print import PaymentQr, PdfMeta, StickerContent
@@ -119,6 +133,10 @@ def sticker_sheet(
     defaults = sticker_settings(site)
     price = defaults.show_price if show_price is None else show_price
     payment = defaults.show_payment if show_payment is None else show_payment
+    from site_builder.print.designs import load_design
+
+    chosen_design = load_design(config.templates_dir, design or defaults.design)
+    brand = _author(site)
     urls = Urls(config)
     contents = []
     for item, copies in items:
@@ -141,6 +159,7 @@ def sticker_sheet(
                     else None,
                     qr=make_qr(url, config.qr_error_correction),
                     payment=_payment_qr(item, PaymentQr) if payment else None,
+                    brand=brand if "brand" in chosen_design.lines else None,
                 ),
                 copies,
             )
@@ -156,12 +175,13 @@ def sticker_sheet(
     options = {
         "mode": mode,
         "offset_mm": offset_mm if offset_mm is not None else defaults.offset_mm,
-        "min_qr_mm": min_qr_mm or defaults.min_qr_mm,
+        "min_qr_mm": defaults.min_qr_mm if min_qr_mm is None else min_qr_mm,
         "show_price": price,
         "show_payment": payment,
         "meta": meta,
+        "design": chosen_design,
     }
-    return _sheets_in_chunks(site, contents, chosen, start_position, options)
+    return _sheets_in_chunks(site, contents, chosen, start_position, options, progress)
 
 
 # A long run of stickers is rendered (and cached) eight sheets at a time. Each WeasyPrint
@@ -173,7 +193,8 @@ SHEETS_PER_CHUNK = 8
 
 
 def _sheets_in_chunks(
-    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any]
+    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any],
+    progress: Any = None,
 ) -> bytes:
     """Render the sheets in chunks of whole sheets, in parallel, each cached by its inputs;
     join them into one PDF. An edit to one item re-renders one chunk."""
@@ -209,8 +230,20 @@ def _sheets_in_chunks(
         _sticker_env(templates)
         engine.prepare()
     args = [(templates, template, jobs[i][0], jobs[i][1], options) for i in todo]
+    done: list[Any] = []
+    if progress is not None:
+        from site_builder.messages import _
+
+        progress.start(len(jobs), _("Sticker sheets"))
+        progress.advance(len(jobs) - len(todo))  # from the cache
+    step = max(1, jobs_count()) if progress is not None else max(1, len(args))
     with _gc_frozen():
-        done = parallel_map(_sticker_job, args)
+        for i in range(0, len(args), step):  # a batch per core, so progress can show
+            done += parallel_map(_sticker_job, args[i : i + step])
+            if progress is not None:
+                progress.advance(len(args[i : i + step]))
+    if progress is not None:
+        progress.done()
     for i, (status, value) in zip(todo, done, strict=True):
         if status != "ok":
             raise _job_error(site, status, value)
@@ -335,26 +368,35 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
         for key in booklet.entries:
             thing = site.by_key(key)
             assert thing is not None
-            tr = with_fallback(thing, lang, config) or thing.translations[config.source_language]
+            shown = with_fallback(thing, lang, config)  # None: `omit`, not in this language
+            tr = shown or thing.translations[config.source_language]
+            notice = ""
+            if shown is not None and shown.fallback:  # the site's own notice, in `lang`
+                notice = _(
+                    "This page has not been translated yet. It is shown in %(language)s."
+                ) % {"language": language_name(tr.lang, lang)}
             if isinstance(thing, Item):
-                url = urls.absolute(urls.page(lang, thing.kind, thing.slug))
+                # the permanent short URL, as on the stickers: it survives renamed folders
+                url = urls.short_url(thing.code)
                 image = thing.images[0]
                 chapters.append(
                     BookletChapter(
                         title=tr.title,
                         lang=tr.lang,
-                        image_path=print_copy(config.root, image),
+                        image_path=_print_photo(site, thing, image),
                         image_alt=tr.alt.get(image.file, ""),
                         body_html=tr.body_html,
                         qr=make_qr(url, config.qr_error_correction),
                         url=url,
                         facts=_facts(site, thing, lang, _, r.catalogs[lang].ngettext),
                         payment=_payment_qr(thing, PaymentQr) if booklet.show_payment else None,
+                        notice=notice,
+                        omitted=shown is None,
                     )
                 )
             else:
                 assert isinstance(thing, Page)
-                url = urls.absolute(urls.page(lang, "pages", thing.slug))
+                # a page has no printed code: no QR that a renamed folder would break
                 chapters.append(
                     BookletChapter(
                         title=tr.title,
@@ -362,11 +404,13 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                         image_path=None,
                         image_alt="",
                         body_html=tr.body_html,
-                        qr=make_qr(url, config.qr_error_correction),
-                        url=url,
+                        qr=None,
+                        url="",
+                        notice=notice,
+                        omitted=shown is None,
                     )
                 )
-        back_url = urls.absolute(urls.url(urls.booklet_file(lang, booklet.slug)))
+        back_url = urls.short_url(booklet.code) if booklet.code else ""
         title = booklet.title.get(lang) or booklet.title[config.source_language]
         docs.append(
             BookletDoc(
@@ -375,12 +419,24 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                 cover_image=print_copy(config.root, booklet.cover) if booklet.cover else None,
                 lang=lang,
                 chapters=tuple(chapters),
-                back_qr=make_qr(back_url, config.qr_error_correction),
+                back_qr=make_qr(back_url, config.qr_error_correction) if back_url else None,
                 back_url=back_url,
                 meta=PdfMeta(title=title, lang=lang, author=_author(site), date=booklet.date),
             )
         )
     return docs
+
+
+def _print_photo(site: Site, item: Item, image: Any) -> Path:
+    """The photo file to print: the whole photo, or the part `print_crop` asks for."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.content.print_crop import cropped_copy
+
+    source = Path(print_copy(site.config.root, image))  # upright, sRGB, print-sized
+    box = (item.facts.get("print_crop") or {}).get(image.file)
+    if box is None or source.suffix.lower() == ".svg":  # a vector is printed whole
+        return source
+    return cropped_copy(source, box, site.config.root / CACHE_DIR / "print-crops")
 
 
 def _facts(
@@ -406,7 +462,8 @@ def _facts(
 
 
 def booklet_pdfs(
-    r: HtmlRenderer, booklet: Booklet, warnings: list[str] | None = None
+    r: HtmlRenderer, booklet: Booklet, warnings: list[str] | None = None, *,
+    photo_check: bool = False,
 ) -> dict[str, bytes]:
     """file name -> PDF: one per language, a bilingual edition, and imposed copies if asked.
 
@@ -415,10 +472,27 @@ def booklet_pdfs(
     parallel on the machine's cores and remembered in the build cache by their inputs.
     """
     from site_builder.print import saddle_stitch
+    from site_builder.print.booklet import low_resolution_photos
 
     site = r.site
     docs = booklet_docs(r, booklet)
     size: Any = booklet.page_size  # checked against A5 | A6 | A4 when loaded
+    if warnings is not None:
+        warnings += _unprinted_pictures(booklet, docs)
+    # for the print shop (`booklet` command), not on every preview build
+    if warnings is not None and photo_check:
+        for path, ppi in low_resolution_photos(_printed_photos(site, booklet), size):
+            where = path.relative_to(site.config.root) if path.is_relative_to(
+                site.config.root) else path
+            warnings.append(
+                Msg(
+                    "{photo}: prints at {ppi} ppi in the booklet {booklet} (below 200 ppi, it "
+                    "looks soft on paper). Use a larger photo.",
+                    photo=where.as_posix(),
+                    ppi=ppi,
+                    booklet=booklet.slug,
+                )
+            )
     jobs = [(f"{booklet.slug}-{doc.lang}.pdf", "one", (doc,)) for doc in docs]
     edition = tuple(docs[:EDITION_LANGUAGES])
     if len(edition) > 1:
@@ -443,6 +517,54 @@ def booklet_pdfs(
     if booklet.saddle_stitch:
         for name in list(out):
             out[name.replace(".pdf", "-saddle-stitch.pdf")] = saddle_stitch(out[name])
+    return out
+
+
+def _printed_photos(site: Site, booklet: Booklet) -> list[tuple[Path, tuple[int, int], bool]]:
+    """(source file, pixels printed, is the cover) of every photo the booklet prints."""
+    out: list[tuple[Path, tuple[int, int], bool]] = []
+    if booklet.cover is not None:
+        out.append((booklet.cover.path, (booklet.cover.width, booklet.cover.height), True))
+    for key in booklet.entries:
+        thing = site.by_key(key)
+        if isinstance(thing, Item) and thing.images:
+            image = thing.images[0]
+            box = (thing.facts.get("print_crop") or {}).get(image.file) or (0, 0, 100, 100)
+            pixels = (round(image.width * (box[2] - box[0]) / 100),
+                      round(image.height * (box[3] - box[1]) / 100))
+            out.append((image.path, pixels, False))
+    return out
+
+
+_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
+
+
+def _unprinted_pictures(booklet: Booklet, docs: Sequence[Any]) -> list[str]:
+    """A picture a story names (on the web or elsewhere) is not fetched for the PDF
+    (print/engine.py loads only the item's photos): say so, naming it."""
+    import html
+
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        texts = [(doc.title, doc.intro_html)] + [(c.title, c.body_html) for c in doc.chapters
+                                                 if not c.omitted]
+        for title, body in texts:
+            for src in _IMG_SRC.findall(body or ""):
+                src = html.unescape(src)
+                if (title, src) in seen:
+                    continue
+                seen.add((title, src))
+                out.append(
+                    Msg(
+                        "booklet {booklet}, '{title}': the picture {src} is not printed (a "
+                        "booklet prints only the items' own photos, never a file from "
+                        "elsewhere or the web).",
+                        booklet=booklet.slug,
+                        title=title,
+                        src=src[:120],
+                    )
+                )
     return out
 
 
