@@ -415,17 +415,31 @@ def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:
                 data[code]["id"] = _id_of(item, ids)
                 migrated = True
     if added or migrated:
-        text = HEADER + yaml.safe_dump(
-            dict(sorted(data.items())),
-            allow_unicode=True,
-            sort_keys=False,
-            default_flow_style=False,
-        )
-        write_atomic(path, text.encode("utf-8"))
-        from site_builder.codes_record import save_record
-
-        save_record(root, load_registry(root))
+        _write_registry(root, data)
     return added
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared by several entries (one printing day) in full each time: a
+    member reading the registry must never meet `&id001` / `*id001`."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _write_registry(root: Path, data: dict[str, object]) -> None:
+    """Write the registry (sorted by code) and the second record of printed codes."""
+    from site_builder.codes_record import save_record
+
+    text = HEADER + yaml.dump(
+        dict(sorted(data.items())),
+        Dumper=_NoAliasDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+    )
+    write_atomic(registry_path(root), text.encode("utf-8"))
+    save_record(root, load_registry(root))
 
 
 def _id_of(item: Item, ids: dict[str, str | None]) -> str:
@@ -465,11 +479,5 @@ def record_printed_booklet(site: Site, booklet: Booklet, day: dt.date) -> bool:
         "item": f"booklets/{booklet.slug}",
         "title": booklet.title[site.config.source_language],
     }
-    text = HEADER + yaml.safe_dump(
-        dict(sorted(data.items())), allow_unicode=True, sort_keys=False, default_flow_style=False
-    )
-    write_atomic(path, text.encode("utf-8"))
-    from site_builder.codes_record import save_record
-
-    save_record(root, load_registry(root))
+    _write_registry(root, data)
     return True

@@ -413,3 +413,17 @@ def test_codes_restore_puts_back_a_changed_url_and_id(minimal: Path) -> None:
     assert result.out.startswith("Restored 1 printed code(s): XM-D01.\n")
     assert yaml.safe_load(registry.read_text()) == original
     assert run_cli(minimal, "build").code == 0
+
+
+def test_codes_printed_together_are_written_out_in_full(minimal: Path) -> None:
+    """One printing day shared by several entries is written in each, never as a YAML
+    anchor (`&id001` / `*id001`) a member would not understand."""
+    mark(minimal, "XM-D01", "XM-P01")
+    text = (minimal / "content/printed-codes.yaml").read_text(encoding="utf-8")
+    assert "&" not in text and "*" not in text
+    registry = yaml.safe_load(text)
+    assert {code: str(e["printed"]) for code, e in registry.items()} == {
+        "XM-D01": "2026-06-01",
+        "XM-P01": "2026-06-01",
+    }
+    assert run_cli(minimal, "build").code == 0
