@@ -303,10 +303,10 @@ def _convert(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
         walk.values += 1
     if walk.values > MAX_VALUES:
         raise _TooMuch(
-            ContentError(
+            ContentError(  # named by the field that repeats, not the depth where it gave up
                 lines.path,
-                line + lines.offset,
-                _dotted(key) or None,
+                lines.line(key[:1]),
+                _dotted(key[:1]) or None,
                 Msg(
                     "the aliases '*' of this file repeat more than {most} values.",
                     most=MAX_VALUES,
