@@ -10,6 +10,7 @@ preview never makes a code permanent by accident.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -427,7 +428,7 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def _write_registry(root: Path, data: dict[str, object]) -> None:
+def _write_registry(root: Path, data: Mapping[str, object]) -> None:
     """Write the registry (sorted by code) and the second record of printed codes."""
     from site_builder.codes_record import save_record
 

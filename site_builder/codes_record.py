@@ -44,9 +44,11 @@ def entry(printed: PrintedCode) -> dict[str, Any]:
     }
 
 
-def record_bytes(registry: dict[str, PrintedCode], old: dict[str, dict[str, Any]]) -> bytes:
+def record_bytes(
+    registry: dict[str, PrintedCode], old: dict[str, tuple[dict[str, Any], Path]]
+) -> bytes:
     """The record: every code of `old` (the record so far) and of the registry."""
-    codes = {code: value for code, (value, _src) in old.items()} if old else {}
+    codes: dict[str, dict[str, Any]] = {code: value for code, (value, _src) in old.items()}
     codes.update({code: entry(p) for code, p in registry.items()})
     body = {
         "about": "QR codes printed on packaging; each must keep opening its item. "
@@ -114,11 +116,11 @@ def check_record(
     for code, printed in sorted(registry.items()):
         if code not in record:
             continue
-        was, source = record[code]
+        was, recorded_in = record[code]
         for field, now in (("url", printed.url), ("id", printed.uid)):
             if was.get(field) and now != was[field]:
                 said = {"code": code, "field": field, "was": was[field]}
-                said["source"] = _shown(root, source)
+                said["source"] = _shown(root, recorded_in)
                 errors.add(
                     ContentError(
                         path,

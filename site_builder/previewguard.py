@@ -74,11 +74,11 @@ def guarded_handlers(live_handlers: list[Any], web_handlers: list[Any]) -> list[
     websocket / forcereload requests."""
     from livereload.handlers import ForceReloadHandler, LiveReloadHandler
 
-    class SafeLiveReload(LoopbackOnly, LiveReloadHandler):  # type: ignore[misc]
+    class SafeLiveReload(LoopbackOnly, LiveReloadHandler):
         def check_origin(self, origin: str) -> bool:
             return same_origin(origin, self.request.host or "")
 
-    class SafeForceReload(LoopbackOnly, ForceReloadHandler):  # type: ignore[misc]
+    class SafeForceReload(LoopbackOnly, ForceReloadHandler):
         def get(self) -> None:
             if cross_site(self.request.headers, self.request.host or ""):
                 self.set_status(403)

@@ -561,7 +561,7 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             LiveReloadHandler.live_css = live_css
             script = LIVE_SCRIPT
 
-            class Injector(LiveScriptInjector):  # type: ignore[misc]
+            class Injector(LiveScriptInjector):
                 pass
 
             Injector.script = script

@@ -176,7 +176,7 @@ def check_mapping(
                 typo = _misspelling_of(f.name, data, known)
                 if typo is not None:
                     line = lines.line(prefix + (typo,))
-                    hint = Msg(
+                    hint: Msg | str = Msg(
                         "'{typo}' on line {line} looks like a misspelling of '{name}'.",
                         typo=typo,
                         line=line,
@@ -215,10 +215,14 @@ def check_mapping(
                 )
             )
         except Problems as ps:
-            for p in ps.problems:
+            for each in ps.problems:
                 errors.add(
                     ContentError(
-                        lines.path, lines.line(key + p.key), dotted(key + p.key), p.message, p.hint
+                        lines.path,
+                        lines.line(key + each.key),
+                        dotted(key + each.key),
+                        each.message,
+                        each.hint,
                     )
                 )
     return result

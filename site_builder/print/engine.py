@@ -104,7 +104,7 @@ def _local_fetcher(what: str, files: dict[str, str]) -> Any:
     outside what it was given."""
     from weasyprint.urls import URLFetcher
 
-    class LocalOnly(URLFetcher):  # type: ignore[misc]
+    class LocalOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             plain = url.split("#")[0].split("?")[0] if url.startswith("file:") else url
             if url.startswith("data:"):

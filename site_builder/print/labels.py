@@ -250,9 +250,9 @@ def get_template(name: str, custom: Mapping[str, LabelTemplate] | None = None) -
         found = [k for k in known if k.casefold() == name.casefold()]
         if len(found) == 1:
             return known[found[0]]
-    known = sorted(BUILTIN) + sorted(set(custom) - set(BUILTIN))
+    names = sorted(BUILTIN) + sorted(set(custom) - set(BUILTIN))
     raise LabelError(
         "template",
         f"unknown label template {name!r}.",
-        "Known templates: " + ", ".join(known) + ". Define others under `labels:` in site.yaml.",
+        "Known templates: " + ", ".join(names) + ". Define others under `labels:` in site.yaml.",
     )
