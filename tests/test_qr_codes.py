@@ -203,12 +203,12 @@ def test_qr_command_prints_the_target_and_writes_files(minimal: Path, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("accept", "expected"), [("en-US,en", "en"), ("vi-VN,vi", "vi"), ("fr-FR,fr", "vi")]
+    ("accept", "expected"), [("en-US,en", "en"), ("vi-VN,vi", "vi"), ("fr-FR,fr", "en")]
 )
 def test_landing_page_opens_the_visitors_language(
     sample_site: Path, tmp_path: Path, accept: str, expected: str
 ) -> None:
-    """Real Chromium: browser language first, else the source language."""
+    """Real Chromium: browser language first, else English (visitor_language)."""
     need_chromium()
     with serve(sample_site / "output") as base:
         dom = chromium_dom(f"{base}/Q/XM-D01", accept, tmp_path / "profile")

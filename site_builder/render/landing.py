@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
+from site_builder.config import SiteConfig
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item
 from site_builder.render.html import HtmlRenderer, Output
@@ -26,9 +27,16 @@ def _label(lang: str, key: str, name: str) -> str:
     return LABELS.get(lang, {}).get(key, name)
 
 
-def _targets(choices: list[dict[str, Any]], source: str) -> str:
+def _targets(choices: list[dict[str, Any]], config: SiteConfig) -> str:
+    """{lang: url, "_": the language for a phone that asks for none of them}.
+
+    The page's script tries the remembered choice, then the phone's languages, then "_"
+    (site.yaml `visitor_language`, default English where the site has it), then the
+    source language.
+    """
     targets: dict[str, str] = {c["lang"]: c["url"] for c in choices}
-    targets["_"] = source
+    fallback = config.fallback_language
+    targets["_"] = fallback if fallback in targets else config.source_language
     text = json.dumps(targets, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
     return Markup(text)  # JSON inside <script>: escaped for that context, not for HTML
 
@@ -61,7 +69,7 @@ def landing_pages(
         choices=choices,
         code=code,
         source_lang=config.source_language,
-        targets_json=_targets(choices, config.source_language),
+        targets_json=_targets(choices, config),
     )
     return [Output(path, data, None, "landing") for path in paths or urls.landing_files(code)]
 
@@ -85,7 +93,7 @@ def root_page(r: HtmlRenderer) -> Output:
         config.source_language,
         choices=choices,
         source_lang=config.source_language,
-        targets_json=_targets(choices, config.source_language),
+        targets_json=_targets(choices, config),
     )
     return Output("index.html", data, None, "root")
 
