@@ -92,7 +92,7 @@ def test_prices_are_formatted_for_the_page_language(sample_site: Path) -> None:
     site = load_site(sample_site)
     item = next(i for i in site.items if i.price[0] == i.price[1])
     amount = item.price[0]
-    expected = {"vi": f"{amount:,}".replace(",", ".") + "\xa0₫", "en": f"₫{amount:,}"}
+    expected = {"vi": f"{amount:,}".replace(",", ".") + "\xa0₫", "en": f"{amount:,}\xa0VND"}
     for lang in LANGS:
         tree = parse_html(sample_site / "output" / lang / item.kind / item.slug / "index.html")
         facts = tree.find(".//dl[@class='facts']")
