@@ -73,3 +73,16 @@ def test_a_visitor_language_the_site_lacks_is_refused(tmp_path: Path) -> None:
         "Error: site.yaml:23: visitor_language: 'fr' is not allowed here. Use one of: vi, en."
     )
     assert not (root / "output").exists()
+
+
+def test_a_shared_short_link_previews_photo_and_both_titles(sample_site: Path) -> None:
+    page = sample_site / "output/Q/XM-D01.html"
+    assert page.stat().st_size <= 5 * 1024  # the landing budget (it loads nothing else)
+    tree = parse_html(page)
+    meta = {(m.get("property") or m.get("name")): m.get("content") for m in tree.iter("meta")}
+    assert meta["og:title"] == "Búp bê trong trang phục người Mông · Doll in Hmong costume"
+    assert meta["og:url"] == "https://xinman.example.vn/Q/XM-D01"
+    assert meta["og:image"].startswith("https://xinman.example.vn/media/dolls/hmong/")
+    assert meta["twitter:card"] == "summary_large_image"
+    assert meta["twitter:image"] == meta["og:image"]
+    assert meta["og:description"] and meta["description"]

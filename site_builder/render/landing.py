@@ -66,12 +66,39 @@ def landing_pages(
     data = r.render(
         "landing.html",
         config.source_language,
+        social=_social(r, code, item, choices),
         choices=choices,
         code=code,
         source_lang=config.source_language,
         targets_json=_targets(choices, config),
     )
     return [Output(path, data, None, "landing") for path in paths or urls.landing_files(code)]
+
+
+def _social(
+    r: HtmlRenderer, code: str, item: Item, choices: list[dict[str, Any]]
+) -> list[dict[str, str]]:
+    """Open Graph and Twitter tags of a landing page: what a shared short link previews
+    (the item's photo, its title and summary in every language)."""
+    from site_builder.render.structured import preview_image
+
+    image = preview_image(item, r.urls)
+    title = " · ".join(c["title"] for c in choices)
+    summaries = [item.translations[c["lang"]].summary or "" for c in choices]
+    summary = " · ".join(s for s in summaries if s)
+    url = r.urls.absolute(r.urls.url(r.urls.landing_files(code)[0]))
+    tags = [("og:type", "product"), ("og:title", title), ("og:description", summary)]
+    tags += [("og:url", url), ("og:image", image["url"])]
+    if image["width"]:
+        tags += [("og:image:width", str(image["width"])), ("og:image:height", str(image["height"]))]
+    out = [{"property": k, "content": v} for k, v in tags]
+    out += [
+        {"name": "twitter:card", "content": "summary_large_image"},
+        {"name": "twitter:title", "content": title},
+        {"name": "twitter:description", "content": summary},
+        {"name": "twitter:image", "content": image["url"]},
+    ]
+    return out
 
 
 def root_page(r: HtmlRenderer) -> Output:
