@@ -21,7 +21,7 @@ const out = await page.evaluate(() => {
   const box = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
   const q = (s) => document.querySelector(s);
   const price = q(".price-top strong");
-  return { h1: box(q("h1")), photo: box(q(".photo-first img")), price: box(price),
+  return { h1: box(q("h1")), photo: box(q(".item > figure img")), price: box(price),
            price_lines: price.getClientRects().length,
            buy: q(".buttons a") ? box(q(".buttons a")) : null };
 });
