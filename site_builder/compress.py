@@ -44,8 +44,9 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
         if not o.path.endswith(COMPRESSIBLE) or _size(staging, o) < SMALLEST:
             continue
         key = digest("compressed", o.key) if o.key else ""
-        kept = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
-        if kept and all(kept):
+        found = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
+        kept = [p for p in found if p is not None]
+        if kept and len(kept) == len(EXTS):
             for ext, body in zip(EXTS, kept, strict=True):
                 staging.record(o.path + ext, key + ext, staging.put(o.path + ext, body))
                 made.append(Output(o.path + ext, body, None, "compressed", key + ext))
