@@ -126,6 +126,6 @@ def booklet_landing_pages(r: HtmlRenderer, code: str, booklet: Booklet) -> list[
         choices=choices,
         code=code,
         source_lang=config.source_language,
-        targets_json=_targets(choices, config.source_language),
+        targets_json=_targets(choices, config),
     )
     return [Output(path, data, None, "landing") for path in urls.landing_files(code)]

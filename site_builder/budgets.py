@@ -12,13 +12,14 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from site_builder.assets import asset_names
 from site_builder.content.model import Site
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.urls import Urls
 
+SHARED = ("site.css", "lang.js")  # theme files every item page loads
 PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
-SHARED = ("assets/site.css", "assets/lang.js")
 
 
 def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentError]:
@@ -32,7 +33,8 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
     item_kb = config.budgets["item_kb"]
     site_yaml = config.root / "site.yaml"
     found: list[ContentError] = []
-    shared = sum(_size(files[p]) for p in SHARED if p in files)
+    assets = asset_names(config.templates_dir)
+    shared = sum(_size(files[assets[n]]) for n in SHARED if assets.get(n) in files)
     photos = _phone_photos(files)
     for item in site.items:
         landing = urls.landing_files(item.code)[0]

@@ -14,15 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
 from site_builder.budgets import over_budget
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
 from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
+from site_builder.compress import precompress
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, SiteError
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
+from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, recorded_output
 from site_builder.progress import Progress
@@ -40,8 +43,6 @@ from site_builder.render.pdf import (
 from site_builder.render.qr import make_qr, prepare_qr
 from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock, tidy
-
-ASSETS = "assets"
 
 
 class ErrorWarning(str):
@@ -274,13 +275,16 @@ def booklet_pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> l
 
 
 def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
-    """sitemap.xml, robots.txt and the record of printed codes (codes_record.py)."""
+    """sitemap.xml, robots.txt, the record of printed codes (codes_record.py) and the web
+    servers' configuration files (hosting.py)."""
     urls = plan.urls
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
+    hosts = host_files(plan.site.config, urls, plan.codes)  # nginx, Apache, Caddy, Netlify
     return [
         sitemap(r, sitemap_groups(plan)),
         Output("robots.txt", robots.encode(), None, "robots"),
         Output(RECORD, record_bytes(plan.printed, {}), None, "printed codes"),
+        *(Output(path, text.encode(), None, "host") for path, text in hosts.items()),
     ]
 
 
@@ -408,12 +412,8 @@ def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> lis
     """
     files: list[tuple[str, Path]] = []
     assets = site.config.templates_dir / ASSETS
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(assets).as_posix()
-                target = "favicon.svg" if rel == "favicon.svg" else f"{ASSETS}/{rel}"
-                files.append((target, path))
+    for rel, target in asset_names(site.config.templates_dir).items():
+        files.append((target, assets / rel))
     cache = cache or ImageCache(site.config.root)
     images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
     images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
@@ -500,6 +500,7 @@ def _build(
     try:
         statics = static_files(site, plan.urls)  # photos resized (once, cached)
         outputs = write_site(plan, staging, report.warnings, with_print, statics)
+        outputs += precompress(staging, outputs)  # .br and .gz beside every text file
         report.timings["render"] = time.perf_counter() - t
         progress.advance()
         t = time.perf_counter()

@@ -36,6 +36,15 @@ class SiteConfig:
     stickers: dict[str, Any] = field(default_factory=dict)
     budgets: dict[str, int] = field(default_factory=dict)
     publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
+    visitor_language: str = ""
+
+    @property
+    def fallback_language(self) -> str:
+        """For a visitor whose phone asks for none of the site's languages: `visitor_language`,
+        else English where the site has it, else the source language."""
+        if self.visitor_language:
+            return self.visitor_language
+        return "en" if "en" in self.languages else self.source_language
 
     @property
     def source_language(self) -> str:
@@ -133,6 +142,7 @@ def load_config(root: Path) -> SiteConfig:
         s.Field("short_base", _short_base, required=False),
         s.Field("languages", _languages),
         s.Field("missing_translation", s.one_of(["fallback", "omit"]), required=False),
+        s.Field("visitor_language", s.one_of(list(langs)), required=False),
         s.Field("contact", _mapping, required=False),
         s.Field("qr", _mapping, required=False),
         s.Field("moved_codes", _mapping, required=False),
@@ -212,4 +222,5 @@ def load_config(root: Path) -> SiteConfig:
         stickers=clean["stickers"] or {},
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
         publish=clean["publish"] or {},
+        visitor_language=clean["visitor_language"] or "",
     )

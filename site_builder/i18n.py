@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from site_builder.errors import ContentError
 
@@ -54,12 +54,19 @@ def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
 
 @lru_cache(maxsize=4096)
 def format_price(price: tuple[int, int], lang: str) -> str:
-    """450000 -> '450.000 ₫' (vi) or '₫450,000' (en); a range joins two prices with an en dash."""
+    """450000 -> '450.000 ₫' (vi) or '450,000 VND' (every other language: a foreign
+    visitor knows the currency code, not the sign). A range joins two prices with an en
+    dash; no-break spaces keep the whole range on one line."""
     low, high = price
-    one = format_currency(low, "VND", locale=lang)
+
+    def one(amount: int) -> str:
+        if lang == "vi":
+            return format_currency(amount, "VND", locale=lang)
+        return f"{format_decimal(amount, locale=lang)}\u00a0VND"
+
     if low == high:
-        return one
-    return f"{one} – {format_currency(high, 'VND', locale=lang)}"
+        return one(low)
+    return f"{one(low)}\u00a0–\u00a0{one(high)}"
 
 
 def format_day(day: dt.date, lang: str) -> str:

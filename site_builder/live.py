@@ -67,6 +67,7 @@ from site_builder.build import (
     run_task,
 )
 from site_builder.cache import BuildCache, using
+from site_builder.compress import EXTS, copies_for
 from site_builder.content.loader import (
     _check_unique,
     _guard,
@@ -474,12 +475,18 @@ class LiveSite:
             write_atomic(path, data)
             os.chmod(path, self._mode)
             written.append(o.path)
+            for rel, body in copies_for(o.path, data).items():  # as a full build: .br, .gz
+                write_atomic(self.output / rel, body)
+                os.chmod(self.output / rel, self._mode)
         return written
 
     def _delete(self, paths: list[str]) -> list[str]:
         deleted = []
         for rel in paths:
             path = self.output / rel
+            for copy in EXTS:  # its compressed copies go with it
+                with contextlib.suppress(FileNotFoundError):
+                    path.with_name(path.name + copy).unlink()
             try:
                 path.unlink()
             except FileNotFoundError:

@@ -53,10 +53,14 @@ def test_payment_section_is_labelled_apart_from_the_page_code(sample_site: Path)
         payee = item.facts["payment"].account_name
         label = text_of(section.find("p[@class='pay-label']"))  # type: ignore[arg-type]
         expected = {
-            "vi": f"Quét bằng ứng dụng ngân hàng để trả tiền cho {payee}",
-            "en": f"Scan with your banking app to pay {payee}",
+            "vi": f"Dành cho ứng dụng ngân hàng Việt Nam (VietQR): chuyển khoản cho {payee} "
+            "theo tài khoản dưới đây, hoặc quét mã này trên hộp hay tờ in.",
+            "en": f"For Vietnamese banking apps (VietQR): transfer to {payee} with the account "
+            "below, or scan this code from the box or a printed sheet.",
         }[lang]
         assert label == expected
+        warning = text_of(section.find("p[@class='pay-warning']"))  # type: ignore[arg-type]
+        assert "open this page" not in warning and "mở trang này" not in warning
         assert section.find("img").get("src") == f"/pay/{item.code}.svg"  # type: ignore[union-attr]
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real validators that tests/validators runs on the built site:
-#   - Debian: chromium (axe-core and Lighthouse drive it), chromium-driver, poppler-utils
+#   - Debian: chromium (axe-core and Lighthouse drive it), chromium-driver, poppler-utils,
+#     nginx and libnginx-mod-http-brotli-static (tests/test_nginx.py)
 #   - npm (tools/package-lock.json): vnu-jar, playwright-core, @axe-core/playwright, lighthouse
 # Idempotent and fast when everything is already there (no network at all then).
 # Never downloads a browser: playwright-core and Lighthouse use /usr/bin/chromium.
@@ -8,13 +9,23 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null 2>&1; then
-  echo "install-validators: installing chromium, chromium-driver, poppler-utils (apt)"
+# Debian packages: installed when any one of them is missing.
+#   nginx + libnginx-mod-http-brotli-static: tests/test_nginx.py runs the site's generated
+#   nginx configuration (_server/nginx.conf) with its precompressed .br files.
+PACKAGES=(chromium chromium-driver poppler-utils nginx libnginx-mod-http-brotli-static)
+MISSING=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    MISSING+=("$pkg")
+  fi
+done
+if [ "${#MISSING[@]}" -gt 0 ]; then
+  echo "install-validators: installing ${MISSING[*]} (apt)"
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update
-  $SUDO apt-get install -y --no-install-recommends chromium chromium-driver poppler-utils
+  $SUDO apt-get install -y --no-install-recommends "${MISSING[@]}"
 fi
 
 for tool in node npm java; do

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder import cache, i18n
+from site_builder.assets import asset_names
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.errors import ContentError
@@ -77,9 +78,11 @@ class HtmlRenderer:
     catalogs: dict[str, gettext.NullTranslations] = field(default_factory=dict)
     salt: str = ""
     views: dict[tuple[int, str], tuple[Item, dict[str, Any]]] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)  # theme file -> its hashed path
 
     def __post_init__(self) -> None:
         config = self.site.config
+        self.assets = asset_names(config.templates_dir)
         loader = jinja2.FileSystemLoader(str(config.templates_dir))
         for lang in config.languages:
             env = jinja2.Environment(
@@ -105,6 +108,7 @@ class HtmlRenderer:
                 day=lambda d, _l=lang: i18n.format_day(d, _l),
                 csp_hash=csp_hash,
                 base_path=config.base_path,
+                asset=lambda name: config.base_path + self.assets[name],
             )
             self.envs[lang] = env
 
@@ -199,9 +203,9 @@ class HtmlRenderer:
             "canonical": self.urls.absolute(here(canonical_lang) or ""),
             "nav": nav,
             "home_url": self.urls.home(lang),
-            "css_url": config.base_path + "assets/site.css",
-            "js_url": config.base_path + "assets/lang.js",
-            "icon_url": config.base_path + "favicon.svg",
+            "css_url": config.base_path + self.assets["site.css"],
+            "js_url": config.base_path + self.assets["lang.js"],
+            "icon_url": config.base_path + self.assets["favicon.svg"],
             "contact": {
                 "organisation": (contact.get("organisation") or {}).get(lang),
                 "phone": contact.get("phone"),

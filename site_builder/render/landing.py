@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
+from site_builder.config import SiteConfig
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item
 from site_builder.render.html import HtmlRenderer, Output
@@ -26,9 +27,16 @@ def _label(lang: str, key: str, name: str) -> str:
     return LABELS.get(lang, {}).get(key, name)
 
 
-def _targets(choices: list[dict[str, Any]], source: str) -> str:
+def _targets(choices: list[dict[str, Any]], config: SiteConfig) -> str:
+    """{lang: url, "_": the language for a phone that asks for none of them}.
+
+    The page's script tries the remembered choice, then the phone's languages, then "_"
+    (site.yaml `visitor_language`, default English where the site has it), then the
+    source language.
+    """
     targets: dict[str, str] = {c["lang"]: c["url"] for c in choices}
-    targets["_"] = source
+    fallback = config.fallback_language
+    targets["_"] = fallback if fallback in targets else config.source_language
     text = json.dumps(targets, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
     return Markup(text)  # JSON inside <script>: escaped for that context, not for HTML
 
@@ -58,12 +66,39 @@ def landing_pages(
     data = r.render(
         "landing.html",
         config.source_language,
+        social=_social(r, code, item, choices),
         choices=choices,
         code=code,
         source_lang=config.source_language,
-        targets_json=_targets(choices, config.source_language),
+        targets_json=_targets(choices, config),
     )
     return [Output(path, data, None, "landing") for path in paths or urls.landing_files(code)]
+
+
+def _social(
+    r: HtmlRenderer, code: str, item: Item, choices: list[dict[str, Any]]
+) -> list[dict[str, str]]:
+    """Open Graph and Twitter tags of a landing page: what a shared short link previews
+    (the item's photo, its title and summary in every language)."""
+    from site_builder.render.structured import preview_image
+
+    image = preview_image(item, r.urls)
+    title = " · ".join(c["title"] for c in choices)
+    summaries = [item.translations[c["lang"]].summary or "" for c in choices]
+    summary = " · ".join(s for s in summaries if s)
+    url = r.urls.absolute(r.urls.url(r.urls.landing_files(code)[0]))
+    tags = [("og:type", "product"), ("og:title", title), ("og:description", summary)]
+    tags += [("og:url", url), ("og:image", image["url"])]
+    if image["width"]:
+        tags += [("og:image:width", str(image["width"])), ("og:image:height", str(image["height"]))]
+    out = [{"property": k, "content": v} for k, v in tags]
+    out += [
+        {"name": "twitter:card", "content": "summary_large_image"},
+        {"name": "twitter:title", "content": title},
+        {"name": "twitter:description", "content": summary},
+        {"name": "twitter:image", "content": image["url"]},
+    ]
+    return out
 
 
 def root_page(r: HtmlRenderer) -> Output:
@@ -85,7 +120,7 @@ def root_page(r: HtmlRenderer) -> Output:
         config.source_language,
         choices=choices,
         source_lang=config.source_language,
-        targets_json=_targets(choices, config.source_language),
+        targets_json=_targets(choices, config),
     )
     return Output("index.html", data, None, "root")
 

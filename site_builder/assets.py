@@ -1,0 +1,42 @@
+"""The theme's files (templates/assets/): served under names that carry a hash of their
+bytes (`assets/site.1a2b3c4d.css`), so hosts may cache them for a year ("immutable"):
+a changed stylesheet is a new name, and pages link the new name.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path, PurePosixPath
+
+ASSETS = "assets"
+FAVICON = "favicon.svg"  # served at the root, where browsers look for it
+
+
+@functools.lru_cache(maxsize=8)
+def _names(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for rel, _size, _mtime in stamp:
+        if rel == FAVICON:
+            names[rel] = FAVICON
+            continue
+        digest = hashlib.sha256((folder / rel).read_bytes()).hexdigest()[:10]
+        p = PurePosixPath(rel)
+        names[rel] = f"{ASSETS}/{p.with_name(f'{p.stem}.{digest}{p.suffix}')}"
+    return names
+
+
+def asset_names(templates_dir: Path) -> dict[str, str]:
+    """{'site.css': 'assets/site.<hash>.css', 'favicon.svg': 'favicon.svg', ...}: the
+    output path of every file in `templates_dir/assets`."""
+    folder = templates_dir / ASSETS
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file()] if folder.is_dir() else []
+    stamp = tuple(
+        (p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    )
+    return _names(folder, stamp)
+
+
+def is_hashed(path: str) -> bool:
+    """True for an output path named by its content (safe to cache forever)."""
+    return path.startswith(ASSETS + "/")

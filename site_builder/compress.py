@@ -1,0 +1,101 @@
+"""Precompressed copies of the site's text files (`x.html.gz`, `x.html.br`), written with
+the site, so a web server sends them as they are (nginx gzip_static / brotli_static, Caddy
+`precompressed`, Apache rewrites: site_builder/hosting.py) instead of compressing every
+request or sending them uncompressed.
+
+Compressing is the slow part (brotli at its best level): a file kept from the last build
+keeps its compressed copies too (same key), so an edit recompresses only what it changed.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Sequence
+
+import brotli
+
+from site_builder.cache import current, digest
+from site_builder.render.html import Output
+from site_builder.writer import Staging
+
+COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".webmanifest")
+SMALLEST = 256  # bytes; below this, a compressed copy saves less than its headers cost
+
+
+def compressed(data: bytes) -> dict[str, bytes]:
+    """{'.br': ..., '.gz': ...} of `data`, at the best levels (made once, served often).
+    The gzip copy has no name and a zero time in its header: the same bytes every build."""
+    return {
+        ".br": brotli.compress(data, quality=11),
+        ".gz": gzip.compress(data, compresslevel=9, mtime=0),
+    }
+
+
+PARALLEL_FROM = 200  # files to compress; below this one process is quicker
+
+
+def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
+    """Write the compressed copies of every text file in `outputs` into `staging`
+    (on every core for a large site); what was written."""
+    memo = current()
+    todo: list[tuple[str, str]] = []  # (path, key) to compress now
+    made: list[Output] = []
+    for o in outputs:
+        if not o.path.endswith(COMPRESSIBLE) or _size(staging, o) < SMALLEST:
+            continue
+        key = digest("compressed", o.key) if o.key else ""
+        found = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
+        kept = [p for p in found if p is not None]
+        if kept and len(kept) == len(EXTS):
+            for ext, body in zip(EXTS, kept, strict=True):
+                staging.record(o.path + ext, key + ext, staging.put(o.path + ext, body))
+                made.append(Output(o.path + ext, body, None, "compressed", key + ext))
+        else:
+            todo.append((o.path, key))
+    paths = [p for p, _ in todo]
+    if len(todo) < PARALLEL_FROM:
+        stats = _compress_files(staging, paths)
+    else:
+        from site_builder.render.pdf import jobs_count, parallel_map
+
+        n = jobs_count() * 4
+        parts = parallel_map(_compress_files, [(staging, paths[k::n]) for k in range(n)])
+        by_path = {st[0]: st for part in parts for st in part}
+        stats = [by_path[p] for p in paths]
+    for (path, key), (_p, br_stat, gz_stat) in zip(todo, stats, strict=True):
+        for ext, stat in zip(EXTS, (br_stat, gz_stat), strict=True):
+            staging.record(path + ext, key + ext if key else "", stat)
+            made.append(Output(path + ext, staging.dir / (path + ext), None, "compressed", key))
+    for o in made:
+        staging.claim(o.path, "compressed")
+    return made
+
+
+EXTS = (".br", ".gz")
+
+
+def _size(staging: Staging, o: Output) -> int:
+    if isinstance(o.data, bytes):
+        return len(o.data)
+    return (staging.dir / o.path).stat().st_size
+
+
+def _compress_files(
+    staging: Staging, paths: list[str]
+) -> list[tuple[str, tuple[int, int, int], tuple[int, int, int]]]:
+    """Compress files already in `staging` (safe in a worker process); their stats."""
+    out = []
+    for path in paths:
+        copies = compressed((staging.dir / path).read_bytes())
+        stats = [staging.put(path + ext, copies[ext]) for ext in EXTS]
+        out.append((path, stats[0], stats[1]))
+    return out
+
+
+def copies_for(path: str, data: bytes) -> dict[str, bytes]:
+    """The compressed copies a build writes beside the file `path` holding `data`
+    ({'x.html.br': ..., 'x.html.gz': ...}; none for other files or small ones). For the
+    live preview, which writes single pages."""
+    if not path.endswith(COMPRESSIBLE) or len(data) < SMALLEST:
+        return {}
+    return {path + ext: body for ext, body in compressed(data).items()}

@@ -1,0 +1,75 @@
+"""The host configuration files the build writes (issue 15, item 2); nginx itself runs in
+tests/test_nginx.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from site_builder.hosting import first_language_regex
+
+LANGS = ("vi", "en", "zh")
+
+
+def first(header: str, langs: tuple[str, ...] = LANGS) -> list[str]:
+    return [lang for lang in langs if re.search(first_language_regex(lang, langs), header, re.I)]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("vi", ["vi"]),
+        ("VI-vn", ["vi"]),
+        ("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", ["en"]),
+        ("fr, vi;q=0.5, en;q=0.4", ["vi"]),
+        ("zh-Hans-CN,zh;q=0.9", ["zh"]),
+        ("env,vie,vi", ["vi"]),  # tags that only start like a site language are skipped
+        ("*;q=0.1,en", ["en"]),
+        ("ja,ko", []),
+        ("", []),
+    ],
+)
+def test_the_first_language_the_site_has_wins(header: str, expected: list[str]) -> None:
+    assert first(header) == expected
+
+
+def test_netlify_redirects_cover_both_letter_cases(sample_site: Path) -> None:
+    lines = (sample_site / "output/_redirects").read_text(encoding="utf-8").splitlines()
+    rules = [line.split() for line in lines if line and not line.startswith("#")]
+    assert ["/Q/XM-D01", "/vi/dolls/hmong/", "302", "Language=vi"] in rules
+    assert ["/q/xm-d01", "/en/dolls/hmong/", "302", "Language=en"] in rules
+    assert ["/q/xm-d01", "/Q/XM-D01", "301"] in rules
+    assert all(len(rule) in (3, 4) for rule in rules)
+
+
+def test_headers_rules_never_overlap_for_one_header(sample_site: Path) -> None:
+    """Netlify and Cloudflare join the values of every rule a path matches."""
+    text = (sample_site / "output/_headers").read_text(encoding="utf-8")
+    blocks: dict[str, list[str]] = {}
+    path = ""
+    for line in text.splitlines():
+        if line.startswith("/"):
+            path = line
+            blocks[path] = []
+        elif line.startswith("  "):
+            blocks[path].append(line.split(":")[0].strip())
+    for header in ("Content-Security-Policy", "Cache-Control"):
+        owners = [p for p, names in blocks.items() if header in names]
+        assert "/*" not in owners
+        for a in owners:
+            for b in owners:
+                if a != b and a.endswith("*"):
+                    assert not b.startswith(a[:-1]), (header, a, b)
+
+
+def test_every_host_file_is_written(sample_site: Path) -> None:
+    out = sample_site / "output"
+    htaccess = (out / ".htaccess").read_text(encoding="utf-8")
+    assert "RewriteRule ^q/xm-d01/?$ /en/dolls/hmong/ [NC,R=302,L]" in htaccess
+    caddy = (out / "_server/Caddyfile").read_text(encoding="utf-8")
+    assert "xinman.example.vn, xm.example.vn {" in caddy
+    assert "precompressed br gzip" in caddy
+    for line in caddy.splitlines():  # Caddy's regexes are RE2: no look-arounds
+        assert "(?=" not in line and "(?!" not in line and "(?<" not in line

@@ -1,0 +1,116 @@
+// Visits pages in the machine's headless Chromium the way a tourist's phone does, and
+// reports what each page shows. Called by the tests (pytest) with one JSON job on stdin;
+// prints JSON on stdout:
+//   in:  {"chromium": "/usr/bin/chromium",
+//         "locale": "fr-FR",                 // navigator.languages and Accept-Language
+//         "init_script": "localStorage.setItem('lang','vi')",   // runs before every page
+//         "viewport": {"width": 390, "height": 844},
+//         "steps": [{"goto": "http://127.0.0.1:8000/Q/XM-D01", "wait_for_url": "/en/"},
+//                   {"wait_for_service_worker": true},
+//                   {"offline": true},
+//                   {"goto": "file:///.../index.html", "screenshot": "/tmp/x.png"}]}
+//   out: {"steps": [{"url": final url, "status": 200 or null, "error": null or text,
+//          "lang": "en", "title": "...", "h1": "...", "css_rules": 42 (rules of the loaded
+//          stylesheets; 0 when none loaded), "images": [{"src", "ok"}]}]}
+// One browser context for the whole job, so a service worker installed by one step
+// serves the next. Never downloads a browser: uses the executable given.
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const job = JSON.parse(readFileSync(0, "utf8"));
+const browser = await chromium.launch({
+  executablePath: job.chromium ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--allow-file-access-from-files",
+  ],
+});
+
+async function describe(page, response) {
+  return await page.evaluate(() => {
+    let rules = 0;
+    for (const sheet of document.styleSheets) {
+      try {
+        rules += sheet.cssRules.length;
+      } catch (e) {
+        /* a sheet that did not load */
+      }
+    }
+    const images = [...document.images]
+      .filter((im) => im.loading !== "lazy" || im.getBoundingClientRect().top < innerHeight)
+      .map((im) => ({ src: im.currentSrc || im.src, ok: im.complete && im.naturalWidth > 0 }));
+    const h1 = document.querySelector("h1");
+    return {
+      url: location.href,
+      lang: document.documentElement.lang,
+      title: document.title,
+      h1: h1 ? h1.textContent.trim() : null,
+      css_rules: rules,
+      images,
+    };
+  });
+}
+
+const out = { steps: [] };
+try {
+  const context = await browser.newContext({
+    viewport: job.viewport ?? { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: job.locale ?? "vi-VN",
+    serviceWorkers: "allow",
+  });
+  if (job.init_script) {
+    await context.addInitScript(job.init_script); // e.g. a choice remembered earlier
+  }
+  const page = await context.newPage();
+  for (const step of job.steps) {
+    const result = { step, status: null, error: null };
+    try {
+      if (step.offline !== undefined) {
+        await context.setOffline(step.offline);
+      }
+      if (step.wait_for_service_worker) {
+        await page.evaluate(async () => {
+          const reg = await navigator.serviceWorker.ready;
+          // the worker caches the item's pages while it installs; wait until it controls
+          // this page, so every install step has finished.
+          if (!navigator.serviceWorker.controller) {
+            await new Promise((ok) =>
+              navigator.serviceWorker.addEventListener("controllerchange", ok),
+            );
+          }
+          return reg.active && reg.active.state;
+        });
+      }
+      if (step.goto) {
+        const response = await page.goto(step.goto, { waitUntil: "load", timeout: 60000 });
+        result.status = response ? response.status() : null;
+        if (step.wait_for_url) {
+          await page.waitForURL((u) => u.href.includes(step.wait_for_url), { timeout: 60000 });
+          await page.waitForLoadState("load");
+        }
+      }
+      if (step.goto || step.describe) {
+        Object.assign(result, await describe(page));
+      }
+      if (step.screenshot) {
+        await page.screenshot({ path: step.screenshot });
+      }
+    } catch (e) {
+      result.error = String(e && e.message ? e.message : e).split("\n")[0];
+    }
+    out.steps.push(result);
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(out));
