@@ -35,10 +35,12 @@ for tool in node npm java; do
   fi
 done
 
-# Re-install when node_modules is missing or older than the lock file.
+# Re-install when node_modules is missing, incomplete (npm's own record of it is gone, as
+# after an interrupted install) or older than the lock file.
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime when none is
 # found; we use the machine's Java, and no package needs an install script.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules ] \
+  || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
   echo "install-validators: npm ci --prefix tools"
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   npm ci --ignore-scripts --no-audit --no-fund
