@@ -9,7 +9,7 @@ page in the visitor's language. Once the booklet is made for print
 
 from __future__ import annotations
 
-from site_builder.codes import PrintedCode, registry_path
+from site_builder.codes import PrintedCode, registry_path, url_changed
 from site_builder.content.loader import line_of
 from site_builder.content.model import Booklet, Site
 from site_builder.errors import Collector, ContentError
@@ -81,23 +81,7 @@ def resolve_booklet_codes(
                 )
             )
         elif printed.url != urls.short_url(code):
-            errors.add(
-                ContentError(
-                    path,
-                    printed.line,
-                    f"{code}.url",
-                    Msg(
-                        "{code} was printed as {printed}, but the site now gives it {now}.",
-                        code=code,
-                        printed=printed.url,
-                        now=urls.short_url(code),
-                    ),
-                    Msg(
-                        "Changing short_base in site.yaml breaks every printed code: put the old "
-                        "short_base back."
-                    ),
-                )
-            )
+            errors.add(url_changed(path, code, printed, urls))
     return served
 
 

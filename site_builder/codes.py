@@ -180,24 +180,24 @@ def resolve_codes(
             if problem is not None:
                 errors.add(problem)
         if printed.url != urls.short_url(code):
-            errors.add(
-                ContentError(
-                    path,
-                    printed.line,
-                    f"{code}.url",
-                    Msg(
-                        "{code} was printed as {printed}, but the site now gives it {now}.",
-                        code=code,
-                        printed=printed.url,
-                        now=urls.short_url(code),
-                    ),
-                    Msg(
-                        "Changing short_base in site.yaml breaks every printed code: put the old "
-                        "short_base back."
-                    ),
-                )
-            )
+            errors.add(url_changed(path, code, printed, urls))
     return served
+
+
+def url_changed(path: Path, code: str, printed: PrintedCode, urls: Urls) -> ContentError:
+    """A printed code whose short URL the site no longer gives (short_base was changed)."""
+    return ContentError(
+        path,
+        printed.line,
+        f"{code}.url",
+        Msg(
+            "{code} was printed as {printed}, but the site now gives it {now}.",
+            code=code,
+            printed=printed.url,
+            now=urls.short_url(code),
+        ),
+        Msg("Changing short_base in site.yaml breaks every printed code: put the old short_base back."),
+    )
 
 
 def printed_for(site: Site, printed: PrintedCode) -> Item | None:
