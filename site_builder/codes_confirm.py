@@ -64,3 +64,21 @@ def commit_reminder() -> str:
             'git add content && git commit -m "Printed codes"'
         )
     )
+
+
+def report_recorded(added: list[str]) -> None:
+    """Say what a printing command recorded; remind to commit when something is new."""
+    if added:
+        recorded = Msg(
+            "Recorded as printed: {codes}. "
+            "These codes must keep working for as long as the boxes exist.",
+            codes=", ".join(added),
+        )
+    else:
+        recorded = Msg(
+            "Recorded as printed: none new (already recorded). "
+            "These codes must keep working for as long as the boxes exist."
+        )
+    print(_(recorded))
+    if added:
+        print(commit_reminder())

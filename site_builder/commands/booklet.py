@@ -98,20 +98,7 @@ def run(args: argparse.Namespace) -> int:
     added = record_printed(site, codes, day)
     if booklet.code is not None and record_printed_booklet(site, booklet, day):
         added.append(booklet.code)
-    if added:
-        recorded = Msg(
-            "Recorded as printed: {codes}. "
-            "These codes must keep working for as long as the boxes exist.",
-            codes=", ".join(added),
-        )
-    else:
-        recorded = Msg(
-            "Recorded as printed: none new (already recorded). "
-            "These codes must keep working for as long as the boxes exist."
-        )
-    print(_(recorded))
-    if added:
-        from site_builder.codes_confirm import commit_reminder
+    from site_builder.codes_confirm import report_recorded
 
-        print(commit_reminder())
+    report_recorded(added)
     return 0

@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.build import plan_site
     from site_builder.cache import BuildCache, using
     from site_builder.codes import record_printed
-    from site_builder.codes_confirm import commit_reminder, confirm_printing
+    from site_builder.codes_confirm import confirm_printing, report_recorded
     from site_builder.content.loader import load_site
     from site_builder.render.pdf import sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
@@ -263,21 +263,7 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     if args.for_print:
-        added = record_printed(site, [item.code for item, _copies in chosen], day)
-        if added:
-            recorded = Msg(
-                "Recorded as printed: {codes}. "
-                "These codes must keep working for as long as the boxes exist.",
-                codes=", ".join(added),
-            )
-        else:
-            recorded = Msg(
-                "Recorded as printed: none new (already recorded). "
-                "These codes must keep working for as long as the boxes exist."
-            )
-        print(_(recorded))
-        if added:
-            print(commit_reminder())
+        report_recorded(record_printed(site, [item.code for item, _copies in chosen], day))
     else:
         print(
             _(
