@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from .errors import StickerError
+from site_builder.messages import Msg
+
+from .errors import Phrase, StickerError
 from .fonts import check_text
 from .labels import BUILTIN, LabelTemplate, _num
 from .sticker_geometry import (
@@ -50,14 +52,17 @@ MIN_MODULE_MM = 0.4  # smaller modules are hard for phone cameras at packaging d
 PAYMENT_TEMPLATES = ("L7163", "L7173")
 
 
-def _larger_templates(template: LabelTemplate) -> str:
+def _larger_templates(template: LabelTemplate) -> Phrase:
     area = template.label_width * template.label_height
     names = [BUILTIN[n] for n in PAYMENT_TEMPLATES
              if n != template.name and BUILTIN[n].label_width * BUILTIN[n].label_height > area]
     if not names:
-        return "a larger template"
-    listed = " or ".join(f"{t.name} ({t.size_text})" for t in names)
-    return f"a larger template such as {listed}"
+        return Phrase("a larger template")
+    listed = [f"{t.name} ({t.size_text})" for t in names]
+    if len(listed) == 1:
+        return Phrase("a larger template such as {first}", first=listed[0])
+    return Phrase("a larger template such as {first} or {second}", first=", ".join(listed[:-1]),
+                  second=listed[-1])
 
 
 def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_mm: float = 20.0,
@@ -88,16 +93,19 @@ def layout_sticker(content: StickerContent, template: LabelTemplate, *, min_qr_m
 
 
 def _module_error(code: str, which: str, modules: int, size: float) -> StickerError:
-    module = size / modules
-    return StickerError(
-        f"sticker {code}: its {which}QR code is {modules} modules wide (quiet zone "
-        f"included), so at {_num(size)} mm a module is "
-        f"{module:.2f} mm, below the {MIN_MODULE_MM} mm phones read reliably; "
-        + ("use a lower error correction level for the payment code, or a larger template."
-           if which else
-           "use a shorter URL (upper case, short code), a lower error correction "
-           "level, or a larger template.")
-    )
+    values = {"code": code, "modules": modules, "size": _num(size), "module": size / modules,
+              "least": MIN_MODULE_MM}
+    if which:
+        return StickerError(Msg(
+            "sticker {code}: its payment QR code is {modules} modules wide (quiet zone "
+            "included), so at {size} mm a module is {module:.2f} mm, below the {least} mm "
+            "phones read reliably; use a lower error correction level for the payment code, "
+            "or a larger template.", **values))
+    return StickerError(Msg(
+        "sticker {code}: its QR code is {modules} modules wide (quiet zone included), so at "
+        "{size} mm a module is {module:.2f} mm, below the {least} mm phones read reliably; "
+        "use a shorter URL (upper case, short code), a lower error correction level, or a "
+        "larger template.", **values))
 
 
 @lru_cache(maxsize=4096)
@@ -117,40 +125,37 @@ def _layout_cached(paras: tuple[_Para, ...], template: LabelTemplate, min_qr_mm:
             if layout.payment and layout.payment.qr_size / pay_modules < MIN_MODULE_MM:
                 raise _module_error(code, "payment ", pay_modules, layout.payment.qr_size)
             return layout
-    room = f"a {template.name} label ({template.size_text})"
     names = [p.text for p in paras if p.kind in ("name", "name2")]
-    name_lengths = " / ".join(str(len(n)) for n in names)
+    values = {"code": code, "template": template.name, "size": template.size_text,
+              "qr": _num(min_qr_mm), "least": MIN_PT,
+              "lengths": " / ".join(str(len(n)) for n in names)}
     if pay_paras:
-        codes = (f"a {_num(min_qr_mm)} mm product QR code and a {_num(min_qr_mm)} mm payment "
-                 "QR code")
-        tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment "
-                "cards separately.")
+        larger = _larger_templates(template)
         if _pay_panel(pay_paras, _sizes(0.0), template.label_width, template.label_height,
                       min_pay) is None:
-            lines = " / ".join(p.text for p in pay_paras)
-            raise StickerError(
-                f"sticker {code}: the payment caption ('{lines}') does not fit under a "
-                f"{_num(min_qr_mm)} mm payment QR code on {room}, even at {MIN_PT} pt; "
-                f"shorten the payment label lines, {tail}"
-            )
-        raise StickerError(
-            f"sticker {code}: its text does not fit on {room} beside {codes}, even at "
-            f"{MIN_PT} pt; shorten the item's names (now {name_lengths} characters), {tail}"
-        )
+            raise StickerError(Msg(
+                "sticker {code}: the payment caption ('{lines}') does not fit under a {qr} mm "
+                "payment QR code on a {template} label ({size}), even at {least} pt; shorten "
+                "the payment label lines, choose {larger}, lower min_qr_mm or print payment "
+                "cards separately.", lines=" / ".join(p.text for p in pay_paras),
+                larger=larger, **values))
+        raise StickerError(Msg(
+            "sticker {code}: its text does not fit on a {template} label ({size}) beside a "
+            "{qr} mm product QR code and a {qr} mm payment QR code, even at {least} pt; "
+            "shorten the item's names (now {lengths} characters), choose {larger}, lower "
+            "min_qr_mm or print payment cards separately.", larger=larger, **values))
     url = next(p for p in paras if p.kind == "url")
     url_width = _width(url.text, MIN_PT, BOLD["url"])
     if _try((url,), _sizes(0.0), template, min_q) is None:
-        raise StickerError(
-            f"sticker {code}: the short URL '{url.text}' ({url_width:.1f} mm at {MIN_PT} pt) "
-            f"does not fit on {room} beside a {_num(min_qr_mm)} mm QR code; use a shorter "
-            "short_base URL, choose a larger template or lower min_qr_mm."
-        )
-    raise StickerError(
-        f"sticker {code}: its text does not fit on {room} beside a {_num(min_qr_mm)} mm QR "
-        f"code, even at {MIN_PT} pt; shorten the item's names (now "
-        f"{name_lengths} characters), choose a larger template or "
-        "lower min_qr_mm."
-    )
+        raise StickerError(Msg(
+            "sticker {code}: the short URL '{url}' ({width:.1f} mm at {least} pt) does not fit "
+            "on a {template} label ({size}) beside a {qr} mm QR code; use a shorter short_base "
+            "URL, choose a larger template or lower min_qr_mm.", url=url.text,
+            width=url_width, **values))
+    raise StickerError(Msg(
+        "sticker {code}: its text does not fit on a {template} label ({size}) beside a {qr} mm "
+        "QR code, even at {least} pt; shorten the item's names (now {lengths} characters), "
+        "choose a larger template or lower min_qr_mm.", **values))
 
 
 # one line of text MIN_TEXT_WIDTH wide: the least a sticker needs beside its code
@@ -167,7 +172,8 @@ def check_label_fits(template: LabelTemplate, min_qr_mm: float, payment: bool = 
     codes, the product caption and one payment caption line)."""
     if not (isinstance(min_qr_mm, (int, float)) and math.isfinite(min_qr_mm)
             and min_qr_mm > 0):
-        raise StickerError(f"min_qr_mm must be a positive number of mm, not {min_qr_mm}.")
+        raise StickerError(Msg("min_qr_mm must be a positive number of mm, not {value}.",
+                               value=min_qr_mm))
     if payment:
         _check_payment_label_cached(template, min_qr_mm, modules)
     _check_label_cached(template, min_qr_mm, modules)
@@ -176,15 +182,13 @@ def check_label_fits(template: LabelTemplate, min_qr_mm: float, payment: bool = 
 @lru_cache(maxsize=256)
 def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float, modules: int) -> None:
     w, h, m = template.label_width, template.label_height, with_quiet_zone(min_qr_mm, modules)
-    both = (f"a {_num(min_qr_mm)} mm product QR code and a {_num(min_qr_mm)} mm payment QR "
-            "code")
-    tail = (f"choose {_larger_templates(template)}, lower min_qr_mm or print payment cards "
-            "separately.")
+    values = {"template": template.name, "size": template.size_text, "qr": _num(min_qr_mm),
+              "larger": _larger_templates(template)}
     if template.shape == "round":
-        raise StickerError(
-            f"label {template.name} is round ({template.size_text}); {both} are printed side "
-            f"by side on rectangular labels only; {tail}"
-        )
+        raise StickerError(Msg(
+            "label {template} is round ({size}); a {qr} mm product QR code and a {qr} mm "
+            "payment QR code are printed side by side on rectangular labels only; choose "
+            "{larger}, lower min_qr_mm or print payment cards separately.", **values))
     if _try_pay(_PROBE_PAY_TEXT, _PROBE_PAY_CAPTION, _sizes(0.0), template, m):
         return
     # what the two codes with one line of caption each need at the very least
@@ -192,16 +196,18 @@ def _check_payment_label_cached(template: LabelTemplate, min_qr_mm: float, modul
     need_w = (max(2 * QR_INSET + m, 2 * TEXT_INSET + MIN_TEXT_WIDTH)
               + m + 2 * PAY_PAD + FRAME_INSET)
     need_h = max(2 * FRAME_INSET + 2 * PAY_PAD + m + line_h, 2 * QR_INSET + m)
-    raise StickerError(
-        f"label {template.name} is {_num(w)} × {_num(h)} mm; {both} side by side, each with "
-        f"its caption, need at least {need_w:.1f} × {need_h:.1f} mm; {tail}"
-    )
+    raise StickerError(Msg(
+        "label {template} is {width} × {height} mm; a {qr} mm product QR code and a {qr} mm "
+        "payment QR code side by side, each with its caption, need at least "
+        "{need_w:.1f} × {need_h:.1f} mm; choose {larger}, lower min_qr_mm or print payment "
+        "cards separately.", width=_num(w), height=_num(h), need_w=need_w, need_h=need_h,
+        **values))
 
 
 @lru_cache(maxsize=256)
 def _check_label_cached(template: LabelTemplate, symbol_mm: float, modules: int) -> None:
     min_qr_mm = with_quiet_zone(symbol_mm, modules)
-    code = f"a {_num(symbol_mm)} mm QR code ({min_qr_mm:.1f} mm with its quiet zone)"
+    values = {"template": template.name, "qr": _num(symbol_mm), "quiet": min_qr_mm}
     line_h = MIN_PT * LINE_HEIGHT * PT
     w, h = template.label_width, template.label_height
     if template.shape == "round":
@@ -213,11 +219,10 @@ def _check_label_cached(template: LabelTemplate, symbol_mm: float, modules: int)
         while not _try_probe(LabelTemplate("probe", "", 0, 0, "round", d, d, 1, 1, 0, 0, d, d),
                              min_qr_mm):
             d += 0.5
-        need = f"{_num(d)} mm across"
-        raise StickerError(
-            f"label {template.name} is {_num(w)} mm across; {code} with "
-            f"its text needs at least {need}; choose a larger template or lower min_qr_mm."
-        )
+        raise StickerError(Msg(
+            "label {template} is {width} mm across; a {qr} mm QR code ({quiet:.1f} mm with "
+            "its quiet zone) with its text needs at least {need} mm across; choose a larger "
+            "template or lower min_qr_mm.", width=_num(w), need=_num(d), **values))
     side_w = QR_INSET + min_qr_mm + QR_TEXT_GAP + MIN_TEXT_WIDTH + TEXT_INSET
     side_h = max(2 * QR_INSET + min_qr_mm, 2 * TEXT_INSET + line_h)
     stack_w = max(2 * QR_INSET + min_qr_mm, 2 * TEXT_INSET + MIN_TEXT_WIDTH)
@@ -225,12 +230,12 @@ def _check_label_cached(template: LabelTemplate, symbol_mm: float, modules: int)
     eps = 1e-6
     if (w + eps >= side_w and h + eps >= side_h) or (w + eps >= stack_w and h + eps >= stack_h):
         return
-    raise StickerError(
-        f"label {template.name} is {_num(w)} × {_num(h)} mm; {code} "
-        f"with its text needs at least {side_w:.1f} × {side_h:.1f} mm (text beside the code) "
-        f"or {stack_w:.1f} × {stack_h:.1f} mm (text below it); choose a larger template or "
-        "lower min_qr_mm."
-    )
+    raise StickerError(Msg(
+        "label {template} is {width} × {height} mm; a {qr} mm QR code ({quiet:.1f} mm with "
+        "its quiet zone) with its text needs at least {side_w:.1f} × {side_h:.1f} mm (text "
+        "beside the code) or {stack_w:.1f} × {stack_h:.1f} mm (text below it); choose a "
+        "larger template or lower min_qr_mm.", width=_num(w), height=_num(h), side_w=side_w,
+        side_h=side_h, stack_w=stack_w, stack_h=stack_h, **values))
 
 
 def _try_probe(template: LabelTemplate, min_qr_mm: float) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from site_builder.messages import Msg
+
 from .errors import StickerError
 from .labels import LabelTemplate
 from .sticker_geometry import StickerLayout
@@ -38,22 +40,22 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
                                                   for c, n in stickers), modules=smallest)
     per_sheet = template.per_sheet
     if not isinstance(start_position, int) or not 1 <= start_position <= per_sheet:
-        raise StickerError(
-            f"start position {start_position} is not a label of {template.name}; "
-            f"use 1 to {per_sheet} (labels are counted left to right, top to bottom)."
-        )
+        raise StickerError(Msg(
+            "start position {start} is not a label of {template}; use 1 to {last} (labels are "
+            "counted left to right, top to bottom).", start=start_position,
+            template=template.name, last=per_sheet))
     dx, dy = offset_mm
     for value in (dx, dy):
         if not -10 <= value <= 10:
-            raise StickerError(
-                f"calibration offset {value} mm is too large; offsets correct printer drift "
-                "of a few millimetres (-10 to 10)."
-            )
+            raise StickerError(Msg(
+                "calibration offset {value} mm is too large; offsets correct printer drift of "
+                "a few millimetres (-10 to 10).", value=value))
     jobs: list[tuple[StickerContent, StickerLayout]] = []
     total = 0
     for content, copies in stickers:
         if not isinstance(copies, int) or copies < 0:
-            raise StickerError(f"sticker {content.code}: copies must be 0 or more, not {copies!r}.")
+            raise StickerError(Msg("sticker {code}: copies must be 0 or more, not {copies!r}.",
+                                   code=content.code, copies=copies))
         if copies == 0:
             continue
         layout = layout_sticker(content, template, min_qr_mm=min_qr_mm, show_price=show_price,
@@ -61,7 +63,7 @@ def plan_sheets(stickers: Sequence[tuple[StickerContent, int]], template: LabelT
         jobs.extend([(content, layout)] * copies)
         total += copies
     if total == 0:
-        raise StickerError("nothing to print: every sticker has 0 copies.")
+        raise StickerError(Msg("nothing to print: every sticker has 0 copies."))
 
     sheets: list[list[PlacedSticker]] = []
     slot = start_position - 1

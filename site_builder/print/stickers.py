@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
+from site_builder.messages import Msg
 from site_builder.render import qr_draw
 from site_builder.render.qr import QrSymbol
 
@@ -250,7 +251,8 @@ def render_sticker_sheet(
     `StickerError` if the label cannot hold both codes at `min_qr_mm`.
     """
     if mode not in ("labels", "printshop"):
-        raise StickerError(f"unknown sticker mode {mode!r}; use 'labels' or 'printshop'.")
+        raise StickerError(Msg("unknown sticker mode {mode!r}; use 'labels' or 'printshop'.",
+                               mode=mode))
     sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
                          min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment,
                          design=design)
