@@ -85,13 +85,15 @@ def test_a_custom_label_sheet_with_overlapping_labels_names_file_line_and_field(
         f.write("labels:\n  crowded: {page_width: 210, page_height: 297, label_width: 70, "
                 "label_height: 37, columns: 3, rows: 8, left: 0, top: 0.5, h_pitch: 60}\n")
     en, vi = _both(minimal, "stickers", "gifts", "--template", "crowded")
-    where = f"{site_yaml}:{line}: labels.crowded.h_pitch: "
+    where = f"site.yaml:{line}: labels.crowded.h_pitch: "  # found when site.yaml is read
     assert en == (
         f"Error: {where}labels overlap: h_pitch 60 mm is less than the label width 70 mm. "
-        "h_pitch is the distance between the left edges of two neighbouring labels.\n")
+        "h_pitch is the distance between the left edges of two neighbouring labels.\n"
+        "1 error; nothing was written.\n")
     assert vi == (
         f"Lỗi: {where}các ô tem chồng lên nhau: h_pitch 60 mm nhỏ hơn chiều rộng ô tem 70 mm. "
-        "h_pitch là khoảng cách giữa mép trái của hai ô tem cạnh nhau.\n")
+        "h_pitch là khoảng cách giữa mép trái của hai ô tem cạnh nhau.\n"
+        "1 lỗi; chưa ghi tệp nào.\n")
     _untouched(minimal)
 
 
