@@ -36,7 +36,7 @@ ERROR_LEVELS = {
 Grid = list[list[bool | None]]
 
 
-class _Probe(qrcode.QRCode):  # type: ignore[misc]
+class _Probe(qrcode.QRCode):  # type: ignore[misc,unused-ignore]
     """A QRCode that keeps its grid as it is just before the data go in (None where
     they go) instead of placing them."""
 
