@@ -74,7 +74,9 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         return 1
     except SiteError as exc:
         text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
-        print(_("Error: {message}").format(message=_(text)), file=sys.stderr)
+        localized = getattr(exc, "format_localized", None)  # e.g. a label template's error
+        message = localized() if callable(localized) else _(text)
+        print(_("Error: {message}").format(message=message), file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM
         print(_("Stopped."), file=sys.stderr)

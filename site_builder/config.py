@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -14,8 +15,24 @@ from site_builder.content import schema as s
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
+from site_builder.print.errors import LabelError
+from site_builder.print.labels import BUILTIN, LabelTemplate, custom_template
 
 CONFIG_FILE = "site.yaml"
+DEFAULT_TEMPLATE = "L7160"
+
+
+@dataclass(frozen=True)
+class StickerSettings:
+    """`stickers:` of site.yaml: the defaults of `site-builder stickers` and the build's
+    preview sheets, checked when site.yaml is read."""
+
+    template: str = DEFAULT_TEMPLATE
+    min_qr_mm: float = 20.0
+    show_price: bool = False
+    show_payment: bool = False
+    offset_mm: tuple[float, float] = (0.0, 0.0)
+    design: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -32,8 +49,8 @@ class SiteConfig:
     qr_max_version: int
     moved_codes: MappingProxyType[str, str]
     extra: dict[str, Any] = field(default_factory=dict)
-    label_templates: dict[str, Any] = field(default_factory=dict)
-    stickers: dict[str, Any] = field(default_factory=dict)
+    label_templates: dict[str, LabelTemplate] = field(default_factory=dict)  # `labels:`
+    stickers: StickerSettings = field(default_factory=StickerSettings)
     budgets: dict[str, int] = field(default_factory=dict)
     publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
     visitor_language: str = ""
@@ -112,6 +129,72 @@ def _mapping(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise s.Problem(Msg("expected a group of fields, found {what}.", what=s.describe(value)))
     return value
+
+
+def _mm(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise s.Problem(Msg("expected a length in mm, found {what}.", what=s.describe(value)),
+                        Msg("e.g. 0.5"))
+    return float(value)
+
+
+def _positive_mm(value: Any) -> float:
+    if _mm(value) <= 0:
+        raise s.Problem(Msg("expected a size in mm greater than 0, found {value}.", value=value),
+                        Msg("e.g. 20"))
+    return float(value)
+
+
+def _yes_no(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise s.Problem(Msg("expected yes or no, found {what}.", what=s.describe(value)),
+                        Msg("Write true or false."))
+    return value
+
+
+def _label_templates(raw: dict[str, Any], lines: s.Lines, errors: Collector
+                     ) -> dict[str, LabelTemplate]:
+    """`labels:`: each custom label sheet checked (print/labels.py), errors at its line."""
+    out: dict[str, LabelTemplate] = {}
+    for name, mapping in raw.items():
+        try:
+            out[str(name)] = custom_template(str(name), mapping)
+        except LabelError as exc:
+            errors.add(ContentError(lines.path, lines.line(("labels", name)), exc.field,
+                                    exc.message, exc.hint))
+    return out
+
+
+def _sticker_settings(raw: dict[str, Any], lines: s.Lines, errors: Collector,
+                      label_names: list[str]) -> StickerSettings:
+    """`stickers:`: the defaults of sticker sheets; the template must be a known one."""
+    fields = [
+        s.Field("template", s.text, required=False),
+        s.Field("min_qr_mm", _positive_mm, required=False),
+        s.Field("show_price", _yes_no, required=False),
+        s.Field("show_payment", _yes_no, required=False),
+        s.Field("offset_x_mm", _mm, required=False),
+        s.Field("offset_y_mm", _mm, required=False),
+        s.Field("design", s.text, required=False),
+    ]
+    clean = s.check_mapping(raw, fields, lines, errors, prefix=("stickers",)) or {}
+    template = clean.get("template") or DEFAULT_TEMPLATE
+    known = {str(n).casefold() for n in [*BUILTIN, *label_names]}
+    if template.casefold() not in known:
+        names = sorted(BUILTIN) + sorted(set(label_names) - set(BUILTIN))
+        errors.add(ContentError(
+            lines.path, lines.line(("stickers", "template")), "stickers.template",
+            Msg("unknown label template {name!r}.", name=template),
+            Msg("Known templates: {names}. Define others under `labels:` in site.yaml.",
+                names=", ".join(names))))
+    return StickerSettings(
+        template=template,
+        min_qr_mm=20.0 if clean.get("min_qr_mm") is None else clean["min_qr_mm"],
+        show_price=bool(clean.get("show_price")),
+        show_payment=bool(clean.get("show_payment")),
+        offset_mm=(clean.get("offset_x_mm") or 0.0, clean.get("offset_y_mm") or 0.0),
+        design=clean.get("design") or "standard",
+    )
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -204,6 +287,9 @@ def load_config(root: Path) -> SiteConfig:
             budgets[name] = s.whole_number(1, 100_000, " of kB", 50)(value)
         except s.Problem as p:
             errors.add(ContentError(path, lines.line(key), s.dotted(key), p.message, p.hint))
+    labels = _label_templates(clean["labels"] or {}, lines, errors)
+    stickers = _sticker_settings(clean["stickers"] or {}, lines, errors,
+                                 [str(n) for n in clean["labels"] or {}])
     errors.raise_if_any()
     return SiteConfig(
         root=root,
@@ -218,8 +304,8 @@ def load_config(root: Path) -> SiteConfig:
         qr_max_version=qr.get("max_version") or 2,
         moved_codes=MappingProxyType(moved),
         extra=clean["extra"] or {},
-        label_templates=clean["labels"] or {},
-        stickers=clean["stickers"] or {},
+        label_templates=labels,
+        stickers=stickers,
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
         publish=clean["publish"] or {},
         visitor_language=clean["visitor_language"] or "",

@@ -21,7 +21,15 @@ from pypdf import PdfReader
 
 from site_builder.cache import BuildCache, using
 from site_builder.content.loader import load_site
-from site_builder.print import BUILTIN, PDF_FAMILY, StickerContent, assert_fonts_embedded, engine
+from site_builder.print import (
+    BUILTIN,
+    PDF_FAMILY,
+    StickerContent,
+    assert_fonts_embedded,
+    engine,
+    sticker_text,
+)
+from site_builder.print import sticker_geometry as geometry
 from site_builder.print import stickers as sheets_mod
 from site_builder.print.stickers import qr_fill_ops
 from site_builder.render import pdf as render_pdf
@@ -231,17 +239,17 @@ def test_the_quick_search_finds_the_largest_code_a_full_search_finds(vi, en, nam
                                                                       scale, price):
     """_fit_rect skips most tries; it must still pick what trying every size would."""
     content = sticker("XM-H01", " ".join(vi), " ".join(en))
-    paras = sheets_mod._paragraphs(content, price)
-    sizes = sheets_mod._sizes(scale)
+    paras = sticker_text._paragraphs(content, price)
+    sizes = sticker_text._sizes(scale)
     t = BUILTIN[name]
     w, h = t.label_width, t.label_height
-    top = int((max(w, h) - 2 * sheets_mod.QR_INSET) / sheets_mod.QR_STEP) * sheets_mod.QR_STEP
+    top = int((max(w, h) - 2 * geometry.QR_INSET) / geometry.QR_STEP) * geometry.QR_STEP
     expected = None
     q = top
     while q >= min_qr - 1e-6 and expected is None:
-        for arrange in (sheets_mod._rect_side, sheets_mod._rect_stacked):
+        for arrange in (geometry._rect_side, geometry._rect_stacked):
             expected = arrange(paras, sizes, w, h, round(q, 3))
             if expected is not None:
                 break
-        q -= sheets_mod.QR_STEP
-    assert sheets_mod._fit_rect(paras, sizes, w, h, min_qr) == expected
+        q -= geometry.QR_STEP
+    assert geometry._fit_rect(paras, sizes, w, h, min_qr) == expected

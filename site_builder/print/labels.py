@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import LabelError
+from site_builder.messages import Msg
+
+from .errors import LabelError, Phrase
 
 SHAPES = ("rect", "round")
 EPS = 0.005  # mm; two labels touching edge to edge are fine
@@ -41,8 +43,9 @@ class LabelTemplate:
 
     @property
     def size_text(self) -> str:
+        """"63.5 × 38.1 mm"; a round label's diameter, translated with the message it is in."""
         if self.shape == "round":
-            return f"{_num(self.label_width)} mm across (round)"
+            return Phrase("{diameter} mm across (round)", diameter=_num(self.label_width))
         return f"{_num(self.label_width)} × {_num(self.label_height)} mm"
 
     def label_box(self, index: int) -> tuple[float, float, float, float]:
@@ -120,7 +123,7 @@ _FIELDS: dict[str, str] = {
     "v_pitch": "length",
 }
 _OPTIONAL = {"description", "corner_radius", "shape", "h_pitch", "v_pitch", "label_height"}
-_EXAMPLE = (
+_EXAMPLE = Msg(
     "Example: {page_width: 210, page_height: 297, label_width: 70, label_height: 37, "
     "columns: 3, rows: 8, left: 0, top: 0.5, h_pitch: 70, v_pitch: 37}."
 )
@@ -145,20 +148,21 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
         return LabelError(f"{prefix}.{field}" if field else prefix, message, hint, path, line)
 
     if not isinstance(mapping, Mapping):
-        raise err(None, f"a label template must be a mapping, not {type(mapping).__name__}.",
-                  _EXAMPLE)
+        raise err(None, Msg("a label template must be a mapping, not {kind}.",
+                            kind=type(mapping).__name__), _EXAMPLE)
     unknown = sorted(str(k) for k in mapping if k not in _FIELDS)
     if unknown:
-        raise err(unknown[0], "unknown key.", "Known keys: " + ", ".join(_FIELDS) + ".")
+        raise err(unknown[0], Msg("unknown key."), Msg("Known keys: {keys}.",
+                                                        keys=", ".join(_FIELDS)))
     shape = mapping.get("shape", "rect")
     if shape not in SHAPES:
-        raise err("shape", f"must be rect or round, not {shape!r}.")
+        raise err("shape", Msg("must be rect or round, not {shape!r}.", shape=shape))
     required = [k for k in _FIELDS if k not in _OPTIONAL]
     if shape == "rect":
         required.append("label_height")
     missing = [k for k in required if k not in mapping]
     if missing:
-        raise err(missing[0], "is missing.", _EXAMPLE)
+        raise err(missing[0], Msg("is missing."), _EXAMPLE)
 
     values: dict[str, Any] = {}
     for key, kind in _FIELDS.items():
@@ -167,57 +171,66 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
         value = mapping[key]
         if kind == "text":
             if not isinstance(value, str):
-                raise err(key, "must be text.")
+                raise err(key, Msg("must be text."))
             values[key] = value
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise err(key, f"must be a number, not {value!r}.",
-                      "Write millimetres without a unit, e.g. 63.5." if kind != "count" else "")
+            raise err(key, Msg("must be a number, not {value!r}.", value=value),
+                      Msg("Write millimetres without a unit, e.g. 63.5.") if kind != "count"
+                      else "")
         if kind == "count":
             if int(value) != value or value < 1:
-                raise err(key, f"must be a whole number of at least 1, not {value!r}.")
+                raise err(key, Msg("must be a whole number of at least 1, not {value!r}.",
+                                   value=value))
             values[key] = int(value)
         elif kind == "length":
             if value <= 0:
-                raise err(key, f"must be a positive length in mm, not {value!r}.")
+                raise err(key, Msg("must be a positive length in mm, not {value!r}.",
+                                   value=value))
             values[key] = float(value)
         else:
             if value < 0:
-                raise err(key, f"must be zero or more (mm), not {value!r}.")
+                raise err(key, Msg("must be zero or more (mm), not {value!r}.", value=value))
             values[key] = float(value)
 
     width = values["label_width"]
     if shape == "round":
         height = values.get("label_height", width)
         if abs(height - width) > EPS:
-            raise err("label_height", "a round label's height must equal its width (diameter).",
-                      "Leave label_height out for round labels.")
+            raise err("label_height",
+                      Msg("a round label's height must equal its width (diameter)."),
+                      Msg("Leave label_height out for round labels."))
     else:
         height = values["label_height"]
     radius = values.get("corner_radius", 0.0)
     if radius > min(width, height) / 2:
-        raise err("corner_radius", f"{_num(radius)} mm is more than half the label's size.")
+        raise err("corner_radius", Msg("{radius} mm is more than half the label's size.",
+                                       radius=_num(radius)))
     h_pitch = values.get("h_pitch", width)
     v_pitch = values.get("v_pitch", height)
     cols, rows = values["columns"], values["rows"]
     if cols > 1 and h_pitch < width - EPS:
-        raise err("h_pitch", f"labels overlap: h_pitch {_num(h_pitch)} mm is less than the "
-                  f"label width {_num(width)} mm.", "h_pitch is the distance between the left "
-                  "edges of two neighbouring labels.")
+        raise err("h_pitch", Msg("labels overlap: h_pitch {pitch} mm is less than the label "
+                                 "width {width} mm.", pitch=_num(h_pitch), width=_num(width)),
+                  Msg("h_pitch is the distance between the left edges of two neighbouring "
+                      "labels."))
     if rows > 1 and v_pitch < height - EPS:
-        raise err("v_pitch", f"labels overlap: v_pitch {_num(v_pitch)} mm is less than the "
-                  f"label height {_num(height)} mm.", "v_pitch is the distance between the top "
-                  "edges of two neighbouring labels.")
+        raise err("v_pitch", Msg("labels overlap: v_pitch {pitch} mm is less than the label "
+                                 "height {height} mm.", pitch=_num(v_pitch), height=_num(height)),
+                  Msg("v_pitch is the distance between the top edges of two neighbouring "
+                      "labels."))
     right = values["left"] + (cols - 1) * h_pitch + width
     bottom = values["top"] + (rows - 1) * v_pitch + height
     if right > values["page_width"] + EPS:
-        raise err("columns", f"the labels run off the page: the last column ends at "
-                  f"{_num(right)} mm but the page is {_num(values['page_width'])} mm wide.",
-                  "Check left, label_width, h_pitch and columns.")
+        raise err("columns", Msg("the labels run off the page: the last column ends at {end} "
+                                 "mm but the page is {page} mm wide.", end=_num(right),
+                                 page=_num(values["page_width"])),
+                  Msg("Check left, label_width, h_pitch and columns."))
     if bottom > values["page_height"] + EPS:
-        raise err("rows", f"the labels run off the page: the last row ends at "
-                  f"{_num(bottom)} mm but the page is {_num(values['page_height'])} mm high.",
-                  "Check top, label_height, v_pitch and rows.")
+        raise err("rows", Msg("the labels run off the page: the last row ends at {end} mm but "
+                              "the page is {page} mm high.", end=_num(bottom),
+                              page=_num(values["page_height"])),
+                  Msg("Check top, label_height, v_pitch and rows."))
     return LabelTemplate(
         name=name,
         description=values.get("description", f"custom sheet {name}"),
@@ -253,6 +266,7 @@ def get_template(name: str, custom: Mapping[str, LabelTemplate] | None = None) -
     names = sorted(BUILTIN) + sorted(set(custom) - set(BUILTIN))
     raise LabelError(
         "template",
-        f"unknown label template {name!r}.",
-        "Known templates: " + ", ".join(names) + ". Define others under `labels:` in site.yaml.",
+        Msg("unknown label template {name!r}.", name=name),
+        Msg("Known templates: {names}. Define others under `labels:` in site.yaml.",
+            names=", ".join(names)),
     )

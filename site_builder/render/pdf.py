@@ -6,21 +6,17 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import math
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from site_builder.content import schema as s
+from site_builder.config import StickerSettings
 from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
-from site_builder.content.yamlsource import parse_yaml, read_text
-from site_builder.errors import Collector
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
 from site_builder.render.html import HtmlRenderer, template_error
@@ -28,67 +24,13 @@ from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
 from site_builder.urls import Urls
 
-DEFAULT_TEMPLATE = "L7160"
 STICKER_LANGUAGES = 2  # a sticker has room for the names in the site's first two languages
 EDITION_LANGUAGES = 2  # the bilingual booklet holds the first two languages
 
 
-@dataclass(frozen=True)
-class StickerSettings:
-    template: str = DEFAULT_TEMPLATE
-    min_qr_mm: float = 20.0
-    show_price: bool = False
-    show_payment: bool = False
-    offset_mm: tuple[float, float] = (0.0, 0.0)
-    design: str = "standard"
-
-
 def sticker_settings(site: Site) -> StickerSettings:
-    """The `stickers:` defaults of site.yaml, checked strictly."""
-    raw = site.config.stickers
-    if not raw:
-        return StickerSettings()
-    path = site.config.root / "site.yaml"
-    _, lines = parse_yaml(read_text(path), path)
-    errors = Collector()
-
-    def mm(value: Any) -> float:
-        if (isinstance(value, bool) or not isinstance(value, (int, float))
-                or not math.isfinite(value)):
-            raise s.Problem(f"expected a length in mm, found {s.describe(value)}.", "e.g. 0.5")
-        return float(value)
-
-    def positive(value: Any) -> float:
-        if mm(value) <= 0:
-            raise s.Problem(f"expected a size in mm greater than 0, found {value}.", "e.g. 20")
-        return float(value)
-
-    def yes_no(value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise s.Problem(
-                f"expected yes or no, found {s.describe(value)}.", "Write true or false."
-            )
-        return value
-
-    fields = [
-        s.Field("template", s.text, required=False),
-        s.Field("min_qr_mm", positive, required=False),
-        s.Field("show_price", yes_no, required=False),
-        s.Field("show_payment", yes_no, required=False),
-        s.Field("offset_x_mm", mm, required=False),
-        s.Field("offset_y_mm", mm, required=False),
-        s.Field("design", s.text, required=False),
-    ]
-    clean = s.check_mapping(raw, fields, lines, errors, prefix=("stickers",)) or {}
-    errors.raise_if_any()
-    return StickerSettings(
-        template=clean.get("template") or DEFAULT_TEMPLATE,
-        min_qr_mm=20.0 if clean.get("min_qr_mm") is None else clean["min_qr_mm"],
-        show_price=bool(clean.get("show_price")),
-        show_payment=bool(clean.get("show_payment")),
-        offset_mm=(clean.get("offset_x_mm") or 0.0, clean.get("offset_y_mm") or 0.0),
-        design=clean.get("design") or "standard",
-    )
+    """The `stickers:` defaults of site.yaml (checked when site.yaml was read, config.py)."""
+    return site.config.stickers
 
 
 def print_env(site: Site) -> jinja2.Environment:
@@ -100,15 +42,10 @@ def print_env(site: Site) -> jinja2.Environment:
 
 
 def label_template(site: Site, name: str) -> Any:
-    from site_builder.print import custom_template, get_template
+    """A label sheet by name: site.yaml's `labels:` (checked when it was read), else built in."""
+    from site_builder.print import get_template
 
-    path = site.config.root / "site.yaml"
-    custom = {}
-    if site.config.label_templates:
-        _, lines = parse_yaml(read_text(path), path)
-        for key, mapping in site.config.label_templates.items():
-            custom[key] = custom_template(key, mapping, path, lines.line(("labels", key)))
-    return get_template(name, custom)
+    return get_template(name, site.config.label_templates)
 
 
 def sticker_sheet(
@@ -300,8 +237,8 @@ def _sticker_job(
             "ok",
             render_sticker_sheet(runs, template, env=env, start_position=start, **options),
         )
-    except PrintError as exc:
-        return ("print", str(exc))
+    except PrintError as exc:  # the message as it was raised (a Msg stays translatable)
+        return ("print", exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc))
     except jinja2.TemplateError as exc:
         error = template_error(exc, Path(templates) / "print/stickers.html")
         return ("template", (str(error.path), error.line, error.message))
@@ -691,4 +628,4 @@ def _job_error(site: Site, status: str, value: Any) -> Exception:
         return ContentError(
             Path(path), line, None, message, "Fix the template; the site was not changed."
         )
-    return SiteError(str(value))
+    return SiteError(value if isinstance(value, str) else str(value))  # a Msg stays one

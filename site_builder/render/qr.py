@@ -8,7 +8,6 @@ any size; the PNG is a crisp 1-bit bitmap for screens.
 from __future__ import annotations
 
 import functools
-import re
 import struct
 import zlib
 from collections.abc import Iterable
@@ -17,17 +16,12 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
-import qrcode
-import qrcode.constants
-import qrcode.util
+from site_builder.render import qr_draw
+from site_builder.render.qr_draw import QUIET_ZONE
+from site_builder.vendor import qrcode_shim
+from site_builder.vendor.qrcode_shim import ERROR_LEVELS
 
-QUIET_ZONE = 4
-ERROR_LEVELS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+__all__ = ["ERROR_LEVELS", "QUIET_ZONE", "QrSymbol", "make_qr", "prepare_qr"]
 
 
 @dataclass(frozen=True)
@@ -52,20 +46,20 @@ class QrSymbol:
     def _rows(self) -> tuple[str, ...]:
         """The matrix as one string of '0'/'1' (light/dark) per row: what the drawing
         code and the build cache work from (set directly when the symbol is made)."""
-        return tuple(bytes(row).translate(_BITS_TO_TEXT).decode("ascii") for row in self.matrix)
+        return qr_draw.rows_of(self.matrix)
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """The matrix as rows of "0"/"1", what render/qr_draw.py draws from."""
+        return self._rows
 
     def svg_path_d(self) -> str:
         """Path data in module units, quiet zone included in the coordinates."""
-        parts: list[str] = []
-        add = parts.append
-        for y, row in enumerate(self._rows, QUIET_ZONE):
-            y_text = str(y)
-            for run in _DARK_RUN.finditer(row):
-                start, end = run.span()
-                add(_MOVE_TO[start])  # "M{start + QUIET_ZONE} "
-                add(y_text)
-                add(_RUN_OF[end - start])  # "h{w}v1h-{w}z"
-        return "".join(parts)
+        return qr_draw.svg_path_d(self._rows)
+
+    def pdf_fill_ops(self) -> bytes:
+        """The dark modules as PDF path operators (module units, quiet zone included)."""
+        return qr_draw.pdf_fill_ops(self._rows)
 
     def svg(self, size_mm: float | None = None, title: str | None = None) -> str:
         """A standalone SVG document; `size_mm` fixes the printed width and height."""
@@ -132,10 +126,6 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _BYTE_PER_MODULE = bytes.maketrans(b"01", b"\xff\x00")  # 8 pixels, 1 = light
 _BITS_TO_TEXT = bytes.maketrans(b"\x00\x01", b"01")
-_DARK_RUN = re.compile("1+")
-_MAX_SIZE = 17 + 4 * 40
-_MOVE_TO = [f"M{x + QUIET_ZONE} " for x in range(_MAX_SIZE)]
-_RUN_OF = [f"h{w}v1h-{w}z" for w in range(_MAX_SIZE + 1)]
 
 
 def _escape(text: str) -> str:
@@ -199,10 +189,7 @@ def _make_qr(data: str, error_correction: str = "M") -> QrSymbol:
     """
     if error_correction not in ERROR_LEVELS:
         raise ValueError(f"unknown error correction level {error_correction!r}")
-    code = qrcode.QRCode(version=None, error_correction=ERROR_LEVELS[error_correction], border=0)
-    code.add_data(data)
-    version = int(code.best_fit())  # what make(fit=True) settles on
-    codewords = qrcode.util.create_data(version, code.error_correction, code.data_list)
+    version, codewords = qrcode_shim.encode(data, error_correction)
     layout = _layout(version)
     unmasked = layout.place(codewords)
     best, best_lost = 0, 0
@@ -211,7 +198,7 @@ def _make_qr(data: str, error_correction: str = "M") -> QrSymbol:
         if mask == 0 or best_lost > lost:  # the first of equals wins, as in qrcode
             best, best_lost = mask, lost
     final = (unmasked ^ layout.masks[best]) & layout.data_modules
-    final |= _fixed_dark(version, code.error_correction, best)
+    final |= _fixed_dark(version, ERROR_LEVELS[error_correction], best)
     return _symbol(data, error_correction, version, layout.rows(final))
 
 
@@ -221,26 +208,6 @@ def _make_qr(data: str, error_correction: str = "M") -> QrSymbol:
 # a whole-symbol shift by 1 lines each module up with its right-hand neighbour and a
 # shift by n with the one below; the penalty rules are then a few dozen big-int
 # operations per mask instead of a Python loop over every module.
-
-
-class _Probe(qrcode.QRCode):
-    """`qrcode` itself lays out the function patterns (finders, timing, alignment,
-    format and version information); this keeps the grid as it is just before the
-    data go in (None where they go)."""
-
-    grid: list[list[bool | None]]
-
-    def map_data(self, data: Any, mask_pattern: Any) -> None:
-        self.grid = [row[:] for row in self.modules]
-
-
-def _function_grid(
-    version: int, error_correction: int, test: bool, mask: int
-) -> list[list[bool | None]]:
-    probe = _Probe(version=version, error_correction=error_correction, border=0)
-    probe.data_cache = []  # the data are not needed, only the patterns around them
-    probe.makeImpl(test, mask)
-    return probe.grid
 
 
 def _int_of(positions: Iterable[int], size: int) -> int:
@@ -254,7 +221,7 @@ def _int_of(positions: Iterable[int], size: int) -> int:
 @functools.cache
 def _fixed_dark(version: int, error_correction: int, mask: int) -> int:
     """The dark function modules of a finished symbol (its format bits name the mask)."""
-    grid = _function_grid(version, error_correction, False, mask)
+    grid = qrcode_shim.function_grid(version, error_correction, False, mask)
     n = len(grid)
     return _int_of((r * n + c for r in range(n) for c in range(n) if grid[r][c]), n * n)
 
@@ -266,7 +233,7 @@ class _Layout:
         n = self.n = 17 + 4 * version
         # qrcode chooses the mask on "test" symbols: format and version information
         # (and the dark module) all light. The error correction level does not show.
-        grid = _function_grid(version, qrcode.constants.ERROR_CORRECT_M, True, 0)
+        grid = qrcode_shim.function_grid(version, ERROR_LEVELS["M"], True, 0)
         # Data placement order, as QRCode.map_data walks: two-module columns from the
         # right, up and down in turn, skipping the timing column.
         order: list[int] = []
@@ -299,7 +266,7 @@ class _Layout:
         self.data_modules = _int_of(order, n * n)
         self.masks = []
         for mask in range(8):
-            applies = qrcode.util.mask_func(mask)
+            applies = qrcode_shim.mask_condition(mask)
             self.masks.append(_int_of((p for p in order if applies(*divmod(p, n))), n * n))
 
         def where(keep: Any) -> int:

@@ -1,0 +1,246 @@
+"""What a sticker says, measured: its paragraphs, their sizes and their lines.
+
+Pure computation in millimetres and points (no WeasyPrint): text is measured with the
+packaged font's advance widths (no kerning, so a slight overestimate, WIDTH_SAFETY) and
+wrapped here; each paragraph becomes one `TextBlock` whose lines break only where this
+module broke them, so the PDF shows exactly the layout that was checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .fonts import text_width_mm
+
+if TYPE_CHECKING:
+    from site_builder.render.qr import QrSymbol
+
+    from .labels import LabelTemplate
+    from .payment import PaymentQr
+
+PT = 25.4 / 72  # mm per point
+MIN_PT = 6.0  # smallest text we print (the least a print shop accepts on a label)
+LINE_HEIGHT = 1.18  # line box height in em
+PARA_GAP = 0.5  # mm between paragraphs (names, URL, price)
+WIDTH_SAFETY = 1.03  # advance widths without kerning, plus 3 %
+#: printed with the item's code when the sticker also carries a payment code (the
+#: design's call to action says it when it has one)
+PRODUCT_CAPTION = "Xem trang / Read more"
+#: the label every preferred text size is made for; larger labels get larger text
+BASE_LABEL_MM = (63.5, 38.1)
+MAX_TEXT_SCALE = 1.6
+
+# preferred sizes (pt) of each kind of line; all shrink together down to MIN_PT
+# (see: the product code's caption; pay, pay2: the payment code's first and other lines)
+PREFERRED = {"name": 8.0, "name2": 7.0, "see": 6.5, "url": 7.0, "price": 7.5, "pay": 7.0,
+             "pay2": 6.5, "brand": 6.5, "cta": 6.5}
+BOLD = {"name": True, "name2": False, "see": True, "url": False, "price": True, "pay": True,
+        "pay2": False, "brand": False, "cta": True}
+TEXT_KINDS = ("brand", "name", "name2", "cta", "url", "price")  # what a design may print
+
+
+@dataclass(frozen=True)
+class StickerDesign:
+    """What a sticker says and how large: read from templates/print/sticker-designs.yaml
+    (see render/pdf.py), so members change it without touching code."""
+
+    name: str = "standard"
+    lines: tuple[str, ...] = ("brand", "name", "name2", "cta", "url", "price")
+    call_to_action: str = "Quét để xem câu chuyện · Scan for the story"
+    sizes: tuple[tuple[str, float], ...] = ()  # preferred pt per kind, over PREFERRED
+    bold: tuple[str, ...] | None = None  # kinds in bold; None: BOLD
+    background: tuple[float, float, float, float] | None = None  # CMYK %, to the edge
+
+    def css_background(self) -> str:
+        if self.background is None:
+            return ""
+        return "device-cmyk(" + " ".join(f"{v / 100:g}" for v in self.background) + ")"
+
+    def size(self, kind: str) -> float:
+        return dict(self.sizes).get(kind, PREFERRED[kind])
+
+    def is_bold(self, kind: str) -> bool:
+        return kind in self.bold if self.bold is not None and kind in TEXT_KINDS else BOLD[kind]
+
+
+STANDARD = StickerDesign()
+
+
+@dataclass(frozen=True)
+class StickerContent:
+    code: str  # e.g. XM-D01; named in error messages
+    short_url: str  # the URL the QR code holds, printed as text too
+    names: tuple[tuple[str, str], ...]  # (lang, name) in site language order
+    price_text: str | None
+    qr: QrSymbol
+    payment: PaymentQr | None = None  # printed only with show_payment
+    brand: str | None = None  # the cooperative's name (site.yaml contact.organisation)
+
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One paragraph (a name, the URL or the price), already broken into lines."""
+
+    lines: tuple[str, ...]
+    kind: str  # name | name2 | see | url | price | pay | pay2
+    lang: str | None
+    size_pt: float
+    x: float  # mm, relative to the label's top-left corner
+    y: float
+    width: float
+    height: float
+    align: str  # left | center
+    bold: bool = False
+
+    @property
+    def line_height(self) -> float:
+        return self.height / len(self.lines)
+
+
+
+@dataclass(frozen=True)
+class _Para:
+    text: str
+    kind: str
+    lang: str | None
+    nowrap: bool
+    bold: bool | None = None  # None: BOLD[kind]
+
+
+def display_url(url: str) -> str:
+    """The short URL as people read and type it: no scheme, host in lower case.
+
+    Browsers add https:// themselves; the path keeps its case (the site serves it).
+    """
+    rest = url
+    lower = url.lower()
+    for scheme in ("https://", "http://"):
+        if lower.startswith(scheme):
+            rest = url[len(scheme):]
+            break
+    host, sep, path = rest.partition("/")
+    text = host.lower() + sep + path
+    return text.rstrip("/") if path == "" else text
+
+
+def _paragraphs(content: StickerContent, show_price: bool, caption: bool = False,
+                design: StickerDesign = STANDARD) -> list[_Para]:
+    """The sticker's paragraphs in the design's order."""
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", " ".join(text.split()))
+
+    names: list[_Para] = []
+    seen: set[str] = set()
+    for i, (lang, name) in enumerate(content.names):
+        name = clean(name)
+        if not name or name.casefold() in seen:
+            continue  # "Xín Mần" in both languages is printed once
+        seen.add(name.casefold())
+        names.append(_Para(name, "name" if i == 0 else "name2", lang, False))
+    paras: list[_Para] = []
+    for kind in design.lines:
+        if kind in ("name", "name2"):
+            paras += [p for p in names if p.kind == kind]
+        elif kind == "brand" and content.brand and clean(content.brand):
+            paras.append(_Para(clean(content.brand), "brand", None, False))
+        elif kind == "cta" and clean(design.call_to_action):
+            paras.append(_Para(clean(design.call_to_action), "cta", None, False))
+        elif kind == "url":
+            if caption and not (clean(design.call_to_action) and "cta" in design.lines):
+                paras.append(_Para(PRODUCT_CAPTION, "see", None, False))
+            paras.append(_Para(display_url(content.short_url), "url", None, True))
+        elif kind == "price" and show_price and content.price_text:
+            paras.append(_Para(" ".join(content.price_text.split()), "price", None, True))
+    if design.bold is not None:
+        paras = [dataclasses.replace(p, bold=design.is_bold(p.kind)) for p in paras]
+    return paras
+
+
+def _sizes(scale: float, design: StickerDesign = STANDARD) -> dict[str, float]:
+    return {k: max(MIN_PT, round(design.size(k) * scale * 4) / 4) for k in PREFERRED}
+
+
+def text_scale(template: LabelTemplate) -> float:
+    """How much larger than preferred the text may be on this label: big labels, big
+    names (with the square root of the area ratio, up to MAX_TEXT_SCALE)."""
+    w, h = template.label_width, template.label_height
+    ratio = math.sqrt(w * h / (BASE_LABEL_MM[0] * BASE_LABEL_MM[1]))
+    return round(min(MAX_TEXT_SCALE, max(1.0, ratio)), 2)
+
+
+def _scales(top: float = 1.0, design: StickerDesign = STANDARD) -> list[float]:
+    out, s = [], top
+    while True:
+        out.append(round(s, 3))
+        if all(design.size(k) * s <= MIN_PT for k in PREFERRED):
+            return out
+        s -= 0.05
+
+
+@lru_cache(maxsize=65536)
+def _width(text: str, size: float, bold: bool) -> float:
+    return text_width_mm(text, size, bold) * WIDTH_SAFETY
+
+
+def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
+    """Greedy word wrap; None when a word (or a no-wrap paragraph) is wider than `width`."""
+    bold = BOLD[para.kind] if para.bold is None else para.bold
+    if para.nowrap:
+        return [para.text] if _width(para.text, size, bold) <= width else None
+    lines: list[str] = []
+    current = ""
+    for word in para.text.split(" "):
+        if _width(word, size, bold) > width:
+            return None
+        candidate = f"{current} {word}" if current else word
+        if _width(candidate, size, bold) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines
+
+
+def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float,
+              gap: float = PARA_GAP) -> tuple[float, list[tuple[_Para, str, float]]] | None:
+    """Wrap every paragraph into `width`; (total height mm, [(para, line, size)])."""
+    out: list[tuple[_Para, str, float]] = []
+    height = 0.0
+    for i, para in enumerate(paras):
+        size = sizes[para.kind]
+        lines = _wrap(para, size, width)
+        if lines is None:
+            return None
+        if i:
+            height += gap
+        height += len(lines) * size * LINE_HEIGHT * PT
+        out.extend((para, line, size) for line in lines)
+    return height, out
+
+
+def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width: float,
+                 align: str, gap: float = PARA_GAP) -> tuple[TextBlock, ...]:
+    blocks: list[TextBlock] = []
+    grouped: list[tuple[_Para, list[str], float]] = []
+    for para, line, size in text:
+        if grouped and grouped[-1][0] is para:
+            grouped[-1][1].append(line)
+        else:
+            grouped.append((para, [line], size))
+    for i, (para, lines, size) in enumerate(grouped):
+        if i:
+            y += gap
+        h = len(lines) * size * LINE_HEIGHT * PT
+        bold = BOLD[para.kind] if para.bold is None else para.bold
+        blocks.append(TextBlock(tuple(lines), para.kind, para.lang, size, round(x, 3),
+                                round(y, 3), round(width, 3), round(h, 3), align, bold))
+        y += h
+    return tuple(blocks)
