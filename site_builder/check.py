@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from site_builder import serving
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
@@ -444,12 +445,11 @@ def known_files(plan: Any) -> set[str]:
 
 
 def resolves(rel: str, files: set[str]) -> bool:
-    """Would a request for `rel` (no leading /) find a file, as the host serves it?"""
+    """Would a request for `rel` (no leading /) find a file, as the host serves it?
+    (serving.py's rules; a redirect to the folder's index page counts.)"""
     if rel.startswith("print/"):
         return True  # PDFs: named by the print module
-    if rel == "" or rel.endswith("/"):
-        return f"{rel}index.html" in files
-    return rel in files or f"{rel}.html" in files or f"{rel}/index.html" in files
+    return serving.resolve_in(rel, files).kind != "missing"
 
 
 def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:

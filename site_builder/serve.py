@@ -3,9 +3,10 @@
 livereload (on tornado) watches the content and reloads the browser; a small WSGI
 app serves `output/` the way the production host does:
 
-- `/vi/dolls/hmong/` -> `vi/dolls/hmong/index.html`; `/vi/dolls/hmong` redirects to the slash;
-- `/Q/XM-D01` -> `Q/XM-D01.html` (the short URLs printed in QR codes work locally);
-- anything else -> `404.html` with status 404.
+the rules of site_builder/serving.py (shared with `check` and the generated host
+configurations): `/vi/dolls/hmong/` -> `vi/dolls/hmong/index.html`, `/vi/dolls/hmong`
+redirects to the slash, `/Q/XM-D01` -> `Q/XM-D01.html`, anything else -> `404.html`
+with status 404.
 
 Each request opens files by path below the *current* `output/` (a build swaps in a new
 folder by renaming, so no handle to an old folder is kept).
@@ -33,7 +34,6 @@ import html
 import logging
 import mimetypes
 import os
-import posixpath
 import re
 import signal
 import sys
@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from site_builder import serving
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
@@ -258,21 +259,11 @@ class Preview:
         return _respond(start_response, "404 Not Found", data, ctype)
 
     def resolve(self, path: str) -> tuple[str, str]:
-        """('page'|'file', rel) | ('redirect', url path) | ('missing', '')."""
-        clean = posixpath.normpath("/" + path.lstrip("/"))
-        if ".." in clean.split("/") or "\x00" in clean:
-            return "missing", ""
-        rel = clean.lstrip("/")
-        if rel == "" or path.endswith("/"):
-            index = f"{rel}/index.html" if rel else "index.html"
-            return ("page", index) if self._inside(index) else ("missing", "")
-        if self._inside(rel):
-            return ("page" if rel.endswith(".html") else "file"), rel
-        if self._inside(f"{rel}.html"):  # /Q/XM-D01 -> Q/XM-D01.html
-            return "page", f"{rel}.html"
-        if self._inside(f"{rel}/index.html"):
-            return "redirect", f"/{rel}/"
-        return "missing", ""
+        """('page'|'file', rel) | ('redirect', url path) | ('missing', ''): serving.py's rules."""
+        found = serving.resolve(path, self._inside)
+        if found.kind == "file":
+            return ("page" if found.is_page else "file"), found.target
+        return found.kind, found.target
 
     def _inside(self, rel: str) -> bool:
         """`rel` is a file of the output folder, reached without leaving it by a symlink."""
