@@ -157,14 +157,13 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
     """The warnings `build` prints while loading (an accented payment note), as check's own."""
     out = []
     for warning in site.warnings:
-        params = getattr(warning, "params", {})
-        if "where" in params and "note" in params:
-            rel, _sep, line = str(params["where"]).rpartition(":")
+        params = getattr(warning, "params", {})  # loader.item_warnings: data, not text
+        if params.get("field") == "payment.note":
             out.append(
                 ContentError(
-                    root / rel,
-                    int(line) if line.isdigit() else None,
-                    "payment.note",
+                    root / params["file"],
+                    params["line"],
+                    params["field"],
                     Msg(
                         "banks do not accept Vietnamese accents, so the payment QR carries "
                         "'{note}'.",
