@@ -29,6 +29,7 @@ import asyncio
 import base64
 import contextlib
 import errno
+import functools
 import hashlib
 import html
 import logging
@@ -44,6 +45,9 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import jinja2
+import markupsafe
 
 from site_builder import serving
 from site_builder.errors import ContentError, ErrorList, SiteError
@@ -317,53 +321,39 @@ class Preview:
             "files: this page reloads by itself.",
             n,
         )
-        field_word = _("field")
-        rows = []
+        rows = []  # plain data: the template (preview_templates/error.html) escapes it
         for p in self.problems:
             if p.error is None:
-                rows.append(f"<li><p>{html.escape(p.text)}</p></li>")
+                rows.append({"where": None, "message": p.text})
                 continue
             e = p.error
-            where = html.escape(e.location(self.root))
-            fld = (
-                f' <span class="field">{html.escape(field_word)}: <code>{html.escape(e.field)}</code></span>'
-                if e.field
-                else ""
-            )
-            hint = f'<p class="hint">{html.escape(_(e.hint))}</p>' if e.hint else ""
+            hint = _(e.hint) if e.hint else ""
             rows.append(
-                f'<li><p class="where"><code>{where}</code>{fld}</p>'
-                f'<p class="message">{html.escape(_(e.message))}</p>{hint}</li>'
+                {
+                    "where": e.location(self.root),
+                    "field": e.field,
+                    "message": _(e.message),
+                    "hint": hint,
+                }
             )
         note = _("(This page is shown only by `site-builder serve`; nothing was published.)")
-        page = f"""<!DOCTYPE html>
-<html lang="{language()}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; color: #222; }}
-h1 {{ color: #a00; font-size: 1.5rem; }}
-li {{ border-left: 4px solid #a00; background: #fff4f4; margin: 1rem 0; padding: .5rem 1rem; list-style: none; }}
-ol {{ padding: 0; }}
-.where code {{ font-weight: bold; }}
-.field {{ margin-left: 1rem; }}
-.hint {{ color: #444; }}
-.note {{ color: #666; font-size: .9rem; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<p>{html.escape(intro)}</p>
-<ol class="errors">
-{chr(10).join(rows)}
-</ol>
-<p class="note">{html.escape(note)}</p>
-</body>
-</html>
-"""
+        page = _error_template().render(
+            lang=language(), title=title, intro=intro, field_word=_("field"), rows=rows, note=note
+        )
         return page.encode("utf-8")
+
+
+@functools.cache
+def _error_template() -> jinja2.Template:
+    """The preview's error page (site_builder/preview_templates/error.html), HTML-escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "preview_templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+        # every value escaped as html.escape does (&#x27;), the page's bytes as before
+        finalize=lambda v: markupsafe.Markup(html.escape(v)) if isinstance(v, str) else v,
+    )
+    return env.get_template("error.html")
 
 
 def _message(exc: BaseException) -> str:
