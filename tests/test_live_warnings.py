@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.content.loader import load_site
-from site_builder.live import LiveSite
+from site_builder.preview.live import LiveSite
 from tests.helpers import copy_project
 
 ITEM = "content/dolls/hmong/item.yaml"

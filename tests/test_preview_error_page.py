@@ -1,4 +1,4 @@
-"""The preview's error page, now a Jinja template (site_builder/preview_templates/error.html,
+"""The preview's error page, now a Jinja template (site_builder/preview/error.html,
 issue 17 item 2), read back as parsed HTML: every problem with file, line, field, message
 and hint, in the CLI language, and content text escaped."""
 
@@ -11,7 +11,7 @@ import tinyhtml5
 
 from site_builder.errors import ContentError
 from site_builder.messages import Msg, language, set_language
-from site_builder.serve import Preview, Problem
+from site_builder.preview.serve import Preview, Problem
 
 
 def page_of(tmp_path: Path, lang: str) -> tinyhtml5.Element:  # type: ignore[name-defined]

@@ -11,7 +11,7 @@ import pytest
 
 from site_builder import serving
 from site_builder.check import resolves
-from site_builder.serve import Preview
+from site_builder.preview.serve import Preview
 from tests.test_nginx import Nginx, running_nginx
 
 FILES = {

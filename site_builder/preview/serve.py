@@ -18,7 +18,7 @@ and styles are still served. Saving a fix rebuilds and the page comes back by it
 Changes are found by file-system events (watchfiles, in background threads), not by
 polling, and handed to the server's loop; editors' swap and backup files are ignored.
 `Preview.rebuild` is the one place a rebuild happens: the first one is a full build,
-later ones go through `site_builder.live.LiveSite`, which re-renders only what an edit
+later ones go through `site_builder.preview.live.LiveSite`, which re-renders only what an edit
 to an item touches (and falls back to a full build for anything else). The browsers are
 told to reload right after; the PDFs follow in the background.
 """
@@ -55,7 +55,7 @@ from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
 
 if TYPE_CHECKING:
-    from site_builder.live import LiveSite, PrintUpdate, Update
+    from site_builder.preview.live import LiveSite, PrintUpdate, Update
 
 WATCHED = ("content", "booklets", "templates", "locale", "site.yaml")
 HOST = "127.0.0.1"
@@ -321,7 +321,7 @@ class Preview:
             "files: this page reloads by itself.",
             n,
         )
-        rows = []  # plain data: the template (preview_templates/error.html) escapes it
+        rows = []  # plain data: the template (preview/error.html) escapes it
         for p in self.problems:
             if p.error is None:
                 rows.append({"where": None, "message": p.text})
@@ -345,9 +345,9 @@ class Preview:
 
 @functools.cache
 def _error_template() -> jinja2.Template:
-    """The preview's error page (site_builder/preview_templates/error.html), HTML-escaped."""
+    """The preview's error page (site_builder/preview/error.html), HTML-escaped."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "preview_templates"),
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
         autoescape=True,
         keep_trailing_newline=True,
         # every value escaped as html.escape does (&#x27;), the page's bytes as before
@@ -422,7 +422,7 @@ class Watcher:
 
     def keep(self, _change: Any, path: str) -> bool:
         """False for paths that never need a rebuild."""
-        from site_builder.live import is_temporary
+        from site_builder.preview.live import is_temporary
 
         p = Path(path)
         if is_temporary(p.name) or p == self.output or self.output in p.parents:
@@ -503,8 +503,8 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from site_builder.live import LiveSite
     from site_builder.outdir import check_output_folder, recorded_output
+    from site_builder.preview.live import LiveSite
 
     root = root.resolve()
     output = (output or root / "output").resolve()
@@ -520,7 +520,7 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             preview.live_script = script  # the snippet it will inject into every page
             return super().get_web_handlers(script)
 
-        def application(  # livereload's, with every handler guarded (previewguard.py)
+        def application(  # livereload's, with every handler guarded (guard.py)
             self,
             port: int,
             host: str,
@@ -536,7 +536,7 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             from livereload.server import LiveScriptInjector
             from tornado import web
 
-            from site_builder.previewguard import guarded_handlers
+            from site_builder.preview.guard import guarded_handlers
 
             LiveReloadHandler.watcher = self.watcher
             LiveReloadHandler.live_css = live_css
