@@ -9,7 +9,7 @@ print module when they are drawn), the .br/.gz copies (compress.py) and output/'
 marker file. tests/test_outputs.py shows it equals what a real build writes.
 
 Used by `site-builder check` (does a link in the content lead to a page?) together with
-serving.py's rules.
+serving.py's rules, and by the preview (`item_pages`: what an edit may remove).
 """
 
 from __future__ import annotations
@@ -25,8 +25,24 @@ from site_builder.render.images import derivatives
 
 if TYPE_CHECKING:
     from site_builder.build import Plan
+    from site_builder.content.model import Item
 
 FIXED = ("index.html", "404.html", "sitemap.xml", "robots.txt", RECORD)
+
+
+def item_pages(plan: Plan, item: Item) -> set[str]:
+    """The files of one item that come and go while its code, aliases, GTIN and photos stay:
+    its page in each language it is shown in (`missing_translation: omit` leaves one out)
+    and its payment QR. The preview deletes those an edit no longer makes."""
+    config, urls = plan.site.config, plan.urls
+    files = {
+        urls.page_file(lang, item.kind, item.slug)
+        for lang in config.languages
+        if with_fallback(item, lang, config) is not None
+    }
+    if item.facts.get("payment") is not None:
+        files.update(urls.pay_file(item.code, ext) for ext in ("svg", "png"))
+    return files
 
 
 def files_of(plan: Plan) -> set[str]:
@@ -37,9 +53,9 @@ def files_of(plan: Plan) -> set[str]:
     for lang in config.languages:
         files.add(urls.home_file(lang))
         files.update(urls.page_file(lang, kind) for kind in KINDS)
-        for thing in (*site.items, *site.pages):
-            if with_fallback(thing, lang, config) is not None:
-                files.add(urls.page_file(lang, getattr(thing, "kind", "pages"), thing.slug))
+        for page in site.pages:
+            if with_fallback(page, lang, config) is not None:
+                files.add(urls.page_file(lang, "pages", page.slug))
         for booklet in site.booklets:
             files.add(urls.booklet_file(lang, booklet.slug))
             for key in booklet.entries:
@@ -51,11 +67,10 @@ def files_of(plan: Plan) -> set[str]:
             urls.image_file(kind, slug, image.file, v.width, v.ext) for v in derivatives(image)
         )
     for item in site.items:
+        files |= item_pages(plan, item)
         for alias in item.aliases:
             path = alias.strip("/")
             files.add(path if path.endswith(".html") else f"{path}/index.html")
-        if item.facts.get("payment") is not None:
-            files.update(urls.pay_file(item.code, ext) for ext in ("svg", "png"))
         if item.facts.get("gtin"):
             files.update(urls.gs1_files(item.facts["gtin"]))
     for code in [*plan.codes, *plan.booklet_codes]:

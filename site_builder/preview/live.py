@@ -71,6 +71,7 @@ from site_builder.compress import EXTS, copies_for
 from site_builder.content.loader import item_warnings, load_site, reload_items, with_fallback
 from site_builder.content.model import KINDS, Booklet, Item, Site
 from site_builder.errors import SiteError
+from site_builder.outputs import item_pages
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.writer import BuildLocked, project_lock, write_atomic
@@ -316,7 +317,7 @@ class LiveSite:
                     home.add(lang)
                     lists.add((item.kind, lang))
             translations_changed |= set(before.translations) != set(item.translations)
-            old_paths |= self._own_paths(plan, before)
+            old_paths |= item_pages(plan, before)
             booklets += [b for b in site.booklets if item.key in b.entries and b not in booklets]
         if print_paths is not None:  # their pages are rendered with the item's
             for booklet in booklets:
@@ -381,19 +382,6 @@ class LiveSite:
         """The item as every list shows it in `lang` (None: not listed)."""
         tr = with_fallback(item, lang, r.site.config)
         return None if tr is None else r.item_view(item, lang, tr)
-
-    @staticmethod
-    def _own_paths(plan: Plan, item: Item) -> set[str]:
-        """The files only this item makes that can come and go while its code stays."""
-        config, urls = plan.site.config, plan.urls
-        paths = {
-            urls.page_file(lang, item.kind, item.slug)
-            for lang in config.languages
-            if with_fallback(item, lang, config) is not None
-        }
-        if item.facts.get("payment") is not None:
-            paths |= {urls.pay_file(item.code, ext) for ext in ("svg", "png")}
-        return paths
 
     def _booklet_files(self, plan: Plan, booklet: Booklet) -> set[str]:
         """The e-booklet's pages in output/ now (a chapter can go: `missing_translation:
