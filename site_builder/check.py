@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from site_builder import serving
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
+from site_builder.outputs import files_of
 from site_builder.progress import Progress
 
 SECTIONS = ("dolls", "ocop", "pages")
@@ -131,7 +133,7 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
         except (ErrorList, ContentError) as exc:
             report.errors.extend(all_errors(exc))
     progress.advance()
-    targets = known_files(plan) if plan is not None else None
+    targets = files_of(plan) if plan is not None else None
     for kind, folder in folders:
         key = f"{kind}/{slugify(folder.name)}"
         report.translations.extend(translation_status(folder, key, languages))
@@ -156,14 +158,13 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
     """The warnings `build` prints while loading (an accented payment note), as check's own."""
     out = []
     for warning in site.warnings:
-        params = getattr(warning, "params", {})
-        if "where" in params and "note" in params:
-            rel, _sep, line = str(params["where"]).rpartition(":")
+        params = getattr(warning, "params", {})  # loader.item_warnings: data, not text
+        if params.get("field") == "payment.note":
             out.append(
                 ContentError(
-                    root / rel,
-                    int(line) if line.isdigit() else None,
-                    "payment.note",
+                    root / params["file"],
+                    params["line"],
+                    params["field"],
                     Msg(
                         "banks do not accept Vietnamese accents, so the payment QR carries "
                         "'{note}'.",
@@ -402,54 +403,12 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-def known_files(plan: Any) -> set[str]:
-    """Every file below output/ the build writes, by the names `Urls` gives them."""
-    from site_builder.build import ASSETS
-    from site_builder.content.loader import with_fallback
-
-    site, urls = plan.site, plan.urls
-    config = site.config
-    files = {"index.html", "404.html", "sitemap.xml", "robots.txt", "favicon.svg"}
-    for lang in config.languages:
-        files.add(urls.home_file(lang))
-        for kind in ("dolls", "ocop"):
-            files.add(urls.page_file(lang, kind))
-        for thing in (*site.items, *site.pages):
-            if with_fallback(thing, lang, config) is not None:
-                kind = getattr(thing, "kind", "pages")
-                files.add(urls.page_file(lang, kind, thing.slug))
-        for booklet in site.booklets:
-            files.add(urls.booklet_file(lang, booklet.slug))
-            for key in booklet.entries:
-                files.add(urls.booklet_file(lang, booklet.slug, key.replace("/", "-")))
-    for item in site.items:
-        for im in item.images:
-            files.add(urls.media_file(item.kind, item.slug, im.file))
-        for alias in item.aliases:
-            path = alias.strip("/")
-            files.add(path if path.endswith(".html") else f"{path}/index.html")
-    for booklet in site.booklets:
-        if booklet.cover is not None:
-            files.add(urls.media_file("booklets", booklet.slug, booklet.cover.file))
-    for code in [*plan.codes, *plan.booklet_codes]:
-        files.update(urls.landing_files(code))
-        files.add(urls.qr_file(code, "svg"))
-        files.add(urls.qr_file(code, "png"))
-    assets = config.templates_dir / ASSETS
-    if assets.is_dir():
-        for p in assets.rglob("*"):
-            if p.is_file():
-                files.add(f"{ASSETS}/{p.relative_to(assets).as_posix()}")
-    return files
-
-
 def resolves(rel: str, files: set[str]) -> bool:
-    """Would a request for `rel` (no leading /) find a file, as the host serves it?"""
+    """Would a request for `rel` (no leading /) find a file, as the host serves it?
+    (serving.py's rules; a redirect to the folder's index page counts.)"""
     if rel.startswith("print/"):
         return True  # PDFs: named by the print module
-    if rel == "" or rel.endswith("/"):
-        return f"{rel}index.html" in files
-    return rel in files or f"{rel}.html" in files or f"{rel}/index.html" in files
+    return serving.resolve_in(rel, files).kind != "missing"
 
 
 def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
@@ -457,6 +416,7 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
     base = config.base_path
     kind = getattr(thing, "kind", "pages")
     pages = sorted(urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/"))
+    media = sorted(urls.url(f) for f in files if f.startswith("media/"))  # photos' published names
     out = []
     for lang, tr in sorted(thing.translations.items()):
         here = urls.page(lang, kind, thing.slug)
@@ -469,7 +429,8 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
             rel = target[len(base) :] if target.startswith(base) else None
             if rel is not None and resolves(rel, files):
                 continue
-            near = difflib.get_close_matches(target, pages, n=1, cutoff=0.6)
+            among = media if target.startswith(f"{base}media/") else pages
+            near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
             hint = (
                 Msg("Did you mean {url}?", url=near[0])
                 if near

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import tinyhtml5
 
+from site_builder import serving
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -115,19 +117,29 @@ def chromium_dom(url: str, accept_lang: str, tmp: Path) -> str:
     return proc.stdout
 
 
+def resolved_file(output: Path, url_path: str) -> Path | None:
+    """The file a host serves for `url_path` (site_builder/serving.py's rules, following
+    one redirect to a folder's index page), or None (404)."""
+    found = serving.resolve(url_path, lambda rel: (output / rel).is_file())
+    if found.kind == "redirect":
+        found = serving.resolve(found.target, lambda rel: (output / rel).is_file())
+    return output / found.target if found.kind == "file" else None
+
+
 def serve(folder: Path):  # type: ignore[no-untyped-def]
-    """Serve `folder` on 127.0.0.1 like a static host with clean URLs: `/Q/X` -> `Q/X.html`."""
+    """Serve `folder` on 127.0.0.1 like a static host (site_builder/serving.py's rules:
+    clean URLs, `/Q/X` -> `Q/X.html`); a folder without its slash is redirected by
+    http.server itself."""
     import contextlib
     import functools
     import http.server
     import threading
+    import urllib.parse
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def translate_path(self, path: str) -> str:
-            local = Path(super().translate_path(path))
-            if not local.exists() and local.with_suffix(".html").is_file():
-                return str(local.with_suffix(".html"))
-            return str(local)
+            found = resolved_file(folder, urllib.parse.unquote(urllib.parse.urlsplit(path).path))
+            return str(found) if found is not None else super().translate_path(path)
 
         def log_message(self, *args: object) -> None:
             pass

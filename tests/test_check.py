@@ -126,6 +126,7 @@ def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]
         vi.read_text(encoding="utf-8")
         + "\nXem [chè](/vi/ocop/tee/), [trang](../../pages/visit/), [QR](/Q/XM-D01),\n"
         "[ảnh](/media/dolls/hmong/doll.png), [ngoài](https://example.org/x), [thư](mailto:a@b.vn),\n"
+        "[ảnh nhỏ](/media/dolls/hmong/doll-40.webp), [máy chủ](/_server/nginx.conf),\n"
         "[đầu trang](#top), [tiếng Anh](https://xinman.example.vn/en/dolls/hmong/).\n"
         "Và [sai](../hmongg/) cùng [mất](/Q/XM-D77).\n",
         encoding="utf-8",
@@ -140,16 +141,30 @@ def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]
             "message": "the link '/vi/ocop/tee/' leads to no page of this site.",
             "hint": "Did you mean /vi/ocop/tea/?",
         },
+        {  # the original photo is not published: only its sizes are (issue 17, item 2)
+            "file": "content/dolls/hmong/vi.md",
+            "line": 11,
+            "field": None,
+            "message": "the link '/media/dolls/hmong/doll.png' leads to no page of this site.",
+            "hint": "Did you mean /media/dolls/hmong/doll-40.jpg?",
+        },
+        {  # the host's own files are never served
+            "file": "content/dolls/hmong/vi.md",
+            "line": 12,
+            "field": None,
+            "message": "the link '/_server/nginx.conf' leads to no page of this site.",
+            "hint": "Pages of this site look like /vi/dolls/hmong/; check the folder name.",
+        },
         {
             "file": "content/dolls/hmong/vi.md",
-            "line": 13,
+            "line": 14,
             "field": None,
             "message": "the link '../hmongg/' leads to no page of this site.",
             "hint": "Did you mean /vi/dolls/hmong/?",
         },
         {
             "file": "content/dolls/hmong/vi.md",
-            "line": 13,
+            "line": 14,
             "field": None,
             "message": "the link '/Q/XM-D77' leads to no page of this site.",
             "hint": "Did you mean /Q/XM-D01?",
@@ -161,7 +176,7 @@ def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]
         "Error: content/dolls/hmong/vi.md:10: the link '/vi/ocop/tee/' leads to no page of this "
         "site. Did you mean /vi/ocop/tea/?\n"
     )
-    assert out.endswith("Check failed: 3 errors, 2 warnings.\n")
+    assert out.endswith("Check failed: 5 errors, 2 warnings.\n")
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from site_builder.build import build
 from site_builder.cache import CACHE_DIR
 from site_builder.content.loader import load_site
 from site_builder.errors import ErrorList
-from site_builder.live import LiveSite, PrintUpdate, Update, is_temporary
+from site_builder.preview.live import LiveSite, PrintUpdate, Update, is_temporary
 from tests.helpers import copy_project, snapshot
 
 
@@ -325,7 +325,7 @@ def test_editor_files_are_ignored(tmp_path: Path) -> None:
 
 def test_a_print_error_shows_on_the_error_page_until_fixed(tmp_path: Path) -> None:
     from site_builder.errors import SiteError
-    from site_builder.serve import Preview
+    from site_builder.preview.serve import Preview
 
     project = copy_project(tmp_path / "site", "minimal")
     live = LiveSite(project)

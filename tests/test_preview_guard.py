@@ -15,7 +15,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from site_builder.previewguard import loopback_host
+from site_builder.preview.guard import loopback_host
 from tests.test_serve import TIMEOUT, server, wait_for  # noqa: F401  (fixture)
 
 FIRST_BUILD = 90.0  # seconds; the machine is shared

@@ -159,7 +159,7 @@ def test_port_in_use_in_vietnamese(tmp_path: Path) -> None:
 
 
 def test_template_error_and_deleted_file_are_shown_on_the_page(tmp_path: Path) -> None:
-    from site_builder.serve import Preview
+    from site_builder.preview.serve import Preview
 
     project = copy_project(tmp_path / "site", "minimal")
     preview = Preview(project, project / "output", log=lambda _m: None)

@@ -6,13 +6,13 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from site_builder.build import build
 from site_builder.content.loader import load_site
-from tests.helpers import copy_project, parse_html, snapshot, text_of
+from tests.helpers import copy_project, parse_html, resolved_file, snapshot, text_of
 
 LANGS = ("vi", "en")
 
@@ -69,18 +69,9 @@ def test_every_internal_link_and_anchor_resolves(sample_site: Path) -> None:
                 if not url or url.startswith(("https://", "http://", "mailto:", "tel:", "data:")):
                     continue
                 parts = urlsplit(url)
-                path = parts.path
-                if not path:
-                    target = page
-                elif path.startswith("/"):
-                    target = out / path.lstrip("/")
-                else:
-                    target = page.parent / path
-                if path.endswith("/"):
-                    target = target / "index.html"
-                elif not target.exists() and target.with_suffix(".html").exists():
-                    target = target.with_suffix(".html")
-                assert target.is_file(), f"{page.relative_to(out)}: broken link {url}"
+                here = "/" + page.relative_to(out).as_posix()
+                target = resolved_file(out, urljoin(here, parts.path) if parts.path else here)
+                assert target is not None, f"{page.relative_to(out)}: broken link {url}"
                 if parts.fragment:
                     ids = {e.get("id") for e in parse_html(target).iter()}
                     assert parts.fragment in ids, f"{page.relative_to(out)}: broken anchor {url}"

@@ -15,6 +15,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.serve import serve
+    from site_builder.preview.serve import serve
 
     return serve(project_root(args), args.port)

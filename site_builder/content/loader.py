@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -86,25 +87,51 @@ def load_site(root: Path) -> Site:
     errors.raise_if_any()
     pages.sort(key=lambda p: (p.order, p.slug))
     return Site(
-        config, categories, tuple(items), tuple(pages), tuple(booklets), _warnings(items, root)
+        config, categories, tuple(items), tuple(pages), tuple(booklets), item_warnings(items, root)
     )
 
 
-def _warnings(items: list[Item], root: Path) -> tuple[str, ...]:
-    """Things that work, but that a member should know about (`Msg`, shown through `_()`)."""
+def reload_items(site: Site, folders: Collection[Path]) -> tuple[list[Item], dict[Path, Item]]:
+    """The items of `site` with those in `folders` (already items of it) loaded anew and
+    checked as `load_site` checks them: every error at once (raises `ErrorList`).
+    Returns (every item, in site order; {folder: its new item}); a folder missing from
+    the second with no error cannot be reloaded alone (the caller builds the whole site)."""
+    config = site.config
+    errors = Collector()
+    kinds = {item.folder: item.kind for item in site.items}
+    new: dict[Path, Item] = {}
+    for folder in sorted(folders):
+        item = _guard(
+            errors,
+            lambda f=folder, k=kinds[folder]: load_item(config, site.categories, k, f, errors),
+        )
+        if item is not None:
+            new[folder] = item
+    items = [new.get(i.folder, i) for i in site.items if i.folder not in folders or i.folder in new]
+    _check_unique(items, list(site.pages), errors, config.root)
+    errors.raise_if_any()
+    return items, new
+
+
+def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
+    """Things that work, but that a member should know about (`Msg`, shown through `_()`),
+    as data: each has the params `file` (below `root`), `line` and `field` besides its text."""
     out = []
     for item in items:
         pay = item.facts.get("payment")
         if pay is not None and pay.note_stripped:
             path = item.folder / "item.yaml"
             _, lines = parse_yaml(read_text(path), path)
-            where = f"{path.relative_to(root).as_posix()}:{lines.line(('payment', 'note'))}"
+            rel, line = path.relative_to(root).as_posix(), lines.line(("payment", "note"))
             out.append(
                 Msg(
                     "{where}: payment.note: banks do not accept Vietnamese accents, so the "
                     "payment QR carries '{note}'.",
-                    where=where,
+                    where=f"{rel}:{line}",
                     note=pay.note_text,
+                    file=rel,
+                    line=line,
+                    field="payment.note",
                 )
             )
     return tuple(out)

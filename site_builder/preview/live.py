@@ -68,16 +68,10 @@ from site_builder.build import (
 )
 from site_builder.cache import BuildCache, using
 from site_builder.compress import EXTS, copies_for
-from site_builder.content.loader import (
-    _check_unique,
-    _guard,
-    _warnings,
-    load_item,
-    load_site,
-    with_fallback,
-)
+from site_builder.content.loader import item_warnings, load_site, reload_items, with_fallback
 from site_builder.content.model import KINDS, Booklet, Item, Site
-from site_builder.errors import Collector, SiteError
+from site_builder.errors import SiteError
+from site_builder.outputs import item_pages
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.writer import BuildLocked, project_lock, write_atomic
@@ -287,21 +281,8 @@ class LiveSite:
         config = site.config
 
         # load, and check like load_site does: every error of every changed item at once
-        errors = Collector()
         old: dict[Path, Item] = {f: site.items[self._index[f]] for f in folders}
-        new: dict[Path, Item] = {}
-        for folder in sorted(folders):
-            kind = old[folder].kind
-            item = _guard(
-                errors, lambda f=folder, k=kind: load_item(config, site.categories, k, f, errors)
-            )
-            if item is not None:
-                new[folder] = item
-        items = [
-            new.get(i.folder, i) for i in site.items if i.folder not in folders or i.folder in new
-        ]
-        _check_unique(items, list(site.pages), errors, config.root)
-        errors.raise_if_any()
+        items, new = reload_items(site, folders)
         if len(new) != len(folders):
             return None  # not loaded, yet no error: let the full build say why
 
@@ -336,7 +317,7 @@ class LiveSite:
                     home.add(lang)
                     lists.add((item.kind, lang))
             translations_changed |= set(before.translations) != set(item.translations)
-            old_paths |= self._own_paths(plan, before)
+            old_paths |= item_pages(plan, before)
             booklets += [b for b in site.booklets if item.key in b.entries and b not in booklets]
         if print_paths is not None:  # their pages are rendered with the item's
             for booklet in booklets:
@@ -347,7 +328,7 @@ class LiveSite:
             outputs = self._render(renderer, new_plan, new, home, lists, booklets, print_paths)
             if translations_changed:
                 outputs += closing_outputs(new_plan, renderer)  # the sitemap
-            warnings: list[str] = list(_warnings(list(new.values()), root))
+            warnings: list[str] = list(item_warnings(new.values(), root))
             warnings += self._budget_warnings(new_plan, new.values(), outputs)
             with self._write_lock:
                 if self._closed:  # stopping: write nothing more
@@ -402,19 +383,6 @@ class LiveSite:
         tr = with_fallback(item, lang, r.site.config)
         return None if tr is None else r.item_view(item, lang, tr)
 
-    @staticmethod
-    def _own_paths(plan: Plan, item: Item) -> set[str]:
-        """The files only this item makes that can come and go while its code stays."""
-        config, urls = plan.site.config, plan.urls
-        paths = {
-            urls.page_file(lang, item.kind, item.slug)
-            for lang in config.languages
-            if with_fallback(item, lang, config) is not None
-        }
-        if item.facts.get("payment") is not None:
-            paths |= {urls.pay_file(item.code, ext) for ext in ("svg", "png")}
-        return paths
-
     def _booklet_files(self, plan: Plan, booklet: Booklet) -> set[str]:
         """The e-booklet's pages in output/ now (a chapter can go: `missing_translation:
         omit`)."""
@@ -427,19 +395,18 @@ class LiveSite:
 
     def _site_warnings(self, site: Site, new: dict[Path, Item]) -> tuple[str, ...]:
         """`Site.warnings` as load_site makes them: the changed items' anew, in item order."""
-        fresh = {f: _warnings([item], self.root) for f, item in new.items()}
+        fresh = {f: item_warnings([item], self.root) for f, item in new.items()}
         if not site.warnings and not any(fresh.values()):
             return ()
         old: dict[str, list[str]] = {}
-        for w in site.warnings:  # "content/ocop/x/item.yaml:12: payment.note: ..."
-            old.setdefault(w.split(":", 1)[0], []).append(w)
-        start = len(str(self.root)) + 1
+        for w in site.warnings:  # item_warnings': each names its file
+            old.setdefault(getattr(w, "params", {}).get("file", ""), []).append(w)
         out: list[str] = []
         for item in site.items:
             if item.folder in fresh:
                 out += fresh[item.folder]
             else:
-                out += old.get(str(item.folder)[start:] + "/item.yaml", [])
+                out += old.get((item.folder / "item.yaml").relative_to(self.root).as_posix(), [])
         return tuple(out)
 
     def _budget_warnings(

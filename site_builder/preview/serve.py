@@ -3,9 +3,10 @@
 livereload (on tornado) watches the content and reloads the browser; a small WSGI
 app serves `output/` the way the production host does:
 
-- `/vi/dolls/hmong/` -> `vi/dolls/hmong/index.html`; `/vi/dolls/hmong` redirects to the slash;
-- `/Q/XM-D01` -> `Q/XM-D01.html` (the short URLs printed in QR codes work locally);
-- anything else -> `404.html` with status 404.
+the rules of site_builder/serving.py (shared with `check` and the generated host
+configurations): `/vi/dolls/hmong/` -> `vi/dolls/hmong/index.html`, `/vi/dolls/hmong`
+redirects to the slash, `/Q/XM-D01` -> `Q/XM-D01.html`, anything else -> `404.html`
+with status 404.
 
 Each request opens files by path below the *current* `output/` (a build swaps in a new
 folder by renaming, so no handle to an old folder is kept).
@@ -17,7 +18,7 @@ and styles are still served. Saving a fix rebuilds and the page comes back by it
 Changes are found by file-system events (watchfiles, in background threads), not by
 polling, and handed to the server's loop; editors' swap and backup files are ignored.
 `Preview.rebuild` is the one place a rebuild happens: the first one is a full build,
-later ones go through `site_builder.live.LiveSite`, which re-renders only what an edit
+later ones go through `site_builder.preview.live.LiveSite`, which re-renders only what an edit
 to an item touches (and falls back to a full build for anything else). The browsers are
 told to reload right after; the PDFs follow in the background.
 """
@@ -28,12 +29,12 @@ import asyncio
 import base64
 import contextlib
 import errno
+import functools
 import hashlib
 import html
 import logging
 import mimetypes
 import os
-import posixpath
 import re
 import signal
 import sys
@@ -45,12 +46,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+import markupsafe
+
+from site_builder import serving
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
 
 if TYPE_CHECKING:
-    from site_builder.live import LiveSite, PrintUpdate, Update
+    from site_builder.preview.live import LiveSite, PrintUpdate, Update
 
 WATCHED = ("content", "booklets", "templates", "locale", "site.yaml")
 HOST = "127.0.0.1"
@@ -258,21 +263,11 @@ class Preview:
         return _respond(start_response, "404 Not Found", data, ctype)
 
     def resolve(self, path: str) -> tuple[str, str]:
-        """('page'|'file', rel) | ('redirect', url path) | ('missing', '')."""
-        clean = posixpath.normpath("/" + path.lstrip("/"))
-        if ".." in clean.split("/") or "\x00" in clean:
-            return "missing", ""
-        rel = clean.lstrip("/")
-        if rel == "" or path.endswith("/"):
-            index = f"{rel}/index.html" if rel else "index.html"
-            return ("page", index) if self._inside(index) else ("missing", "")
-        if self._inside(rel):
-            return ("page" if rel.endswith(".html") else "file"), rel
-        if self._inside(f"{rel}.html"):  # /Q/XM-D01 -> Q/XM-D01.html
-            return "page", f"{rel}.html"
-        if self._inside(f"{rel}/index.html"):
-            return "redirect", f"/{rel}/"
-        return "missing", ""
+        """('page'|'file', rel) | ('redirect', url path) | ('missing', ''): serving.py's rules."""
+        found = serving.resolve(path, self._inside)
+        if found.kind == "file":
+            return ("page" if found.is_page else "file"), found.target
+        return found.kind, found.target
 
     def _inside(self, rel: str) -> bool:
         """`rel` is a file of the output folder, reached without leaving it by a symlink."""
@@ -326,53 +321,39 @@ class Preview:
             "files: this page reloads by itself.",
             n,
         )
-        field_word = _("field")
-        rows = []
+        rows = []  # plain data: the template (preview/error.html) escapes it
         for p in self.problems:
             if p.error is None:
-                rows.append(f"<li><p>{html.escape(p.text)}</p></li>")
+                rows.append({"where": None, "message": p.text})
                 continue
             e = p.error
-            where = html.escape(e.location(self.root))
-            fld = (
-                f' <span class="field">{html.escape(field_word)}: <code>{html.escape(e.field)}</code></span>'
-                if e.field
-                else ""
-            )
-            hint = f'<p class="hint">{html.escape(_(e.hint))}</p>' if e.hint else ""
+            hint = _(e.hint) if e.hint else ""
             rows.append(
-                f'<li><p class="where"><code>{where}</code>{fld}</p>'
-                f'<p class="message">{html.escape(_(e.message))}</p>{hint}</li>'
+                {
+                    "where": e.location(self.root),
+                    "field": e.field,
+                    "message": _(e.message),
+                    "hint": hint,
+                }
             )
         note = _("(This page is shown only by `site-builder serve`; nothing was published.)")
-        page = f"""<!DOCTYPE html>
-<html lang="{language()}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; color: #222; }}
-h1 {{ color: #a00; font-size: 1.5rem; }}
-li {{ border-left: 4px solid #a00; background: #fff4f4; margin: 1rem 0; padding: .5rem 1rem; list-style: none; }}
-ol {{ padding: 0; }}
-.where code {{ font-weight: bold; }}
-.field {{ margin-left: 1rem; }}
-.hint {{ color: #444; }}
-.note {{ color: #666; font-size: .9rem; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(title)}</h1>
-<p>{html.escape(intro)}</p>
-<ol class="errors">
-{chr(10).join(rows)}
-</ol>
-<p class="note">{html.escape(note)}</p>
-</body>
-</html>
-"""
+        page = _error_template().render(
+            lang=language(), title=title, intro=intro, field_word=_("field"), rows=rows, note=note
+        )
         return page.encode("utf-8")
+
+
+@functools.cache
+def _error_template() -> jinja2.Template:
+    """The preview's error page (site_builder/preview/error.html), HTML-escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent),
+        autoescape=True,
+        keep_trailing_newline=True,
+        # every value escaped as html.escape does (&#x27;), the page's bytes as before
+        finalize=lambda v: markupsafe.Markup(html.escape(v)) if isinstance(v, str) else v,
+    )
+    return env.get_template("error.html")
 
 
 def _message(exc: BaseException) -> str:
@@ -441,7 +422,7 @@ class Watcher:
 
     def keep(self, _change: Any, path: str) -> bool:
         """False for paths that never need a rebuild."""
-        from site_builder.live import is_temporary
+        from site_builder.preview.live import is_temporary
 
         p = Path(path)
         if is_temporary(p.name) or p == self.output or self.output in p.parents:
@@ -522,8 +503,8 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from site_builder.live import LiveSite
     from site_builder.outdir import check_output_folder, recorded_output
+    from site_builder.preview.live import LiveSite
 
     root = root.resolve()
     output = (output or root / "output").resolve()
@@ -539,7 +520,7 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             preview.live_script = script  # the snippet it will inject into every page
             return super().get_web_handlers(script)
 
-        def application(  # livereload's, with every handler guarded (previewguard.py)
+        def application(  # livereload's, with every handler guarded (guard.py)
             self,
             port: int,
             host: str,
@@ -555,7 +536,7 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             from livereload.server import LiveScriptInjector
             from tornado import web
 
-            from site_builder.previewguard import guarded_handlers
+            from site_builder.preview.guard import guarded_handlers
 
             LiveReloadHandler.watcher = self.watcher
             LiveReloadHandler.live_css = live_css

@@ -1,0 +1,81 @@
+"""THE map from a plan to the files of output/: which web files a build writes.
+
+`files_of(plan)` names every file the build writes below output/ for the web (pages,
+landing pages, QR and payment codes, GS1 pages, aliases, photo derivatives, theme
+assets, host configurations, the printed-code record), by the names `Urls`,
+`asset_names`, `derivatives` and `host_files` give them: the same functions the build
+writes with, so nothing is named twice. Not included: the PDFs in print/ (named by the
+print module when they are drawn), the .br/.gz copies (compress.py) and output/'s
+marker file. tests/test_outputs.py shows it equals what a real build writes.
+
+Used by `site-builder check` (does a link in the content lead to a page?) together with
+serving.py's rules, and by the preview (`item_pages`: what an edit may remove).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from site_builder.assets import asset_names
+from site_builder.codes_record import RECORD
+from site_builder.content.loader import with_fallback
+from site_builder.content.model import KINDS
+from site_builder.hosting import host_files
+from site_builder.render.images import derivatives
+
+if TYPE_CHECKING:
+    from site_builder.build import Plan
+    from site_builder.content.model import Item
+
+FIXED = ("index.html", "404.html", "sitemap.xml", "robots.txt", RECORD)
+
+
+def item_pages(plan: Plan, item: Item) -> set[str]:
+    """The files of one item that come and go while its code, aliases, GTIN and photos stay:
+    its page in each language it is shown in (`missing_translation: omit` leaves one out)
+    and its payment QR. The preview deletes those an edit no longer makes."""
+    config, urls = plan.site.config, plan.urls
+    files = {
+        urls.page_file(lang, item.kind, item.slug)
+        for lang in config.languages
+        if with_fallback(item, lang, config) is not None
+    }
+    if item.facts.get("payment") is not None:
+        files.update(urls.pay_file(item.code, ext) for ext in ("svg", "png"))
+    return files
+
+
+def files_of(plan: Plan) -> set[str]:
+    """Every web file below output/ that a build of `plan` writes (see the module)."""
+    site, urls = plan.site, plan.urls
+    config = site.config
+    files = set(FIXED)
+    for lang in config.languages:
+        files.add(urls.home_file(lang))
+        files.update(urls.page_file(lang, kind) for kind in KINDS)
+        for page in site.pages:
+            if with_fallback(page, lang, config) is not None:
+                files.add(urls.page_file(lang, "pages", page.slug))
+        for booklet in site.booklets:
+            files.add(urls.booklet_file(lang, booklet.slug))
+            for key in booklet.entries:
+                files.add(urls.booklet_file(lang, booklet.slug, key.replace("/", "-")))
+    images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
+    images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
+    for kind, slug, image in images:
+        files.update(
+            urls.image_file(kind, slug, image.file, v.width, v.ext) for v in derivatives(image)
+        )
+    for item in site.items:
+        files |= item_pages(plan, item)
+        for alias in item.aliases:
+            path = alias.strip("/")
+            files.add(path if path.endswith(".html") else f"{path}/index.html")
+        if item.facts.get("gtin"):
+            files.update(urls.gs1_files(item.facts["gtin"]))
+    for code in [*plan.codes, *plan.booklet_codes]:
+        files.update(urls.landing_files(code))
+        files.update(urls.qr_file(code, ext) for ext in ("svg", "png"))
+    files.update(asset_names(config.templates_dir).values())
+    files.update(host_files(config, urls, plan.codes))
+    return files
