@@ -14,6 +14,7 @@ from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
 from site_builder.content.print_crop import print_crop
+from site_builder.content.unreadable import owned_codes
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
@@ -83,8 +84,13 @@ def load_site(root: Path) -> Site:
         booklet = _guard(errors, lambda p=path: load_booklet(config, p, keys, errors))
         if booklet is not None:
             booklets.append(booklet)
-    errors.raise_if_any()
     pages.sort(key=lambda p: (p.order, p.slug))
+    if errors:
+        loaded = {item.folder for item in items} | {b.source for b in booklets}
+        failed = [f / "item.yaml" for _kind, f in folders if f not in loaded]
+        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in loaded]
+        partial = Site(config, categories, tuple(items), tuple(pages), tuple(booklets), ())
+        errors.raise_if_any(partial, owned_codes(failed))
     return Site(
         config, categories, tuple(items), tuple(pages), tuple(booklets), _warnings(items, root)
     )
