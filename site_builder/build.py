@@ -23,7 +23,7 @@ from site_builder.codes_record import RECORD, check_record, record_bytes, save_r
 from site_builder.compress import precompress
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Booklet, Image, Item, Site
-from site_builder.errors import Collector, ContentError, SiteError
+from site_builder.errors import Collector, ContentError, ErrorList, SiteError, all_errors
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
@@ -92,9 +92,7 @@ def plan_site(site: Site, output: Path | None = None) -> Plan:
     errors = Collector()
     root = site.config.root
     registry = load_registry(root)
-    codes = resolve_codes(site, item_entries(registry), errors)
-    booklet_codes = resolve_booklet_codes(site, registry, errors)
-    check_record(root, root / "output" if output is None else output, registry, errors)
+    codes, booklet_codes = _registry_checks(site, registry, output, errors)
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
     prepare_qr([urls.short_url(code) for code in codes], site.config.qr_error_correction)
@@ -123,6 +121,49 @@ def plan_site(site: Site, output: Path | None = None) -> Plan:
             )
     errors.raise_if_any()
     return Plan(site, urls, codes, registry, booklet_codes)
+
+
+def _registry_checks(
+    site: Site,
+    registry: dict[str, PrintedCode],
+    output: Path | None,
+    errors: Collector,
+    unreadable: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Item], dict[str, Booklet]]:
+    """The printed codes against the site and the record of the last build into `output`.
+
+    Entries whose code or id is in `unreadable` (named by a file that failed to load)
+    are not judged against the site: that item is not deleted, only unreadable for now.
+    """
+    root = site.config.root
+    judged = {
+        code: printed
+        for code, printed in registry.items()
+        if code not in unreadable and printed.uid not in unreadable
+    }
+    codes = resolve_codes(site, item_entries(judged), errors)
+    booklet_codes = resolve_booklet_codes(site, judged, errors)
+    check_record(root, root / "output" if output is None else output, registry, errors)
+    return codes, booklet_codes
+
+
+def with_registry_errors(exc: ErrorList, output: Path | None = None) -> ErrorList:
+    """`exc` from `load_site`, plus what the printed-code registry says about the part
+    of the site that did load, so that a broken file never hides a registry problem.
+
+    """
+    site = exc.partial
+    if not isinstance(site, Site):
+        return exc
+    errors = Collector()
+    errors.errors.extend(exc.errors)
+    try:
+        registry = load_registry(site.config.root)
+    except (ErrorList, ContentError) as bad:
+        errors.errors.extend(all_errors(bad))
+    else:
+        _registry_checks(site, registry, output, errors, exc.unreadable)
+    return errors.as_error()
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
@@ -482,7 +523,10 @@ def _build(
     """load -> plan -> render -> write, timing each phase."""
     progress.start(4, _("Building"))
     t = time.perf_counter()
-    site = load_site(root)  # load + validate
+    try:
+        site = load_site(root)  # load + validate
+    except ErrorList as exc:
+        raise with_registry_errors(exc, output) from None
     report.warnings.extend(site.warnings)
     report.timings["load"] = time.perf_counter() - t
     progress.advance()

@@ -106,7 +106,7 @@ class CheckReport:
 
 
 def check(root: Path, progress: Progress | None = None) -> CheckReport:
-    from site_builder.build import plan_site
+    from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import load_site
 
@@ -123,7 +123,9 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     site = plan = None
     try:
         site = load_site(root)
-    except (ErrorList, ContentError) as exc:
+    except ErrorList as exc:
+        report.errors.extend(with_registry_errors(exc).errors)
+    except ContentError as exc:
         report.errors.extend(all_errors(exc))
     progress.advance()
     if site is not None:

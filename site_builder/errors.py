@@ -98,6 +98,10 @@ class ErrorList(SiteError):
     """Several content errors found in one pass; raised once, shown together."""
 
     errors: list[ContentError] = field(default_factory=list)
+    # set by load_site: the site without the files that failed (`content.model.Site`), and
+    # the codes and ids those files name, so the printed-code registry can be checked too
+    partial: object | None = field(default=None, compare=False)
+    unreadable: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
         from site_builder.messages import Msg
@@ -125,9 +129,19 @@ class Collector:
     def add(self, error: ContentError) -> None:
         self.errors.append(error)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(
+        self, partial: object | None = None, unreadable: frozenset[str] = frozenset()
+    ) -> None:
+        """Raise every error gathered, in file and line order (`ErrorList` explains
+        `partial` and `unreadable`)."""
         if self.errors:
-            raise ErrorList(sorted(self.errors, key=_sort_key))
+            raise self.as_error(partial, unreadable)
+
+    def as_error(
+        self, partial: object | None = None, unreadable: frozenset[str] = frozenset()
+    ) -> ErrorList:
+        """Every error gathered, in file and line order, as one `ErrorList`."""
+        return ErrorList(sorted(self.errors, key=_sort_key), partial, unreadable)
 
     def __bool__(self) -> bool:
         return bool(self.errors)

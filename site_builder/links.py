@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from site_builder.errors import FieldError
+from site_builder.messages import Msg
 
 #: Shop kinds -> the domains they must be on (a subdomain of one of them also counts).
 SHOP_DOMAINS: dict[str, tuple[str, ...]] = {
@@ -34,6 +35,7 @@ _NSN = re.compile(r"(?:[35789]\d{8}|2\d{9})")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _NOT_IN_URLS = frozenset('\\"<>`{}|^')
 _ZALO_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\((.+)\)")
 
 
 class LinkError(FieldError):
@@ -54,14 +56,16 @@ def validate_link(kind: str, value: str) -> Link:
     """A `Link` of `kind` built from `value` (a URL or a phone number); raises `LinkError`."""
     if not isinstance(kind, str) or kind.strip().lower() not in LINK_KINDS:
         raise LinkError(
-            "kind", f"unknown link kind '{kind}'", f"Use one of: {', '.join(LINK_KINDS)}."
+            "kind",
+            Msg("unknown link kind '{kind}'.", kind=kind),
+            Msg("Use one of: {choices}.", choices=", ".join(LINK_KINDS)),
         )
     kind = kind.strip().lower()
     if not isinstance(value, str) or not value.strip():
         raise LinkError(
             "url",
-            f"{kind} link is empty or not text",
-            "Write the address or phone number in quotes.",
+            Msg("{kind} link is empty or not text.", kind=kind),
+            Msg("Write the address or phone number in quotes."),
         )
     value = value.strip()
     if kind == "phone":
@@ -76,46 +80,74 @@ def validate_link(kind: str, value: str) -> Link:
         if not any(host == d or host.endswith(f".{d}") for d in domains):
             raise LinkError(
                 "url",
-                f"{kind} link '{value}' is not on {' or '.join(domains)}",
-                f"Copy the address of the {kind} page from the browser.",
+                Msg(
+                    "{kind} link '{url}' is not on {domains}.",
+                    kind=kind,
+                    url=value,
+                    domains=" or ".join(domains),
+                ),
+                Msg("Copy the address of the {kind} page from the browser.", kind=kind),
             )
         if parts.path.strip("/") == "":
             raise LinkError(
                 "url",
-                f"{kind} link '{value}' is the site's home page, not a page of ours",
-                "Open our shop or page there and copy its address.",
+                Msg(
+                    "{kind} link '{url}' is the site's home page, not a page of ours.",
+                    kind=kind,
+                    url=value,
+                ),
+                Msg("Open our shop or page there and copy its address."),
             )
     return Link(kind, parts.geturl(), f"link.{kind}", f"{parts.hostname}{parts.path}".rstrip("/"))
 
 
 def _https(kind: str, value: str) -> SplitResult:
-    """The parts of an https URL with a real host and no user name; anything else is refused."""
+    """The parts of an https URL with a real host and no user name; anything else is refused,
+    saying what is wrong with it."""
+    copy_hint = Msg("Copy the full address from the browser's address bar.")
+    markdown = _MARKDOWN_LINK.fullmatch(value)
+    if markdown:
+        raise LinkError(
+            "url",
+            Msg("{kind} link '{url}' is written as a Markdown link.", kind=kind, url=value),
+            Msg("Write only the address: {address}", address=markdown.group(1).strip()),
+        )
+    bad_characters = LinkError(
+        "url",
+        Msg(
+            "{kind} link '{url}' contains spaces or characters not allowed in a web address.",
+            kind=kind,
+            url=value,
+        ),
+        Msg("Remove them."),
+    )
+    if not value.lower().startswith("https://") and "https://" in value.lower():
+        raise bad_characters  # e.g. <https://…> or a quote before the address
+    if value.lower().startswith("https://") and any(
+        c.isspace() or ord(c) < 32 or ord(c) == 127 or c in _NOT_IN_URLS for c in value
+    ):
+        raise bad_characters
     try:
         parts = urlsplit(value)
-    except ValueError:  # brackets read as a broken IPv6 address: not a usable address
-        parts = urlsplit("")
+        port = parts.port
+    except ValueError:  # e.g. square brackets in the host part, read as a broken IPv6 address
+        raise LinkError(
+            "url",
+            Msg("{kind} link '{url}' is not a valid web address.", kind=kind, url=value),
+            copy_hint,
+        ) from None
     if parts.scheme.lower() != "https":
         raise LinkError(
             "url",
-            f"{kind} link '{value}' must start with https://",
-            "Copy the full address from the browser's address bar.",
+            Msg("{kind} link '{url}' must start with https://.", kind=kind, url=value),
+            copy_hint,
         )
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c in _NOT_IN_URLS for c in value):
-        raise LinkError(
-            "url",
-            f"{kind} link '{value}' contains spaces or characters not allowed in a web address",
-            "Remove them.",
-        )
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
     host = parts.hostname or ""
     if "." not in host.strip(".") or parts.username is not None or port not in (None, 443):
         raise LinkError(
             "url",
-            f"{kind} link '{value}' is not a valid web address",
-            "Copy the full address from the browser's address bar.",
+            Msg("{kind} link '{url}' is not a valid web address.", kind=kind, url=value),
+            copy_hint,
         )
     return parts._replace(scheme="https", netloc=parts.netloc.lower())
 
@@ -130,8 +162,8 @@ def _phone_national(value: str) -> str:
     if not (compact.startswith("0") and _NSN.fullmatch(compact[1:])):
         raise LinkError(
             "url",
-            f"'{value}' is not a Vietnamese phone number",
-            "Write it as 0912345678 or +84 912 345 678.",
+            Msg("'{value}' is not a Vietnamese phone number.", value=value),
+            Msg("Write it as 0912345678 or +84 912 345 678."),
         )
     return compact
 
@@ -157,7 +189,7 @@ def _zalo(value: str) -> Link:
     ):
         raise LinkError(
             "url",
-            f"zalo link '{value}' is not https://zalo.me/<number or id>",
-            "Write https://zalo.me/0912345678 or just the phone number.",
+            Msg("zalo link '{url}' is not https://zalo.me/<number or id>.", url=value),
+            Msg("Write https://zalo.me/0912345678 or just the phone number."),
         )
     return Link("zalo", f"https://zalo.me/{target}", "link.zalo", f"zalo.me/{target}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import run_cli
+from tests.helpers import run_cli, snapshot
 
 ITEM = "content/dolls/hmong/item.yaml"
 BOOKLET = "booklets/gifts.yaml"
@@ -97,3 +97,57 @@ def test_check_warns_of_what_build_warns(minimal: Path) -> None:
     assert warning + " Write the note without accents to silence this warning." in (
         check.out + check.err
     )
+
+
+def _printed_and_built(project: Path) -> None:
+    """XM-D01 recorded as printed, and a first build, as a cooperative would have."""
+    marked = run_cli(project, "codes", "mark-printed", "XM-D01", "--date", "2026-06-01", "--yes")
+    assert marked.code == 0, marked.err
+    assert run_cli(project, "build").code == 0
+
+
+def test_a_booklet_error_does_not_hide_a_printed_code_error(minimal: Path) -> None:
+    from tests.test_printed_codes import add_doll, delete_hmong, item_id
+
+    _printed_and_built(minimal)
+    uid = item_id(minimal, "dolls/hmong")
+    delete_hmong(minimal)
+    add_doll(minimal, "bup-be-hoa", "XM-D01")  # takes the printed code of the deleted doll
+    booklet = minimal / BOOKLET
+    booklet.write_text(booklet.read_text(encoding="utf-8") + "  - dolls/nowhere\n")
+    before = snapshot(minimal / "output")
+    for verb in ("check", "build"):
+        lines = errors_of(minimal, verb)
+        assert [line.split(": ")[1] for line in lines] == [
+            f"{BOOKLET}:7",
+            "content/dolls/bup-be-hoa/item.yaml:1",
+        ], lines
+        assert lines[1].startswith(
+            "Error: content/dolls/bup-be-hoa/item.yaml:1: code: the code XM-D01 was printed for "
+            f"dolls/hmong ('Búp bê Mông', id {uid}), but dolls/bup-be-hoa"
+        ), lines
+    assert snapshot(minimal / "output") == before
+    vi = run_cli(minimal, "--lang", "vi", "check").out
+    assert f"Lỗi: {BOOKLET}:7: entries[2]:" in vi
+    assert "Lỗi: content/dolls/bup-be-hoa/item.yaml:1: code:" in vi
+
+
+def test_a_printed_item_that_fails_to_load_is_not_reported_as_deleted(minimal: Path) -> None:
+    _printed_and_built(minimal)
+    item = minimal / ITEM
+    item.write_text(item.read_text(encoding="utf-8").replace("price:", "price: [\nx:"))
+    before = snapshot(minimal / "output")
+    for verb in ("check", "build"):
+        lines = errors_of(minimal, verb)
+        assert lines and all(line.split(": ")[1].startswith(ITEM) for line in lines), lines
+        assert not any("no longer served" in line for line in lines), lines
+    assert snapshot(minimal / "output") == before
+
+
+def test_a_broken_registry_is_reported_with_the_content_errors(minimal: Path) -> None:
+    _printed_and_built(minimal)
+    (minimal / "content/printed-codes.yaml").write_text("XM-D01: [\n", encoding="utf-8")
+    booklet = minimal / BOOKLET
+    booklet.write_text(booklet.read_text(encoding="utf-8") + "  - dolls/nowhere\n")
+    files = [line.split(": ")[1].split(":")[0] for line in errors_of(minimal, "check")]
+    assert files == [BOOKLET, "content/printed-codes.yaml"], files

@@ -15,6 +15,7 @@ from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
 from site_builder.content.print_crop import print_crop
+from site_builder.content.unreadable import owned_codes
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
@@ -24,34 +25,10 @@ from site_builder.content.yamlsource import (
 )
 from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.markdown import render_markdown, slugify, story_limits
-from site_builder.messages import N_, Msg
+from site_builder.messages import Msg
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
-
-# site_builder/links.py writes plain English; these templates (its sentences, with the full
-# stop added here) let its messages be shown translated (see schema.localizable).
-LINK_MESSAGES = (
-    N_("zalo link '{url}' is not https://zalo.me/<number or id>."),
-    N_("unknown link kind '{kind}'."),
-    N_("{kind} link is empty or not text."),
-    N_("{kind} link '{url}' is the site's home page, not a page of ours."),
-    N_("{kind} link '{url}' must start with https://."),
-    N_("{kind} link '{url}' contains spaces or characters not allowed in a web address."),
-    N_("{kind} link '{url}' is not a valid web address."),
-    N_("{kind} link '{url}' is not on {domains}."),
-    N_("'{value}' is not a Vietnamese phone number."),
-)
-LINK_HINTS = (
-    N_("Use one of: {choices}."),
-    N_("Write the address or phone number in quotes."),
-    N_("Copy the address of the {kind} page from the browser."),
-    N_("Open our shop or page there and copy its address."),
-    N_("Copy the full address from the browser's address bar."),
-    N_("Remove them."),
-    N_("Write it as 0912345678 or +84 912 345 678."),
-    N_("Write https://zalo.me/0912345678 or just the phone number."),
-)
 
 
 def load_site(root: Path) -> Site:
@@ -84,8 +61,13 @@ def load_site(root: Path) -> Site:
         booklet = _guard(errors, lambda p=path: load_booklet(config, p, keys, errors))
         if booklet is not None:
             booklets.append(booklet)
-    errors.raise_if_any()
     pages.sort(key=lambda p: (p.order, p.slug))
+    if errors:
+        loaded = {item.folder for item in items} | {b.source for b in booklets}
+        failed = [f / "item.yaml" for _kind, f in folders if f not in loaded]
+        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in loaded]
+        partial = Site(config, categories, tuple(items), tuple(pages), tuple(booklets), ())
+        errors.raise_if_any(partial, owned_codes(failed))
     return Site(
         config, categories, tuple(items), tuple(pages), tuple(booklets), item_warnings(items, root)
     )
@@ -298,8 +280,8 @@ def _link(kind: Any, url: Any) -> Link:
         link = shop_links.validate_link(str(kind), str(url))
     except shop_links.LinkError as exc:
         raise s.Problem(
-            s.localizable(s.sentence(exc.message), LINK_MESSAGES),
-            s.localizable(exc.hint, LINK_HINTS),
+            exc.message,
+            exc.hint,
             (exc.field,) if exc.field else (),
         ) from None
     return Link(kind=link.kind, href=link.href, display=link.display)
