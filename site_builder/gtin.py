@@ -12,6 +12,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from site_builder.errors import SiteError
+from site_builder.messages import Msg
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 
@@ -49,28 +50,45 @@ def validate_gtin(text: str | int) -> str:
     starts with 0 loses a digit and is refused with a hint to quote it.
     """
     if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise GtinError("GTIN must be text", 'Write it in quotes, e.g. gtin: "8934563138165".')
+        raise GtinError(
+            Msg("GTIN must be text"), Msg('Write it in quotes, e.g. gtin: "8934563138165".')
+        )
     raw = str(text)
     digits = "".join(raw.split())
     if not digits:
-        raise GtinError("GTIN is empty", "Copy the digits printed under the barcode.")
+        raise GtinError(Msg("GTIN is empty"), Msg("Copy the digits printed under the barcode."))
     if not (digits.isascii() and digits.isdigit()):
         raise GtinError(
-            f"GTIN '{raw.strip()}' contains characters other than digits",
-            "A GTIN is 8, 12, 13 or 14 digits, as printed under the barcode.",
+            Msg("GTIN '{gtin}' contains characters other than digits", gtin=raw.strip()),
+            Msg("A GTIN is 8, 12, 13 or 14 digits, as printed under the barcode."),
         )
     if len(digits) not in GTIN_LENGTHS:
-        hint = "Copy all the digits printed under the barcode."
-        if isinstance(text, int):
-            hint += ' Write it in quotes, e.g. gtin: "012345678905", so leading zeros are kept.'
+        hint = Msg(
+            "Copy all the digits printed under the barcode. "
+            'Write it in quotes, e.g. gtin: "012345678905", so leading zeros are kept.'
+            if isinstance(text, int)
+            else "Copy all the digits printed under the barcode."
+        )
         raise GtinError(
-            f"GTIN '{digits}' has {len(digits)} digits; a GTIN has 8, 12, 13 or 14", hint
+            Msg(
+                "GTIN '{gtin}' has {count} digits; a GTIN has 8, 12, 13 or 14",
+                gtin=digits,
+                count=len(digits),
+            ),
+            hint,
         )
     expected = check_digit(digits[:-1])
     if int(digits[-1]) != expected:
         raise GtinError(
-            f"GTIN '{digits}' has check digit {digits[-1]}, expected {expected}",
-            "Check the digits against the barcode; the last digit is computed from the others.",
+            Msg(
+                "GTIN '{gtin}' has check digit {digit}, expected {expected}",
+                gtin=digits,
+                digit=digits[-1],
+                expected=expected,
+            ),
+            Msg(
+                "Check the digits against the barcode; the last digit is computed from the others."
+            ),
         )
     return digits.zfill(14)
 

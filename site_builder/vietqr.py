@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from site_builder.errors import FieldError
+from site_builder.messages import Msg
 
 GUID = "A000000727"
 SERVICE_ACCOUNT = "QRIBFTTA"
@@ -89,12 +90,12 @@ BANKS: Mapping[str, Bank] = MappingProxyType(
 )
 
 
-def _known_banks_hint() -> str:
+def _known_banks_hint() -> Msg:
     parts = []
     for bank in KNOWN_BANKS:
         extra = [a for a in bank.aliases if _bank_key(a) != _bank_key(bank.name)]
         parts.append(f"{bank.name} ({', '.join(extra)})" if extra else bank.name)
-    return f"Known banks: {', '.join(parts)}; or the 6-digit BIN of one of them."
+    return Msg("Known banks: {banks}; or the 6-digit BIN of one of them.", banks=", ".join(parts))
 
 
 def resolve_bank(name_or_bin: str | Bank) -> Bank:
@@ -106,14 +107,15 @@ def resolve_bank(name_or_bin: str | Bank) -> Bank:
     if isinstance(name_or_bin, Bank):
         return name_or_bin
     if not isinstance(name_or_bin, str) or not name_or_bin.strip():
-        raise VietQRError("bank", "bank is missing", _known_banks_hint())
+        raise VietQRError("bank", Msg("bank is missing"), _known_banks_hint())
     key = _bank_key(name_or_bin)
     bank = BANKS.get(key)
     if bank is None and key.endswith("bank"):
         bank = BANKS.get(key.removesuffix("bank"))
     if bank is None:
         what = "bank BIN" if key.isdigit() else "bank"
-        raise VietQRError("bank", f"unknown {what} '{name_or_bin.strip()}'", _known_banks_hint())
+        unknown = "unknown bank BIN '{name}'" if what == "bank BIN" else "unknown bank '{name}'"
+        raise VietQRError("bank", Msg(unknown, name=name_or_bin.strip()), _known_banks_hint())
     return bank
 
 
@@ -125,25 +127,29 @@ def validate_account(account: str) -> str:
     if not isinstance(account, str):
         raise VietQRError(
             "account",
-            "account must be text, not a number",
-            'Write it in quotes, e.g. account: "0123456789", so leading zeros are kept.',
+            Msg("account must be text, not a number"),
+            Msg('Write it in quotes, e.g. account: "0123456789", so leading zeros are kept.'),
         )
     digits = account.replace(" ", "")
     if not digits:
         raise VietQRError(
-            "account", "account is missing", "Give the account number (6 to 19 digits)."
+            "account", Msg("account is missing"), Msg("Give the account number (6 to 19 digits).")
         )
     if not (digits.isascii() and digits.isdigit()):
         raise VietQRError(
             "account",
-            f"account '{account.strip()}' must contain digits only",
-            "Remove letters, dots and dashes; spaces are ignored.",
+            Msg("account '{account}' must contain digits only", account=account.strip()),
+            Msg("Remove letters, dots and dashes; spaces are ignored."),
         )
     if not ACCOUNT_MIN_DIGITS <= len(digits) <= ACCOUNT_MAX_DIGITS:
         raise VietQRError(
             "account",
-            f"account '{digits}' has {len(digits)} digits; it must have 6 to 19",
-            "Copy the account number exactly as the bank gave it.",
+            Msg(
+                "account '{account}' has {count} digits; it must have 6 to 19",
+                account=digits,
+                count=len(digits),
+            ),
+            Msg("Copy the account number exactly as the bank gave it."),
         )
     return digits
 
@@ -153,20 +159,23 @@ def validate_amount(amount: int) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise VietQRError(
             "amount",
-            "amount must be a whole number of VND",
-            "Write digits only, e.g. amount: 150000 (no dots, commas, decimals or currency sign).",
+            Msg("amount must be a whole number of VND"),
+            Msg(
+                "Write digits only, e.g. amount: 150000 (no dots, commas, decimals or currency "
+                "sign)."
+            ),
         )
     if amount <= 0:
         raise VietQRError(
             "amount",
-            "amount must be greater than 0",
-            "Leave the amount out to let the buyer type it.",
+            Msg("amount must be greater than 0"),
+            Msg("Leave the amount out to let the buyer type it."),
         )
     if len(str(amount)) > AMOUNT_MAX_DIGITS:
         raise VietQRError(
             "amount",
-            f"amount {amount} is too large (at most 13 digits)",
-            "Check for extra zeros; the amount is in VND.",
+            Msg("amount {amount} is too large (at most 13 digits)", amount=amount),
+            Msg("Check for extra zeros; the amount is in VND."),
         )
     return amount
 
@@ -205,7 +214,9 @@ def normalize_note(note: str) -> Note:
     code small. An empty note means "no note" (no field 62).
     """
     if not isinstance(note, str):
-        raise VietQRError("note", "note must be text", 'Write it in quotes, e.g. note: "XM-D01".')
+        raise VietQRError(
+            "note", Msg("note must be text"), Msg('Write it in quotes, e.g. note: "XM-D01".')
+        )
     collapsed = unicodedata.normalize("NFC", " ".join(note.split()))
     text = strip_diacritics(collapsed)
     bad = list(dict.fromkeys(c for c in text if not _NOTE_ALLOWED.fullmatch(c)))
@@ -213,15 +224,19 @@ def normalize_note(note: str) -> Note:
         listed = ", ".join(f"'{c}'" for c in bad)
         raise VietQRError(
             "note",
-            f"note contains characters that banks do not accept: {listed}",
-            "Use only letters, digits, spaces and . , - / "
-            "(Vietnamese accents are removed automatically).",
+            Msg(
+                "note contains characters that banks do not accept: {characters}", characters=listed
+            ),
+            Msg(
+                "Use only letters, digits, spaces and . , - / "
+                "(Vietnamese accents are removed automatically)."
+            ),
         )
     if len(text) > NOTE_MAX_LENGTH:
         raise VietQRError(
             "note",
-            f"note is {len(text)} characters long; banks accept at most 25",
-            f"Shorten '{text}', e.g. keep only the item code.",
+            Msg("note is {length} characters long; banks accept at most 25", length=len(text)),
+            Msg("Shorten '{note}', e.g. keep only the item code.", note=text),
         )
     return Note(text, text != collapsed)
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
-import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,33 +100,6 @@ def sentence(text: str) -> str:
     if isinstance(text, Msg):  # stays translatable
         return Msg(text.template + ".", **text.params)
     return text + "."
-
-
-def localizable(text: str, templates: Sequence[str]) -> str:
-    """A plain English `text` from a module that does not use `Msg` (vietqr, gtin, links),
-    as the `Msg` of the first of `templates` that gives exactly the same text, so that it
-    can be shown translated. Anything else is returned unchanged: the English never changes.
-    """
-    if isinstance(text, Msg) or not text:
-        return text
-    for template in templates:
-        match = _template_re(template).fullmatch(text)
-        if match:
-            message = Msg(template, **match.groupdict())
-            if message == text:
-                return message
-    return text
-
-
-@functools.cache
-def _template_re(template: str) -> re.Pattern[str]:
-    pattern, seen = "", set()
-    for literal, name, _spec, _conversion in string.Formatter().parse(template):
-        pattern += re.escape(literal)
-        if name is not None:
-            pattern += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
-            seen.add(name)
-    return re.compile(pattern, re.DOTALL)
 
 
 def check_mapping(

@@ -68,7 +68,7 @@ def load_design(templates_dir: Path, name: str) -> StickerDesign:
                                             "Scan for the story\"."))
     sizes_raw = spec.get("sizes") or {}
     if not isinstance(sizes_raw, dict):
-        raise problem("sizes", Msg("expected sizes in pt per line, e.g. {{name: 9, url: 7}}."))
+        raise problem("sizes", Msg("expected sizes in pt per line, e.g. {name: 9, url: 7}."))
     sizes: list[tuple[str, float]] = []
     for kind, value in sizes_raw.items():
         if kind not in TEXT_KINDS:
