@@ -250,6 +250,8 @@ def _join(pdfs: list[bytes]) -> bytes:
 
     from pypdf import PdfReader, PdfWriter
 
+    from site_builder.vendor.pypdf_shim import set_file_id, set_language
+
     writer = PdfWriter()
     first = PdfReader(io.BytesIO(pdfs[0]))
     for data in pdfs:
@@ -257,13 +259,10 @@ def _join(pdfs: list[bytes]) -> bytes:
     if first.metadata:
         writer.add_metadata(dict(first.metadata))
     writer.compress_identical_objects()
-    ident = cache_digest_bytes(pdfs)
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
-
-    writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
+    set_file_id(writer, cache_digest_bytes(pdfs))
     root: Any = first.trailer["/Root"]
     if root.get("/Lang"):
-        writer._root_object[NameObject("/Lang")] = root["/Lang"]
+        set_language(writer, root["/Lang"])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
