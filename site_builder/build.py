@@ -17,7 +17,15 @@ from typing import Any
 from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
 from site_builder.budgets import over_budget
-from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
+from site_builder.cache import (
+    CACHE_DIR,
+    STAMP,
+    BuildCache,
+    current,
+    digest,
+    recorded_output,
+    using,
+)
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
 from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
 from site_builder.compress import precompress
@@ -27,7 +35,8 @@ from site_builder.errors import Collector, ContentError, ErrorList, SiteError, a
 from site_builder.freshness import inputs_fingerprint, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
-from site_builder.outdir import check_output_folder, recorded_output
+from site_builder.outdir import check_output_folder
+from site_builder.parallel import jobs_count, parallel_map
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
@@ -35,8 +44,6 @@ from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
 from site_builder.render.pdf import (
     booklet_pdfs,
-    jobs_count,
-    parallel_map,
     sticker_settings,
     sticker_sheet,
 )

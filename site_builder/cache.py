@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +254,14 @@ def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
         return
     for sub in subfolders:
         _scan(sub, entries)
+
+
+def recorded_output(root: Path) -> Callable[[Path, list[str]], bool]:
+    """For `outdir.check_output_folder(legacy=…)`: accepts an unmarked folder (made before
+    the marker existed) when the project's cache records that its last good build wrote
+    there."""
+
+    def written_there(folder: Path, entries: list[str]) -> bool:
+        return bool(BuildCache(root).manifest.get("output") == str(folder))
+
+    return written_there

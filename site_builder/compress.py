@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import brotli
 
 from site_builder.cache import current, digest
+from site_builder.parallel import jobs_count, parallel_map
 from site_builder.render.html import Output
 from site_builder.writer import Staging
 
@@ -56,7 +57,6 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     if len(todo) < PARALLEL_FROM:
         stats = _compress_files(staging, paths)
     else:
-        from site_builder.render.pdf import jobs_count, parallel_map
 
         n = jobs_count() * 4
         parts = parallel_map(_compress_files, [(staging, paths[k::n]) for k in range(n)])

@@ -1,6 +1,6 @@
 """Worker processes live no longer than the command that forked them.
 
-Every pool of workers (`render/pdf.py:parallel_map`) starts its processes with
+Every pool of workers (`site_builder/parallel.py:parallel_map`) starts its processes with
 `die_with_parent`: the kernel sends them SIGKILL when the parent dies (Linux
 `prctl(PR_SET_PDEATHSIG)`), a thread in each also polls the parent's pid (other systems),
 Ctrl-C is left to the parent (one "Stopped." instead of a traceback per worker), and the

@@ -11,10 +11,12 @@ from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
+from site_builder.content.free_codes import next_code
 from site_builder.content.images import load_image, published_once
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
 from site_builder.content.print_crop import print_crop
+from site_builder.content.registry import printed_owner
 from site_builder.content.unreadable import owned_codes
 from site_builder.content.yamlsource import (
     Lines,
@@ -26,6 +28,7 @@ from site_builder.content.yamlsource import (
 from site_builder.errors import Collector, ContentError, ErrorList
 from site_builder.markdown import render_markdown, slugify, story_limits
 from site_builder.messages import Msg
+from site_builder.parallel import jobs_count, parallel_map
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
@@ -131,7 +134,6 @@ def _load_items(
     if len(folders) < PARALLEL_FROM:
         return _load_chunk(folders, (config, categories))[0]
     from site_builder.cache import current
-    from site_builder.render.pdf import jobs_count, parallel_map
 
     n = jobs_count() * 4
     size = -(-len(folders) // n)
@@ -813,15 +815,11 @@ def _check_unique(items: list[Item], pages: list[Page], errors: Collector, root:
 
 def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError | None:
     """Two items hold one code and it is printed: the error names the one taking it."""
-    from site_builder.codes import printed_owner  # the registry module loads content too
-
     owner = printed_owner(root, first.code, [first, second])
     if owner is None:
         return None
     taker = second if owner is first else first
     path = taker.folder / "item.yaml"
-    from site_builder.scaffold import next_code
-
     return ContentError(
         path,
         line_of(path, "code"),

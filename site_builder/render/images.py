@@ -47,6 +47,7 @@ from site_builder.content import raster
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
+from site_builder.parallel import parallel_map
 from site_builder.urls import Urls
 from site_builder.writer import write_atomic
 
@@ -259,7 +260,6 @@ class ImageCache:
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
-        from site_builder.render.pdf import parallel_map
 
         todo: dict[Path, list[tuple[str, Variant]]] = {}
         seen = set()

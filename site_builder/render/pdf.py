@@ -6,9 +6,8 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
+from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
@@ -174,7 +174,7 @@ def _sheets_in_chunks(
         progress.start(len(jobs), _("Sticker sheets"))
         progress.advance(len(jobs) - len(todo))  # from the cache
     step = max(1, jobs_count()) if progress is not None else max(1, len(args))
-    with _gc_frozen():
+    with gc_frozen():
         for i in range(0, len(args), step):  # a batch per core, so progress can show
             done += parallel_map(_sticker_job, args[i : i + step])
             if progress is not None:
@@ -189,21 +189,6 @@ def _sheets_in_chunks(
             memo.put_file(keys[i], value)
     pdfs = [r for r in results if r is not None]
     return pdfs[0] if len(pdfs) == 1 else _join(pdfs)
-
-
-@contextlib.contextmanager
-def _gc_frozen() -> Iterator[None]:
-    """Keep the garbage collector off the objects that exist now (the loaded site) while
-    sheets are rendered: WeasyPrint makes objects by the million, and every full
-    collection would walk the whole site again (in forked workers, also copying the
-    memory pages it touches). A tenth of the rendering time."""
-    import gc
-
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _sticker_inputs(site: Site) -> str:
@@ -572,29 +557,6 @@ def run_print_jobs(site: Site, jobs: list[tuple[str, Any, str]]) -> list[tuple[s
         if result[0] == "ok" and memo is not None:
             memo.put_file(keys[i], result[1])
     return [r for r in results if r is not None]
-
-
-def jobs_count() -> int:
-    """Worker processes for print jobs: SITE_BUILDER_JOBS, else the machine's cores."""
-    value = os.environ.get("SITE_BUILDER_JOBS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
-    workers = min(jobs_count(), len(args))
-    if workers <= 1:
-        return [fn(*a) for a in args]
-    import multiprocessing
-
-    from site_builder.lifeline import pool_map
-
-    context = multiprocessing.get_context("fork")
-    with _gc_frozen():
-        # frozen before the fork: the workers' collections skip the (shared) loaded site;
-        # the workers die with this process (site_builder/lifeline.py)
-        return pool_map(fn, args, workers, context)
 
 
 def _print_job(templates: str, kind: str, payload: Any, size: Any) -> tuple[str, Any]:
