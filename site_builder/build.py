@@ -73,6 +73,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last good build; nothing was done
     plan: Plan | None = None  # what was built (None when nothing was done)
+    items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
+    items_loaded: int = 0  # items whose files changed (all, without a cache)
 
 
 @dataclass(frozen=True)
@@ -529,6 +531,9 @@ def _build(
         raise with_registry_errors(exc, output) from None
     report.warnings.extend(site.warnings)
     report.timings["load"] = time.perf_counter() - t
+    memo = current()
+    report.items_kept = memo.items_hits if memo else 0
+    report.items_loaded = memo.items_misses if memo else len(site.items)
     progress.advance()
     t = time.perf_counter()
     plan = plan_site(site, output)  # printed codes, QR sizes

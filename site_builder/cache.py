@@ -70,6 +70,7 @@ class Table:
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
         self.hits = self.misses = 0
+        self.trace: list[str] | None = None  # keys got or put, for the item being loaded
 
     @property
     def data(self) -> dict[str, Any]:
@@ -87,6 +88,8 @@ class Table:
 
     def get(self, key: str) -> Any:
         value = self.data.get(key)
+        if self.trace is not None:
+            self.trace.append(key)
         if value is None:
             self.misses += 1
         else:
@@ -134,6 +137,7 @@ class BuildCache:
         self.files_used: set[str] = set()
         self.output: Path | None = None
         self._by_key: dict[str, str] | None = None
+        self.items_hits = self.items_misses = 0  # items kept from the last build, loaded
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:

@@ -22,6 +22,7 @@ Errors fail the check (exit 1); warnings fail it only with `--strict`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import re
@@ -32,6 +33,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import serving
+from site_builder.cache import BuildCache, using
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
@@ -66,6 +68,8 @@ class CheckReport:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
     translations: list[TranslationStatus] = field(default_factory=list)
+    items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
+    items_loaded: int = 0  # items whose files changed, loaded again
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
@@ -121,12 +125,17 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     folders = [(kind, f) for kind in SECTIONS for f in _folders(root / "content" / kind)]
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
+    memo = BuildCache(root)  # the items a build or check loaded before, where unchanged
     try:
-        site = load_site(root)
+        with using(memo):
+            site = load_site(root)
     except ErrorList as exc:
         report.errors.extend(with_registry_errors(exc).errors)
     except ContentError as exc:
         report.errors.extend(all_errors(exc))
+    with contextlib.suppress(OSError):  # a read-only project is checked all the same
+        memo.markdown.save(keep_unused=True)
+    report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
     progress.advance()
     if site is not None:
         report.warnings.extend(_load_warnings(site, root))

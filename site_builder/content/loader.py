@@ -7,11 +7,13 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
+from site_builder.cache import current
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
 from site_builder.content.images import load_image, published_once
+from site_builder.content.itemcache import LoadMany, load_items
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
 from site_builder.content.print_crop import print_crop
@@ -40,7 +42,8 @@ def load_site(root: Path) -> Site:
     }
     folders = [(kind, folder) for kind in KINDS for folder in _folders(config.content_dir / kind)]
     items: list[Item] = []
-    for item, found in _load_items(config, categories, folders):
+    loaded = load_items(current(), root, config.content_dir, folders, _loader(config, categories))
+    for item, found in loaded:
         errors.errors.extend(found)
         if item is not None:
             items.append(item)
@@ -122,11 +125,18 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start
 
 
+def _loader(config: SiteConfig, categories: dict[str, dict[str, Any]]) -> LoadMany:
+    """`_load_items` for the item cache (content/itemcache.py), which asks for the folders
+    whose files changed."""
+    return lambda folders: _load_items(config, categories, folders)
+
+
 def _load_items(
     config: SiteConfig, categories: dict[str, dict[str, Any]], folders: list[tuple[str, Path]]
-) -> list[tuple[Item | None, list[ContentError]]]:
-    """Every item with the errors its files have, in `folders` order; on every core for a
-    large catalogue (the same items and errors as one process finds)."""
+) -> list[tuple[Item | None, list[ContentError], tuple[str, ...]]]:
+    """Every item with the errors its files have and the Markdown cache keys its stories
+    used, in `folders` order; on every core for a large catalogue (the same items and
+    errors as one process finds)."""
     global _SHARED
     if len(folders) < PARALLEL_FROM:
         return _load_chunk(folders, (config, categories))[0]
@@ -156,7 +166,10 @@ _SHARED: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None
 def _load_chunk(
     folders: list[tuple[str, Path]],
     shared: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None,
-) -> tuple[list[tuple[Item | None, list[ContentError]]], tuple[dict[str, Any], set[str]] | None]:
+) -> tuple[
+    list[tuple[Item | None, list[ContentError], tuple[str, ...]]],
+    tuple[dict[str, Any], set[str]] | None,
+]:
     """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
     from site_builder.cache import current
 
@@ -167,10 +180,15 @@ def _load_chunk(
     out = []
     for kind, folder in folders:
         errors = Collector()
+        keys: list[str] = []
+        if memo is not None:
+            memo.markdown.trace = keys  # the stories' keys, kept with the item
         item = _guard(
             errors, lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e)
         )
-        out.append((item, errors.errors))
+        if memo is not None:
+            memo.markdown.trace = None
+        out.append((item, errors.errors, tuple(keys)))
     markdown = memo.markdown.changes() if memo is not None and shared is None else None
     return out, markdown
 

@@ -1,0 +1,182 @@
+"""A command-line build after an edit keeps the items whose files did not change
+(content/itemcache.py), and still writes exactly what a cold build writes."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from site_builder.build import build
+from site_builder.cache import CACHE_DIR
+from site_builder.check import check
+from site_builder.content import itemcache
+from tests.helpers import copy_project, run_cli, snapshot
+
+ITEMS = 2  # in the minimal fixture: dolls/hmong, ocop/tea
+
+
+def cold(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The project built from nothing by the CLI, with no cache, into another folder."""
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    done = run_cli(project, "build", "--no-cache", "--no-pdf", "--output", str(out))
+    assert done.code == 0, done.err
+    return snapshot(out)
+
+
+def incremental(project: Path) -> dict[str, bytes]:
+    done = run_cli(project, "build", "--no-pdf")
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    return snapshot(project / "output")
+
+
+def _append(rel: str, text: str) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        with open(project / rel, "a", encoding="utf-8") as f:
+            f.write(text)
+
+    return edit
+
+
+def _replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def _photo(project: Path) -> None:
+    path = project / "content/dolls/hmong/doll.png"
+    with PILImage.open(path) as im:
+        im = im.convert("RGB").transpose(PILImage.Transpose.FLIP_LEFT_RIGHT)
+        im.save(path)
+
+
+def _delete_item(project: Path) -> None:
+    _replace("booklets/gifts.yaml", "  - ocop/tea\n", "")(project)
+    shutil.rmtree(project / "content/ocop/tea")
+
+
+def _add_item(project: Path) -> None:
+    src, dest = project / "content/dolls/hmong", project / "content/dolls/dao-do"
+    shutil.copytree(src, dest)
+    _replace("content/dolls/dao-do/item.yaml", "XM-D01", "XM-D02")(project)
+    _replace("content/dolls/dao-do/vi.md", "title:", "title: Người Dao đỏ —")(project)
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "story vi.md": _append("content/dolls/hmong/vi.md", "\nMột câu mới về búp bê.\n"),
+    "story en.md": _append("content/dolls/hmong/en.md", "\nOne more sentence.\n"),
+    "item.yaml": _replace("content/dolls/hmong/item.yaml", "price: 450000", "price: 470000"),
+    "photo": _photo,
+    "booklet": _replace("booklets/gifts.yaml", "An introduction.", "A new introduction."),
+    "template": _replace("templates/item.html", "</article>", "<p>Mới.</p></article>"),
+    "site.yaml": _replace("site.yaml", "Búp bê Xín Mần", "Búp bê Xín Mần, Hà Giang"),
+    "categories.yaml": _append("content/categories.yaml", ""),  # filled below
+    "translation .po": _replace(
+        "locale/vi/LC_MESSAGES/site.po", 'msgstr "Giá"', 'msgstr "Giá bán"'
+    ),
+    "delete an item": _delete_item,
+    "add an item": _add_item,
+}
+
+
+def _categories(project: Path) -> None:
+    path = project / "content/categories.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Xín Mần", "Xín Mần (Hà Giang)", 1), encoding="utf-8")
+
+
+EDITS["categories.yaml"] = _categories
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_incremental_build_equals_a_cold_build(kind: str, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    before = incremental(project)  # the first build fills the cache
+    assert (project / CACHE_DIR / itemcache.FILE).is_file()
+    EDITS[kind](project)
+    after = incremental(project)
+    assert after != before, "the edit must show on the site, else this test proves nothing"
+    assert after == cold(project, tmp_path)
+
+
+def test_only_the_edited_item_is_loaded_again(minimal: Path) -> None:
+    assert build(minimal, with_print=False).items_loaded == ITEMS
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(minimal)
+    report = build(minimal, with_print=False)
+    assert (report.items_kept, report.items_loaded) == (ITEMS - 1, 1)
+    os.utime(minimal / "content/ocop/tea/vi.md")  # touched, same bytes: the digest decides
+    report = build(minimal, with_print=False)
+    assert (report.items_kept, report.items_loaded) == (ITEMS, 0)
+
+
+def test_settings_the_items_depend_on_load_every_item_again(minimal: Path) -> None:
+    build(minimal, with_print=False)
+    _categories(minimal)
+    assert build(minimal, with_print=False).items_loaded == ITEMS
+
+
+def _sealed(project: Path, body: bytes) -> bytes:
+    root = project.resolve()
+    context = itemcache.context_key(root, root / "content")
+    return f"{context} {itemcache.digest(body)}".encode() + b"\n" + body
+
+
+class Boom:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, ("touch pwned",))
+
+
+DAMAGE: dict[str, Callable[[Path, bytes], bytes]] = {
+    "truncated": lambda _p, data: data[: len(data) // 2],
+    "garbage": lambda _p, data: os.urandom(len(data)),
+    "empty": lambda _p, data: b"",
+    "other version": lambda _p, data: b"0" * 64 + data[64:],
+    "body changed under its seal": lambda _p, data: data[:-10] + b"x" * 10,
+    "foreign class, sealed": lambda p, _data: _sealed(p, pickle.dumps({"x": Boom()})),
+    "not entries, sealed": lambda p, _data: _sealed(p, pickle.dumps({"x": 1})),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_item_cache_is_ignored(damage: str, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    incremental(project)
+    path = project / CACHE_DIR / itemcache.FILE
+    path.write_bytes(DAMAGE[damage](project, path.read_bytes()))
+    EDITS["story en.md"](project)
+    report = build(project, with_print=False)
+    assert report.items_loaded == ITEMS  # nothing taken from the damaged file
+    assert not (project / "pwned").exists()
+    assert snapshot(project / "output") == cold(project, tmp_path)
+    assert build(project, with_print=False).up_to_date  # and the cache was written anew
+
+
+def test_an_item_with_errors_is_kept_with_its_errors(minimal: Path) -> None:
+    """A broken item's errors come back the same from the cache: file, line, field."""
+    _replace("content/dolls/hmong/item.yaml", "price: 450000", "price: nhiều")(minimal)
+    first = check(minimal)
+    _append("content/ocop/tea/vi.md", "\nMột câu mới.\n")(minimal)
+    second = check(minimal)
+    assert first.errors and [e.format(minimal) for e in first.errors] == [
+        e.format(minimal) for e in second.errors
+    ]
+
+
+def test_check_after_an_edit_uses_the_item_cache(minimal: Path) -> None:
+    build(minimal, with_print=False)
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(minimal)
+    report = check(minimal)
+    assert not report.failed()
+    assert (report.items_kept, report.items_loaded) == (ITEMS - 1, 1)
