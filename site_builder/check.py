@@ -110,6 +110,23 @@ class CheckReport:
 
 
 def check(root: Path, progress: Progress | None = None) -> CheckReport:
+    """Every problem of the project at `root`, nothing written but the build cache: the
+    items, stories, QR codes and pages the last build or check made are taken from it
+    where their sources did not change, so a check after one edit does the edit's work."""
+    root = root.resolve()
+    memo = BuildCache(root)
+    if (root / "output").is_dir():
+        memo.keep_from(root / "output")  # pages measured for their weight, if unchanged
+    with using(memo):
+        report = _check(root, progress)
+    with contextlib.suppress(OSError):  # a read-only project is checked all the same
+        memo.markdown.save(keep_unused=True)
+        memo.qr.save(keep_unused=True)
+    report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
+    return report
+
+
+def _check(root: Path, progress: Progress | None) -> CheckReport:
     from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import load_site
@@ -125,17 +142,12 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     folders = [(kind, f) for kind in SECTIONS for f in _folders(root / "content" / kind)]
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
-    memo = BuildCache(root)  # the items a build or check loaded before, where unchanged
     try:
-        with using(memo):
-            site = load_site(root)
+        site = load_site(root)
     except ErrorList as exc:
         report.errors.extend(with_registry_errors(exc).errors)
     except ContentError as exc:
         report.errors.extend(all_errors(exc))
-    with contextlib.suppress(OSError):  # a read-only project is checked all the same
-        memo.markdown.save(keep_unused=True)
-    report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
     progress.advance()
     if site is not None:
         report.warnings.extend(_load_warnings(site, root))
@@ -426,8 +438,8 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
     config, urls = plan.site.config, plan.urls
     base = config.base_path
     kind = getattr(thing, "kind", "pages")
-    pages = sorted(urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/"))
-    media = sorted(urls.url(f) for f in files if f.startswith("media/"))  # photos' published names
+    pages: list[str] = []  # for a hint, made once a link is broken (not once per item)
+    media: list[str] = []  # photos' published names, the same
     out = []
     for lang, tr in sorted(thing.translations.items()):
         here = urls.page(lang, kind, thing.slug)
@@ -440,7 +452,14 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
             rel = target[len(base) :] if target.startswith(base) else None
             if rel is not None and resolves(rel, files):
                 continue
-            among = media if target.startswith(f"{base}media/") else pages
+            if target.startswith(f"{base}media/"):
+                media = media or sorted(urls.url(f) for f in files if f.startswith("media/"))
+                among = media
+            else:
+                pages = pages or sorted(
+                    urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/")
+                )
+                among = pages
             near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
             hint = (
                 Msg("Did you mean {url}?", url=near[0])
