@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from site_builder.build import build
 from site_builder.cache import CACHE_DIR
 from site_builder.check import check
+from site_builder.config import load_config
 from site_builder.content import itemcache
 from tests.helpers import copy_project, run_cli, snapshot
 
@@ -125,11 +126,21 @@ def test_settings_the_items_depend_on_load_every_item_again(minimal: Path) -> No
     build(minimal, with_print=False)
     _categories(minimal)
     assert build(minimal, with_print=False).items_loaded == ITEMS
+    _replace("site.yaml", "languages: [vi, en]", "languages: [en, vi]")(minimal)
+    report = check(minimal)  # ocop/tea has no en.md: an error now, found again
+    assert report.items_loaded == ITEMS
+    assert [e.path for e in report.errors] == [minimal.resolve() / "content/ocop/tea/en.md"]
+
+
+def test_a_site_title_edit_keeps_the_items(minimal: Path) -> None:
+    build(minimal, with_print=False)
+    EDITS["site.yaml"](minimal)
+    report = build(minimal, with_print=False)
+    assert (report.items_kept, report.items_loaded) == (ITEMS, 0)
 
 
 def _sealed(project: Path, body: bytes) -> bytes:
-    root = project.resolve()
-    context = itemcache.context_key(root, root / "content")
+    context = itemcache.context_key(load_config(project.resolve()))
     return f"{context} {itemcache.digest(body)}".encode() + b"\n" + body
 
 

@@ -11,8 +11,10 @@ its files have, and the Markdown cache keys it used — is kept in
 - when the `stat`s differ (a file touched, copied back, checked out), the SHA-256 of all
   the folder's files decides: same bytes, same result;
 - everything an item's loading depends on besides its own folder is in the file's
-  context key: the tool's code (every .py file's bytes), site.yaml, categories.yaml and
-  the versions of the libraries that read photos and Markdown. Another context, a file
+  context key: the tool's code (every .py file's bytes), the languages and folders set in
+  site.yaml, categories.yaml and
+  the versions of the libraries that read photos and Markdown (site.yaml's other
+  settings, such as titles or budgets, do not change an item). Another context, a file
   that does not check against its seal, or one that does not unpickle into the classes of
   this tool: the whole file is ignored and every item loads again.
 
@@ -36,6 +38,7 @@ from typing import Any
 
 import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
+from site_builder.config import SiteConfig
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
@@ -112,14 +115,17 @@ def _versions() -> str:
     return " ".join(out)
 
 
-def context_key(root: Path, content_dir: Path) -> str:
-    """What every item's loading depends on besides its own folder."""
-    parts: list[bytes | str] = [STAMP, f"items {FORMAT}", _code_digest(), _versions()]
-    for path in (root / "site.yaml", content_dir / "categories.yaml"):
-        try:
-            parts += [str(path), path.read_bytes()]
-        except OSError:
-            parts += [str(path), "absent"]
+def context_key(config: SiteConfig) -> str:
+    """What every item's loading depends on besides its own folder: the settings of
+    site.yaml that `load_item` reads (if it comes to read another, add it here), the
+    categories, the tool's code and the libraries that read photos and Markdown."""
+    settings = repr((str(config.root), config.languages, str(config.content_dir)))
+    parts: list[bytes | str] = [STAMP, f"items {FORMAT}", _code_digest(), _versions(), settings]
+    path = config.content_dir / "categories.yaml"
+    try:
+        parts += [str(path), path.read_bytes()]
+    except OSError:
+        parts += [str(path), "absent"]
     return digest(*parts)
 
 
@@ -203,8 +209,7 @@ LoadMany = Callable[[list[tuple[str, Path]]], list[tuple[Any, list[Any], tuple[s
 
 def load_items(
     memo: BuildCache | None,
-    root: Path,
-    content_dir: Path,
+    config: SiteConfig,
     folders: list[tuple[str, Path]],
     load_many: LoadMany,
 ) -> list[Result]:
@@ -212,7 +217,7 @@ def load_items(
     change, else from `load_many` (the loader, on every core when there are many)."""
     if memo is None:
         return [(item, errors) for item, errors, _keys in load_many(folders)]
-    cache = ItemCache(root, context_key(root, content_dir))
+    cache = ItemCache(config.root, context_key(config))
     results: dict[int, Result] = {}
     misses: list[int] = []
     stats: list[Stats] = []

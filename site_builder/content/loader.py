@@ -42,7 +42,7 @@ def load_site(root: Path) -> Site:
     }
     folders = [(kind, folder) for kind in KINDS for folder in _folders(config.content_dir / kind)]
     items: list[Item] = []
-    loaded = load_items(current(), root, config.content_dir, folders, _loader(config, categories))
+    loaded = load_items(current(), config, folders, _loader(config, categories))
     for item, found in loaded:
         errors.errors.extend(found)
         if item is not None:
