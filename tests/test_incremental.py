@@ -191,3 +191,32 @@ def test_check_after_an_edit_uses_the_item_cache(minimal: Path) -> None:
     report = check(minimal)
     assert not report.failed()
     assert (report.items_kept, report.items_loaded) == (ITEMS - 1, 1)
+
+
+def test_a_killed_incremental_build_is_repaired_by_the_next(tmp_path: Path) -> None:
+    """SIGKILL while an incremental build writes (its staging folder is filling, the item
+    cache already saved): the next build succeeds and equals a cold build."""
+    import signal
+
+    from bench import corpus
+    from tests.test_interrupt import cli, finish, leftovers, wait_for
+
+    corpus.generate(tmp_path / "c", items=250, seed=5, peers=False)  # loads on 2 workers
+    root = tmp_path / "c" / "ours"
+    code, _out, err = finish(cli(root, "build", "--no-pdf"))
+    assert code == 0, err
+    story = sorted((root / "content/dolls").glob("*/vi.md"))[0]
+    with open(story, "a", encoding="utf-8") as f:
+        f.write("\nCâu thêm trước khi bị dừng.\n")
+    victim = cli(root, "build", "--no-pdf")
+    wait_for(
+        lambda: bool(list(root.glob(".output.staging-*"))) or victim.poll() is not None,
+        "the staging folder",
+    )
+    assert victim.poll() is None, "the build ended before it could be killed"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    code, out, err = finish(cli(root, "build", "--no-pdf"))
+    assert code == 0 and out.startswith("Built ") and "Traceback" not in err, err
+    wait_for(lambda: not leftovers(root), "folders left next to output/")
+    assert snapshot(root / "output") == cold(root, tmp_path)
