@@ -133,6 +133,7 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.markdown = Table(self.dir / "markdown.json")
         self.qr = Table(self.dir / "qr.json")
+        self.photos = Table(self.dir / "photos.json")  # photo identity -> SHA-256
         self.manifest = Table(self.dir / "outputs.json")
         self.files_used: set[str] = set()
         self.output: Path | None = None
@@ -207,6 +208,7 @@ class BuildCache:
         that use part of the site, such as one sticker sheet)."""
         self.markdown.save(keep_unused)
         self.qr.save(keep_unused)
+        self.photos.save(keep_unused)
         folder = self.dir / "files"
         if folder.is_dir() and not keep_unused:
             for path in folder.iterdir():

@@ -122,6 +122,7 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
         memo.markdown.save(keep_unused=True)
         memo.qr.save(keep_unused=True)
+        memo.photos.save(keep_unused=True)
     report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
     return report
 

@@ -220,3 +220,24 @@ def test_a_killed_incremental_build_is_repaired_by_the_next(tmp_path: Path) -> N
     assert code == 0 and out.startswith("Built ") and "Traceback" not in err, err
     wait_for(lambda: not leftovers(root), "folders left next to output/")
     assert snapshot(root / "output") == cold(root, tmp_path)
+
+
+def _photo_entries(project: Path) -> dict[str, str]:
+    from site_builder.cache import BuildCache
+
+    return dict(BuildCache(project.resolve()).photos.data)
+
+
+def test_a_photo_hash_is_remembered_by_the_file_identity(minimal: Path) -> None:
+    """The photos' SHA-256 (which names their resized copies) is kept under path, size,
+    mtime_ns and inode; a photo changed in the last two seconds is not remembered."""
+    import hashlib
+
+    photo = (minimal / "content/dolls/hmong/doll.png").resolve()
+    build(minimal, with_print=False)
+    st = photo.stat()
+    key = f"{photo}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    assert _photo_entries(minimal)[key] == hashlib.sha256(photo.read_bytes()).hexdigest()[:20]
+    _photo(minimal)  # just written: hashed, not remembered
+    build(minimal, with_print=False)
+    assert not [k for k in _photo_entries(minimal) if k.startswith(f"{photo}\0")]
