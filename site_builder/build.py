@@ -24,7 +24,7 @@ from site_builder.compress import precompress
 from site_builder.content.loader import line_of, load_site, with_fallback
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.errors import Collector, ContentError, ErrorList, SiteError, all_errors
-from site_builder.freshness import inputs_fingerprint, output_fingerprint
+from site_builder.freshness import inputs_state, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, recorded_output
@@ -503,7 +503,7 @@ def build(
         check_output_folder(root, output, legacy=recorded_output(root))  # (still, now locked)
         tidy(output)  # what an interrupted build left next to output/
         cache = BuildCache(root) if use_cache else None
-        inputs = inputs_fingerprint(root, output, options)
+        inputs, racy = inputs_state(root, output, options)
         if cache is not None and output.is_dir():
             if cache.last_fingerprint() == inputs + ":" + output_fingerprint(output):
                 report.up_to_date = True
@@ -513,8 +513,8 @@ def build(
             cache.keep_from(output)
         with using(cache):
             _build(root, output, report, with_print, progress or Progress.quiet())
-        if cache is not None:
-            cache.save(inputs + ":" + output_fingerprint(output))
+        if cache is not None:  # a file changed in the last 2 s: the next build looks again
+            cache.save(None if racy else inputs + ":" + output_fingerprint(output))
         report.timings["total"] = time.perf_counter() - t0
     return report
 

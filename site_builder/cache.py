@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -226,10 +227,23 @@ class BuildCache:
 
 def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
     """A hash of every file's path, size, mtime and inode below `paths` (cheap: stat only)."""
+    return tree_state(paths, extra)[0]
+
+
+RACY_NS = 2_000_000_000  # files changed this close to a scan may change again unseen
+
+
+def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
+    """`tree_fingerprint`, and whether a file was changed within two seconds of the scan
+    (then the fingerprint cannot vouch for it: a second edit in the same clock tick, same
+    size, would keep every `stat` the same)."""
     h = hashlib.sha256(extra.encode())
+    scanned = time.time_ns()
+    newest = 0
     for top in paths:
         if top.is_file():
             st = top.lstat()
+            newest = max(newest, st.st_mtime_ns)
             h.update(f"{top}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
             continue
         if not top.is_dir():
@@ -238,8 +252,9 @@ def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
         entries: list[tuple[str, int, int, int]] = []
         _scan(str(top), entries)
         entries.sort()
+        newest = max([newest, *(e[2] for e in entries)])
         h.update(repr(entries).encode())
-    return h.hexdigest()
+    return h.hexdigest(), newest >= scanned - RACY_NS
 
 
 def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
