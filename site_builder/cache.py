@@ -98,6 +98,12 @@ class Table:
             self.used.add(key)
         return value
 
+    def keep(self, keys: Iterable[str]) -> None:
+        """Count `keys` as used, so that saving keeps them. A table never read is not
+        saved at all (every entry stays), so it is not read for this."""
+        if self._data is not None:
+            self.used.update(k for k in keys if k in self._data)
+
     def put(self, key: str, value: Any) -> None:
         self.data[key] = value
         self.added[key] = value

@@ -287,3 +287,17 @@ def test_an_old_file_changed_under_an_old_time_stamp_is_loaded_by_its_content(
     os.utime(story, ns=(old + 1, old + 1))
     report = build(minimal, with_print=False)
     assert (report.items_kept, report.items_loaded) == (ITEMS - 1, 1)
+
+
+def test_kept_items_keep_their_stories_in_the_markdown_table(minimal: Path) -> None:
+    """Else the next change of context (categories.yaml) would convert every story again."""
+    from site_builder.cache import BuildCache
+
+    def stories() -> int:
+        return len(BuildCache(minimal.resolve()).markdown.data)
+
+    build(minimal, with_print=False)
+    before = stories()
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(minimal)
+    assert build(minimal, with_print=False).items_kept == ITEMS - 1
+    assert stories() == before  # the old vi.md's out, the new one's in, the others kept

@@ -157,6 +157,7 @@ class ItemCache:
         self.entries: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
         self.hits = self.misses = 0
+        self.dirty = False
         self._read()
 
     def _read(self) -> None:
@@ -189,11 +190,13 @@ class ItemCache:
         return Entry(kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown)
 
     def keep(self, folder: Path, entry: Entry) -> None:
+        if self.entries.get(str(folder)) is not entry:
+            self.dirty = True
         self.new[str(folder)] = entry
 
     def save(self) -> None:
         """Write this build's entries (only the folders that exist now)."""
-        if self.new == self.entries:
+        if not self.dirty and self.new.keys() == self.entries.keys():
             return
         try:
             body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
@@ -229,7 +232,6 @@ def load_items(
             misses.append(i)
             continue
         cache.keep(folder, entry)
-        memo.markdown.used.update(k for k in entry.markdown if k in memo.markdown.data)
         results[i] = entry.result
     cache.hits, cache.misses = len(folders) - len(misses), len(misses)
     made = time.time_ns()
@@ -239,6 +241,8 @@ def load_items(
         kind, folder = folders[i]
         results[i] = (item, errors)
         cache.keep(folder, Entry(kind, stats[i], made, shas.get(i), (item, errors), keys))
+    for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
+        memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
     cache.save()
     memo.items_hits, memo.items_misses = cache.hits, cache.misses
     return [results[i] for i in range(len(folders))]
