@@ -26,16 +26,37 @@ def jobs_count() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def parallel_map(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
-    """`[fn(*a) for a in args]`, in worker processes when there is more than one job."""
+def parallel_map(
+    fn: Callable[..., Any], args: list[tuple[Any, ...]], shared: Any = None
+) -> list[Any]:
+    """`[fn(*a) for a in args]`, in worker processes when there is more than one job.
+
+    With `shared` (e.g. the loaded site and its renderer: too big to send with every
+    task), the calls are `fn(shared, *a)`: each worker receives `shared` once, through
+    the fork, when it starts.
+    """
     workers = min(jobs_count(), len(args))
     if workers <= 1:
-        return [fn(*a) for a in args]
+        return [fn(*a) if shared is None else fn(shared, *a) for a in args]
     context = multiprocessing.get_context("fork")
     with gc_frozen():
         # frozen before the fork: the workers' collections skip the (shared) loaded site;
         # the workers die with this process (site_builder/lifeline.py)
-        return pool_map(fn, args, workers, context)
+        if shared is None:
+            return pool_map(fn, args, workers, context)
+        calls = [(fn, *a) for a in args]
+        return pool_map(_with_shared, calls, workers, context, _receive, (shared,))
+
+
+_received: list[Any] = []  # in a worker: what `parallel_map` shared with it, once
+
+
+def _receive(shared: Any) -> None:
+    _received[:] = [shared]
+
+
+def _with_shared(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(_received[0], *args)
 
 
 @contextlib.contextmanager

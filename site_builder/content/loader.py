@@ -7,12 +7,14 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
+from site_builder.cache import current
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
 from site_builder.content.free_codes import next_code
 from site_builder.content.images import load_image, published_once
+from site_builder.content.itemcache import LoadMany, load_items
 from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
 from site_builder.content.placeholders import placeholder_line
 from site_builder.content.print_crop import print_crop
@@ -43,7 +45,8 @@ def load_site(root: Path) -> Site:
     }
     folders = [(kind, folder) for kind in KINDS for folder in _folders(config.content_dir / kind)]
     items: list[Item] = []
-    for item, found in _load_items(config, categories, folders):
+    loaded = load_items(current(), config, folders, _loader(config, categories))
+    for item, found in loaded:
         errors.errors.extend(found)
         if item is not None:
             items.append(item)
@@ -66,9 +69,9 @@ def load_site(root: Path) -> Site:
             booklets.append(booklet)
     pages.sort(key=lambda p: (p.order, p.slug))
     if errors:
-        loaded = {item.folder for item in items} | {b.source for b in booklets}
-        failed = [f / "item.yaml" for _kind, f in folders if f not in loaded]
-        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in loaded]
+        read = {item.folder for item in items} | {b.source for b in booklets}
+        failed = [f / "item.yaml" for _kind, f in folders if f not in read]
+        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in read]
         partial = Site(config, categories, tuple(items), tuple(pages), tuple(booklets), ())
         errors.raise_if_any(partial, owned_codes(failed))
     return Site(
@@ -125,55 +128,63 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start
 
 
+def _loader(config: SiteConfig, categories: dict[str, dict[str, Any]]) -> LoadMany:
+    """`_load_items` for the item cache (content/itemcache.py), which asks for the folders
+    whose files changed."""
+    return lambda folders: _load_items(config, categories, folders)
+
+
 def _load_items(
     config: SiteConfig, categories: dict[str, dict[str, Any]], folders: list[tuple[str, Path]]
-) -> list[tuple[Item | None, list[ContentError]]]:
-    """Every item with the errors its files have, in `folders` order; on every core for a
-    large catalogue (the same items and errors as one process finds)."""
-    global _SHARED
+) -> list[tuple[Item | None, list[ContentError], tuple[str, ...]]]:
+    """Every item with the errors its files have and the Markdown cache keys its stories
+    used, in `folders` order; on every core for a large catalogue (the same items and
+    errors as one process finds)."""
     if len(folders) < PARALLEL_FROM:
-        return _load_chunk(folders, (config, categories))[0]
+        return _load_chunk((config, categories), folders, in_worker=False)[0]
     from site_builder.cache import current
 
     n = jobs_count() * 4
     size = -(-len(folders) // n)
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
-    _SHARED = (config, categories)  # the forked workers find them here
     memo = current()
     if memo is not None:
         _ = memo.markdown.data  # read once here rather than in every worker
-    try:
-        results = parallel_map(_load_chunk, [(c,) for c in chunks])
-    finally:
-        _SHARED = None
+    results = parallel_map(_load_chunk, [(c,) for c in chunks], shared=(config, categories))
     for _items, markdown in results:  # stories the workers converted, for the next build
         if memo is not None and markdown is not None:
             memo.markdown.merge(markdown)
     return [pair for chunk, _markdown in results for pair in chunk]
 
 
-_SHARED: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None
-
-
 def _load_chunk(
+    shared: tuple[SiteConfig, dict[str, dict[str, Any]]],
     folders: list[tuple[str, Path]],
-    shared: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None,
-) -> tuple[list[tuple[Item | None, list[ContentError]]], tuple[dict[str, Any], set[str]] | None]:
+    in_worker: bool = True,
+) -> tuple[
+    list[tuple[Item | None, list[ContentError], tuple[str, ...]]],
+    tuple[dict[str, Any], set[str]] | None,
+]:
     """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
     from site_builder.cache import current
 
-    config, categories = shared or _SHARED  # type: ignore[misc]
+    config, categories = shared
     memo = current()
-    if memo is not None and shared is None:
+    if memo is not None and in_worker:
         memo.markdown.changes()  # start afresh: only this worker's own work goes back
     out = []
     for kind, folder in folders:
         errors = Collector()
+        keys: list[str] = []
+        if memo is not None:
+            memo.markdown.trace = keys  # the stories' keys, kept with the item
         item = _guard(
             errors, lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e)
         )
-        out.append((item, errors.errors))
-    markdown = memo.markdown.changes() if memo is not None and shared is None else None
+        if memo is not None:
+            memo.markdown.trace = None
+        out.append((item, errors.errors, tuple(keys)))
+    markdown = memo.markdown.changes() if memo is not None and in_worker else None
     return out, markdown
 
 
