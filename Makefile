@@ -30,6 +30,7 @@ validators: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests
 	$(BIN)/mypy site_builder
+	$(BIN)/lint-imports
 
 serve: $(STAMP)
 	$(BIN)/site-builder serve

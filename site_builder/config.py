@@ -14,9 +14,9 @@ from babel import Locale, UnknownLocaleError
 from site_builder.content import schema as s
 from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
+from site_builder.labelsheets import BUILTIN, LabelTemplate, custom_template
 from site_builder.messages import Msg
-from site_builder.print.errors import LabelError
-from site_builder.print.labels import BUILTIN, LabelTemplate, custom_template
+from site_builder.print_errors import LabelError
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TEMPLATE = "L7160"
@@ -154,7 +154,7 @@ def _yes_no(value: Any) -> bool:
 
 def _label_templates(raw: dict[str, Any], lines: s.Lines, errors: Collector
                      ) -> dict[str, LabelTemplate]:
-    """`labels:`: each custom label sheet checked (print/labels.py), errors at its line."""
+    """`labels:`: each custom label sheet checked (labelsheets.py), errors at its line."""
     out: dict[str, LabelTemplate] = {}
     for name, mapping in raw.items():
         try:

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from site_builder.print_errors import PrintError
 from site_builder.vendor.weasyprint_shim import (
     add_stream,
     array,
@@ -33,7 +34,6 @@ from site_builder.vendor.weasyprint_shim import (
     rewrite_stream,
 )
 
-from .errors import PrintError
 from .fonts import check_document_fonts, font_face_css
 
 _lock = threading.Lock()

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from site_builder.labelsheets import LabelTemplate
 from site_builder.vendor.weasyprint_shim import array, dictionary, resolve
-
-from .labels import LabelTemplate
 
 MM_PT = 72 / 25.4
 BLEED_MM = 3.0
