@@ -23,6 +23,7 @@ from site_builder.content.unreadable import owned_codes
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
+    dotted,
     parse_yaml,
     read_text,
     split_front_matter,
@@ -256,7 +257,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             except s.Problem as p:
                 errors.add(
                     ContentError(
-                        path, lines.line(where + p.key), s.dotted(where + p.key), p.message, p.hint
+                        path, lines.line(where + p.key), dotted(where + p.key), p.message, p.hint
                     )
                 )
     return out

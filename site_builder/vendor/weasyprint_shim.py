@@ -50,7 +50,7 @@ def lean_html_class() -> Any:
             if hasattr(HTML, "_ua_stylesheets") and lean != full:
                 sheet = CSS(string=lean, counter_style=ua.UA_COUNTER_STYLE)
 
-                class LeanHTML(HTML):
+                class LeanHTML(HTML):  # type: ignore[misc,unused-ignore]
                     def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
                         return [sheet, *super()._ua_stylesheets(forms)[1:]]
 
