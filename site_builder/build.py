@@ -29,8 +29,10 @@ from site_builder.cache import (
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
 from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
 from site_builder.compress import precompress
-from site_builder.content.loader import line_of, load_site, with_fallback
+from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
+from site_builder.content.translations import with_fallback
+from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError, ErrorList, SiteError, all_errors
 from site_builder.freshness import inputs_state, output_fingerprint
 from site_builder.hosting import host_files
@@ -461,7 +463,7 @@ def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> lis
     cache = cache or ImageCache(site.config.root)
     images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
     images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
-    cache.prepare([(im, v) for _, _, im in images for v in derivatives(im)])
+    cache.prepare([(im, v) for _kind, _slug, im in images for v in derivatives(im)])
     for item in site.items:
         for im in item.images:
             files.extend(_image_files(cache, urls, item.kind, item.slug, im))

@@ -18,7 +18,6 @@ import yaml
 from site_builder.codes_identity import new_id, write_item_id
 from site_builder.codes_record import save_record
 from site_builder.content.free_codes import next_code
-from site_builder.content.loader import line_of
 from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.registry import (
     HEADER,
@@ -27,7 +26,7 @@ from site_builder.content.registry import (
     load_registry,
     registry_path,
 )
-from site_builder.content.yamlsource import parse_yaml, read_text
+from site_builder.content.yamlsource import line_of, parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
 from site_builder.urls import Urls

@@ -14,8 +14,8 @@ from typing import Any
 import jinja2
 
 from site_builder.config import StickerSettings
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
+from site_builder.content.translations import with_fallback
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
@@ -107,7 +107,7 @@ def sticker_sheet(
         title=f"{title} — QR stickers {chosen.name}",
         lang=config.source_language,
         author=_author(site),
-        date=day or content_date(site, [i for i, _ in items]),
+        date=day or content_date(site, [i for i, _copies in items]),
     )
     options = {
         "mode": mode,
@@ -138,7 +138,7 @@ def _sheets_in_chunks(
     from site_builder import cache
 
     per_sheet = template.columns * template.rows
-    singles = [c for c, copies in contents for _ in range(copies)]
+    singles = [c for c, copies in contents for _copy in range(copies)]
     first = max(0, min(per_sheet * SHEETS_PER_CHUNK - (start - 1), len(singles)))
     groups = [singles[:first]] if first or not singles else []
     step = per_sheet * SHEETS_PER_CHUNK
