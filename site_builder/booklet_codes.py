@@ -10,8 +10,8 @@ page in the visitor's language. Once the booklet is made for print
 from __future__ import annotations
 
 from site_builder.codes import PrintedCode, registry_path, url_changed
-from site_builder.content.loader import line_of
 from site_builder.content.model import Booklet, Site
+from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
 from site_builder.render.html import HtmlRenderer, Output

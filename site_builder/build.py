@@ -17,17 +17,28 @@ from typing import Any
 from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
 from site_builder.budgets import over_budget
-from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
+from site_builder.cache import (
+    CACHE_DIR,
+    STAMP,
+    BuildCache,
+    current,
+    digest,
+    recorded_output,
+    using,
+)
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
 from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
 from site_builder.compress import precompress
-from site_builder.content.loader import line_of, load_site, with_fallback
+from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
+from site_builder.content.translations import with_fallback
+from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError, ErrorList, SiteError, all_errors
-from site_builder.freshness import inputs_fingerprint, output_fingerprint
+from site_builder.freshness import inputs_state, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
-from site_builder.outdir import check_output_folder, recorded_output
+from site_builder.outdir import check_output_folder
+from site_builder.parallel import jobs_count, parallel_map
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
@@ -35,8 +46,6 @@ from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
 from site_builder.render.pdf import (
     booklet_pdfs,
-    jobs_count,
-    parallel_map,
     sticker_settings,
     sticker_sheet,
 )
@@ -73,6 +82,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last good build; nothing was done
     plan: Plan | None = None  # what was built (None when nothing was done)
+    items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
+    items_loaded: int = 0  # items whose files changed (all, without a cache)
 
 
 @dataclass(frozen=True)
@@ -343,8 +354,6 @@ def render_site(
     return out
 
 
-# What forked workers render: set just before they start, read by `_write_tasks`.
-_WORK: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None] | None = None
 PARALLEL_FROM = 400  # tasks; below this, starting workers costs more than it saves
 
 
@@ -361,7 +370,6 @@ def write_site(
     after checking that no two things wrote the same path. The bytes are the same as a
     serial run's.
     """
-    global _WORK
     r = HtmlRenderer(plan.site, plan.urls)
     pages, codes = page_tasks(plan), code_tasks(plan)
     cache_dir = (plan.site.config.root / CACHE_DIR).resolve()
@@ -370,16 +378,13 @@ def write_site(
     workers = min(jobs_count(), max(1, len(tasks) // (PARALLEL_FROM // 2)))
     done: list[tuple[int, int, str, str, str, tuple[int, int, int]]] = []
     if workers <= 1:
-        done = _write_tasks(list(range(len(tasks))), (r, plan, tasks, staging, current()))
+        done = _write_tasks((r, plan, tasks, staging, current()), list(range(len(tasks))))
     else:
         r.prepare()  # compile the templates once, before the workers are forked
-        _WORK = (r, plan, tasks, staging, current())
-        try:
-            chunks = [list(range(k, len(tasks), workers * 8)) for k in range(workers * 8)]
-            for part in parallel_map(_write_tasks, [(c,) for c in chunks if c]):
-                done.extend(part)
-        finally:
-            _WORK = None
+        work = (r, plan, tasks, staging, current())  # reaches each worker once, by the fork
+        chunks = [list(range(k, len(tasks), workers * 8)) for k in range(workers * 8)]
+        for part in parallel_map(_write_tasks, [(c,) for c in chunks if c], shared=work):
+            done.extend(part)
         done.sort()
     written = []
     for _i, _j, path, kind, key, stat in done:
@@ -401,12 +406,12 @@ def write_site(
 
 
 def _write_tasks(
+    work: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None],
     indices: list[int],
-    work: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None] | None = None,
 ) -> list[tuple[int, int, str, str, str, tuple[int, int, int]]]:
     """Render tasks `indices` into the staging folder; per file (task, n, path, kind, key,
     stat)."""
-    r, plan, tasks, staging, memo = work or _WORK  # type: ignore[misc]
+    r, plan, tasks, staging, memo = work
     out = []
     with using(memo):
         for i in indices:
@@ -458,7 +463,7 @@ def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> lis
     cache = cache or ImageCache(site.config.root)
     images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
     images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
-    cache.prepare([(im, v) for _, _, im in images for v in derivatives(im)])
+    cache.prepare([(im, v) for _kind, _slug, im in images for v in derivatives(im)])
     for item in site.items:
         for im in item.images:
             files.extend(_image_files(cache, urls, item.kind, item.slug, im))
@@ -501,7 +506,7 @@ def build(
         check_output_folder(root, output, legacy=recorded_output(root))  # (still, now locked)
         tidy(output)  # what an interrupted build left next to output/
         cache = BuildCache(root) if use_cache else None
-        inputs = inputs_fingerprint(root, output, options)
+        inputs, racy = inputs_state(root, output, options)
         if cache is not None and output.is_dir():
             if cache.last_fingerprint() == inputs + ":" + output_fingerprint(output):
                 report.up_to_date = True
@@ -511,8 +516,8 @@ def build(
             cache.keep_from(output)
         with using(cache):
             _build(root, output, report, with_print, progress or Progress.quiet())
-        if cache is not None:
-            cache.save(inputs + ":" + output_fingerprint(output))
+        if cache is not None:  # a file changed in the last 2 s: the next build looks again
+            cache.save(None if racy else inputs + ":" + output_fingerprint(output))
         report.timings["total"] = time.perf_counter() - t0
     return report
 
@@ -529,6 +534,9 @@ def _build(
         raise with_registry_errors(exc, output) from None
     report.warnings.extend(site.warnings)
     report.timings["load"] = time.perf_counter() - t
+    memo = current()
+    report.items_kept = memo.items_hits if memo else 0
+    report.items_loaded = memo.items_misses if memo else len(site.items)
     progress.advance()
     t = time.perf_counter()
     plan = plan_site(site, output)  # printed codes, QR sizes

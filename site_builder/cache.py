@@ -24,7 +24,8 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ class Table:
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
         self.hits = self.misses = 0
+        self.trace: list[str] | None = None  # keys got or put, for the item being loaded
 
     @property
     def data(self) -> dict[str, Any]:
@@ -87,12 +89,20 @@ class Table:
 
     def get(self, key: str) -> Any:
         value = self.data.get(key)
+        if self.trace is not None:
+            self.trace.append(key)
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
             self.used.add(key)
         return value
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Count `keys` as used, so that saving keeps them. A table never read is not
+        saved at all (every entry stays), so it is not read for this."""
+        if self._data is not None:
+            self.used.update(k for k in keys if k in self._data)
 
     def put(self, key: str, value: Any) -> None:
         self.data[key] = value
@@ -130,10 +140,12 @@ class BuildCache:
         self.dir = root / CACHE_DIR
         self.markdown = Table(self.dir / "markdown.json")
         self.qr = Table(self.dir / "qr.json")
+        self.photos = Table(self.dir / "photos.json")  # photo identity -> SHA-256
         self.manifest = Table(self.dir / "outputs.json")
         self.files_used: set[str] = set()
         self.output: Path | None = None
         self._by_key: dict[str, str] | None = None
+        self.items_hits = self.items_misses = 0  # items kept from the last build, loaded
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:
@@ -203,6 +215,7 @@ class BuildCache:
         that use part of the site, such as one sticker sheet)."""
         self.markdown.save(keep_unused)
         self.qr.save(keep_unused)
+        self.photos.save(keep_unused)
         folder = self.dir / "files"
         if folder.is_dir() and not keep_unused:
             for path in folder.iterdir():
@@ -220,10 +233,23 @@ class BuildCache:
 
 def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
     """A hash of every file's path, size, mtime and inode below `paths` (cheap: stat only)."""
+    return tree_state(paths, extra)[0]
+
+
+RACY_NS = 2_000_000_000  # files changed this close to a scan may change again unseen
+
+
+def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
+    """`tree_fingerprint`, and whether a file was changed within two seconds of the scan
+    (then the fingerprint cannot vouch for it: a second edit in the same clock tick, same
+    size, would keep every `stat` the same)."""
     h = hashlib.sha256(extra.encode())
+    scanned = time.time_ns()
+    newest = 0
     for top in paths:
         if top.is_file():
             st = top.lstat()
+            newest = max(newest, st.st_mtime_ns)
             h.update(f"{top}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
             continue
         if not top.is_dir():
@@ -232,8 +258,9 @@ def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
         entries: list[tuple[str, int, int, int]] = []
         _scan(str(top), entries)
         entries.sort()
+        newest = max([newest, *(e[2] for e in entries)])
         h.update(repr(entries).encode())
-    return h.hexdigest()
+    return h.hexdigest(), newest >= scanned - RACY_NS
 
 
 def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
@@ -254,3 +281,14 @@ def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
         return
     for sub in subfolders:
         _scan(sub, entries)
+
+
+def recorded_output(root: Path) -> Callable[[Path, list[str]], bool]:
+    """For `outdir.check_output_folder(legacy=…)`: accepts an unmarked folder (made before
+    the marker existed) when the project's cache records that its last good build wrote
+    there."""
+
+    def written_there(folder: Path, entries: list[str]) -> bool:
+        return bool(BuildCache(root).manifest.get("output") == str(folder))
+
+    return written_there

@@ -22,6 +22,7 @@ Errors fail the check (exit 1); warnings fail it only with `--strict`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import re
@@ -32,6 +33,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import serving
+from site_builder.cache import BuildCache, using
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
@@ -66,6 +68,8 @@ class CheckReport:
     errors: list[ContentError] = field(default_factory=list)
     warnings: list[ContentError] = field(default_factory=list)
     translations: list[TranslationStatus] = field(default_factory=list)
+    items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
+    items_loaded: int = 0  # items whose files changed, loaded again
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
@@ -106,6 +110,24 @@ class CheckReport:
 
 
 def check(root: Path, progress: Progress | None = None) -> CheckReport:
+    """Every problem of the project at `root`, nothing written but the build cache: the
+    items, stories, QR codes and pages the last build or check made are taken from it
+    where their sources did not change, so a check after one edit does the edit's work."""
+    root = root.resolve()
+    memo = BuildCache(root)
+    if (root / "output").is_dir():
+        memo.keep_from(root / "output")  # pages measured for their weight, if unchanged
+    with using(memo):
+        report = _check(root, progress)
+    with contextlib.suppress(OSError):  # a read-only project is checked all the same
+        memo.markdown.save(keep_unused=True)
+        memo.qr.save(keep_unused=True)
+        memo.photos.save(keep_unused=True)
+    report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
+    return report
+
+
+def _check(root: Path, progress: Progress | None) -> CheckReport:
     from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import load_site
@@ -417,8 +439,8 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
     config, urls = plan.site.config, plan.urls
     base = config.base_path
     kind = getattr(thing, "kind", "pages")
-    pages = sorted(urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/"))
-    media = sorted(urls.url(f) for f in files if f.startswith("media/"))  # photos' published names
+    pages: list[str] = []  # for a hint, made once a link is broken (not once per item)
+    media: list[str] = []  # photos' published names, the same
     out = []
     for lang, tr in sorted(thing.translations.items()):
         here = urls.page(lang, kind, thing.slug)
@@ -431,7 +453,14 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
             rel = target[len(base) :] if target.startswith(base) else None
             if rel is not None and resolves(rel, files):
                 continue
-            among = media if target.startswith(f"{base}media/") else pages
+            if target.startswith(f"{base}media/"):
+                media = media or sorted(urls.url(f) for f in files if f.startswith("media/"))
+                among = media
+            else:
+                pages = pages or sorted(
+                    urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/")
+                )
+                among = pages
             near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
             hint = (
                 Msg("Did you mean {url}?", url=near[0])

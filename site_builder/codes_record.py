@@ -24,7 +24,13 @@ from typing import Any
 import yaml
 
 from site_builder.cache import CACHE_DIR
-from site_builder.codes import HEADER, REGISTRY, PrintedCode, load_registry, registry_path
+from site_builder.content.registry import (
+    HEADER,
+    REGISTRY,
+    PrintedCode,
+    load_registry,
+    registry_path,
+)
 from site_builder.content.yamlsource import read_text
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg

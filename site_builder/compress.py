@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import brotli
 
 from site_builder.cache import current, digest
+from site_builder.parallel import jobs_count, parallel_map
 from site_builder.render.html import Output
 from site_builder.writer import Staging
 
@@ -43,7 +44,7 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     for o in outputs:
         if not o.path.endswith(COMPRESSIBLE) or _size(staging, o) < SMALLEST:
             continue
-        key = digest("compressed", o.key) if o.key else ""
+        key = _key(o)
         found = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
         kept = [p for p in found if p is not None]
         if kept and len(kept) == len(EXTS):
@@ -56,7 +57,6 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     if len(todo) < PARALLEL_FROM:
         stats = _compress_files(staging, paths)
     else:
-        from site_builder.render.pdf import jobs_count, parallel_map
 
         n = jobs_count() * 4
         parts = parallel_map(_compress_files, [(staging, paths[k::n]) for k in range(n)])
@@ -72,6 +72,17 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
 
 
 EXTS = (".br", ".gz")
+
+
+def _key(o: Output) -> str:
+    """What the compressed copies of `o` are made from: its own key, or for a file made
+    without one (sitemap.xml, the servers' files) its bytes, so an unchanged sitemap of a
+    large site is not compressed again."""
+    if o.key:
+        return digest("compressed", o.key)
+    if isinstance(o.data, bytes):
+        return digest("compressed bytes", o.data)
+    return ""
 
 
 def _size(staging: Staging, o: Output) -> int:

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from babel import Locale, UnknownLocaleError
 
 from site_builder.content import schema as s
-from site_builder.content.yamlsource import parse_yaml, read_text
+from site_builder.content.yamlsource import Lines, dotted, parse_yaml, read_text
 from site_builder.errors import Collector, ContentError
+from site_builder.labelsheets import BUILTIN, LabelTemplate, custom_template
 from site_builder.messages import Msg
-from site_builder.print.errors import LabelError
-from site_builder.print.labels import BUILTIN, LabelTemplate, custom_template
+from site_builder.print_errors import LabelError
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TEMPLATE = "L7160"
@@ -152,9 +152,9 @@ def _yes_no(value: Any) -> bool:
     return value
 
 
-def _label_templates(raw: dict[str, Any], lines: s.Lines, errors: Collector
+def _label_templates(raw: dict[str, Any], lines: Lines, errors: Collector
                      ) -> dict[str, LabelTemplate]:
-    """`labels:`: each custom label sheet checked (print/labels.py), errors at its line."""
+    """`labels:`: each custom label sheet checked (labelsheets.py), errors at its line."""
     out: dict[str, LabelTemplate] = {}
     for name, mapping in raw.items():
         try:
@@ -165,7 +165,7 @@ def _label_templates(raw: dict[str, Any], lines: s.Lines, errors: Collector
     return out
 
 
-def _sticker_settings(raw: dict[str, Any], lines: s.Lines, errors: Collector,
+def _sticker_settings(raw: dict[str, Any], lines: Lines, errors: Collector,
                       label_names: list[str]) -> StickerSettings:
     """`stickers:`: the defaults of sticker sheets; the template must be a known one."""
     fields = [
@@ -275,7 +275,7 @@ def load_config(root: Path) -> SiteConfig:
             try:
                 s.item_code(value)
             except s.Problem as p:
-                errors.add(ContentError(path, lines.line(key), s.dotted(key), p.message, p.hint))
+                errors.add(ContentError(path, lines.line(key), dotted(key), p.message, p.hint))
         moved[str(old)] = str(new)
     budgets = {}
     for name, value in (clean["budgets"] or {}).items():
@@ -286,7 +286,7 @@ def load_config(root: Path) -> SiteConfig:
         try:
             budgets[name] = s.whole_number(1, 100_000, " of kB", 50)(value)
         except s.Problem as p:
-            errors.add(ContentError(path, lines.line(key), s.dotted(key), p.message, p.hint))
+            errors.add(ContentError(path, lines.line(key), dotted(key), p.message, p.hint))
     labels = _label_templates(clean["labels"] or {}, lines, errors)
     stickers = _sticker_settings(clean["stickers"] or {}, lines, errors,
                                  [str(n) for n in clean["labels"] or {}])

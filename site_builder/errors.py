@@ -11,6 +11,8 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.messages import Msg, _
+
 
 class SiteError(Exception):
     """Base class for every error this tool reports to a person."""
@@ -62,8 +64,6 @@ class ContentError(SiteError):
         looked up by template; a plain English text is looked up as it is. Without a
         catalog entry the English text is shown.
         """
-        from site_builder.messages import _
-
         text = f"{self.location(root)}: "
         if self.field:
             text += f"{self.field}: "
@@ -104,8 +104,6 @@ class ErrorList(SiteError):
     unreadable: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:
-        from site_builder.messages import Msg
-
         super().__init__(Msg("{n} error(s)", n=len(self.errors)))
 
     def __reduce__(self) -> tuple[type[ErrorList], tuple[object, ...]]:

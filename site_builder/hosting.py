@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from site_builder.config import SiteConfig
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item
+from site_builder.content.translations import with_fallback
 from site_builder.urls import QR_PREFIX, Urls
 
 SERVER_DIR = "_server"  # nginx and Caddy files: never served (both configs refuse it)

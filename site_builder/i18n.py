@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-import io
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
+from site_builder.catalog import CatalogError, load_catalog
 from site_builder.errors import ContentError
 
 DOMAIN = "site"
@@ -27,29 +25,16 @@ def load_translations(
     locale_dir: Path, lang: str, domain: str = DOMAIN
 ) -> gettext.NullTranslations:
     """Compile `<locale_dir>/<lang>/LC_MESSAGES/<domain>.po` in memory; English-in-code if absent."""
-    po_path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
-    if not po_path.is_file():
-        return gettext.NullTranslations()
-    return _compile(po_path, po_path.stat().st_mtime_ns, lang)
-
-
-@lru_cache(maxsize=32)
-def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
     try:
-        with po_path.open("rb") as f:
-            catalog = read_po(f, locale=lang, abort_invalid=True)
-    except Exception as exc:  # babel raises several types for a broken catalog
+        return load_catalog(locale_dir, lang, domain)
+    except CatalogError as exc:
         raise ContentError(
-            po_path,
-            getattr(exc, "lineno", None),
+            exc.path,
+            exc.line,
             None,
-            f"this translation catalog cannot be read ({exc}).",
+            f"this translation catalog cannot be read ({exc.detail}).",
             "Check the quotes of the msgid/msgstr lines.",
         ) from exc
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 @lru_cache(maxsize=4096)

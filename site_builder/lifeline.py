@@ -1,6 +1,6 @@
 """Worker processes live no longer than the command that forked them.
 
-Every pool of workers (`render/pdf.py:parallel_map`) starts its processes with
+Every pool of workers (`site_builder/parallel.py:parallel_map`) starts its processes with
 `die_with_parent`: the kernel sends them SIGKILL when the parent dies (Linux
 `prctl(PR_SET_PDEATHSIG)`), a thread in each also polls the parent's pid (other systems),
 Ctrl-C is left to the parent (one "Stopped." instead of a traceback per worker), and the
@@ -40,6 +40,12 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=_watch, args=(parent,), name="lifeline", daemon=True).start()
 
 
+def _start_worker(parent: int, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    die_with_parent(parent)
+    if setup is not None:
+        setup(*args)
+
+
 def _ask_kernel() -> None:
     """SIGKILL this process when its parent dies (Linux only; elsewhere the poll does)."""
     if not sys.platform.startswith("linux"):
@@ -58,14 +64,23 @@ def _watch(parent: int) -> None:
 
 
 def pool_map(
-    fn: Callable[..., Any], args: list[tuple[Any, ...]], workers: int, context: Any
+    fn: Callable[..., Any],
+    args: list[tuple[Any, ...]],
+    workers: int,
+    context: Any,
+    setup: Callable[..., None] | None = None,
+    setup_args: tuple[Any, ...] = (),
 ) -> list[Any]:
-    """`fn(*a)` for every `a` of `args` on `workers` forked processes, in order."""
+    """`fn(*a)` for every `a` of `args` on `workers` forked processes, in order.
+
+    `setup(*setup_args)` runs first in each worker; with the fork start method its
+    arguments reach the worker through the fork itself, not pickled.
+    """
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
+        initializer=_start_worker,
+        initargs=(os.getpid(), setup, setup_args),
     )
     try:
         results = list(pool.map(fn, *zip(*args, strict=True)))

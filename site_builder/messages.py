@@ -5,7 +5,7 @@ locale of the environment: LC_ALL, LC_MESSAGES, LANG starting with `vi`) and cal
 `set_language`; everything else calls `_()` / `ngettext()` at display time.
 
 The catalog is `site_builder/locale/<lang>/LC_MESSAGES/cli.po`, compiled in memory by
-the same machinery as the site's own strings (`site_builder.i18n.load_translations`).
+the same machinery as the site's own strings (`site_builder.catalog.load_catalog`).
 English is the language of the code: a message without a catalog entry stays English.
 
 Messages with values are written as `Msg("the code {code} ...", code=code)`: a `str`
@@ -25,6 +25,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from site_builder.catalog import load_catalog
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "cli"
@@ -77,9 +79,8 @@ def set_language(lang: str | None) -> str:
     if _language == "en":
         _catalog = gettext.NullTranslations()
     else:
-        from site_builder.i18n import load_translations
 
-        _catalog = load_translations(LOCALE_DIR, _language, domain=DOMAIN)
+        _catalog = load_catalog(LOCALE_DIR, _language, DOMAIN)
     _install_argparse()
     return _language
 

@@ -105,18 +105,6 @@ def check_output_folder(
     )
 
 
-def recorded_output(root: Path) -> Callable[[Path, list[str]], bool]:
-    """For `legacy`: accepts an unmarked folder (made before the marker existed) when the
-    project's cache records that its last good build wrote there."""
-
-    def written_there(folder: Path, entries: list[str]) -> bool:
-        from site_builder.cache import BuildCache
-
-        return bool(BuildCache(root).manifest.get("output") == str(folder))
-
-    return written_there
-
-
 def mark(folder: Path) -> None:
     """Say that `folder` is the tool's (written into a folder it has just made)."""
     path = folder / MARKER

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from site_builder.assets import asset_names
 from site_builder.codes_record import RECORD
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import KINDS
+from site_builder.content.translations import with_fallback
 from site_builder.hosting import host_files
 from site_builder.render.images import derivatives
 

@@ -11,22 +11,16 @@ never one that is used, printed or moved already.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from site_builder.codes import registry_path
+from site_builder.content.free_codes import next_code, quiet_yaml
 from site_builder.errors import SiteError
 from site_builder.markdown import slugify
 from site_builder.messages import Msg
 
 KINDS = {"doll": "dolls", "ocop": "ocop", "page": "pages"}
-DEFAULT_PREFIX = {"dolls": "XM-D", "ocop": "XM-P"}
 PHOTO = "photo.png"
-CODE_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 
 
 class ScaffoldError(SiteError):
@@ -94,53 +88,8 @@ def create(root: Path, kind_word: str, name: str, today: dt.date | None = None) 
 # --- codes --------------------------------------------------------------------------
 
 
-def next_code(root: Path, kind: str) -> str:
-    """The next free code of this kind: highest number of the usual prefix, plus one."""
-    own = _codes_of(root / "content" / kind)
-    taken = set(own)
-    for other in DEFAULT_PREFIX:
-        taken |= set(_codes_of(root / "content" / other))
-    taken |= _registry_codes(root) | _moved_codes(root)
-    prefixes = Counter(m["prefix"] for c in own if (m := CODE_RE.match(c)))
-    prefix = prefixes.most_common(1)[0][0] if prefixes else DEFAULT_PREFIX[kind]
-    numbers = [m["number"] for c in taken if (m := CODE_RE.match(c)) and m["prefix"] == prefix]
-    width = max([2, *(len(n) for n in numbers)])
-    n = max([0, *(int(x) for x in numbers)]) + 1
-    while f"{prefix}{n:0{width}d}" in taken:
-        n += 1
-    return f"{prefix}{n:0{width}d}"
-
-
-def _codes_of(parent: Path) -> list[str]:
-    out = []
-    if parent.is_dir():
-        for item in sorted(parent.glob("*/item.yaml")):
-            data = _yaml(item)
-            if isinstance(data, dict) and data.get("code") is not None:
-                out.append(str(data["code"]).strip().upper())
-    return out
-
-
-def _registry_codes(root: Path) -> set[str]:
-    data = _yaml(registry_path(root))
-    return {str(k).upper() for k in data} if isinstance(data, dict) else set()
-
-
-def _moved_codes(root: Path) -> set[str]:
-    data = _yaml(root / "site.yaml")
-    moved = data.get("moved_codes") if isinstance(data, dict) else None
-    return {str(k).upper() for k in moved} if isinstance(moved, dict) else set()
-
-
-def _yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # `site-builder check` reports a broken file; here we only need codes
-
-
 def _languages(root: Path) -> list[str]:
-    data = _yaml(root / "site.yaml")
+    data = quiet_yaml(root / "site.yaml")
     langs = data.get("languages") if isinstance(data, dict) else None
     if isinstance(langs, list) and langs and all(isinstance(x, str) for x in langs):
         return langs
@@ -149,7 +98,7 @@ def _languages(root: Path) -> list[str]:
 
 def _categories(root: Path) -> dict[str, str]:
     """The first key of each category table, as a placeholder that validates."""
-    data = _yaml(root / "content" / "categories.yaml")
+    data = quiet_yaml(root / "content" / "categories.yaml")
     data = data if isinstance(data, dict) else {}
     fallback = {"ethnic_groups": "hmong", "ocop_groups": "tea", "communes": "xin-man"}
     out = {}

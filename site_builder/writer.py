@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import cast
 
 from site_builder.errors import SiteError
 from site_builder.messages import Msg
@@ -348,7 +349,7 @@ def _renameat2(symbol: bool = True) -> Callable[..., int] | None:
             ctypes.c_uint,
         ]
         call.restype = ctypes.c_int
-        return call
+        return cast("Callable[..., int]", call)
     number = _SYSCALL_RENAMEAT2.get(os.uname().machine)
     if number is None:
         return None

@@ -23,7 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.config import load_config
-from site_builder.content.loader import load_booklet, load_categories, load_item, load_translation
+from site_builder.content.booklets import load_booklet
+from site_builder.content.loader import load_categories, load_item
+from site_builder.content.translations import load_translation
 from site_builder.errors import Collector, SiteError
 from tests.helpers import copy_project
 

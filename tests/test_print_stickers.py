@@ -33,9 +33,9 @@ from site_builder.print import (
     layout_sticker,
     render_sticker_sheet,
 )
-from site_builder.print.errors import FontError
 from site_builder.print.fonts import check_document_fonts
 from site_builder.print.stickers import text_scale
+from site_builder.print_errors import FontError
 from site_builder.render.qr import make_qr
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 
 from site_builder.config import StickerSettings, load_config
 from site_builder.errors import ErrorList
-from site_builder.print.labels import LabelTemplate
+from site_builder.labelsheets import LabelTemplate
 from tests.helpers import run_cli
 
 BAD = (

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.labelsheets import BUILTIN
 from site_builder.print import sticker_geometry as geometry
 from site_builder.print import sticker_text
-from site_builder.print.errors import StickerError
-from site_builder.print.labels import BUILTIN
 from site_builder.print.sticker_layout import check_label_fits, layout_sticker
 from site_builder.print.sticker_sheets import plan_sheets
 from site_builder.print.sticker_text import MIN_PT, StickerContent
+from site_builder.print_errors import StickerError
 from site_builder.render.qr import make_qr
 
 LAYOUT_MODULES = ("sticker_text", "sticker_geometry", "sticker_layout", "sticker_sheets")
@@ -44,7 +44,7 @@ def test_layout_modules_do_not_import_weasyprint_or_the_drawing() -> None:
             assert forbidden not in imported, (name, forbidden)
     code = ("import sys\n"
             "from site_builder.print import sticker_layout, sticker_sheets\n"
-            "from site_builder.print.labels import BUILTIN\n"
+            "from site_builder.labelsheets import BUILTIN\n"
             "from site_builder.print.sticker_text import StickerContent\n"
             "from site_builder.render.qr import make_qr\n"
             "u = 'HTTPS://XM.EXAMPLE.VN/Q/XM-D01'\n"

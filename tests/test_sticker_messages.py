@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from site_builder import messages
+from site_builder.labelsheets import BUILTIN, get_template
 from site_builder.print import sticker_layout
-from site_builder.print.errors import LabelError, StickerError
-from site_builder.print.labels import BUILTIN, get_template
 from site_builder.print.payment import PaymentQr
 from site_builder.print.sticker_text import StickerContent
+from site_builder.print_errors import LabelError, StickerError
 from site_builder.render.qr import make_qr
 from tests.helpers import run_cli
 

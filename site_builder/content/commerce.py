@@ -84,7 +84,7 @@ def preview_image(folder: Path) -> Any:
                     Msg("'{value}' is not an https:// address.", value=value),
                     Msg("Facebook and Zalo only show previews from https:// addresses."),
                 )
-            return value
+            return str(value)
         if "/" in value or "\\" in value:
             raise Problem(
                 Msg(
@@ -95,6 +95,6 @@ def preview_image(folder: Path) -> Any:
                 Msg("Write only the file name (e.g. doll.jpg) or the whole address."),
             )
         load_image(folder, value)
-        return value  # the loader checks that it is also listed under images
+        return str(value)  # the loader checks that it is also listed under images
 
     return check

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import PIL
 import pillow_heif
@@ -203,3 +204,14 @@ def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
         except OSError:
             pass  # a read-only project: decode again next time
     return facts
+
+
+def open_image(folder: Path, name: Any) -> Image:
+    """`load_image`, with a name the system cannot even look up (too long, NUL) as a Problem."""
+    try:
+        return load_image(folder, name)
+    except (OSError, ValueError) as exc:
+        raise Problem(
+            Msg("'{name}' cannot be opened as a file name.", name=str(name)[:80]),
+            Msg("Write the image's real file name, e.g. doll.jpg."),
+        ) from exc

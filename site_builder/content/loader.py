@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
+from site_builder.cache import current
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
 from site_builder.content import commerce, placeholders
 from site_builder.content import schema as s
-from site_builder.content.images import load_image, published_once
-from site_builder.content.model import KINDS, Booklet, Image, Item, Link, Page, Site, Translation
-from site_builder.content.placeholders import placeholder_line
+from site_builder.content.booklets import load_booklet
+from site_builder.content.images import open_image, published_once
+from site_builder.content.itemcache import LoadMany, load_items
+from site_builder.content.model import KINDS, Image, Item, Link, Page, Site
 from site_builder.content.print_crop import print_crop
+from site_builder.content.translations import translations as translations_of
+from site_builder.content.unique import check_unique
 from site_builder.content.unreadable import owned_codes
 from site_builder.content.yamlsource import (
     Lines,
     contains_invalid,
+    dotted,
     parse_yaml,
     read_text,
-    split_front_matter,
 )
 from site_builder.errors import Collector, ContentError, ErrorList
-from site_builder.markdown import render_markdown, slugify, story_limits
+from site_builder.markdown import slugify
 from site_builder.messages import Msg
+from site_builder.parallel import jobs_count, parallel_map
 
 CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
@@ -40,7 +44,8 @@ def load_site(root: Path) -> Site:
     }
     folders = [(kind, folder) for kind in KINDS for folder in _folders(config.content_dir / kind)]
     items: list[Item] = []
-    for item, found in _load_items(config, categories, folders):
+    loaded = load_items(current(), config, folders, _loader(config, categories))
+    for item, found in loaded:
         errors.errors.extend(found)
         if item is not None:
             items.append(item)
@@ -49,7 +54,7 @@ def load_site(root: Path) -> Site:
         for folder in _folders(config.content_dir / "pages")
         if (page := _guard(errors, lambda f=folder: load_page(config, f, errors))) is not None
     ]
-    _check_unique(items, pages, errors, config.root)
+    check_unique(items, pages, errors, config.root)
     # every folder counts as a key, even one that failed to load: its own errors say why
     keys = {
         f"{kind}/{slugify(f.name)}"
@@ -63,9 +68,9 @@ def load_site(root: Path) -> Site:
             booklets.append(booklet)
     pages.sort(key=lambda p: (p.order, p.slug))
     if errors:
-        loaded = {item.folder for item in items} | {b.source for b in booklets}
-        failed = [f / "item.yaml" for _kind, f in folders if f not in loaded]
-        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in loaded]
+        read = {item.folder for item in items} | {b.source for b in booklets}
+        failed = [f / "item.yaml" for _kind, f in folders if f not in read]
+        failed += [p for p in sorted((root / "booklets").glob("*.yaml")) if p not in read]
         partial = Site(config, categories, tuple(items), tuple(pages), tuple(booklets), ())
         errors.raise_if_any(partial, owned_codes(failed))
     return Site(
@@ -90,7 +95,7 @@ def reload_items(site: Site, folders: Collection[Path]) -> tuple[list[Item], dic
         if item is not None:
             new[folder] = item
     items = [new.get(i.folder, i) for i in site.items if i.folder not in folders or i.folder in new]
-    _check_unique(items, list(site.pages), errors, config.root)
+    check_unique(items, list(site.pages), errors, config.root)
     errors.raise_if_any()
     return items, new
 
@@ -122,56 +127,63 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start
 
 
+def _loader(config: SiteConfig, categories: dict[str, dict[str, Any]]) -> LoadMany:
+    """`_load_items` for the item cache (content/itemcache.py), which asks for the folders
+    whose files changed."""
+    return lambda folders: _load_items(config, categories, folders)
+
+
 def _load_items(
     config: SiteConfig, categories: dict[str, dict[str, Any]], folders: list[tuple[str, Path]]
-) -> list[tuple[Item | None, list[ContentError]]]:
-    """Every item with the errors its files have, in `folders` order; on every core for a
-    large catalogue (the same items and errors as one process finds)."""
-    global _SHARED
+) -> list[tuple[Item | None, list[ContentError], tuple[str, ...]]]:
+    """Every item with the errors its files have and the Markdown cache keys its stories
+    used, in `folders` order; on every core for a large catalogue (the same items and
+    errors as one process finds)."""
     if len(folders) < PARALLEL_FROM:
-        return _load_chunk(folders, (config, categories))[0]
+        return _load_chunk((config, categories), folders, in_worker=False)[0]
     from site_builder.cache import current
-    from site_builder.render.pdf import jobs_count, parallel_map
 
     n = jobs_count() * 4
     size = -(-len(folders) // n)
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
-    _SHARED = (config, categories)  # the forked workers find them here
     memo = current()
     if memo is not None:
         _ = memo.markdown.data  # read once here rather than in every worker
-    try:
-        results = parallel_map(_load_chunk, [(c,) for c in chunks])
-    finally:
-        _SHARED = None
+    results = parallel_map(_load_chunk, [(c,) for c in chunks], shared=(config, categories))
     for _items, markdown in results:  # stories the workers converted, for the next build
         if memo is not None and markdown is not None:
             memo.markdown.merge(markdown)
     return [pair for chunk, _markdown in results for pair in chunk]
 
 
-_SHARED: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None
-
-
 def _load_chunk(
+    shared: tuple[SiteConfig, dict[str, dict[str, Any]]],
     folders: list[tuple[str, Path]],
-    shared: tuple[SiteConfig, dict[str, dict[str, Any]]] | None = None,
-) -> tuple[list[tuple[Item | None, list[ContentError]]], tuple[dict[str, Any], set[str]] | None]:
+    in_worker: bool = True,
+) -> tuple[
+    list[tuple[Item | None, list[ContentError], tuple[str, ...]]],
+    tuple[dict[str, Any], set[str]] | None,
+]:
     """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
     from site_builder.cache import current
 
-    config, categories = shared or _SHARED  # type: ignore[misc]
+    config, categories = shared
     memo = current()
-    if memo is not None and shared is None:
+    if memo is not None and in_worker:
         memo.markdown.changes()  # start afresh: only this worker's own work goes back
     out = []
     for kind, folder in folders:
         errors = Collector()
+        keys: list[str] = []
+        if memo is not None:
+            memo.markdown.trace = keys  # the stories' keys, kept with the item
         item = _guard(
             errors, lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e)
         )
-        out.append((item, errors.errors))
-    markdown = memo.markdown.changes() if memo is not None and shared is None else None
+        if memo is not None:
+            memo.markdown.trace = None
+        out.append((item, errors.errors, tuple(keys)))
+    markdown = memo.markdown.changes() if memo is not None and in_worker else None
     return out, markdown
 
 
@@ -243,7 +255,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             except s.Problem as p:
                 errors.add(
                     ContentError(
-                        path, lines.line(where + p.key), s.dotted(where + p.key), p.message, p.hint
+                        path, lines.line(where + p.key), dotted(where + p.key), p.message, p.hint
                     )
                 )
     return out
@@ -359,31 +371,6 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
     ]
 
 
-def translation_fields(kind: str) -> list[s.Field]:
-    base = [
-        s.Field(
-            "title", s.text, hint=Msg("Add a line 'title: ...' with the name shown on the page.")
-        ),
-        s.Field("summary", s.text, required=kind != "pages"),
-        s.Field("source_hash", s.text, required=False),  # see site_builder/check.py
-    ]
-    if kind == "pages":
-        return base + [s.Field("order", s.whole_number(0, 999, "", 1), required=False)]
-    base.append(
-        s.Field(
-            "alt",
-            lambda v: v,
-            hint=Msg("Describe every image in words for people who cannot see it."),
-        )
-    )
-    if kind == "dolls":
-        return base + [s.Field("materials", s.text_list, required=False)]
-    return base + [
-        s.Field("ingredients", s.text_list, required=False),
-        s.Field("storage", s.text, required=False),
-    ]
-
-
 def load_item(
     config: SiteConfig,
     categories: dict[str, dict[str, Any]],
@@ -437,7 +424,7 @@ def load_item(
                 )
             )
     # alt texts are checked against the images only once those are right; else the image error suffices
-    translations = _translations(
+    translations = translations_of(
         config, kind, folder, declared if len(images) == len(declared) else None, errors
     )
     if len(errors.errors) > before or facts["images"] is None:
@@ -500,7 +487,7 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
                 )
             )
         try:
-            image = _open_image(folder, name)
+            image = open_image(folder, name)
             published_once(image, out)
             out.append(image)
         except s.Problem as p:
@@ -512,349 +499,15 @@ def _images(folder: Path, value: Any, lines: Lines, errors: Collector) -> tuple[
     return tuple(out)
 
 
-def _open_image(folder: Path, name: Any) -> Image:
-    """`load_image`, with a name the system cannot even look up (too long, NUL) as a Problem."""
-    try:
-        return load_image(folder, name)
-    except (OSError, ValueError) as exc:
-        raise s.Problem(
-            Msg("'{name}' cannot be opened as a file name.", name=str(name)[:80]),
-            Msg("Write the image's real file name, e.g. doll.jpg."),
-        ) from exc
-
-
-def _translations(
-    config: SiteConfig, kind: str, folder: Path, images: list[str] | None, errors: Collector
-) -> dict[str, Translation]:
-    out: dict[str, Translation] = {}
-    for lang in config.languages:
-        path = folder / f"{lang}.md"
-        if not path.is_file():
-            if lang == config.source_language:
-                errors.add(
-                    ContentError(
-                        path,
-                        None,
-                        None,
-                        Msg("the {lang} text is missing.", lang=lang),
-                        Msg(
-                            "Every item and page needs {lang}.md, in the site's first language; "
-                            "other languages may follow later.",
-                            lang=lang,
-                        ),
-                    )
-                )
-            continue
-        try:
-            out[lang] = load_translation(path, lang, kind, images, errors)
-        except ContentError as exc:
-            errors.add(exc)
-    for extra in sorted(folder.glob("*.md")):
-        if extra.stem not in config.languages:
-            errors.add(
-                ContentError(
-                    extra,
-                    None,
-                    None,
-                    Msg("'{name}' is not one of the site's languages.", name=extra.stem),
-                    Msg(
-                        "Name text files after a language in site.yaml: {files}.",
-                        files=", ".join(lg + ".md" for lg in config.languages),
-                    ),
-                )
-            )
-    return out
-
-
-def load_translation(
-    path: Path, lang: str, kind: str, images: list[str] | None, errors: Collector
-) -> Translation:
-    text = read_text(path)
-    front, front_line, body, body_line = split_front_matter(text, path)
-    data, lines = parse_yaml(front, path, offset=front_line - 1, errors=errors)
-    fields = (
-        s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
-        or {}
-    )
-    mark = placeholder_line(body)
-    if mark is not None:
-        errors.add(
-            ContentError(
-                path,
-                body_line + mark,
-                None,
-                placeholders.STORY_MESSAGE,
-                placeholders.STORY_HINT,
-            )
-        )
-    limit = story_limits(body)
-    if limit is not None:
-        errors.add(ContentError(path, body_line + limit[0], None, limit[1], limit[2]))
-        body = ""  # not converted: the message says what to change
-    alt: dict[str, str] = {}
-    if kind != "pages" and fields.get("alt") is not None and images is not None:
-        alt = _alt(fields["alt"], images, lines, errors)
-    extra = {
-        k: v for k, v in fields.items() if k not in ("title", "summary", "alt") and v is not None
-    }
-    return Translation(
-        lang=lang,
-        title=fields.get("title") or "",
-        summary=fields.get("summary"),
-        body_html=_story_html(body, path, body_line, errors),
-        source=path,
-        alt=alt,
-        fields=extra,
-    )
-
-
-def _story_html(body: str, path: Path, line: int, errors: Collector) -> str:
-    try:
-        return render_markdown(body)
-    except RecursionError:  # a shape the limits above did not foresee: still a message
-        errors.add(
-            ContentError(
-                path,
-                line,
-                None,
-                Msg("the story is nested too deeply to be read."),
-                Msg("Move indented lines to the left and use fewer '-', '1.' or '>' per line."),
-            )
-        )
-        return ""
-
-
-def _alt(value: Any, names: list[str], lines: Lines, errors: Collector) -> dict[str, str]:
-    if not isinstance(value, dict):
-        errors.add(
-            ContentError(
-                lines.path,
-                lines.line(("alt",)),
-                "alt",
-                Msg("expected one description per image."),
-                Msg(
-                    "Write it as lines '  {name}: ...' under 'alt:'.",
-                    name=names[0] if names else "doll.jpg",
-                ),
-            )
-        )
-        return {}
-    out: dict[str, str] = {}
-    for name, text in value.items():
-        if name not in names:
-            errors.add(
-                ContentError(
-                    lines.path,
-                    lines.line(("alt", name)),
-                    f"alt.{name}",
-                    Msg("there is no image '{name}' in item.yaml.", name=name),
-                    Msg("Images in item.yaml: {names}.", names=", ".join(names)),
-                )
-            )
-            continue
-        try:
-            out[name] = s.text(text)
-        except s.Problem as p:
-            errors.add(
-                ContentError(
-                    lines.path, lines.line(("alt", name)), f"alt.{name}", p.message, p.hint
-                )
-            )
-    for name in names:
-        if name not in value:
-            errors.add(
-                ContentError(
-                    lines.path,
-                    lines.line(("alt",)),
-                    f"alt.{name}",
-                    Msg("the image '{name}' has no description.", name=name),
-                    Msg("Add a line '  {name}: ...' describing what the picture shows.", name=name),
-                )
-            )
-    return out
-
-
 # --- pages and booklets --------------------------------------------------------------
 
 
 def load_page(config: SiteConfig, folder: Path, errors: Collector) -> Page | None:
     before = len(errors.errors)
-    translations = _translations(config, "pages", folder, [], errors)
+    translations = translations_of(config, "pages", folder, [], errors)
     if len(errors.errors) > before or config.source_language not in translations:
         return None
     order = translations[config.source_language].fields.get("order", 100)
     return Page(slug=_slug(folder, errors), folder=folder, order=order, translations=translations)
 
 
-def _yes_no(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise s.Problem(
-            Msg("expected yes or no, found {found}.", found=s.describe(value)),
-            Msg("Write true or false."),
-        )
-    return value
-
-
-def load_booklet(
-    config: SiteConfig, path: Path, keys: set[str], errors: Collector
-) -> Booklet | None:
-    data, lines = parse_yaml(read_text(path), path, errors=errors)
-    langs = config.languages
-    fields = [
-        s.Field("title", s.language_map(langs, required=langs[:1])),
-        s.Field("intro", s.language_map(langs), required=False),
-        s.Field("cover", lambda v: v, required=False),
-        s.Field("date", s.date),
-        s.Field("entries", s.text_list),
-        s.Field("page_size", s.one_of(["A5", "A6", "A4"]), required=False),
-        s.Field("saddle_stitch", _yes_no, required=False),
-        s.Field("show_payment", _yes_no, required=False),
-        s.Field("code", s.item_code, required=False),
-    ]
-    before = len(errors.errors)
-    clean = s.check_mapping(data, fields, lines, errors, what=Msg("the booklet"))
-    if clean is None:
-        return None
-    cover = None
-    if clean["cover"] is not None:
-        try:
-            cover = _open_image(path.parent, clean["cover"])
-        except s.Problem as p:
-            errors.add(ContentError(path, lines.line(("cover",)), "cover", p.message, p.hint))
-    listed: dict[str, int] = {}
-    for i, key in enumerate(clean["entries"] or ()):
-        line = lines.line(("entries", i))
-        if key in listed:
-            errors.add(
-                ContentError(
-                    path,
-                    line,
-                    f"entries[{i}]",
-                    Msg("'{key}' is already listed on line {line}.", key=key, line=listed[key]),
-                    Msg("Delete one of the two: a booklet shows each item once."),
-                )
-            )
-            continue
-        listed[key] = line
-        if key not in keys:
-            errors.add(
-                ContentError(
-                    path,
-                    lines.line(("entries", i)),
-                    f"entries[{i}]",
-                    Msg("'{key}' is not an item or page.", key=key),
-                    Msg(
-                        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or "
-                        "pages/visit-xin-man."
-                    ),
-                )
-            )
-    for lang, intro in (clean["intro"] or {}).items():
-        limit = story_limits(intro)
-        if limit is not None:
-            where = lines.line(("intro", lang))
-            errors.add(ContentError(path, where + limit[0], f"intro.{lang}", limit[1], limit[2]))
-    if len(errors.errors) > before:
-        return None
-    return Booklet(
-        slug=slugify(path.stem),
-        source=path,
-        title=clean["title"],
-        intro_html={k: render_markdown(v) for k, v in (clean["intro"] or {}).items()},
-        cover=cover,
-        date=clean["date"],
-        entries=tuple(clean["entries"]),
-        page_size=clean["page_size"] or "A5",
-        saddle_stitch=bool(clean["saddle_stitch"]),
-        show_payment=bool(clean["show_payment"]),
-        code=clean["code"],
-    )
-
-
-def _check_unique(items: list[Item], pages: list[Page], errors: Collector, root: Path) -> None:
-    seen_codes: dict[str, Item] = {}
-    seen_keys: dict[str, Path] = {}
-    for item in items:
-        first = seen_codes.setdefault(item.code, item)
-        if first is not item and (taken := _taken_printed_code(root, first, item)) is not None:
-            errors.add(taken)
-        elif first is not item:
-            errors.add(
-                ContentError(
-                    item.folder / "item.yaml",
-                    line_of(item.folder / "item.yaml", "code"),
-                    "code",
-                    Msg(
-                        "the code {code} is already used by {other}.",
-                        code=item.code,
-                        other=first.key,
-                    ),
-                    Msg("Every item needs its own code; give this one the next free code."),
-                )
-            )
-    things: list[Item | Page] = [*items, *pages]
-    for thing in things:
-        first_folder = seen_keys.setdefault(thing.key, thing.folder)
-        if first_folder != thing.folder:
-            errors.add(
-                ContentError(
-                    thing.folder,
-                    None,
-                    None,
-                    Msg(
-                        "this folder gives the same address '{key}' as {other}.",
-                        key=thing.key,
-                        other=first_folder.name,
-                    ),
-                    Msg("Rename one of the two folders."),
-                )
-            )
-
-
-def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError | None:
-    """Two items hold one code and it is printed: the error names the one taking it."""
-    from site_builder.codes import printed_owner  # the registry module loads content too
-
-    owner = printed_owner(root, first.code, [first, second])
-    if owner is None:
-        return None
-    taker = second if owner is first else first
-    path = taker.folder / "item.yaml"
-    from site_builder.scaffold import next_code
-
-    return ContentError(
-        path,
-        line_of(path, "code"),
-        "code",
-        Msg(
-            "the code {code} is printed on the boxes of {owner}; {item} cannot take it.",
-            code=first.code,
-            owner=owner.key,
-            item=taker.key,
-        ),
-        Msg(
-            "Give {item} a new code (the next free one is {free}). Never change the code of "
-            "{owner}: it is on printed boxes.",
-            item=taker.key,
-            free=next_code(root, taker.kind),
-            owner=owner.key,
-        ),
-    )
-
-
-def line_of(path: Path, key: str) -> int | None:
-    """The line of a top-level field in a YAML file that already loaded once."""
-    try:
-        _, lines = parse_yaml(read_text(path), path)
-    except ContentError:
-        return None
-    return lines.line((key,))
-
-
-def with_fallback(thing: Item | Page, lang: str, config: SiteConfig) -> Translation | None:
-    """The words to show for `thing` in `lang`, honouring the site's missing-translation policy."""
-    if lang in thing.translations:
-        return thing.translations[lang]
-    if config.missing_translation == "omit":
-        return None
-    return dataclasses.replace(thing.translations[config.source_language], fallback=True)

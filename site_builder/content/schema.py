@@ -263,7 +263,7 @@ def text(value: Any) -> str:
     value = value.strip()
     if not value:
         raise Problem(Msg("this text is empty."), Msg("Write something, or delete the line."))
-    return value
+    return str(value)
 
 
 def text_list(value: Any) -> tuple[str, ...]:

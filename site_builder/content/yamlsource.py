@@ -473,3 +473,12 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
     body = text[body_start:]
     body_line = text[:body_start].count("\n") + 1
     return front, 2, body, body_line
+
+
+def line_of(path: Path, key: str) -> int | None:
+    """The line of a top-level field in a YAML file that already loaded once."""
+    try:
+        _, lines = parse_yaml(read_text(path), path)
+    except ContentError:
+        return None
+    return lines.line((key,))

@@ -68,8 +68,9 @@ from site_builder.build import (
 )
 from site_builder.cache import BuildCache, using
 from site_builder.compress import EXTS, copies_for
-from site_builder.content.loader import item_warnings, load_site, reload_items, with_fallback
+from site_builder.content.loader import item_warnings, load_site, reload_items
 from site_builder.content.model import KINDS, Booklet, Item, Site
+from site_builder.content.translations import with_fallback
 from site_builder.errors import SiteError
 from site_builder.outputs import item_pages
 from site_builder.render.booklets import booklet_pages

@@ -503,7 +503,8 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from site_builder.outdir import check_output_folder, recorded_output
+    from site_builder.cache import recorded_output
+    from site_builder.outdir import check_output_folder
     from site_builder.preview.live import LiveSite
 
     root = root.resolve()

@@ -6,11 +6,12 @@ the build turns items into `StickerContent` and booklets into `BookletDoc`.
 
 from __future__ import annotations
 
+from site_builder.labelsheets import BUILTIN, LabelTemplate, custom_template, get_template
+from site_builder.print_errors import FontError, LabelError, PrintError, StickerError
+
 from .booklet import BookletChapter, BookletDoc, render_bilingual_booklet, render_booklet
-from .errors import FontError, LabelError, PrintError, StickerError
 from .fonts import FAMILY, PDF_FAMILY, assert_fonts_embedded
 from .impose import saddle_stitch
-from .labels import BUILTIN, LabelTemplate, custom_template, get_template
 from .payment import PaymentQr
 from .pdfmeta import PdfMeta
 from .stickers import StickerContent, layout_sticker, render_sticker_sheet

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
+from site_builder.print_errors import PrintError
 from site_builder.render.qr import QrSymbol
 
 from .engine import html_to_pdf
-from .errors import PrintError
 from .fonts import check_text
 from .payment import PaymentQr
 from .pdfmeta import PdfMeta

@@ -24,12 +24,20 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import PrintError
+from site_builder.print_errors import PrintError
+from site_builder.vendor.weasyprint_shim import (
+    add_stream,
+    array,
+    lean_html_class,
+    page_objects,
+    prepend,
+    rewrite_stream,
+)
+
 from .fonts import check_document_fonts, font_face_css
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
-_lean: dict[str, Any] = {}  # "html": the HTML class with the lean user-agent stylesheet
 
 
 def _shared() -> dict[str, Any]:
@@ -70,7 +78,7 @@ def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi:
     from weasyprint import HTML
 
     state = _shared()
-    factory = _lean_html() if lean else HTML
+    factory = lean_html_class() if lean else HTML
     fetcher = _local_fetcher(what, dict(files or {}))
     document = factory(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=state["font_config"],
@@ -118,41 +126,12 @@ def _local_fetcher(what: str, files: dict[str, str]) -> Any:
     return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
-#: user-agent rules (one a line in WeasyPrint's html5_ua.css) that only matter to lists,
-#: footnotes and notes
-_MARKER_RULES = re.compile(
-    r"^::(?:marker|footnote-call|footnote-marker|note-call|note-marker|note-callback)\b.*\n",
-    re.M)
-
-
-def _lean_html() -> Any:
-    """An `HTML` class with the lean user-agent stylesheet (or WeasyPrint's own `HTML`
-    where its stylesheet is not laid out as expected)."""
-    with _lock:
-        if "html" not in _lean:
-            from weasyprint import CSS, HTML
-            from weasyprint import html as ua
-
-            factory: Any = HTML
-            lean = _MARKER_RULES.sub("", getattr(ua, "UA", ""))
-            if hasattr(HTML, "_ua_stylesheets") and lean != getattr(ua, "UA", lean):
-                sheet = CSS(string=lean, counter_style=ua.UA_COUNTER_STYLE)
-
-                class LeanHTML(HTML):
-                    def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-                        return [sheet, *super()._ua_stylesheets(forms)[1:]]
-
-                factory = LeanHTML
-            _lean["html"] = factory
-        return _lean["html"]
-
-
 def prepare() -> None:
     """Import WeasyPrint and parse the lean stylesheet now, in this process: worker
     processes forked afterwards share them instead of each taking ~0.4 s to do it.
     (The font configuration is still made in each worker: it holds fontconfig and Pango
     state that is not meant to cross a fork.)"""
-    _lean_html()
+    lean_html_class()
 
 
 def _overlay_finisher(overlays: Sequence[bytes], page_setup: Any = None) -> Any:
@@ -166,21 +145,16 @@ def _overlay_finisher(overlays: Sequence[bytes], page_setup: Any = None) -> Any:
     """
     import zlib
 
-    import pydyf
-
     def finish(_document: Any, pdf: Any) -> None:
-        kids = pdf.pages["Kids"][::3]  # [number, 0, 'R', ...]
-        for number, ops in zip(kids, overlays, strict=True):
-            page = pdf.objects[number]
+        for page, ops in zip(page_objects(pdf), overlays, strict=True):
             if page_setup is not None:
                 page_setup(pdf, page)
             content = page["Contents"]
-            pdf.objects[int(content.split()[0])].stream.insert(0, b"q")
+            prepend(pdf, content, b"q")
             height = float(page["TrimBox"][3])  # the page box spans 0 .. height
             ops = b"Q\n1 0 0 -1 0 " + _pt(height).encode() + b" cm\n" + ops
-            overlay = pydyf.Stream([zlib.compress(ops, 6)], {"Filter": "/FlateDecode"})
-            pdf.add_object(overlay)
-            page["Contents"] = pydyf.Array([content, overlay.reference])
+            overlay = add_stream(pdf, zlib.compress(ops, 6), {"Filter": "/FlateDecode"})
+            page["Contents"] = array([content, overlay])
 
     return finish
 
@@ -196,13 +170,12 @@ def _fixed_document_id(finisher: Any, html: str) -> Any:
     def finish(document: Any, pdf: Any) -> None:
         if finisher is not None:
             finisher(document, pdf)
-        ref = pdf.catalog.get("Metadata")
-        if isinstance(ref, (str, bytes)):
-            stream = pdf.objects[int(str(ref if isinstance(ref, str) else ref.decode())
-                                     .split()[0])]
-            stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", b"xmp.did:" + str(ident).encode(),
-                                    bytes(chunk) if not isinstance(chunk, str) else
-                                    chunk.encode()) for chunk in stream.stream]
+        did = b"xmp.did:" + str(ident).encode()
+        rewrite_stream(
+            pdf,
+            pdf.catalog.get("Metadata"),
+            lambda chunk: re.sub(rb"xmp\.did:[0-9a-f-]{36}", did, chunk),
+        )
 
     return finish
 

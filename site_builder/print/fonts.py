@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from .errors import FontError
+from site_builder.print_errors import FontError
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from .errors import PrintError
+from site_builder.print_errors import PrintError
 
 MM = 72 / 25.4
 

@@ -11,9 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from site_builder.print_errors import PrintError
 from site_builder.render.qr import QrSymbol, make_qr
-
-from .errors import PrintError
 
 if TYPE_CHECKING:
     from site_builder.vietqr import PaymentInfo

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .labels import LabelTemplate
+from site_builder.labelsheets import LabelTemplate
+from site_builder.vendor.weasyprint_shim import array, dictionary, resolve
 
 MM_PT = 72 / 25.4
 BLEED_MM = 3.0
@@ -92,52 +93,46 @@ def overlay_ops(template: LabelTemplate, offset: tuple[float, float]) -> bytes:
     ops.append("Q")
     ops.append(f"q /GSCut gs /CSCut CS 1 SCN {LINE_PT} w")
     for x, y, w, h in template.boxes():
-        ops.append(_cut_path(x + dx, y + dy, w, h, template.corner_radius,
-                             template.shape == "round") + " S")
+        ops.append(
+            _cut_path(x + dx, y + dy, w, h, template.corner_radius, template.shape == "round")
+            + " S"
+        )
     ops.append("Q")
     return "\n".join(ops).encode("ascii")
 
 
 def setup_page(pdf: Any, page: Any) -> None:
     """Boxes (media, bleed, trim) and the resources the overlay names, on one page."""
-    import pydyf
-
     trim = [float(v) for v in page["TrimBox"]]
     media = MEDIA_MM * MM_PT
     bleed = BLEED_MM * MM_PT
-    page["MediaBox"] = pydyf.Array([trim[0] - media, trim[1] - media, trim[2] + media,
-                                    trim[3] + media])
-    page["BleedBox"] = pydyf.Array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed,
-                                    trim[3] + bleed])
-    page["TrimBox"] = pydyf.Array(trim)
-    resources = _resolve(pdf, page["Resources"])
+    page["MediaBox"] = array([trim[0] - media, trim[1] - media, trim[2] + media, trim[3] + media])
+    page["BleedBox"] = array([trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed])
+    page["TrimBox"] = array(trim)
+    resources = resolve(pdf, page["Resources"])
 
     def separation(name: str, cmyk: tuple[int, int, int, int]) -> Any:
-        tint = pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]),
-                                 "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array(cmyk),
-                                 "N": 1})
-        return pydyf.Array(["/Separation", f"/{name}", "/DeviceCMYK", tint])
+        tint = dictionary(
+            {
+                "FunctionType": 2,
+                "Domain": array([0, 1]),
+                "C0": array([0, 0, 0, 0]),
+                "C1": array(cmyk),
+                "N": 1,
+            }
+        )
+        return array(["/Separation", f"/{name}", "/DeviceCMYK", tint])
 
     spaces = resources.get("ColorSpace")
-    spaces = _resolve(pdf, spaces) if spaces is not None else None
+    spaces = resolve(pdf, spaces) if spaces is not None else None
     if spaces is None:
-        spaces = pydyf.Dictionary()
+        spaces = dictionary()
         resources["ColorSpace"] = spaces
     spaces["CSAll"] = separation("All", (1, 1, 1, 1))
     spaces["CSCut"] = separation(CUT_NAME, (0, 1, 0, 0))
     states = resources.get("ExtGState")
-    states = _resolve(pdf, states) if states is not None else None
+    states = resolve(pdf, states) if states is not None else None
     if states is None:
-        states = pydyf.Dictionary()
+        states = dictionary()
         resources["ExtGState"] = states
-    states["GSCut"] = pydyf.Dictionary({"Type": "/ExtGState", "OP": "true", "op": "true",
-                                        "OPM": 1})
-
-
-def _resolve(pdf: Any, value: Any) -> Any:
-    """A pydyf object from a reference ('12 0 R') or the object itself."""
-    if isinstance(value, (str, bytes)):
-        text = value.decode() if isinstance(value, bytes) else value
-        if text.endswith(" R"):
-            return pdf.objects[int(text.split()[0])]
-    return value
+    states["GSCut"] = dictionary({"Type": "/ExtGState", "OP": "true", "op": "true", "OPM": 1})

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .sticker_text import TextBlock, _Para, _place_lines, _set_text
 
 if TYPE_CHECKING:
-    from .labels import LabelTemplate
+    from site_builder.labelsheets import LabelTemplate
 
 QR_INSET = 1.5  # mm from the die-cut edge to the QR symbol (its quiet zone is white anyway)
 TEXT_INSET = 2.0  # mm from the die-cut edge to text (printers drift ~1 mm)

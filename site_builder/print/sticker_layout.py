@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from site_builder.labelsheets import BUILTIN, LabelTemplate, _num
 from site_builder.messages import Msg
+from site_builder.print_errors import Phrase, StickerError
 
-from .errors import Phrase, StickerError
 from .fonts import check_text
-from .labels import BUILTIN, LabelTemplate, _num
 from .sticker_geometry import (
     FRAME_INSET,
     MIN_TEXT_WIDTH,

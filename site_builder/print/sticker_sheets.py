@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from site_builder.labelsheets import LabelTemplate
 from site_builder.messages import Msg
+from site_builder.print_errors import StickerError
 
-from .errors import StickerError
-from .labels import LabelTemplate
 from .sticker_geometry import StickerLayout
 from .sticker_layout import check_label_fits, layout_sticker
 from .sticker_text import STANDARD, StickerContent, StickerDesign

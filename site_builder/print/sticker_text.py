@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from .fonts import text_width_mm
 
 if TYPE_CHECKING:
+    from site_builder.labelsheets import LabelTemplate
     from site_builder.render.qr import QrSymbol
 
-    from .labels import LabelTemplate
     from .payment import PaymentQr
 
 PT = 25.4 / 72  # mm per point

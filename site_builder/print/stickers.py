@@ -34,14 +34,14 @@ from typing import TYPE_CHECKING, Literal
 
 from markupsafe import Markup
 
+from site_builder.labelsheets import LabelTemplate
 from site_builder.messages import Msg
+from site_builder.print_errors import StickerError
 from site_builder.render import qr_draw
 from site_builder.render.qr import QrSymbol
 
 from . import printshop
 from .engine import html_to_pdf
-from .errors import StickerError
-from .labels import LabelTemplate
 from .pdfmeta import PdfMeta
 from .sticker_geometry import FRAME_LINE, PaymentPlace, StickerLayout, with_quiet_zone
 from .sticker_layout import check_label_fits, layout_sticker

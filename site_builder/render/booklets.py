@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item
+from site_builder.content.translations import with_fallback
 from site_builder.render import images
 from site_builder.render.html import HtmlRenderer, Output
 

@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from site_builder import cache, i18n
 from site_builder.assets import asset_names
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item, Page, Site, Translation
+from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.render import images, structured

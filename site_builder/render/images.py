@@ -34,6 +34,7 @@ import io
 import json
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from site_builder.content import raster
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
+from site_builder.parallel import parallel_map
 from site_builder.urls import Urls
 from site_builder.writer import write_atomic
 
@@ -154,6 +156,28 @@ def _stamp(path: Path) -> tuple[int, int]:
     return st.st_mtime_ns, st.st_size
 
 
+RACY_NS = 2_000_000_000  # a photo changed this recently is hashed again, whatever its stat
+
+
+def _photo_digest(path: Path) -> str:
+    """The SHA-256 (20 hex digits) of a photo, remembered in the build cache under the
+    file's identity (path, size, mtime_ns, inode): an unchanged photo is not read again
+    by the next build. A photo written in the last two seconds is always read (its next
+    change could keep the same time stamp)."""
+    from site_builder.cache import current
+
+    memo = current()
+    st = path.stat()
+    key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    known = memo.photos.get(key) if memo is not None else None
+    if isinstance(known, str) and len(known) == 20:
+        return known
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    if memo is not None and st.st_mtime_ns < time.time_ns() - RACY_NS:
+        memo.photos.put(key, digest)
+    return digest
+
+
 def _unreadable(path: Path) -> ContentError:
     return ContentError(
         path,
@@ -259,7 +283,6 @@ class ImageCache:
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
-        from site_builder.render.pdf import parallel_map
 
         todo: dict[Path, list[tuple[str, Variant]]] = {}
         seen = set()
@@ -300,7 +323,7 @@ class ImageCache:
     def _digest(self, path: Path) -> str:
         key = (path, *_stamp(path))
         if key not in self._digests:
-            self._digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+            self._digests[key] = _photo_digest(path)
         return self._digests[key]
 
     @staticmethod

@@ -9,8 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 from markupsafe import Markup
 
 from site_builder.config import SiteConfig
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Item
+from site_builder.content.translations import with_fallback
 from site_builder.render.html import HtmlRenderer, Output
 
 LABELS = {  # shown on language-neutral pages; a language without an entry uses its own name

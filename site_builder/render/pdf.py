@@ -6,19 +6,19 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from site_builder.config import StickerSettings
-from site_builder.content.loader import with_fallback
 from site_builder.content.model import Booklet, Item, Page, Site
+from site_builder.content.translations import with_fallback
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
+from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
@@ -107,7 +107,7 @@ def sticker_sheet(
         title=f"{title} — QR stickers {chosen.name}",
         lang=config.source_language,
         author=_author(site),
-        date=day or content_date(site, [i for i, _ in items]),
+        date=day or content_date(site, [i for i, _copies in items]),
     )
     options = {
         "mode": mode,
@@ -138,7 +138,7 @@ def _sheets_in_chunks(
     from site_builder import cache
 
     per_sheet = template.columns * template.rows
-    singles = [c for c, copies in contents for _ in range(copies)]
+    singles = [c for c, copies in contents for _copy in range(copies)]
     first = max(0, min(per_sheet * SHEETS_PER_CHUNK - (start - 1), len(singles)))
     groups = [singles[:first]] if first or not singles else []
     step = per_sheet * SHEETS_PER_CHUNK
@@ -174,7 +174,7 @@ def _sheets_in_chunks(
         progress.start(len(jobs), _("Sticker sheets"))
         progress.advance(len(jobs) - len(todo))  # from the cache
     step = max(1, jobs_count()) if progress is not None else max(1, len(args))
-    with _gc_frozen():
+    with gc_frozen():
         for i in range(0, len(args), step):  # a batch per core, so progress can show
             done += parallel_map(_sticker_job, args[i : i + step])
             if progress is not None:
@@ -189,21 +189,6 @@ def _sheets_in_chunks(
             memo.put_file(keys[i], value)
     pdfs = [r for r in results if r is not None]
     return pdfs[0] if len(pdfs) == 1 else _join(pdfs)
-
-
-@contextlib.contextmanager
-def _gc_frozen() -> Iterator[None]:
-    """Keep the garbage collector off the objects that exist now (the loaded site) while
-    sheets are rendered: WeasyPrint makes objects by the million, and every full
-    collection would walk the whole site again (in forked workers, also copying the
-    memory pages it touches). A tenth of the rendering time."""
-    import gc
-
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _sticker_inputs(site: Site) -> str:
@@ -250,6 +235,8 @@ def _join(pdfs: list[bytes]) -> bytes:
 
     from pypdf import PdfReader, PdfWriter
 
+    from site_builder.vendor.pypdf_shim import set_file_id, set_language
+
     writer = PdfWriter()
     first = PdfReader(io.BytesIO(pdfs[0]))
     for data in pdfs:
@@ -257,13 +244,10 @@ def _join(pdfs: list[bytes]) -> bytes:
     if first.metadata:
         writer.add_metadata(dict(first.metadata))
     writer.compress_identical_objects()
-    ident = cache_digest_bytes(pdfs)
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
-
-    writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
+    set_file_id(writer, cache_digest_bytes(pdfs))
     root: Any = first.trailer["/Root"]
     if root.get("/Lang"):
-        writer._root_object[NameObject("/Lang")] = root["/Lang"]
+        set_language(writer, root["/Lang"])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -573,29 +557,6 @@ def run_print_jobs(site: Site, jobs: list[tuple[str, Any, str]]) -> list[tuple[s
         if result[0] == "ok" and memo is not None:
             memo.put_file(keys[i], result[1])
     return [r for r in results if r is not None]
-
-
-def jobs_count() -> int:
-    """Worker processes for print jobs: SITE_BUILDER_JOBS, else the machine's cores."""
-    value = os.environ.get("SITE_BUILDER_JOBS", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def parallel_map(fn: Any, args: list[tuple[Any, ...]]) -> list[Any]:
-    workers = min(jobs_count(), len(args))
-    if workers <= 1:
-        return [fn(*a) for a in args]
-    import multiprocessing
-
-    from site_builder.lifeline import pool_map
-
-    context = multiprocessing.get_context("fork")
-    with _gc_frozen():
-        # frozen before the fork: the workers' collections skip the (shared) loaded site;
-        # the workers die with this process (site_builder/lifeline.py)
-        return pool_map(fn, args, workers, context)
 
 
 def _print_job(templates: str, kind: str, payload: Any, size: Any) -> tuple[str, Any]:

@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
+from site_builder.parallel import parallel_map
 from site_builder.render import qr_draw
 from site_builder.render.qr_draw import QUIET_ZONE
 from site_builder.vendor import qrcode_shim
@@ -331,7 +332,6 @@ def prepare_qr(datas: list[str], error_correction: str = "M") -> None:
     serial run would make.
     """
     from site_builder import cache
-    from site_builder.render.pdf import parallel_map
 
     memo = cache.current()
     if memo is None:

@@ -62,12 +62,10 @@ def function_grid(version: int, error_correction: int, test: bool, mask: int) ->
 def encode(data: str, error_correction: str) -> tuple[int, list[int]]:
     """The smallest full QR version that holds `data` (as `make(fit=True)` picks it, mode
     per segment included) and its codewords, error correction included."""
-    code = qrcode.QRCode(version=None, error_correction=ERROR_LEVELS[error_correction],
-                         border=0)
+    code = qrcode.QRCode(version=None, error_correction=ERROR_LEVELS[error_correction], border=0)
     code.add_data(data)
     version = int(code.best_fit())
-    return version, list(qrcode.util.create_data(version, code.error_correction,
-                                                 code.data_list))
+    return version, list(qrcode.util.create_data(version, code.error_correction, code.data_list))
 
 
 def mask_condition(mask: int) -> Callable[[int, int], bool]:

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.messages import Msg
-
-from .errors import LabelError, Phrase
+from site_builder.print_errors import LabelError, Phrase
 
 SHAPES = ("rect", "round")
 EPS = 0.005  # mm; two labels touching edge to edge are fine

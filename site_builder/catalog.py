@@ -1,0 +1,48 @@
+"""Reading a gettext catalogue (.po) into translations, in memory (no .mo files to build).
+
+On the ground floor: the CLI's own messages (site_builder/messages.py) and the site's
+translations (site_builder/i18n.py) both use it, and it uses nothing of the project.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+
+class CatalogError(ValueError):
+    """A catalogue that cannot be read: its path, the line (if known) and babel's words."""
+
+    def __init__(self, path: Path, line: int | None, detail: str) -> None:
+        super().__init__(f"{path}:{line or ''}: {detail}")
+        self.path = path
+        self.line = line
+        self.detail = detail
+
+
+def load_catalog(locale_dir: Path, lang: str, domain: str) -> gettext.NullTranslations:
+    """`<locale_dir>/<lang>/LC_MESSAGES/<domain>.po` compiled in memory; English-in-code
+    (no translation) if there is no such file. Raises `CatalogError`."""
+    po_path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+    if not po_path.is_file():
+        return gettext.NullTranslations()
+    return _compile(po_path, po_path.stat().st_mtime_ns, lang)
+
+
+@lru_cache(maxsize=32)
+def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
+    # babel is imported here, not at the top: the CLI starts without it in English
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    try:
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=lang, abort_invalid=True)
+    except Exception as exc:  # babel raises several types for a broken catalog
+        raise CatalogError(po_path, getattr(exc, "lineno", None), str(exc)) from exc
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

@@ -1,0 +1,248 @@
+"""The loaded items of the last build, kept so that a build after one edit loads one item.
+
+Loading an item (content/loader.py `load_item`: YAML, schema, photos decoded, stories
+converted) is the same work for the same files, so its result — the `Item`, or the errors
+its files have, and the Markdown cache keys it used — is kept in
+`.site-builder-cache/items.pickle`, one entry per item folder:
+
+- first check, `stat` only: every file below the folder (path, size, mtime_ns, inode) as
+  when the entry was made. A file changed within two seconds of the entry being made is
+  never trusted on `stat` alone (its next change could keep the same time stamp);
+- when the `stat`s differ (a file touched, copied back, checked out), the SHA-256 of all
+  the folder's files decides: same bytes, same result;
+- everything an item's loading depends on besides its own folder is in the file's
+  context key: the tool's code (every .py file's bytes), the languages and folders set in
+  site.yaml, categories.yaml and
+  the versions of the libraries that read photos and Markdown (site.yaml's other
+  settings, such as titles or budgets, do not change an item). Another context, a file
+  that does not check against its seal, or one that does not unpickle into the classes of
+  this tool: the whole file is ignored and every item loads again.
+
+Nothing cross-item is kept: unique codes, aliases, booklets, the printed-code registry are
+checked on the loaded model by every build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import site_builder
+from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
+from site_builder.config import SiteConfig
+from site_builder.writer import write_atomic
+
+FILE = "items.pickle"
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a file this close to the entry's making is checked by content
+DIGEST_FROM_PARENT = 200  # more misses than this (a cold build): no content digest now
+
+Stats = tuple[tuple[str, int, int, int], ...]
+Result = tuple[Any, list[Any]]  # (Item | None, [ContentError])
+
+
+@dataclass
+class Entry:
+    kind: str
+    stats: Stats
+    made_ns: int  # when the stats were taken
+    sha: str | None  # of every file's bytes; None when not computed (cold build)
+    result: Result
+    markdown: tuple[str, ...]  # the Markdown cache keys its stories used
+
+
+def folder_stats(folder: Path) -> Stats:
+    """Every file below `folder`, symlinks not followed, sorted: (path, size, mtime, inode)."""
+    out: list[tuple[str, int, int, int]] = []
+    stack = [str(folder)]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    out.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            continue
+    out.sort()
+    return tuple(out)
+
+
+def folder_digest(stats: Stats) -> str:
+    """The bytes of every file in `stats` (a link: the file it leads to), with names."""
+    h = hashlib.sha256()
+    for path, *_rest in stats:
+        h.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
+        except OSError as exc:
+            h.update(f"unreadable {exc.errno}".encode())
+    return h.hexdigest()
+
+
+def _code_digest() -> str:
+    package = Path(site_builder.__file__).parent
+    parts: list[bytes | str] = []
+    for path in sorted(package.rglob("*.py")):
+        parts += [str(path.relative_to(package)), path.read_bytes()]
+    return digest(*parts)
+
+
+def _versions() -> str:
+    names = ("Markdown", "nh3", "Pillow", "pillow-heif", "PyYAML", "ruamel.yaml", "defusedxml")
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return " ".join(out)
+
+
+def context_key(config: SiteConfig) -> str:
+    """What every item's loading depends on besides its own folder: the settings of
+    site.yaml that `load_item` reads (if it comes to read another, add it here), the
+    categories, the tool's code and the libraries that read photos and Markdown."""
+    settings = repr((str(config.root), config.languages, str(config.content_dir)))
+    parts: list[bytes | str] = [STAMP, f"items {FORMAT}", _code_digest(), _versions(), settings]
+    path = config.content_dir / "categories.yaml"
+    try:
+        parts += [str(path), path.read_bytes()]
+    except OSError:
+        parts += [str(path), "absent"]
+    return digest(*parts)
+
+
+# Only what an item and its errors are made of may come out of the file.
+_ALLOWED = {
+    "builtins": {"set", "frozenset", "tuple", "list", "dict", "str", "bytes", "int", "float"},
+    "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"},
+    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
+    "decimal": {"Decimal"},
+    "copyreg": {"_reconstructor"},
+    "collections": {"OrderedDict"},
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("site_builder.") or name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of an item")
+
+
+class ItemCache:
+    """The entries of `items.pickle`, read and checked once; saved with what this build
+    loaded."""
+
+    def __init__(self, root: Path, context: str) -> None:
+        self.path = root / CACHE_DIR / FILE
+        self.context = context
+        self.entries: dict[str, Entry] = {}
+        self.new: dict[str, Entry] = {}
+        self.hits = self.misses = 0
+        self.dirty = False
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            data = self.path.read_bytes()
+            header, _, body = data.partition(b"\n")
+            if header != self._seal(body):
+                return
+            entries = _Unpickler(io.BytesIO(body)).load()
+        except Exception:  # missing, truncated, garbage, foreign: load everything again
+            return
+        if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
+            self.entries = entries
+
+    def _seal(self, body: bytes) -> bytes:
+        return f"{self.context} {digest(body)}".encode()
+
+    def lookup(self, kind: str, folder: Path, stats: Stats) -> Entry | None:
+        """The kept entry for `folder` if its files are the ones it was made from."""
+        entry = self.entries.get(str(folder))
+        if entry is None or entry.kind != kind:
+            return None
+        racy = any(mtime >= entry.made_ns - RACY_NS for _p, _s, mtime, _i in entry.stats)
+        if entry.stats == stats and not racy:
+            return entry
+        if entry.sha is None or [s[0] for s in entry.stats] != [s[0] for s in stats]:
+            return None
+        if folder_digest(stats) != entry.sha:
+            return None
+        return Entry(kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown)
+
+    def keep(self, folder: Path, entry: Entry) -> None:
+        if self.entries.get(str(folder)) is not entry:
+            self.dirty = True
+        self.new[str(folder)] = entry
+
+    def save(self) -> None:
+        """Write this build's entries (only the folders that exist now)."""
+        if not self.dirty and self.new.keys() == self.entries.keys():
+            return
+        try:
+            body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # something not picklable: no cache rather than a broken one
+            self.path.unlink(missing_ok=True)
+            return
+        with contextlib.suppress(OSError):  # a read-only project: no cache, same result
+            write_atomic(self.path, self._seal(body) + b"\n" + body)
+
+
+LoadMany = Callable[[list[tuple[str, Path]]], list[tuple[Any, list[Any], tuple[str, ...]]]]
+
+
+def load_items(
+    memo: BuildCache | None,
+    config: SiteConfig,
+    folders: list[tuple[str, Path]],
+    load_many: LoadMany,
+) -> list[Result]:
+    """(item, errors) for every folder, in order: from the cache where its files did not
+    change, else from `load_many` (the loader, on every core when there are many)."""
+    if memo is None:
+        return [(item, errors) for item, errors, _keys in load_many(folders)]
+    cache = ItemCache(config.root, context_key(config))
+    results: dict[int, Result] = {}
+    misses: list[int] = []
+    stats: list[Stats] = []
+    for i, (kind, folder) in enumerate(folders):
+        now = folder_stats(folder)
+        stats.append(now)
+        entry = cache.lookup(kind, folder, now)
+        if entry is None:
+            misses.append(i)
+            continue
+        cache.keep(folder, entry)
+        results[i] = entry.result
+    cache.hits, cache.misses = len(folders) - len(misses), len(misses)
+    made = time.time_ns()
+    shas = {i: folder_digest(stats[i]) for i in misses} if len(misses) <= DIGEST_FROM_PARENT else {}
+    loaded = load_many([folders[i] for i in misses]) if misses else []
+    for i, (item, errors, keys) in zip(misses, loaded, strict=True):
+        kind, folder = folders[i]
+        results[i] = (item, errors)
+        cache.keep(folder, Entry(kind, stats[i], made, shas.get(i), (item, errors), keys))
+    for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
+        memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
+    cache.save()
+    memo.items_hits, memo.items_misses = cache.hits, cache.misses
+    return [results[i] for i in range(len(folders))]

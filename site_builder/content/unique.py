@@ -1,0 +1,79 @@
+"""What must be unique across the whole site: codes, addresses (folder names), ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from site_builder.content.free_codes import next_code
+from site_builder.content.model import Item, Page
+from site_builder.content.registry import printed_owner
+from site_builder.content.yamlsource import line_of
+from site_builder.errors import Collector, ContentError
+from site_builder.messages import Msg
+
+
+def check_unique(items: list[Item], pages: list[Page], errors: Collector, root: Path) -> None:
+    seen_codes: dict[str, Item] = {}
+    seen_keys: dict[str, Path] = {}
+    for item in items:
+        first = seen_codes.setdefault(item.code, item)
+        if first is not item and (taken := _taken_printed_code(root, first, item)) is not None:
+            errors.add(taken)
+        elif first is not item:
+            errors.add(
+                ContentError(
+                    item.folder / "item.yaml",
+                    line_of(item.folder / "item.yaml", "code"),
+                    "code",
+                    Msg(
+                        "the code {code} is already used by {other}.",
+                        code=item.code,
+                        other=first.key,
+                    ),
+                    Msg("Every item needs its own code; give this one the next free code."),
+                )
+            )
+    things: list[Item | Page] = [*items, *pages]
+    for thing in things:
+        first_folder = seen_keys.setdefault(thing.key, thing.folder)
+        if first_folder != thing.folder:
+            errors.add(
+                ContentError(
+                    thing.folder,
+                    None,
+                    None,
+                    Msg(
+                        "this folder gives the same address '{key}' as {other}.",
+                        key=thing.key,
+                        other=first_folder.name,
+                    ),
+                    Msg("Rename one of the two folders."),
+                )
+            )
+
+
+def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError | None:
+    """Two items hold one code and it is printed: the error names the one taking it."""
+    owner = printed_owner(root, first.code, [first, second])
+    if owner is None:
+        return None
+    taker = second if owner is first else first
+    path = taker.folder / "item.yaml"
+    return ContentError(
+        path,
+        line_of(path, "code"),
+        "code",
+        Msg(
+            "the code {code} is printed on the boxes of {owner}; {item} cannot take it.",
+            code=first.code,
+            owner=owner.key,
+            item=taker.key,
+        ),
+        Msg(
+            "Give {item} a new code (the next free one is {free}). Never change the code of "
+            "{owner}: it is on printed boxes.",
+            item=taker.key,
+            free=next_code(root, taker.kind),
+            owner=owner.key,
+        ),
+    )
