@@ -122,8 +122,9 @@ def _(message: str) -> str:
             return str.__str__(message)
         if not message.params:
             return translated
-        params = {  # values that explain themselves in the CLI language (parser words)
-            k: v.translated() if hasattr(v, "translated") else v for k, v in message.params.items()
+        params = {  # values that are messages themselves, or parser words, in the same language
+            k: v.translated() if hasattr(v, "translated") else _(v) if isinstance(v, Msg) else v
+            for k, v in message.params.items()
         }
         return translated.format(**params)
     text = str.__str__(message) if isinstance(message, str) else str(message)

@@ -11,13 +11,13 @@ import tinyhtml5
 
 from site_builder.errors import ContentError
 from site_builder.messages import Msg, language, set_language
-from site_builder.preview.serve import Preview, Problem
+from site_builder.preview.serve import Preview, ShownProblem
 
 
 def page_of(tmp_path: Path, lang: str) -> tinyhtml5.Element:  # type: ignore[name-defined]
     preview = Preview(tmp_path, tmp_path / "output", log=lambda _m: None)
     preview.problems = [
-        Problem(
+        ShownProblem(
             ContentError(
                 tmp_path / "content/dolls/hmong/item.yaml",
                 7,
@@ -26,8 +26,8 @@ def page_of(tmp_path: Path, lang: str) -> tinyhtml5.Element:  # type: ignore[nam
                 "Use <b>digits</b> & no dots.",
             )
         ),
-        Problem(ContentError(tmp_path / "content/ocop/tea/vi.md", None, None, "bad <script>")),
-        Problem(text="PDF: the font is missing."),
+        ShownProblem(ContentError(tmp_path / "content/ocop/tea/vi.md", None, None, "bad <script>")),
+        ShownProblem(text="PDF: the font is missing."),
     ]
     before = language()
     set_language(lang)

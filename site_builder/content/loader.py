@@ -14,7 +14,7 @@ from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import LoadMany, load_items
-from site_builder.content.model import KINDS, Image, Item, Link, Page, Site
+from site_builder.content.model import KINDS, Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
 from site_builder.content.translations import translations as translations_of
 from site_builder.content.unique import check_unique
@@ -27,6 +27,7 @@ from site_builder.content.yamlsource import (
     read_text,
 )
 from site_builder.errors import Collector, ContentError, ErrorList
+from site_builder.links import Link, LinkError, validate_link
 from site_builder.markdown import slugify
 from site_builder.messages import Msg
 from site_builder.parallel import jobs_count, parallel_map
@@ -286,17 +287,15 @@ def _links(value: Any) -> tuple[Link, ...]:
 
 
 def _link(kind: Any, url: Any) -> Link:
-    from site_builder import links as shop_links  # validated per kind
-
     try:
-        link = shop_links.validate_link(str(kind), str(url))
-    except shop_links.LinkError as exc:
+        link = validate_link(str(kind), str(url))
+    except LinkError as exc:
         raise s.Problem(
             exc.message,
             exc.hint,
             (exc.field,) if exc.field else (),
         ) from None
-    return Link(kind=link.kind, href=link.href, display=link.display)
+    return link
 
 
 # Folders the build writes for itself: an alias there could replace a file of the site.

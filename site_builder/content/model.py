@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig
+from site_builder.links import Link  # one link type: checked by links.py, kept in the model
 
 KINDS = ("dolls", "ocop")
 
@@ -38,13 +39,6 @@ class Translation:
     alt: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)  # materials, ingredients, storage...
     fallback: bool = False  # True when this is the source language shown in place of a missing one
-
-
-@dataclass(frozen=True)
-class Link:
-    kind: str
-    href: str
-    display: str = ""  # e.g. "0912 345 678" for a phone number
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def rebuild(root: Path, output: Path) -> Any:
 
 
 @dataclass
-class Problem:
+class ShownProblem:
     """One thing shown on the error page: a content error, or a message without a file."""
 
     error: ContentError | None = None
@@ -101,12 +101,12 @@ class Preview:
     output: Path
     rebuild_fn: Callable[[Path, Path], Any] = rebuild
     log: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ShownProblem] = field(default_factory=list)
     base_path: str = "/"
     retry: Callable[[], None] | None = None  # set by the server: try again shortly
     live_script: bytes = b""  # livereload's <script> injected before </head>
     live: LiveSite | None = None  # incremental rebuilds (set by `serve`); else rebuild_fn
-    print_problems: list[Problem] = field(default_factory=list)  # the last PDF refresh's
+    print_problems: list[ShownProblem] = field(default_factory=list)  # the last PDF refresh's
     last_update: Update | None = None  # what the last rebuild through `live` did
     build_failed: bool = False  # the last rebuild itself failed (not only the PDFs)
 
@@ -118,7 +118,7 @@ class Preview:
         t0 = time.perf_counter()
         paths = [changed] if isinstance(changed, str) else sorted(changed or ())
         paths.sort(key=lambda p: not Path(p).exists())  # name a saved file, not a temporary
-        problems: list[Problem] = []
+        problems: list[ShownProblem] = []
         warnings: list[str] = []
         try:
             if self.live is not None:
@@ -167,16 +167,16 @@ class Preview:
         html_changed = any(p.endswith(".html") for p in result.written + result.deleted)
         return html_changed or self.problems != before
 
-    def problems_of(self, exc: BaseException) -> list[Problem]:
+    def problems_of(self, exc: BaseException) -> list[ShownProblem]:
         """What the error page shows for an exception raised by a rebuild."""
         if isinstance(exc, ErrorList):
-            return [Problem(e) for e in exc.errors]
+            return [ShownProblem(e) for e in exc.errors]
         if isinstance(exc, ContentError):
-            return [Problem(exc)]
+            return [ShownProblem(exc)]
         if isinstance(exc, FileNotFoundError):  # a file vanished between listing and reading
             self._retry()
             return [
-                Problem(
+                ShownProblem(
                     ContentError(
                         Path(str(exc.filename or self.root)),
                         None,
@@ -190,14 +190,14 @@ class Preview:
             ]
         if isinstance(exc, BuildLocked):
             self._retry()
-            return [Problem(text=_(_message(exc)))]
+            return [ShownProblem(text=_(_message(exc)))]
         if isinstance(exc, SiteError):
-            return [Problem(text=_(_message(exc)))]
+            return [ShownProblem(text=_(_message(exc)))]
         # a bug must not stop the preview: show it, keep serving
         traceback.print_exception(exc)
-        return [Problem(text=f"{type(exc).__name__}: {exc}")]
+        return [ShownProblem(text=f"{type(exc).__name__}: {exc}")]
 
-    def _log_problems(self, where: str, problems: list[Problem]) -> None:
+    def _log_problems(self, where: str, problems: list[ShownProblem]) -> None:
         self.log(
             where
             + ngettext(
