@@ -41,7 +41,9 @@ def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=lang, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
-        raise CatalogError(po_path, getattr(exc, "lineno", None), str(exc)) from exc
+        lineno = getattr(exc, "lineno", None)  # Babel counts lines from 0
+        raise CatalogError(po_path, lineno + 1 if isinstance(lineno, int) else None,
+                           str(exc)) from exc
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

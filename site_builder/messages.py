@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import gettext
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from site_builder.catalog import load_catalog
+from site_builder.catalog import CatalogError, load_catalog
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "cli"
@@ -80,7 +81,12 @@ def set_language(lang: str | None) -> str:
         _catalog = gettext.NullTranslations()
     else:
 
-        _catalog = load_catalog(LOCALE_DIR, _language, DOMAIN)
+        try:
+            _catalog = load_catalog(LOCALE_DIR, _language, DOMAIN)
+        except CatalogError as exc:  # a damaged installation: speak English, say why
+            print(f"{exc.path}: {exc.detail}; messages are shown in English "
+                  "(reinstall site-builder).", file=sys.stderr)
+            _language, _catalog = "en", gettext.NullTranslations()
     _install_argparse()
     return _language
 

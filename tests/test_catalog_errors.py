@@ -1,0 +1,50 @@
+"""A damaged .po catalogue: the site's is a content error at the right line; the command
+line's own (a damaged installation) falls back to English with one line on stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder import i18n, messages
+from site_builder.errors import ContentError
+
+HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+BROKEN = HEAD + 'msgid "Home"\nmsgstr "Trang chủ\nxin chào"\n'  # line 7: a line torn in two
+
+
+def test_a_broken_site_catalog_names_its_file_and_line(tmp_path: Path) -> None:
+    po = tmp_path / "vi" / "LC_MESSAGES" / "site.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        i18n.load_translations(tmp_path, "vi")
+    text = info.value.format(tmp_path)
+    assert info.value.path == po and info.value.line == 7
+    assert text.startswith("vi/LC_MESSAGES/site.po:7: this translation catalog cannot be read (")
+    assert text.endswith("Check the quotes of the msgid/msgstr lines.")
+
+
+def test_a_good_site_catalog_translates(tmp_path: Path) -> None:
+    po = tmp_path / "vi" / "LC_MESSAGES" / "site.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(HEAD + 'msgid "Home"\nmsgstr "Trang chủ"\n', encoding="utf-8")
+    assert i18n.load_translations(tmp_path, "vi").gettext("Home") == "Trang chủ"
+
+
+def test_a_damaged_cli_catalog_falls_back_to_english(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    po = tmp_path / "vi" / "LC_MESSAGES" / "cli.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(BROKEN, encoding="utf-8")
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    try:
+        assert messages.set_language("vi") == "en"
+        assert messages._("{n} error(s)") == "{n} error(s)"
+    finally:
+        monkeypatch.undo()
+        messages.set_language("en")
+    err = capsys.readouterr().err
+    assert err.startswith(f"{po}: ") and err.endswith(
+        "; messages are shown in English (reinstall site-builder).\n")
