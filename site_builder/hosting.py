@@ -19,12 +19,12 @@ docs/deploy.md ("Web servers and static hosts") says which file goes where.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from site_builder.config import SiteConfig
-from site_builder.content.model import Item
+from site_builder.content.model import Booklet, Item
 from site_builder.content.translations import with_fallback
 from site_builder.urls import QR_PREFIX, Urls
 
@@ -366,9 +366,29 @@ def netlify_headers(config: SiteConfig) -> str:
     return text + "\n".join("\n".join(b) for b in blocks) + "\n"
 
 
-def host_files(config: SiteConfig, urls: Urls, codes: dict[str, Item]) -> dict[str, str]:
-    """Output path -> text of every host configuration file."""
-    items = redirects(config, urls, codes)
+def booklet_redirects(urls: Urls, booklet_codes: Mapping[str, Booklet]) -> list[Redirect]:
+    """Per booklet code (printed on a booklet's back cover), its e-booklet in each language."""
+    return [
+        Redirect(
+            code,
+            {
+                lang: urls.url(urls.booklet_file(lang, booklet.slug))
+                for lang in urls.config.languages
+            },
+        )
+        for code, booklet in sorted(booklet_codes.items())
+    ]
+
+
+def host_files(
+    config: SiteConfig,
+    urls: Urls,
+    codes: dict[str, Item],
+    booklet_codes: Mapping[str, Booklet] | None = None,
+) -> dict[str, str]:
+    """Output path -> text of every host configuration file: items' and booklets' codes
+    redirected at the edge, in the visitor's language."""
+    items = redirects(config, urls, codes) + booklet_redirects(urls, booklet_codes or {})
     return {
         ".htaccess": htaccess(config, items),
         "_redirects": netlify_redirects(config, items),

@@ -77,5 +77,5 @@ def files_of(plan: Plan) -> set[str]:
         files.update(urls.landing_files(code))
         files.update(urls.qr_file(code, ext) for ext in ("svg", "png"))
     files.update(asset_names(config.templates_dir).values())
-    files.update(host_files(config, urls, plan.codes))
+    files.update(host_files(config, urls, plan.codes, plan.booklet_codes))
     return files
