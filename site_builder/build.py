@@ -3,6 +3,10 @@
 Everything is gathered and checked before a single file is written, and the
 site is written into a staging folder that replaces `output/` only when the
 whole build succeeded.
+
+Over 500 lines on purpose: it is the one place the build reads in order (plan,
+tasks, writing, closing files, the report); the work itself lives in the modules it
+calls. What would split out next is the task list (`page_tasks`, `code_tasks`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """`site-builder check`: everything the build checks, plus links and translations, no writing.
 
+Just over 500 lines: the three reports below and their JSON form; the link rules are
+site_builder/serving.py's and the file list site_builder/outputs.py's.
+
 1. `load_site` + `plan_site`: every content error, the printed-code registry, QR sizes.
 2. Internal links in stories: `/vi/...` and relative links (and links to the site's own
    base_url) must lead to a page or file the build produces (decided with `Urls` and the

@@ -4,6 +4,8 @@ Each field has a checker that turns a raw YAML value into a clean one or raises
 `Problem(message, hint)`. `check_mapping` applies the declared fields to a mapping,
 reports unknown keys (with a "did you mean" for typos) and collects every problem
 into a `Collector` with file, line and field, so one mistake never hides another.
+
+Just over 500 lines: one checker per kind of value, each with its exact messages.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The live preview's builds: the first one full, then only what an edit touches.
 
+Over 500 lines: the map from an edit to the files it touches is written out case by
+case below; a full warm build at 2,000 items takes seconds, this tens of milliseconds.
+
 `LiveSite` keeps the model of the site (`build.Plan`) in memory between saves. The
 first update is a normal full `build()`. After that, a change to files inside existing
 item folders (`content/dolls/<folder>/` or `content/ocop/<folder>/`: `item.yaml`, `*.md`,

@@ -1,5 +1,8 @@
 """`site-builder serve`: a live preview on http://127.0.0.1:PORT/.
 
+Over 500 lines: the server, the file watcher and the rebuild loop with its error page;
+the watcher (events -> changed folders) is the part to move out next.
+
 livereload (on tornado) watches the content and reloads the browser; a small WSGI
 app serves `output/` the way the production host does:
 

@@ -1,4 +1,9 @@
-"""Model -> print documents: sticker sheets and booklet PDFs (engine in site_builder/print)."""
+"""Model -> print documents: sticker sheets and booklet PDFs (engine in site_builder/print).
+
+Over 500 lines: it is the bridge between the model and the print engine for both
+documents (sticker sheets, booklets), with their caches and worker jobs. The booklet half
+(`booklet_docs`, `booklet_pdfs` and their photos) is the part to move out next.
+"""
 
 from __future__ import annotations
 
