@@ -44,6 +44,7 @@ from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
+from site_builder.render.members import members_print_page
 from site_builder.render.pdf import (
     booklet_pdfs,
     sticker_settings,
@@ -226,8 +227,8 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         return [root_page(r)]
     if kind == "404":
         return [not_found_page(r)]
-    if kind == "home":
-        return [r.home_page(arg)]
+    if kind == "home":  # the home page, and the members' print page of that language
+        return [r.home_page(arg), members_print_page(r, arg)]
     if kind == "index":
         return [r.index_page(*arg)]
     if kind == "item":

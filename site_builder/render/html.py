@@ -203,6 +203,7 @@ class HtmlRenderer:
             "canonical": self.urls.absolute(here(canonical_lang) or ""),
             "nav": nav,
             "home_url": self.urls.home(lang),
+            "print_url": self.urls.page(lang, "print"),  # the members' print page (members.py)
             "css_url": config.base_path + self.assets["site.css"],
             "js_url": config.base_path + self.assets["lang.js"],
             "icon_url": config.base_path + self.assets["favicon.svg"],
@@ -297,8 +298,12 @@ class HtmlRenderer:
         pay = item.facts.get("payment")
         if pay is None:
             return None
+        payee = pay.account_name or item.facts.get("maker") or item.facts.get("producer")
+        source = self.site.config.source_language
         return {
-            "payee": pay.account_name or item.facts.get("maker") or item.facts.get("producer"),
+            "payee": payee,
+            # the payee's (Vietnamese) name inside a sentence of any language: marked as such
+            "payee_marked": Markup('<span lang="{}">{}</span>').format(source, payee),
             "bank": pay.bank.name,
             "account": pay.account,
             "amount": pay.amount,
