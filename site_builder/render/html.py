@@ -254,6 +254,9 @@ class HtmlRenderer:
             "fallback": tr.fallback,
             "text_lang": tr.lang,
             "price": i18n.format_price(item.price, lang),
+            # a card (half a phone's width) names a range by where it starts: "from ..."
+            "price_from": i18n.format_price((item.price[0], item.price[0]), lang),
+            "ranged": item.price[0] != item.price[1],
             "commune": site.category_name("communes", facts["commune"], lang),
             "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
