@@ -40,7 +40,7 @@ from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import jobs_count, parallel_map
 from site_builder.progress import Progress
-from site_builder.render.booklets import booklet_pages
+from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
@@ -299,7 +299,7 @@ def sitemap_groups(plan: Plan) -> list[dict[str, str]]:
                 if lang in p.translations
             }
         )
-    return groups
+    return groups + booklet_sitemap_groups(site, urls)  # booklets' covers and chapters
 
 
 def print_and_booklet_outputs(

@@ -99,7 +99,7 @@ def test_sitemap_lists_every_page_with_alternates(sample_site: Path) -> None:
         assert f"https://xinman.example.vn/{lang}/{kind}/{slug}/" in locs
     for url in root.findall("s:url", ns):
         alts = url.findall("x:link", ns)
-        assert {a.get("hreflang") for a in alts} == {"vi", "en"}
+        assert {a.get("hreflang") for a in alts} == {"vi", "en", "x-default"}
 
 
 def test_404_and_root_language_chooser(sample_site: Path) -> None:

@@ -203,6 +203,7 @@ class HtmlRenderer:
             "canonical": self.urls.absolute(here(canonical_lang) or ""),
             "nav": nav,
             "home_url": self.urls.home(lang),
+            "description": self.description(lang),  # pages with a summary of their own: theirs
             "print_url": self.urls.page(lang, "print"),  # the members' print page (members.py)
             "css_url": config.base_path + self.assets["site.css"],
             "js_url": config.base_path + self.assets["lang.js"],
@@ -215,12 +216,25 @@ class HtmlRenderer:
             },
         }
 
+    def description(self, lang: str, text: Translation | None = None, lead: str = "") -> str:
+        """The page's <meta name="description">, always in the page's language: the text's
+        summary where it is written in `lang`, else `lead` (e.g. the list's title) with the
+        site's tagline, else the site's title."""
+        if text is not None and text.summary and text.lang == lang:
+            return text.summary
+        config = self.site.config
+        tagline = config.tagline.get(lang) or ""
+        if lead and tagline:
+            return f"{lead}: {tagline}"
+        return lead or tagline or config.title.get(lang) or config.title[config.source_language]
+
     def item_page(self, item: Item, lang: str) -> Output | None:
         tr = with_fallback(item, lang, self.site.config)
         if tr is None:
             return None
         context = self.chrome(lang, self._here(item), tr.title, item.translations.__contains__)
         context.update(
+            description=self.description(lang, tr, tr.title if tr.lang == lang else ""),
             item=self.item_view(item, lang, tr),
             text=tr,
             jsonld=structured.product_jsonld(self.site, self.urls, item, tr, lang),
@@ -324,7 +338,7 @@ class HtmlRenderer:
         _ = self.catalogs[lang].gettext
         title = _("Dolls in traditional costumes") if kind == "dolls" else _("OCOP products")
         context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
-        context.update(kind=kind, items=items)
+        context.update(kind=kind, items=items, description=self.description(lang, lead=title))
         return Output(
             self.urls.page_file(lang, kind), self.render("index.html", lang, **context), lang
         )
@@ -334,7 +348,7 @@ class HtmlRenderer:
         if tr is None:
             return None
         context = self.chrome(lang, self._here(page), tr.title, page.translations.__contains__)
-        context.update(text=tr)
+        context.update(text=tr, description=self.description(lang, tr))
         return Output(
             self.urls.page_file(lang, "pages", page.slug),
             self.render("page.html", lang, **context),
