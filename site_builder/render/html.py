@@ -98,12 +98,16 @@ class HtmlRenderer:
             env.install_gettext_translations(  # type: ignore[attr-defined]
                 self.catalogs[lang], newstyle=True
             )
+            ui = ui_language(lang, self.catalogs[lang])
             env.globals.update(
                 lang=lang,
+                ui_lang=ui,  # the language the template's own words are shown in
+                ui_mark=Markup(' lang="{}"').format(ui) if ui != lang else "",
                 site_title=config.title.get(lang) or config.title[config.source_language],
+                site_title_lang=lang if lang in config.title else config.source_language,
                 languages=config.languages,
                 language_name=i18n.language_name,
-                language_in=lambda other, _l=lang: i18n.language_name(other, _l),
+                language_in=lambda other, _l=ui: i18n.language_name(other, _l),
                 price=lambda p, _l=lang: i18n.format_price(p, _l),
                 day=lambda d, _l=lang: i18n.format_day(d, _l),
                 csp_hash=csp_hash,
@@ -192,6 +196,7 @@ class HtmlRenderer:
                         "url": self.urls.page(lang, "pages", page.slug),
                         "key": "page",
                         "label": tr.title,
+                        "lang": tr.lang,  # a fallback title is marked with its language
                     }
                 )
         contact = config.contact
@@ -386,6 +391,15 @@ class HtmlRenderer:
             return self.urls.page(other, kind, thing.slug)
 
         return here
+
+
+def ui_language(lang: str, catalog: gettext.NullTranslations) -> str:
+    """The language a page's own words (buttons, labels, notices) are really shown in:
+    `lang` when the project has a catalogue for it, else English, the words in the
+    templates. A third language without a catalogue is then marked honestly."""
+    if lang == "en" or type(catalog) is not gettext.NullTranslations:
+        return lang
+    return "en"
 
 
 def csp_hash(text: str) -> Markup:
