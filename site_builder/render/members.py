@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from site_builder.content.loader import with_fallback
+from site_builder.content.translations import with_fallback
 from site_builder.render.html import HtmlRenderer, Output
 
 PRINT_SECTION = "print"
