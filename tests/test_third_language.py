@@ -63,6 +63,11 @@ def test_a_page_in_fallback_text_marks_every_part_with_its_language(zh_site: Pat
     price = tree.find(".//p[@class='price-top']")
     assert price is not None and text_of(price).startswith("Price:")
     assert _lang_of(price, parents) == "en"
+    facts = tree.find(".//dl[@class='facts']")
+    assert facts is not None
+    terms = [text_of(e) for e in facts]
+    group = list(facts)[terms.index("Costume of the people") + 1]
+    assert text_of(group) == "Dao" and _lang_of(group, parents) == "vi"  # no zh name: the vi one
     for cls in ("facts", "menu", "bottom"):
         found = [e for e in tree.iter() if e.get("class") == cls]
         assert found and all(_lang_of(e, parents) == "en" for e in found), cls

@@ -277,6 +277,7 @@ class HtmlRenderer:
             "price_from": i18n.format_price((item.price[0], item.price[0]), lang),
             "ranged": item.price[0] != item.price[1],
             "commune": site.category_name("communes", facts["commune"], lang),
+            "commune_lang": self._named_in("communes", facts["commune"], lang),
             "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
                     **images.picture(
@@ -304,6 +305,7 @@ class HtmlRenderer:
             view.update(
                 maker=facts["maker"],
                 group=site.category_name("ethnic_groups", facts["ethnic_group"], lang),
+                group_lang=self._named_in("ethnic_groups", facts["ethnic_group"], lang),
             )
         else:
             view.update(
@@ -313,8 +315,14 @@ class HtmlRenderer:
                 net_weight=facts["net_weight"],
                 shelf_life_months=facts["shelf_life_months"],
                 group=site.category_name("ocop_groups", facts["ocop_group"], lang),
+                group_lang=self._named_in("ocop_groups", facts["ocop_group"], lang),
             )
         return view
+
+    def _named_in(self, table: str, key: str, lang: str) -> str:
+        """The language `Site.category_name` gives that name in (it falls back to the source)."""
+        names = self.site.categories[table][key]
+        return lang if names.get(lang) else self.site.config.source_language
 
     def payment_view(self, item: Item) -> dict[str, Any] | None:
         pay = item.facts.get("payment")
