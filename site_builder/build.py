@@ -44,10 +44,11 @@ from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import jobs_count, parallel_map
 from site_builder.progress import Progress
-from site_builder.render.booklets import booklet_pages
+from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
+from site_builder.render.members import members_print_page
 from site_builder.render.pdf import (
     booklet_pdfs,
     sticker_settings,
@@ -230,8 +231,8 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         return [root_page(r)]
     if kind == "404":
         return [not_found_page(r)]
-    if kind == "home":
-        return [r.home_page(arg)]
+    if kind == "home":  # the home page, and the members' print page of that language
+        return [r.home_page(arg), members_print_page(r, arg)]
     if kind == "index":
         return [r.index_page(*arg)]
     if kind == "item":
@@ -302,7 +303,7 @@ def sitemap_groups(plan: Plan) -> list[dict[str, str]]:
                 if lang in p.translations
             }
         )
-    return groups
+    return groups + booklet_sitemap_groups(site, urls)  # booklets' covers and chapters
 
 
 def print_and_booklet_outputs(

@@ -53,10 +53,10 @@ def test_payment_section_is_labelled_apart_from_the_page_code(sample_site: Path)
         payee = item.facts["payment"].account_name
         label = text_of(section.find("p[@class='pay-label']"))  # type: ignore[arg-type]
         expected = {
-            "vi": f"Dành cho ứng dụng ngân hàng Việt Nam (VietQR): chuyển khoản cho {payee} "
-            "theo tài khoản dưới đây, hoặc quét mã này trên hộp hay tờ in.",
-            "en": f"For Vietnamese banking apps (VietQR): transfer to {payee} with the account "
-            "below, or scan this code from the box or a printed sheet.",
+            "vi": "Chỉ ứng dụng ngân hàng Việt Nam thanh toán được cách này (VietQR). Trong ứng "
+            f"dụng ngân hàng, chuyển khoản cho {payee} theo tài khoản dưới đây.",
+            "en": "Only Vietnamese banking apps can pay this way (VietQR). In your banking app, "
+            f"transfer to {payee} with the account below.",
         }[lang]
         assert label == expected
         warning = text_of(section.find("p[@class='pay-warning']"))  # type: ignore[arg-type]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from site_builder.content.model import Booklet, Item
+from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.render import images
 from site_builder.render.html import HtmlRenderer, Output
+from site_builder.urls import Urls
 
 
 def booklet_pages(
@@ -65,7 +66,7 @@ def booklet_pages(
         return urls.url(urls.booklet_file(other, booklet.slug)) if other in langs else None
 
     context = r.chrome(lang, cover_here, title)
-    context.update(booklet=view)
+    context.update(booklet=view, description=r.description(lang, lead=title))
     out = [
         Output(
             urls.booklet_file(lang, booklet.slug), r.render("booklet.html", lang, **context), lang
@@ -81,7 +82,11 @@ def booklet_pages(
 
         assert thing is not None
         context = r.chrome(lang, here, ch["title"], thing.translations.__contains__)
-        context.update(booklet=view, chapter=ch, text=texts[ch["key"]])
+        text = texts[ch["key"]]
+        lead = f"{title} · {ch['title']}" if text.lang == lang else title
+        context.update(
+            booklet=view, chapter=ch, text=text, description=r.description(lang, text, lead)
+        )
         out.append(
             Output(
                 urls.booklet_file(lang, booklet.slug, ch["slug"]),
@@ -90,3 +95,31 @@ def booklet_pages(
             )
         )
     return out
+
+
+def booklet_sitemap_groups(site: Site, urls: Urls) -> list[dict[str, str]]:
+    """Every booklet's cover and chapters as sitemap groups ({lang: url}): the languages
+    each is written in (a chapter shown in a fallback language is not listed for it)."""
+    groups: list[dict[str, str]] = []
+    langs = site.config.languages
+    for booklet in site.booklets:
+        groups.append(
+            {
+                lg: urls.url(urls.booklet_file(lg, booklet.slug))
+                for lg in langs
+                if lg in booklet.title
+            }
+        )
+        for key in booklet.entries:
+            thing = site.by_key(key)
+            if thing is None:
+                continue
+            slug = key.replace("/", "-")
+            group = {
+                lg: urls.url(urls.booklet_file(lg, booklet.slug, slug))
+                for lg in langs
+                if lg in thing.translations
+            }
+            if group:
+                groups.append(group)
+    return groups

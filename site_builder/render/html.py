@@ -98,12 +98,16 @@ class HtmlRenderer:
             env.install_gettext_translations(  # type: ignore[attr-defined]
                 self.catalogs[lang], newstyle=True
             )
+            ui = ui_language(lang, self.catalogs[lang])
             env.globals.update(
                 lang=lang,
+                ui_lang=ui,  # the language the template's own words are shown in
+                ui_mark=Markup(' lang="{}"').format(ui) if ui != lang else "",
                 site_title=config.title.get(lang) or config.title[config.source_language],
+                site_title_lang=lang if lang in config.title else config.source_language,
                 languages=config.languages,
                 language_name=i18n.language_name,
-                language_in=lambda other, _l=lang: i18n.language_name(other, _l),
+                language_in=lambda other, _l=ui: i18n.language_name(other, _l),
                 price=lambda p, _l=lang: i18n.format_price(p, _l),
                 day=lambda d, _l=lang: i18n.format_day(d, _l),
                 csp_hash=csp_hash,
@@ -192,6 +196,7 @@ class HtmlRenderer:
                         "url": self.urls.page(lang, "pages", page.slug),
                         "key": "page",
                         "label": tr.title,
+                        "lang": tr.lang,  # a fallback title is marked with its language
                     }
                 )
         contact = config.contact
@@ -203,6 +208,8 @@ class HtmlRenderer:
             "canonical": self.urls.absolute(here(canonical_lang) or ""),
             "nav": nav,
             "home_url": self.urls.home(lang),
+            "description": self.description(lang),  # pages with a summary of their own: theirs
+            "print_url": self.urls.page(lang, "print"),  # the members' print page (members.py)
             "css_url": config.base_path + self.assets["site.css"],
             "js_url": config.base_path + self.assets["lang.js"],
             "icon_url": config.base_path + self.assets["favicon.svg"],
@@ -214,12 +221,25 @@ class HtmlRenderer:
             },
         }
 
+    def description(self, lang: str, text: Translation | None = None, lead: str = "") -> str:
+        """The page's <meta name="description">, always in the page's language: the text's
+        summary where it is written in `lang`, else `lead` (e.g. the list's title) with the
+        site's tagline, else the site's title."""
+        if text is not None and text.summary and text.lang == lang:
+            return text.summary
+        config = self.site.config
+        tagline = config.tagline.get(lang) or ""
+        if lead and tagline:
+            return f"{lead}: {tagline}"
+        return lead or tagline or config.title.get(lang) or config.title[config.source_language]
+
     def item_page(self, item: Item, lang: str) -> Output | None:
         tr = with_fallback(item, lang, self.site.config)
         if tr is None:
             return None
         context = self.chrome(lang, self._here(item), tr.title, item.translations.__contains__)
         context.update(
+            description=self.description(lang, tr, tr.title if tr.lang == lang else ""),
             item=self.item_view(item, lang, tr),
             text=tr,
             jsonld=structured.product_jsonld(self.site, self.urls, item, tr, lang),
@@ -253,7 +273,11 @@ class HtmlRenderer:
             "fallback": tr.fallback,
             "text_lang": tr.lang,
             "price": i18n.format_price(item.price, lang),
+            # a card (half a phone's width) names a range by where it starts: "from ..."
+            "price_from": i18n.format_price((item.price[0], item.price[0]), lang),
+            "ranged": item.price[0] != item.price[1],
             "commune": site.category_name("communes", facts["commune"], lang),
+            "commune_lang": self._named_in("communes", facts["commune"], lang),
             "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
                     **images.picture(
@@ -281,6 +305,7 @@ class HtmlRenderer:
             view.update(
                 maker=facts["maker"],
                 group=site.category_name("ethnic_groups", facts["ethnic_group"], lang),
+                group_lang=self._named_in("ethnic_groups", facts["ethnic_group"], lang),
             )
         else:
             view.update(
@@ -290,15 +315,25 @@ class HtmlRenderer:
                 net_weight=facts["net_weight"],
                 shelf_life_months=facts["shelf_life_months"],
                 group=site.category_name("ocop_groups", facts["ocop_group"], lang),
+                group_lang=self._named_in("ocop_groups", facts["ocop_group"], lang),
             )
         return view
+
+    def _named_in(self, table: str, key: str, lang: str) -> str:
+        """The language `Site.category_name` gives that name in (it falls back to the source)."""
+        names = self.site.categories[table][key]
+        return lang if names.get(lang) else self.site.config.source_language
 
     def payment_view(self, item: Item) -> dict[str, Any] | None:
         pay = item.facts.get("payment")
         if pay is None:
             return None
+        payee = pay.account_name or item.facts.get("maker") or item.facts.get("producer")
+        source = self.site.config.source_language
         return {
-            "payee": pay.account_name or item.facts.get("maker") or item.facts.get("producer"),
+            "payee": payee,
+            # the payee's (Vietnamese) name inside a sentence of any language: marked as such
+            "payee_marked": Markup('<span lang="{}">{}</span>').format(source, payee),
             "bank": pay.bank.name,
             "account": pay.account,
             "amount": pay.amount,
@@ -316,7 +351,7 @@ class HtmlRenderer:
         _ = self.catalogs[lang].gettext
         title = _("Dolls in traditional costumes") if kind == "dolls" else _("OCOP products")
         context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
-        context.update(kind=kind, items=items)
+        context.update(kind=kind, items=items, description=self.description(lang, lead=title))
         return Output(
             self.urls.page_file(lang, kind), self.render("index.html", lang, **context), lang
         )
@@ -326,7 +361,7 @@ class HtmlRenderer:
         if tr is None:
             return None
         context = self.chrome(lang, self._here(page), tr.title, page.translations.__contains__)
-        context.update(text=tr)
+        context.update(text=tr, description=self.description(lang, tr))
         return Output(
             self.urls.page_file(lang, "pages", page.slug),
             self.render("page.html", lang, **context),
@@ -364,6 +399,15 @@ class HtmlRenderer:
             return self.urls.page(other, kind, thing.slug)
 
         return here
+
+
+def ui_language(lang: str, catalog: gettext.NullTranslations) -> str:
+    """The language a page's own words (buttons, labels, notices) are really shown in:
+    `lang` when the project has a catalogue for it, else English, the words in the
+    templates. A third language without a catalogue is then marked honestly."""
+    if lang == "en" or type(catalog) is not gettext.NullTranslations:
+        return lang
+    return "en"
 
 
 def csp_hash(text: str) -> Markup:

@@ -144,7 +144,8 @@ def not_found_page(r: HtmlRenderer) -> Output:
 
 
 def sitemap(r: HtmlRenderer, groups: list[dict[str, str]]) -> Output:
-    """sitemap.xml: one <url> per page and language, with every language as an alternate.
+    """sitemap.xml: one <url> per page and language, with every language and x-default as
+    alternates.
 
     `groups` are {lang: site-relative url} for the pages that are one page in several languages.
     """
@@ -154,15 +155,20 @@ def sitemap(r: HtmlRenderer, groups: list[dict[str, str]]) -> Output:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
+    source = r.site.config.source_language
     for group in groups:
+        if not group:
+            continue
+        # x-default: the page in the source language, as each page's own <head> says
+        default = group.get(source) or next(iter(group.values()))
+        links = [*group.items(), ("x-default", default)]
         for url in group.values():
             lines.append(f"<url><loc>{escape(urls.absolute(url))}</loc>")
-            if len(group) > 1:
-                for other, other_url in group.items():
-                    lines.append(
-                        f'<xhtml:link rel="alternate" hreflang={quoteattr(other)} '
-                        f"href={quoteattr(urls.absolute(other_url))}/>"
-                    )
+            for other, other_url in links:
+                lines.append(
+                    f'<xhtml:link rel="alternate" hreflang={quoteattr(other)} '
+                    f"href={quoteattr(urls.absolute(other_url))}/>"
+                )
             lines.append("</url>")
     lines.append("</urlset>")
     return Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"), None, "sitemap")
