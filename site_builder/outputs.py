@@ -22,6 +22,7 @@ from site_builder.content.model import KINDS
 from site_builder.content.translations import with_fallback
 from site_builder.hosting import host_files
 from site_builder.render.images import derivatives
+from site_builder.render.members import PRINT_SECTION
 
 if TYPE_CHECKING:
     from site_builder.build import Plan
@@ -52,6 +53,7 @@ def files_of(plan: Plan) -> set[str]:
     files = set(FIXED)
     for lang in config.languages:
         files.add(urls.home_file(lang))
+        files.add(urls.page_file(lang, PRINT_SECTION))  # the members' print page
         files.update(urls.page_file(lang, kind) for kind in KINDS)
         for page in site.pages:
             if with_fallback(page, lang, config) is not None:
