@@ -166,7 +166,7 @@ def test_the_lean_user_agent_stylesheet_changes_no_byte(monkeypatch):
         return made[True][-1]
 
     monkeypatch.setattr(sheets_mod, "html_to_pdf", both)
-    assert engine._lean_html().__name__ == "LeanHTML"  # WeasyPrint's stylesheet, trimmed
+    assert engine.lean_html_class().__name__ == "LeanHTML"  # WeasyPrint's stylesheet, trimmed
     render([(paying(DOLL), 2), (TEA, 1), (NUNG, 1)], BUILTIN["L7163"], show_payment=True,
            show_price=True)
     render([(DAO, 3)], BUILTIN["L7163"], mode="printshop")
