@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
@@ -93,6 +93,7 @@ def pool_map(
 
 def stop(pool: ProcessPoolExecutor) -> None:
     """Kill the pool's workers now; the queued work is dropped."""
+    _quiet_broken_pool()
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -101,3 +102,23 @@ def stop(pool: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AssertionError):
             process.join(5)
+
+
+def _quiet_broken_pool() -> None:
+    """Once workers are killed on purpose, CPython 3.11's executor thread may still try
+    to fail futures that were just cancelled and print `InvalidStateError` with a
+    traceback (a race inside concurrent.futures). That thread's noise is dropped; every
+    other thread's exceptions are reported as before. The member sees one "Stopped.".
+    """
+    previous = threading.excepthook
+    if getattr(previous, "_site_builder_quiet", False):
+        return
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        manager = type(args.thread).__name__ == "_ExecutorManagerThread"
+        if manager and isinstance(args.exc_value, InvalidStateError):
+            return
+        previous(args)
+
+    hook._site_builder_quiet = True  # type: ignore[attr-defined]
+    threading.excepthook = hook

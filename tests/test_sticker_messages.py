@@ -23,7 +23,12 @@ from site_builder.render.qr import make_qr
 from tests.helpers import run_cli
 
 PRINT_DIR = Path(sticker_layout.__file__).parent
-MESSAGE_MODULES = ("sticker_layout.py", "sticker_sheets.py", "stickers.py", "labels.py")
+MESSAGE_MODULES = (
+    PRINT_DIR / "sticker_layout.py",
+    PRINT_DIR / "sticker_sheets.py",
+    PRINT_DIR / "stickers.py",
+    PRINT_DIR.parent / "labelsheets.py",
+)
 
 
 @pytest.fixture
@@ -154,7 +159,7 @@ def _message_templates(source: str) -> list[str]:
 
 def test_every_sticker_and_label_message_has_its_vietnamese(vietnamese: None) -> None:
     templates = [t for name in MESSAGE_MODULES
-                 for t in _message_templates((PRINT_DIR / name).read_text(encoding="utf-8"))]
+                 for t in _message_templates(name.read_text(encoding="utf-8"))]
     assert len(templates) >= 40
     missing = [t for t in templates if messages._catalog.gettext(t) == t]
     assert missing == []
