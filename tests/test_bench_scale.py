@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.run import Result, Sample, measure
 from bench.scale import scale_table
 from bench.treemem import TreeSampler
@@ -79,3 +81,24 @@ def test_scale_verdicts() -> None:
     assert rows["check"][-2:] == ["FAIL", "FAIL"]
     assert rows["no-change"][-2:] == ["n/a", "PASS"]
     assert rows["stickers-cold"][-2:] == ["n/a", "n/a"]
+
+
+def test_profile_breakdown_of_a_real_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import corpus
+    from bench.profile import main as profile_main
+
+    corpus.generate(tmp_path, items=3, seed=1, peers=False)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # restored after the test
+    assert profile_main([str(tmp_path / "ours"), "--save", str(tmp_path / "p.prof")]) == 0
+    rows = _rows(capsys.readouterr().out)
+    assert rows["whole build"][1] == "100 %"
+    for part in (
+        "load (YAML, Markdown, image headers)",
+        "precompressed copies (.br, .gz)",
+        "render and write pages, QR files, photos",
+    ):
+        assert float(rows[part][0]) > 0
+    assert int(rows["Markdown"][2]) == 3 * 2 + 2 * 2  # items and two free pages, vi and en
+    assert (tmp_path / "ours" / "output" / "vi" / "index.html").is_file()
