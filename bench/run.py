@@ -233,8 +233,16 @@ def stickers_command(root: Path, codes: list[str], pdf: Path) -> tuple[list[str]
     return None, f"no --all option, and {len(codes)} codes are too many for one command line"
 
 
+def sticker_pdf(corpus: Path) -> Path:
+    """A folder of its own for the sticker PDF: site-builder refuses to write a PDF into a
+    folder holding files it did not write (the peers' venv, the corpora)."""
+    folder = corpus / "stickers"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "all-L7160.pdf"
+
+
 def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> list[Result]:  # type: ignore[no-untyped-def]
-    pdf = WORK / "stickers-all-L7160.pdf"
+    pdf = sticker_pdf(root.parent)
     cmd, note = stickers_command(root, codes, pdf)
     if cmd is None:
         return [Result("ours", "stickers-cold", note=note), Result("ours", "stickers-again", note=note)]

@@ -17,15 +17,16 @@ from pathlib import Path
 from bench import corpus as corpus_mod
 from bench.run import (
     OURS_BIN,
-    WORK,
     Result,
     System,
     measure,
     ours_build_flags,
     ours_check_command,
+    sticker_pdf,
     stickers_command,
 )
 
+WORK_DEFAULT = Path(__file__).resolve().parent / ".work"
 SCENARIOS = ("cold", "no-change", "one-edit", "check", "stickers-cold")
 MEMORY_LIMIT_MB = 1024.0
 
@@ -49,7 +50,7 @@ def run_scale(
         note,
     )
     codes = [e.code for e in entries if e.code]
-    sticker_cmd, sticker_note = stickers_command(root, codes, WORK / f"stickers-{items}.pdf")
+    sticker_cmd, sticker_note = stickers_command(root, codes, sticker_pdf(out))
     steps: list[tuple[str, Callable[[], None], list[str] | None, str]] = [
         ("cold", system.make_cold, system.command, note),
         ("no-change", lambda: None, system.command, note),
@@ -70,6 +71,24 @@ def run_scale(
             )
         results.append(res)
     return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the N-item rows (no --items rows to compare with): `python -m bench.scale N`."""
+    import argparse
+    import tempfile
+
+    ap = argparse.ArgumentParser(description="Our build alone at N items, one run per row.")
+    ap.add_argument("items", type=int)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=str(WORK_DEFAULT))
+    args = ap.parse_args(argv)
+    work = Path(args.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    log = Path(tempfile.mkstemp(prefix="bench-scale-", suffix=".log", dir=work)[1])
+    print(f"Log: {log}", flush=True)
+    run_scale(args.items, work, args.seed, log, lambda m: print(m, flush=True))
+    return 0
 
 
 def _drop_cache(root: Path) -> None:
@@ -103,3 +122,7 @@ def scale_table(base: list[Result], big: list[Result], n_base: int, n_big: int) 
         m_ok = "n/a" if b is None else ("PASS" if b.tree_mb <= MEMORY_LIMIT_MB else "FAIL")
         lines.append(f"| {scenario} | {cell(a)} | {cell(b)} | {ratio} | {cpu} | {t_ok} | {m_ok} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
