@@ -4,7 +4,9 @@
     .venv/bin/python -m bench.profile --stats FILE       # the table of a saved profile
 
 The build runs with one worker (everything in this process, so cProfile sees it all) after
-deleting PROJECT/output and PROJECT/.site-builder-cache. cProfile slows Python code down
+deleting PROJECT/output and PROJECT/.site-builder-cache. The profiler's clock is this
+process's CPU time (time.process_time), so other programs on a shared machine do not inflate
+the figures; time spent waiting for the disk is not counted. cProfile slows Python code down
 (roughly 1.5-2×) but not C code (brotli, zlib, Pillow, system calls), so the shares of the
 Python parts are overstated; the table is for "which part is big", not for absolute times.
 """
@@ -57,7 +59,7 @@ def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
 def report(stats: pstats.Stats) -> str:
     rows = breakdown(stats)
     total = rows[0][1] if rows else 0.0
-    lines = ["| part | seconds (profiled) | share | calls |", "|---|---|---|---|"]
+    lines = ["| part | CPU seconds (profiled) | share | calls |", "|---|---|---|---|"]
     for label, cum, calls in rows:
         share = f"{100 * cum / total:.0f} %" if total else "—"
         lines.append(f"| {label} | {cum:.1f} | {share} | {calls} |")
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     from site_builder.build import build
 
     t0 = time.perf_counter()
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiler.runcall(build, root, with_print=False)
     wall = time.perf_counter() - t0
     profiler.dump_stats(args.save)
