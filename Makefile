@@ -39,6 +39,7 @@ CORE := site_builder/content site_builder/config.py site_builder/errors.py \
 
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests
+	$(BIN)/ruff format --check site_builder tests bench
 	$(BIN)/mypy site_builder
 	$(BIN)/mypy --strict $(CORE)
 	$(BIN)/lint-imports

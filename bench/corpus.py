@@ -116,11 +116,22 @@ HEADINGS = [
     ("Mùa vụ", "The seasons"),
     ("Gợi ý khi mua", "Buying tips"),
 ]
-MATERIALS = [("vải lanh", "hemp cloth"), ("chàm", "indigo"), ("sáp ong", "beeswax"),
-             ("chỉ thêu", "embroidery thread"), ("vải bông", "cotton cloth"),
-             ("hạt bạc", "silver beads")]
-INGREDIENTS = [("búp chè", "tea buds"), ("mật ong", "honey"), ("gạo nếp", "sticky rice"),
-               ("lá thuốc", "medicinal leaves"), ("gừng", "ginger"), ("quế", "cinnamon")]
+MATERIALS = [
+    ("vải lanh", "hemp cloth"),
+    ("chàm", "indigo"),
+    ("sáp ong", "beeswax"),
+    ("chỉ thêu", "embroidery thread"),
+    ("vải bông", "cotton cloth"),
+    ("hạt bạc", "silver beads"),
+]
+INGREDIENTS = [
+    ("búp chè", "tea buds"),
+    ("mật ong", "honey"),
+    ("gạo nếp", "sticky rice"),
+    ("lá thuốc", "medicinal leaves"),
+    ("gừng", "ginger"),
+    ("quế", "cinnamon"),
+]
 
 
 @dataclass
@@ -158,7 +169,10 @@ def _sentence(rng: random.Random) -> tuple[str, str]:
         vi, en = f"{vi}, {r[0]}", f"{en}, {r[1]}"
     if rng.random() < 0.3:
         o2 = rng.choice(OBJECTS)
-        vi, en = f"{vi}; rồi {o2[0]} cũng được làm như vậy", f"{en}; then {o2[1]} is done the same way"
+        vi, en = (
+            f"{vi}; rồi {o2[0]} cũng được làm như vậy",
+            f"{en}; then {o2[1]} is done the same way",
+        )
     return vi + ".", en + "."
 
 
@@ -331,9 +345,7 @@ def _qr_max_version(codes: list[str]) -> int | None:
 def write_ours(root: Path, entries: list[Entry], images: list[Path]) -> None:
     codes = [e.code for e in entries if e.code]
     max_version = _qr_max_version(codes)
-    qr = "qr:\n  error_correction: M\n" + (
-        f"  max_version: {max_version}\n" if max_version else ""
-    )
+    qr = "qr:\n  error_correction: M\n" + (f"  max_version: {max_version}\n" if max_version else "")
     _write(
         root / "site.yaml",
         f"""# Synthetic benchmark corpus ({len(codes)} items), made by bench/corpus.py.

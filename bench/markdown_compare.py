@@ -22,7 +22,7 @@ from bench.peers import VENV, ensure_peers
 REPO = Path(__file__).resolve().parent.parent
 ALTERNATIVES = ["mistune", "markdown-it-py"]
 
-WORKER = r'''
+WORKER = r"""
 import json, re, sys, time
 import markdown, mistune
 from markdown_it import MarkdownIt
@@ -48,7 +48,7 @@ for name, fn in converters.items():
     result[name] = {"us_per_story": round(per), "same_as_python_markdown": same}
 result["_versions"] = {"markdown": markdown.__version__, "mistune": mistune.__version__}
 json.dump(result, sys.stdout)
-'''
+"""
 
 
 def stories(folder: Path) -> list[str]:
@@ -68,12 +68,28 @@ def main() -> None:
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", *ALTERNATIVES], check=True)
     corpus = REPO / "bench" / ".work" / f"corpus-{args.items}"
     if not (corpus / "ours").is_dir():
-        subprocess.run([sys.executable, "-m", "bench.corpus", "--items", str(args.items),
-                        "--out", str(corpus)], check=True, cwd=REPO)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bench.corpus",
+                "--items",
+                str(args.items),
+                "--out",
+                str(corpus),
+            ],
+            check=True,
+            cwd=REPO,
+        )
     timing = stories(corpus / "ours")
     sample = stories(REPO)
-    done = subprocess.run([str(python), "-c", WORKER], input=json.dumps(
-        {"timing": timing, "sample": sample}), capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [str(python), "-c", WORKER],
+        input=json.dumps({"timing": timing, "sample": sample}),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(done.stdout)
     versions = result.pop("_versions")
     print(f"{len(timing)} corpus stories timed; {len(sample)} sample stories compared; {versions}")

@@ -162,8 +162,15 @@ def make_systems(out: Path, entries: list[corpus_mod.Entry], peers) -> list[Syst
             System(
                 "hugo",
                 hugo_root,
-                [str(peers.hugo), "--source", str(hugo_root), "--cacheDir",
-                 str(hugo_root / ".hugo-cache"), "--logLevel", "error"],
+                [
+                    str(peers.hugo),
+                    "--source",
+                    str(hugo_root),
+                    "--cacheDir",
+                    str(hugo_root / ".hugo-cache"),
+                    "--logLevel",
+                    "error",
+                ],
                 ["public", "resources", ".hugo-cache", ".hugo_build.lock"],
                 corpus_mod.hugo_source(hugo_root, target),
                 "no persistent cache: every run is a full build",
@@ -202,8 +209,10 @@ def run_scenarios(systems: list[System], runs: int, log: Path, say: Callable[[st
                 prepare(system, i)
                 sample = measure(system.command, system.root, log)
                 res.samples.append(sample)
-                say(f"  {system.name:8} {scenario:10} run {i + 1}: "
-                    f"{sample.seconds:7.2f} s {sample.peak_mb:7.0f} MB")
+                say(
+                    f"  {system.name:8} {scenario:10} run {i + 1}: "
+                    f"{sample.seconds:7.2f} s {sample.peak_mb:7.0f} MB"
+                )
             results.append(res)
     ours = next((s for s in systems if s.name == "ours"), None)
     if ours is not None:  # `site-builder check`: ours only (the peers have no such command)
@@ -211,8 +220,10 @@ def run_scenarios(systems: list[System], runs: int, log: Path, say: Callable[[st
         for i in range(runs):
             sample = measure(ours_check_command(ours.root), ours.root, log)
             res.samples.append(sample)
-            say(f"  ours     check      run {i + 1}: {sample.seconds:7.2f} s "
-                f"{sample.peak_mb:7.0f} MB")
+            say(
+                f"  ours     check      run {i + 1}: {sample.seconds:7.2f} s "
+                f"{sample.peak_mb:7.0f} MB"
+            )
         results.append(res)
     return results
 
@@ -224,7 +235,16 @@ def ours_check_command(root: Path) -> list[str]:
 def stickers_command(root: Path, codes: list[str], pdf: Path) -> tuple[list[str] | None, str]:
     """Sticker sheets of every item on L7160: --all if the CLI has it, else every code listed."""
     text = _help("stickers")
-    base = [str(OURS_BIN), "--project", str(root), "stickers", "--template", "L7160", "-o", str(pdf)]
+    base = [
+        str(OURS_BIN),
+        "--project",
+        str(root),
+        "stickers",
+        "--template",
+        "L7160",
+        "-o",
+        str(pdf),
+    ]
     if "--all" in text.split():
         return [*base, "--all"], "stickers --all"
     arg_bytes = sum(len(c) + 1 for c in codes)
@@ -245,7 +265,10 @@ def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> lis
     pdf = sticker_pdf(root.parent)
     cmd, note = stickers_command(root, codes, pdf)
     if cmd is None:
-        return [Result("ours", "stickers-cold", note=note), Result("ours", "stickers-again", note=note)]
+        return [
+            Result("ours", "stickers-cold", note=note),
+            Result("ours", "stickers-again", note=note),
+        ]
     out = []
     for scenario, cold in (("stickers-cold", True), ("stickers-again", False)):
         res = Result("ours", scenario, note=note)
@@ -255,8 +278,10 @@ def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> lis
                 pdf.unlink(missing_ok=True)
             sample = measure(cmd, root, log)
             res.samples.append(sample)
-            say(f"  ours     {scenario:14} run {i + 1}: {sample.seconds:7.2f} s "
-                f"{sample.peak_mb:7.0f} MB")
+            say(
+                f"  ours     {scenario:14} run {i + 1}: {sample.seconds:7.2f} s "
+                f"{sample.peak_mb:7.0f} MB"
+            )
         out.append(res)
     return out
 
@@ -279,7 +304,12 @@ def _get(url: str) -> str:
 
 
 def run_serve(  # type: ignore[no-untyped-def]
-    system: System, page: str, runs: int, log: Path, say, timeout: float = 900,
+    system: System,
+    page: str,
+    runs: int,
+    log: Path,
+    say,
+    timeout: float = 900,
     edit_timeout: float = 120,
 ) -> Result:
     """Start the live preview, then time 'save one vi.md' -> 'the page shows the new text'."""
@@ -287,8 +317,17 @@ def run_serve(  # type: ignore[no-untyped-def]
     if system.name == "ours":
         cmd = [str(OURS_BIN), "--project", str(system.root), "serve", "--port", str(port)]
     elif system.name == "hugo":
-        cmd = [*system.command[:5], "server", "--port", str(port), "--bind", "127.0.0.1",
-               "--disableLiveReload", "--logLevel", "error"]
+        cmd = [
+            *system.command[:5],
+            "server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--disableLiveReload",
+            "--logLevel",
+            "error",
+        ]
     else:  # pelican: rebuild on change (its content cache on) and serve output/
         cmd = [*system.command[:-1], "--autoreload", "--listen", "--port", str(port)]
     url = f"http://127.0.0.1:{port}{page}"
@@ -476,11 +515,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=str(WORK), help="where the corpora go (default bench/.work)")
     ap.add_argument("--json", help="also write the raw samples to this JSON file")
     ap.add_argument(
-        "--scale", type=int, default=0, metavar="N",
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
         help="also measure our build alone at N items (e.g. 20000) against --items (bench/scale.py)",
     )
     ap.add_argument(
-        "--publish", action="store_true", help="also publish to a local SeaweedFS (bench/publish.py)"
+        "--publish",
+        action="store_true",
+        help="also publish to a local SeaweedFS (bench/publish.py)",
     )
     args = ap.parse_args(argv)
 
@@ -562,7 +606,11 @@ def main(argv: list[str] | None = None) -> int:
                 for r in results
             ],
             "scale": [
-                {"items": args.scale, "scenario": r.scenario, "samples": [vars(x) for x in r.samples]}
+                {
+                    "items": args.scale,
+                    "scenario": r.scenario,
+                    "samples": [vars(x) for x in r.samples],
+                }
                 for r in scale_results
             ],
         }

@@ -41,9 +41,7 @@ def resolve_booklet_codes(
         code = booklet.code
         if code is None:
             continue
-        other = taken.get(code) or (
-            f"{KIND}/{served[code].slug}" if code in served else None
-        )
+        other = taken.get(code) or (f"{KIND}/{served[code].slug}" if code in served else None)
         if other is not None:
             errors.add(
                 ContentError(

@@ -336,7 +336,9 @@ def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
     servers' configuration files (hosting.py)."""
     urls = plan.urls
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
-    hosts = host_files(plan.site.config, urls, plan.codes, plan.booklet_codes)  # nginx, Apache, Caddy, Netlify
+    hosts = host_files(
+        plan.site.config, urls, plan.codes, plan.booklet_codes
+    )  # nginx, Apache, Caddy, Netlify
     return [
         sitemap(r, sitemap_groups(plan)),
         Output("robots.txt", robots.encode(), None, "robots"),

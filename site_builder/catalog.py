@@ -42,8 +42,9 @@ def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
             catalog = read_po(f, locale=lang, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
         lineno = getattr(exc, "lineno", None)  # Babel counts lines from 0
-        raise CatalogError(po_path, lineno + 1 if isinstance(lineno, int) else None,
-                           str(exc)) from exc
+        raise CatalogError(
+            po_path, lineno + 1 if isinstance(lineno, int) else None, str(exc)
+        ) from exc
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)

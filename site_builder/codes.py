@@ -129,7 +129,9 @@ def url_changed(path: Path, code: str, printed: PrintedCode, urls: Urls) -> Cont
             printed=printed.url,
             now=urls.short_url(code),
         ),
-        Msg("Changing short_base in site.yaml breaks every printed code: put the old short_base back."),
+        Msg(
+            "Changing short_base in site.yaml breaks every printed code: put the old short_base back."
+        ),
     )
 
 

@@ -63,7 +63,6 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     if len(todo) < PARALLEL_FROM:
         stats = _compress_files(staging, paths)
     else:
-
         n = jobs_count() * 4
         parts = parallel_map(_compress_files, [(staging, paths[k::n]) for k in range(n)])
         by_path = {st[0]: st for part in parts for st in part}

@@ -133,40 +133,49 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 def _mm(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise s.Problem(Msg("expected a length in mm, found {what}.", what=s.describe(value)),
-                        Msg("e.g. 0.5"))
+        raise s.Problem(
+            Msg("expected a length in mm, found {what}.", what=s.describe(value)), Msg("e.g. 0.5")
+        )
     return float(value)
 
 
 def _positive_mm(value: Any) -> float:
     if _mm(value) <= 0:
-        raise s.Problem(Msg("expected a size in mm greater than 0, found {value}.", value=value),
-                        Msg("e.g. 20"))
+        raise s.Problem(
+            Msg("expected a size in mm greater than 0, found {value}.", value=value), Msg("e.g. 20")
+        )
     return float(value)
 
 
 def _yes_no(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise s.Problem(Msg("expected yes or no, found {what}.", what=s.describe(value)),
-                        Msg("Write true or false."))
+        raise s.Problem(
+            Msg("expected yes or no, found {what}.", what=s.describe(value)),
+            Msg("Write true or false."),
+        )
     return value
 
 
-def _label_templates(raw: dict[str, Any], lines: Lines, errors: Collector
-                     ) -> dict[str, LabelTemplate]:
+def _label_templates(
+    raw: dict[str, Any], lines: Lines, errors: Collector
+) -> dict[str, LabelTemplate]:
     """`labels:`: each custom label sheet checked (labelsheets.py), errors at its line."""
     out: dict[str, LabelTemplate] = {}
     for name, mapping in raw.items():
         try:
             out[str(name)] = custom_template(str(name), mapping)
         except LabelError as exc:
-            errors.add(ContentError(lines.path, lines.line(("labels", name)), exc.field,
-                                    exc.message, exc.hint))
+            errors.add(
+                ContentError(
+                    lines.path, lines.line(("labels", name)), exc.field, exc.message, exc.hint
+                )
+            )
     return out
 
 
-def _sticker_settings(raw: dict[str, Any], lines: Lines, errors: Collector,
-                      label_names: list[str]) -> StickerSettings:
+def _sticker_settings(
+    raw: dict[str, Any], lines: Lines, errors: Collector, label_names: list[str]
+) -> StickerSettings:
     """`stickers:`: the defaults of sticker sheets; the template must be a known one."""
     fields = [
         s.Field("template", s.text, required=False),
@@ -182,11 +191,18 @@ def _sticker_settings(raw: dict[str, Any], lines: Lines, errors: Collector,
     known = {str(n).casefold() for n in [*BUILTIN, *label_names]}
     if template.casefold() not in known:
         names = sorted(BUILTIN) + sorted(set(label_names) - set(BUILTIN))
-        errors.add(ContentError(
-            lines.path, lines.line(("stickers", "template")), "stickers.template",
-            Msg("unknown label template {name!r}.", name=template),
-            Msg("Known templates: {names}. Define others under `labels:` in site.yaml.",
-                names=", ".join(names))))
+        errors.add(
+            ContentError(
+                lines.path,
+                lines.line(("stickers", "template")),
+                "stickers.template",
+                Msg("unknown label template {name!r}.", name=template),
+                Msg(
+                    "Known templates: {names}. Define others under `labels:` in site.yaml.",
+                    names=", ".join(names),
+                ),
+            )
+        )
     return StickerSettings(
         template=template,
         min_qr_mm=20.0 if clean.get("min_qr_mm") is None else clean["min_qr_mm"],
@@ -288,8 +304,9 @@ def load_config(root: Path) -> SiteConfig:
         except s.Problem as p:
             errors.add(ContentError(path, lines.line(key), dotted(key), p.message, p.hint))
     labels = _label_templates(clean["labels"] or {}, lines, errors)
-    stickers = _sticker_settings(clean["stickers"] or {}, lines, errors,
-                                 [str(n) for n in clean["labels"] or {}])
+    stickers = _sticker_settings(
+        clean["stickers"] or {}, lines, errors, [str(n) for n in clean["labels"] or {}]
+    )
     errors.raise_if_any()
     return SiteConfig(
         root=root,

@@ -42,7 +42,7 @@ class LabelTemplate:
 
     @property
     def size_text(self) -> str:
-        """"63.5 × 38.1 mm"; a round label's diameter, translated with the message it is in."""
+        """ "63.5 × 38.1 mm"; a round label's diameter, translated with the message it is in."""
         if self.shape == "round":
             return Phrase("{diameter} mm across (round)", diameter=_num(self.label_width))
         return f"{_num(self.label_width)} × {_num(self.label_height)} mm"
@@ -67,15 +67,30 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _a4(name: str, description: str, shape: str, w: float, h: float, cols: int, rows: int,
-        top: float, left: float, hp: float, vp: float, radius: float = 0.0, source: str = ""
-        ) -> LabelTemplate:
-    return LabelTemplate(name, description, 210.0, 297.0, shape, w, h, cols, rows, left, top,
-                         hp, vp, radius, source)
+def _a4(
+    name: str,
+    description: str,
+    shape: str,
+    w: float,
+    h: float,
+    cols: int,
+    rows: int,
+    top: float,
+    left: float,
+    hp: float,
+    vp: float,
+    radius: float = 0.0,
+    source: str = "",
+) -> LabelTemplate:
+    return LabelTemplate(
+        name, description, 210.0, 297.0, shape, w, h, cols, rows, left, top, hp, vp, radius, source
+    )
 
 
-_AVERY = ("Avery UK product template {part} (avery.co.uk/{part}): label size, sheet layout "
-          "and margins as Avery publishes them")
+_AVERY = (
+    "Avery UK product template {part} (avery.co.uk/{part}): label size, sheet layout "
+    "and margins as Avery publishes them"
+)
 _LIBREOFFICE = "LibreOffice label database (extras/source/labels/labels.xcu): {part}"
 
 #: Built-in A4 sheets, each with its source. Where sources disagree, the manufacturer's
@@ -84,24 +99,96 @@ _LIBREOFFICE = "LibreOffice label database (extras/source/labels/labels.xcu): {p
 BUILTIN: dict[str, LabelTemplate] = {
     t.name: t
     for t in (
-        _a4("L7160", "Avery L7160, 21 labels 63.5 × 38.1 mm", "rect",
-            63.5, 38.1, 3, 7, 15.15, 7.20, 66.04, 38.10, 1.5,
-            _AVERY.format(part="L7160")),
-        _a4("L7163", "Avery L7163, 14 labels 99.06 × 38.1 mm", "rect",
-            99.06, 38.1, 2, 7, 15.15, 4.67, 101.60, 38.10, 1.5,
-            _AVERY.format(part="L7163")),
-        _a4("L7651", "Avery L7651, 65 labels 38.1 × 21.17 mm", "rect",
-            38.1, 21.17, 5, 13, 10.90, 4.67, 40.64, 21.17, 1.0,
-            _AVERY.format(part="L7651")),
-        _a4("L7159", "Avery L7159, 24 labels 63.5 × 33.9 mm", "rect",
-            63.5, 33.9, 3, 8, 12.90, 7.25, 66.00, 33.90, 1.5,
-            _AVERY.format(part="L7159")),
-        _a4("L7173", "Avery L7173, 10 labels 99.06 × 57.0 mm", "rect",
-            99.06, 57.0, 2, 5, 6.00, 4.67, 101.60, 57.00, 1.5,
-            _AVERY.format(part="L7173")),
-        _a4("round-63.5", "12 round labels, 63.5 mm across", "round",
-            63.5, 63.5, 3, 4, 14.75, 5.25, 68.0, 68.0, 0.0,
-            _LIBREOFFICE.format(part="generic 63.5 mm round labels, 12 per A4 sheet")),
+        _a4(
+            "L7160",
+            "Avery L7160, 21 labels 63.5 × 38.1 mm",
+            "rect",
+            63.5,
+            38.1,
+            3,
+            7,
+            15.15,
+            7.20,
+            66.04,
+            38.10,
+            1.5,
+            _AVERY.format(part="L7160"),
+        ),
+        _a4(
+            "L7163",
+            "Avery L7163, 14 labels 99.06 × 38.1 mm",
+            "rect",
+            99.06,
+            38.1,
+            2,
+            7,
+            15.15,
+            4.67,
+            101.60,
+            38.10,
+            1.5,
+            _AVERY.format(part="L7163"),
+        ),
+        _a4(
+            "L7651",
+            "Avery L7651, 65 labels 38.1 × 21.17 mm",
+            "rect",
+            38.1,
+            21.17,
+            5,
+            13,
+            10.90,
+            4.67,
+            40.64,
+            21.17,
+            1.0,
+            _AVERY.format(part="L7651"),
+        ),
+        _a4(
+            "L7159",
+            "Avery L7159, 24 labels 63.5 × 33.9 mm",
+            "rect",
+            63.5,
+            33.9,
+            3,
+            8,
+            12.90,
+            7.25,
+            66.00,
+            33.90,
+            1.5,
+            _AVERY.format(part="L7159"),
+        ),
+        _a4(
+            "L7173",
+            "Avery L7173, 10 labels 99.06 × 57.0 mm",
+            "rect",
+            99.06,
+            57.0,
+            2,
+            5,
+            6.00,
+            4.67,
+            101.60,
+            57.00,
+            1.5,
+            _AVERY.format(part="L7173"),
+        ),
+        _a4(
+            "round-63.5",
+            "12 round labels, 63.5 mm across",
+            "round",
+            63.5,
+            63.5,
+            3,
+            4,
+            14.75,
+            5.25,
+            68.0,
+            68.0,
+            0.0,
+            _LIBREOFFICE.format(part="generic 63.5 mm round labels, 12 per A4 sheet"),
+        ),
     )
 }
 
@@ -128,8 +215,9 @@ _EXAMPLE = Msg(
 )
 
 
-def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | None = None,
-                    line: int | None = None) -> LabelTemplate:
+def custom_template(
+    name: str, mapping: Mapping[str, Any], path: Path | str | None = None, line: int | None = None
+) -> LabelTemplate:
     """Build a template from a site.yaml mapping, e.g.::
 
         labels:
@@ -147,12 +235,16 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
         return LabelError(f"{prefix}.{field}" if field else prefix, message, hint, path, line)
 
     if not isinstance(mapping, Mapping):
-        raise err(None, Msg("a label template must be a mapping, not {kind}.",
-                            kind=type(mapping).__name__), _EXAMPLE)
+        raise err(
+            None,
+            Msg("a label template must be a mapping, not {kind}.", kind=type(mapping).__name__),
+            _EXAMPLE,
+        )
     unknown = sorted(str(k) for k in mapping if k not in _FIELDS)
     if unknown:
-        raise err(unknown[0], Msg("unknown key."), Msg("Known keys: {keys}.",
-                                                        keys=", ".join(_FIELDS)))
+        raise err(
+            unknown[0], Msg("unknown key."), Msg("Known keys: {keys}.", keys=", ".join(_FIELDS))
+        )
     shape = mapping.get("shape", "rect")
     if shape not in SHAPES:
         raise err("shape", Msg("must be rect or round, not {shape!r}.", shape=shape))
@@ -174,18 +266,20 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
             values[key] = value
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise err(key, Msg("must be a number, not {value!r}.", value=value),
-                      Msg("Write millimetres without a unit, e.g. 63.5.") if kind != "count"
-                      else "")
+            raise err(
+                key,
+                Msg("must be a number, not {value!r}.", value=value),
+                Msg("Write millimetres without a unit, e.g. 63.5.") if kind != "count" else "",
+            )
         if kind == "count":
             if int(value) != value or value < 1:
-                raise err(key, Msg("must be a whole number of at least 1, not {value!r}.",
-                                   value=value))
+                raise err(
+                    key, Msg("must be a whole number of at least 1, not {value!r}.", value=value)
+                )
             values[key] = int(value)
         elif kind == "length":
             if value <= 0:
-                raise err(key, Msg("must be a positive length in mm, not {value!r}.",
-                                   value=value))
+                raise err(key, Msg("must be a positive length in mm, not {value!r}.", value=value))
             values[key] = float(value)
         else:
             if value < 0:
@@ -196,40 +290,66 @@ def custom_template(name: str, mapping: Mapping[str, Any], path: Path | str | No
     if shape == "round":
         height = values.get("label_height", width)
         if abs(height - width) > EPS:
-            raise err("label_height",
-                      Msg("a round label's height must equal its width (diameter)."),
-                      Msg("Leave label_height out for round labels."))
+            raise err(
+                "label_height",
+                Msg("a round label's height must equal its width (diameter)."),
+                Msg("Leave label_height out for round labels."),
+            )
     else:
         height = values["label_height"]
     radius = values.get("corner_radius", 0.0)
     if radius > min(width, height) / 2:
-        raise err("corner_radius", Msg("{radius} mm is more than half the label's size.",
-                                       radius=_num(radius)))
+        raise err(
+            "corner_radius",
+            Msg("{radius} mm is more than half the label's size.", radius=_num(radius)),
+        )
     h_pitch = values.get("h_pitch", width)
     v_pitch = values.get("v_pitch", height)
     cols, rows = values["columns"], values["rows"]
     if cols > 1 and h_pitch < width - EPS:
-        raise err("h_pitch", Msg("labels overlap: h_pitch {pitch} mm is less than the label "
-                                 "width {width} mm.", pitch=_num(h_pitch), width=_num(width)),
-                  Msg("h_pitch is the distance between the left edges of two neighbouring "
-                      "labels."))
+        raise err(
+            "h_pitch",
+            Msg(
+                "labels overlap: h_pitch {pitch} mm is less than the label width {width} mm.",
+                pitch=_num(h_pitch),
+                width=_num(width),
+            ),
+            Msg("h_pitch is the distance between the left edges of two neighbouring labels."),
+        )
     if rows > 1 and v_pitch < height - EPS:
-        raise err("v_pitch", Msg("labels overlap: v_pitch {pitch} mm is less than the label "
-                                 "height {height} mm.", pitch=_num(v_pitch), height=_num(height)),
-                  Msg("v_pitch is the distance between the top edges of two neighbouring "
-                      "labels."))
+        raise err(
+            "v_pitch",
+            Msg(
+                "labels overlap: v_pitch {pitch} mm is less than the label height {height} mm.",
+                pitch=_num(v_pitch),
+                height=_num(height),
+            ),
+            Msg("v_pitch is the distance between the top edges of two neighbouring labels."),
+        )
     right = values["left"] + (cols - 1) * h_pitch + width
     bottom = values["top"] + (rows - 1) * v_pitch + height
     if right > values["page_width"] + EPS:
-        raise err("columns", Msg("the labels run off the page: the last column ends at {end} "
-                                 "mm but the page is {page} mm wide.", end=_num(right),
-                                 page=_num(values["page_width"])),
-                  Msg("Check left, label_width, h_pitch and columns."))
+        raise err(
+            "columns",
+            Msg(
+                "the labels run off the page: the last column ends at {end} "
+                "mm but the page is {page} mm wide.",
+                end=_num(right),
+                page=_num(values["page_width"]),
+            ),
+            Msg("Check left, label_width, h_pitch and columns."),
+        )
     if bottom > values["page_height"] + EPS:
-        raise err("rows", Msg("the labels run off the page: the last row ends at {end} mm but "
-                              "the page is {page} mm high.", end=_num(bottom),
-                              page=_num(values["page_height"])),
-                  Msg("Check top, label_height, v_pitch and rows."))
+        raise err(
+            "rows",
+            Msg(
+                "the labels run off the page: the last row ends at {end} mm but "
+                "the page is {page} mm high.",
+                end=_num(bottom),
+                page=_num(values["page_height"]),
+            ),
+            Msg("Check top, label_height, v_pitch and rows."),
+        )
     return LabelTemplate(
         name=name,
         description=values.get("description", f"custom sheet {name}"),
@@ -266,6 +386,8 @@ def get_template(name: str, custom: Mapping[str, LabelTemplate] | None = None) -
     raise LabelError(
         "template",
         Msg("unknown label template {name!r}.", name=name),
-        Msg("Known templates: {names}. Define others under `labels:` in site.yaml.",
-            names=", ".join(names)),
+        Msg(
+            "Known templates: {names}. Define others under `labels:` in site.yaml.",
+            names=", ".join(names),
+        ),
     )

@@ -80,12 +80,14 @@ def set_language(lang: str | None) -> str:
     if _language == "en":
         _catalog = gettext.NullTranslations()
     else:
-
         try:
             _catalog = load_catalog(LOCALE_DIR, _language, DOMAIN)
         except CatalogError as exc:  # a damaged installation: speak English, say why
-            print(f"{exc.path}: {exc.detail}; messages are shown in English "
-                  "(reinstall site-builder).", file=sys.stderr)
+            print(
+                f"{exc.path}: {exc.detail}; messages are shown in English "
+                "(reinstall site-builder).",
+                file=sys.stderr,
+            )
             _language, _catalog = "en", gettext.NullTranslations()
     _install_argparse()
     return _language

@@ -34,7 +34,8 @@ def test_a_good_site_catalog_translates(tmp_path: Path) -> None:
 
 
 def test_a_damaged_cli_catalog_falls_back_to_english(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     po = tmp_path / "vi" / "LC_MESSAGES" / "cli.po"
     po.parent.mkdir(parents=True)
     po.write_text(BROKEN, encoding="utf-8")
@@ -47,4 +48,5 @@ def test_a_damaged_cli_catalog_falls_back_to_english(
         messages.set_language("en")
     err = capsys.readouterr().err
     assert err.startswith(f"{po}: ") and err.endswith(
-        "; messages are shown in English (reinstall site-builder).\n")
+        "; messages are shown in English (reinstall site-builder).\n"
+    )

@@ -41,9 +41,9 @@ ITEMS = [
 ]
 STORY = {
     "vi": "<p>Búp bê được may thủ công bởi đoàn viên thanh niên ở Xín Mần, Hà Giang; váy xòe "
-          "thêu chỉ đỏ, vàng và chàm.</p>",
+    "thêu chỉ đỏ, vàng và chàm.</p>",
     "en": "<p>The dolls are hand-sewn by young union members in Xín Mần, Hà Giang; the skirt is "
-          "embroidered in red, yellow and indigo thread.</p>",
+    "embroidered in red, yellow and indigo thread.</p>",
 }
 
 
@@ -76,15 +76,18 @@ def make_doc(lang: str, photos: dict[str, Path]) -> BookletDoc:
             body_html=STORY[lang],
             qr=make_qr(f"HTTPS://XM.EXAMPLE.VN/Q/{code}"),
             url=f"HTTPS://XM.EXAMPLE.VN/Q/{code}",
-            facts=(("Mã" if lang == "vi" else "Code", code),
-                   ("Xã" if lang == "vi" else "Commune", "Xín Mần")),
+            facts=(
+                ("Mã" if lang == "vi" else "Code", code),
+                ("Xã" if lang == "vi" else "Commune", "Xín Mần"),
+            ),
         )
         for code, slug, vi, en, _ in ITEMS
     )
     title = "Búp bê Xín Mần" if lang == "vi" else "Xín Mần Dolls"
     return BookletDoc(
         title=title,
-        intro_html="<p>Giới thiệu búp bê và sản phẩm OCOP.</p>" if lang == "vi"
+        intro_html="<p>Giới thiệu búp bê và sản phẩm OCOP.</p>"
+        if lang == "vi"
         else "<p>Dolls and OCOP products of Xín Mần.</p>",
         cover_image=photos["cover"],
         lang=lang,
@@ -101,8 +104,9 @@ def page_texts(pdf: bytes) -> list[str]:
 
 def decoded(pdf: bytes, dpi: int = 200) -> list[str]:
     doc = pdfium.PdfDocument(pdf)
-    return [r.text for page in doc for r in zxingcpp.read_barcodes(
-        page.render(scale=dpi / 72).to_pil())]
+    return [
+        r.text for page in doc for r in zxingcpp.read_barcodes(page.render(scale=dpi / 72).to_pil())
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -134,15 +138,15 @@ def test_booklet_codes_decode_and_urls_printed(booklet):
     codes = decoded(booklet)
     assert sorted(codes) == sorted(
         [f"HTTPS://XM.EXAMPLE.VN/Q/{code}" for code, *_ in ITEMS]
-        + ["HTTPS://XM.EXAMPLE.VN/B/DOLLS-VI"])
+        + ["HTTPS://XM.EXAMPLE.VN/B/DOLLS-VI"]
+    )
     text = " ".join(page_texts(booklet))
     assert "xm.example.vn/Q/XM-D01" in text and "xm.example.vn/B/DOLLS-VI" in text
     assert "Búp bê được may thủ công bởi đoàn viên thanh niên" in text
 
 
 def test_booklet_fonts_metadata_and_determinism(booklet, photos):
-    assert set(assert_fonts_embedded(booklet, PDF_FAMILY)) == {"Noto-Sans-XM",
-                                                               "Noto-Sans-XM-Bold"}
+    assert set(assert_fonts_embedded(booklet, PDF_FAMILY)) == {"Noto-Sans-XM", "Noto-Sans-XM-Bold"}
     reader = PdfReader(io.BytesIO(booklet))
     assert reader.metadata.title == "Búp bê Xín Mần"
     assert reader.metadata.author == "Chi đoàn thanh niên Xín Mần"
@@ -176,37 +180,50 @@ def test_bilingual_booklet(photos):
     # landing page picks the reader's language
     assert sorted(codes) == sorted(
         [f"HTTPS://XM.EXAMPLE.VN/Q/{code}" for code, *_ in ITEMS]
-        + ["HTTPS://XM.EXAMPLE.VN/B/DOLLS-VI", "HTTPS://XM.EXAMPLE.VN/B/DOLLS-EN"])
+        + ["HTTPS://XM.EXAMPLE.VN/B/DOLLS-VI", "HTTPS://XM.EXAMPLE.VN/B/DOLLS-EN"]
+    )
     assert_fonts_embedded(pdf)
 
 
 def test_booklet_errors(photos):
     vi, en = make_doc("vi", photos), make_doc("en", photos)
-    short = BookletDoc(en.title, en.intro_html, None, "en", en.chapters[:2], en.back_qr,
-                       en.back_url, en.meta)
+    short = BookletDoc(
+        en.title, en.intro_html, None, "en", en.chapters[:2], en.back_qr, en.back_url, en.meta
+    )
     with pytest.raises(PrintError) as info:
         render_bilingual_booklet([vi, short], env=ENV)
     assert str(info.value) == (
         "booklet 'Búp bê Xín Mần': the language versions have different chapters "
-        "(vi: 3, en: 2); give every language the same entries in the same order.")
+        "(vi: 3, en: 2); give every language the same entries in the same order."
+    )
     with pytest.raises(PrintError) as info:
         render_booklet(vi, env=ENV, page_size="Letter")  # type: ignore[arg-type]
     assert str(info.value) == "unknown booklet page size 'Letter'; use one of A6, A5, A4."
-    missing = BookletDoc(vi.title, vi.intro_html, Path("/nowhere/cover.jpg"), "vi", vi.chapters,
-                         vi.back_qr, vi.back_url, vi.meta)
+    missing = BookletDoc(
+        vi.title,
+        vi.intro_html,
+        Path("/nowhere/cover.jpg"),
+        "vi",
+        vi.chapters,
+        vi.back_qr,
+        vi.back_url,
+        vi.meta,
+    )
     with pytest.raises(PrintError) as info:
         render_booklet(missing, env=ENV)
     assert str(info.value) == (
         "booklet 'Búp bê Xín Mần': cover: image /nowhere/cover.jpg does not exist; "
-        "check the file name in item.yaml or the booklet's cover.")
+        "check the file name in item.yaml or the booklet's cover."
+    )
 
 
 # ------------------------------------------------------------------ imposition
 
 
 def numbered_pages(count: int) -> bytes:
-    body = "".join(f'<p style="break-after:page;font-size:40pt">P{n}</p>'
-                   for n in range(1, count + 1))
+    body = "".join(
+        f'<p style="break-after:page;font-size:40pt">P{n}</p>' for n in range(1, count + 1)
+    )
     html = f"<html><style>@page {{ size: A5; margin: 20mm }} body {{ font-family: 'Noto Sans XM' }}</style><body>{body}</body></html>"
     return html_to_pdf(html, what="test pages")
 
@@ -239,6 +256,7 @@ def test_imposition_pads_before_back_cover_and_centres():
     assert halves(imposed) == [("P6", "P1"), ("P2", "-"), ("-", "P3"), ("P4", "P5")]
     plain = saddle_stitch(numbered_pages(6), keep_back_cover=False)
     assert halves(plain) == [("-", "P1"), ("P2", "-"), ("P6", "P3"), ("P4", "P5")]
+
     # A5 pages (148 mm) two-up on 297 mm: 0.5 mm margin each side
     def x_of(pdf: bytes, page: int, needle: str) -> float:
         textpage = pdfium.PdfDocument(pdf)[page].get_textpage()

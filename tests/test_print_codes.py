@@ -105,7 +105,7 @@ def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: P
         "These codes must keep working for as long as the boxes exist.\n"
         "Now commit content/printed-codes.yaml (and the item.yaml files that got an id): it "
         "is the record of a promise. For example: git add content && git commit -m "
-        "\"Printed codes\"\n"
+        '"Printed codes"\n'
     )
     assert sorted(p.name for p in (minimal / "print").glob("*.pdf")) == sorted(EDITIONS[:3])
     registry = (minimal / "content/printed-codes.yaml").read_text()

@@ -47,8 +47,10 @@ def test_remote_and_outside_references_are_left_out(photos, tmp_path: Path, capl
     try:
         remote = f"http://127.0.0.1:{server.server_address[1]}/track.png"
         doc = make_doc("en", photos)
-        story = (f'<p>A photo from elsewhere: <img src="{remote}" alt="x"> '
-                 f'<img src="{secret.as_uri()}" alt="y"></p>')
+        story = (
+            f'<p>A photo from elsewhere: <img src="{remote}" alt="x"> '
+            f'<img src="{secret.as_uri()}" alt="y"></p>'
+        )
         chapters = tuple(dataclasses.replace(c, body_html=story) for c in doc.chapters)
         with caplog.at_level(logging.WARNING, logger="site_builder.print"):
             pdf = render_booklet(dataclasses.replace(doc, chapters=chapters), env=ENV)

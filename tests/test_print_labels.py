@@ -35,8 +35,14 @@ def test_templates_match_the_published_sheets(name: str) -> None:
     w, h, cols, rows, top, left, hp, vp, publisher = PUBLISHED[name]
     t = BUILTIN[name]
     assert (t.columns, t.rows) == (cols, rows)
-    for ours, theirs in ((t.label_width, w), (t.label_height, h), (t.top, top),
-                         (t.left, left), (t.h_pitch, hp), (t.v_pitch, vp)):
+    for ours, theirs in (
+        (t.label_width, w),
+        (t.label_height, h),
+        (t.top, top),
+        (t.left, left),
+        (t.h_pitch, hp),
+        (t.v_pitch, vp),
+    ):
         assert ours == pytest.approx(theirs, abs=0.005), name
     assert publisher in t.source and (name in t.source or publisher == "LibreOffice")
     # every label where the published sheet has it, to the hundredth of a mm
@@ -53,14 +59,17 @@ def test_template_names_are_case_insensitive() -> None:
 
 
 def test_pdfs_are_the_same_bytes_wherever_the_project_sits(tmp_path: Path) -> None:
-    projects = [copy_project(tmp_path / "a" / "site", "minimal"),
-                copy_project(tmp_path / "somewhere else" / "deeper" / "site", "minimal")]
+    projects = [
+        copy_project(tmp_path / "a" / "site", "minimal"),
+        copy_project(tmp_path / "somewhere else" / "deeper" / "site", "minimal"),
+    ]
     for root in projects:
         booklet = root / "booklets/gifts.yaml"
         booklet.write_text(booklet.read_text() + "code: XM-B01\nsaddle_stitch: true\n")
         build(root)
-    first, second = ({p.name: p.read_bytes() for p in (root / "output/print").glob("*.pdf")}
-                     for root in projects)
+    first, second = (
+        {p.name: p.read_bytes() for p in (root / "output/print").glob("*.pdf")} for root in projects
+    )
     assert len(first) == 7 and first == second
 
 

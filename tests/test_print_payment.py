@@ -39,15 +39,21 @@ from .test_print_stickers import (
     render,
 )
 
-INFO = PaymentInfo.create(bank="Vietcombank", account="0011000000000",
-                          account_name="HTX CHE (VI DU)", amount=180000, note="XM-P01")
+INFO = PaymentInfo.create(
+    bank="Vietcombank",
+    account="0011000000000",
+    account_name="HTX CHE (VI DU)",
+    amount=180000,
+    note="XM-P01",
+)
 PAYLOAD = INFO.payload
 PAY = PaymentQr.from_info(INFO)
 
 
 def paying(content: StickerContent) -> StickerContent:
-    return StickerContent(content.code, content.short_url, content.names, content.price_text,
-                          content.qr, PAY)
+    return StickerContent(
+        content.code, content.short_url, content.names, content.price_text, content.qr, PAY
+    )
 
 
 def test_payment_qr_from_info_and_its_label():
@@ -100,8 +106,15 @@ def test_sheet_with_payment_codes(name):
         assert pay["box"][2] + pay_size * 4.5 / (PAY.qr.size + 8) <= x + w + 0.2
 
     text = fold(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
-    for needle in (STANDARD.call_to_action, "Chuyển khoản / Pay", "Vietcombank", "HTX CHE (VI DU)",
-                   "xm.example.vn/Q/XM-D01", "Búp bê Mông", "180.000 ₫"):
+    for needle in (
+        STANDARD.call_to_action,
+        "Chuyển khoản / Pay",
+        "Vietcombank",
+        "HTX CHE (VI DU)",
+        "xm.example.vn/Q/XM-D01",
+        "Búp bê Mông",
+        "180.000 ₫",
+    ):
         assert needle in text, needle
     assert text.count("Vietcombank") == per_sheet
 
@@ -124,8 +137,7 @@ def test_layout_of_both_codes_stays_apart_and_inside():
         outside = [(layout.qr_x, layout.qr_y, layout.qr_size, layout.qr_size)]
         for b in layout.blocks:
             assert b.size_pt >= 6
-            (inside if b.kind in ("pay", "pay2") else outside).append((b.x, b.y, b.width,
-                                                                        b.height))
+            (inside if b.kind in ("pay", "pay2") else outside).append((b.x, b.y, b.width, b.height))
         for x, y, bw, bh in inside:
             assert pay.frame_x < x and x + bw < pay.frame_x + pay.frame_width
             assert pay.frame_y < y and y + bh < pay.frame_y + pay.frame_height
@@ -134,7 +146,8 @@ def test_layout_of_both_codes_stays_apart_and_inside():
         kinds = [b.kind for b in layout.blocks]
         assert kinds.index("cta") == kinds.index("url") - 1  # "Scan for the story" above the URL
         assert [b.lines for b in layout.blocks if b.kind in ("pay", "pay2")][0][0].startswith(
-            "Chuyển khoản")
+            "Chuyển khoản"
+        )
 
 
 def test_payment_hidden_unless_asked_and_stickers_without_payment():
@@ -147,8 +160,7 @@ def test_payment_hidden_unless_asked_and_stickers_without_payment():
     assert layout_sticker(DOLL, template, show_payment=True) == layout_sticker(DOLL, template)
     mixed = render([(paying(DOLL), 1), (TEA, 1)], template, show_payment=True)
     codes = decode_pages(mixed)[0]
-    assert Counter(c["text"] for c in codes) == {DOLL.short_url: 1, TEA.short_url: 1,
-                                                 PAYLOAD: 1}
+    assert Counter(c["text"] for c in codes) == {DOLL.short_url: 1, TEA.short_url: 1, PAYLOAD: 1}
     assert {label_index(template, c["box"]) for c in codes if c["text"] == PAYLOAD} == {0}
 
 
@@ -175,16 +187,25 @@ def test_l7160_refuses_two_codes_rather_than_unreadable_text():
         assert printed_size(c["box"], modules) >= 20 - 0.15
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("L7651", "label L7651 is 38.1 × 21.17 mm; a 20 mm product QR code and a 20 mm payment QR "
-     "code side by side, each with its caption, need at least 59.4 × 34.5 mm; choose a larger "
-     "template such as L7163 (99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm or "
-     "print payment cards separately."),
-    ("round-63.5", "label round-63.5 is round (63.5 mm across (round)); a 20 mm product QR "
-     "code and a 20 mm payment QR code are printed side by side on rectangular labels only; "
-     "choose a larger template such as L7173 (99.06 × 57 mm), lower min_qr_mm or print "
-     "payment cards separately."),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "L7651",
+            "label L7651 is 38.1 × 21.17 mm; a 20 mm product QR code and a 20 mm payment QR "
+            "code side by side, each with its caption, need at least 59.4 × 34.5 mm; choose a larger "
+            "template such as L7163 (99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm or "
+            "print payment cards separately.",
+        ),
+        (
+            "round-63.5",
+            "label round-63.5 is round (63.5 mm across (round)); a 20 mm product QR "
+            "code and a 20 mm payment QR code are printed side by side on rectangular labels only; "
+            "choose a larger template such as L7173 (99.06 × 57 mm), lower min_qr_mm or print "
+            "payment cards separately.",
+        ),
+    ],
+)
 def test_labels_too_small_for_two_codes(name, message):
     with pytest.raises(StickerError) as info:
         render([(paying(TEA), 1)], BUILTIN[name], show_payment=True, min_qr_mm=20)
@@ -199,18 +220,22 @@ def test_l7163_larger_minimum_and_long_payment_caption():
         "label L7163 is 99.06 × 38.1 mm; a 34 mm product QR code and a 34 mm payment QR code "
         "side by side, each with its caption, need at least 96.4 × 53.0 mm; choose a larger "
         "template such as L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards "
-        "separately.")
-    wordy = PaymentQr(PAY.qr, ("Chuyển khoản / Pay", "Vietcombank",
-                               "Hợp tác xã chè Shan tuyết " * 6))
+        "separately."
+    )
+    wordy = PaymentQr(
+        PAY.qr, ("Chuyển khoản / Pay", "Vietcombank", "Hợp tác xã chè Shan tuyết " * 6)
+    )
     long_pay = StickerContent(TEA.code, TEA.short_url, TEA.names, None, TEA.qr, wordy)
     with pytest.raises(StickerError) as info:
         layout_sticker(long_pay, template, show_payment=True)
     assert str(info.value).startswith(
-        "sticker XM-P01: the payment caption ('Chuyển khoản / Pay / Vietcombank / Hợp tác xã")
+        "sticker XM-P01: the payment caption ('Chuyển khoản / Pay / Vietcombank / Hợp tác xã"
+    )
     assert str(info.value).endswith(
         "') does not fit under a 20 mm payment QR code on a L7163 label (99.06 × 38.1 mm), "
         "even at 6.0 pt; shorten the payment label lines, choose a larger template such as "
-        "L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards separately.")
+        "L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards separately."
+    )
 
 
 # --------------------------------------------------------------------- booklets
@@ -220,8 +245,16 @@ def test_booklet_chapter_with_payment_box(photos):
     doc = make_doc("vi", photos)
     chapters = list(doc.chapters)
     chapters[2] = BookletChapter(**{**chapters[2].__dict__, "payment": PAY})  # the tea
-    doc = BookletDoc(doc.title, doc.intro_html, doc.cover_image, doc.lang, tuple(chapters),
-                     doc.back_qr, doc.back_url, doc.meta)
+    doc = BookletDoc(
+        doc.title,
+        doc.intro_html,
+        doc.cover_image,
+        doc.lang,
+        tuple(chapters),
+        doc.back_qr,
+        doc.back_url,
+        doc.meta,
+    )
     pdf = render_booklet(doc, env=ENV)
     texts = page_texts(pdf)
     assert len(texts) == 6

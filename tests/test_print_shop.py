@@ -20,8 +20,15 @@ ITEMS_NO_PAY = [(dataclasses.replace(c, payment=None), 2) for c in ITEMS]
 
 
 def printshop(template: str, **options) -> bytes:
-    return render_sticker_sheet(ITEMS_NO_PAY, BUILTIN[template], env=ENV, meta=META,
-                                mode="printshop", design=STANDARD, **options)
+    return render_sticker_sheet(
+        ITEMS_NO_PAY,
+        BUILTIN[template],
+        env=ENV,
+        meta=META,
+        mode="printshop",
+        design=STANDARD,
+        **options,
+    )
 
 
 def paths(page: pikepdf.Page) -> list[dict]:
@@ -38,8 +45,12 @@ def paths(page: pikepdf.Page) -> list[dict]:
 
     for operands, op in pikepdf.parse_content_stream(page):
         name = str(op)
-        values = [v if isinstance(v, (pikepdf.Name, pikepdf.Object)) and not isinstance(
-            v, (int, float)) else v for v in operands]
+        values = [
+            v
+            if isinstance(v, (pikepdf.Name, pikepdf.Object)) and not isinstance(v, (int, float))
+            else v
+            for v in operands
+        ]
         if name == "q":
             stack.append(dict(state))
         elif name == "Q":
@@ -47,8 +58,14 @@ def paths(page: pikepdf.Page) -> list[dict]:
         elif name == "cm":
             a, b, c, d, e, f = (float(v) for v in values)
             A, B, C, D, E, F = state["ctm"]
-            state["ctm"] = (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-                            e * A + f * C + E, e * B + f * D + F)
+            state["ctm"] = (
+                a * A + b * C,
+                a * B + b * D,
+                c * A + d * C,
+                c * B + d * D,
+                e * A + f * C + E,
+                e * B + f * D + F,
+            )
         elif name == "CS":
             state["cs"] = str(values[0])
         elif name in ("cs", "k", "rg", "g"):
@@ -64,8 +81,7 @@ def paths(page: pikepdf.Page) -> list[dict]:
         elif name == "c":
             points.append(apply(state["ctm"], float(values[4]), float(values[5])))
         elif name == "S":
-            out.append({"cs": state["cs"], "w": state["w"], "gs": state["gs"],
-                        "points": points})
+            out.append({"cs": state["cs"], "w": state["w"], "gs": state["gs"], "points": points})
             points = []
         elif name in ("f", "n", "B", "b"):
             points = []
@@ -138,8 +154,9 @@ def test_print_shop_file_as_a_preflight_reads_it(template: str) -> None:
     fills = set()
     for operands, op in pikepdf.parse_content_stream(page):
         if str(op) in ("k", "rg", "g", "scn", "sc"):
-            fills.add((str(op), tuple(float(v) for v in operands
-                                      if not isinstance(v, pikepdf.Name))))
+            fills.add(
+                (str(op), tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name)))
+            )
     assert fills <= {("k", (0, 0, 0, 1)), ("scn", (0, 0, 0, 1))}, fills
     assert ("k", (0, 0, 0, 1)) in fills  # the QR modules
 
@@ -158,18 +175,25 @@ def test_a_background_bleeds_past_the_cut_for_the_shop_only() -> None:
     assert COMPACT.background == (0, 4, 12, 0)
     sheet = BUILTIN["L7163"]
     for mode, reach in (("labels", 0.0), ("printshop", 3.0)):
-        pdf = render_sticker_sheet(ITEMS_NO_PAY, sheet, env=ENV, meta=META, mode=mode,
-                                   design=COMPACT)
+        pdf = render_sticker_sheet(
+            ITEMS_NO_PAY, sheet, env=ENV, meta=META, mode=mode, design=COMPACT
+        )
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
             page = doc.pages[0]
-            fills = [r for r in page.rects + page.curves if r["fill"] and tuple(
-                round(float(v), 3) for v in r["non_stroking_color"] or ()) == (0, 0.04, 0.12, 0)]
+            fills = [
+                r
+                for r in page.rects + page.curves
+                if r["fill"]
+                and tuple(round(float(v), 3) for v in r["non_stroking_color"] or ())
+                == (0, 0.04, 0.12, 0)
+            ]
             # pdfplumber: x in PDF units (0 at the trim's left edge); top = the media box's
             # height - y, and the print-shop media box is 2 x 13 mm taller than the trim
             origin = 0.0 if mode == "labels" else 26.0
         assert len(fills) == len(ITEMS_NO_PAY) * 2
-        for r, (x, y, w, h) in zip(sorted(fills, key=lambda r: (round(r["top"]), r["x0"])),
-                                   sheet.boxes(), strict=False):
+        for r, (x, y, w, h) in zip(
+            sorted(fills, key=lambda r: (round(r["top"]), r["x0"])), sheet.boxes(), strict=False
+        ):
             assert r["x0"] * MM == pytest.approx(x - reach, abs=0.05)
             assert r["x1"] * MM == pytest.approx(x + w + reach, abs=0.05)
             assert r["top"] * MM - origin == pytest.approx(y - reach, abs=0.05)

@@ -63,9 +63,10 @@ def rectangles(ops: bytes) -> list[tuple[int, int, int, int]]:
 
 
 @settings(max_examples=80, deadline=None)
-@given(data=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/:.", min_size=1,
-                    max_size=60),
-       level=st.sampled_from("LMQH"))
+@given(
+    data=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/:.", min_size=1, max_size=60),
+    level=st.sampled_from("LMQH"),
+)
 def test_qr_rectangles_cover_exactly_the_dark_modules(data, level):
     qr = make_qr(data, level)
     covered = [[0] * qr.size_with_quiet_zone for _ in range(qr.size_with_quiet_zone)]
@@ -138,8 +139,8 @@ def test_qr_code_lands_where_the_layout_put_it():
 
 def vietnamese_stickers() -> list[StickerContent]:
     letters = all_vietnamese_letters()
-    words = [letters[i:i + 6] for i in range(0, len(letters), 6)]
-    names = [" ".join(words[i:i + 3]) for i in range(0, len(words), 3)]
+    words = [letters[i : i + 6] for i in range(0, len(letters), 6)]
+    names = [" ".join(words[i : i + 3]) for i in range(0, len(words), 3)]
     return [sticker(f"XM-V{n:02d}", name, "Vietnamese letters") for n, name in enumerate(names)]
 
 
@@ -148,7 +149,8 @@ def test_every_vietnamese_letter_is_embedded_in_our_font_and_extractable():
     pdf = render([(s, 1) for s in stickers], BUILTIN["L7160"], show_price=True)
     assert set(assert_fonts_embedded(pdf, PDF_FAMILY)) == {"Noto-Sans-XM", "Noto-Sans-XM-Bold"}
     text = unicodedata.normalize(
-        "NFC", fold(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)))
+        "NFC", fold(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    )
     for s in stickers:
         assert s.names[0][1] in text
     assert set(all_vietnamese_letters()) <= set(text)
@@ -167,8 +169,12 @@ def test_the_lean_user_agent_stylesheet_changes_no_byte(monkeypatch):
 
     monkeypatch.setattr(sheets_mod, "html_to_pdf", both)
     assert engine.lean_html_class().__name__ == "LeanHTML"  # WeasyPrint's stylesheet, trimmed
-    render([(paying(DOLL), 2), (TEA, 1), (NUNG, 1)], BUILTIN["L7163"], show_payment=True,
-           show_price=True)
+    render(
+        [(paying(DOLL), 2), (TEA, 1), (NUNG, 1)],
+        BUILTIN["L7163"],
+        show_payment=True,
+        show_price=True,
+    )
     render([(DAO, 3)], BUILTIN["L7163"], mode="printshop")
     render([(DAO, 2), (TEA, 1)], BUILTIN["round-63.5"])
     assert made[True] == made[False] and len(made[True]) == 3
@@ -177,30 +183,34 @@ def test_the_lean_user_agent_stylesheet_changes_no_byte(monkeypatch):
 def test_a_template_from_before_keeps_working():
     """A site's own copy of the old template (SVG codes, style attributes) still makes a
     sheet whose codes decode, at the same places (drawn twice)."""
-    old = jinja2.DictLoader({
-        "print/stickers.html": (
-            "<html><head><style>@page { size: 210mm 297mm; margin: 0 } body { font-family: "
-            "'Noto Sans XM' } .t { position: absolute; white-space: nowrap } .label, .qr { "
-            "position: absolute }</style>"
-            "</head><body>{% for sheet in sheets %}<div>{% for s in sheet %}"
-            "{% set l = s.layout %}<div class='label' data-code='{{ s.code }}' "
-            "style='left:{{ s.x }}mm;top:{{ s.y }}mm;width:{{ s.width }}mm;height:"
-            "{{ s.height }}mm'><svg class='qr' viewBox='0 0 {{ s.modules }} {{ s.modules }}' "
-            "style='left:{{ l.qr_x }}mm;top:{{ l.qr_y }}mm;width:{{ l.qr_size }}mm;height:"
-            "{{ l.qr_size }}mm'><path fill='none' stroke='#000' stroke-width='1' "
-            "d='{{ s.path_d }}'/></svg>{% for b in l.blocks %}<div class='t' style='left:"
-            "{{ b.x }}mm;top:{{ b.y }}mm;font-size:{{ b.size_pt }}pt;line-height:"
-            "{{ b.line_height }}mm'>{{ b.lines|join('<br>'|safe) }}</div>{% endfor %}</div>"
-            "{% endfor %}</div>{% endfor %}</body></html>"),
-    })
+    old = jinja2.DictLoader(
+        {
+            "print/stickers.html": (
+                "<html><head><style>@page { size: 210mm 297mm; margin: 0 } body { font-family: "
+                "'Noto Sans XM' } .t { position: absolute; white-space: nowrap } .label, .qr { "
+                "position: absolute }</style>"
+                "</head><body>{% for sheet in sheets %}<div>{% for s in sheet %}"
+                "{% set l = s.layout %}<div class='label' data-code='{{ s.code }}' "
+                "style='left:{{ s.x }}mm;top:{{ s.y }}mm;width:{{ s.width }}mm;height:"
+                "{{ s.height }}mm'><svg class='qr' viewBox='0 0 {{ s.modules }} {{ s.modules }}' "
+                "style='left:{{ l.qr_x }}mm;top:{{ l.qr_y }}mm;width:{{ l.qr_size }}mm;height:"
+                "{{ l.qr_size }}mm'><path fill='none' stroke='#000' stroke-width='1' "
+                "d='{{ s.path_d }}'/></svg>{% for b in l.blocks %}<div class='t' style='left:"
+                "{{ b.x }}mm;top:{{ b.y }}mm;font-size:{{ b.size_pt }}pt;line-height:"
+                "{{ b.line_height }}mm'>{{ b.lines|join('<br>'|safe) }}</div>{% endfor %}</div>"
+                "{% endfor %}</div>{% endfor %}</body></html>"
+            ),
+        }
+    )
     env = jinja2.Environment(loader=old, autoescape=True, undefined=jinja2.StrictUndefined)
     template = BUILTIN["L7160"]
     new = decode_pages(render([(DOLL, 2), (TEA, 1)], template))[0]
     pdf = sheets_mod.render_sticker_sheet([(DOLL, 2), (TEA, 1)], template, env=env, meta=META)
     codes = decode_pages(pdf)[0]
     assert sorted(c["text"] for c in codes) == sorted(c["text"] for c in new)
-    for a, b in zip(sorted(codes, key=lambda c: c["box"]), sorted(new, key=lambda c: c["box"]),
-                    strict=True):
+    for a, b in zip(
+        sorted(codes, key=lambda c: c["box"]), sorted(new, key=lambda c: c["box"]), strict=True
+    ):
         assert a["box"] == pytest.approx(b["box"], abs=0.1)
 
 
@@ -225,18 +235,48 @@ def test_parallel_sheets_are_serial_sheets_and_cached_sheets(minimal, monkeypatc
     assert len(decode_pages(serial, dpi=150)[14]) == 300 - 14 * 21
 
 
-words = st.sampled_from(["Búp", "bê", "Mông", "Dao", "đỏ", "Phù", "Lá", "Nùng", "Chè", "Shan",
-                         "tuyết", "mật", "ong", "trang", "phục", "người", "Xín", "Mần",
-                         "Hà", "Giang", "thổ", "cẩm", "Hand-sewn", "traditional"])
+words = st.sampled_from(
+    [
+        "Búp",
+        "bê",
+        "Mông",
+        "Dao",
+        "đỏ",
+        "Phù",
+        "Lá",
+        "Nùng",
+        "Chè",
+        "Shan",
+        "tuyết",
+        "mật",
+        "ong",
+        "trang",
+        "phục",
+        "người",
+        "Xín",
+        "Mần",
+        "Hà",
+        "Giang",
+        "thổ",
+        "cẩm",
+        "Hand-sewn",
+        "traditional",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(vi=st.lists(words, min_size=1, max_size=20), en=st.lists(words, min_size=0, max_size=20),
-       name=st.sampled_from(["L7160", "L7163", "L7159", "L7173", "L7651"]),
-       min_qr=st.sampled_from([12.0, 15.0, 20.0, 25.0]), scale=st.sampled_from([1.0, 0.8, 0.0]),
-       price=st.booleans())
-def test_the_quick_search_finds_the_largest_code_a_full_search_finds(vi, en, name, min_qr,
-                                                                      scale, price):
+@given(
+    vi=st.lists(words, min_size=1, max_size=20),
+    en=st.lists(words, min_size=0, max_size=20),
+    name=st.sampled_from(["L7160", "L7163", "L7159", "L7173", "L7651"]),
+    min_qr=st.sampled_from([12.0, 15.0, 20.0, 25.0]),
+    scale=st.sampled_from([1.0, 0.8, 0.0]),
+    price=st.booleans(),
+)
+def test_the_quick_search_finds_the_largest_code_a_full_search_finds(
+    vi, en, name, min_qr, scale, price
+):
     """_fit_rect skips most tries; it must still pick what trying every size would."""
     content = sticker("XM-H01", " ".join(vi), " ".join(en))
     paras = sticker_text._paragraphs(content, price)

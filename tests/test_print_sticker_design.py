@@ -25,23 +25,27 @@ from tests.test_print_stickers import DPI, ENV, META, decode_pages, fold
 ROOT = Path(__file__).resolve().parent.parent
 PT = 25.4 / 72
 BRAND = "HTX thanh niên Búp bê Xín Mần"
-PAY = PaymentQr.from_info(PaymentInfo.create(
-    bank="Vietcombank", account="0011000000000", account_name="HTX CHE (VI DU)", amount=180000,
-    note="XM-P01"))
+PAY = PaymentQr.from_info(
+    PaymentInfo.create(
+        bank="Vietcombank",
+        account="0011000000000",
+        account_name="HTX CHE (VI DU)",
+        amount=180000,
+        note="XM-P01",
+    )
+)
 STANDARD = load_design(ROOT / "templates", "standard")
 COMPACT = load_design(ROOT / "templates", "compact")
 
 
 def item(code: str, vi: str, en: str, price: str) -> StickerContent:
     url = f"HTTPS://XM.EXAMPLE.VN/Q/{code}"
-    return StickerContent(code, url, (("vi", vi), ("en", en)), price, make_qr(url, "M"), PAY,
-                          BRAND)
+    return StickerContent(code, url, (("vi", vi), ("en", en)), price, make_qr(url, "M"), PAY, BRAND)
 
 
 ITEMS = [
     item("XM-D01", "Búp bê Mông", "Hmong doll", "450.000 ₫"),
-    item("XM-D02", "Búp bê trong trang phục người Dao đỏ", "Doll in Red Dao costume",
-         "520.000 ₫"),
+    item("XM-D02", "Búp bê trong trang phục người Dao đỏ", "Doll in Red Dao costume", "520.000 ₫"),
     item("XM-P01", "Chè Shan tuyết cổ thụ", "Ancient Shan Tuyet tea", "180.000 ₫"),
 ]
 
@@ -49,9 +53,16 @@ ITEMS = [
 def render(template: str, design, price: bool, payment: bool, min_qr: float = 20) -> bytes:
     from site_builder.print import render_sticker_sheet
 
-    return render_sticker_sheet([(c, 2) for c in ITEMS], BUILTIN[template], env=ENV, meta=META,
-                                show_price=price, show_payment=payment, min_qr_mm=min_qr,
-                                design=design)
+    return render_sticker_sheet(
+        [(c, 2) for c in ITEMS],
+        BUILTIN[template],
+        env=ENV,
+        meta=META,
+        show_price=price,
+        show_payment=payment,
+        min_qr_mm=min_qr,
+        design=design,
+    )
 
 
 def _cmyk(color: object) -> tuple[float, ...] | None:
@@ -75,19 +86,20 @@ def inside_label(template, x: float, y: float, inset: float) -> bool:
             if math.hypot(x - lx - r, y - ly - r) <= r - inset + 0.05:
                 return True
         elif lx + inset - 0.05 <= x <= lx + w - inset + 0.05 and (
-                ly + inset - 0.05 <= y <= ly + h - inset + 0.05):
+            ly + inset - 0.05 <= y <= ly + h - inset + 0.05
+        ):
             return True
     return False
 
 
 EXPECTED_REFUSALS = {  # (template, payment): why it cannot be printed at 20 mm and 6 pt
     ("L7651", False): "label L7651 is 38.1 × 21.17 mm; a 20 mm QR code (26.4 mm with its quiet "
-                      "zone) with its text needs at least",
+    "zone) with its text needs at least",
     ("L7651", True): "label L7651 is 38.1 × 21.17 mm; a 20 mm product QR code and a 20 mm "
-                     "payment QR code side by side",
+    "payment QR code side by side",
     ("L7160", True): "sticker XM-D01: its text does not fit on a L7160 label",
     ("L7159", True): "label L7159 is 63.5 × 33.9 mm; a 20 mm product QR code and a 20 mm "
-                     "payment QR code side by side",
+    "payment QR code side by side",
     ("round-63.5", True): "label round-63.5 is round",
 }
 
@@ -95,8 +107,7 @@ EXPECTED_REFUSALS = {  # (template, payment): why it cannot be printed at 20 mm 
 @pytest.mark.parametrize("design", [STANDARD, COMPACT], ids=["standard", "compact"])
 @pytest.mark.parametrize("template", sorted(BUILTIN))
 @pytest.mark.parametrize(("price", "payment"), [(False, False), (True, False), (True, True)])
-def test_text_size_qr_size_and_margins(template: str, design, price: bool, payment: bool
-                                       ) -> None:
+def test_text_size_qr_size_and_margins(template: str, design, price: bool, payment: bool) -> None:
     sheet = BUILTIN[template]
     refusal = EXPECTED_REFUSALS.get((template, payment))
     if refusal is not None:
@@ -117,18 +128,27 @@ def test_text_size_qr_size_and_margins(template: str, design, price: bool, payme
         marks = []
         for c in chars:
             baseline = page.height - c["matrix"][5]
-            marks.append((c["x0"], baseline - 0.978 * c["size"], c["x1"],
-                          baseline + 0.202 * c["size"]))
-        backgrounds = [r for r in page.rects + page.curves
-                       if design.background is not None and r["fill"]
-                       and _cmyk(r["non_stroking_color"]) == design.background]
-        marks += [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects + page.curves
-                  if r not in backgrounds]
+            marks.append(
+                (c["x0"], baseline - 0.978 * c["size"], c["x1"], baseline + 0.202 * c["size"])
+            )
+        backgrounds = [
+            r
+            for r in page.rects + page.curves
+            if design.background is not None
+            and r["fill"]
+            and _cmyk(r["non_stroking_color"]) == design.background
+        ]
+        marks += [
+            (r["x0"], r["top"], r["x1"], r["bottom"])
+            for r in page.rects + page.curves
+            if r not in backgrounds
+        ]
         if design.background is not None:  # the label's shape, one per sticker
             assert len(backgrounds) == len(ITEMS) * 2
             for r in backgrounds:
-                assert inside_label(sheet, (r["x0"] + r["x1"]) / 2 * PT,
-                                    (r["top"] + r["bottom"]) / 2 * PT, 0)
+                assert inside_label(
+                    sheet, (r["x0"] + r["x1"]) / 2 * PT, (r["top"] + r["bottom"]) / 2 * PT, 0
+                )
         for x0, top, x1, bottom in marks:
             for x, y in ((x0, top), (x1, top), (x0, bottom), (x1, bottom)):
                 assert inside_label(sheet, x * PT, y * PT, 2.0), (template, x * PT, y * PT)
@@ -138,8 +158,7 @@ def test_text_size_qr_size_and_margins(template: str, design, price: bool, payme
     assert len(codes) == expected
     for code in codes:
         assert symbol_mm(code["box"]) >= 20 - 25.4 / DPI, (template, code["text"])
-    layout = layout_sticker(ITEMS[0], sheet, show_price=price, show_payment=payment,
-                            design=design)
+    layout = layout_sticker(ITEMS[0], sheet, show_price=price, show_payment=payment, design=design)
     said = {b.kind: " ".join(b.lines) for b in layout.blocks}
     if "brand" in design.lines:
         assert said["brand"] == BRAND
@@ -186,8 +205,9 @@ def test_stickers_cli_design_case_insensitive_template_and_option_checks(minimal
         assert bad.code == 2
         assert bad.err.endswith(f"error: argument --min-qr-mm: {message}\n"), bad.err
     bad = run_cli(minimal, "stickers", "gifts", "--offset-x", "inf")
-    assert bad.err.endswith("error: argument --offset-x: 'inf' is not a length in mm; write a "
-                            "number, e.g. 0.5.\n")
+    assert bad.err.endswith(
+        "error: argument --offset-x: 'inf' is not a length in mm; write a number, e.g. 0.5.\n"
+    )
     unknown = run_cli(minimal, "stickers", "gifts", "--design", "fancy")
     assert unknown.code == 1
     assert unknown.err == (

@@ -42,8 +42,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MM = 25.4 / 72
 DPI = 300
 ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "templates"), autoescape=True)
-META = PdfMeta("Tem QR hộp quà", "vi", "Chi đoàn thanh niên Xín Mần", datetime.date(2026, 6, 1),
-               subject="QR stickers", keywords=("búp bê", "OCOP"))
+META = PdfMeta(
+    "Tem QR hộp quà",
+    "vi",
+    "Chi đoàn thanh niên Xín Mần",
+    datetime.date(2026, 6, 1),
+    subject="QR stickers",
+    keywords=("búp bê", "OCOP"),
+)
 
 
 def sticker(code: str, vi: str, en: str, price: str | None = "450.000 ₫") -> StickerContent:
@@ -58,9 +64,19 @@ NUNG = sticker("XM-D04", "Búp bê Nùng", "Nung doll", None)
 
 CUSTOM = custom_template(
     "ocop-70x42",
-    {"page_width": 210, "page_height": 297, "label_width": 70, "label_height": 42.3,
-     "columns": 3, "rows": 7, "left": 0, "top": 0.5, "corner_radius": 2},
-    "site.yaml", 30,
+    {
+        "page_width": 210,
+        "page_height": 297,
+        "label_width": 70,
+        "label_height": 42.3,
+        "columns": 3,
+        "rows": 7,
+        "left": 0,
+        "top": 0.5,
+        "corner_radius": 2,
+    },
+    "site.yaml",
+    30,
 )
 
 
@@ -84,12 +100,14 @@ def decode_pages(pdf: bytes, dpi: int = DPI) -> list[list[dict]]:
             xs = [p.x for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)]
             ys = [p.y for p in (pos.top_left, pos.top_right, pos.bottom_left, pos.bottom_right)]
             px = 25.4 / dpi
-            found.append({
-                "text": result.text,
-                "format": result.format,
-                # zxing reports module centres of the outer modules: add one module
-                "box": (min(xs) * px, min(ys) * px, max(xs) * px, max(ys) * px),
-            })
+            found.append(
+                {
+                    "text": result.text,
+                    "format": result.format,
+                    # zxing reports module centres of the outer modules: add one module
+                    "box": (min(xs) * px, min(ys) * px, max(xs) * px, max(ys) * px),
+                }
+            )
         pages.append(found)
     return pages
 
@@ -156,9 +174,16 @@ def test_sheet_geometry_codes_and_text(name):
     assert [by_label[i] for i in range(len(expected_order))] == expected_order
 
     text = fold(reader.pages[0].extract_text())
-    for needle in ("Búp bê Mông", "Hmong doll", "Chè Shan tuyết", "Búp bê Nùng",
-                   "xm.example.vn/Q/XM-D01", "450.000 ₫", "180.000 ₫",
-                   "Búp bê trong trang phục người Dao đỏ"):
+    for needle in (
+        "Búp bê Mông",
+        "Hmong doll",
+        "Chè Shan tuyết",
+        "Búp bê Nùng",
+        "xm.example.vn/Q/XM-D01",
+        "450.000 ₫",
+        "180.000 ₫",
+        "Búp bê trong trang phục người Dao đỏ",
+    ):
         assert needle in text, needle
     names = assert_fonts_embedded(pdf, PDF_FAMILY)
     assert set(names) == {"Noto-Sans-XM", "Noto-Sans-XM-Bold"}
@@ -191,12 +216,13 @@ def test_many_sheets_copies_and_price_hidden_by_default():
 def test_start_position_and_offset_shift_the_right_labels():
     template = BUILTIN["L7160"]
     base = decode_pages(render([(DOLL, 1), (TEA, 1)], template, start_position=5))[0]
-    moved = decode_pages(render([(DOLL, 1), (TEA, 1)], template, start_position=5,
-                                offset_mm=(2.0, -1.5)))[0]
-    assert {label_index(template, c["box"]): c["text"] for c in base} == {
-        4: url(DOLL), 5: url(TEA)}
-    for a, b in zip(sorted(base, key=lambda c: c["text"]), sorted(moved, key=lambda c: c["text"]),
-                    strict=True):
+    moved = decode_pages(
+        render([(DOLL, 1), (TEA, 1)], template, start_position=5, offset_mm=(2.0, -1.5))
+    )[0]
+    assert {label_index(template, c["box"]): c["text"] for c in base} == {4: url(DOLL), 5: url(TEA)}
+    for a, b in zip(
+        sorted(base, key=lambda c: c["text"]), sorted(moved, key=lambda c: c["text"]), strict=True
+    ):
         assert b["box"][0] - a["box"][0] == pytest.approx(2.0, abs=0.2)
         assert b["box"][1] - a["box"][1] == pytest.approx(-1.5, abs=0.2)
 
@@ -284,11 +310,28 @@ def test_small_label_url_too_long():
 
 
 def test_small_custom_label_with_short_url():
-    small = custom_template("small-45x25", {
-        "page_width": 210, "page_height": 297, "label_width": 48, "label_height": 25,
-        "columns": 4, "rows": 11, "left": 6, "top": 11, "h_pitch": 50, "v_pitch": 25})
-    short = StickerContent("D4", "HTTPS://XM.VN/D4", (("vi", "Búp bê Nùng"), ("en", "Nung doll")),
-                           None, make_qr("HTTPS://XM.VN/D4"))
+    small = custom_template(
+        "small-45x25",
+        {
+            "page_width": 210,
+            "page_height": 297,
+            "label_width": 48,
+            "label_height": 25,
+            "columns": 4,
+            "rows": 11,
+            "left": 6,
+            "top": 11,
+            "h_pitch": 50,
+            "v_pitch": 25,
+        },
+    )
+    short = StickerContent(
+        "D4",
+        "HTTPS://XM.VN/D4",
+        (("vi", "Búp bê Nùng"), ("en", "Nung doll")),
+        None,
+        make_qr("HTTPS://XM.VN/D4"),
+    )
     pdf = render([(short, 3)], small, min_qr_mm=14)  # 19.3 mm with the quiet zone
     codes = decode_pages(pdf)[0]
     assert [c["text"] for c in codes] == ["HTTPS://XM.VN/D4"] * 3
@@ -296,10 +339,21 @@ def test_small_custom_label_with_short_url():
 
 
 def test_round_label_too_small():
-    tiny = custom_template("round-30", {"page_width": 210, "page_height": 297,
-                                        "shape": "round", "label_width": 30, "columns": 6,
-                                        "rows": 9, "left": 5, "top": 5, "h_pitch": 33,
-                                        "v_pitch": 32})
+    tiny = custom_template(
+        "round-30",
+        {
+            "page_width": 210,
+            "page_height": 297,
+            "shape": "round",
+            "label_width": 30,
+            "columns": 6,
+            "rows": 9,
+            "left": 5,
+            "top": 5,
+            "h_pitch": 33,
+            "v_pitch": 32,
+        },
+    )
     with pytest.raises(StickerError) as info:
         render([(DOLL, 1)], tiny)
     assert str(info.value) == (
@@ -320,18 +374,28 @@ def test_text_too_long_names_the_item():
 
 
 def test_long_names_keep_text_size_then_shrink():
-    medium = sticker("XM-D05", "Búp bê trong trang phục truyền thống của người Phù Lá ở xã "
-                     "Xín Mần tỉnh Hà Giang", "Doll in the traditional costume of the Phu La "
-                     "people of Xín Mần")
+    medium = sticker(
+        "XM-D05",
+        "Búp bê trong trang phục truyền thống của người Phù Lá ở xã Xín Mần tỉnh Hà Giang",
+        "Doll in the traditional costume of the Phu La people of Xín Mần",
+    )
     layout = layout_sticker(medium, BUILTIN["L7160"])
-    assert {b.kind: b.size_pt for b in layout.blocks} == {"name": 8, "name2": 7, "cta": 6.5,
-                                                          "url": 7}
+    assert {b.kind: b.size_pt for b in layout.blocks} == {
+        "name": 8,
+        "name2": 7,
+        "cta": 6.5,
+        "url": 7,
+    }
     assert layout.qr_size >= 20
 
-    wordy = sticker("XM-D06", "Búp bê trong trang phục truyền thống của người Phù Lá ở xã Xín "
-                    "Mần tỉnh Hà Giang, may tay bằng vải lanh nhuộm chàm và thêu chỉ màu đỏ "
-                    "vàng", "Hand-sewn doll in the traditional costume of the Phu La people of "
-                    "Xín Mần, Hà Giang, in indigo-dyed hemp")
+    wordy = sticker(
+        "XM-D06",
+        "Búp bê trong trang phục truyền thống của người Phù Lá ở xã Xín "
+        "Mần tỉnh Hà Giang, may tay bằng vải lanh nhuộm chàm và thêu chỉ màu đỏ "
+        "vàng",
+        "Hand-sewn doll in the traditional costume of the Phu La people of "
+        "Xín Mần, Hà Giang, in indigo-dyed hemp",
+    )
     layout = layout_sticker(wordy, BUILTIN["L7163"])
     sizes = {b.kind: b.size_pt for b in layout.blocks}
     # shrunk from its preferred size on this label (8 pt x the label's text scale)
@@ -355,22 +419,35 @@ def test_character_outside_font_is_refused_with_its_code_point():
 def test_fallback_font_in_document_is_an_error():
     check_document_fonts([b"/ABCDEF+Noto-Sans-XM", "GHIJKL+Noto-Sans-XM-Bold"], "x")
     with pytest.raises(FontError) as info:
-        check_document_fonts([b"/ABCDEF+Noto-Sans-XM", b"/XKQQSR+DejaVu-Sans"],
-                             "sticker sheet L7160")
+        check_document_fonts(
+            [b"/ABCDEF+Noto-Sans-XM", b"/XKQQSR+DejaVu-Sans"], "sticker sheet L7160"
+        )
     assert str(info.value).startswith(
         "sticker sheet L7160: WeasyPrint drew some text with DejaVu-Sans instead of Noto Sans XM;"
     )
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"start_position": 22}, "start position 22 is not a label of L7160; use 1 to 21 "
-     "(labels are counted left to right, top to bottom)."),
-    ({"start_position": 0}, "start position 0 is not a label of L7160; use 1 to 21 "
-     "(labels are counted left to right, top to bottom)."),
-    ({"offset_mm": (12, 0)}, "calibration offset 12 mm is too large; offsets correct printer "
-     "drift of a few millimetres (-10 to 10)."),
-    ({"mode": "poster"}, "unknown sticker mode 'poster'; use 'labels' or 'printshop'."),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"start_position": 22},
+            "start position 22 is not a label of L7160; use 1 to 21 "
+            "(labels are counted left to right, top to bottom).",
+        ),
+        (
+            {"start_position": 0},
+            "start position 0 is not a label of L7160; use 1 to 21 "
+            "(labels are counted left to right, top to bottom).",
+        ),
+        (
+            {"offset_mm": (12, 0)},
+            "calibration offset 12 mm is too large; offsets correct printer "
+            "drift of a few millimetres (-10 to 10).",
+        ),
+        ({"mode": "poster"}, "unknown sticker mode 'poster'; use 'labels' or 'printshop'."),
+    ],
+)
 def test_sheet_request_errors(kwargs, message):
     with pytest.raises(StickerError) as info:
         render([(DOLL, 1)], BUILTIN["L7160"], **kwargs)
@@ -407,34 +484,67 @@ def test_unknown_template_lists_known_ones():
     )
 
 
-GOOD = {"page_width": 210, "page_height": 297, "label_width": 70, "label_height": 37,
-        "columns": 3, "rows": 8, "left": 0, "top": 0.5}
+GOOD = {
+    "page_width": 210,
+    "page_height": 297,
+    "label_width": 70,
+    "label_height": 37,
+    "columns": 3,
+    "rows": 8,
+    "left": 0,
+    "top": 0.5,
+}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"colour": "red"}, "site.yaml:12: labels.mine.colour: unknown key. Known keys: "
-     "description, page_width, page_height, shape, label_width, label_height, corner_radius, "
-     "columns, rows, left, top, h_pitch, v_pitch."),
-    ({"rows": None}, "site.yaml:12: labels.mine.rows: is missing. Example: {page_width: 210, "
-     "page_height: 297, label_width: 70, label_height: 37, columns: 3, rows: 8, left: 0, "
-     "top: 0.5, h_pitch: 70, v_pitch: 37}."),
-    ({"label_width": -70}, "site.yaml:12: labels.mine.label_width: must be a positive length "
-     "in mm, not -70."),
-    ({"label_width": "70mm"}, "site.yaml:12: labels.mine.label_width: must be a number, not "
-     "'70mm'. Write millimetres without a unit, e.g. 63.5."),
-    ({"columns": 2.5}, "site.yaml:12: labels.mine.columns: must be a whole number of at least "
-     "1, not 2.5."),
-    ({"h_pitch": 60}, "site.yaml:12: labels.mine.h_pitch: labels overlap: h_pitch 60 mm is "
-     "less than the label width 70 mm. h_pitch is the distance between the left edges of two "
-     "neighbouring labels."),
-    ({"left": 5}, "site.yaml:12: labels.mine.columns: the labels run off the page: the last "
-     "column ends at 215 mm but the page is 210 mm wide. Check left, label_width, h_pitch "
-     "and columns."),
-    ({"rows": 9}, "site.yaml:12: labels.mine.rows: the labels run off the page: the last row "
-     "ends at 333.5 mm but the page is 297 mm high. Check top, label_height, v_pitch and "
-     "rows."),
-    ({"shape": "oval"}, "site.yaml:12: labels.mine.shape: must be rect or round, not 'oval'."),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"colour": "red"},
+            "site.yaml:12: labels.mine.colour: unknown key. Known keys: "
+            "description, page_width, page_height, shape, label_width, label_height, corner_radius, "
+            "columns, rows, left, top, h_pitch, v_pitch.",
+        ),
+        (
+            {"rows": None},
+            "site.yaml:12: labels.mine.rows: is missing. Example: {page_width: 210, "
+            "page_height: 297, label_width: 70, label_height: 37, columns: 3, rows: 8, left: 0, "
+            "top: 0.5, h_pitch: 70, v_pitch: 37}.",
+        ),
+        (
+            {"label_width": -70},
+            "site.yaml:12: labels.mine.label_width: must be a positive length in mm, not -70.",
+        ),
+        (
+            {"label_width": "70mm"},
+            "site.yaml:12: labels.mine.label_width: must be a number, not "
+            "'70mm'. Write millimetres without a unit, e.g. 63.5.",
+        ),
+        (
+            {"columns": 2.5},
+            "site.yaml:12: labels.mine.columns: must be a whole number of at least 1, not 2.5.",
+        ),
+        (
+            {"h_pitch": 60},
+            "site.yaml:12: labels.mine.h_pitch: labels overlap: h_pitch 60 mm is "
+            "less than the label width 70 mm. h_pitch is the distance between the left edges of two "
+            "neighbouring labels.",
+        ),
+        (
+            {"left": 5},
+            "site.yaml:12: labels.mine.columns: the labels run off the page: the last "
+            "column ends at 215 mm but the page is 210 mm wide. Check left, label_width, h_pitch "
+            "and columns.",
+        ),
+        (
+            {"rows": 9},
+            "site.yaml:12: labels.mine.rows: the labels run off the page: the last row "
+            "ends at 333.5 mm but the page is 297 mm high. Check top, label_height, v_pitch and "
+            "rows.",
+        ),
+        ({"shape": "oval"}, "site.yaml:12: labels.mine.shape: must be rect or round, not 'oval'."),
+    ],
+)
 def test_custom_template_errors(change, message):
     mapping = {**GOOD, **change}
     mapping = {k: v for k, v in mapping.items() if v is not None}
@@ -447,17 +557,52 @@ def test_custom_template_errors(change, message):
 def test_custom_template_defaults():
     t = custom_template("mine", GOOD, "site.yaml", 12)
     assert (t.h_pitch, t.v_pitch, t.shape, t.per_sheet) == (70, 37, "rect", 24)
-    r = custom_template("r", {"page_width": 210, "page_height": 297, "shape": "round",
-                              "label_width": 40, "columns": 4, "rows": 6, "left": 10,
-                              "top": 10})
+    r = custom_template(
+        "r",
+        {
+            "page_width": 210,
+            "page_height": 297,
+            "shape": "round",
+            "label_width": 40,
+            "columns": 4,
+            "rows": 6,
+            "left": 10,
+            "top": 10,
+        },
+    )
     assert (r.label_height, r.h_pitch, r.v_pitch) == (40, 40, 40)
 
 
 # --------------------------------------------------------------------- properties
 
 vietnamese_words = st.sampled_from(
-    ["Búp", "bê", "Mông", "Dao", "đỏ", "Phù", "Lá", "Nùng", "Chè", "Shan", "tuyết", "mật",
-     "ong", "bạc", "hà", "trang", "phục", "người", "Xín", "Mần", "Hà", "Giang", "thổ", "cẩm"])
+    [
+        "Búp",
+        "bê",
+        "Mông",
+        "Dao",
+        "đỏ",
+        "Phù",
+        "Lá",
+        "Nùng",
+        "Chè",
+        "Shan",
+        "tuyết",
+        "mật",
+        "ong",
+        "bạc",
+        "hà",
+        "trang",
+        "phục",
+        "người",
+        "Xín",
+        "Mần",
+        "Hà",
+        "Giang",
+        "thổ",
+        "cẩm",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -485,9 +630,13 @@ def test_layout_stays_inside_label_or_raises(words, name, price):
         assert block.y >= 0 and block.y + block.height <= h + 1e-6
         boxes.append((block.x, block.y, block.width, block.height))
     for i, a in enumerate(boxes):  # nothing overlaps
-        for b in boxes[i + 1:]:
-            assert (a[0] + a[2] <= b[0] + 2e-3 or b[0] + b[2] <= a[0] + 2e-3
-                    or a[1] + a[3] <= b[1] + 2e-3 or b[1] + b[3] <= a[1] + 2e-3)
+        for b in boxes[i + 1 :]:
+            assert (
+                a[0] + a[2] <= b[0] + 2e-3
+                or b[0] + b[2] <= a[0] + 2e-3
+                or a[1] + a[3] <= b[1] + 2e-3
+                or b[1] + b[3] <= a[1] + 2e-3
+            )
     if template.shape == "round":
         r = w / 2
         for x, y, bw, bh in boxes:

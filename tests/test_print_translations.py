@@ -27,8 +27,9 @@ def pages(pdf: Path) -> list[str]:
 
 def codes(pdf: Path) -> list[str]:
     doc = pdfium.PdfDocument(pdf.read_bytes())
-    return [r.text for page in doc for r in zxingcpp.read_barcodes(page.render(scale=300 / 72)
-                                                                    .to_pil())]
+    return [
+        r.text for page in doc for r in zxingcpp.read_barcodes(page.render(scale=300 / 72).to_pil())
+    ]
 
 
 def test_fallback_gets_a_notice_and_is_never_printed_twice(minimal: Path) -> None:
@@ -51,8 +52,9 @@ def test_fallback_gets_a_notice_and_is_never_printed_twice(minimal: Path) -> Non
 
 def test_omit_leaves_the_item_out_of_that_language(minimal: Path) -> None:
     config = minimal / "site.yaml"
-    config.write_text(config.read_text().replace("missing_translation: fallback",
-                                                 "missing_translation: omit"))
+    config.write_text(
+        config.read_text().replace("missing_translation: fallback", "missing_translation: omit")
+    )
     build(minimal)
     out = minimal / "output/print"
     en = pages(out / "gifts-en.pdf")
@@ -87,9 +89,12 @@ def test_no_page_holds_only_codes_or_one_line_of_contents(sample_site: Path) -> 
             assert len(entries) >= 2, f"{name} p. {number}: {lines}"
         for number, lines in enumerate(texts[chapters_from:-1], chapters_from + 1):
             words = [
-                x for x in lines
-                if not x.strip().isdigit() and "xm.example.vn/Q/" not in x
-                and x.strip() not in captions and x.strip() not in payment_lines
+                x
+                for x in lines
+                if not x.strip().isdigit()
+                and "xm.example.vn/Q/" not in x
+                and x.strip() not in captions
+                and x.strip() not in payment_lines
             ]
             assert words, f"{name} p. {number} holds only codes: {lines}"
 

@@ -21,11 +21,16 @@ SCALE = 6
 
 def _datas() -> list[str]:
     rng = random.Random(17)
-    short = [f"HTTPS://XM.EXAMPLE.VN/Q/XM-{rng.choice('DPS')}{rng.randint(1, 999):03d}"
-             for _ in range(6)]
-    long_ = ["https://hoptacxa-xinman.example.vn/vi/bup-be/" + "-".join(
-        rng.choice(["bup-be", "nung", "dao", "do", "vai-lanh", "theu-tay"]) for _ in range(8))
-        for _ in range(3)]
+    short = [
+        f"HTTPS://XM.EXAMPLE.VN/Q/XM-{rng.choice('DPS')}{rng.randint(1, 999):03d}" for _ in range(6)
+    ]
+    long_ = [
+        "https://hoptacxa-xinman.example.vn/vi/bup-be/"
+        + "-".join(
+            rng.choice(["bup-be", "nung", "dao", "do", "vai-lanh", "theu-tay"]) for _ in range(8)
+        )
+        for _ in range(3)
+    ]
     return short + long_ + ["Xín Mần · Hà Giang 🧵"]
 
 
@@ -76,8 +81,7 @@ def test_pdf_operators_and_svg_paths_draw_the_same_modules() -> None:
         from_pdf = [tuple(_numbers(op)) for op in ops[:-1]]
         # each SVG subpath "M{x} {y}h{w}v1h-{w}z" is one run, one module high
         subpaths = re.findall(r"M(\d+) (\d+)h(\d+)v1h-(\d+)z", symbol.svg_path_d())
-        assert "".join(f"M{x} {y}h{w}v1h-{w2}z" for x, y, w, w2 in subpaths) == \
-            symbol.svg_path_d()
+        assert "".join(f"M{x} {y}h{w}v1h-{w2}z" for x, y, w, w2 in subpaths) == symbol.svg_path_d()
         from_svg = [(int(x), int(y), int(w), 1) for x, y, w, _ in subpaths]
         strokes = re.findall(r"M(\d+) (\d+)\.5h(\d+)", qr_draw.svg_stroke_path_d(symbol.rows))
         from_strokes = [(int(x), int(y), int(w), 1) for x, y, w in strokes]

@@ -46,9 +46,7 @@ def old_svg_path_d(matrix: Matrix) -> str:
                 start = x
                 while x < len(row) and row[x]:
                     x += 1
-                parts.append(
-                    f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{x - start}v1h-{x - start}z"
-                )
+                parts.append(f"M{start + QUIET_ZONE} {y + QUIET_ZONE}h{x - start}v1h-{x - start}z")
             else:
                 x += 1
     return "".join(parts)
@@ -113,10 +111,12 @@ def make_cases() -> list[tuple[str, str]]:
     words = ["dolls", "hmong", "tea", "ocop", "gifts", "en", "vi", "stories", "shop"]
     for _ in range(60):
         path = "/".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
-        query = f"?ref={rng.randint(0, 10**rng.randint(1, 9))}" if rng.random() < 0.4 else ""
+        query = f"?ref={rng.randint(0, 10 ** rng.randint(1, 9))}" if rng.random() < 0.4 else ""
         datas.append(f"https://xm.example.vn/{path}/{query}")
     datas += [vietqr_like(rng) for _ in range(60)]
-    datas += ["".join(rng.choice("0123456789") for _ in range(rng.randint(1, 200))) for _ in range(10)]
+    datas += [
+        "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 200))) for _ in range(10)
+    ]
     datas += ["Búp bê H'Mông – trà OCOP", "Ấm trà Shan tuyết 🍵", "A", "0", " ", "a" * 17]
     cases = [(d, levels[i % 4]) for i, d in enumerate(datas)]
     cases += [(d, level) for d in datas[:12] + datas[150:156] + datas[210:216] for level in levels]
@@ -240,7 +240,10 @@ def test_build_cache_stores_rows_as_text_and_gives_the_same_symbol(tmp_path: Pat
     with cache.using(memo):
         first = make_qr(data, "Q")
         stored = memo.qr.get(cache.digest("Q", data))
-        assert stored == [fresh.version, ["".join("1" if m else "0" for m in r) for r in fresh.matrix]]
+        assert stored == [
+            fresh.version,
+            ["".join("1" if m else "0" for m in r) for r in fresh.matrix],
+        ]
         png = first.png()
         memo.qr.save()
     assert first == fresh

@@ -203,6 +203,11 @@ def test_pages_need_no_javascript_to_read(sample_site: Path, lang: str) -> None:
     """The only script is the deferred language memory (JSON-LD is data, not code)."""
     for page in (sample_site / "output" / lang).rglob("*.html"):
         scripts = [
-            s for s in parse_html(page).findall(".//script") if s.get("type") != "application/ld+json"
+            s
+            for s in parse_html(page).findall(".//script")
+            if s.get("type") != "application/ld+json"
         ]
-        assert all(s.get("src", "").startswith("/assets/lang.") and s.get("src", "").endswith(".js") for s in scripts), page
+        assert all(
+            s.get("src", "").startswith("/assets/lang.") and s.get("src", "").endswith(".js")
+            for s in scripts
+        ), page

@@ -35,8 +35,9 @@ def _append(project: Path, text: str) -> int:
 
 
 @pytest.mark.parametrize("verb", ["check", "build"])
-def test_every_label_and_sticker_mistake_at_once_with_file_and_line(minimal: Path,
-                                                                     verb: str) -> None:
+def test_every_label_and_sticker_mistake_at_once_with_file_and_line(
+    minimal: Path, verb: str
+) -> None:
     first = _append(minimal, BAD)
     en = run_cli(minimal, "--lang", "en", verb)
     vi = run_cli(minimal, "--lang", "vi", verb)
@@ -72,17 +73,21 @@ def test_every_label_and_sticker_mistake_at_once_with_file_and_line(minimal: Pat
 
 
 def test_good_settings_are_typed(minimal: Path) -> None:
-    _append(minimal, "labels:\n  ocop-70x42: {page_width: 210, page_height: 297, "
-                     "label_width: 70, label_height: 42.3, columns: 3, rows: 7, left: 0, "
-                     "top: 0.5}\n"
-                     "stickers:\n  template: ocop-70x42\n  min_qr_mm: 18\n  show_price: true\n"
-                     "  offset_x_mm: 0.5\n")
+    _append(
+        minimal,
+        "labels:\n  ocop-70x42: {page_width: 210, page_height: 297, "
+        "label_width: 70, label_height: 42.3, columns: 3, rows: 7, left: 0, "
+        "top: 0.5}\n"
+        "stickers:\n  template: ocop-70x42\n  min_qr_mm: 18\n  show_price: true\n"
+        "  offset_x_mm: 0.5\n",
+    )
     config = load_config(minimal)
     template = config.label_templates["ocop-70x42"]
     assert isinstance(template, LabelTemplate)
     assert (template.label_width, template.label_height, template.per_sheet) == (70, 42.3, 21)
-    assert config.stickers == StickerSettings(template="ocop-70x42", min_qr_mm=18.0,
-                                              show_price=True, offset_mm=(0.5, 0.0))
+    assert config.stickers == StickerSettings(
+        template="ocop-70x42", min_qr_mm=18.0, show_price=True, offset_mm=(0.5, 0.0)
+    )
 
 
 def test_without_settings_the_defaults(minimal: Path) -> None:
@@ -97,4 +102,7 @@ def test_a_label_sheet_that_is_not_a_mapping(minimal: Path) -> None:
         load_config(minimal)
     [error] = info.value.errors
     assert (error.line, error.field, str(error.message)) == (
-        first + 1, "labels.mine", "a label template must be a mapping, not float.")
+        first + 1,
+        "labels.mine",
+        "a label template must be a mapping, not float.",
+    )

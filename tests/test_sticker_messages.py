@@ -58,26 +58,32 @@ def test_unknown_label_template(minimal: Path) -> None:
     en, vi = _both(minimal, "stickers", "gifts", "--template", "L7610")
     assert en == (
         "Error: template: unknown label template 'L7610'. Known templates: L7159, L7160, "
-        "L7163, L7173, L7651, round-63.5. Define others under `labels:` in site.yaml.\n")
+        "L7163, L7173, L7651, round-63.5. Define others under `labels:` in site.yaml.\n"
+    )
     assert vi == (
         "Lỗi: template: không có loại giấy tem 'L7610'. Các loại có sẵn: L7159, L7160, L7163, "
-        "L7173, L7651, round-63.5. Khai báo loại khác trong mục `labels:` của site.yaml.\n")
+        "L7173, L7651, round-63.5. Khai báo loại khác trong mục `labels:` của site.yaml.\n"
+    )
     _untouched(minimal)
 
 
 def test_a_label_too_small_for_the_code_and_its_text(minimal: Path) -> None:
     with (minimal / "site.yaml").open("a", encoding="utf-8") as f:
-        f.write("labels:\n  tiny: {page_width: 210, page_height: 297, label_width: 20, "
-                "label_height: 15, columns: 5, rows: 10, left: 5, top: 5}\n")
+        f.write(
+            "labels:\n  tiny: {page_width: 210, page_height: 297, label_width: 20, "
+            "label_height: 15, columns: 5, rows: 10, left: 5, top: 5}\n"
+        )
     en, vi = _both(minimal, "stickers", "gifts", "--template", "tiny")
     assert en == (
         "Error: label tiny is 20 × 15 mm; a 20 mm QR code (26.4 mm with its quiet zone) with "
         "its text needs at least 44.9 × 29.4 mm (text beside the code) or 29.4 × 32.4 mm "
-        "(text below it); choose a larger template or lower min_qr_mm.\n")
+        "(text below it); choose a larger template or lower min_qr_mm.\n"
+    )
     assert vi == (
         "Lỗi: ô tem tiny cỡ 20 × 15 mm; mã QR 20 mm (26.4 mm kể cả lề trắng) cùng chữ cần ít "
         "nhất 44.9 × 29.4 mm (chữ bên cạnh mã) hoặc 29.4 × 32.4 mm (chữ bên dưới mã); hãy "
-        "chọn loại giấy tem lớn hơn hoặc giảm min_qr_mm.\n")
+        "chọn loại giấy tem lớn hơn hoặc giảm min_qr_mm.\n"
+    )
     _untouched(minimal)
 
 
@@ -87,18 +93,22 @@ def test_a_custom_label_sheet_with_overlapping_labels_names_file_line_and_field(
     site_yaml = minimal / "site.yaml"
     line = len(site_yaml.read_text(encoding="utf-8").splitlines()) + 2
     with site_yaml.open("a", encoding="utf-8") as f:
-        f.write("labels:\n  crowded: {page_width: 210, page_height: 297, label_width: 70, "
-                "label_height: 37, columns: 3, rows: 8, left: 0, top: 0.5, h_pitch: 60}\n")
+        f.write(
+            "labels:\n  crowded: {page_width: 210, page_height: 297, label_width: 70, "
+            "label_height: 37, columns: 3, rows: 8, left: 0, top: 0.5, h_pitch: 60}\n"
+        )
     en, vi = _both(minimal, "stickers", "gifts", "--template", "crowded")
     where = f"site.yaml:{line}: labels.crowded.h_pitch: "  # found when site.yaml is read
     assert en == (
         f"Error: {where}labels overlap: h_pitch 60 mm is less than the label width 70 mm. "
         "h_pitch is the distance between the left edges of two neighbouring labels.\n"
-        "1 error; nothing was written.\n")
+        "1 error; nothing was written.\n"
+    )
     assert vi == (
         f"Lỗi: {where}các ô tem chồng lên nhau: h_pitch 60 mm nhỏ hơn chiều rộng ô tem 70 mm. "
         "h_pitch là khoảng cách giữa mép trái của hai ô tem cạnh nhau.\n"
-        "1 lỗi; chưa ghi tệp nào.\n")
+        "1 lỗi; chưa ghi tệp nào.\n"
+    )
     _untouched(minimal)
 
 
@@ -106,19 +116,24 @@ def test_a_start_position_past_the_sheet(minimal: Path) -> None:
     en, vi = _both(minimal, "stickers", "gifts", "--start", "22")
     assert en == (
         "Error: start position 22 is not a label of L7160; use 1 to 21 (labels are counted "
-        "left to right, top to bottom).\n")
+        "left to right, top to bottom).\n"
+    )
     assert vi == (
         "Lỗi: vị trí bắt đầu 22 không phải là một ô tem của L7160; hãy dùng từ 1 đến 21 (các ô "
-        "tem được đếm từ trái sang phải, từ trên xuống dưới).\n")
+        "tem được đếm từ trái sang phải, từ trên xuống dưới).\n"
+    )
     _untouched(minimal)
 
 
 def test_a_bad_print_date_stays_a_message(minimal: Path) -> None:
     en, vi = _both(minimal, "stickers", "gifts", "--for-print", "--date", "2026-13-01")
     assert en == (
-        "Error: --date 2026-13-01 is not a date: write it as YYYY-MM-DD, e.g. 2026-12-04.\n")
-    assert vi == ("Lỗi: --date 2026-13-01 không phải là ngày: hãy viết theo dạng NNNN-TT-NN, "
-                  "ví dụ 2026-12-04.\n")
+        "Error: --date 2026-13-01 is not a date: write it as YYYY-MM-DD, e.g. 2026-12-04.\n"
+    )
+    assert vi == (
+        "Lỗi: --date 2026-13-01 không phải là ngày: hãy viết theo dạng NNNN-TT-NN, "
+        "ví dụ 2026-12-04.\n"
+    )
     _untouched(minimal)
 
 
@@ -126,19 +141,27 @@ def test_payment_on_a_round_label_translates_the_suggested_templates_too(
     vietnamese: None,
 ) -> None:
     url = "HTTPS://XM.EXAMPLE.VN/Q/XM-D01"
-    content = StickerContent("XM-D01", url, (("vi", "Búp bê Mông"),), None, make_qr(url),
-                             payment=PaymentQr(make_qr("000201010211"), ("Chuyển khoản",)))
+    content = StickerContent(
+        "XM-D01",
+        url,
+        (("vi", "Búp bê Mông"),),
+        None,
+        make_qr(url),
+        payment=PaymentQr(make_qr("000201010211"), ("Chuyển khoản",)),
+    )
     with pytest.raises(StickerError) as info:
         sticker_layout.layout_sticker(content, BUILTIN["round-63.5"], show_payment=True)
     assert str(info.value) == (
         "label round-63.5 is round (63.5 mm across (round)); a 20 mm product QR code and a 20 mm "
         "payment QR code are printed side by side on rectangular labels only; choose a larger "
         "template such as L7173 (99.06 × 57 mm), lower min_qr_mm or print payment cards "
-        "separately.")
+        "separately."
+    )
     assert messages._(info.value.args[0]) == (
         "ô tem round-63.5 là hình tròn (tròn, đường kính 63.5 mm); mã QR sản phẩm 20 mm và mã QR thanh "
         "toán 20 mm chỉ in cạnh nhau được trên ô tem hình chữ nhật; hãy chọn một loại giấy tem "
-        "lớn hơn, ví dụ L7173 (99.06 × 57 mm), giảm min_qr_mm hoặc in thẻ thanh toán riêng.")
+        "lớn hơn, ví dụ L7173 (99.06 × 57 mm), giảm min_qr_mm hoặc in thẻ thanh toán riêng."
+    )
 
 
 def test_label_errors_translate_message_and_hint(vietnamese: None) -> None:
@@ -150,16 +173,21 @@ def test_label_errors_translate_message_and_hint(vietnamese: None) -> None:
 def _message_templates(source: str) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(source)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id in ("Msg", "Phrase") and node.args
-                and isinstance(node.args[0], ast.Constant)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("Msg", "Phrase")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             found.append(node.args[0].value)
     return found
 
 
 def test_every_sticker_and_label_message_has_its_vietnamese(vietnamese: None) -> None:
-    templates = [t for name in MESSAGE_MODULES
-                 for t in _message_templates(name.read_text(encoding="utf-8"))]
+    templates = [
+        t for name in MESSAGE_MODULES for t in _message_templates(name.read_text(encoding="utf-8"))
+    ]
     assert len(templates) >= 40
     missing = [t for t in templates if messages._catalog.gettext(t) == t]
     assert missing == []

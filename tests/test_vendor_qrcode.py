@@ -37,19 +37,27 @@ def test_qrcode_version_is_the_one_the_shim_was_checked_against() -> None:
 
 def test_the_private_methods_the_shim_overrides_and_calls_are_there() -> None:
     assert list(inspect.signature(qrcode.QRCode.makeImpl).parameters) == [
-        "self", "test", "mask_pattern"], "QRCode.makeImpl(test, mask_pattern) changed"
+        "self",
+        "test",
+        "mask_pattern",
+    ], "QRCode.makeImpl(test, mask_pattern) changed"
     assert list(inspect.signature(qrcode.QRCode.map_data).parameters) == [
-        "self", "data", "mask_pattern"], "QRCode.map_data(data, mask_pattern) changed"
+        "self",
+        "data",
+        "mask_pattern",
+    ], "QRCode.map_data(data, mask_pattern) changed"
     source = inspect.getsource(qrcode.QRCode.makeImpl)
     assert "self.map_data(" in source, "makeImpl no longer calls map_data"
     assert "data_cache" in source, "makeImpl no longer reads data_cache"
     assert list(inspect.signature(qrcode.util.create_data).parameters)[:3] == [
-        "version", "error_correction", "data_list"], "qrcode.util.create_data changed"
+        "version",
+        "error_correction",
+        "data_list",
+    ], "qrcode.util.create_data changed"
 
 
 def _text(grid: qrcode_shim.Grid, r: int, c: int, size: int) -> list[str]:
-    return ["".join("1" if grid[r + i][c + j] else "0" for j in range(size))
-            for i in range(size)]
+    return ["".join("1" if grid[r + i][c + j] else "0" for j in range(size)) for i in range(size)]
 
 
 def test_function_grid_has_finders_timing_and_the_data_modules_of_each_version() -> None:
@@ -73,8 +81,7 @@ def test_the_finished_grid_carries_format_bits_the_test_grid_does_not() -> None:
     format_cells = [(8, c) for c in (0, 1, 2, 3, 4, 5, 7, 8)]
     assert not any(test_grid[r][c] for r, c in format_cells)
     # the public API's finished symbol with the same mask has the same function modules
-    code = qrcode.QRCode(version=2, error_correction=ERROR_LEVELS["M"], border=0,
-                         mask_pattern=5)
+    code = qrcode.QRCode(version=2, error_correction=ERROR_LEVELS["M"], border=0, mask_pattern=5)
     code.add_data("XM-D01")
     code.make(fit=False)
     n = len(final)

@@ -67,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
             confirm_printing(site, codes, args.yes)
         warnings: list[str] = []
-        pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings,
-                            photo_check=True)
+        pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings, photo_check=True)
     memo.save(fingerprint=None, keep_unused=True)
     ensure_folder(root, folder)
     for name, pdf in pdfs.items():

@@ -43,7 +43,11 @@ def positive_mm(text: str) -> float:
     value = finite_mm(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(
-            _(Msg("'{value}' is not a size: write a number of mm greater than 0, e.g. 20.",
-                  value=text))
+            _(
+                Msg(
+                    "'{value}' is not a size: write a number of mm greater than 0, e.g. 20.",
+                    value=text,
+                )
+            )
         )
     return value

@@ -512,5 +512,3 @@ def load_page(config: SiteConfig, folder: Path, errors: Collector) -> Page | Non
         return None
     order = translations[config.source_language].fields.get("order", 100)
     return Page(slug=_slug(folder, errors), folder=folder, order=order, translations=translations)
-
-

@@ -29,8 +29,10 @@ def print_crop(value: Any) -> dict[str, Box]:
     if not isinstance(value, dict):
         raise s.Problem(
             Msg("expected image names with a crop box, found {found}.", found=s.describe(value)),
-            Msg("Write one line per photo, e.g. '{example}' (left, top, right, bottom in %).",
-                example=EXAMPLE),
+            Msg(
+                "Write one line per photo, e.g. '{example}' (left, top, right, bottom in %).",
+                example=EXAMPLE,
+            ),
         )
     out: dict[str, Box] = {}
     for name, box in value.items():
@@ -39,21 +41,34 @@ def print_crop(value: Any) -> dict[str, Box]:
             numbers is not None
             and len(numbers) == 4
             and all(
-                not isinstance(n, bool) and isinstance(n, (int, float)) and math.isfinite(n)
-                and 0 <= n <= 100 for n in numbers
+                not isinstance(n, bool)
+                and isinstance(n, (int, float))
+                and math.isfinite(n)
+                and 0 <= n <= 100
+                for n in numbers
             )
         )
         if not ok or numbers is None or numbers[0] >= numbers[2] or numbers[1] >= numbers[3]:
             raise s.Problem(
-                Msg("the crop box of {name} must be four numbers from 0 to 100 (left, top, "
+                Msg(
+                    "the crop box of {name} must be four numbers from 0 to 100 (left, top, "
                     "right, bottom), left < right and top < bottom; found {found}.",
-                    name=str(name), found=_shown(box)),
-                Msg("e.g. '{name}: [10, 0, 90, 80]' keeps 10-90 % of the width and the top "
-                    "80 % of the height.", name=str(name)),
+                    name=str(name),
+                    found=_shown(box),
+                ),
+                Msg(
+                    "e.g. '{name}: [10, 0, 90, 80]' keeps 10-90 % of the width and the top "
+                    "80 % of the height.",
+                    name=str(name),
+                ),
                 (str(name),),
             )
-        out[str(name)] = (float(numbers[0]), float(numbers[1]), float(numbers[2]),
-                          float(numbers[3]))
+        out[str(name)] = (
+            float(numbers[0]),
+            float(numbers[1]),
+            float(numbers[2]),
+            float(numbers[3]),
+        )
     return out
 
 
@@ -70,8 +85,14 @@ def cropped_copy(source: Path, box: Box, folder: Path) -> Path:
         image = ImageOps.exif_transpose(im)
         w, h = image.size
         left, top, right, bottom = box
-        part = image.crop((round(w * left / 100), round(h * top / 100),
-                           round(w * right / 100), round(h * bottom / 100)))
+        part = image.crop(
+            (
+                round(w * left / 100),
+                round(h * top / 100),
+                round(w * right / 100),
+                round(h * bottom / 100),
+            )
+        )
         folder.mkdir(parents=True, exist_ok=True)
         temp = target.with_suffix(".tmp")
         part.convert("RGB").save(temp, "PNG", optimize=False)

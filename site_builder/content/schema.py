@@ -156,8 +156,9 @@ def check_mapping(
                         name=f.name,
                     )
                 else:
-                    line, hint = lines.line(prefix), f.hint or Msg(
-                        "Add a line '{name}: ...'.", name=f.name
+                    line, hint = (
+                        lines.line(prefix),
+                        f.hint or Msg("Add a line '{name}: ...'.", name=f.name),
                     )
                 errors.add(
                     ContentError(

@@ -389,7 +389,9 @@ def _convert_scalar(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
     lines = walk.lines
     line = node.start_mark.line + 1 + lines.offset
     where = _dotted(key) or None
-    if not getattr(node, "style", None) and node.tag == _STR_TAG:  # plain: None (PyYAML) or "" (libyaml)
+    if (
+        not getattr(node, "style", None) and node.tag == _STR_TAG
+    ):  # plain: None (PyYAML) or "" (libyaml)
         value = node.value
         if len(value) >= 2 and value[0] in CURLY_OPEN and value[-1] in CURLY_CLOSE:
             walk.errors.append(

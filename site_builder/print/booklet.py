@@ -38,12 +38,30 @@ PageSize = Literal["A5", "A6", "A4"]
 # per page size: page margins (top right bottom left, mm), body font size (pt),
 # photo height (mm), chapter QR size (mm), back-cover QR size (mm)
 PAGE_STYLES: dict[str, dict[str, object]] = {
-    "A6": {"margin": "10mm 9mm 13mm 9mm", "font_pt": 8.5, "photo_mm": 42, "qr_mm": 22,
-           "back_qr_mm": 32, "cover_photo_mm": 62},
-    "A5": {"margin": "15mm 14mm 18mm 14mm", "font_pt": 10, "photo_mm": 62, "qr_mm": 24,
-           "back_qr_mm": 40, "cover_photo_mm": 105},
-    "A4": {"margin": "20mm 20mm 22mm 20mm", "font_pt": 11, "photo_mm": 95, "qr_mm": 28,
-           "back_qr_mm": 50, "cover_photo_mm": 160},
+    "A6": {
+        "margin": "10mm 9mm 13mm 9mm",
+        "font_pt": 8.5,
+        "photo_mm": 42,
+        "qr_mm": 22,
+        "back_qr_mm": 32,
+        "cover_photo_mm": 62,
+    },
+    "A5": {
+        "margin": "15mm 14mm 18mm 14mm",
+        "font_pt": 10,
+        "photo_mm": 62,
+        "qr_mm": 24,
+        "back_qr_mm": 40,
+        "cover_photo_mm": 105,
+    },
+    "A4": {
+        "margin": "20mm 20mm 22mm 20mm",
+        "font_pt": 11,
+        "photo_mm": 95,
+        "qr_mm": 28,
+        "back_qr_mm": 50,
+        "cover_photo_mm": 160,
+    },
 }
 
 #: Words of the booklet itself, per language (others fall back to English).
@@ -175,8 +193,9 @@ def printed_size_mm(pixels: tuple[int, int], box: tuple[float, float]) -> tuple[
     return pixels[0] * scale, pixels[1] * scale
 
 
-def low_resolution_photos(photos: Sequence[tuple[Path, tuple[int, int], bool]],
-                          page_size: str) -> list[tuple[Path, int]]:
+def low_resolution_photos(
+    photos: Sequence[tuple[Path, tuple[int, int], bool]], page_size: str
+) -> list[tuple[Path, int]]:
     """Of `photos` (file, pixels printed, is the cover), those that print below MIN_PPI at
     their printed size: (file, ppi)."""
     out = []
@@ -280,19 +299,30 @@ def _view(docs: Sequence[BookletDoc]) -> _View:
                 image_uri = _image_uri(chapter.image_path, f"chapter '{chapter.title}'")
                 image_alt = chapter.image_alt
                 break
-        parts = tuple(_part(c, doc.lang, bilingual, i) for i, (c, doc) in
-                      enumerate(zip(chapters, docs, strict=True)))
-        titles = tuple((c.lang, c.title) for i, c in enumerate(chapters)
-                       if i == 0 or not (c.omitted or c.notice))
+        parts = tuple(
+            _part(c, doc.lang, bilingual, i)
+            for i, (c, doc) in enumerate(zip(chapters, docs, strict=True))
+        )
+        titles = tuple(
+            (c.lang, c.title)
+            for i, c in enumerate(chapters)
+            if i == 0 or not (c.omitted or c.notice)
+        )
         qrs = _unique_qrs([(c.qr, c.url, c.lang) for c in chapters], "scan")
         # one payment box per chapter: the first language version that has a code
         pay = next((c.payment for c in chapters if c.payment is not None), None)
         payment = None
         if pay is not None:
-            payment = _Pay(PAY_TITLE, pay.label_lines, pay.qr.svg_path_d(),
-                           pay.qr.size_with_quiet_zone, pay.qr.data)
-        view.chapters.append(_Chapter(f"ch-{index}", titles,
-                                      image_uri, image_alt, lead.lang, parts, qrs, payment))
+            payment = _Pay(
+                PAY_TITLE,
+                pay.label_lines,
+                pay.qr.svg_path_d(),
+                pay.qr.size_with_quiet_zone,
+                pay.qr.data,
+            )
+        view.chapters.append(
+            _Chapter(f"ch-{index}", titles, image_uri, image_alt, lead.lang, parts, qrs, payment)
+        )
     view.back_qrs = _unique_qrs([(d.back_qr, d.back_url, d.lang) for d in docs], "ebook")
     return view
 
@@ -305,12 +335,18 @@ def _part(chapter: BookletChapter, lang: str, bilingual: bool, index: int) -> _P
     if bilingual and index and (chapter.omitted or chapter.notice):
         notice = chapter.notice or _s(lang, "untranslated")
         return _Part(lang, heading, "", Markup(""), (), "", notice)
-    return _Part(chapter.lang, heading, chapter.title, Markup(chapter.body_html), chapter.facts,
-                 _s(lang, "facts"), chapter.notice)
+    return _Part(
+        chapter.lang,
+        heading,
+        chapter.title,
+        Markup(chapter.body_html),
+        chapter.facts,
+        _s(lang, "facts"),
+        chapter.notice,
+    )
 
 
-def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str
-                ) -> tuple[_Qr, ...]:
+def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str) -> tuple[_Qr, ...]:
     """One box per distinct code (the versions of a chapter share its permanent short
     URL, whose landing page picks the reader's language), captioned in every language
     that prints it."""
@@ -333,23 +369,32 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
             f"unknown booklet page size {page_size!r}; use one of {', '.join(PAGE_STYLES)}."
         )
     html = env.get_template("print/booklet.html").render(
-        view=view, meta=meta, page_size=page_size, style=PAGE_STYLES[page_size],
+        view=view,
+        meta=meta,
+        page_size=page_size,
+        style=PAGE_STYLES[page_size],
         bilingual=len(view.titles) > 1,
     )
     files = image_files([view.cover_uri] + [ch.image_uri for ch in view.chapters])
     return html_to_pdf(html, what=f"booklet '{meta.title}'", image_dpi=300, files=files)
 
 
-def render_booklet(doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"
-                   ) -> bytes:
+def render_booklet(
+    doc: BookletDoc, *, env: jinja2.Environment, page_size: PageSize = "A5"
+) -> bytes:
     """The booklet in one language, as PDF bytes (deterministic for the same input).
     Chapters not in this language (`omitted`) are left out."""
     shown = dataclasses.replace(doc, chapters=tuple(c for c in doc.chapters if not c.omitted))
     return _render(_view([shown]), doc.meta, env, page_size)
 
 
-def render_bilingual_booklet(docs_by_lang: Sequence[BookletDoc], *, env: jinja2.Environment,
-                             page_size: PageSize = "A5", meta: PdfMeta | None = None) -> bytes:
+def render_bilingual_booklet(
+    docs_by_lang: Sequence[BookletDoc],
+    *,
+    env: jinja2.Environment,
+    page_size: PageSize = "A5",
+    meta: PdfMeta | None = None,
+) -> bytes:
     """One booklet holding every language version, chapter by chapter.
 
     Layout: each chapter shows its photo once, then the story in the first (source)

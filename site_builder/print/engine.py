@@ -56,10 +56,18 @@ def _shared() -> dict[str, Any]:
         return _state
 
 
-def html_to_pdf(html: str, *, what: str, base_url: str | None = None, image_dpi: int | None = None,
-                overlays: Sequence[bytes] | None = None, lean: bool = False,
-                files: Mapping[str, str] | None = None, pdf_variant: str | None = None,
-                page_setup: Any = None) -> bytes:
+def html_to_pdf(
+    html: str,
+    *,
+    what: str,
+    base_url: str | None = None,
+    image_dpi: int | None = None,
+    overlays: Sequence[bytes] | None = None,
+    lean: bool = False,
+    files: Mapping[str, str] | None = None,
+    pdf_variant: str | None = None,
+    page_setup: Any = None,
+) -> bytes:
     """Render an HTML string to PDF bytes, deterministically, with our fonts only.
 
     `what` names the document in error messages ("sticker sheet L7160").
@@ -119,8 +127,12 @@ def _local_fetcher(what: str, files: dict[str, str]) -> Any:
                 return super().fetch(url, headers)
             if plain in files:
                 return super().fetch(files[plain], headers)
-            log.warning("%s: %s was not loaded (a print document uses only the "
-                        "project's own files); it is left out.", what, url[:200])
+            log.warning(
+                "%s: %s was not loaded (a print document uses only the "
+                "project's own files); it is left out.",
+                what,
+                url[:200],
+            )
             raise ValueError(f"not loaded: {url[:200]}")
 
     return LocalOnly(allowed_protocols={"file", "data"}, allow_redirects=False)

@@ -49,9 +49,10 @@ def saddle_stitch(pdf_bytes: bytes, *, keep_back_cover: bool = True) -> bytes:
     width = float(pages[0].mediabox.width)
     height = float(pages[0].mediabox.height)
     for number, page in enumerate(pages, 1):
-        if abs(float(page.mediabox.width) - width) > 0.5 or abs(
-            float(page.mediabox.height) - height
-        ) > 0.5:
+        if (
+            abs(float(page.mediabox.width) - width) > 0.5
+            or abs(float(page.mediabox.height) - height) > 0.5
+        ):
             raise PrintError(
                 f"cannot impose: page {number} is not the size of page 1; "
                 "render the booklet with a single page size."

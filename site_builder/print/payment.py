@@ -32,8 +32,9 @@ class PaymentQr:
     label_lines: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        lines = tuple(unicodedata.normalize("NFC", " ".join(str(x).split()))
-                      for x in self.label_lines)
+        lines = tuple(
+            unicodedata.normalize("NFC", " ".join(str(x).split())) for x in self.label_lines
+        )
         if not lines or not all(lines):
             raise PrintError(
                 f"payment code {self.qr.data[:24]}…: its label needs at least one line of "
@@ -43,8 +44,12 @@ class PaymentQr:
         object.__setattr__(self, "label_lines", lines)
 
     @classmethod
-    def from_info(cls, info: PaymentInfo, error_correction: str = "M",
-                  label_lines: tuple[str, ...] | None = None) -> PaymentQr:
+    def from_info(
+        cls,
+        info: PaymentInfo,
+        error_correction: str = "M",
+        label_lines: tuple[str, ...] | None = None,
+    ) -> PaymentQr:
         """The code of a `site_builder.vietqr.PaymentInfo`, captioned
         "Chuyển khoản / Pay", the bank's name and the account holder (when known)."""
         if label_lines is None:

@@ -60,9 +60,9 @@ class StickerLayout:
     payment: PaymentPlace | None = None
 
 
-
-def _rect_side(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
-               q: float) -> StickerLayout | None:
+def _rect_side(
+    paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float, q: float
+) -> StickerLayout | None:
     text_x = QR_INSET + q + QR_TEXT_GAP
     text_w = w - TEXT_INSET - text_x
     avail_h = h - 2 * TEXT_INSET
@@ -73,12 +73,14 @@ def _rect_side(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: flo
         return None
     text_h, text = result
     top = (h - text_h) / 2
-    return StickerLayout("side", QR_INSET, (h - q) / 2, q,
-                         _place_lines(text, text_x, top, text_w, "left"))
+    return StickerLayout(
+        "side", QR_INSET, (h - q) / 2, q, _place_lines(text, text_x, top, text_w, "left")
+    )
 
 
-def _rect_stacked(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
-                  q: float) -> StickerLayout | None:
+def _rect_stacked(
+    paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float, q: float
+) -> StickerLayout | None:
     text_w = w - 2 * TEXT_INSET
     if q > w - 2 * QR_INSET or text_w < MIN_TEXT_WIDTH * 0.999:
         return None
@@ -91,12 +93,18 @@ def _rect_stacked(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: 
         return None
     shift = (h - used) / 2
     qr_y = QR_INSET + shift
-    return StickerLayout("stacked", (w - q) / 2, qr_y, q,
-                         _place_lines(text, TEXT_INSET, qr_y + q + QR_TEXT_GAP, text_w, "center"))
+    return StickerLayout(
+        "stacked",
+        (w - q) / 2,
+        qr_y,
+        q,
+        _place_lines(text, TEXT_INSET, qr_y + q + QR_TEXT_GAP, text_w, "center"),
+    )
 
 
-def _round(paras: Sequence[_Para], sizes: dict[str, float], d: float, q: float
-           ) -> StickerLayout | None:
+def _round(
+    paras: Sequence[_Para], sizes: dict[str, float], d: float, q: float
+) -> StickerLayout | None:
     radius = d / 2
     r_q, r_t = radius - QR_INSET, radius - TEXT_INSET
     if (q / 2) ** 2 * 2 > r_q**2:
@@ -117,9 +125,13 @@ def _round(paras: Sequence[_Para], sizes: dict[str, float], d: float, q: float
                 slack_text = math.sqrt(r_t**2 - (width / 2) ** 2) - (bottom - radius)
                 slack_qr = math.sqrt(r_q**2 - (q / 2) ** 2) - (qr_top + q - radius)
                 shift = max(0.0, min(slack_text, slack_qr)) / 2
-                return StickerLayout("round", (d - q) / 2, qr_top + shift, q,
-                                     _place_lines(text, (d - width) / 2, text_top + shift, width,
-                                                  "center"))
+                return StickerLayout(
+                    "round",
+                    (d - q) / 2,
+                    qr_top + shift,
+                    q,
+                    _place_lines(text, (d - width) / 2, text_top + shift, width, "center"),
+                )
         width -= 1.0
     return None
 
@@ -131,8 +143,9 @@ def _largest_q(template: LabelTemplate) -> float:
     return math.floor((max(w, h) - 2 * QR_INSET) / QR_STEP) * QR_STEP
 
 
-def _fit_rect(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
-              min_qr: float) -> StickerLayout | None:
+def _fit_rect(
+    paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float, min_qr: float
+) -> StickerLayout | None:
     """On a w × h rectangle: the layout with the largest QR code (>= min_qr, in steps of
     QR_STEP), text beside the code preferred at equal size.
 
@@ -162,8 +175,9 @@ def _fit_rect(paras: Sequence[_Para], sizes: dict[str, float], w: float, h: floa
     return best
 
 
-def _try(paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplate,
-         min_qr: float) -> StickerLayout | None:
+def _try(
+    paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplate, min_qr: float
+) -> StickerLayout | None:
     """The layout with the largest QR code (>= min_qr) for these text sizes."""
     w, h = template.label_width, template.label_height
     if template.shape != "round":
@@ -180,8 +194,9 @@ def _try(paras: Sequence[_Para], sizes: dict[str, float], template: LabelTemplat
 # ----------------------------------------------------------------- payment codes
 
 
-def _pay_panel(pay_paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float,
-               qp: float) -> tuple[PaymentPlace, tuple[TextBlock, ...]] | None:
+def _pay_panel(
+    pay_paras: Sequence[_Para], sizes: dict[str, float], w: float, h: float, qp: float
+) -> tuple[PaymentPlace, tuple[TextBlock, ...]] | None:
     """The payment code (qp mm) and its caption in a frame at the label's right end."""
     frame_w = qp + 2 * PAY_PAD
     frame_h = h - 2 * FRAME_INSET
@@ -195,15 +210,26 @@ def _pay_panel(pay_paras: Sequence[_Para], sizes: dict[str, float], w: float, h:
     if content_h + 2 * PAY_PAD > frame_h + 1e-9:
         return None
     top = FRAME_INSET + (frame_h - content_h) / 2
-    place = PaymentPlace(round(frame_x + PAY_PAD, 3), round(top, 3), qp, round(frame_x, 3),
-                         FRAME_INSET, round(frame_w, 3), round(frame_h, 3))
-    return place, _place_lines(text, frame_x + PAY_TEXT_PAD, top + qp, text_w, "center",
-                               PAY_GAP)
+    place = PaymentPlace(
+        round(frame_x + PAY_PAD, 3),
+        round(top, 3),
+        qp,
+        round(frame_x, 3),
+        FRAME_INSET,
+        round(frame_w, 3),
+        round(frame_h, 3),
+    )
+    return place, _place_lines(text, frame_x + PAY_TEXT_PAD, top + qp, text_w, "center", PAY_GAP)
 
 
-def _try_pay(paras: Sequence[_Para], pay_paras: Sequence[_Para], sizes: dict[str, float],
-             template: LabelTemplate, min_qr: float, min_pay: float | None = None
-             ) -> StickerLayout | None:
+def _try_pay(
+    paras: Sequence[_Para],
+    pay_paras: Sequence[_Para],
+    sizes: dict[str, float],
+    template: LabelTemplate,
+    min_qr: float,
+    min_pay: float | None = None,
+) -> StickerLayout | None:
     """Both codes (each >= min_qr) for these text sizes: the largest payment code that
     is no larger than the item's code beside it (the sticker is about the item; a
     dominant payment code would be scanned to read about it)."""
@@ -215,8 +241,14 @@ def _try_pay(paras: Sequence[_Para], pay_paras: Sequence[_Para], sizes: dict[str
         if pay is not None:
             product = _fit_rect(paras, sizes, pay[0].frame_x, h, max(min_qr, qp))
             if product is not None:
-                return StickerLayout(product.arrangement, product.qr_x, product.qr_y,
-                                     product.qr_size, product.blocks + pay[1], pay[0])
+                return StickerLayout(
+                    product.arrangement,
+                    product.qr_x,
+                    product.qr_y,
+                    product.qr_size,
+                    product.blocks + pay[1],
+                    pay[0],
+                )
         qp = round(qp - QR_STEP, 3)
     return None
 

@@ -38,10 +38,28 @@ MAX_TEXT_SCALE = 1.6
 
 # preferred sizes (pt) of each kind of line; all shrink together down to MIN_PT
 # (see: the product code's caption; pay, pay2: the payment code's first and other lines)
-PREFERRED = {"name": 8.0, "name2": 7.0, "see": 6.5, "url": 7.0, "price": 7.5, "pay": 7.0,
-             "pay2": 6.5, "brand": 6.5, "cta": 6.5}
-BOLD = {"name": True, "name2": False, "see": True, "url": False, "price": True, "pay": True,
-        "pay2": False, "brand": False, "cta": True}
+PREFERRED = {
+    "name": 8.0,
+    "name2": 7.0,
+    "see": 6.5,
+    "url": 7.0,
+    "price": 7.5,
+    "pay": 7.0,
+    "pay2": 6.5,
+    "brand": 6.5,
+    "cta": 6.5,
+}
+BOLD = {
+    "name": True,
+    "name2": False,
+    "see": True,
+    "url": False,
+    "price": True,
+    "pay": True,
+    "pay2": False,
+    "brand": False,
+    "cta": True,
+}
 TEXT_KINDS = ("brand", "name", "name2", "cta", "url", "price")  # what a design may print
 
 
@@ -83,7 +101,6 @@ class StickerContent:
     brand: str | None = None  # the cooperative's name (site.yaml contact.organisation)
 
 
-
 @dataclass(frozen=True)
 class TextBlock:
     """One paragraph (a name, the URL or the price), already broken into lines."""
@@ -104,7 +121,6 @@ class TextBlock:
         return self.height / len(self.lines)
 
 
-
 @dataclass(frozen=True)
 class _Para:
     text: str
@@ -123,16 +139,21 @@ def display_url(url: str) -> str:
     lower = url.lower()
     for scheme in ("https://", "http://"):
         if lower.startswith(scheme):
-            rest = url[len(scheme):]
+            rest = url[len(scheme) :]
             break
     host, sep, path = rest.partition("/")
     text = host.lower() + sep + path
     return text.rstrip("/") if path == "" else text
 
 
-def _paragraphs(content: StickerContent, show_price: bool, caption: bool = False,
-                design: StickerDesign = STANDARD) -> list[_Para]:
+def _paragraphs(
+    content: StickerContent,
+    show_price: bool,
+    caption: bool = False,
+    design: StickerDesign = STANDARD,
+) -> list[_Para]:
     """The sticker's paragraphs in the design's order."""
+
     def clean(text: str) -> str:
         return unicodedata.normalize("NFC", " ".join(text.split()))
 
@@ -209,8 +230,9 @@ def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
     return lines
 
 
-def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float,
-              gap: float = PARA_GAP) -> tuple[float, list[tuple[_Para, str, float]]] | None:
+def _set_text(
+    paras: Sequence[_Para], sizes: dict[str, float], width: float, gap: float = PARA_GAP
+) -> tuple[float, list[tuple[_Para, str, float]]] | None:
     """Wrap every paragraph into `width`; (total height mm, [(para, line, size)])."""
     out: list[tuple[_Para, str, float]] = []
     height = 0.0
@@ -226,8 +248,14 @@ def _set_text(paras: Sequence[_Para], sizes: dict[str, float], width: float,
     return height, out
 
 
-def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width: float,
-                 align: str, gap: float = PARA_GAP) -> tuple[TextBlock, ...]:
+def _place_lines(
+    text: list[tuple[_Para, str, float]],
+    x: float,
+    y: float,
+    width: float,
+    align: str,
+    gap: float = PARA_GAP,
+) -> tuple[TextBlock, ...]:
     blocks: list[TextBlock] = []
     grouped: list[tuple[_Para, list[str], float]] = []
     for para, line, size in text:
@@ -240,7 +268,19 @@ def _place_lines(text: list[tuple[_Para, str, float]], x: float, y: float, width
             y += gap
         h = len(lines) * size * LINE_HEIGHT * PT
         bold = BOLD[para.kind] if para.bold is None else para.bold
-        blocks.append(TextBlock(tuple(lines), para.kind, para.lang, size, round(x, 3),
-                                round(y, 3), round(width, 3), round(h, 3), align, bold))
+        blocks.append(
+            TextBlock(
+                tuple(lines),
+                para.kind,
+                para.lang,
+                size,
+                round(x, 3),
+                round(y, 3),
+                round(width, 3),
+                round(h, 3),
+                align,
+                bold,
+            )
+        )
         y += h
     return tuple(blocks)

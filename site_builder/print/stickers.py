@@ -117,11 +117,21 @@ def sheet_qr_ops(sheet: Sequence[PlacedSticker], ink: bytes) -> bytes:
     out = [ink]
     for s in sheet:
         layout = s.layout
-        out.append(_placed_ops(s.x + layout.qr_x, s.y + layout.qr_y, layout.qr_size,
-                               s.modules, _fill_ops(s.qr_matrix)))
+        out.append(
+            _placed_ops(
+                s.x + layout.qr_x,
+                s.y + layout.qr_y,
+                layout.qr_size,
+                s.modules,
+                _fill_ops(s.qr_matrix),
+            )
+        )
         if (p := layout.payment) is not None:
-            out.append(_placed_ops(s.x + p.qr_x, s.y + p.qr_y, p.qr_size, s.pay_modules,
-                                   _fill_ops(s.pay_matrix)))
+            out.append(
+                _placed_ops(
+                    s.x + p.qr_x, s.y + p.qr_y, p.qr_size, s.pay_modules, _fill_ops(s.pay_matrix)
+                )
+            )
     return b"\n".join(out)
 
 
@@ -178,9 +188,11 @@ class _Rules:
         return "\n".join(f".{name} {{ {body} }}" for (_, body), name in self.names.items())
 
 
-def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]], background: float | None = None,
-                 template: LabelTemplate | None = None
-                 ) -> tuple[list[list[SheetLabel]], str]:
+def sheet_labels(
+    sheets: Sequence[Sequence[PlacedSticker]],
+    background: float | None = None,
+    template: LabelTemplate | None = None,
+) -> tuple[list[list[SheetLabel]], str]:
     """The template's view of `sheets`, and the CSS rules its class names refer to.
 
     Positions are on the page (label corner + place on the label), in mm.
@@ -196,26 +208,37 @@ def sheet_labels(sheets: Sequence[Sequence[PlacedSticker]], background: float | 
             bg = ""
             if background is not None:
                 e = background
-                radius = (f"border-radius:{s.width / 2}mm" if template is not None
-                          and template.shape == "round" and e == 0 else
-                          f"border-radius:{template.corner_radius if template and e == 0 else 0}mm")
-                bg = rules.name("g", f"left:{round(s.x - e, 3)}mm;top:{round(s.y - e, 3)}mm;"
-                                     f"width:{round(s.width + 2 * e, 3)}mm;"
-                                     f"height:{round(s.height + 2 * e, 3)}mm;{radius}")
+                radius = (
+                    f"border-radius:{s.width / 2}mm"
+                    if template is not None and template.shape == "round" and e == 0
+                    else f"border-radius:{template.corner_radius if template and e == 0 else 0}mm"
+                )
+                bg = rules.name(
+                    "g",
+                    f"left:{round(s.x - e, 3)}mm;top:{round(s.y - e, 3)}mm;"
+                    f"width:{round(s.width + 2 * e, 3)}mm;"
+                    f"height:{round(s.height + 2 * e, 3)}mm;{radius}",
+                )
             frame = ""
             if (p := s.layout.payment) is not None:
-                frame = rules.name("f", f"left:{round(s.x + p.frame_x, 3)}mm;"
-                                        f"top:{round(s.y + p.frame_y, 3)}mm;"
-                                        f"width:{p.frame_width}mm;height:{p.frame_height}mm")
+                frame = rules.name(
+                    "f",
+                    f"left:{round(s.x + p.frame_x, 3)}mm;"
+                    f"top:{round(s.y + p.frame_y, 3)}mm;"
+                    f"width:{p.frame_width}mm;height:{p.frame_height}mm",
+                )
             texts = []
             for b in s.layout.blocks:
                 classes = known.get((s.x, s.y, b))
                 if classes is None:
-                    classes = rules.name("b", f"left:{round(s.x + b.x, 3)}mm;"
-                                              f"top:{round(s.y + b.y, 3)}mm;width:{b.width}mm;"
-                                              f"font-size:{b.size_pt}pt;"
-                                              f"line-height:{b.line_height:.3f}mm;"
-                                              f"text-align:{b.align}")
+                    classes = rules.name(
+                        "b",
+                        f"left:{round(s.x + b.x, 3)}mm;"
+                        f"top:{round(s.y + b.y, 3)}mm;width:{b.width}mm;"
+                        f"font-size:{b.size_pt}pt;"
+                        f"line-height:{b.line_height:.3f}mm;"
+                        f"text-align:{b.align}",
+                    )
                     if b.lang:  # WeasyPrint's property for the lang attribute
                         lang = re.sub(r"[^A-Za-z0-9-]", "", b.lang)
                         classes += " " + rules.name("l", f'-weasy-lang:"{lang}"')
@@ -251,11 +274,19 @@ def render_sticker_sheet(
     `StickerError` if the label cannot hold both codes at `min_qr_mm`.
     """
     if mode not in ("labels", "printshop"):
-        raise StickerError(Msg("unknown sticker mode {mode!r}; use 'labels' or 'printshop'.",
-                               mode=mode))
-    sheets = plan_sheets(stickers, template, start_position=start_position, offset_mm=offset_mm,
-                         min_qr_mm=min_qr_mm, show_price=show_price, show_payment=show_payment,
-                         design=design)
+        raise StickerError(
+            Msg("unknown sticker mode {mode!r}; use 'labels' or 'printshop'.", mode=mode)
+        )
+    sheets = plan_sheets(
+        stickers,
+        template,
+        start_position=start_position,
+        offset_mm=offset_mm,
+        min_qr_mm=min_qr_mm,
+        show_price=show_price,
+        show_payment=show_payment,
+        design=design,
+    )
     bleed = None
     if design.background is not None:  # the background bleeds past the cut for the shop
         bleed = printshop.BLEED_MM if mode == "printshop" else 0.0
@@ -275,10 +306,16 @@ def render_sticker_sheet(
     ink = b"0 0 0 1 k" if mode == "printshop" else b"0 0 0 rg"
     overlays = [sheet_qr_ops(sheet, ink) for sheet in sheets]
     if mode == "labels":
-        return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
-                           overlays=overlays)
+        return html_to_pdf(
+            html, what=f"sticker sheet {template.name}", lean=True, overlays=overlays
+        )
     # print shop: crop marks outside the bleed and each label's cut path, on top
     marks = printshop.overlay_ops(template, offset_mm)
-    return html_to_pdf(html, what=f"sticker sheet {template.name}", lean=True,
-                       overlays=[ops + b"\n" + marks for ops in overlays],
-                       pdf_variant="pdf/x-4", page_setup=printshop.setup_page)
+    return html_to_pdf(
+        html,
+        what=f"sticker sheet {template.name}",
+        lean=True,
+        overlays=[ops + b"\n" + marks for ops in overlays],
+        pdf_variant="pdf/x-4",
+        page_setup=printshop.setup_page,
+    )

@@ -96,9 +96,7 @@ def sticker_sheet(
                     names=names,
                     # what is not printed is left out: less work, and the cached sheets
                     # do not depend on it
-                    price_text=format_price(item.price, config.source_language)
-                    if price
-                    else None,
+                    price_text=format_price(item.price, config.source_language) if price else None,
                     qr=make_qr(url, config.qr_error_correction),
                     payment=_payment_qr(item, PaymentQr) if payment else None,
                     brand=brand if "brand" in chosen_design.lines else None,
@@ -135,7 +133,11 @@ SHEETS_PER_CHUNK = 8
 
 
 def _sheets_in_chunks(
-    site: Site, contents: list[Any], template: Any, start: int, options: dict[str, Any],
+    site: Site,
+    contents: list[Any],
+    template: Any,
+    start: int,
+    options: dict[str, Any],
     progress: Any = None,
 ) -> bytes:
     """Render the sheets in chunks of whole sheets, in parallel, each cached by its inputs;
@@ -388,7 +390,10 @@ def _facts(
 
 
 def booklet_pdfs(
-    r: HtmlRenderer, booklet: Booklet, warnings: list[str] | None = None, *,
+    r: HtmlRenderer,
+    booklet: Booklet,
+    warnings: list[str] | None = None,
+    *,
     photo_check: bool = False,
 ) -> dict[str, bytes]:
     """file name -> PDF: one per language, a bilingual edition, and imposed copies if asked.
@@ -408,8 +413,11 @@ def booklet_pdfs(
     # for the print shop (`booklet` command), not on every preview build
     if warnings is not None and photo_check:
         for path, ppi in low_resolution_photos(_printed_photos(site, booklet), size):
-            where = path.relative_to(site.config.root) if path.is_relative_to(
-                site.config.root) else path
+            where = (
+                path.relative_to(site.config.root)
+                if path.is_relative_to(site.config.root)
+                else path
+            )
             warnings.append(
                 Msg(
                     "{photo}: prints at {ppi} ppi in the booklet {booklet} (below 200 ppi, it "
@@ -456,8 +464,10 @@ def _printed_photos(site: Site, booklet: Booklet) -> list[tuple[Path, tuple[int,
         if isinstance(thing, Item) and thing.images:
             image = thing.images[0]
             box = (thing.facts.get("print_crop") or {}).get(image.file) or (0, 0, 100, 100)
-            pixels = (round(image.width * (box[2] - box[0]) / 100),
-                      round(image.height * (box[3] - box[1]) / 100))
+            pixels = (
+                round(image.width * (box[2] - box[0]) / 100),
+                round(image.height * (box[3] - box[1]) / 100),
+            )
             out.append((image.path, pixels, False))
     return out
 
@@ -473,8 +483,9 @@ def _unprinted_pictures(booklet: Booklet, docs: Sequence[Any]) -> list[str]:
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
     for doc in docs:
-        texts = [(doc.title, doc.intro_html)] + [(c.title, c.body_html) for c in doc.chapters
-                                                 if not c.omitted]
+        texts = [(doc.title, doc.intro_html)] + [
+            (c.title, c.body_html) for c in doc.chapters if not c.omitted
+        ]
         for title, body in texts:
             for src in _IMG_SRC.findall(body or ""):
                 src = html.unescape(src)

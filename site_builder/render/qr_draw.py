@@ -41,8 +41,11 @@ def rows_of(matrix: Matrix) -> Rows:
 def dark_runs(rows: Rows) -> list[tuple[int, int, int]]:
     """(row, first column, length) of every horizontal run of dark modules, without
     the quiet zone, top to bottom and left to right."""
-    return [(y, m.start(), m.end() - m.start())
-            for y, row in enumerate(rows) for m in _DARK_RUN.finditer(row)]
+    return [
+        (y, m.start(), m.end() - m.start())
+        for y, row in enumerate(rows)
+        for m in _DARK_RUN.finditer(row)
+    ]
 
 
 def svg_path_d(rows: Rows) -> str:

@@ -152,8 +152,10 @@ class LinkChecker:
             rel = path.relative_to(self.root).as_posix()
             for line, where, ref in self.page(path).refs:
                 if rel == "404.html" and ref and not re.match(r"^([a-z][a-z0-9+.-]*:|/|#)", ref):
-                    found.append(f"{rel}:{line} {where}: {ref} → relative (404.html is served "
-                                 "at any missing path)")
+                    found.append(
+                        f"{rel}:{line} {where}: {ref} → relative (404.html is served "
+                        "at any missing path)"
+                    )
                     continue
                 problem = self.check_ref(f"{rel}:{line} {where}", self.local_url(path), ref)
                 if problem:

@@ -115,6 +115,8 @@ def test_phone_screenshots(served_site: Served) -> None:
         },
         f"{code}-nojs.png": {"url": served_site.url(f"/Q/{code}"), "javascript": False},
     }
-    pages = [{**spec, "axe": False, "screenshot": str(folder / name)} for name, spec in shots.items()]
+    pages = [
+        {**spec, "axe": False, "screenshot": str(folder / name)} for name, spec in shots.items()
+    ]
     run_axe(pages, (390, 844))
     assert all((folder / name).stat().st_size > 1000 for name in shots)
