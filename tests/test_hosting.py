@@ -73,3 +73,19 @@ def test_every_host_file_is_written(sample_site: Path) -> None:
     assert "precompressed br gzip" in caddy
     for line in caddy.splitlines():  # Caddy's regexes are RE2: no look-arounds
         assert "(?=" not in line and "(?!" not in line and "(?<" not in line
+
+
+def test_every_host_redirects_the_booklets_code_in_any_letter_case(sample_site: Path) -> None:
+    """The code on a booklet's back cover goes to the e-booklet in each language, matched
+    without regard to case, in every host's file (nginx is also tried for real)."""
+    target = {lang: f"/{lang}/booklets/xin-man-gifts/" for lang in ("vi", "en")}
+    htaccess = (sample_site / "output/.htaccess").read_text(encoding="utf-8")
+    caddy = (sample_site / "output/_server/Caddyfile").read_text(encoding="utf-8")
+    nginx = (sample_site / "output/_server/nginx.conf").read_text(encoding="utf-8")
+    netlify = (sample_site / "output/_redirects").read_text(encoding="utf-8").splitlines()
+    for lang, url in target.items():
+        assert f"RewriteRule ^q/xm-b01/?$ {url} [NC,R=302,L]" in htaccess
+        assert f"~(?i)^{lang}:/q/xm-b01/?$ {url}" in caddy
+        assert f'"~*^{lang}:/q/xm-b01/?$" "{url}";' in nginx
+        assert f"/q/xm-b01  {url}  302  Language={lang}" in netlify
+    assert "/q/xm-b01  /Q/XM-B01  301" in netlify
