@@ -306,7 +306,7 @@ class LiveSite:
             site, items=tuple(items), warnings=self._site_warnings(site, new)
         )
         codes = {code: new.get(item.folder, item) for code, item in plan.codes.items()}
-        new_plan = Plan(new_site, plan.urls, codes)
+        new_plan = dataclasses.replace(plan, site=new_site, codes=codes)  # printed, booklets kept
 
         # render what depends on the changed items, with the full build's own functions
         old_paths: set[str] = set()
