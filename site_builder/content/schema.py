@@ -21,7 +21,7 @@ from site_builder.content import placeholders
 from site_builder.content.placeholders import placeholder_in
 from site_builder.content.yamlsource import KeyPath, Lines, contains_invalid, dotted, spelling
 from site_builder.errors import Collector, ContentError
-from site_builder.messages import N_, Msg, _
+from site_builder.messages import N_, Msg
 
 Checker = Callable[[Any], Any]
 
@@ -31,8 +31,8 @@ class Problem(Exception):
 
     def __init__(self, message: str, hint: str = "", key: KeyPath = ()) -> None:
         super().__init__(message)
-        self.message = nested(message)
-        self.hint = nested(hint)
+        self.message = message  # a Msg's values that are Msgs are translated with it
+        self.hint = hint
         self.key = key  # where below the field the problem is, e.g. (0, "url")
 
 
@@ -42,49 +42,6 @@ class Problems(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
-
-
-class _Part:
-    """A `Msg` used as a value of another `Msg` (e.g. `describe()`'s "a number (5)").
-
-    The outer message keeps its English text; when it is shown through `_()`, this part
-    is filled into the translated template in the CLI language too.
-    """
-
-    __slots__ = ("msg",)
-
-    def __init__(self, msg: Msg) -> None:
-        self.msg = msg
-
-    def __format__(self, spec: str) -> str:
-        return format(_(self.msg), spec)
-
-    def __str__(self) -> str:
-        return _(self.msg)
-
-    def __repr__(self) -> str:
-        return repr(self.msg)
-
-    def __eq__(self, other: object) -> bool:
-        return self.msg == (other.msg if isinstance(other, _Part) else other)
-
-    def __hash__(self) -> int:
-        return hash(self.msg)
-
-    def __reduce__(self) -> Any:  # pickled, it is the plain (English) message again
-        return self.msg.__reduce__()
-
-
-def nested(message: str) -> str:
-    """`message`, with every `Msg` among its values translated along with it when shown.
-
-    The English text (`str(message)`) does not change.
-    """
-    if isinstance(message, Msg) and message.params:
-        message.params = {
-            k: _Part(v) if isinstance(v, Msg) else v for k, v in message.params.items()
-        }
-    return message
 
 
 @dataclass(frozen=True)
@@ -127,12 +84,10 @@ def check_mapping(
                 lines.path,
                 lines.line(prefix),
                 dotted(prefix) or None,
-                nested(
-                    Msg(
-                        "{what} must be a list of fields such as 'title: ...', not {found}.",
-                        what=what,
-                        found=describe(data),
-                    )
+                Msg(
+                    "{what} must be a list of fields such as 'title: ...', not {found}.",
+                    what=what,
+                    found=describe(data),
                 ),
             )
         )
