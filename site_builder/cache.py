@@ -256,14 +256,14 @@ def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
             h.update(f"{top}:absent\n".encode())
             continue
         entries: list[tuple[str, int, int, int]] = []
-        _scan(str(top), entries)
+        scan_files(str(top), entries)
         entries.sort()
         newest = max([newest, *(e[2] for e in entries)])
         h.update(repr(entries).encode())
     return h.hexdigest(), newest >= scanned - RACY_NS
 
 
-def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
+def scan_files(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
     """Every file below `folder` as (path, size, mtime, inode); symlinks are not followed."""
     try:
         with os.scandir(folder) as it:
@@ -280,7 +280,7 @@ def _scan(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
     except OSError:
         return
     for sub in subfolders:
-        _scan(sub, entries)
+        scan_files(sub, entries)
 
 
 def recorded_output(root: Path) -> Callable[[Path, list[str]], bool]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import pickle
 import time
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
-from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
+from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest, scan_files
 from site_builder.config import SiteConfig
 from site_builder.writer import write_atomic
 
@@ -63,22 +62,7 @@ class Entry:
 def folder_stats(folder: Path) -> Stats:
     """Every file below `folder`, symlinks not followed, sorted: (path, size, mtime, inode)."""
     out: list[tuple[str, int, int, int]] = []
-    stack = [str(folder)]
-    while stack:
-        top = stack.pop()
-        try:
-            with os.scandir(top) as it:
-                for entry in it:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                        continue
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    out.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
-        except OSError:
-            continue
+    scan_files(str(folder), out)
     out.sort()
     return tuple(out)
 
