@@ -44,7 +44,7 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
                 found.append(
                     ContentError(
                         site_yaml,
-                        None,
+                        config.line("budgets", "landing_kb"),
                         "budgets.landing_kb",
                         Msg(
                             "the QR landing page {page} weighs {size:.1f} kB; the budget is "

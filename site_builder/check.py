@@ -138,8 +138,10 @@ def _check(root: Path, progress: Progress | None) -> CheckReport:
     root = root.resolve()
     progress = progress or Progress.quiet()
     report = CheckReport(root)
+    config = None
     try:
-        languages = load_config(root).languages
+        config = load_config(root)
+        languages = config.languages
     except (ContentError, ErrorList):
         languages = ("vi", "en")  # the errors come again from load_site below
     report.source_language = languages[0]
@@ -147,7 +149,7 @@ def _check(root: Path, progress: Progress | None) -> CheckReport:
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
     try:
-        site = load_site(root)
+        site = load_site(root, config)
     except ErrorList as exc:
         report.errors.extend(with_registry_errors(exc).errors)
     except ContentError as exc:
@@ -215,7 +217,7 @@ def _print_settings_errors(plan: Any) -> list[ContentError]:
     except (ErrorList, ContentError) as exc:
         return all_errors(exc)
     except SiteError as exc:
-        return [ContentError(site_yaml, None, "stickers", str(exc))]
+        return [ContentError(site_yaml, plan.site.config.line("stickers"), "stickers", str(exc))]
     return []
 
 

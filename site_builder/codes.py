@@ -26,7 +26,7 @@ from site_builder.content.registry import (
     load_registry,
     registry_path,
 )
-from site_builder.content.yamlsource import line_of, parse_yaml, read_text
+from site_builder.content.yamlsource import line_of, read_text
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
 from site_builder.urls import Urls
@@ -46,9 +46,8 @@ def resolve_codes(
     urls = Urls(config)
     site_yaml = config.root / "site.yaml"
     served: dict[str, Item] = {item.code: item for item in site.items}
-    moved_lines = _moved_lines(site_yaml)
     for old, new in config.moved_codes.items():
-        line = moved_lines.get(old)
+        line = config.line("moved_codes", old)
         if old in served:
             errors.add(
                 ContentError(
@@ -301,14 +300,6 @@ def _title(site: Site, item: Item) -> str:
 
 def next_free_code(site: Site, kind: str) -> str:
     return next_code(site.config.root, kind)
-
-
-def _moved_lines(site_yaml: Path) -> dict[str, int]:
-    try:
-        _, lines = parse_yaml(read_text(site_yaml), site_yaml)
-    except ContentError:
-        return {}
-    return {str(k[1]): v for k, v in lines.starts.items() if len(k) == 2 and k[0] == "moved_codes"}
 
 
 def record_printed(site: Site, codes: list[str], day: dt.date) -> list[str]:

@@ -54,6 +54,20 @@ class SiteConfig:
     budgets: dict[str, int] = field(default_factory=dict)
     publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
     visitor_language: str = ""
+    # where each field of site.yaml starts, so later checks name its line without reading
+    # the file again (site.yaml is parsed once, here)
+    lines: Lines | None = field(default=None, compare=False, repr=False)
+
+    def line(self, *key: str) -> int | None:
+        """The line of `key` (a dotted path split in parts) in site.yaml, or of its nearest
+        parent written there; None when none of it is written (a default) or the config was
+        made without a file."""
+        if self.lines is None:
+            return None
+        parts: tuple[str | int, ...] = key
+        while parts and parts not in self.lines.starts:
+            parts = parts[:-1]
+        return self.lines.starts[parts] + self.lines.offset if parts else None
 
     @property
     def fallback_language(self) -> str:
@@ -326,4 +340,5 @@ def load_config(root: Path) -> SiteConfig:
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
         publish=clean["publish"] or {},
         visitor_language=clean["visitor_language"] or "",
+        lines=lines,
     )

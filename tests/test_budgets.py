@@ -16,12 +16,14 @@ def test_the_sample_site_is_within_its_budgets(sample_site: Path) -> None:
 def test_over_budget_pages_warn_in_build_and_fail_strict_check(minimal: Path) -> None:
     config = minimal / "site.yaml"
     config.write_text(config.read_text() + "budgets:\n  landing_kb: 1\n  item_kb: 5\n")
+    line = config.read_text().splitlines().index("  landing_kb: 1") + 1
     result = run_cli(minimal, "build", "--no-pdf")
     assert result.code == 0, result.err
     warnings = [line for line in result.out.splitlines() if line.startswith("Warning:")]
     assert any(
         w.startswith(
-            "Warning: site.yaml: budgets.landing_kb: the QR landing page Q/XM-D01.html weighs "
+            f"Warning: site.yaml:{line}: budgets.landing_kb: the QR landing page Q/XM-D01.html "
+            "weighs "
         )
         and w.endswith(
             "kB; the budget is 1 kB. Shorten the item's titles, or raise budgets.landing_kb in site.yaml."

@@ -40,9 +40,12 @@ CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
 
 
-def load_site(root: Path) -> Site:
-    """Load and check the whole project at `root`. Raises `ErrorList` listing every problem."""
-    config = load_config(root)
+def load_site(root: Path, config: SiteConfig | None = None) -> Site:
+    """Load and check the whole project at `root`. Raises `ErrorList` listing every problem.
+
+    `config` is site.yaml as the caller already read it (`load_config(root)`), so the file
+    is parsed once per command."""
+    config = config or load_config(root)
     errors = Collector()
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
         t: {} for t in CATEGORY_TABLES

@@ -217,6 +217,10 @@ class Preview:
             self.retry()
 
     def _read_base_path(self) -> None:
+        plan = self.live.plan if self.live is not None else None
+        if plan is not None:  # site.yaml as the engine read it: not parsed again per edit
+            self.base_path = plan.site.config.base_path
+            return
         try:
             from site_builder.config import load_config
 
