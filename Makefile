@@ -31,6 +31,7 @@ validators: $(STAMP)
 CORE := site_builder/content site_builder/config.py site_builder/errors.py \
 	site_builder/messages.py site_builder/catalog.py site_builder/i18n.py \
 	site_builder/parallel.py site_builder/lifeline.py site_builder/cache.py \
+	site_builder/filestate.py site_builder/freshness.py site_builder/assets.py \
 	site_builder/writer.py site_builder/outdir.py site_builder/markdown.py \
 	site_builder/links.py site_builder/gtin.py site_builder/vietqr.py \
 	site_builder/urls.py site_builder/serving.py site_builder/codes.py \

@@ -9,14 +9,17 @@ import functools
 import hashlib
 from pathlib import Path, PurePosixPath
 
+from site_builder.filestate import FileState, settled, state_of
+
 ASSETS = "assets"
 FAVICON = "favicon.svg"  # served at the root, where browsers look for it
 
 
 @functools.lru_cache(maxsize=8)
-def _names(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> dict[str, str]:
+def _names(folder: Path, states: tuple[FileState, ...]) -> dict[str, str]:
     names: dict[str, str] = {}
-    for rel, _size, _mtime in stamp:
+    for state in states:
+        rel = Path(state.path).relative_to(folder).as_posix()
         if rel == FAVICON:
             names[rel] = FAVICON
             continue
@@ -31,10 +34,10 @@ def asset_names(templates_dir: Path) -> dict[str, str]:
     output path of every file in `templates_dir/assets`."""
     folder = templates_dir / ASSETS
     files = [p for p in sorted(folder.rglob("*")) if p.is_file()] if folder.is_dir() else []
-    stamp = tuple(
-        (p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files
-    )
-    return _names(folder, stamp)
+    states = tuple(s for p in files if (s := state_of(p)) is not None)
+    if all(settled(s.mtime_ns) for s in states):  # remembered while the files stay as they are
+        return _names(folder, states)
+    return _names.__wrapped__(folder, states)
 
 
 def is_hashed(path: str) -> bool:

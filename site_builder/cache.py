@@ -21,15 +21,14 @@ import contextlib
 import contextvars
 import hashlib
 import json
-import os
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
+from site_builder.filestate import state_of
 from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
@@ -186,11 +185,8 @@ class BuildCache:
         if rel is None:
             return None
         path = self.output / rel
-        try:
-            st = path.lstat()
-        except OSError:
-            return None
-        if [key, st.st_size, st.st_mtime_ns, st.st_ino] != self.manifest.data["files"][rel]:
+        state = state_of(path)
+        if state is None or [key, *state[1:]] != self.manifest.data["files"][rel]:
             return None  # changed, replaced or touched since: make it again
         return path
 
@@ -229,58 +225,6 @@ class BuildCache:
 
     def forget_fingerprint(self) -> None:
         self.fingerprint_path().unlink(missing_ok=True)
-
-
-def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
-    """A hash of every file's path, size, mtime and inode below `paths` (cheap: stat only)."""
-    return tree_state(paths, extra)[0]
-
-
-RACY_NS = 2_000_000_000  # files changed this close to a scan may change again unseen
-
-
-def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
-    """`tree_fingerprint`, and whether a file was changed within two seconds of the scan
-    (then the fingerprint cannot vouch for it: a second edit in the same clock tick, same
-    size, would keep every `stat` the same)."""
-    h = hashlib.sha256(extra.encode())
-    scanned = time.time_ns()
-    newest = 0
-    for top in paths:
-        if top.is_file():
-            st = top.lstat()
-            newest = max(newest, st.st_mtime_ns)
-            h.update(f"{top}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}\n".encode())
-            continue
-        if not top.is_dir():
-            h.update(f"{top}:absent\n".encode())
-            continue
-        entries: list[tuple[str, int, int, int]] = []
-        scan_files(str(top), entries)
-        entries.sort()
-        newest = max([newest, *(e[2] for e in entries)])
-        h.update(repr(entries).encode())
-    return h.hexdigest(), newest >= scanned - RACY_NS
-
-
-def scan_files(folder: str, entries: list[tuple[str, int, int, int]]) -> None:
-    """Every file below `folder` as (path, size, mtime, inode); symlinks are not followed."""
-    try:
-        with os.scandir(folder) as it:
-            subfolders = []
-            for entry in it:
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                entries.append((entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
-    except OSError:
-        return
-    for sub in subfolders:
-        scan_files(sub, entries)
 
 
 def recorded_output(root: Path) -> Callable[[Path, list[str]], bool]:

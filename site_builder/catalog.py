@@ -11,6 +11,8 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from site_builder.filestate import FileState, settled, state_of
+
 
 class CatalogError(ValueError):
     """A catalogue that cannot be read: its path, the line (if known) and babel's words."""
@@ -28,11 +30,14 @@ def load_catalog(locale_dir: Path, lang: str, domain: str) -> gettext.NullTransl
     po_path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
     if not po_path.is_file():
         return gettext.NullTranslations()
-    return _compile(po_path, po_path.stat().st_mtime_ns, lang)
+    state = state_of(po_path)
+    if state is not None and settled(state.mtime_ns):  # compiled once while it stays as it is
+        return _compile(po_path, state, lang)
+    return _compile.__wrapped__(po_path, state, lang)
 
 
 @lru_cache(maxsize=32)
-def _compile(po_path: Path, _mtime: int, lang: str) -> gettext.NullTranslations:
+def _compile(po_path: Path, _state: FileState | None, lang: str) -> gettext.NullTranslations:
     # babel is imported here, not at the top: the CLI starts without it in English
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po

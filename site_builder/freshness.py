@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import site_builder
-from site_builder.cache import BuildCache, tree_fingerprint, tree_state
+from site_builder.cache import BuildCache
+from site_builder.filestate import tree_fingerprint, tree_state
 
 INPUTS = ("site.yaml", "content", "booklets", "templates", "locale")
 
@@ -21,7 +22,7 @@ def inputs_fingerprint(root: Path, output: Path, options: str = "") -> str:
 
 def inputs_state(root: Path, output: Path, options: str = "") -> tuple[str, bool]:
     """The inputs' fingerprint, and whether one was changed too recently to be vouched
-    for by it (see `cache.tree_state`: then the build does not record it)."""
+    for by it (see `filestate.tree_state`: then the build does not record it)."""
     package = Path(site_builder.__file__).parent  # a changed tool is a changed input
     return tree_state([root / name for name in INPUTS] + [package], f"{output}|{options}")
 

@@ -43,7 +43,7 @@ def _unchanged_record(root: Path, args: argparse.Namespace) -> Path | None:
 
 
 def _fingerprint(root: Path, target: Path) -> str:
-    from site_builder.cache import tree_fingerprint
+    from site_builder.filestate import tree_fingerprint
     from site_builder.freshness import inputs_fingerprint
 
     return inputs_fingerprint(root, target, "stickers") + ":" + tree_fingerprint([target])

@@ -21,6 +21,7 @@ import pillow_heif
 from site_builder.content import raster, svg
 from site_builder.content.model import Image
 from site_builder.content.schema import Problem
+from site_builder.filestate import settled, state_of
 from site_builder.messages import Msg
 from site_builder.writer import write_atomic
 
@@ -186,10 +187,10 @@ def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
     Only good results are remembered; a failure is found again each time."""
     root = next((p for p in path.parents if (p / "site.yaml").is_file()), None)
-    st = path.stat()
-    key = f"{MEMO_VERSION}\0{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    state = state_of(path)
+    key = f"{MEMO_VERSION}\0" + "\0".join(map(str, state or (path,)))
     memo = None
-    if root is not None:
+    if root is not None and state is not None and settled(state.mtime_ns):
         memo = root / CACHE_DIR / "images" / "checked" / hashlib.sha256(key.encode()).hexdigest()
         try:
             w, h, alpha = json.loads(memo.read_text(encoding="utf-8"))

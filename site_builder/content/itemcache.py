@@ -7,7 +7,8 @@ its files have, and the Markdown cache keys it used — is kept in
 
 - first check, `stat` only: every file below the folder (path, size, mtime_ns, inode) as
   when the entry was made. A file changed within two seconds of the entry being made is
-  never trusted on `stat` alone (its next change could keep the same time stamp);
+  never trusted on `stat` alone (its next change could keep the same time stamp): the
+  rule of site_builder/filestate.py, which every cache here follows;
 - when the `stat`s differ (a file touched, copied back, checked out), the SHA-256 of all
   the folder's files decides: same bytes, same result;
 - everything an item's loading depends on besides its own folder is in the file's
@@ -36,16 +37,16 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
-from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest, scan_files
+from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
 from site_builder.config import SiteConfig
+from site_builder.filestate import FileState, scan, unchanged
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
 FORMAT = 1
-RACY_NS = 2_000_000_000  # a file this close to the entry's making is checked by content
 DIGEST_FROM_PARENT = 200  # more misses than this (a cold build): no content digest now
 
-Stats = tuple[tuple[str, int, int, int], ...]
+Stats = tuple[FileState, ...]
 Result = tuple[Any, list[Any]]  # (Item | None, [ContentError])
 
 
@@ -60,11 +61,8 @@ class Entry:
 
 
 def folder_stats(folder: Path) -> Stats:
-    """Every file below `folder`, symlinks not followed, sorted: (path, size, mtime, inode)."""
-    out: list[tuple[str, int, int, int]] = []
-    scan_files(str(folder), out)
-    out.sort()
-    return tuple(out)
+    """Every file below `folder`, symlinks not followed, sorted by path."""
+    return tuple(scan(folder))
 
 
 def folder_digest(stats: Stats) -> str:
@@ -164,8 +162,7 @@ class ItemCache:
         entry = self.entries.get(str(folder))
         if entry is None or entry.kind != kind:
             return None
-        racy = any(mtime >= entry.made_ns - RACY_NS for _p, _s, mtime, _i in entry.stats)
-        if entry.stats == stats and not racy:
+        if unchanged(entry.stats, entry.made_ns, stats):
             return entry
         if entry.sha is None or [s[0] for s in entry.stats] != [s[0] for s in stats]:
             return None

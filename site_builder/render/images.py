@@ -34,7 +34,6 @@ import io
 import json
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from PIL import Image as PILImage
 from site_builder.content import raster
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
+from site_builder.filestate import FileState, settled, state_of
 from site_builder.messages import Msg
 from site_builder.parallel import parallel_map
 from site_builder.urls import Urls
@@ -151,14 +151,6 @@ def picture(urls: Urls, kind: str, slug: str, image: Image, alt: str, sizes: str
 # --- encoding ------------------------------------------------------------------------
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size
-
-
-RACY_NS = 2_000_000_000  # a photo changed this recently is hashed again, whatever its stat
-
-
 def _photo_digest(path: Path) -> str:
     """The SHA-256 (20 hex digits) of a photo, remembered in the build cache under the
     file's identity (path, size, mtime_ns, inode): an unchanged photo is not read again
@@ -168,12 +160,12 @@ def _photo_digest(path: Path) -> str:
 
     memo = current()
     st = path.stat()
-    key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+    key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"  # filestate.key_of, followed
     known = memo.photos.get(key) if memo is not None else None
     if isinstance(known, str) and len(known) == 20:
         return known
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-    if memo is not None and st.st_mtime_ns < time.time_ns() - RACY_NS:
+    if memo is not None and settled(st.st_mtime_ns):
         memo.photos.put(key, digest)
     return digest
 
@@ -277,9 +269,9 @@ class ImageCache:
         self.dir = root / CACHE_DIR / "images"
         self.encoded = 0
         self.reused = 0
-        self._digests: dict[tuple[Path, int, int], str] = {}
+        self._digests: dict[FileState, str] = {}
         self._scratch: Path | None = None
-        self._checked: dict[Path, tuple[int, int, int]] = {}
+        self._checked: dict[Path, FileState] = {}
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
@@ -321,10 +313,13 @@ class ImageCache:
         return path
 
     def _digest(self, path: Path) -> str:
-        key = (path, *_stamp(path))
-        if key not in self._digests:
-            self._digests[key] = _photo_digest(path)
-        return self._digests[key]
+        state = state_of(path)
+        if state is not None and state in self._digests:
+            return self._digests[state]
+        value = _photo_digest(path)
+        if state is not None and settled(state.mtime_ns):
+            self._digests[state] = value
+        return value
 
     @staticmethod
     def _sidecar(path: Path) -> Path:
@@ -333,15 +328,15 @@ class ImageCache:
     def _valid(self, path: Path) -> bool:
         """Verified once while the file stays as it was (an ImageCache can outlive a build:
         the preview and the booklets' print copies keep one; the cache may be deleted)."""
-        try:
-            stamp = (path.stat().st_ino, *_stamp(path))
-        except OSError:
+        state = state_of(path)
+        if state is None:
             self._checked.pop(path, None)
             return False
-        if self._checked.get(path) == stamp:
+        if self._checked.get(path) == state:
             return True
         if self._verify(path):
-            self._checked[path] = stamp
+            if settled(state.mtime_ns):
+                self._checked[path] = state
             return True
         return False
 

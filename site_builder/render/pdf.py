@@ -21,6 +21,7 @@ import jinja2
 from site_builder.config import StickerSettings
 from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.content.translations import with_fallback
+from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
@@ -521,17 +522,9 @@ def _inputs_digest(site: Site, docs: Any) -> str:
 
 
 def _file_digest(path: Path) -> str:
-    """A file's content hash, read once per process while its size and mtime stay put
-    (every sticker chunk and booklet edition depends on the same fonts and templates)."""
-    st = path.stat()
-    return _content_digest(path, st.st_size, st.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4096)
-def _content_digest(path: Path, _size: int, _mtime_ns: int) -> str:
-    from site_builder import cache
-
-    return cache.digest(path.read_bytes())
+    """A file's content hash, read once per process while it stays as it was (every
+    sticker chunk and booklet edition depends on the same fonts and templates)."""
+    return content_digest(path)
 
 
 def _image_paths(value: Any) -> list[Path]:

@@ -1,0 +1,144 @@
+"""Has a file changed since it was last looked at? The one rule every cache here uses.
+
+A file is known by its state: (path, size, modification time in ns, inode). A recorded
+state vouches for the file's bytes only while
+
+1. the file's state is still the recorded one, and
+2. the file had last changed more than `RACY_NS` before the state was recorded: a second
+   write in the same clock tick, of the same size, would leave every `stat` field equal
+   (git calls this the "racily clean" problem). Such a file is read and hashed instead.
+
+Everything that skips work for an unchanged file asks here: the no-change build's
+fingerprint (freshness.py), the item cache (content/itemcache.py), the files kept from the
+last build (cache.BuildCache.kept), photo checks and hashes, the fonts and templates of
+the PDFs, the hashed assets' names and the message catalogues. What a cache then stores is
+keyed by content (`cache.digest`), so a wrong "unchanged" can only cost a rebuild, never
+serve old bytes. The live preview learns *which* files changed from file-system events;
+it reloads them with the same loaders (preview/live.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+RACY_NS = 2_000_000_000  # a file changed this close to a look may change again unseen
+
+
+class FileState(NamedTuple):
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def state_of(path: Path | str) -> FileState | None:
+    """The state of `path` itself (a symlink is not followed); None if it is not there."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return FileState(str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def key_of(path: Path | str) -> str | None:
+    """`state_of(path)` as one string, for a cache key; None if the file is not there."""
+    state = state_of(path)
+    return None if state is None else "\0".join(map(str, state))
+
+
+def settled(mtime_ns: int, seen_ns: int | None = None) -> bool:
+    """Whether a file last changed at `mtime_ns` can be vouched for by a state recorded at
+    `seen_ns` (default: now)."""
+    return mtime_ns < (time.time_ns() if seen_ns is None else seen_ns) - RACY_NS
+
+
+def unchanged(recorded: Iterable[FileState], seen_ns: int, now: Iterable[FileState]) -> bool:
+    """Whether the files recorded at `seen_ns` are, without reading them, the same now."""
+    recorded = tuple(recorded)
+    return recorded == tuple(now) and all(settled(s.mtime_ns, seen_ns) for s in recorded)
+
+
+def scan(folder: Path | str) -> list[FileState]:
+    """Every file below `folder`, sorted by path; symlinks are not followed."""
+    out: list[FileState] = []
+    _scan(str(folder), out)
+    out.sort()
+    return out
+
+
+def _scan(folder: str, out: list[FileState]) -> None:
+    try:
+        with os.scandir(folder) as it:
+            subfolders = []
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                out.append(FileState(entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+    except OSError:
+        return
+    for sub in subfolders:
+        _scan(sub, out)
+
+
+def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
+    """A hash of the state of every file at or below `paths` (cheap: stat only)."""
+    return tree_state(paths, extra)[0]
+
+
+def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
+    """A hash of the state of every file at or below `paths` (stat calls only), and whether
+    one of them changed too recently for the hash to vouch for it (`settled`)."""
+    h = hashlib.sha256(extra.encode())
+    seen = time.time_ns()
+    newest = 0
+    for top in paths:
+        if top.is_file():
+            state = state_of(top)
+            if state is not None:
+                newest = max(newest, state.mtime_ns)
+                h.update(f"{top}:{state.size}:{state.mtime_ns}:{state.inode}\n".encode())
+                continue
+        if not top.is_dir():
+            h.update(f"{top}:absent\n".encode())
+            continue
+        states = scan(top)
+        newest = max([newest, *(s.mtime_ns for s in states)])
+        h.update(repr([tuple(s) for s in states]).encode())
+    return h.hexdigest(), not settled(newest, seen)
+
+
+_digests: dict[FileState, str] = {}
+_digests_lock = threading.Lock()
+
+
+def content_digest(path: Path) -> str:
+    """A hash of a file's bytes (as `cache.digest(bytes)`), remembered in this process under its state once settled
+    (fonts and templates go into every sticker chunk and booklet edition; the live
+    preview runs for hours, so an unsettled file is read again each time)."""
+    state = state_of(path)
+    if state is not None:
+        with _digests_lock:
+            known = _digests.get(state)
+        if known is not None:
+            return known
+    data = path.read_bytes()
+    h = hashlib.sha256(len(data).to_bytes(8, "little"))
+    h.update(data)
+    value = h.hexdigest()
+    if state is not None and settled(state.mtime_ns):
+        with _digests_lock:
+            if len(_digests) > 8192:
+                _digests.clear()
+            _digests[state] = value
+    return value
