@@ -85,6 +85,10 @@ def fresh_sample(tmp: Path) -> Path:
     project = copy_project(tmp / "site", "sample")
     for name in ("Makefile", "pyproject.toml"):  # keep times: the set-up is not redone
         shutil.copy2(REPO / name, project / name)
+    stamp = Path(sys.prefix) / ".installed"
+    if stamp.is_file():  # never newer than the running venv's set-up: `make` must not
+        st = stamp.stat()  # reinstall the package into it from this temporary copy
+        os.utime(project / "pyproject.toml", ns=(st.st_atime_ns, st.st_mtime_ns))
     (project / ".venv").symlink_to(Path(sys.prefix))
     return project
 
