@@ -12,6 +12,8 @@
 //   out: {"steps": [{"url": final url, "status": 200 or null, "error": null or text,
 //          "lang": "en", "title": "...", "h1": "...", "css_rules": 42 (rules of the loaded
 //          stylesheets; 0 when none loaded), "images": [{"src", "ok"}]}]}
+//   a step may also ask for {"style": [".top", "background-color"]} (-> "style": the
+//   computed value) and {"all_images": true} (lazy images loaded too, and all reported).
 // One browser context for the whole job, so a service worker installed by one step
 // serves the next. Never downloads a browser: uses the executable given.
 import { readFileSync } from "node:fs";
@@ -29,12 +31,21 @@ const browser = await chromium.launch({
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--allow-file-access-from-files",
   ],
 });
 
-async function describe(page, response) {
-  return await page.evaluate(() => {
+async function describe(page, step) {
+  if (step.all_images) {
+    await page.evaluate(async () => {
+      const images = [...document.images];
+      for (const im of images) im.loading = "eager";
+      const loaded = (im) =>
+        im.complete ? null : new Promise((done) => im.addEventListener("load", done) || im.addEventListener("error", done));
+      const patience = new Promise((done) => setTimeout(done, 60000)); // never hang the job
+      await Promise.race([Promise.all(images.map(loaded)), patience]);
+    });
+  }
+  return await page.evaluate((step) => {
     let rules = 0;
     for (const sheet of document.styleSheets) {
       try {
@@ -44,10 +55,14 @@ async function describe(page, response) {
       }
     }
     const images = [...document.images]
-      .filter((im) => im.loading !== "lazy" || im.getBoundingClientRect().top < innerHeight)
+      .filter(
+        (im) => step.all_images || im.loading !== "lazy" || im.getBoundingClientRect().top < innerHeight,
+      )
       .map((im) => ({ src: im.currentSrc || im.src, ok: im.complete && im.naturalWidth > 0 }));
     const h1 = document.querySelector("h1");
+    const styled = step.style && document.querySelector(step.style[0]);
     return {
+      style: styled ? getComputedStyle(styled).getPropertyValue(step.style[1]) : null,
       url: location.href,
       lang: document.documentElement.lang,
       title: document.title,
@@ -55,7 +70,7 @@ async function describe(page, response) {
       css_rules: rules,
       images,
     };
-  });
+  }, step);
 }
 
 const out = { steps: [] };
@@ -100,7 +115,7 @@ try {
         }
       }
       if (step.goto || step.describe) {
-        Object.assign(result, await describe(page));
+        Object.assign(result, await describe(page, step));
       }
       if (step.screenshot) {
         await page.screenshot({ path: step.screenshot });

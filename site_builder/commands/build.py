@@ -19,6 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-cache", action="store_true", help=_("ignore and do not update .site-builder-cache/")
     )
+    p.add_argument(
+        "--portable",
+        metavar="DIR",
+        help=_("also write a copy that opens from a disk or USB stick (file://) into DIR"),
+    )
     p.set_defaults(func=run)
 
 
@@ -26,6 +31,10 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     output = Path(args.output).resolve() if args.output else root / "output"
     with_print = not args.no_pdf
+    if args.portable:  # a mistyped folder is refused before anything is built
+        from site_builder.portable import check_portable_folder
+
+        check_portable_folder(root, output, Path(args.portable))
     if not args.no_cache:  # the cheap check first, before the heavy imports
         from site_builder.freshness import is_up_to_date
 
@@ -35,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                     output=display_path(output)
                 )
             )
-            return 0
+            return _portable(args, root, output)
 
     from site_builder.build import build
     from site_builder.progress import Progress
@@ -51,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 output=display_path(output)
             )
         )
-        return 0
+        return _portable(args, root, output)
     print(
         _(
             "Built {pages} pages, {codes} QR codes and {pdfs} PDFs ({files} files) "
@@ -69,4 +78,28 @@ def run(args: argparse.Namespace) -> int:
         localized = getattr(warning, "localized", None)
         message = localized() if callable(localized) else _(warning)
         print(_("Warning: {message}").format(message=message))
+    return _portable(args, root, output)
+
+
+def _portable(args: argparse.Namespace, root: Path, output: Path) -> int:
+    """`--portable DIR`: the copy of the site that works from a disk (portable.py)."""
+    if not args.portable:
+        return 0
+    from site_builder.config import load_config
+    from site_builder.portable import write_portable
+    from site_builder.writer import project_lock
+
+    with project_lock(root):
+        report = write_portable(root, output, Path(args.portable), load_config(root))
+    print(
+        _(
+            "Wrote the portable copy ({pages} pages, {files} files) into {folder}: "
+            "open {index} in a browser, or copy the folder to a USB stick."
+        ).format(
+            pages=report.pages,
+            files=report.files,
+            folder=display_path(report.folder),
+            index=display_path(report.folder / "index.html"),
+        )
+    )
     return 0

@@ -1,0 +1,231 @@
+"""The portable copy: the site opened from a disk or USB stick (issue 15, item 3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from site_builder.build import build
+from site_builder.config import load_config
+from site_builder.portable import csp_hash, write_portable
+from tests.helpers import copy_project, parse_html, run_cli, snapshot
+from tests.visit import visit
+
+URL_ATTRIBUTES = ("href", "src")
+
+
+@pytest.fixture(scope="module")
+def portable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built (PDFs too) and made portable through the command line."""
+    root = copy_project(tmp_path_factory.mktemp("portable") / "site", "sample")
+    run = run_cli(root, "build", "--portable", "usb")
+    assert run.code == 0, run.err
+    assert "Traceback" not in run.err
+    return root
+
+
+def _links(page: ET.Element) -> list[tuple[str, str, str]]:
+    """(tag, attribute, url) of every link of a parsed page, srcset candidates one by one."""
+    found = []
+    for el in page.iter():
+        tag = str(el.tag)
+        for name in URL_ATTRIBUTES:
+            if el.get(name) is not None:
+                found.append((tag, name, el.get(name, "")))
+        for candidate in (el.get("srcset") or "").split(","):
+            if candidate.strip():
+                found.append((tag, "srcset", candidate.split()[0]))
+    return found
+
+
+def _pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def _target(page: Path, url: str) -> Path:
+    return (page.parent / unquote(urlsplit(url).path)).resolve()
+
+
+def test_every_local_link_of_every_page_opens_a_file(portable: Path) -> None:
+    usb = (portable / "usb").resolve()
+    pages = _pages(usb)
+    assert len(pages) == len(_pages(portable / "output"))  # every page, none lost
+    checked, missing, root_relative = 0, [], []
+    for page in pages:
+        rel = page.relative_to(usb).as_posix()
+        for tag, attr, url in _links(parse_html(page)):
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("#"):
+                continue  # another site, mailto:, tel:, the hosted site's canonical
+            if url.startswith("/"):
+                root_relative.append(f"{rel}: <{tag} {attr}={url!r}>")
+                continue
+            target = _target(page, url)
+            checked += 1
+            if not target.is_file() or usb not in target.parents:
+                missing.append(f"{rel}: <{tag} {attr}={url!r}>")
+            if tag == "a" and not parts.path.endswith((".html", ".svg", ".png", ".pdf")):
+                missing.append(f"{rel}: <a href={url!r}> opens a folder listing from a disk")
+    assert root_relative == []
+    assert missing == []
+    assert checked > 1000  # the sample has thousands of links: the walk really walked
+
+
+def test_the_language_scripts_lead_to_files_and_keep_their_hash(portable: Path) -> None:
+    usb = portable / "usb"
+    for rel in ("index.html", "Q/XM-D01.html", "Q/XM-D01/index.html"):
+        page = usb / rel
+        html = parse_html(page)
+        script = html.find(".//script")
+        assert script is not None and script.text
+        found = re.search(r"var t=(\{.*?\}),", script.text)
+        assert found
+        targets = json.loads(found.group(1))
+        assert set(targets) == {"vi", "en", "_"}
+        for lang in ("vi", "en"):
+            assert targets[lang].endswith(f"{lang}/index.html") or "/dolls/hmong/" in targets[lang]
+            assert _target(page, targets[lang]).is_file(), (rel, targets[lang])
+        policy = html.find(".//meta[@http-equiv='Content-Security-Policy']")
+        assert policy is not None
+        assert csp_hash(script.text) in policy.get("content", "")
+
+
+def test_the_hosted_site_is_left_as_it_was(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "site", "sample")
+    build(root, with_print=False)
+    before = snapshot(root / "output")
+    report = write_portable(root, root / "output", root / "usb", load_config(root))
+    assert snapshot(root / "output") == before  # output/ is untouched
+    assert report.pages == len(_pages(root / "usb"))
+    # canonical and hreflang name the hosted site, in the copy too
+    item = parse_html(root / "usb/en/dolls/hmong/index.html")
+    canonical = item.find(".//link[@rel='canonical']")
+    assert canonical is not None
+    assert canonical.get("href") == "https://xinman.example.vn/en/dolls/hmong/"
+    hosted = parse_html(root / "output/en/dolls/hmong/index.html")
+    assert [ln.get("href") for ln in item.iter("link") if ln.get("rel") == "alternate"] == [
+        ln.get("href") for ln in hosted.iter("link") if ln.get("rel") == "alternate"
+    ]
+    # only the links changed: the same page text
+    assert "".join(item.itertext()) == "".join(hosted.itertext())
+
+
+def test_what_only_a_web_server_needs_is_left_out(portable: Path) -> None:
+    usb = portable / "usb"
+    names = {p.relative_to(usb).as_posix() for p in usb.rglob("*") if p.is_file()}
+    assert not [n for n in names if n.endswith((".br", ".gz"))]
+    for server_file in (".htaccess", "_headers", "_redirects", "robots.txt", "sitemap.xml"):
+        assert server_file not in names
+    assert not (usb / "_server").exists()
+    assert not (usb / "printed-codes.json").exists()
+    assert (usb / ".site-builder-output").is_file()  # the tool's folder: the next run replaces it
+    for kept in ("print", "qr", "pay", "media", "assets", "Q", "01"):
+        assert (usb / kept).is_dir(), kept
+    assert (usb / "404.html").is_file()
+
+
+def test_a_second_run_replaces_the_copy_whole(portable: Path, tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "site", "sample")
+    assert run_cli(root, "build", "--no-pdf", "--portable", "usb").code == 0
+    (root / "usb/old-page.html").write_text("stale", encoding="utf-8")
+    digest = hashlib.sha256((root / "usb/vi/index.html").read_bytes()).hexdigest()
+    run = run_cli(root, "build", "--no-pdf", "--portable", "usb")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[-1] == (
+        "Wrote the portable copy (70 pages, 149 files) into usb/: open usb/index.html in a "
+        "browser, or copy the folder to a USB stick."
+    )
+    assert not (root / "usb/old-page.html").exists()
+    assert hashlib.sha256((root / "usb/vi/index.html").read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize(
+    ("folder", "lang", "expected"),
+    [
+        (
+            "output/usb",
+            "en",
+            "Error: refusing to write the portable copy into output/usb: it must be a folder "
+            "of its own, not output or a folder inside or around it. Use a new folder, "
+            "e.g. portable/. Nothing was changed.",
+        ),
+        (
+            "output",
+            "vi",
+            "Lỗi: không ghi bản mang đi vào output: bản này cần một thư mục riêng, không phải "
+            "output hay một thư mục bên trong hoặc chứa nó. Hãy dùng một thư mục mới, "
+            "ví dụ portable/. Chưa có gì bị thay đổi.",
+        ),
+        (
+            "content/usb",
+            "en",
+            "Error: refusing to write into content/usb: content/ belongs to the project, and "
+            "writing there would replace what is in it. Use a new folder, e.g. output/. "
+            "Nothing was changed.",
+        ),
+        (
+            "photos",
+            "vi",
+            "Lỗi: không ghi vào photos/: thư mục này có những tệp không do site-builder tạo ra "
+            "(holiday.jpg), ghi vào đó sẽ thay mất chúng. Hãy chọn một thư mục trống hoặc "
+            "thư mục mới, ví dụ output/. Chưa có gì bị thay đổi.",
+        ),
+    ],
+)
+def test_a_folder_the_copy_may_not_replace_is_refused_before_building(
+    tmp_path: Path, folder: str, lang: str, expected: str
+) -> None:
+    root = copy_project(tmp_path / "site", "minimal")
+    (root / "photos").mkdir()
+    (root / "photos/holiday.jpg").write_bytes(b"\xff\xd8 a member's own photo")
+    before = snapshot(root)
+    run = run_cli(root, "build", "--no-pdf", "--portable", folder, "--lang", lang)
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert run.err.splitlines()[0] == expected
+    assert snapshot(root) == before  # nothing built, nothing written
+    assert not (root / "output").exists()
+
+
+def test_from_a_disk_in_a_real_browser(portable: Path, tmp_path: Path) -> None:
+    """Chromium (no special flags) opens the copy by file:// URLs: the root page picks the
+    phone's language, pages have their stylesheet and every picture, a QR landing page
+    leads to the item."""
+    usb = (portable / "usb").resolve().as_uri()
+    chapter = "vi/booklets/xin-man-gifts/dolls-hmong/index.html"
+    assert (portable / "usb" / chapter).is_file()
+    style = [".top", "background-color"]  # only site.css colours the header
+    pages = [
+        "vi/index.html",
+        "en/index.html",
+        "vi/dolls/hmong/index.html",
+        "en/dolls/hmong/index.html",
+        "en/ocop/shan-tuyet-tea/index.html",
+        chapter,
+    ]
+    shot = tmp_path / "item-en.png"
+    steps = [
+        {"goto": f"{usb}/index.html", "wait_for_url": "/en/index.html"},
+        {"goto": f"{usb}/Q/XM-D01.html", "wait_for_url": "/dolls/hmong/"},
+        *({"goto": f"{usb}/{p}", "style": style, "all_images": True} for p in pages),
+        {"goto": f"{usb}/en/dolls/hmong/index.html", "screenshot": str(shot)},
+    ]
+    results = visit(steps, locale="fr-FR")
+    assert [r["error"] for r in results] == [None] * len(steps)
+    assert results[0]["url"] == f"{usb}/en/index.html"  # French phone: English, as hosted
+    assert results[1]["url"] == f"{usb}/en/dolls/hmong/index.html"
+    for page, result in zip(pages, results[2:-1], strict=True):
+        assert result["url"] == f"{usb}/{page}"
+        assert result["style"] == "rgb(31, 63, 138)", page  # --accent: the stylesheet loaded
+        # (css_rules stays 0: from file:// a stylesheet's rules are another origin's to read)
+        assert result["images"], page
+        assert [i for i in result["images"] if not i["ok"]] == [], page
+    assert shot.stat().st_size > 10_000
+    [vi] = visit([{"goto": f"{usb}/index.html", "wait_for_url": "/vi/index.html"}], locale="vi-VN")
+    assert vi["error"] is None and vi["lang"] == "vi"
