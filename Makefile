@@ -14,8 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# output/ for a web server, and portable/: the same site that opens from a disk or USB stick
 build: $(STAMP)
-	$(BIN)/site-builder build
+	$(BIN)/site-builder build --portable portable
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -14,7 +14,7 @@ import pytest
 from site_builder.build import build
 from site_builder.config import load_config
 from site_builder.portable import csp_hash, write_portable
-from tests.helpers import copy_project, parse_html, run_cli, snapshot
+from tests.helpers import REPO, copy_project, parse_html, run_cli, snapshot
 from tests.visit import visit
 
 URL_ATTRIBUTES = ("href", "src")
@@ -229,3 +229,24 @@ def test_from_a_disk_in_a_real_browser(portable: Path, tmp_path: Path) -> None:
     assert shot.stat().st_size > 10_000
     [vi] = visit([{"goto": f"{usb}/index.html", "wait_for_url": "/vi/index.html"}], locale="vi-VN")
     assert vi["error"] is None and vi["lang"] == "vi"
+
+
+def test_the_readmes_first_look_is_true(tmp_path: Path) -> None:
+    """README: `make build`, then open the page it names straight from the disk."""
+    from tests.test_docs_commands import fresh_sample, run
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.split("## Start in two commands", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"open `([^`]+\.html)` in a browser", start)
+    assert named == ["portable/index.html"]
+    project = fresh_sample(tmp_path)
+    made = run(project, "make build")
+    assert made.returncode == 0, made.stdout + made.stderr
+    page = project / named[0]
+    assert page.is_file()
+    [step] = visit(
+        [{"goto": page.resolve().as_uri(), "wait_for_url": "/vi/", "style": [".top", "color"]}]
+    )
+    assert step["error"] is None
+    assert step["url"] == (project / "portable/vi/index.html").resolve().as_uri()
+    assert step["style"] == "rgb(27, 27, 27)"  # --ink from site.css (the browser's is black)
