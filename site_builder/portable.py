@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from site_builder.cache import CACHE_DIR, Table, digest
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteError
 from site_builder.messages import Msg
@@ -60,6 +61,7 @@ class PortableReport:
     folder: Path
     pages: int
     files: int
+    reused: int = 0  # pages linked from the last copy (unchanged since)
 
 
 def portable_files(output: Path) -> list[str]:
@@ -99,27 +101,60 @@ def check_portable_folder(root: Path, output: Path, folder: Path) -> None:
 
 def write_portable(root: Path, output: Path, folder: Path, config: SiteConfig) -> PortableReport:
     """Make `folder` a portable copy of the finished site in `output` (replaced whole,
-    atomically, like output/)."""
+    atomically, like output/).
+
+    A page whose output/ file is the one the last copy was made from (same size, mtime and
+    inode: the build hard-links unchanged pages) and whose copy is still as written is
+    linked from the last copy instead of parsed again, when the site's files, base URL and
+    this module are the same as then (`.site-builder-cache/portable.json`)."""
     check_portable_folder(root, output, folder)
     output, folder = output.resolve(), folder.resolve()
     files = portable_files(output)
     present = frozenset(files)
+    table = Table(root / CACHE_DIR / "portable.json")
+    context = digest(config.base_url, "\n".join(files), Path(__file__).read_bytes())
+    last = table.get(str(folder)) or {}
+    earlier: dict[str, list[int]] = last.get("pages", {}) if last.get("context") == context else {}
+    made: dict[str, list[int]] = {}
     staging = Staging(folder)
-    pages = 0
+    pages = reused = 0
     try:
         for rel in files:
             source = output / rel
-            if rel.endswith(".html"):
-                text = source.read_text(encoding="utf-8")
-                staging.put(rel, relink_page(text, rel, present, config).encode("utf-8"))
-                pages += 1
-            else:
+            staging.claim(rel, "portable")  # (a large old copy is then removed in the background)
+            if not rel.endswith(".html"):
                 staging.put(rel, source)
+                continue
+            pages += 1
+            st = source.stat()
+            seen = [st.st_size, st.st_mtime_ns, st.st_ino]
+            copy = _unchanged_copy(folder / rel, seen, earlier.get(rel))
+            if copy is not None:
+                stat = staging.put(rel, copy)
+                reused += 1
+            else:
+                text = source.read_text(encoding="utf-8")
+                stat = staging.put(rel, relink_page(text, rel, present, config).encode("utf-8"))
+            made[rel] = [*seen, *stat]
         staging.commit()
     except BaseException:
         staging.discard()
         raise
-    return PortableReport(folder, pages, len(files))
+    table.put(str(folder), {"context": context, "pages": made})
+    table.save()
+    return PortableReport(folder, pages, len(files), reused)
+
+
+def _unchanged_copy(copy: Path, seen: list[int], recorded: list[int] | None) -> Path | None:
+    """The last copy of a page, when its output/ file is the one it was made from (`seen`:
+    size, mtime, inode) and the copy is exactly as written."""
+    if recorded is None or recorded[:3] != seen:
+        return None
+    try:
+        st = copy.stat()
+    except OSError:
+        return None
+    return copy if [st.st_size, st.st_mtime_ns, st.st_ino] == recorded[3:] else None
 
 
 def relink_page(html: str, page: str, files: frozenset[str], config: SiteConfig) -> str:

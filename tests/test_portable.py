@@ -250,3 +250,68 @@ def test_the_readmes_first_look_is_true(tmp_path: Path) -> None:
     assert step["error"] is None
     assert step["url"] == (project / "portable/vi/index.html").resolve().as_uri()
     assert step["style"] == "rgb(27, 27, 27)"  # --ink from site.css (the browser's is black)
+
+
+def test_a_site_below_a_path_with_aliases_and_links_in_stories(tmp_path: Path) -> None:
+    """base_url with a path, an old address kept by `aliases`, a story linking to another
+    page (root-relative with an anchor, and by the full address), and a story showing HTML
+    as text: the links are relinked, the text is not."""
+    root = copy_project(tmp_path / "site", "minimal")
+    config = root / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("https://xinman.example.vn/", "https://coop.example.vn/xm/"))
+    item = root / "content/dolls/hmong/item.yaml"
+    item.write_text(item.read_text(encoding="utf-8") + 'aliases: ["/en/old-doll/"]\n', "utf-8")
+    story = root / "content/dolls/hmong/en.md"
+    story.write_text(
+        story.read_text(encoding="utf-8")
+        + "\nSee [the tea](/xm/en/ocop/tea/#story), [our visit](https://coop.example.vn/xm/en/pages/visit)"
+        + ' and `<a href="/xm/en/">` in HTML.\n',
+        encoding="utf-8",
+    )
+    build(root, with_print=False)
+    write_portable(root, root / "output", root / "usb", load_config(root))
+    usb = root / "usb"
+
+    page = usb / "en/dolls/hmong/index.html"
+    links = {el.text: el.get("href") for el in parse_html(page).iter("a")}
+    assert links["the tea"] == "../../ocop/tea/index.html#story"
+    assert links["our visit"] == "../../pages/visit/index.html"
+    code = parse_html(page).find(".//code")
+    assert code is not None and code.text == '<a href="/xm/en/">'  # text, not a link
+    alias = parse_html(usb / "en/old-doll/index.html")
+    refresh = alias.find(".//meta[@http-equiv='refresh']")
+    assert refresh is not None
+    assert refresh.get("content") == "0; url=../dolls/hmong/index.html"
+    assert (usb / "en/dolls/hmong/index.html").is_file()
+    # JSON-LD keeps the hosted site's absolute addresses
+    data = parse_html(page).find(".//script[@type='application/ld+json']")
+    assert data is not None and data.text and "https://coop.example.vn/xm/" in data.text
+    for html_file in _pages(usb):
+        for _tag, _attr, url in _links(parse_html(html_file)):
+            if not urlsplit(url).scheme and not url.startswith("#"):
+                assert not url.startswith("/"), (html_file, url)
+                assert _target(html_file, url).is_file(), (html_file, url)
+
+
+def test_unchanged_pages_are_linked_from_the_last_copy(tmp_path: Path) -> None:
+    """A second copy parses again only the pages the build changed; the result is the same,
+    byte for byte, as a copy made from nothing."""
+    root = copy_project(tmp_path / "site", "sample")
+    build(root, with_print=False)
+    config = load_config(root)
+    first = write_portable(root, root / "output", root / "usb", config)
+    assert first.reused == 0
+    again = write_portable(root, root / "output", root / "usb", config)
+    assert again.reused == again.pages == first.pages
+    story = root / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA new line.\n", encoding="utf-8")
+    (root / "usb/vi/index.html").write_text("<p>changed on the stick</p>", encoding="utf-8")
+    build(root, with_print=False)
+    edited = write_portable(root, root / "output", root / "usb", config)
+    redone = edited.pages - edited.reused
+    assert 2 <= redone <= 6  # the English item page, its booklet chapter, the damaged page
+    assert "A new line." in (root / "usb/en/dolls/hmong/index.html").read_text(encoding="utf-8")
+    fresh = write_portable(root, root / "output", tmp_path / "fresh", config)
+    assert fresh.reused == 0
+    assert snapshot(root / "usb") == snapshot(tmp_path / "fresh")
