@@ -99,21 +99,24 @@ def check_portable_folder(root: Path, output: Path, folder: Path) -> None:
     check_output_folder(root, folder)
 
 
-def write_portable(root: Path, output: Path, folder: Path, config: SiteConfig) -> PortableReport:
+def write_portable(
+    root: Path, output: Path, folder: Path, config: SiteConfig, use_cache: bool = True
+) -> PortableReport:
     """Make `folder` a portable copy of the finished site in `output` (replaced whole,
     atomically, like output/).
 
     A page whose output/ file is the one the last copy was made from (same size, mtime and
     inode: the build hard-links unchanged pages) and whose copy is still as written is
     linked from the last copy instead of parsed again, when the site's files, base URL and
-    this module are the same as then (`.site-builder-cache/portable.json`)."""
+    this module are the same as then (`.site-builder-cache/portable.json`; not read or
+    written without `use_cache`)."""
     check_portable_folder(root, output, folder)
     output, folder = output.resolve(), folder.resolve()
     files = portable_files(output)
     present = frozenset(files)
     table = Table(root / CACHE_DIR / "portable.json")
     context = digest(config.base_url, "\n".join(files), Path(__file__).read_bytes())
-    last = table.get(str(folder)) or {}
+    last = (table.get(str(folder)) if use_cache else None) or {}
     earlier: dict[str, list[int]] = last.get("pages", {}) if last.get("context") == context else {}
     made: dict[str, list[int]] = {}
     staging = Staging(folder)
@@ -140,8 +143,9 @@ def write_portable(root: Path, output: Path, folder: Path, config: SiteConfig) -
     except BaseException:
         staging.discard()
         raise
-    table.put(str(folder), {"context": context, "pages": made})
-    table.save()
+    if use_cache:
+        table.put(str(folder), {"context": context, "pages": made})
+        table.save()
     return PortableReport(folder, pages, len(files), reused)
 
 

@@ -315,3 +315,11 @@ def test_unchanged_pages_are_linked_from_the_last_copy(tmp_path: Path) -> None:
     fresh = write_portable(root, root / "output", tmp_path / "fresh", config)
     assert fresh.reused == 0
     assert snapshot(root / "usb") == snapshot(tmp_path / "fresh")
+
+
+def test_no_cache_leaves_the_cache_alone(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "site", "minimal")
+    run = run_cli(root, "build", "--no-pdf", "--no-cache", "--portable", "usb")
+    assert run.code == 0, run.err
+    assert (root / "usb/index.html").is_file()
+    assert not (root / ".site-builder-cache/portable.json").exists()

@@ -90,7 +90,9 @@ def _portable(args: argparse.Namespace, root: Path, output: Path) -> int:
     from site_builder.writer import project_lock
 
     with project_lock(root):
-        report = write_portable(root, output, Path(args.portable), load_config(root))
+        report = write_portable(
+            root, output, Path(args.portable), load_config(root), use_cache=not args.no_cache
+        )
     print(
         _(
             "Wrote the portable copy ({pages} pages, {files} files) into {folder}: "
