@@ -323,3 +323,20 @@ def test_no_cache_leaves_the_cache_alone(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert (root / "usb/index.html").is_file()
     assert not (root / ".site-builder-cache/portable.json").exists()
+
+
+def test_site_yaml_is_read_once_with_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy takes the site's base URL from the build's own reading of site.yaml; when
+    nothing was built it reads it once itself."""
+    from site_builder import cli
+    from tests.test_site_yaml_once import site_yaml_parses
+
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    root = copy_project(tmp_path / "site", "minimal")
+    for _ in range(2):  # a build, then (maybe) nothing to build
+        with site_yaml_parses() as seen:
+            cli.main(["--project", str(root), "build", "--no-pdf", "--portable", str(root / "usb")])
+        assert seen == ["load_config"], seen
+    assert (root / "usb/index.html").is_file()

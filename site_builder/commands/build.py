@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.commands import display_path, project_root
 from site_builder.messages import Seconds, _
+
+if TYPE_CHECKING:
+    from site_builder.config import SiteConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                     output=display_path(output)
                 )
             )
-            return _portable(args, root, output)
+            return _portable(args, root, output, None)
 
     from site_builder.build import build
     from site_builder.progress import Progress
@@ -60,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                 output=display_path(output)
             )
         )
-        return _portable(args, root, output)
+        return _portable(args, root, output, None)
     print(
         _(
             "Built {pages} pages, {codes} QR codes and {pdfs} PDFs ({files} files) "
@@ -78,11 +82,12 @@ def run(args: argparse.Namespace) -> int:
         localized = getattr(warning, "localized", None)
         message = localized() if callable(localized) else _(warning)
         print(_("Warning: {message}").format(message=message))
-    return _portable(args, root, output)
+    return _portable(args, root, output, report.plan.site.config if report.plan else None)
 
 
-def _portable(args: argparse.Namespace, root: Path, output: Path) -> int:
-    """`--portable DIR`: the copy of the site that works from a disk (portable.py)."""
+def _portable(args: argparse.Namespace, root: Path, output: Path, config: SiteConfig | None) -> int:
+    """`--portable DIR`: the copy of the site that works from a disk (portable.py).
+    `config`: the site.yaml the build read (read here when nothing was built)."""
     if not args.portable:
         return 0
     from site_builder.config import load_config
@@ -91,7 +96,11 @@ def _portable(args: argparse.Namespace, root: Path, output: Path) -> int:
 
     with project_lock(root):
         report = write_portable(
-            root, output, Path(args.portable), load_config(root), use_cache=not args.no_cache
+            root,
+            output,
+            Path(args.portable),
+            config or load_config(root),
+            use_cache=not args.no_cache,
         )
     print(
         _(
