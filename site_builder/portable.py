@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from site_builder.cache import CACHE_DIR, Table, digest
 from site_builder.config import SiteConfig
@@ -193,13 +193,13 @@ def relative_url(url: str, page: str, files: frozenset[str], config: SiteConfig)
         parts = urlsplit(path)
     if not parts.path.startswith(config.base_path):
         return url  # relative already (or #anchor), or outside the site's base path
-    site_path = parts.path[len(config.base_path) :]
+    site_path = unquote(parts.path[len(config.base_path) :])  # `b%C3%BAp%20b%C3%AA-640.jpg`
     found = resolve(site_path, files.__contains__)
     if found.kind == "redirect":
         found = resolve(found.target, files.__contains__)
     if found.kind != "file":
         return url
-    link = posixpath.relpath(found.target, posixpath.dirname(page) or ".")
+    link = quote(posixpath.relpath(found.target, posixpath.dirname(page) or "."))
     if parts.query:
         link += "?" + parts.query
     if parts.fragment:

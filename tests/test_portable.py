@@ -253,9 +253,10 @@ def test_the_readmes_first_look_is_true(tmp_path: Path) -> None:
 
 
 def test_a_site_below_a_path_with_aliases_and_links_in_stories(tmp_path: Path) -> None:
-    """base_url with a path, an old address kept by `aliases`, a story linking to another
-    page (root-relative with an anchor, and by the full address), and a story showing HTML
-    as text: the links are relinked, the text is not."""
+    """base_url with a path, an old address kept by `aliases`, a photo whose name needs
+    percent-encoding, a story linking to another page (root-relative with an anchor, and by
+    the full address), and a story showing HTML as text: the links are relinked, the text
+    is not."""
     root = copy_project(tmp_path / "site", "minimal")
     config = root / "site.yaml"
     text = config.read_text(encoding="utf-8")
@@ -269,9 +270,17 @@ def test_a_site_below_a_path_with_aliases_and_links_in_stories(tmp_path: Path) -
         + ' and `<a href="/xm/en/">` in HTML.\n',
         encoding="utf-8",
     )
+    photo = root / "content/dolls/hmong/doll.png"  # a member's file name: accents and a space
+    photo.rename(photo.with_name("búp bê.png"))
+    for name in ("item.yaml", "vi.md", "en.md"):
+        path = root / "content/dolls/hmong" / name
+        path.write_text(path.read_text("utf-8").replace("doll.png", '"búp bê.png"'), "utf-8")
     build(root, with_print=False)
     write_portable(root, root / "output", root / "usb", load_config(root))
     usb = root / "usb"
+    img = parse_html(usb / "en/dolls/hmong/index.html").find(".//main//img")
+    assert img is not None
+    assert img.get("src", "").startswith("../../../media/dolls/hmong/b%C3%BAp%20b%C3%AA-")
 
     page = usb / "en/dolls/hmong/index.html"
     links = {el.text: el.get("href") for el in parse_html(page).iter("a")}
