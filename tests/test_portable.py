@@ -19,6 +19,7 @@ from tests.helpers import REPO, copy_project, parse_html, run_cli, snapshot
 from tests.visit import visit
 
 URL_ATTRIBUTES = ("href", "src")
+DOCUMENTS = (".html", ".svg", ".png", ".pdf")  # what a link from a page may open
 
 
 @pytest.fixture(scope="module")
@@ -57,25 +58,38 @@ def test_every_local_link_of_every_page_opens_a_file(portable: Path) -> None:
     usb = (portable / "usb").resolve()
     pages = _pages(usb)
     assert len(pages) == len(_pages(portable / "output"))  # every page, none lost
-    checked, missing, root_relative = 0, [], []
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            ids[page] = {str(el.get("id")) for el in parse_html(page).iter() if el.get("id")}
+        return ids[page]
+
+    checked, anchors, missing, root_relative = 0, 0, [], []
     for page in pages:
         rel = page.relative_to(usb).as_posix()
         for tag, attr, url in _links(parse_html(page)):
             parts = urlsplit(url)
-            if parts.scheme or url.startswith("#"):
+            if parts.scheme:
                 continue  # another site, mailto:, tel:, the hosted site's canonical
             if url.startswith("/"):
                 root_relative.append(f"{rel}: <{tag} {attr}={url!r}>")
                 continue
-            target = _target(page, url)
+            target = _target(page, url) if parts.path else page.resolve()
             checked += 1
             if not target.is_file() or usb not in target.parents:
                 missing.append(f"{rel}: <{tag} {attr}={url!r}>")
-            if tag == "a" and not parts.path.endswith((".html", ".svg", ".png", ".pdf")):
+                continue
+            if tag == "a" and parts.path and not parts.path.endswith(DOCUMENTS):
                 missing.append(f"{rel}: <a href={url!r}> opens a folder listing from a disk")
+            if parts.fragment and target.suffix == ".html":
+                anchors += 1
+                if unquote(parts.fragment) not in ids_of(target):
+                    missing.append(f"{rel}: <{tag} {attr}={url!r}>: no such id")
     assert root_relative == []
     assert missing == []
     assert checked > 1000  # the sample has thousands of links: the walk really walked
+    assert anchors >= len(pages) - 10  # "Skip to content" (#main) on nearly every page
 
 
 def test_the_language_scripts_lead_to_files_and_keep_their_hash(portable: Path) -> None:
