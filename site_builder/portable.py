@@ -113,11 +113,38 @@ def write_portable(
     check_portable_folder(root, output, folder)
     output, folder = output.resolve(), folder.resolve()
     files = portable_files(output)
-    present = frozenset(files)
     table = Table(root / CACHE_DIR / "portable.json")
     context = digest(config.base_url, "\n".join(files), Path(__file__).read_bytes())
     last = (table.get(str(folder)) if use_cache else None) or {}
     earlier: dict[str, list[int]] = last.get("pages", {}) if last.get("context") == context else {}
+    try:
+        report, made = _write(output, folder, config, files, earlier)
+    except OSError as exc:  # a full or read-only stick, a file where a folder should be
+        raise PortableError(
+            Msg(
+                "cannot write the portable copy into {folder}: {reason}. The site in {output} "
+                "is built; the portable copy was not changed.",
+                folder=_shown(folder),
+                reason=exc.strerror or str(exc),
+                output=_shown(output),
+            )
+        ) from exc
+    if use_cache:
+        table.put(str(folder), {"context": context, "pages": made})
+        table.save()
+    return report
+
+
+def _write(
+    output: Path,
+    folder: Path,
+    config: SiteConfig,
+    files: list[str],
+    earlier: dict[str, list[int]],
+) -> tuple[PortableReport, dict[str, list[int]]]:
+    """Write the copy through a staging folder; the report, and each page's stats (output
+    file, copy) for the next run."""
+    present = frozenset(files)
     made: dict[str, list[int]] = {}
     staging = Staging(folder)
     pages = reused = 0
@@ -143,10 +170,7 @@ def write_portable(
     except BaseException:
         staging.discard()
         raise
-    if use_cache:
-        table.put(str(folder), {"context": context, "pages": made})
-        table.save()
-    return PortableReport(folder, pages, len(files), reused)
+    return PortableReport(folder, pages, len(files), reused), made
 
 
 def _unchanged_copy(copy: Path, seen: list[int], recorded: list[int] | None) -> Path | None:

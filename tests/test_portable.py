@@ -366,3 +366,20 @@ def test_site_yaml_is_read_once_with_the_copy(
             cli.main(["--project", str(root), "build", "--no-pdf", "--portable", str(root / "usb")])
         assert seen == ["load_config"], seen
     assert (root / "usb/index.html").is_file()
+
+
+def test_a_copy_that_cannot_be_written_says_so(tmp_path: Path) -> None:
+    """A file where the copy's folder should be (as a full or read-only stick would): a
+    message naming the folder and the reason, output/ built, no traceback."""
+    root = copy_project(tmp_path / "site", "minimal")
+    (root / "stick").write_text("a file, not a folder", encoding="utf-8")
+    run = run_cli(root, "build", "--no-pdf", "--portable", "stick/xinman", "--lang", "vi")
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    assert run.err.splitlines() == [
+        "Lỗi: không ghi được bản mang đi vào stick/xinman: File exists. Trang web trong output/ "
+        "đã được dựng; bản mang đi chưa bị thay đổi."
+    ]
+    assert (root / "output/index.html").is_file()
+    assert (root / "stick").read_text(encoding="utf-8") == "a file, not a folder"
+    assert [p.name for p in root.iterdir() if p.name.startswith(".stick")] == []
