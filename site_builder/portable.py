@@ -21,6 +21,7 @@ Content-Security-Policy hash is made again for the new script text.
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import os
 import posixpath
@@ -33,6 +34,7 @@ from urllib.parse import quote, unquote, urlsplit
 from site_builder.cache import CACHE_DIR, Table, digest
 from site_builder.config import SiteConfig
 from site_builder.errors import SiteError
+from site_builder.filestate import state_of
 from site_builder.messages import Msg
 from site_builder.outdir import MARKER, check_output_folder
 from site_builder.serving import HIDDEN, resolve
@@ -156,8 +158,10 @@ def _write(
                 staging.put(rel, source)
                 continue
             pages += 1
-            st = source.stat()
-            seen = [st.st_size, st.st_mtime_ns, st.st_ino]
+            state = state_of(source)
+            if state is None:
+                raise FileNotFoundError(errno.ENOENT, "no such file", str(source))
+            seen = list(state[1:])
             copy = _unchanged_copy(folder / rel, seen, earlier.get(rel))
             if copy is not None:
                 stat = staging.put(rel, copy)
@@ -178,11 +182,8 @@ def _unchanged_copy(copy: Path, seen: list[int], recorded: list[int] | None) -> 
     size, mtime, inode) and the copy is exactly as written."""
     if recorded is None or recorded[:3] != seen:
         return None
-    try:
-        st = copy.stat()
-    except OSError:
-        return None
-    return copy if [st.st_size, st.st_mtime_ns, st.st_ino] == recorded[3:] else None
+    state = state_of(copy)  # both files are written whole by this tool, never in place
+    return copy if state is not None and list(state[1:]) == recorded[3:] else None
 
 
 def relink_page(html: str, page: str, files: frozenset[str], config: SiteConfig) -> str:
