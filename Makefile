@@ -58,7 +58,7 @@ new: $(STAMP)
 	$(BIN)/site-builder new $(KIND) "$(NAME)"
 
 po: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locale/site.pot templates
+	$(BIN)/pybabel extract -F babel.cfg -k S_ -o locale/site.pot templates site_builder/content/kinds.py
 	for lang in $$(ls locale | grep -v '\.pot$$'); do \
 	  $(BIN)/pybabel update -i locale/site.pot -d locale -D site -l $$lang; done
 

@@ -33,6 +33,7 @@ from site_builder.cache import (
 from site_builder.codes import PrintedCode, load_registry, resolve_codes
 from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
 from site_builder.compress import precompress
+from site_builder.content import kinds
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
@@ -209,7 +210,7 @@ def page_tasks(plan: Plan) -> list[Task]:
     tasks: list[Task] = [("root", None), ("404", None)]
     for lang in config.languages:
         tasks.append(("home", lang))
-        tasks.extend(("index", (kind, lang)) for kind in ("dolls", "ocop"))
+        tasks.extend(("index", (kind, lang)) for kind in kinds.names())
     tasks.extend(("item", i) for i in range(len(site.items)))
     tasks.extend(("page", i) for i in range(len(site.pages)))
     return tasks
@@ -285,7 +286,7 @@ def sitemap_groups(plan: Plan) -> list[dict[str, str]]:
     """The site's pages as {lang: url} groups, one group per page in all its languages."""
     site, urls, config = plan.site, plan.urls, plan.site.config
     groups: list[dict[str, str]] = [{lang: urls.home(lang) for lang in config.languages}]
-    for kind in ("dolls", "ocop"):
+    for kind in kinds.names():
         groups.append({lang: urls.page(lang, kind) for lang in config.languages})
     for item in site.items:
         groups.append(

@@ -37,16 +37,21 @@ from urllib.parse import urljoin, urlsplit
 
 from site_builder import serving
 from site_builder.cache import BuildCache, using
+from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import files_of
 from site_builder.progress import Progress
 
-SECTIONS = ("dolls", "ocop", "pages")
 HASH_LEN = 12
 HASH_LINE = re.compile(r"^source_hash[ \t]*:.*$")
 STATUSES = ("current", "stale", "unknown", "missing")
+
+
+def _sections() -> tuple[str, ...]:
+    """The content folders whose texts are translations: every kind's, and pages."""
+    return (*kinds.names(), "pages")
 
 
 class CheckError(SiteError):
@@ -145,7 +150,7 @@ def _check(root: Path, progress: Progress | None) -> CheckReport:
     except (ContentError, ErrorList):
         languages = ("vi", "en")  # the errors come again from load_site below
     report.source_language = languages[0]
-    folders = [(kind, f) for kind in SECTIONS for f in _folders(root / "content" / kind)]
+    folders = [(kind, f) for kind in _sections() for f in _folders(root / "content" / kind)]
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
     try:
@@ -359,7 +364,7 @@ def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
     if (
         path.suffix != ".md"
         or path.stem not in languages
-        or path.parent.parent.name not in SECTIONS
+        or path.parent.parent.name not in _sections()
     ):
         raise CheckError(
             Msg(
@@ -467,12 +472,13 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
                 )
                 among = pages
             near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
+            first = kinds.all_kinds()[0]
             hint = (
                 Msg("Did you mean {url}?", url=near[0])
                 if near
                 else Msg(
                     "Pages of this site look like {example}; check the folder name.",
-                    example=urls.page(lang, "dolls", "hmong"),
+                    example=urls.page(lang, first.name, first.example_slug),
                 )
             )
             out.append(

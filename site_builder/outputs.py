@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from site_builder.assets import asset_names
 from site_builder.codes_record import RECORD
-from site_builder.content.model import KINDS
+from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
 from site_builder.hosting import host_files
 from site_builder.render.images import derivatives
@@ -54,7 +54,7 @@ def files_of(plan: Plan) -> set[str]:
     for lang in config.languages:
         files.add(urls.home_file(lang))
         files.add(urls.page_file(lang, PRINT_SECTION))  # the members' print page
-        files.update(urls.page_file(lang, kind) for kind in KINDS)
+        files.update(urls.page_file(lang, kind) for kind in kinds.names())
         for page in site.pages:
             if with_fallback(page, lang, config) is not None:
                 files.add(urls.page_file(lang, "pages", page.slug))

@@ -14,12 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.content import kinds
 from site_builder.content.free_codes import next_code, quiet_yaml
 from site_builder.errors import SiteError
 from site_builder.markdown import slugify
 from site_builder.messages import Msg
 
-KINDS = {"doll": "dolls", "ocop": "ocop", "page": "pages"}
 PHOTO = "photo.png"
 
 
@@ -35,7 +35,8 @@ class Created:
 
 
 def create(root: Path, kind_word: str, name: str, today: dt.date | None = None) -> Created:
-    kind = KINDS[kind_word]
+    own = kinds.by_word(kind_word)
+    kind = own.name if own is not None else "pages"  # `new page`
     slug = slugify(name)
     if not slug:
         raise ScaffoldError(
@@ -100,7 +101,8 @@ def _categories(root: Path) -> dict[str, str]:
     """The first key of each category table, as a placeholder that validates."""
     data = quiet_yaml(root / "content" / "categories.yaml")
     data = data if isinstance(data, dict) else {}
-    fallback = {"ethnic_groups": "hmong", "ocop_groups": "tea", "communes": "xin-man"}
+    fallback = {k.group_table: k.group_example for k in kinds.all_kinds()}
+    fallback["communes"] = "xin-man"
     out = {}
     for table, default in fallback.items():
         keys = data.get(table)
@@ -128,47 +130,7 @@ def item_yaml(kind: str, code: str, categories: dict[str, str], today: dt.date) 
 # Permanent code, printed on the box and in the QR code. Never change it once printed.
 code: {code}
 """
-    if kind == "dolls":
-        middle = f"""
-# Dân tộc của bộ trang phục: một khoá trong ethnic_groups (content/categories.yaml).
-# Ethnic group of the costume: a key of ethnic_groups in content/categories.yaml.
-ethnic_group: "???"  # ví dụ / e.g. {categories["ethnic_groups"]}
-
-# Xã: một khoá trong communes (content/categories.yaml). Commune: a key of communes.
-commune: {categories["communes"]}
-
-# Người hoặc nhóm làm búp bê (tên riêng, không dịch). Who made it (a name, not translated).
-maker: "???"
-
-# Giá, số nguyên, đồng: 450000; hoặc khoảng giá {{min: 350000, max: 500000}}.
-# Price in whole VND: 450000, or a range {{min: 350000, max: 500000}}.
-price: "???"
-"""
-    else:
-        middle = f"""
-# Nhóm sản phẩm OCOP: một khoá trong ocop_groups (content/categories.yaml).
-# OCOP group: a key of ocop_groups in content/categories.yaml.
-ocop_group: "???"  # ví dụ / e.g. {categories["ocop_groups"]}
-
-# Số sao OCOP (3, 4 hoặc 5) và năm được công nhận. OCOP stars (3, 4 or 5) and the year.
-stars: "???"
-certified_year: "???"  # ví dụ / e.g. {today.year}
-
-# Xã: một khoá trong communes. Commune: a key of communes.
-commune: {categories["communes"]}
-
-# Cơ sở sản xuất (tên riêng, không dịch). Producer (a name, not translated).
-producer: "???"
-
-# Giá, số nguyên, đồng; hoặc {{min: ..., max: ...}}. Price in whole VND, or {{min: ..., max: ...}}.
-price: "???"
-
-# Khối lượng / thể tích: số + g, kg, ml hoặc l. Net weight: a number + g, kg, ml or l.
-net_weight: "???"  # ví dụ / e.g. "200 g"
-
-# Hạn sử dụng, tính bằng tháng. Shelf life in months.
-shelf_life_months: "???"
-"""
+    middle = kinds.get(kind).scaffold_yaml(categories, today)
     tail = f"""
 # Ảnh, đặt trong thư mục này (jpg, png, webp, svg). photo.png chỉ là ảnh tạm: hãy thay bằng ảnh thật.
 # Images in this folder (jpg, png, webp, svg). photo.png is a placeholder: replace it with a real photo.
@@ -191,9 +153,6 @@ _TEXT_VI = {
     "summary": "Một hai câu cho danh sách và bản xem trước. One or two sentences for lists.",
     "alt": "Mô tả mỗi ảnh bằng lời, cho người không nhìn thấy ảnh.\n"
     "# Describe every image in words, for people who cannot see it.",
-    "materials": "Chất liệu (không bắt buộc). Materials (optional).",
-    "ingredients": "Thành phần (không bắt buộc). Ingredients (optional).",
-    "storage": "Cách bảo quản (không bắt buộc). How to store it (optional).",
     "order": "Thứ tự trong menu (số nhỏ đứng trước). Position in menus (small first).",
 }
 
@@ -204,9 +163,6 @@ _TEXT_EN = {
     "summary": "One or two sentences for lists and previews. Một hai câu cho danh sách.",
     "alt": "Describe every image in words, for people who cannot see it.\n"
     "# Mô tả mỗi ảnh bằng lời, cho người không nhìn thấy ảnh.",
-    "materials": "Materials (optional). Chất liệu (không bắt buộc).",
-    "ingredients": "Ingredients (optional). Thành phần (không bắt buộc).",
-    "storage": "How to store it (optional). Cách bảo quản (không bắt buộc).",
     "order": "Position in menus, small numbers first (optional). Thứ tự trong menu.",
 }
 
@@ -242,11 +198,7 @@ def text_md(kind: str, lang: str, title: str, *, source: str, first: bool) -> st
     else:
         lines += [f"# {notes['summary']}", f"summary: {_quote(ph['summary'])}"]
         lines += [f"# {notes['alt']}", "alt:", f"  {PHOTO}: {_quote(ph['alt'])}"]
-        if kind == "dolls":
-            lines += [f"# {notes['materials']}", f"materials: [{_quote(ph['list'])}]"]
-        else:
-            lines += [f"# {notes['ingredients']}", "# ingredients: [...]"]
-            lines += [f"# {notes['storage']}", '# storage: "..."']
+        lines += kinds.get(kind).scaffold_text(lang, ph["list"])
     lines += ["---", ph["body"], ""]
     return "\n".join(lines)
 

@@ -14,8 +14,8 @@ from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 from site_builder.config import SiteConfig
+from site_builder.content import kinds
 
-SECTIONS = {"dolls": "dolls", "ocop": "ocop", "pages": "pages", "booklets": "booklets"}
 QR_PREFIX = "Q"
 ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
@@ -95,5 +95,5 @@ class Urls:
         for i, part in enumerate(parts):
             if part is None:
                 break
-            path += (SECTIONS.get(part, part) if i == 0 else part) + "/"
+            path += (kinds.section_of(part) if i == 0 else part) + "/"
         return path

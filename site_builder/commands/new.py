@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from site_builder.commands import display_path, project_root
+from site_builder.content import kinds
 from site_builder.messages import _
 
 
@@ -12,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "new", help=_("create a new doll, OCOP product or page with commented files")
     )
-    p.add_argument("kind", choices=("doll", "ocop", "page"), help=_("what to create"))
+    p.add_argument(
+        "kind", choices=(*(k.word for k in kinds.all_kinds()), "page"), help=_("what to create")
+    )
     p.add_argument(
         "name", help=_("its name; the folder name is made from it (Búp bê Dao -> bup-be-dao)")
     )

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.content import kinds
 from site_builder.content.registry import registry_path
 
-DEFAULT_PREFIX = {"dolls": "XM-D", "ocop": "XM-P"}
 CODE_RE = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)$")
 
 
@@ -20,11 +20,11 @@ def next_code(root: Path, kind: str) -> str:
     """The next free code of this kind: highest number of the usual prefix, plus one."""
     own = _codes_of(root / "content" / kind)
     taken = set(own)
-    for other in DEFAULT_PREFIX:
+    for other in kinds.names():
         taken |= set(_codes_of(root / "content" / other))
     taken |= _registry_codes(root) | _moved_codes(root)
     prefixes = Counter(m["prefix"] for c in own if (m := CODE_RE.match(c)))
-    prefix = prefixes.most_common(1)[0][0] if prefixes else DEFAULT_PREFIX[kind]
+    prefix = prefixes.most_common(1)[0][0] if prefixes else kinds.get(kind).prefix
     numbers = [m["number"] for c in taken if (m := CODE_RE.match(c)) and m["prefix"] == prefix]
     width = max([2, *(len(n) for n in numbers)])
     n = max([0, *(int(x) for x in numbers)]) + 1

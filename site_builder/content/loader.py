@@ -13,12 +13,12 @@ from typing import Any
 from site_builder.cache import current
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
-from site_builder.content import commerce, placeholders
+from site_builder.content import commerce, kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import LoadMany, load_items
-from site_builder.content.model import KINDS, Image, Item, Page, Site
+from site_builder.content.model import Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
 from site_builder.content.translations import translations as translations_of
 from site_builder.content.unique import check_unique
@@ -36,8 +36,12 @@ from site_builder.markdown import slugify
 from site_builder.messages import Msg
 from site_builder.parallel import jobs_count, parallel_map
 
-CATEGORY_TABLES = ("ethnic_groups", "ocop_groups", "communes")
 LINK_KINDS = ("voso", "sendo", "postmart", "facebook", "zalo", "website", "phone")
+
+
+def category_tables() -> tuple[str, ...]:
+    """The tables of content/categories.yaml: the kinds' groups, then communes."""
+    return (*kinds.group_tables(), "communes")
 
 
 def load_site(root: Path, config: SiteConfig | None = None) -> Site:
@@ -48,9 +52,11 @@ def load_site(root: Path, config: SiteConfig | None = None) -> Site:
     config = config or load_config(root)
     errors = Collector()
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
-        t: {} for t in CATEGORY_TABLES
+        t: {} for t in category_tables()
     }
-    folders = [(kind, folder) for kind in KINDS for folder in _folders(config.content_dir / kind)]
+    folders = [
+        (kind, folder) for kind in kinds.names() for folder in _folders(config.content_dir / kind)
+    ]
     items: list[Item] = []
     loaded = load_items(current(), config, folders, _loader(config, categories))
     for item, found in loaded:
@@ -66,7 +72,7 @@ def load_site(root: Path, config: SiteConfig | None = None) -> Site:
     # every folder counts as a key, even one that failed to load: its own errors say why
     keys = {
         f"{kind}/{slugify(f.name)}"
-        for kind in (*KINDS, "pages")
+        for kind in (*kinds.names(), "pages")
         for f in _folders(config.content_dir / kind)
     }
     booklets = []
@@ -93,12 +99,12 @@ def reload_items(site: Site, folders: Collection[Path]) -> tuple[list[Item], dic
     the second with no error cannot be reloaded alone (the caller builds the whole site)."""
     config = site.config
     errors = Collector()
-    kinds = {item.folder: item.kind for item in site.items}
+    kind_of = {item.folder: item.kind for item in site.items}
     new: dict[Path, Item] = {}
     for folder in sorted(folders):
         item = _guard(
             errors,
-            lambda f=folder, k=kinds[folder]: load_item(config, site.categories, k, f, errors),
+            lambda f=folder, k=kind_of[folder]: load_item(config, site.categories, k, f, errors),
         )
         if item is not None:
             new[folder] = item
@@ -230,10 +236,10 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
         )
     data, lines = parse_yaml(read_text(path), path, errors=errors)
     names = s.language_map(config.languages, required=config.languages[:1])
-    fields = [s.Field(t, lambda v: v, required=False) for t in CATEGORY_TABLES]
+    fields = [s.Field(t, lambda v: v, required=False) for t in category_tables()]
     tables = s.check_mapping(data, fields, lines, errors, what="categories.yaml") or {}
     out: dict[str, dict[str, dict[str, str]]] = {}
-    for table in CATEGORY_TABLES:
+    for table in category_tables():
         out[table] = {}
         raw = tables.get(table) or {}
         if not isinstance(raw, dict):
@@ -362,19 +368,9 @@ def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) 
         s.Field("id", item_id, required=False),
         s.Field("print_crop", print_crop, required=False),
     ]
-    if kind == "dolls":
-        return common + [
-            s.Field("ethnic_group", s.key_of(categories["ethnic_groups"], "ethnic_groups")),
-            s.Field("maker", s.text),
-        ]
-    return common + [
-        s.Field("ocop_group", s.key_of(categories["ocop_groups"], "ocop_groups")),
-        s.Field("stars", s.whole_number(3, 5, " of stars", 4)),
-        s.Field("certified_year", s.whole_number(2018, 2100, "", 2022)),
-        s.Field("producer", s.text),
-        s.Field("net_weight", s.net_weight),
-        s.Field("shelf_life_months", s.whole_number(1, 240, " of months", 24)),
-    ]
+    own = kinds.get(kind)
+    group = s.Field(own.group_field, s.key_of(categories[own.group_table], own.group_table))
+    return [*common, group, *own.fields]
 
 
 def load_item(

@@ -13,8 +13,6 @@ from typing import Any
 from site_builder.config import SiteConfig
 from site_builder.links import Link  # one link type: checked by links.py, kept in the model
 
-KINDS = ("dolls", "ocop")
-
 
 @dataclass(frozen=True)
 class Image:
@@ -43,9 +41,9 @@ class Translation:
 
 @dataclass(frozen=True)
 class Item:
-    """A doll or an OCOP product."""
+    """An item of one of the kinds of content/kinds.py: a doll, an OCOP product..."""
 
-    kind: str  # "dolls" | "ocop"
+    kind: str  # the name of its kind: "dolls" | "ocop" | ... (content/kinds.py)
     slug: str
     folder: Path
     code: str

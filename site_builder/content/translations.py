@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig
-from site_builder.content import placeholders
+from site_builder.content import kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.model import Item, Page, Translation
 from site_builder.content.placeholders import placeholder_line
@@ -40,12 +40,7 @@ def translation_fields(kind: str) -> list[s.Field]:
             hint=Msg("Describe every image in words for people who cannot see it."),
         )
     )
-    if kind == "dolls":
-        return base + [s.Field("materials", s.text_list, required=False)]
-    return base + [
-        s.Field("ingredients", s.text_list, required=False),
-        s.Field("storage", s.text, required=False),
-    ]
+    return base + list(kinds.get(kind).text_fields)
 
 
 def translations(

@@ -71,8 +71,9 @@ from site_builder.build import (
 )
 from site_builder.cache import BuildCache, using
 from site_builder.compress import EXTS, copies_for
+from site_builder.content import kinds
 from site_builder.content.loader import item_warnings, load_site, reload_items
-from site_builder.content.model import KINDS, Booklet, Item, Site
+from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.errors import SiteError
 from site_builder.outputs import item_pages
@@ -265,7 +266,7 @@ class LiveSite:
                 parts = path.relative_to(content).parts
             except ValueError:
                 return None
-            if len(parts) < 3 or parts[0] not in KINDS:
+            if len(parts) < 3 or parts[0] not in kinds.names():
                 return None
             folder = content / parts[0] / parts[1]
             if folder not in self._index or not folder.is_dir():
@@ -371,7 +372,7 @@ class LiveSite:
         for lang in config.languages:
             if lang in home:
                 outputs += run_task(r, plan, ("home", lang))
-            for kind in KINDS:
+            for kind in kinds.names():
                 if (kind, lang) in lists:
                     outputs += run_task(r, plan, ("index", (kind, lang)))
         for booklet in booklets:

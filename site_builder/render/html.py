@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from site_builder import cache, i18n
 from site_builder.assets import asset_names
+from site_builder.content import kinds
 from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError
@@ -184,9 +185,10 @@ class HtmlRenderer:
             if (url := here(other)) is not None and translated(other)
         ]
         canonical_lang = lang if translated(lang) else config.source_language
+        _ = self.catalogs[lang].gettext
         nav = [
-            {"url": self.urls.page(lang, "dolls"), "key": "dolls"},
-            {"url": self.urls.page(lang, "ocop"), "key": "ocop"},
+            {"url": self.urls.page(lang, k.name), "key": k.name, "label": _(k.menu)}
+            for k in kinds.all_kinds()
         ]
         for page in self.site.pages:
             tr = with_fallback(page, lang, config)
@@ -301,22 +303,14 @@ class HtmlRenderer:
             "qr_png": self.urls.url(self.urls.qr_file(item.code, "png")),
             "fields": tr.fields,
         }
-        if item.kind == "dolls":
-            view.update(
-                maker=facts["maker"],
-                group=site.category_name("ethnic_groups", facts["ethnic_group"], lang),
-                group_lang=self._named_in("ethnic_groups", facts["ethnic_group"], lang),
-            )
-        else:
-            view.update(
-                producer=facts["producer"],
-                stars=facts["stars"],
-                certified_year=facts["certified_year"],
-                net_weight=facts["net_weight"],
-                shelf_life_months=facts["shelf_life_months"],
-                group=site.category_name("ocop_groups", facts["ocop_group"], lang),
-                group_lang=self._named_in("ocop_groups", facts["ocop_group"], lang),
-            )
+        own = kinds.get(item.kind)
+        view.update((name, facts[name]) for name in own.view)
+        group = facts[own.group_field]
+        view.update(
+            template=own.template,  # the partial showing the kind's own facts
+            group=site.category_name(own.group_table, group, lang),
+            group_lang=self._named_in(own.group_table, group, lang),
+        )
         return view
 
     def _named_in(self, table: str, key: str, lang: str) -> str:
@@ -328,7 +322,7 @@ class HtmlRenderer:
         pay = item.facts.get("payment")
         if pay is None:
             return None
-        payee = pay.account_name or item.facts.get("maker") or item.facts.get("producer")
+        payee = pay.account_name or item.facts[kinds.get(item.kind).maker_field]
         source = self.site.config.source_language
         return {
             "payee": payee,
@@ -349,7 +343,7 @@ class HtmlRenderer:
                 items.append(self.item_view(item, lang, tr))
         items.sort(key=lambda v: _sort_key(v["title"]))
         _ = self.catalogs[lang].gettext
-        title = _("Dolls in traditional costumes") if kind == "dolls" else _("OCOP products")
+        title = _(kinds.get(kind).title)
         context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
         context.update(kind=kind, items=items, description=self.description(lang, lead=title))
         return Output(
@@ -371,14 +365,22 @@ class HtmlRenderer:
     def home_page(self, lang: str) -> Output:
         config = self.site.config
         sections = []
-        for kind in ("dolls", "ocop"):
+        _ = self.catalogs[lang].gettext
+        for kind in kinds.all_kinds():
             views = []
-            for item in self.site.items_of(kind):
+            for item in self.site.items_of(kind.name):
                 tr = with_fallback(item, lang, config)
                 if tr is not None:
                     views.append(self.item_view(item, lang, tr))
             views.sort(key=lambda v: _sort_key(v["title"]))
-            sections.append({"kind": kind, "url": self.urls.page(lang, kind), "items": views})
+            sections.append(
+                {
+                    "kind": kind.name,
+                    "title": _(kind.title),
+                    "url": self.urls.page(lang, kind.name),
+                    "items": views,
+                }
+            )
         booklets = [
             {
                 "title": b.title.get(lang) or b.title[config.source_language],

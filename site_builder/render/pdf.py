@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from site_builder.config import StickerSettings
+from site_builder.content import kinds
 from site_builder.content.model import Booklet, Item, Page, Site
 from site_builder.content.translations import with_fallback
 from site_builder.filestate import content_digest
@@ -372,20 +373,9 @@ def _facts(
     site: Site, item: Item, lang: str, _: Any, r_ngettext: Any
 ) -> tuple[tuple[str, str], ...]:
     facts = [(_("Price"), format_price(item.price, lang))]
-    if item.kind == "dolls":
-        facts.append(
-            (
-                _("Costume of the people"),
-                site.category_name("ethnic_groups", item.facts["ethnic_group"], lang),
-            )
-        )
-        facts.append((_("Made by"), item.facts["maker"]))
-    else:
-        stars = item.facts["stars"]
-        rating = r_ngettext("%(num)d star", "%(num)d stars", stars) % {"num": stars}
-        facts.append((_("OCOP rating"), f"{rating} ({item.facts['certified_year']})"))
-        facts.append((_("Net weight"), item.facts["net_weight"]))
-        facts.append((_("Producer"), item.facts["producer"]))
+    own = kinds.get(item.kind)
+    group = site.category_name(own.group_table, item.facts[own.group_field], lang)
+    facts += own.print_facts(item.facts, group, _, r_ngettext)
     facts.append((_("Commune"), site.category_name("communes", item.facts["commune"], lang)))
     return tuple(facts)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from site_builder.content import kinds
 from site_builder.content.model import Image, Item, Site, Translation
 from site_builder.gtin import digital_link
 from site_builder.render import images
@@ -57,7 +58,8 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
         offer.update({"@type": "Offer", "price": low})
     else:
         offer.update({"@type": "AggregateOffer", "lowPrice": low, "highPrice": high})
-    maker = item.facts.get("maker") or item.facts.get("producer")
+    own = kinds.get(item.kind)
+    maker = item.facts[own.maker_field]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -72,27 +74,8 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
         "offers": offer,
         "countryOfOrigin": {"@type": "Country", "name": "VN"},
     }
-    if item.kind == "ocop":
-        data["category"] = site.category_name("ocop_groups", item.facts["ocop_group"], lang)
-        data["additionalProperty"] = [
-            {
-                "@type": "PropertyValue",
-                "name": "OCOP rating",
-                "value": item.facts["stars"],
-                "maxValue": 5,
-                "unitText": "stars",
-            },
-            {
-                "@type": "PropertyValue",
-                "name": "OCOP certified",
-                "value": item.facts["certified_year"],
-            },
-        ]
-        data["weight"] = {"@type": "QuantitativeValue", "name": item.facts["net_weight"]}
-    else:
-        data["category"] = site.category_name("ethnic_groups", item.facts["ethnic_group"], lang)
-        if tr.fields.get("materials"):
-            data["material"] = list(tr.fields["materials"])
+    data["category"] = site.category_name(own.group_table, item.facts[own.group_field], lang)
+    data.update(own.jsonld(item.facts, tr.fields))
     if item.facts.get("gtin"):
         data["gtin14"] = item.facts["gtin"]
         data["sameAs"] = gs1_link(site, item)
