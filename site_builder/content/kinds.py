@@ -23,6 +23,7 @@ from typing import Any
 
 from site_builder.content import schema as s
 
+
 def S_(text: str) -> str:
     """Marks a word of the site (not of the command line) for extraction: it is translated
     by the project's locale/<lang>/LC_MESSAGES/site.po, like the templates' words
