@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import assert_never
 
 from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
@@ -56,6 +56,19 @@ from site_builder.render.pdf import (
     sticker_sheet,
 )
 from site_builder.render.qr import make_qr, prepare_qr
+from site_builder.tasks import (
+    BookletCode,
+    CodePages,
+    FreePages,
+    HomePage,
+    ItemExtras,
+    ItemPages,
+    ListPage,
+    NotFoundPage,
+    RootPage,
+    StaticFiles,
+    Task,
+)
 from site_builder.urls import Urls
 from site_builder.writer import Staging, project_lock, tidy
 
@@ -201,68 +214,66 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
     return out
 
 
-Task = tuple[str, Any]  # what one unit of rendering makes, e.g. ("item", 12): an item's pages
-
-
 def page_tasks(plan: Plan) -> list[Task]:
     """The HTML pages, in the order they are written: home, lists, items, free pages."""
     site, config = plan.site, plan.site.config
-    tasks: list[Task] = [("root", None), ("404", None)]
+    tasks: list[Task] = [RootPage(), NotFoundPage()]
     for lang in config.languages:
-        tasks.append(("home", lang))
-        tasks.extend(("index", (kind, lang)) for kind in kinds.names())
-    tasks.extend(("item", i) for i in range(len(site.items)))
-    tasks.extend(("page", i) for i in range(len(site.pages)))
+        tasks.append(HomePage(lang))
+        tasks.extend(ListPage(kind, lang) for kind in kinds.names())
+    tasks.extend(ItemPages(i) for i in range(len(site.items)))
+    tasks.extend(FreePages(i) for i in range(len(site.pages)))
     return tasks
 
 
 def code_tasks(plan: Plan) -> list[Task]:
     """What the printed codes lead to: landing pages and QR files, aliases, payment QR, GS1."""
-    tasks: list[Task] = [("code", code) for code in sorted(plan.codes)]
-    tasks.extend(("extras", i) for i in range(len(plan.site.items)))
-    tasks.extend(("booklet-code", code) for code in sorted(plan.booklet_codes))
+    tasks: list[Task] = [CodePages(code) for code in sorted(plan.codes)]
+    tasks.extend(ItemExtras(i) for i in range(len(plan.site.items)))
+    tasks.extend(BookletCode(code) for code in sorted(plan.booklet_codes))
     return tasks
 
 
 def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
     """The files of one task (pure: reads the plan, writes nothing)."""
     site, urls, config = plan.site, plan.urls, plan.site.config
-    kind, arg = task
-    if kind == "root":
-        return [root_page(r)]
-    if kind == "404":
-        return [not_found_page(r)]
-    if kind == "home":  # the home page, and the members' print page of that language
-        return [r.home_page(arg), members_print_page(r, arg)]
-    if kind == "index":
-        return [r.index_page(*arg)]
-    if kind == "item":
-        item = site.items[arg]
-        return [o for lang in config.languages if (o := r.item_page(item, lang)) is not None]
-    if kind == "page":
-        page = site.pages[arg]
-        return [o for lang in config.languages if (o := r.free_page(page, lang)) is not None]
-    if kind == "code":
-        code, item = arg, plan.codes[arg]
-        out = landing_pages(r, code, item)
-        url = urls.short_url(code)
-        out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
-        return out
-    if kind == "booklet-code":  # a printed booklet's back-cover code
-        url = urls.short_url(arg)
-        out = booklet_landing_pages(r, arg, plan.booklet_codes[arg])
-        return out + qr_outputs(url, config.qr_error_correction, url, urls.qr_file(arg, ""))
-    if kind == "extras":
-        item = site.items[arg]
-        out = [_alias_page(r, alias, item) for alias in item.aliases]
-        pay = item.facts.get("payment")
-        if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
-            label = f"VietQR {pay.bank.name} {pay.account}"
-            out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""))
-        if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
-            out += landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"]))
-        return out
-    raise ValueError(f"unknown task {task!r}")
+    match task:
+        case RootPage():
+            return [root_page(r)]
+        case NotFoundPage():
+            return [not_found_page(r)]
+        case HomePage(lang):  # the home page, and the members' print page of that language
+            return [r.home_page(lang), members_print_page(r, lang)]
+        case ListPage(kind, lang):
+            return [r.index_page(kind, lang)]
+        case ItemPages(i):
+            item = site.items[i]
+            return [o for lang in config.languages if (o := r.item_page(item, lang)) is not None]
+        case FreePages(i):
+            page = site.pages[i]
+            return [o for lang in config.languages if (o := r.free_page(page, lang)) is not None]
+        case CodePages(code):
+            out = landing_pages(r, code, plan.codes[code])
+            url = urls.short_url(code)
+            out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
+            return out
+        case BookletCode(code):  # a printed booklet's back-cover code
+            url = urls.short_url(code)
+            out = booklet_landing_pages(r, code, plan.booklet_codes[code])
+            return out + qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
+        case ItemExtras(i):
+            item = site.items[i]
+            out = [_alias_page(r, alias, item) for alias in item.aliases]
+            pay = item.facts.get("payment")
+            if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
+                label = f"VietQR {pay.bank.name} {pay.account}"
+                out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""))
+            if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
+                out += landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"]))
+            return out
+        case StaticFiles():
+            raise ValueError("static files are put in place, not rendered (_write_tasks)")
+    assert_never(task)
 
 
 def qr_outputs(data: str, level: str, title: str, stem: str) -> list[Output]:
@@ -382,7 +393,9 @@ def write_site(
     pages, codes = page_tasks(plan), code_tasks(plan)
     cache_dir = (plan.site.config.root / CACHE_DIR).resolve()
     files = [(rel, source, source.is_relative_to(cache_dir)) for rel, source in statics]
-    tasks = pages + codes + [("static", files[i : i + 200]) for i in range(0, len(files), 200)]
+    tasks = (
+        pages + codes + [StaticFiles(tuple(files[i : i + 200])) for i in range(0, len(files), 200)]
+    )
     workers = min(jobs_count(), max(1, len(tasks) // (PARALLEL_FROM // 2)))
     done: list[tuple[int, int, str, str, str, tuple[int, int, int]]] = []
     if workers <= 1:
@@ -423,9 +436,11 @@ def _write_tasks(
     out = []
     with using(memo):
         for i in indices:
-            kind, arg = tasks[i]
-            if kind == "static":  # photos made by the build are linked, the theme's copied
-                for j, (rel, source, link) in enumerate(arg):
+            task = tasks[i]
+            if isinstance(
+                task, StaticFiles
+            ):  # photos made by the build are linked, the theme's copied
+                for j, (rel, source, link) in enumerate(task.files):
                     out.append((i, j, rel, "static", "", staging.put(rel, source, link)))
                 continue
             previous: Output | None = None

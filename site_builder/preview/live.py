@@ -79,6 +79,7 @@ from site_builder.errors import SiteError
 from site_builder.outputs import item_pages
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
+from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
 from site_builder.writer import BuildLocked, project_lock, write_atomic
 
 # Files editors and tools make next to the one being saved; the save itself always also
@@ -365,16 +366,16 @@ class LiveSite:
         outputs: list[Output] = []
         for folder, item in new.items():
             i = self._index[folder]
-            outputs += run_task(r, plan, ("item", i))
-            outputs += run_task(r, plan, ("extras", i))
+            outputs += run_task(r, plan, ItemPages(i))
+            outputs += run_task(r, plan, ItemExtras(i))
             for code in sorted(c for c, target in plan.codes.items() if target is item):
-                outputs += run_task(r, plan, ("code", code))
+                outputs += run_task(r, plan, CodePages(code))
         for lang in config.languages:
             if lang in home:
-                outputs += run_task(r, plan, ("home", lang))
+                outputs += run_task(r, plan, HomePage(lang))
             for kind in kinds.names():
                 if (kind, lang) in lists:
-                    outputs += run_task(r, plan, ("index", (kind, lang)))
+                    outputs += run_task(r, plan, ListPage(kind, lang))
         for booklet in booklets:
             if print_paths is not None:
                 links = booklet_pdf_links(plan, booklet, print_paths)
