@@ -264,12 +264,12 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         case ItemExtras(i):
             item = site.items[i]
             out = [_alias_page(r, alias, item) for alias in item.aliases]
-            pay = item.facts.get("payment")
+            pay = item.facts.payment
             if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
                 label = f"VietQR {pay.bank.name} {pay.account}"
                 out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""))
-            if item.facts.get("gtin"):  # GS1 Digital Link /01/<GTIN-14> resolves on this site
-                out += landing_pages(r, item.code, item, urls.gs1_files(item.facts["gtin"]))
+            if item.facts.gtin:  # GS1 Digital Link /01/<GTIN-14> resolves on this site
+                out += landing_pages(r, item.code, item, urls.gs1_files(item.facts.gtin))
             return out
         case StaticFiles():
             raise ValueError("static files are put in place, not rendered (_write_tasks)")

@@ -41,7 +41,7 @@ def item_pages(plan: Plan, item: Item) -> set[str]:
         for lang in config.languages
         if with_fallback(item, lang, config) is not None
     }
-    if item.facts.get("payment") is not None:
+    if item.facts.payment is not None:
         files.update(urls.pay_file(item.code, ext) for ext in ("svg", "png"))
     return files
 
@@ -73,8 +73,8 @@ def files_of(plan: Plan) -> set[str]:
         for alias in item.aliases:
             path = alias.strip("/")
             files.add(path if path.endswith(".html") else f"{path}/index.html")
-        if item.facts.get("gtin"):
-            files.update(urls.gs1_files(item.facts["gtin"]))
+        if item.facts.gtin:
+            files.update(urls.gs1_files(item.facts.gtin))
     for code in [*plan.codes, *plan.booklet_codes]:
         files.update(urls.landing_files(code))
         files.update(urls.qr_file(code, ext) for ext in ("svg", "png"))

@@ -28,10 +28,10 @@ def pages(root: Path):  # type: ignore[no-untyped-def]
 
 def test_payment_qr_decodes_to_the_expected_vietqr_payload(sample_site: Path) -> None:
     site = load_site(sample_site)
-    paying = [i for i in site.items if i.facts.get("payment")]
+    paying = [i for i in site.items if i.facts.payment]
     assert len(paying) >= 2
     for item in paying:
-        pay = item.facts["payment"]
+        pay = item.facts.payment
         for ext in ("png",):
             image = Image.open(sample_site / "output/pay" / f"{item.code}.{ext}")
             results = zxingcpp.read_barcodes(image)
@@ -46,11 +46,11 @@ def test_payment_qr_decodes_to_the_expected_vietqr_payload(sample_site: Path) ->
 def test_payment_section_is_labelled_apart_from_the_page_code(sample_site: Path) -> None:
     for item, lang, tree in pages(sample_site):
         section = tree.find(".//section[@class='pay']")
-        if not item.facts.get("payment"):
+        if not item.facts.payment:
             assert section is None
             continue
         assert section is not None
-        payee = item.facts["payment"].account_name
+        payee = item.facts.payment.account_name
         label = text_of(section.find("p[@class='pay-label']"))  # type: ignore[arg-type]
         expected = {
             "vi": "Chỉ ứng dụng ngân hàng Việt Nam thanh toán được cách này (VietQR). Trong ứng "
@@ -87,10 +87,10 @@ def test_json_ld_is_a_schema_org_product_with_an_offer_in_vnd(sample_site: Path)
             assert (offer["lowPrice"], offer["highPrice"]) == (low, high)
         if item.kind == "ocop":
             rating = {p["name"]: p["value"] for p in data["additionalProperty"]}
-            assert rating["OCOP rating"] == item.facts["stars"]
-        if item.facts.get("gtin"):
-            assert data["gtin14"] == item.facts["gtin"] and len(data["gtin14"]) == 14
-            assert data["sameAs"] == f"https://xinman.example.vn/01/{item.facts['gtin']}"
+            assert rating["OCOP rating"] == item.facts.own["stars"]
+        if item.facts.gtin:
+            assert data["gtin14"] == item.facts.gtin and len(data["gtin14"]) == 14
+            assert data["sameAs"] == f"https://xinman.example.vn/01/{item.facts.gtin}"
 
 
 def test_open_graph_tags_are_present_and_absolute(sample_site: Path) -> None:
@@ -108,8 +108,8 @@ def test_open_graph_tags_are_present_and_absolute(sample_site: Path) -> None:
 
 def test_gs1_digital_link_resolves_on_the_site(sample_site: Path) -> None:
     site = load_site(sample_site)
-    item = next(i for i in site.items if i.facts.get("gtin"))
-    tree = parse_html(sample_site / "output/01" / item.facts["gtin"] / "index.html")
+    item = next(i for i in site.items if i.facts.gtin)
+    tree = parse_html(sample_site / "output/01" / item.facts.gtin / "index.html")
     links = {a.get("hreflang"): a.get("href") for a in tree.findall(".//main/a")}
     assert links == {lang: f"/{lang}/{item.kind}/{item.slug}/" for lang in ("vi", "en")}
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from site_builder.build import build
 from site_builder.content.loader import load_site
+from site_builder.content.model import Item
 from site_builder.urls import Urls
 from tests.helpers import parse_html, run_cli
 
@@ -64,7 +65,7 @@ def test_booklet_pdf_is_a5_with_metadata_and_every_qr_decodes(sample_site: Path)
             assert thing is not None
             if hasattr(thing, "code"):  # a page has no printed code, hence no QR
                 expected.add(urls.short_url(thing.code))
-            payment = getattr(thing, "facts", {}).get("payment")
+            payment = thing.facts.payment if isinstance(thing, Item) else None
             if payment is not None and booklet.show_payment:
                 expected.add(payment.payload)  # the bank-transfer code, in its own box
         assert booklet.code is not None
@@ -182,7 +183,7 @@ def test_stickers_can_carry_the_payment_code_clearly_apart(minimal: Path) -> Non
     result = run_cli(minimal, "stickers", "--codes", "XM-P01", "--template", "L7163", "--payment")
     assert result.code == 0, result.err
     pdf = (minimal / "stickers/stickers-items-L7163-labels.pdf").read_bytes()
-    payload = load_site(minimal).by_code("XM-P01").facts["payment"].payload  # type: ignore[union-attr]
+    payload = load_site(minimal).by_code("XM-P01").facts.payment.payload  # type: ignore[union-attr]
     assert sorted(decoded(pdf)) == sorted(["HTTPS://XM.EXAMPLE.VN/Q/XM-P01", payload])
 
 

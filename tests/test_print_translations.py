@@ -74,8 +74,8 @@ def test_no_page_holds_only_codes_or_one_line_of_contents(sample_site: Path) -> 
     site = load_site(sample_site)
     payment_lines = {PAY_TITLE}
     for item in site.items:
-        if item.facts.get("payment") is not None:
-            payment_lines |= set(PaymentQr.from_info(item.facts["payment"]).label_lines)
+        if item.facts.payment is not None:
+            payment_lines |= set(PaymentQr.from_info(item.facts.payment).label_lines)
     captions = {s[k] for s in STRINGS.values() for k in ("scan", "ebook", "language")}
     captions |= {f"{STRINGS['vi'][k]} · {STRINGS['en'][k]}" for k in ("scan", "ebook")}
     for name in ("xin-man-gifts-vi.pdf", "xin-man-gifts-en.pdf", "xin-man-gifts-vi-en.pdf"):

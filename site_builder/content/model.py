@@ -6,12 +6,15 @@ Facts written once live on `Item`; words per language live on `Translation`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig
+from site_builder.content.print_crop import Box
 from site_builder.links import Link  # one link type: checked by links.py, kept in the model
+from site_builder.vietqr import PaymentInfo
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,22 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class ItemFacts:
+    """The checked item.yaml values that are not the item's identity (code, images, links,
+    aliases and id live on `Item`): those every kind has, typed, and the kind's own."""
+
+    commune: str  # a key of communes
+    price: tuple[int, int]  # whole VND, low and high (equal for one price)
+    group: str  # a key of the kind's group table (`ethnic_group`, `ocop_group`...)
+    own: Mapping[str, Any]  # the kind's own fields (content/kinds.py): maker, stars, ...
+    updated: dt.date | None = None
+    gtin: str | None = None  # GTIN-14
+    payment: PaymentInfo | None = None  # a VietQR bank transfer
+    preview_image: str | None = None  # a file of images, or an https:// URL
+    print_crop: Mapping[str, Box] | None = None  # image file -> the part to print
+
+
+@dataclass(frozen=True)
 class Item:
     """An item of one of the kinds of content/kinds.py: a doll, an OCOP product..."""
 
@@ -47,7 +66,7 @@ class Item:
     slug: str
     folder: Path
     code: str
-    facts: dict[str, Any]  # the checked item.yaml values (price, commune, stars, ...)
+    facts: ItemFacts  # the checked item.yaml values (price, commune, group, stars, ...)
     images: tuple[Image, ...]
     links: tuple[Link, ...]
     aliases: tuple[str, ...]
@@ -61,8 +80,7 @@ class Item:
 
     @property
     def price(self) -> tuple[int, int]:
-        price: tuple[int, int] = self.facts["price"]
-        return price
+        return self.facts.price
 
 
 @dataclass(frozen=True)

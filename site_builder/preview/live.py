@@ -301,7 +301,7 @@ class LiveSite:
                 before.code,
                 before.aliases,
                 before.images,
-            ) or (item.facts.get("gtin"), item.uid) != (before.facts.get("gtin"), before.uid):
+            ) or (item.facts.gtin, item.uid) != (before.facts.gtin, before.uid):
                 return None  # (the printed-code id too: the registry is checked against it)
 
         new_site = dataclasses.replace(

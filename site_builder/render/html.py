@@ -278,8 +278,8 @@ class HtmlRenderer:
             # a card (half a phone's width) names a range by where it starts: "from ..."
             "price_from": i18n.format_price((item.price[0], item.price[0]), lang),
             "ranged": item.price[0] != item.price[1],
-            "commune": site.category_name("communes", facts["commune"], lang),
-            "commune_lang": self._named_in("communes", facts["commune"], lang),
+            "commune": site.category_name("communes", facts.commune, lang),
+            "commune_lang": self._named_in("communes", facts.commune, lang),
             "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
                     **images.picture(
@@ -304,8 +304,8 @@ class HtmlRenderer:
             "fields": tr.fields,
         }
         own = kinds.get(item.kind)
-        view.update((name, facts[name]) for name in own.view)
-        group = facts[own.group_field]
+        view.update((name, facts.own[name]) for name in own.view)
+        group = facts.group
         view.update(
             template=own.template,  # the partial showing the kind's own facts
             group=site.category_name(own.group_table, group, lang),
@@ -319,10 +319,10 @@ class HtmlRenderer:
         return lang if names.get(lang) else self.site.config.source_language
 
     def payment_view(self, item: Item) -> dict[str, Any] | None:
-        pay = item.facts.get("payment")
+        pay = item.facts.payment
         if pay is None:
             return None
-        payee = pay.account_name or item.facts[kinds.get(item.kind).maker_field]
+        payee = pay.account_name or item.facts.own[kinds.get(item.kind).maker_field]
         source = self.site.config.source_language
         return {
             "payee": payee,

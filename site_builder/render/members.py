@@ -24,7 +24,7 @@ def members_print_page(r: HtmlRenderer, lang: str) -> Output:
             tr = with_fallback(item, site.config.source_language, site.config)
         if tr is None:
             continue
-        pay = item.facts.get("payment")
+        pay = item.facts.payment
         rows.append(
             {
                 "code": item.code,

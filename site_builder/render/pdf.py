@@ -269,13 +269,13 @@ def cache_digest_bytes(parts: list[bytes]) -> bytes:
 
 
 def _payment_qr(item: Item, payment_qr: Any) -> Any:
-    info = item.facts.get("payment")
+    info = item.facts.payment
     return payment_qr.from_info(info) if info is not None else None
 
 
 def content_date(site: Site, items: Sequence[Item] = ()) -> dt.date:
     """A date from the content (never the clock), so the same input gives the same PDF."""
-    dates = [i.facts["updated"] for i in (items or site.items) if i.facts.get("updated")]
+    dates = [d for i in (items or site.items) if (d := i.facts.updated)]
     dates += [b.date for b in site.booklets]
     return max(dates) if dates else dt.date(2026, 1, 1)
 
@@ -363,7 +363,7 @@ def _print_photo(site: Site, item: Item, image: Any) -> Path:
     from site_builder.content.print_crop import cropped_copy
 
     source = Path(print_copy(site.config.root, image))  # upright, sRGB, print-sized
-    box = (item.facts.get("print_crop") or {}).get(image.file)
+    box = (item.facts.print_crop or {}).get(image.file)
     if box is None or source.suffix.lower() == ".svg":  # a vector is printed whole
         return source
     return cropped_copy(source, box, site.config.root / CACHE_DIR / "print-crops")
@@ -374,9 +374,9 @@ def _facts(
 ) -> tuple[tuple[str, str], ...]:
     facts = [(_("Price"), format_price(item.price, lang))]
     own = kinds.get(item.kind)
-    group = site.category_name(own.group_table, item.facts[own.group_field], lang)
-    facts += own.print_facts(item.facts, group, _, r_ngettext)
-    facts.append((_("Commune"), site.category_name("communes", item.facts["commune"], lang)))
+    group = site.category_name(own.group_table, item.facts.group, lang)
+    facts += own.print_facts(item.facts.own, group, _, r_ngettext)
+    facts.append((_("Commune"), site.category_name("communes", item.facts.commune, lang)))
     return tuple(facts)
 
 
@@ -454,7 +454,7 @@ def _printed_photos(site: Site, booklet: Booklet) -> list[tuple[Path, tuple[int,
         thing = site.by_key(key)
         if isinstance(thing, Item) and thing.images:
             image = thing.images[0]
-            box = (thing.facts.get("print_crop") or {}).get(image.file) or (0, 0, 100, 100)
+            box = (thing.facts.print_crop or {}).get(image.file) or (0, 0, 100, 100)
             pixels = (
                 round(image.width * (box[2] - box[0]) / 100),
                 round(image.height * (box[3] - box[1]) / 100),

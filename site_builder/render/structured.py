@@ -26,7 +26,7 @@ def og_locale(lang: str) -> str:
 
 def preview_image(item: Item, urls: Urls) -> dict[str, Any]:
     """The absolute image a shared link shows, with its size when known."""
-    chosen = item.facts.get("preview_image")
+    chosen = item.facts.preview_image
     if chosen and "://" in chosen:
         return {"url": chosen, "width": None, "height": None}
     image = next((im for im in item.images if im.file == chosen), item.images[0])
@@ -41,7 +41,7 @@ def _largest(urls: Urls, item: Item, image: Image) -> dict[str, Any]:
 
 
 def gs1_link(site: Site, item: Item) -> str | None:
-    gtin = item.facts.get("gtin")
+    gtin = item.facts.gtin
     return digital_link(site.config.base_url, gtin) if gtin else None
 
 
@@ -59,7 +59,7 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
     else:
         offer.update({"@type": "AggregateOffer", "lowPrice": low, "highPrice": high})
     own = kinds.get(item.kind)
-    maker = item.facts[own.maker_field]
+    maker = item.facts.own[own.maker_field]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -74,10 +74,10 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
         "offers": offer,
         "countryOfOrigin": {"@type": "Country", "name": "VN"},
     }
-    data["category"] = site.category_name(own.group_table, item.facts[own.group_field], lang)
-    data.update(own.jsonld(item.facts, tr.fields))
-    if item.facts.get("gtin"):
-        data["gtin14"] = item.facts["gtin"]
+    data["category"] = site.category_name(own.group_table, item.facts.group, lang)
+    data.update(own.jsonld(item.facts.own, tr.fields))
+    if item.facts.gtin:
+        data["gtin14"] = item.facts.gtin
         data["sameAs"] = gs1_link(site, item)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # inside <script>: keep "</script>" and "<!--" from ever closing or confusing the block
