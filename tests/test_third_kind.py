@@ -74,11 +74,18 @@ TEXTILES = kinds.Kind(
     example_slug="khan-theu-mong",
 )
 
-PARTIAL = """\
+FACTS = """\
 {# The facts only textiles have (a kind registered by tests/test_third_kind.py). #}
     <dt>{{ _("Costume of the people") }}</dt><dd>{{ item.group }}</dd>
     <dt>{{ _("Woven by") }}</dt><dd>{{ item.weaver }}</dd>
     <dt>{{ _("Width") }}</dt><dd>{{ item.width_cm }} cm</dd>
+"""
+
+TEXTS = """\
+{% if item.fields.get('technique') %}
+  <h2 class="technique">{{ _("Technique") }}</h2>
+  <p>{{ item.fields.get('technique') }}</p>
+{% endif %}
 """
 
 WORDS_VI = {
@@ -86,6 +93,7 @@ WORDS_VI = {
     "Textiles": "Thổ cẩm",
     "Woven by": "Người dệt",
     "Width": "Khổ vải",
+    "Technique": "Kỹ thuật",
 }
 
 ITEM_YAML = """\
@@ -138,7 +146,9 @@ def textiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[kinds.Kind]:
 
 def _project(tmp_path: Path) -> Path:
     root = copy_project(tmp_path / "site", "minimal")
-    (root / "templates" / TEXTILES.template).write_text(PARTIAL, encoding="utf-8")
+    (root / "templates" / "kinds" / "textiles").mkdir()
+    (root / "templates" / TEXTILES.facts_template).write_text(FACTS, encoding="utf-8")
+    (root / "templates" / TEXTILES.texts_template).write_text(TEXTS, encoding="utf-8")
     po = root / "locale" / "vi" / "LC_MESSAGES" / "site.po"
     entries = "".join(f'\nmsgid "{en}"\nmsgstr "{vi}"\n' for en, vi in WORDS_VI.items())
     po.write_text(po.read_text(encoding="utf-8") + entries, encoding="utf-8")
@@ -238,6 +248,14 @@ def test_a_third_kind_is_one_registry_entry(
         "Width": "45 cm",
         "Commune": "Xín Mần",
     }
+    for page, heading, technique in (
+        (vi_page, "Kỹ thuật", "thêu chữ thập"),
+        (en_page, "Technique", "cross-stitch"),
+    ):
+        h2 = parse_html(page).find(".//h2[@class='technique']")
+        assert h2 is not None and text_of(h2) == heading
+        article = parse_html(page).find(".//article")
+        assert article is not None and technique in text_of(article)
     data = _jsonld_of(en_page)
     assert data["@type"] == "Product" and data["sku"] == "XM-T01"
     assert data["brand"]["name"] == "Vàng Thị Mai (ví dụ)"

@@ -3,13 +3,13 @@
 A kind is data: its folder under content/ (and URL section), the code prefix of its first
 codes, the word of `site-builder new`, its list-page title and menu label (translatable
 site strings, S_ here, translated by the site's locale/<lang>/site.po), the category table
-of its group, its item.yaml and front-matter fields, what its template partial
-(`templates/kinds/<name>.html`) and print chapter show, its schema.org extras and what
-`new` writes for it. Every other module asks this one (`all_kinds()`, `get(name)`); none
+of its group, its item.yaml and front-matter fields, what its template partials
+(`templates/kinds/<name>/facts.html`, `texts.html`) and print chapter show, its schema.org
+type and extras and what `new` writes for it. Every other module asks this one (`all_kinds()`, `get(name)`); none
 names a kind.
 
 Adding a kind (say textiles, codes XM-T..) is a `Kind(...)` below plus
-`templates/kinds/<name>.html` (and site.po entries for new wording). Kinds are code, not
+`templates/kinds/<name>/` (and site.po entries for new wording). Kinds are code, not
 site.yaml: a kind brings checkers, a template and scaffold text, which a member cannot
 write; tests/test_third_kind.py registers one at test time (`REGISTRY`) and builds it.
 """
@@ -57,6 +57,7 @@ class Kind:
     scaffold_yaml: Callable[[Mapping[str, str], dt.date], str]  # item.yaml's own part (`new`)
     scaffold_text: Callable[[str, str], list[str]]  # (lang, placeholder) -> <lang>.md lines
     example_slug: str = ""  # an item of the sample, for messages that show a page address
+    schema_type: str = "Product"  # its schema.org type in the item page's JSON-LD
     section: str = ""  # URL section, when it differs from `name`
 
     @property
@@ -64,9 +65,15 @@ class Kind:
         return self.section or self.name
 
     @property
-    def template(self) -> str:
-        """The partial of the item page that shows this kind's own facts."""
-        return f"kinds/{self.name}.html"
+    def facts_template(self) -> str:
+        """The partial of the item page that shows this kind's own facts (in its <dl>)."""
+        return f"kinds/{self.name}/facts.html"
+
+    @property
+    def texts_template(self) -> str:
+        """The partial of the item page that shows its own front-matter fields (after the
+        story): materials; ingredients, storage..."""
+        return f"kinds/{self.name}/texts.html"
 
 
 def _note(lang: str, vi: str, en: str) -> str:

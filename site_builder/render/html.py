@@ -307,7 +307,8 @@ class HtmlRenderer:
         view.update((name, facts.own[name]) for name in own.view)
         group = facts.group
         view.update(
-            template=own.template,  # the partial showing the kind's own facts
+            facts_template=own.facts_template,  # partials showing the kind's own facts
+            texts_template=own.texts_template,  # and its own translated fields
             group=site.category_name(own.group_table, group, lang),
             group_lang=self._named_in(own.group_table, group, lang),
         )

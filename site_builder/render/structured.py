@@ -62,7 +62,7 @@ def product_jsonld(site: Site, urls: Urls, item: Item, tr: Translation, lang: st
     maker = item.facts.own[own.maker_field]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "Product",
+        "@type": own.schema_type,
         "@id": page + "#product",
         "name": tr.title,
         "description": tr.summary or "",
