@@ -20,12 +20,14 @@ from babel.messages.pofile import read_po
 from PIL import Image, ImageDraw
 
 from site_builder import cli, messages
-from site_builder.build import build
+from site_builder.build import build, plan_site
 from site_builder.content import kinds
 from site_builder.content import schema as s
 from site_builder.content.loader import load_site
 from site_builder.errors import ErrorList
+from site_builder.outputs import files_of
 from tests.helpers import REPO, copy_project, parse_html, text_of
+from tests.test_outputs import written
 
 
 def _print_facts(
@@ -72,6 +74,7 @@ TEXTILES = kinds.Kind(
     scaffold_yaml=_scaffold_yaml,
     scaffold_text=lambda lang, placeholder: ["# technique: ..."],
     example_slug="khan-theu-mong",
+    section="tho-cam",  # its pages' addresses: /vi/tho-cam/..., its folder content/textiles/
 )
 
 FACTS = """\
@@ -217,23 +220,23 @@ def test_a_third_kind_is_one_registry_entry(
     out = root / "output"
 
     # the list pages, in both languages, with the kind's title and its item's card
-    assert _h1(out / "vi/textiles/index.html") == "Thổ cẩm dệt tay"
-    assert _h1(out / "en/textiles/index.html") == "Handwoven textiles"
+    assert _h1(out / "vi/tho-cam/index.html") == "Thổ cẩm dệt tay"
+    assert _h1(out / "en/tho-cam/index.html") == "Handwoven textiles"
     for lang in ("vi", "en"):
-        page = parse_html(out / f"{lang}/textiles/index.html")
+        page = parse_html(out / f"{lang}/tho-cam/index.html")
         hrefs = [a.get("href") for a in page.iter("a")]
-        assert f"/{lang}/textiles/khan-theu-mong/" in hrefs
+        assert f"/{lang}/tho-cam/khan-theu-mong/" in hrefs
         menu = page.find(".//nav[@class='menu']")
         assert menu is not None
         labels = {a.get("href"): text_of(a) for a in menu.iter("a")}
-        assert labels[f"/{lang}/textiles/"] == {"vi": "Thổ cẩm", "en": "Textiles"}[lang]
+        assert labels[f"/{lang}/tho-cam/"] == {"vi": "Thổ cẩm", "en": "Textiles"}[lang]
         assert labels[f"/{lang}/dolls/"] == {"vi": "Búp bê", "en": "Dolls"}[lang]
         home = parse_html(out / f"{lang}/index.html")
         headings = [text_of(h) for h in home.iter("h2")]
         assert {"vi": "Thổ cẩm dệt tay", "en": "Handwoven textiles"}[lang] in headings
 
     # the item pages, in both languages: the kind's own facts from its partial
-    vi_page, en_page = (out / f"{lang}/textiles/khan-theu-mong/index.html" for lang in ("vi", "en"))
+    vi_page, en_page = (out / f"{lang}/tho-cam/khan-theu-mong/index.html" for lang in ("vi", "en"))
     assert _h1(vi_page) == "Khăn thêu Mông"
     assert _h1(en_page) == "Hmong embroidered scarf"
     assert _facts(vi_page) == {
@@ -268,11 +271,15 @@ def test_a_third_kind_is_one_registry_entry(
         assert [r.text for r in results] == ["HTTPS://XM.EXAMPLE.VN/Q/XM-T01"]
     landing = parse_html(out / "Q/XM-T01.html")
     targets = {a.get("href") for a in landing.iter("a")}
-    assert "/vi/textiles/khan-theu-mong/" in targets
-    assert "/en/textiles/khan-theu-mong/" in targets
+    assert "/vi/tho-cam/khan-theu-mong/" in targets
+    assert "/en/tho-cam/khan-theu-mong/" in targets
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert "https://xinman.example.vn/vi/textiles/khan-theu-mong/" in sitemap
-    assert "https://xinman.example.vn/en/textiles/" in sitemap
+    assert "https://xinman.example.vn/vi/tho-cam/khan-theu-mong/" in sitemap
+    assert "https://xinman.example.vn/en/tho-cam/" in sitemap
+
+    # THE map plan -> files (check judges links by it) names what the build wrote
+    assert files_of(plan_site(load_site(root))) == written(out)
+    assert "media/textiles/khan-theu-mong/scarf-640.webp" in written(out)
 
     # the booklet's chapter prints the kind's facts
     text = " ".join(

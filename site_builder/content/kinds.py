@@ -5,8 +5,8 @@ codes, the word of `site-builder new`, its list-page title and menu label (trans
 site strings, S_ here, translated by the site's locale/<lang>/site.po), the category table
 of its group, its item.yaml and front-matter fields, what its template partials
 (`templates/kinds/<name>/facts.html`, `texts.html`) and print chapter show, its schema.org
-type and extras and what `new` writes for it. Every other module asks this one (`all_kinds()`, `get(name)`); none
-names a kind.
+type and extras and what `new` writes for it. Every other module asks this one
+(`all_kinds()`, `names()`, `get(name)`); none names a kind.
 
 Adding a kind (say textiles, codes XM-T..) is a `Kind(...)` below plus
 `templates/kinds/<name>/` (and site.po entries for new wording). Kinds are code, not
