@@ -6,7 +6,8 @@ whole build succeeded.
 
 Over 500 lines on purpose: it is the one place the build reads in order (plan,
 tasks, writing, closing files, the report); the work itself lives in the modules it
-calls. What would split out next is the task list (`page_tasks`, `code_tasks`).
+calls. The tasks' types are site_builder/tasks.py; what would split out next is the
+task list (`page_tasks`, `code_tasks`, `run_task`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from site_builder.content import schema as s
+from site_builder.content.model import ItemFacts
 
 
 def S_(text: str) -> str:
@@ -63,6 +64,20 @@ class Kind:
     @property
     def url_section(self) -> str:
         return self.section or self.name
+
+    def item_facts(self, checked: Mapping[str, Any]) -> ItemFacts:
+        """An item's facts, typed, from its checked item.yaml values (the loader's)."""
+        return ItemFacts(
+            commune=checked["commune"],
+            price=checked["price"],
+            group=checked[self.group_field],
+            own={f.name: checked[f.name] for f in self.fields},
+            updated=checked["updated"],
+            gtin=checked["gtin"],
+            payment=checked["payment"],
+            preview_image=checked["preview_image"],
+            print_crop=checked["print_crop"],
+        )
 
     @property
     def facts_template(self) -> str:

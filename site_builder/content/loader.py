@@ -18,7 +18,7 @@ from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import LoadMany, load_items
-from site_builder.content.model import Image, Item, ItemFacts, Page, Site
+from site_builder.content.model import Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
 from site_builder.content.translations import translations as translations_of
 from site_builder.content.unique import check_unique
@@ -436,28 +436,12 @@ def load_item(
         slug=_slug(folder, errors),
         folder=folder,
         code=facts["code"],
-        facts=item_facts(kind, facts),
+        facts=kinds.get(kind).item_facts(facts),
         images=images,
         links=facts["links"] or (),
         aliases=facts["aliases"] or (),
         translations=translations,
         uid=facts["id"],
-    )
-
-
-def item_facts(kind: str, facts: dict[str, Any]) -> ItemFacts:
-    """The checked item.yaml values, typed: the common ones, the kind's group and own."""
-    own = kinds.get(kind)
-    return ItemFacts(
-        commune=facts["commune"],
-        price=facts["price"],
-        group=facts[own.group_field],
-        own={f.name: facts[f.name] for f in own.fields},
-        updated=facts["updated"],
-        gtin=facts["gtin"],
-        payment=facts["payment"],
-        preview_image=facts["preview_image"],
-        print_crop=facts["print_crop"],
     )
 
 
