@@ -142,7 +142,7 @@ MESSAGES = {
 
 @pytest.fixture
 def textiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[kinds.Kind]:
-    """The third kind, for this test only (build workers are forked: they see it too)."""
+    """The third kind, for this test only (forked build workers would inherit it)."""
     monkeypatch.setitem(kinds.REGISTRY, TEXTILES.name, TEXTILES)
     yield TEXTILES
 
