@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     memo = BuildCache(root)  # the same cache as the build: unchanged sheets are not redrawn
     with using(memo):
-        site = load_site(root)
+        site = load_site(root, stories=False)  # a sticker never shows a story
         plan_site(site)  # the printed-code registry and QR sizes must be right first
         chosen = _selection(site, args)
         if args.for_print:  # asked before anything is drawn or recorded

@@ -19,6 +19,10 @@ its files have, and the Markdown cache keys it used — is kept in
   that does not check against its seal, or one that does not unpickle into the classes of
   this tool: the whole file is ignored and every item loads again.
 
+An entry loaded without its stories (`stories=False`: the sticker sheets, which never show
+one) says so; it serves only loads that skip the stories too, and a build loads that item
+again, stories converted.
+
 Nothing cross-item is kept: unique codes, aliases, booklets, the printed-code registry are
 checked on the loaded model by every build.
 """
@@ -43,7 +47,7 @@ from site_builder.filestate import FileState, scan, unchanged
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
-FORMAT = 1
+FORMAT = 2
 DIGEST_FROM_PARENT = 200  # more misses than this (a cold build): no content digest now
 
 Stats = tuple[FileState, ...]
@@ -58,6 +62,7 @@ class Entry:
     sha: str | None  # of every file's bytes; None when not computed (cold build)
     result: Result
     markdown: tuple[str, ...]  # the Markdown cache keys its stories used
+    stories: bool = True  # False: loaded with the stories left unconverted
 
 
 def folder_stats(folder: Path) -> Stats:
@@ -157,10 +162,11 @@ class ItemCache:
     def _seal(self, body: bytes) -> bytes:
         return f"{self.context} {digest(body)}".encode()
 
-    def lookup(self, kind: str, folder: Path, stats: Stats) -> Entry | None:
-        """The kept entry for `folder` if its files are the ones it was made from."""
+    def lookup(self, kind: str, folder: Path, stats: Stats, stories: bool = True) -> Entry | None:
+        """The kept entry for `folder` if its files are the ones it was made from (and its
+        stories were converted, when `stories`)."""
         entry = self.entries.get(str(folder))
-        if entry is None or entry.kind != kind:
+        if entry is None or entry.kind != kind or (stories and not entry.stories):
             return None
         if unchanged(entry.stats, entry.made_ns, stats):
             return entry
@@ -168,7 +174,9 @@ class ItemCache:
             return None
         if folder_digest(stats) != entry.sha:
             return None
-        return Entry(kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown)
+        return Entry(
+            kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown, entry.stories
+        )
 
     def keep(self, folder: Path, entry: Entry) -> None:
         if self.entries.get(str(folder)) is not entry:
@@ -196,9 +204,11 @@ def load_items(
     config: SiteConfig,
     folders: list[tuple[str, Path]],
     load_many: LoadMany,
+    stories: bool = True,
 ) -> list[Result]:
     """(item, errors) for every folder, in order: from the cache where its files did not
-    change, else from `load_many` (the loader, on every core when there are many)."""
+    change, else from `load_many` (the loader, on every core when there are many).
+    `stories=False`: `load_many` leaves the stories unconverted; any entry serves."""
     if memo is None:
         return [(item, errors) for item, errors, _keys in load_many(folders)]
     cache = ItemCache(config.root, context_key(config))
@@ -208,7 +218,7 @@ def load_items(
     for i, (kind, folder) in enumerate(folders):
         now = folder_stats(folder)
         stats.append(now)
-        entry = cache.lookup(kind, folder, now)
+        entry = cache.lookup(kind, folder, now, stories)
         if entry is None:
             misses.append(i)
             continue
@@ -221,7 +231,8 @@ def load_items(
     for i, (item, errors, keys) in zip(misses, loaded, strict=True):
         kind, folder = folders[i]
         results[i] = (item, errors)
-        cache.keep(folder, Entry(kind, stats[i], made, shas.get(i), (item, errors), keys))
+        entry = Entry(kind, stats[i], made, shas.get(i), (item, errors), keys, stories)
+        cache.keep(folder, entry)
     for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
         memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
     cache.save()

@@ -44,11 +44,13 @@ def category_tables() -> tuple[str, ...]:
     return (*kinds.group_tables(), "communes")
 
 
-def load_site(root: Path, config: SiteConfig | None = None) -> Site:
+def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = True) -> Site:
     """Load and check the whole project at `root`. Raises `ErrorList` listing every problem.
 
     `config` is site.yaml as the caller already read it (`load_config(root)`), so the file
-    is parsed once per command."""
+    is parsed once per command. `stories=False`: the items' stories are checked but not
+    converted to HTML (their `body_html` is ""), for what never shows one (sticker
+    sheets); pages and booklets load as always."""
     config = config or load_config(root)
     errors = Collector()
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
@@ -58,7 +60,7 @@ def load_site(root: Path, config: SiteConfig | None = None) -> Site:
         (kind, folder) for kind in kinds.names() for folder in _folders(config.content_dir / kind)
     ]
     items: list[Item] = []
-    loaded = load_items(current(), config, folders, _loader(config, categories))
+    loaded = load_items(current(), config, folders, _loader(config, categories, stories), stories)
     for item, found in loaded:
         errors.errors.extend(found)
         if item is not None:
@@ -141,20 +143,25 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start
 
 
-def _loader(config: SiteConfig, categories: dict[str, dict[str, Any]]) -> LoadMany:
+def _loader(
+    config: SiteConfig, categories: dict[str, dict[str, Any]], stories: bool = True
+) -> LoadMany:
     """`_load_items` for the item cache (content/itemcache.py), which asks for the folders
     whose files changed."""
-    return lambda folders: _load_items(config, categories, folders)
+    return lambda folders: _load_items(config, categories, folders, stories)
 
 
 def _load_items(
-    config: SiteConfig, categories: dict[str, dict[str, Any]], folders: list[tuple[str, Path]]
+    config: SiteConfig,
+    categories: dict[str, dict[str, Any]],
+    folders: list[tuple[str, Path]],
+    stories: bool = True,
 ) -> list[tuple[Item | None, list[ContentError], tuple[str, ...]]]:
     """Every item with the errors its files have and the Markdown cache keys its stories
     used, in `folders` order; on every core for a large catalogue (the same items and
     errors as one process finds)."""
     if len(folders) < PARALLEL_FROM:
-        return _load_chunk((config, categories), folders, in_worker=False)[0]
+        return _load_chunk((config, categories, stories), folders, in_worker=False)[0]
     from site_builder.cache import current
 
     n = jobs_count() * 4
@@ -163,7 +170,8 @@ def _load_items(
     memo = current()
     if memo is not None:
         _ = memo.markdown.data  # read once here rather than in every worker
-    results = parallel_map(_load_chunk, [(c,) for c in chunks], shared=(config, categories))
+    shared = (config, categories, stories)
+    results = parallel_map(_load_chunk, [(c,) for c in chunks], shared=shared)
     for _items, markdown in results:  # stories the workers converted, for the next build
         if memo is not None and markdown is not None:
             memo.markdown.merge(markdown)
@@ -171,7 +179,7 @@ def _load_items(
 
 
 def _load_chunk(
-    shared: tuple[SiteConfig, dict[str, dict[str, Any]]],
+    shared: tuple[SiteConfig, dict[str, dict[str, Any]], bool],
     folders: list[tuple[str, Path]],
     in_worker: bool = True,
 ) -> tuple[
@@ -181,7 +189,7 @@ def _load_chunk(
     """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
     from site_builder.cache import current
 
-    config, categories = shared
+    config, categories, stories = shared
     memo = current()
     if memo is not None and in_worker:
         memo.markdown.changes()  # start afresh: only this worker's own work goes back
@@ -192,7 +200,8 @@ def _load_chunk(
         if memo is not None:
             memo.markdown.trace = keys  # the stories' keys, kept with the item
         item = _guard(
-            errors, lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e)
+            errors,
+            lambda k=kind, f=folder, e=errors: load_item(config, categories, k, f, e, stories),
         )
         if memo is not None:
             memo.markdown.trace = None
@@ -379,6 +388,7 @@ def load_item(
     kind: str,
     folder: Path,
     errors: Collector,
+    stories: bool = True,
 ) -> Item | None:
     path = folder / "item.yaml"
     if not path.is_file():
@@ -427,7 +437,7 @@ def load_item(
             )
     # alt texts are checked against the images only once those are right; else the image error suffices
     translations = translations_of(
-        config, kind, folder, declared if len(images) == len(declared) else None, errors
+        config, kind, folder, declared if len(images) == len(declared) else None, errors, stories
     )
     if len(errors.errors) > before or facts["images"] is None:
         return None

@@ -44,8 +44,16 @@ def translation_fields(kind: str) -> list[s.Field]:
 
 
 def translations(
-    config: SiteConfig, kind: str, folder: Path, images: list[str] | None, errors: Collector
+    config: SiteConfig,
+    kind: str,
+    folder: Path,
+    images: list[str] | None,
+    errors: Collector,
+    stories: bool = True,
 ) -> dict[str, Translation]:
+    """Every language's words in `folder`. `stories=False` (for what never shows a story:
+    sticker sheets): each story is checked as a build checks it before converting it
+    (placeholder, size and nesting limits) but not converted: `body_html` is ""."""
     out: dict[str, Translation] = {}
     for lang in config.languages:
         path = folder / f"{lang}.md"
@@ -66,7 +74,7 @@ def translations(
                 )
             continue
         try:
-            out[lang] = load_translation(path, lang, kind, images, errors)
+            out[lang] = load_translation(path, lang, kind, images, errors, stories)
         except ContentError as exc:
             errors.add(exc)
     for extra in sorted(folder.glob("*.md")):
@@ -87,7 +95,12 @@ def translations(
 
 
 def load_translation(
-    path: Path, lang: str, kind: str, images: list[str] | None, errors: Collector
+    path: Path,
+    lang: str,
+    kind: str,
+    images: list[str] | None,
+    errors: Collector,
+    stories: bool = True,
 ) -> Translation:
     text = read_text(path)
     front, front_line, body, body_line = split_front_matter(text, path)
@@ -121,7 +134,7 @@ def load_translation(
         lang=lang,
         title=fields.get("title") or "",
         summary=fields.get("summary"),
-        body_html=_story_html(body, path, body_line, errors),
+        body_html=_story_html(body, path, body_line, errors) if stories else "",
         source=path,
         alt=alt,
         fields=extra,
