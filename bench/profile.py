@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.profile PROJECT            # cold build of PROJECT, then the table
     .venv/bin/python -m bench.profile --stats FILE       # the table of a saved profile
+    .venv/bin/python -m bench.profile --stickers PROJECT # `stickers --all` (L7160), cold
 
 The build runs with one worker (everything in this process, so cProfile sees it all) after
 deleting PROJECT/output and PROJECT/.site-builder-cache. The profiler's clock is this
@@ -41,12 +42,43 @@ PARTS = [
     ("  mkdir() system calls", "~", "<built-in method posix.mkdir>"),
 ]
 
+# the same for `stickers --all`: the sticker sheets are WeasyPrint documents of positioned text
+STICKER_PARTS = [
+    ("whole command", "site_builder/commands/stickers.py", "run"),
+    (
+        "load (YAML, photos checked; stories not converted)",
+        "site_builder/content/loader.py",
+        "load_site",
+    ),
+    ("  photos checked (decoded once)", "site_builder/content/images.py", "load_image"),
+    (
+        "  Markdown (should be 0: a sticker shows no story)",
+        "site_builder/markdown.py",
+        "render_markdown",
+    ),
+    ("plan (printed codes, QR encoding)", "site_builder/build.py", "plan_site"),
+    ("sticker sheets", "site_builder/render/pdf.py", "sticker_sheet"),
+    (
+        "  layout in Python (text wrapped, sizes)",
+        "site_builder/print/sticker_sheets.py",
+        "plan_sheets",
+    ),
+    ("  QR codes as PDF operators", "site_builder/print/stickers.py", "sheet_qr_ops"),
+    ("  WeasyPrint: HTML parsed", "tinyhtml5/parser.py", "parse"),
+    ("  WeasyPrint: styles computed", "weasyprint/css/__init__.py", "get_all_computed_styles"),
+    ("  WeasyPrint: layout", "weasyprint/layout/__init__.py", "layout_document"),
+    ("  WeasyPrint: drawn and written (write_pdf)", "weasyprint/document.py", "write_pdf"),
+    ("  PDF chunks joined (pypdf)", "site_builder/render/pdf.py", "_join"),
+]
 
-def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
+
+def breakdown(
+    stats: pstats.Stats, parts: list[tuple[str, str, str]] = PARTS
+) -> list[tuple[str, float, int]]:
     """(label, cumulative seconds, calls) for every part found in the profile."""
     table = stats.stats  # type: ignore[attr-defined]
     rows = []
-    for label, file_end, func in PARTS:
+    for label, file_end, func in parts:
         best: tuple[float, int] | None = None
         for (file, _line, name), (_cc, calls, _tt, cum, _callers) in table.items():
             if name == func and file.endswith(file_end) and (best is None or cum > best[0]):
@@ -56,8 +88,8 @@ def breakdown(stats: pstats.Stats) -> list[tuple[str, float, int]]:
     return rows
 
 
-def report(stats: pstats.Stats) -> str:
-    rows = breakdown(stats)
+def report(stats: pstats.Stats, parts: list[tuple[str, str, str]] = PARTS) -> str:
+    rows = breakdown(stats, parts)
     total = rows[0][1] if rows else 0.0
     lines = ["| part | CPU seconds (profiled) | share | calls |", "|---|---|---|---|"]
     for label, cum, calls in rows:
@@ -71,9 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("project", nargs="?", help="the project to build cold (its output is deleted)")
     ap.add_argument("--stats", help="read this saved profile instead of building")
     ap.add_argument("--save", default="cold-build.prof", help="where to save the profile")
+    ap.add_argument(
+        "--stickers", action="store_true", help="profile `stickers --all` (L7160) instead"
+    )
     args = ap.parse_args(argv)
+    parts = STICKER_PARTS if args.stickers else PARTS
     if args.stats:
-        print(report(pstats.Stats(args.stats)))
+        print(report(pstats.Stats(args.stats), parts))
         return 0
     if not args.project:
         ap.error("give a PROJECT to build, or --stats FILE")
@@ -85,16 +121,25 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     profiler = cProfile.Profile(time.process_time)
-    profiler.runcall(build, root, with_print=False)
+    if args.stickers:
+        from site_builder.cli import main as cli
+
+        pdf = root / "stickers" / "bench-profile-all.pdf"
+        argv = ["--project", str(root), "stickers", "--template", "L7160", "-o", str(pdf), "--all"]
+        profiler.runcall(cli, argv)
+        what = "cold `stickers --all` of"  # its PDF under PROJECT/stickers/
+    else:
+        profiler.runcall(build, root, with_print=False)
+        what = "cold build (no PDFs) of"
     wall = time.perf_counter() - t0
     profiler.dump_stats(args.save)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
-        f"cold build of {root} (no PDFs, 1 process, profiled): {wall:.1f} s wall, "
+        f"{what} {root} (1 process, profiled): {wall:.1f} s wall, "
         f"{usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system CPU, "
         f"peak {usage.ru_maxrss / 1024:.0f} MB; profile in {args.save}"
     )
-    print(report(pstats.Stats(args.save)))
+    print(report(pstats.Stats(args.save), parts))
     return 0
 
 
