@@ -56,6 +56,20 @@ def test_stickers_command_reports_story_mistakes_as_the_build_does(
     assert not (project / "stickers").exists()
 
 
+@pytest.mark.parametrize(
+    "command", [("qr", "XM-D01"), ("codes", "list")], ids=lambda c: " ".join(c)
+)
+def test_qr_and_codes_commands_report_story_mistakes_as_the_build_does(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """`qr` and `codes` never show a story either: they load without converting them."""
+    project = _case_project(tmp_path, "story-too-deep")
+    result = run_cli(project, *command)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (CASES / "story-too-deep" / "expected.txt").read_text()
+    assert not (project / "qr").exists()
+
+
 def test_stories_are_left_unconverted_and_everything_else_is_loaded(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "site", "minimal")
     full, lean = load_site(project), load_site(project, stories=False)

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(_("Nothing to restore: the registry holds every recorded printed code."))
         return 0
-    site = load_site(root)
+    site = load_site(root, stories=False)  # codes never show a story
     plan = plan_site(site)
     if args.action == "list":
         registry = load_registry(root)

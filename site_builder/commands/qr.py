@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     out = Path(args.out_dir).resolve() if args.out_dir else root / QR_DIR
     check_output_folder(root, out)  # never among a member's files
-    site = load_site(root)
+    site = load_site(root, stories=False)  # a QR code never shows a story
     plan = plan_site(site)
     code = args.code.upper()
     item = plan.codes.get(code)
