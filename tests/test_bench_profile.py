@@ -47,3 +47,20 @@ def test_profile_of_the_sticker_command(tmp_path: Path) -> None:
     pdf = PdfReader(project / "stickers" / "bench-profile-all.pdf")
     assert len(pdf.pages) >= 1
     assert (tmp_path / "s.prof").is_file()
+
+
+def test_bench_targets_judge_the_sticker_time_per_sheet() -> None:
+    """`make bench` prints the cold sticker time per 21-label sheet as PASS/FAIL."""
+    from bench.run import Result, Sample, targets
+
+    def row(seconds: float, items: int) -> list[str]:
+        results = [Result("ours", "stickers-cold", [Sample(seconds, 100.0)])]
+        table = targets(results, items)
+        (line,) = [ln for ln in table.splitlines() if "per 21-label sheet" in ln]
+        return [cell.strip() for cell in line.split("|")[2:4]]
+
+    # 2,000 items: 96 sheets (the last one has 5 labels)
+    assert row(9.6, 2000) == ["0.100 s × 96 sheets", "PASS"]
+    assert row(9.7, 2000) == ["0.101 s × 96 sheets", "FAIL"]
+    assert row(1.0, 21) == ["1.000 s × 1 sheets", "FAIL"]
+    assert targets([Result("ours", "stickers-cold", [Sample(5.0, 1.0)])]).count("not measured")
