@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.profile PROJECT            # cold build of PROJECT, then the table
     .venv/bin/python -m bench.profile --stats FILE       # the table of a saved profile
-    .venv/bin/python -m bench.profile --stickers PROJECT # `stickers --all` (L7160), cold
+    .venv/bin/python -m bench.profile --stickers PROJECT # `stickers --all` (L7160), cold; output/ kept
 
 The build runs with one worker (everything in this process, so cProfile sees it all) after
 deleting PROJECT/output and PROJECT/.site-builder-cache. The profiler's clock is this
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.project:
         ap.error("give a PROJECT to build, or --stats FILE")
     root = Path(args.project).resolve()
-    for name in ("output", ".site-builder-cache"):
+    for name in (".site-builder-cache",) if args.stickers else ("output", ".site-builder-cache"):
         shutil.rmtree(root / name, ignore_errors=True)
     os.environ["SITE_BUILDER_JOBS"] = "1"
     from site_builder.build import build

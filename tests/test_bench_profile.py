@@ -14,6 +14,9 @@ from tests.helpers import REPO, copy_project
 def test_profile_of_the_sticker_command(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "site", "minimal")
     (project / ".site-builder-cache").mkdir()  # a cold run: it is deleted first
+    (project / ".site-builder-cache" / "marker").write_text("from before")
+    (project / "output").mkdir()
+    (project / "output" / "kept.txt").write_text("a build's output is not deleted")
     proc = subprocess.run(
         [
             sys.executable,
@@ -47,6 +50,8 @@ def test_profile_of_the_sticker_command(tmp_path: Path) -> None:
     pdf = PdfReader(project / "stickers" / "bench-profile-all.pdf")
     assert len(pdf.pages) >= 1
     assert (tmp_path / "s.prof").is_file()
+    assert (project / "output" / "kept.txt").is_file()
+    assert not (project / ".site-builder-cache" / "marker").exists()
 
 
 def test_bench_targets_judge_the_sticker_time_per_sheet() -> None:
