@@ -43,3 +43,26 @@ def asset_names(templates_dir: Path) -> dict[str, str]:
 def is_hashed(path: str) -> bool:
     """True for an output path named by its content (safe to cache forever)."""
     return path.startswith(ASSETS + "/")
+
+
+ICON_SIZES = (192, 512)  # the web app icons (webapp.py): Android's launcher and splash
+ICON_SOURCES = ("icon.png", FAVICON)  # the theme's own square logo if it has one, else this
+
+
+def icon_source(templates_dir: Path) -> Path | None:
+    """The theme file the web app icons are drawn from (None: the theme has neither)."""
+    folder = templates_dir / ASSETS
+    return next((folder / n for n in ICON_SOURCES if (folder / n).is_file()), None)
+
+
+def icon_names(templates_dir: Path) -> dict[int, str]:
+    """{192: 'assets/icon-192.<hash>.png', 512: ...}: the web app icons, named by the bytes
+    of their source (a new logo is a new name, so they may be cached for a year)."""
+    source = icon_source(templates_dir)
+    if source is None:
+        return {}
+    data = source.read_bytes()
+    return {
+        size: f"{ASSETS}/icon-{size}.{hashlib.sha256(data + str(size).encode()).hexdigest()[:10]}.png"
+        for size in ICON_SIZES
+    }

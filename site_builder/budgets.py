@@ -2,8 +2,8 @@
 
 Two pages matter most: the landing page a QR code opens, and the item page it leads
 to. Their weight is what a phone downloads to show them: the HTML, the stylesheet and
-script, and the first photo at the size a 390 px phone with a 2x screen picks (the
-640 px WebP). Over budget is a warning in `build` and an error in `check --strict`.
+script, the web app manifest and service worker the page loads (webapp.py), and the
+first photo at the size a 390 px phone with a 2x screen picks (the 640 px WebP). Over budget is a warning in `build` and an error in `check --strict`.
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
             if page not in files:
                 continue
             image = photos.get(f"media/{item.kind}/{item.slug}/", 0)
+            webapp = [urls.manifest_file(lang), urls.worker_file()]
             size = _size(files[page]) + shared + image
+            size += sum(_size(files[f]) for f in webapp if f in files)
             if size > item_kb * 1024:
                 found.append(
                     ContentError(

@@ -71,6 +71,7 @@ from site_builder.tasks import (
     Task,
 )
 from site_builder.urls import Urls
+from site_builder.webapp import webapp_outputs
 from site_builder.writer import Staging, project_lock, tidy
 
 
@@ -345,8 +346,9 @@ def booklet_pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> l
 
 
 def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
-    """sitemap.xml, robots.txt, the record of printed codes (codes_record.py) and the web
-    servers' configuration files (hosting.py)."""
+    """sitemap.xml, robots.txt, the record of printed codes (codes_record.py), the web
+    servers' configuration files (hosting.py), the web app manifests and the service
+    worker (webapp.py)."""
     urls = plan.urls
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
     hosts = host_files(
@@ -357,6 +359,7 @@ def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
         Output("robots.txt", robots.encode(), None, "robots"),
         Output(RECORD, record_bytes(plan.printed, {}), None, "printed codes"),
         *(Output(path, text.encode(), None, "host") for path, text in hosts.items()),
+        *webapp_outputs(plan, r),
     ]
 
 

@@ -37,6 +37,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".webma
 # the header's 'unsafe-inline' there adds nothing the page's hashes do not allow.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "worker-src 'self'; manifest-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
 )
 CSP_LANDING = (
@@ -47,6 +48,10 @@ CSP_LANDING = (
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"  # assets/: named by their hash
 CACHE_MEDIA = "public, max-age=86400"  # photos and QR files: a day
 CACHE_PAGE = "no-cache"  # pages: revalidated every time, so a price is never stale
+# The service worker and the manifests (webapp.py): revalidated every time, so a new build's
+# worker is found on the next visit (browsers also look at least once a day).
+CACHE_WORKER = "no-cache"
+WORKER_PATHS = ("/sw.js", "/*/manifest.webmanifest")
 COMMON = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -181,6 +186,9 @@ def nginx_conf(config: SiteConfig, items: list[Redirect]) -> str:
         "    location ^~ /assets/ {",
         *headers(CACHE_IMMUTABLE),
         "    }",
+        "    location ~ ^/(?:sw\\.js|[^/]+/manifest\\.webmanifest)$ {",
+        *headers(CACHE_WORKER),
+        "    }",
         "    location ~ ^/(?:media|qr|pay)/ {",
         *headers(CACHE_MEDIA),
         "    }",
@@ -266,6 +274,9 @@ def htaccess(config: SiteConfig, items: list[Redirect]) -> str:
         f'    Header always set Content-Security-Policy "{CSP_LANDING}"',
         "    Header always merge Vary Accept-Language",
         "  </If>",
+        '  <If "%{REQUEST_URI} =~ m#^/(?:sw\\.js|[^/]+/manifest\\.webmanifest)$#">',
+        f'    Header always set Cache-Control "{CACHE_WORKER}"',
+        "  </If>",
         '  <If "%{REQUEST_URI} =~ m#^/assets/#">',
         f'    Header always set Cache-Control "{CACHE_IMMUTABLE}"',
         "  </If>",
@@ -311,6 +322,8 @@ def caddyfile(config: SiteConfig, items: list[Redirect]) -> str:
         "\t@landing path_regexp landing (?i)^/(?:index\\.html)?$|^/(?:q|01)/",
         f'\theader @landing Content-Security-Policy "{CSP_LANDING}"',
         f'\theader /assets/* Cache-Control "{CACHE_IMMUTABLE}"',
+        "\t@worker path " + " ".join(WORKER_PATHS),
+        f'\theader @worker Cache-Control "{CACHE_WORKER}"',
         "\t@media path /media/* /qr/* /pay/*",
         f'\theader @media Cache-Control "{CACHE_MEDIA}"',
         "\ttry_files {path} {path}.html {path}/index.html",
@@ -354,8 +367,12 @@ def netlify_headers(config: SiteConfig) -> str:
     header is set by rules that never overlap."""
     common = [f"  {k}: {v}" for k, v in COMMON.items()]
     blocks = [["/*", *common]]
-    for path in [f"/{lang}/*" for lang in config.languages] + ["/404.html", "/sw.js"]:
+    for path in [f"/{lang}/*" for lang in config.languages] + ["/404.html"]:
         blocks.append([path, f"  Content-Security-Policy: {CSP}", f"  Cache-Control: {CACHE_PAGE}"])
+    # the worker (the manifests are below /<lang>/, with CACHE_PAGE == CACHE_WORKER)
+    blocks.append(
+        ["/sw.js", f"  Content-Security-Policy: {CSP}", f"  Cache-Control: {CACHE_WORKER}"]
+    )
     for path in ("/", "/index.html", f"/{QR_PREFIX}/*", "/01/*"):
         blocks.append(
             [path, f"  Content-Security-Policy: {CSP_LANDING}", f"  Cache-Control: {CACHE_PAGE}"]

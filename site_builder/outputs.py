@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from site_builder.assets import asset_names
+from site_builder.assets import asset_names, icon_names
 from site_builder.codes_record import RECORD
 from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
@@ -79,5 +79,8 @@ def files_of(plan: Plan) -> set[str]:
         files.update(urls.landing_files(code))
         files.update(urls.qr_file(code, ext) for ext in ("svg", "png"))
     files.update(asset_names(config.templates_dir).values())
+    files.update(icon_names(config.templates_dir).values())  # the web app (webapp.py)
+    files.update(urls.manifest_file(lang) for lang in config.languages)
+    files.add(urls.worker_file())
     files.update(host_files(config, urls, plan.codes, plan.booklet_codes))
     return files

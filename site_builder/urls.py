@@ -58,6 +58,14 @@ class Urls:
     def print_file(self, name: str) -> str:
         return f"print/{name}"
 
+    def manifest_file(self, lang: str) -> str:
+        """The web app manifest of one language (webapp.py): its name, start page, icons."""
+        return f"{lang}/manifest.webmanifest"
+
+    def worker_file(self) -> str:
+        """The service worker (webapp.py), at the site's root so its scope is the site."""
+        return "sw.js"
+
     # --- links (site-relative, for href/src) -----------------------------------
     def url(self, file: str) -> str:
         """The link for an output file: 'vi/dolls/x/index.html' -> '/vi/dolls/x/'."""

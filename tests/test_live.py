@@ -100,7 +100,8 @@ def test_edits_match_a_full_build(sample: tuple[Path, LiveSite, Reference]) -> N
 
     # story text in vi.md
     update, _ = apply(live, edit(hmong / "vi.md", "Hoa văn vẽ bằng sáp ong", "Hoa văn sáp ong"))
-    assert not update.full and update.written == ["vi/dolls/hmong/index.html"]
+    # (and the service worker, whose version follows every change: webapp.py)
+    assert not update.full and update.written == ["vi/dolls/hmong/index.html", "sw.js"]
     assert_same(project, live, reference)
 
     # title and summary in the front matter: the cards in the lists change too
@@ -174,15 +175,17 @@ def test_an_edit_writes_exactly_the_files_it_changes(
             "en/booklets/xin-man-gifts/dolls-hmong/index.html",
             "print/xin-man-gifts-en.pdf",
             "print/xin-man-gifts-vi-en.pdf",
+            "sw.js",
         }
     )
     # the booklet PDF names were not known before the first refresh: now the chapter page
     # comes with the update itself
-    assert update.written == ["en/dolls/hmong/index.html"]
+    assert update.written == ["en/dolls/hmong/index.html", "sw.js"]
     update, touched = apply(live, edit(hmong / "en.md", "on the slopes", "on steep slopes"))
     assert update.written == [
         "en/dolls/hmong/index.html",
         "en/booklets/xin-man-gifts/dolls-hmong/index.html",
+        "sw.js",
     ]
     assert touched == differing(after, reference.snapshot())
 

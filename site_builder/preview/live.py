@@ -16,7 +16,8 @@ addresses), and re-renders, with the build's own functions (`run_task`, `booklet
 - the home page and the list of its kind in a language, only when its card (the
   `item_view` every list shows) changed in that language;
 - the e-booklet pages of booklets listing it (once the names of the booklet PDFs are known);
-- sitemap.xml, only when the set of its translations changed.
+- sitemap.xml, only when the set of its translations changed;
+- the service worker (webapp.py), whose version follows every change.
 
 Only files whose bytes changed are written, each atomically, into output/; files the
 item no longer makes (a page left out under `missing_translation: omit`, a payment QR
@@ -80,6 +81,7 @@ from site_builder.outputs import item_pages
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
+from site_builder.webapp import worker
 from site_builder.writer import BuildLocked, project_lock, write_atomic
 
 # Files editors and tools make next to the one being saved; the save itself always also
@@ -334,6 +336,8 @@ class LiveSite:
             outputs = self._render(renderer, new_plan, new, home, lists, booklets, print_paths)
             if translations_changed:
                 outputs += closing_outputs(new_plan, renderer)  # the sitemap
+            else:  # the service worker's version follows every change
+                outputs.append(worker(new_plan, renderer))
             warnings: list[str] = list(item_warnings(new.values(), root))
             warnings += self._budget_warnings(new_plan, new.values(), outputs)
             with self._write_lock:

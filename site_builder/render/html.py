@@ -215,6 +215,7 @@ class HtmlRenderer:
             "css_url": config.base_path + self.assets["site.css"],
             "js_url": config.base_path + self.assets["lang.js"],
             "icon_url": config.base_path + self.assets["favicon.svg"],
+            "manifest_url": self.urls.url(self.urls.manifest_file(lang)),
             "contact": {
                 "organisation": (contact.get("organisation") or {}).get(lang),
                 "phone": contact.get("phone"),
@@ -246,12 +247,25 @@ class HtmlRenderer:
             text=tr,
             jsonld=structured.product_jsonld(self.site, self.urls, item, tr, lang),
             social=structured.open_graph(self.site, self.urls, item, tr, lang),
+            offline=self.offline_urls(item),
         )
         return Output(
             self.urls.page_file(lang, item.kind, item.slug),
             self.render("item.html", lang, **context),
             lang,
         )
+
+    def offline_urls(self, item: Item) -> list[str]:
+        """What the service worker keeps once an item's page was opened (webapp.py): the
+        item's page in every language it is shown in, and its booklet chapters."""
+        config, urls = self.site.config, self.urls
+        langs = [lang for lang in config.languages if with_fallback(item, lang, config)]
+        out = [urls.page(lang, item.kind, item.slug) for lang in langs]
+        for booklet in self.site.booklets:
+            if item.key in booklet.entries:
+                chapter = item.key.replace("/", "-")
+                out += [urls.url(urls.booklet_file(lang, booklet.slug, chapter)) for lang in langs]
+        return out
 
     def item_view(self, item: Item, lang: str, tr: Translation) -> dict[str, Any]:
         """What the templates show of an item (its page, and its card in every list);

@@ -1,0 +1,89 @@
+// The site's service worker: written by site-builder with every build (site_builder/webapp.py);
+// do not edit output/sw.js. It makes the pages a tourist opened readable with no network.
+//   pages and photos: network first (a returning network always shows today's price),
+//                     the copy kept here only when the network fails;
+//   assets/ (named by a hash of their bytes): cache first, they never change.
+// A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
+// its booklet chapter, and is told when they are kept.
+// The version is a hash of the build's content: a build with any change is a new worker,
+// which drops the copies of the previous one.
+"use strict";
+const VERSION = "__VERSION__";
+const CACHE = "site-builder-" + VERSION;
+const ASSETS = new URL("__ASSETS__", self.location).pathname;
+
+self.addEventListener("install", () => self.skipWaiting());
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((n) => n.startsWith("site-builder-") && n !== CACHE)
+            .map((n) => caches.delete(n)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+function ours(url) {
+  return new URL(url, self.location).origin === self.location.origin;
+}
+
+function keepable(response) {
+  return response && response.status === 200 && response.type === "basic" && !response.redirected;
+}
+
+async function keepOne(cache, url) {
+  if (await cache.match(url)) return; // this version's copy: the same bytes
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (keepable(response)) await cache.put(url, response);
+  } catch (e) {
+    // offline already: the next visit tries again
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const keep = event.data && event.data.keep;
+  if (!Array.isArray(keep)) return;
+  const urls = [...new Set(keep.filter((u) => typeof u === "string" && u && ours(u)))];
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => Promise.all(urls.map((u) => keepOne(cache, u))))
+      .then(() => event.ports[0] && event.ports[0].postMessage("kept")),
+  );
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (keepable(response)) await cache.put(request, response.clone());
+    return response;
+  } catch (e) {
+    const kept = await cache.match(request, { ignoreSearch: true });
+    if (kept) return kept;
+    throw e;
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (keepable(response)) await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !ours(request.url)) return;
+  const path = new URL(request.url).pathname;
+  event.respondWith(path.startsWith(ASSETS) ? cacheFirst(request) : networkFirst(request));
+});

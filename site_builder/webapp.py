@@ -1,0 +1,160 @@
+"""Offline after one scan: the web app manifest, its icons and the service worker.
+
+    output/<lang>/manifest.webmanifest   name, start page, icons, colours of one language
+    output/assets/icon-<size>.<hash>.png the icons, drawn from the theme's icon.png or favicon.svg
+    output/sw.js                         the service worker (site_builder/sw.js + a version)
+
+Every page made from templates/base.html links its language's manifest, and its script
+(templates/assets/lang.js) registers the worker. An item page lists, in `data-offline`,
+the item's pages in every language and its booklet chapters (`HtmlRenderer.offline_urls`);
+the worker keeps them, so they open later with no network. Pages are network-first (a
+returning network never shows a stale price), hashed assets cache-first.
+
+The worker's version is a hash of what the site is built from (the loaded content, the
+printed codes, templates, catalogs, the tool's version): a build with any change writes a
+new worker, which drops the copies the previous one kept; a build with no change writes
+the same bytes. The preview writes it too, with the same function, after every edit.
+
+A service worker only runs on https (or http://localhost): on a plain-http host or a
+page opened from a disk, the registration does nothing and every page still reads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from importlib.resources import files as package_files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from site_builder import cache
+from site_builder.assets import ASSETS, icon_names, icon_source
+from site_builder.content.model import Booklet, Item, Site
+from site_builder.render.html import HtmlRenderer, Output
+from site_builder.urls import Urls
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage  # Pillow is imported only to draw an icon
+
+
+class Plan(Protocol):
+    """What this module reads of `build.Plan` (a floor above: not imported)."""
+
+    @property
+    def site(self) -> Site: ...
+    @property
+    def urls(self) -> Urls: ...
+    @property
+    def codes(self) -> Mapping[str, Item]: ...
+    @property
+    def booklet_codes(self) -> Mapping[str, Booklet]: ...
+    @property
+    def printed(self) -> Mapping[str, Any]: ...
+
+
+THEME_COLOUR = "#1f3f8a"  # the header's colour (site.css --accent) and the favicon's
+BACKGROUND = "#fffdf7"  # site.css --paper: the splash screen while a page loads
+ICON_DRAWING = "1"  # how icons are drawn: raise to redraw every site's icons
+
+
+def worker_source() -> str:
+    return (package_files("site_builder") / "sw.js").read_text(encoding="utf-8")
+
+
+def version(plan: Plan, r: HtmlRenderer) -> str:
+    """A hash of everything the site's files are made from (see the module)."""
+    site = plan.site
+    model = repr(site).replace(repr(str(site.config.root))[1:-1], "<root>")
+    codes = repr(sorted((code, item.key) for code, item in plan.codes.items()))
+    booklets = repr(sorted((code, b.slug) for code, b in plan.booklet_codes.items()))
+    printed = repr(sorted(plan.printed.items()))
+    return cache.digest(cache.STAMP, r._salt(), model, codes, booklets, printed)[:16]
+
+
+def worker(plan: Plan, r: HtmlRenderer) -> Output:
+    """output/sw.js: the worker with this build's version."""
+    base = plan.site.config.base_path
+    text = worker_source().replace("__VERSION__", version(plan, r))
+    text = text.replace("__ASSETS__", f"{base}{ASSETS}/")
+    return Output(plan.urls.worker_file(), text.encode(), None, "worker")
+
+
+def manifest(plan: Plan, lang: str) -> Output:
+    """output/<lang>/manifest.webmanifest: the site as an app in one language."""
+    config, urls = plan.site.config, plan.urls
+    title = config.title.get(lang) or config.title[config.source_language]
+    data: dict[str, object] = {
+        "id": urls.home(lang),
+        "name": title,
+        "short_name": title,
+        "lang": lang,
+        "dir": "ltr",
+        "start_url": urls.home(lang),
+        "scope": config.base_path,
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND,
+    }
+    tagline = config.tagline.get(lang)
+    if tagline:
+        data["description"] = tagline
+    data["icons"] = [
+        {"src": config.base_path + name, "sizes": f"{size}x{size}", "type": "image/png"}
+        for size, name in icon_names(config.templates_dir).items()
+    ]
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return Output(urls.manifest_file(lang), text.encode(), lang, "manifest")
+
+
+def icons(plan: Plan) -> list[Output]:
+    """The PNG icons of the manifest, kept from the last build when their source is the same."""
+    templates = plan.site.config.templates_dir
+    source = icon_source(templates)
+    if source is None:
+        return []
+    data = source.read_bytes()
+    memo = cache.current()
+    out = []
+    for size, name in icon_names(templates).items():
+        key = cache.digest(cache.STAMP, "icon", ICON_DRAWING, str(size), source.name, data)
+        kept = memo.kept(key) if memo else None
+        png = kept if kept is not None else draw_icon(source, size)
+        out.append(Output(name, png, None, "icon", key if memo else ""))
+    return out
+
+
+def draw_icon(source: Path, size: int) -> bytes:
+    """A `size` px square PNG of the theme's logo (SVG drawn by WeasyPrint and PDFium)."""
+    from PIL import Image, ImageOps
+
+    if source.suffix.lower() == ".svg":
+        image = _draw_svg(source, size)
+    else:
+        with Image.open(source) as im:
+            image = ImageOps.fit(im.convert("RGBA"), (size, size), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _draw_svg(source: Path, size: int) -> PILImage:
+    import pypdfium2
+    import weasyprint
+
+    html = (
+        f"<style>@page{{size:{size}px {size}px;margin:0}}html,body{{margin:0}}"
+        f"img{{display:block;width:{size}px;height:{size}px}}</style>"
+        f'<img src="{source.name}">'
+    )
+    pdf = weasyprint.HTML(string=html, base_url=str(source.parent) + "/").write_pdf()
+    page = pypdfium2.PdfDocument(pdf)[0]
+    scale = size / page.get_size()[0]
+    image: PILImage = page.render(scale=scale, fill_color=(0, 0, 0, 0)).to_pil()
+    return image.convert("RGBA")
+
+
+def webapp_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
+    """The manifests, their icons and the worker."""
+    langs = plan.site.config.languages
+    return [*(manifest(plan, lang) for lang in langs), *icons(plan), worker(plan, r)]
