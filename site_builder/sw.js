@@ -4,7 +4,7 @@
 //                     the copy kept here only when the network fails;
 //   assets/ (named by a hash of their bytes): cache first, they never change.
 // A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
-// its booklet chapter, and is told when they are kept.
+// its booklet chapter, and is told (this worker's version) when they are kept.
 // The version is a hash of the build's content: a build with any change is a new worker,
 // which drops the copies of the previous one.
 "use strict";
@@ -55,7 +55,7 @@ self.addEventListener("message", (event) => {
     caches
       .open(CACHE)
       .then((cache) => Promise.all(urls.map((u) => keepOne(cache, u))))
-      .then(() => event.ports[0] && event.ports[0].postMessage("kept")),
+      .then(() => event.ports[0] && event.ports[0].postMessage(VERSION)),
   );
 });
 

@@ -5,13 +5,18 @@
 //         "locale": "fr-FR",                 // navigator.languages and Accept-Language
 //         "init_script": "localStorage.setItem('lang','vi')",   // runs before every page
 //         "viewport": {"width": 390, "height": 844},
+//         "user_data_dir": "/tmp/profile",  // optional: a profile kept between jobs (a
+//                                           // returning visitor: service worker, caches)
 //         "steps": [{"goto": "http://127.0.0.1:8000/Q/XM-D01", "wait_for_url": "/en/"},
 //                   {"wait_for_service_worker": true},
+//                   {"wait_for": "html[data-offline-ready]"},   // a CSS selector
 //                   {"offline": true},
+//                   {"goto": "...", "text": ".price-top"},    // that element's text
 //                   {"goto": "file:///.../index.html", "screenshot": "/tmp/x.png"}]}
 //   out: {"steps": [{"url": final url, "status": 200 or null, "error": null or text,
 //          "lang": "en", "title": "...", "h1": "...", "css_rules": 42 (rules of the loaded
-//          stylesheets; 0 when none loaded), "images": [{"src", "ok"}]}]}
+//          stylesheets; 0 when none loaded), "images": [{"src", "ok"}], "text": "...",
+//          "page_errors": [uncaught errors of the page so far]}]}
 //   a step may also ask for {"style": [".top", "background-color"]} (-> "style": the
 //   computed value) and {"all_images": true} (lazy images loaded too, and all reported).
 // One browser context for the whole job, so a service worker installed by one step
@@ -20,7 +25,7 @@ import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const job = JSON.parse(readFileSync(0, "utf8"));
-const browser = await chromium.launch({
+const launch = {
   executablePath: job.chromium ?? "/usr/bin/chromium",
   headless: true,
   args: [
@@ -32,7 +37,20 @@ const browser = await chromium.launch({
     "--disable-component-update",
     "--disable-sync",
   ],
-});
+};
+const contextOptions = {
+  viewport: job.viewport ?? { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: job.locale ?? "vi-VN",
+  serviceWorkers: "allow",
+};
+// A kept profile is one persistent context; otherwise a fresh browser and context.
+const browser = job.user_data_dir ? null : await chromium.launch(launch);
+const context = job.user_data_dir
+  ? await chromium.launchPersistentContext(job.user_data_dir, { ...launch, ...contextOptions })
+  : await browser.newContext(contextOptions);
 
 async function describe(page, step) {
   if (step.all_images) {
@@ -75,18 +93,12 @@ async function describe(page, step) {
 
 const out = { steps: [] };
 try {
-  const context = await browser.newContext({
-    viewport: job.viewport ?? { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: job.locale ?? "vi-VN",
-    serviceWorkers: "allow",
-  });
   if (job.init_script) {
     await context.addInitScript(job.init_script); // e.g. a choice remembered earlier
   }
   const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e && e.message ? e.message : e)));
   for (const step of job.steps) {
     const result = { step, status: null, error: null };
     try {
@@ -114,9 +126,16 @@ try {
           await page.waitForLoadState("load");
         }
       }
+      if (step.wait_for) {
+        await page.waitForSelector(step.wait_for, { state: "attached", timeout: 90000 });
+      }
       if (step.goto || step.describe) {
         Object.assign(result, await describe(page, step));
       }
+      if (step.text) {
+        result.text = await page.textContent(step.text, { timeout: 10000 });
+      }
+      result.page_errors = [...pageErrors];
       if (step.screenshot) {
         await page.screenshot({ path: step.screenshot });
       }
@@ -126,6 +145,7 @@ try {
     out.steps.push(result);
   }
 } finally {
-  await browser.close();
+  await context.close();
+  if (browser) await browser.close();
 }
 process.stdout.write(JSON.stringify(out));

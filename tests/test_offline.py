@@ -1,0 +1,274 @@
+"""Offline after one scan (issue 15, item 4): web app manifest, icons and service worker.
+
+The browser tests drive the machine's Chromium through Playwright (tests/visit.py) against
+a real nginx running the site's own generated configuration (tests/test_nginx.py): a
+service worker runs on http://127.0.0.1 as on https. No timing assertions; generous
+timeouts only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from site_builder.build import build
+from tests.helpers import copy_project, parse_html
+from tests.test_nginx import running_nginx
+from tests.visit import visit
+
+ITEM = {"vi": "/vi/dolls/hmong/", "en": "/en/dolls/hmong/"}
+CHAPTER = {
+    "vi": "/vi/booklets/xin-man-gifts/dolls-hmong/",
+    "en": "/en/booklets/xin-man-gifts/dolls-hmong/",
+}
+VERSION = re.compile(r'^const VERSION = "([0-9a-f]{16})";$', re.M)
+
+
+def nginx_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    return folder
+
+
+def worker_version(output: Path) -> str:
+    found = VERSION.search((output / "sw.js").read_text(encoding="utf-8"))
+    assert found, "no version in sw.js"
+    return found.group(1)
+
+
+def plain(text: str | None) -> str:
+    """A price as read aloud: the no-break spaces that keep it on one line made plain."""
+    return (text or "").replace("\xa0", " ")
+
+
+def set_price(project: Path, price: str) -> None:
+    item = project / "content/dolls/hmong/item.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(re.sub(r"(?m)^price: .*$", f"price: {price}", text), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = copy_project(tmp_path / "site", "sample")
+    build(root, with_print=False)
+    return root
+
+
+# --- what the build writes -------------------------------------------------------------
+
+
+def test_every_page_links_its_language_manifest_and_the_manifest_is_complete(
+    sample_site: Path,
+) -> None:
+    output = sample_site / "output"
+    for lang, name in (("vi", "Búp bê Xín Mần"), ("en", "Xín Mần Dolls")):
+        manifest = json.loads((output / lang / "manifest.webmanifest").read_text("utf-8"))
+        assert manifest["lang"] == lang
+        assert manifest["name"] == manifest["short_name"] == name
+        assert manifest["start_url"] == manifest["id"] == f"/{lang}/"
+        assert manifest["scope"] == "/"
+        assert manifest["display"] == "standalone"
+        assert manifest["theme_color"] == "#1f3f8a"
+        sizes = []
+        for icon in manifest["icons"]:
+            assert icon["type"] == "image/png"
+            assert re.fullmatch(r"/assets/icon-\d+\.[0-9a-f]{10}\.png", icon["src"])
+            with Image.open(output / icon["src"].lstrip("/")) as im:
+                assert im.format == "PNG"
+                assert f"{im.width}x{im.height}" == icon["sizes"]
+                # drawn from favicon.svg: its blue square, yellow sun and red triangle
+                rgb = im.convert("RGB")
+                w = im.width
+                assert rgb.getpixel((w // 10, w // 2)) == pytest.approx((31, 63, 138), abs=3)
+                assert rgb.getpixel((w // 2, w * 10 // 32)) == pytest.approx((244, 197, 66), abs=3)
+                assert rgb.getpixel((w // 2, w * 25 // 32)) == pytest.approx((214, 69, 61), abs=3)
+            sizes.append(icon["sizes"])
+        assert sizes == ["192x192", "512x512"]
+    pages = [p for lang in ("vi", "en") for p in (output / lang).rglob("index.html")]
+    assert len(pages) > 40  # homes, lists, items, free pages, booklets, print pages
+    for page in pages:
+        tree = parse_html(page)
+        lang = page.relative_to(output).parts[0]
+        links = [ln.get("href") for ln in tree.iter("link") if ln.get("rel") == "manifest"]
+        assert links == [f"/{lang}/manifest.webmanifest"], page
+        csp = next(
+            m.get("content")
+            for m in tree.iter("meta")
+            if m.get("http-equiv") == "Content-Security-Policy"
+        )
+        assert "worker-src 'self'" in csp and "manifest-src 'self'" in csp, page
+
+
+def test_an_item_page_lists_what_the_worker_keeps(sample_site: Path) -> None:
+    output = sample_site / "output"
+    for lang in ("vi", "en"):
+        tree = parse_html(output / ITEM[lang].strip("/") / "index.html")
+        [article] = [el for el in tree.iter() if el.get("data-offline") is not None]
+        assert article.get("data-offline").split() == [
+            ITEM["vi"],
+            ITEM["en"],
+            CHAPTER["vi"],
+            CHAPTER["en"],
+        ]
+
+
+def test_an_item_in_no_booklet_lists_its_pages_only(project: Path) -> None:
+    booklet = project / "booklets/xin-man-gifts.yaml"
+    booklet.write_text(booklet.read_text("utf-8").replace("  - ocop/wild-honey\n", ""), "utf-8")
+    build(project, with_print=False)
+    tree = parse_html(project / "output/en/ocop/wild-honey/index.html")
+    [article] = [el for el in tree.iter() if el.get("data-offline") is not None]
+    assert article.get("data-offline").split() == ["/vi/ocop/wild-honey/", "/en/ocop/wild-honey/"]
+
+
+def test_a_content_change_changes_the_worker_and_no_change_keeps_it(project: Path) -> None:
+    output = project / "output"
+    first = (output / "sw.js").read_bytes()
+    version = worker_version(output)
+
+    # nothing changed (a full build after a touch, and one without the cache): same bytes
+    (project / "site.yaml").touch()
+    build(project, with_print=False)
+    assert (output / "sw.js").read_bytes() == first
+    build(project, with_print=False, use_cache=False)
+    assert (output / "sw.js").read_bytes() == first
+
+    # a price: a new version; back to the old price: the old version again
+    set_price(project, "{min: 460000, max: 1200000}")
+    build(project, with_print=False)
+    changed = worker_version(output)
+    assert changed != version
+    set_price(project, "{min: 450000, max: 1200000}")
+    build(project, with_print=False)
+    assert worker_version(output) == version
+
+    # a template: a new version too
+    base = project / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("<main", "<main ", 1), encoding="utf-8")
+    build(project, with_print=False)
+    assert worker_version(output) not in (version, changed)
+
+
+def test_a_theme_icon_png_replaces_the_drawn_favicon(project: Path) -> None:
+    logo = Image.new("RGB", (300, 200), (10, 120, 40))
+    logo.save(project / "templates/assets/icon.png")
+    build(project, with_print=False)
+    manifest = json.loads((project / "output/en/manifest.webmanifest").read_text("utf-8"))
+    for icon in manifest["icons"]:
+        data = (project / "output" / icon["src"].lstrip("/")).read_bytes()
+        with Image.open(io.BytesIO(data)) as im:
+            assert f"{im.width}x{im.height}" == icon["sizes"]
+            assert im.convert("RGB").getpixel((im.width // 2, im.height // 2)) == (10, 120, 40)
+
+
+def test_nginx_serves_worker_and_manifest_fresh_with_their_types(
+    project: Path, tmp_path: Path
+) -> None:
+    output = project / "output"
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        worker = server.get("/sw.js")
+        assert worker.status == 200
+        assert worker.getheader("Content-Type", "").startswith("application/javascript")
+        assert worker.getheader("Cache-Control") == "no-cache"
+        assert "worker-src 'self'" in worker.getheader("Content-Security-Policy", "")
+        manifest = server.get("/en/manifest.webmanifest", **{"Accept-Encoding": "br"})
+        assert manifest.status == 200
+        assert manifest.getheader("Content-Type", "").startswith("application/manifest+json")
+        assert manifest.getheader("Content-Encoding") == "br"
+        assert manifest.getheader("Cache-Control") == "no-cache"
+        icon = json.loads((output / "en/manifest.webmanifest").read_text("utf-8"))["icons"][0]
+        png = server.get(icon["src"])
+        assert png.status == 200 and png.getheader("Content-Type") == "image/png"
+        assert png.getheader("Cache-Control") == "public, max-age=31536000, immutable"
+
+
+# --- in a real browser -----------------------------------------------------------------
+
+
+def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
+    project: Path, tmp_path: Path
+) -> None:
+    output = project / "output"
+    version = worker_version(output)
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        steps = visit(
+            [
+                # the scan: nginx sends a Vietnamese phone straight to the Vietnamese page
+                {"goto": f"{base}/Q/XM-D01", "wait_for_url": ITEM["vi"]},
+                {"wait_for": f'html[data-offline-ready="{version}"]'},
+                {"offline": True},
+                {"goto": f"{base}{ITEM['en']}", "text": ".price-top strong"},
+                {"goto": f"{base}{CHAPTER['en']}"},
+                {"goto": f"{base}{CHAPTER['vi']}"},
+                {"goto": f"{base}/en/ocop/wild-honey/"},  # never opened: not there
+            ],
+            locale="vi-VN",
+        )
+    scan, ready, _off, item_en, chapter_en, chapter_vi, other = steps
+    assert scan["error"] is None and scan["url"] == f"{base}{ITEM['vi']}"
+    assert ready["error"] is None
+    assert item_en["error"] is None, item_en
+    assert item_en["h1"] == "Doll in Hmong costume"
+    assert item_en["lang"] == "en"
+    assert item_en["css_rules"] > 20  # its stylesheet came from the worker too
+    assert plain(item_en["text"]) == "450,000 VND – 1,200,000 VND"
+    assert chapter_en["error"] is None and chapter_en["h1"] == "Doll in Hmong costume"
+    assert chapter_vi["error"] is None
+    assert chapter_vi["h1"] == "Búp bê trong trang phục người Mông"
+    assert other["error"] is not None and "net::ERR_FAILED" in other["error"]
+    assert chapter_vi["page_errors"] == []  # (every error of the page so far)
+
+
+def test_a_returning_network_shows_the_new_price(project: Path, tmp_path: Path) -> None:
+    """A returning visitor (the same browser profile) after a rebuild with a new price:
+    the page comes from the network, not the worker's copy; the new build's worker then
+    keeps the new pages, which show the new price offline too."""
+    output = project / "output"
+    profile = tmp_path / "profile"
+    old = worker_version(output)
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        first = visit(
+            [
+                {"goto": f"{base}{ITEM['vi']}", "text": ".price-top strong"},
+                {"wait_for": f'html[data-offline-ready="{old}"]'},
+            ],
+            user_data_dir=str(profile),
+        )
+        assert [s["error"] for s in first] == [None, None]
+        assert plain(first[0]["text"]) == "450.000 ₫ – 1.200.000 ₫"
+
+        set_price(project, "{min: 520000, max: 1300000}")
+        build(project, with_print=False)
+        new = worker_version(output)
+        assert new != old
+
+        second = visit(
+            [
+                {"goto": f"{base}{ITEM['vi']}", "text": ".price-top strong"},
+                {"wait_for": f'html[data-offline-ready="{new}"]'},
+                {"offline": True},
+                {"goto": f"{base}{ITEM['en']}", "text": ".price-top strong"},
+            ],
+            user_data_dir=str(profile),
+        )
+    returning, ready, _off, offline = second
+    assert returning["error"] is None
+    assert plain(returning["text"]) == "520.000 ₫ – 1.300.000 ₫"
+    assert ready["error"] is None
+    assert offline["error"] is None and plain(offline["text"]) == "520,000 VND – 1,300,000 VND"
+
+
+def test_opened_from_a_disk_the_page_reads_and_nothing_fails(project: Path) -> None:
+    """A service worker cannot run on file://: the registration is not even tried."""
+    page = project / "output/en/dolls/hmong/index.html"
+    [step] = visit([{"goto": page.as_uri()}])
+    assert step["error"] is None
+    assert step["h1"] == "Doll in Hmong costume"
+    assert step["page_errors"] == []
