@@ -2,8 +2,9 @@
 
 Two pages matter most: the landing page a QR code opens, and the item page it leads
 to. Their weight is what a phone downloads to show them: the HTML, the stylesheet and
-script, the web app manifest and service worker the page loads (webapp.py), and the
-first photo at the size a 390 px phone with a 2x screen picks (the 640 px WebP). Over budget is a warning in `build` and an error in `check --strict`.
+script, the web app manifest, its small icon and the service worker the page loads
+(webapp.py), and the first photo at the size a 390 px phone with a 2x screen picks (the
+640 px WebP). Over budget is a warning in `build` and an error in `check --strict`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from site_builder.assets import asset_names
+from site_builder.assets import ICON_SIZES, asset_names, icon_names
 from site_builder.content.model import Site
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
@@ -36,6 +37,7 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
     assets = asset_names(config.templates_dir)
     shared = sum(_size(files[assets[n]]) for n in SHARED if assets.get(n) in files)
     photos = _phone_photos(files)
+    icon = icon_names(config.templates_dir).get(ICON_SIZES[0])  # Chromium fetches the smallest
     for item in site.items:
         landing = urls.landing_files(item.code)[0]
         if landing in files:
@@ -61,9 +63,9 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
             if page not in files:
                 continue
             image = photos.get(f"media/{item.kind}/{item.slug}/", 0)
-            webapp = [urls.manifest_file(lang), urls.worker_file()]
+            webapp = [urls.manifest_file(lang), urls.worker_file(), icon]
             size = _size(files[page]) + shared + image
-            size += sum(_size(files[f]) for f in webapp if f in files)
+            size += sum(_size(files[f]) for f in webapp if f is not None and f in files)
             if size > item_kb * 1024:
                 found.append(
                     ContentError(

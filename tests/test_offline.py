@@ -8,15 +8,19 @@ timeouts only.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import math
 import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from site_builder.budgets import over_budget
 from site_builder.build import build
+from site_builder.content.loader import load_site
 from tests.helpers import copy_project, parse_html
 from tests.test_nginx import running_nginx
 from tests.visit import visit
@@ -272,3 +276,37 @@ def test_opened_from_a_disk_the_page_reads_and_nothing_fails(project: Path) -> N
     assert step["error"] is None
     assert step["h1"] == "Doll in Hmong costume"
     assert step["page_errors"] == []
+
+
+def test_the_worker_manifest_and_icon_count_in_the_item_budget(sample_site: Path) -> None:
+    """What the page makes the phone fetch counts: an item page is over a budget that its
+    HTML, theme files and photo alone would fit, by exactly the web app's files."""
+    output = sample_site / "output"
+    files: dict[str, bytes | Path] = {
+        p.relative_to(output).as_posix(): p for p in output.rglob("*") if p.is_file()
+    }
+    site = load_site(sample_site)
+
+    def flagged(landing_kb: int, item_kb: int) -> list[str]:
+        config = dataclasses.replace(
+            site.config, budgets={"landing_kb": landing_kb, "item_kb": item_kb}
+        )
+        tight = dataclasses.replace(site, config=config)
+        return [e.message.params["page"] for e in over_budget(tight, files)]
+
+    assert flagged(5, 150) == []  # issue 15's budgets hold with the worker
+    page = "en/dolls/hmong/index.html"
+    icon = min(output.glob("assets/icon-192.*.png"))
+    webapp = (
+        sum((output / f).stat().st_size for f in ("sw.js", "en/manifest.webmanifest"))
+        + icon.stat().st_size
+    )
+    sizes = {
+        n: (output / n).stat().st_size
+        for n in (page, *(f"assets/{p.name}" for p in output.glob("assets/[ls]*.*.*s")))  # css, js
+    }
+    photo = min(p.stat().st_size for p in output.glob("media/dolls/hmong/*-640.webp"))
+    without = sum(sizes.values()) + photo
+    assert math.ceil(without / 1024) < (without + webapp) / 1024
+    assert page in flagged(5, math.ceil(without / 1024))
+    assert page not in flagged(5, math.ceil((without + webapp) / 1024))

@@ -1,6 +1,8 @@
 """Lighthouse (mobile, simulated slow 4G and CPU) scores ≥ 0.95 in every category.
 
-Pages: the home page, an item page and a QR landing page. The landing page redirects
+Pages: the home page, an item page, a booklet chapter and a QR landing page (the
+item page and the chapter register the service worker, webapp.py: its script and the
+manifest are part of what is measured). The landing page redirects
 with JavaScript at once, and Lighthouse cannot measure that honestly: it cannot follow a
 client-side redirect (tried: it waits out its 45 s load limit, warns that the results
 "may be incomplete", and scores the *target* page, which is scored here on its own
@@ -79,12 +81,13 @@ def failing_audits(lhr: dict) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("kind", ["home", "item", "QR landing page"])
+@pytest.mark.parametrize("kind", ["home", "item", "booklet chapter", "QR landing page"])
 def test_lighthouse_mobile_scores(served_site: Served, tmp_path: Path, kind: str) -> None:
     output = served_site.root
     path = {
         "home": "/vi/",
         "item": page_kinds(output, "vi")["doll"],
+        "booklet chapter": page_kinds(output, "en")["booklet chapter"],
         "QR landing page": f"/Q/{qr_code(output)}?nojs",
     }[kind]
     lhr = lighthouse(served_site.url(path), tmp_path / "report.json")
