@@ -11,9 +11,12 @@ the worker keeps them, so they open later with no network. Pages are network-fir
 returning network never shows a stale price), hashed assets cache-first.
 
 The worker's version is a hash of what the site is built from (the loaded content, the
-printed codes, templates, catalogs, the tool's version): a build with any change writes a
-new worker, which drops the copies the previous one kept; a build with no change writes
-the same bytes. The preview writes it too, with the same function, after every edit.
+printed codes, the web's templates, catalogs, the tool's version; never the project's
+folder): a build with any change writes a new worker, which drops the copies the previous
+one kept; a build with no change writes the same bytes. The preview writes it too, with
+the same function, after every edit. Cost at 2,000 items: ~0.5 s per build (the model's
+repr), ~16 ms for the preview's next versions (an item's digest is kept while it is the
+same object).
 
 A service worker only runs on https (or http://localhost): on a plain-http host or a
 page opened from a disk, the registration does nothing and every page still reads.
@@ -21,12 +24,15 @@ page opened from a disk, the registration does nothing and every page still read
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Mapping
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+import jinja2
 
 from site_builder import cache
 from site_builder.assets import ASSETS, icon_names, icon_source
@@ -65,11 +71,39 @@ def worker_source() -> str:
 def version(plan: Plan, r: HtmlRenderer) -> str:
     """A hash of everything the site's files are made from (see the module)."""
     site = plan.site
-    model = repr(site).replace(repr(str(site.config.root))[1:-1], "<root>")
+    root = repr(str(site.config.root))[1:-1]
+    rest = repr(dataclasses.replace(site, items=())).replace(root, "<root>")
+    items = [_item_digest(item, root) for item in site.items]
+    _ITEM_DIGESTS.clear()
+    _ITEM_DIGESTS.update({id(item): (item, d) for item, d in zip(site.items, items, strict=True)})
     codes = repr(sorted((code, item.key) for code, item in plan.codes.items()))
     booklets = repr(sorted((code, b.slug) for code, b in plan.booklet_codes.items()))
     printed = repr(sorted(plan.printed.items()))
-    return cache.digest(cache.STAMP, r._salt(), model, codes, booklets, printed)[:16]
+    theme = _theme(site.config.templates_dir, site.config.root / "locale")
+    return cache.digest(cache.STAMP, theme, rest, *items, codes, booklets, printed)[:16]
+
+
+def _theme(*folders: Path) -> str:
+    """The web's templates and the catalogs, by name and bytes (not where the project lies;
+    not templates/print/, which only the PDFs use)."""
+    parts: list[bytes | str] = [f"jinja2 {jinja2.__version__}"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and path.relative_to(folder).parts[0] != "print":
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return cache.digest(*parts)
+
+
+# id(item) -> (item, digest of its repr): the preview's next version re-reads only the items
+# an edit replaced (2,000 items: ~0.6 s the first time, milliseconds after).
+_ITEM_DIGESTS: dict[int, tuple[Item, str]] = {}
+
+
+def _item_digest(item: Item, root: str) -> str:
+    known = _ITEM_DIGESTS.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
+    return cache.digest(repr(item).replace(root, "<root>"))
 
 
 def worker(plan: Plan, r: HtmlRenderer) -> Output:
