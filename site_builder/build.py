@@ -359,7 +359,7 @@ def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
         Output("robots.txt", robots.encode(), None, "robots"),
         Output(RECORD, record_bytes(plan.printed, {}), None, "printed codes"),
         *(Output(path, text.encode(), None, "host") for path, text in hosts.items()),
-        *webapp_outputs(plan, r),
+        *webapp_outputs(plan),
     ]
 
 

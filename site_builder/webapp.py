@@ -37,7 +37,7 @@ import jinja2
 from site_builder import cache
 from site_builder.assets import ASSETS, icon_names, icon_source
 from site_builder.content.model import Booklet, Item, Site
-from site_builder.render.html import HtmlRenderer, Output
+from site_builder.render.html import Output
 from site_builder.urls import Urls
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def worker_source() -> str:
     return (package_files("site_builder") / "sw.js").read_text(encoding="utf-8")
 
 
-def version(plan: Plan, r: HtmlRenderer) -> str:
+def version(plan: Plan) -> str:
     """A hash of everything the site's files are made from (see the module)."""
     site = plan.site
     root = repr(str(site.config.root))[1:-1]
@@ -106,10 +106,10 @@ def _item_digest(item: Item, root: str) -> str:
     return cache.digest(repr(item).replace(root, "<root>"))
 
 
-def worker(plan: Plan, r: HtmlRenderer) -> Output:
+def worker(plan: Plan) -> Output:
     """output/sw.js: the worker with this build's version."""
     base = plan.site.config.base_path
-    text = worker_source().replace("__VERSION__", version(plan, r))
+    text = worker_source().replace("__VERSION__", version(plan))
     text = text.replace("__ASSETS__", f"{base}{ASSETS}/")
     return Output(plan.urls.worker_file(), text.encode(), None, "worker")
 
@@ -188,7 +188,7 @@ def _draw_svg(source: Path, size: int) -> PILImage:
     return image.convert("RGBA")
 
 
-def webapp_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
+def webapp_outputs(plan: Plan) -> list[Output]:
     """The manifests, their icons and the worker."""
     langs = plan.site.config.languages
-    return [*(manifest(plan, lang) for lang in langs), *icons(plan), worker(plan, r)]
+    return [*(manifest(plan, lang) for lang in langs), *icons(plan), worker(plan)]

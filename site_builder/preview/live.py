@@ -337,7 +337,7 @@ class LiveSite:
             if translations_changed:
                 outputs += closing_outputs(new_plan, renderer)  # the sitemap
             else:  # the service worker's version follows every change
-                outputs.append(worker(new_plan, renderer))
+                outputs.append(worker(new_plan))
             warnings: list[str] = list(item_warnings(new.values(), root))
             warnings += self._budget_warnings(new_plan, new.values(), outputs)
             with self._write_lock:
