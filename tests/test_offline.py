@@ -310,3 +310,43 @@ def test_the_worker_manifest_and_icon_count_in_the_item_budget(sample_site: Path
     assert math.ceil(without / 1024) < (without + webapp) / 1024
     assert page in flagged(5, math.ceil(without / 1024))
     assert page not in flagged(5, math.ceil((without + webapp) / 1024))
+
+
+def test_every_host_file_allows_the_worker_and_keeps_it_fresh(sample_site: Path) -> None:
+    output = sample_site / "output"
+    # Netlify / Cloudflare Pages: header blocks by path
+    blocks: dict[str, dict[str, str]] = {}
+    path = ""
+    for line in (output / "_headers").read_text("utf-8").splitlines():
+        if line.startswith("/"):
+            path = line.strip()
+            blocks[path] = {}
+        elif line.startswith("  ") and path:
+            name, value = line.strip().split(": ", 1)
+            blocks[path][name] = value
+    assert blocks["/sw.js"]["Cache-Control"] == "no-cache"
+    for lang in ("vi", "en"):  # the manifests live below /<lang>/
+        assert blocks[f"/{lang}/*"]["Cache-Control"] == "no-cache"
+    policies = [
+        b["Content-Security-Policy"] for b in blocks.values() if "Content-Security-Policy" in b
+    ]
+    page_policies = [p for p in policies if "default-src 'self'" in p]
+    assert page_policies and all(
+        "worker-src 'self'" in p and "manifest-src 'self'" in p for p in page_policies
+    )
+    # Apache and Caddy: the worker's own rule, and the pages' policy
+    htaccess = (output / ".htaccess").read_text("utf-8")
+    rule = re.search(
+        r'<If "%\{REQUEST_URI\} =~ m#(.+?)#">\n\s+Header always set Cache-Control "no-cache"',
+        htaccess,
+    )
+    assert rule is not None
+    assert re.search(rule.group(1), "/sw.js") and re.search(
+        rule.group(1), "/en/manifest.webmanifest"
+    )
+    assert not re.search(rule.group(1), "/en/dolls/hmong/")
+    caddy = (output / "_server/Caddyfile").read_text("utf-8")
+    assert "\t@worker path /sw.js /*/manifest.webmanifest\n" in caddy
+    assert '\theader @worker Cache-Control "no-cache"\n' in caddy
+    for text in (htaccess, caddy, (output / "_server/nginx.conf").read_text("utf-8")):
+        assert "worker-src 'self'; manifest-src 'self'" in text
