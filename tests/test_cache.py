@@ -62,6 +62,7 @@ def test_editing_one_story_changes_exactly_its_dependants(minimal: Path) -> None
         "en/booklets/gifts/dolls-hmong/index.html",  # its chapter in the e-booklet
         "print/gifts-en.pdf",  # the booklets that print the story
         "print/gifts-vi-en.pdf",
+        "sw.js",  # the service worker, whose version follows every change (webapp.py)
     }
 
 
@@ -74,6 +75,7 @@ def test_a_template_edit_changes_the_pages_that_use_it(minimal: Path) -> None:
     assert changed(before, snapshot(minimal / "output")) == {
         "vi/pages/visit/index.html",
         "en/pages/visit/index.html",
+        "sw.js",  # the service worker (a template is part of its version)
     }
 
 
