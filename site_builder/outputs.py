@@ -2,8 +2,9 @@
 
 `files_of(plan)` names every file the build writes below output/ for the web (pages,
 landing pages, QR and payment codes, GS1 pages, aliases, photo derivatives, theme
-assets, host configurations, the printed-code record), by the names `Urls`,
-`asset_names`, `derivatives` and `host_files` give them: the same functions the build
+assets, host configurations, the printed-code record, the web app's manifests, icons
+and service worker), by the names `Urls`, `asset_names`, `icon_names`, `derivatives` and
+`host_files` give them: the same functions the build
 writes with, so nothing is named twice. Not included: the PDFs in print/ (named by the
 print module when they are drawn), the .br/.gz copies (compress.py) and output/'s
 marker file. tests/test_outputs.py shows it equals what a real build writes.
