@@ -59,31 +59,37 @@ self.addEventListener("message", (event) => {
   );
 });
 
-async function networkFirst(request) {
-  const cache = await caches.open(CACHE);
+// The response goes to the page at once (it renders while it downloads); its copy is
+// stored alongside, under event.waitUntil.
+async function networkFirst(event) {
+  const request = event.request;
   try {
     const response = await fetch(request);
-    if (keepable(response)) await cache.put(request, response.clone());
+    if (keepable(response)) event.waitUntil(keep(request, response.clone()));
     return response;
   } catch (e) {
-    const kept = await cache.match(request, { ignoreSearch: true });
+    const kept = await caches.match(request, { ignoreSearch: true, cacheName: CACHE });
     if (kept) return kept;
     throw e;
   }
 }
 
-async function cacheFirst(request) {
-  const cache = await caches.open(CACHE);
-  const kept = await cache.match(request);
+async function cacheFirst(event) {
+  const request = event.request;
+  const kept = await caches.match(request, { cacheName: CACHE });
   if (kept) return kept;
   const response = await fetch(request);
-  if (keepable(response)) await cache.put(request, response.clone());
+  if (keepable(response)) event.waitUntil(keep(request, response.clone()));
   return response;
+}
+
+function keep(request, response) {
+  return caches.open(CACHE).then((cache) => cache.put(request, response));
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !ours(request.url)) return;
   const path = new URL(request.url).pathname;
-  event.respondWith(path.startsWith(ASSETS) ? cacheFirst(request) : networkFirst(request));
+  event.respondWith(path.startsWith(ASSETS) ? cacheFirst(event) : networkFirst(event));
 });
