@@ -118,17 +118,20 @@ class Plan:
     booklet_codes: dict[str, Booklet] = field(default_factory=dict)  # booklets' own codes
 
 
-def plan_site(site: Site, output: Path | None = None) -> Plan:
+def plan_site(site: Site, output: Path | None = None, *, qr_sizes: bool = True) -> Plan:
     """Check the printed-code registry (against the record of the last build into
-    `output`, default output/) and the QR sizes; raise ErrorList on any problem."""
+    `output`, default output/) and the QR sizes (not with `qr_sizes=False`: an update
+    whose codes and settings are those of the last good build); raise ErrorList on any
+    problem."""
     errors = Collector()
     root = site.config.root
     registry = load_registry(root)
     codes, booklet_codes = _registry_checks(site, registry, output, errors)
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
-    prepare_qr([urls.short_url(code) for code in codes], site.config.qr_error_correction)
-    for code, item in sorted(codes.items()):
+    sized = sorted(codes.items()) if qr_sizes else []
+    prepare_qr([urls.short_url(code) for code, _item in sized], site.config.qr_error_correction)
+    for code, item in sized:
         symbol = make_qr(urls.short_url(code), site.config.qr_error_correction)
         if symbol.version > max_version and item.code == code:
             errors.add(

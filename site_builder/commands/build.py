@@ -12,6 +12,7 @@ from site_builder.messages import Seconds, _
 
 if TYPE_CHECKING:
     from site_builder.config import SiteConfig
+    from site_builder.preview.quick import QuickReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,9 +40,14 @@ def run(args: argparse.Namespace) -> int:
         from site_builder.portable import check_portable_folder
 
         check_portable_folder(root, output, Path(args.portable))
-    if not args.no_cache:  # the cheap check first, before the heavy imports
+    if not args.no_cache:  # the cheap checks first, before the heavy imports
         from site_builder.freshness import is_up_to_date
+        from site_builder.preview import quick
 
+        updated = quick.quick_build(root, output, with_print)  # edits inside item folders
+        if updated is not None:
+            _updated(updated)
+            return _portable(args, root, output, None)
         if is_up_to_date(root, output, f"print={with_print}"):
             print(
                 _("Nothing changed since the last build: {output} is up to date.").format(
@@ -51,13 +57,20 @@ def run(args: argparse.Namespace) -> int:
             return _portable(args, root, output, None)
 
     from site_builder.build import build
+    from site_builder.preview import quick  # noqa: F811 (also without the cache)
     from site_builder.progress import Progress
+
+    if not args.no_cache:
+        quick.forget(root)  # until this build has succeeded
+        scan = quick.input_entries(root)  # before the build reads them
 
     # a bar on a terminal; in scripts and logs the summary line below says it all
     progress = Progress() if sys.stderr.isatty() else None
     report = build(
         root, output, with_print=with_print, use_cache=not args.no_cache, progress=progress
     )
+    if not args.no_cache:
+        quick.remember(root, report.output, f"print={with_print}", scan)
     if report.up_to_date:
         print(
             _("Nothing changed since the last build: {output} is up to date.").format(
@@ -78,11 +91,39 @@ def run(args: argparse.Namespace) -> int:
             seconds=Seconds(report.timings["total"]),
         )
     )
-    for warning in report.warnings:  # a Msg, an ErrorWarning, or (print modules) plain English
+    _warn(report.warnings)
+    return _portable(args, root, output, report.plan.site.config if report.plan else None)
+
+
+def _updated(report: QuickReport) -> None:
+    """What an update in place (preview/quick.py) did."""
+    if report.up_to_date:
+        print(
+            _("Nothing changed since the last build: {output} is up to date.").format(
+                output=display_path(report.output)
+            )
+        )
+        return
+    print(
+        _(
+            "Updated {output} after edits in {items} item(s): {written} files written, "
+            "{deleted} removed, in {seconds:.2f} s."
+        ).format(
+            output=display_path(report.output),
+            items=report.items,
+            written=len(report.written),
+            deleted=len(report.deleted),
+            seconds=Seconds(report.seconds),
+        )
+    )
+    _warn(report.warnings)
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:  # a Msg, an ErrorWarning, or (print modules) plain English
         localized = getattr(warning, "localized", None)
         message = localized() if callable(localized) else _(warning)
         print(_("Warning: {message}").format(message=message))
-    return _portable(args, root, output, report.plan.site.config if report.plan else None)
 
 
 def _portable(args: argparse.Namespace, root: Path, output: Path, config: SiteConfig | None) -> int:

@@ -235,6 +235,10 @@ def load_items(
         cache.keep(folder, entry)
     for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
         memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
+    for name, entry in cache.new.items():  # what an entry replaced: preview/quick.py
+        old = cache.entries.get(name)
+        if old is not None and old is not entry:
+            memo.items_before[name] = (old.stats, old.result[0])
     cache.save()
     memo.items_hits, memo.items_misses = cache.hits, cache.misses
     return [results[i] for i in range(len(folders))]

@@ -146,6 +146,8 @@ class _PrintJob:
 class LiveSite:
     """The preview's site: one full build, then incremental updates (see the module doc)."""
 
+    compile_ahead = True  # every template at once, so that the first save is quick
+
     def __init__(
         self,
         root: Path,
@@ -242,7 +244,8 @@ class LiveSite:
         self._epoch += 1
         renderer = HtmlRenderer(plan.site, plan.urls)
         with contextlib.suppress(Exception):  # a broken template the site does not use
-            renderer.prepare()  # compile now, not on the first save
+            if self.compile_ahead:
+                renderer.prepare()  # compile now, not on the first save
         self._renderer = renderer
         self._index = {item.folder: i for i, item in enumerate(plan.site.items)}
         self.plan = plan
@@ -280,8 +283,11 @@ class LiveSite:
             folders.add(folder)
         return folders
 
-    def _incremental(self, folders: set[Path]) -> Update | None:
-        """Reload and re-render the items in `folders`; None when a full build is needed."""
+    def _incremental(
+        self, folders: set[Path], loaded: tuple[list[Item], dict[Path, Item]] | None = None
+    ) -> Update | None:
+        """Reload and re-render the items in `folders` (`loaded`: already loaded and checked,
+        as `reload_items` returns them); None when a full build is needed."""
         plan, renderer = self.plan, self._renderer
         assert plan is not None and renderer is not None
         site, root = plan.site, self.root
@@ -290,7 +296,7 @@ class LiveSite:
 
         # load, and check like load_site does: every error of every changed item at once
         old: dict[Path, Item] = {f: site.items[self._index[f]] for f in folders}
-        items, new = reload_items(site, folders)
+        items, new = reload_items(site, folders) if loaded is None else loaded
         if len(new) != len(folders):
             return None  # not loaded, yet no error: let the full build say why
 
@@ -344,7 +350,7 @@ class LiveSite:
                 if self._closed:  # stopping: write nothing more
                     renderer.site = site
                     return Update()
-                with project_lock(root):
+                with self._locked():
                     written = self._write(outputs)
                     made = {o.path for o in outputs}
                     deleted = self._delete(sorted(old_paths - made))
@@ -438,6 +444,11 @@ class LiveSite:
 
     # --- writing ----------------------------------------------------------------------------
 
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        """The project lock around one write into output/ (`preview/quick.py`, which holds
+        it for the whole command, takes nothing more)."""
+        return project_lock(self.root)
+
     def _write(self, outputs: list[Output]) -> list[str]:
         """Write the outputs whose bytes differ from output/'s; the paths written."""
         written = []
@@ -500,7 +511,7 @@ class LiveSite:
                 result.superseded = True
                 return result
             try:
-                with project_lock(self.root):
+                with self._locked():
                     old = set()
                     for booklet in job.plan.site.booklets:
                         old |= self._booklet_files(job.plan, booklet)

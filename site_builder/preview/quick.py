@@ -1,0 +1,271 @@
+"""`site-builder build` after edits inside item folders: the live preview's update
+(`preview/live.py`), started from the record of the last build, instead of a full build.
+
+A full build writes every file of the site again into a staging folder (44,000 files at
+2,000 items: seconds of system calls alone). After a story edit only a handful of files
+change, so the command line does what the preview does: it loads the site (the item cache
+makes that one item's work), finds the files that changed since the last build, and hands
+them to `LiveSite`, which re-renders only what depends on the changed items and writes only
+files whose bytes changed, each atomically, into output/. The output is byte-identical to a
+full build (tests/test_quick_build.py, tests/test_incremental.py).
+
+It runs only when it can prove what output/ holds. `last-build.json` in the build cache
+records, after every good build: the output folder and options, the `stat` of every input
+file (path, size, mtime, inode) as read *before* the build read them, and the fingerprint of
+output/ after it. The update runs only when that record is sealed and current, output/ is
+exactly as recorded (nobody wrote there since: not the preview, not a hand), nothing was
+left by an interrupted build, and every changed file lies in an existing item folder whose
+item as the last build saw it is still known (the item cache's replaced entry, made from
+exactly the recorded files). Anything else — a template, site.yaml, a new or deleted
+folder, a photo shown, a content error, an unexpected failure — returns None and the
+caller builds fully, which reports errors as always.
+
+The record is deleted before output/ is touched and written again only after success, so
+an update killed half way (some files new, some old, each whole) is followed by a full
+build. A file changed within two seconds of the scan is recorded as "unknown" and seen as
+changed next time (its next edit could keep the same `stat`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import site_builder
+from site_builder.cache import (
+    CACHE_DIR,
+    STAMP,
+    BuildCache,
+    digest,
+    recorded_output,
+    using,
+)
+from site_builder.filestate import scan
+from site_builder.freshness import INPUTS
+from site_builder.outdir import check_output_folder
+from site_builder.writer import FILE_MODE, project_lock, tidy
+
+if TYPE_CHECKING:  # the heavy modules are imported when an update runs (start-up time)
+    from site_builder.content.model import Item
+
+RECORD = "last-build.json"
+RACY_NS = 2_000_000_000  # a file changed this close to the scan is seen as changed next time
+
+Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
+Scan = tuple[list[Entry], list[str]]  # every input file; those changed just before the scan
+
+
+class _Fallback(Exception):
+    """The update cannot vouch for its result: build fully."""
+
+
+@dataclass
+class QuickReport:
+    """What `quick_build` did: nothing (`up_to_date`), or wrote and removed these files."""
+
+    output: Path
+    up_to_date: bool = False
+    items: int = 0  # item folders changed
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def input_entries(root: Path) -> Scan:
+    """Every input file (as `freshness.INPUTS`, and the tool's own source files, not the
+    bytecode Python writes beside them on first use) with its `stat`,
+    sorted; and those changed in the last two seconds (their next edit could keep the
+    same `stat`: the next build treats them as changed)."""
+    scanned = time.time_ns()
+    entries: list[Entry] = []
+    for top in [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]:
+        if top.is_file():
+            st = top.lstat()
+            entries.append((str(top), st.st_size, st.st_mtime_ns, st.st_ino))
+        else:
+            entries.extend(scan(top))
+    entries = sorted(e for e in entries if f"{os.sep}__pycache__{os.sep}" not in e[0])
+    return entries, [e[0] for e in entries if e[2] >= scanned - RACY_NS]
+
+
+def forget(root: Path) -> None:
+    """Before anything may change output/: no update trusts the record until the next
+    good build writes it again."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / RECORD).unlink()
+
+
+def output_state(output: Path) -> dict[str, Entry]:
+    """Every file below `output` with its `stat` (path relative to `output`)."""
+    cut = len(str(output)) + 1
+    return {e[0][cut:]: tuple(e) for e in scan(output)}  # type: ignore[misc]
+
+
+def output_fingerprint(files: dict[str, Entry]) -> str:
+    """A hash of `output_state`: any file written, replaced, touched or removed changes it."""
+    return digest(repr(sorted(files.items())))
+
+
+def remember(
+    root: Path, output: Path, options: str, scan: Scan, files: dict[str, Entry] | None = None
+) -> None:
+    """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
+    the build read them); `files`: `output_state(output)`, if known."""
+    entries, racy = scan
+    record = {
+        "output": str(output),
+        "options": options,
+        "inputs": entries,
+        "racy": racy,
+        "output_fingerprint": output_fingerprint(output_state(output) if files is None else files),
+    }
+    body = json.dumps(record).encode()
+    path = root / CACHE_DIR / RECORD
+    with contextlib.suppress(OSError):  # a read-only cache: full builds, same result
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{RECORD}.{os.getpid()}")
+        tmp.write_bytes(digest(STAMP, body).encode() + b"\n" + body)
+        os.replace(tmp, path)
+
+
+def _recorded(root: Path) -> dict[str, Any] | None:
+    """The sealed record of the last good build; None if absent, damaged or foreign."""
+    try:
+        seal, _, body = (root / CACHE_DIR / RECORD).read_bytes().partition(b"\n")
+        if seal.decode() != digest(STAMP, body):
+            return None
+        data = json.loads(body)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), list) for k in ("inputs", "racy")
+    ):
+        return None
+    return data
+
+
+def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | None:
+    """Bring `output` up to date after edits inside item folders (or say it is); None
+    when only a full build can."""
+    root, output = root.resolve(), output.resolve()
+    options = f"print={with_print}"
+    last = _recorded(root)
+    if last is None or (last.get("output"), last.get("options")) != (str(output), options):
+        return None
+    check_output_folder(root, output, legacy=recorded_output(root))  # as the build does
+    with project_lock(root):
+        t0 = time.perf_counter()
+        tidy(output)  # what an interrupted build left next to output/ (as the build does)
+        if not output.is_dir():
+            return None
+        scan = input_entries(root)
+        before = {e[0]: tuple(e[1:]) for e in map(tuple, last["inputs"])}
+        now = {e[0]: e[1:] for e in scan[0]}
+        changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+        changed |= set(last["racy"]) & now.keys()
+        files = output_state(output)
+        if output_fingerprint(files) != last.get("output_fingerprint"):
+            return None
+        if not changed:
+            return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
+        forget(root)  # from here on output/ may change
+        cache = BuildCache(root)
+        cache.forget_fingerprint()  # (the full build's own no-change test)
+        try:
+            report = _update(cache, root, output, with_print, sorted(changed), before)
+        except _Fallback:
+            return None
+        except Exception:  # never a traceback: the full build does it all, and says why
+            return None
+        cache.save(None, keep_unused=True)
+        for rel in report.written + report.deleted:  # and their compressed copies
+            for path in (rel, *(rel + ext for ext in (".br", ".gz"))):
+                try:
+                    st = (output / path).lstat()
+                except FileNotFoundError:
+                    files.pop(path, None)
+                else:
+                    files[path] = (str(output / path), st.st_size, st.st_mtime_ns, st.st_ino)
+        remember(root, output, options, scan, files)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+
+def _update(
+    cache: BuildCache,
+    root: Path,
+    output: Path,
+    with_print: bool,
+    changed: list[str],
+    before: dict[str, Any],
+) -> QuickReport:
+    """Load the site, make again the model output/ was built from, and let `LiveSite`
+    update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
+    from site_builder.build import plan_site
+    from site_builder.content.itemcache import folder_stats
+    from site_builder.content.loader import load_site
+    from site_builder.preview.live import LiveSite, PrintUpdate
+
+    class CommandLineSite(LiveSite):
+        """`LiveSite` inside one command: the command holds the project lock throughout,
+        and a full build is the caller's."""
+
+        compile_ahead = False  # only the templates of the pages to render
+
+        def _locked(self) -> contextlib.AbstractContextManager[None]:
+            return contextlib.nullcontext()
+
+        def _full(self) -> Any:
+            raise _Fallback
+
+    with using(cache):  # the item cache: only the changed items are loaded
+        site = load_site(root)
+        plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
+    if site.config.content_dir.resolve() != root / "content":
+        raise _Fallback
+    live = CommandLineSite(root, output)
+    live._mode = FILE_MODE  # as a full build's files, whatever the umask
+    live._index = {item.folder: i for i, item in enumerate(site.items)}
+    live.plan = plan  # (for `_item_folders`: folders and photos are the last build's)
+    folders = live._item_folders(changed)
+    if folders is None:
+        raise _Fallback
+    # each changed item as the last build saw it: the item cache entry this load replaced,
+    # made from exactly the files the record names (else a `check` or a failed build since)
+    old: dict[Path, Item] = {}
+    for folder in sorted(folders):
+        recorded = sorted((p, *before[p]) for p in before if p.startswith(f"{folder}{os.sep}"))
+        stats, item = cache.items_before.get(str(folder), (None, None))
+        if stats is None:  # the entry was not replaced: the same one, if from those files
+            stats, item = folder_stats(folder), site.items[live._index[folder]]
+        if item is None or [tuple(s) for s in stats] != recorded:
+            raise _Fallback
+        old[folder] = item
+    old_site = replace(site, items=tuple(old.get(i.folder, i) for i in site.items))
+    codes = {code: old.get(item.folder, item) for code, item in plan.codes.items()}
+    live._adopt(replace(plan, site=old_site, codes=codes))
+    live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
+    new = {folder: site.items[live._index[folder]] for folder in folders}
+    update = live._incremental(folders, (list(site.items), new))  # changed codes: None
+    if update is None:
+        raise _Fallback
+    report = QuickReport(output, items=len(folders), warnings=list(site.warnings))
+    report.written, report.deleted = list(update.written), list(update.deleted)
+    if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
+        done: list[PrintUpdate] = []
+        live.refresh_print(done.append)
+        live.wait_print()
+        if not done or done[0].error is not None or done[0].superseded:
+            raise _Fallback
+        report.written += done[0].written
+        report.deleted += done[0].deleted
+        update.warnings += done[0].warnings
+    live.close()
+    report.warnings += [w for w in update.warnings if w not in report.warnings]
+    return report

@@ -1,0 +1,234 @@
+"""`site-builder build` after edits inside item folders updates output/ in place
+(site_builder/preview/quick.py): the same bytes as a cold build, and a full build whenever
+the record of the last build cannot vouch for output/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from site_builder.cache import CACHE_DIR
+from site_builder.preview import quick
+from tests.helpers import copy_project, run_cli, snapshot
+from tests.test_incremental import _append, _photo, _replace
+
+UPDATED = "Updated output/ after edits in "
+BUILT = "Built "
+
+
+def cold(project: Path, tmp_path: Path, *flags: str) -> dict[str, bytes]:
+    """The project built from nothing by the CLI, with no cache, into another folder."""
+    out = tmp_path / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    done = run_cli(project, "build", "--no-cache", *flags, "--output", str(out))
+    assert done.code == 0, done.err
+    return snapshot(out)
+
+
+def project_of(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal project, its files written an hour ago (files changed
+    in the two seconds before a build are seen as changed by the next one: a template
+    just copied would make every next build a full one)."""
+    project = copy_project(tmp_path / "site")
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in project.rglob("*"):
+        os.utime(path, ns=(hour_ago, hour_ago), follow_symlinks=False)
+    return project
+
+
+def build(project: Path, *flags: str) -> str:
+    """`site-builder build`; its first line (which says whether it updated or built)."""
+    done = run_cli(project, "build", *flags)
+    assert done.code == 0, done.err
+    assert "Traceback" not in done.err
+    return done.out
+
+
+def _drop_en(project: Path) -> None:
+    (project / "content/dolls/hmong/en.md").unlink()
+
+
+# edits the update in place handles: (edit, files it must write at least)
+UPDATES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
+    "story text (card unchanged)": (
+        _append("content/dolls/hmong/vi.md", "\nMột câu mới về búp bê.\n"),
+        {"vi/dolls/hmong/index.html"},
+    ),
+    "title (home and list cards change)": (
+        _replace("content/dolls/hmong/vi.md", "title: Búp bê Mông", "title: Búp bê Mông đỏ"),
+        {"vi/dolls/hmong/index.html", "vi/index.html", "vi/dolls/index.html"},
+    ),
+    "price in item.yaml": (
+        _replace("content/dolls/hmong/item.yaml", "price: 450000", "price: 470000"),
+        {"vi/dolls/hmong/index.html", "en/dolls/hmong/index.html"},
+    ),
+    "English story removed (pages go, sitemap changes)": (_drop_en, {"sitemap.xml"}),
+    "OCOP story in a booklet": (
+        _append("content/ocop/tea/vi.md", "\nTrà được hái vào mùa xuân.\n"),
+        {"vi/ocop/tea/index.html"},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(UPDATES))
+@pytest.mark.parametrize("flags", [("--no-pdf",), ()], ids=["no-pdf", "with-pdf"])
+def test_an_update_in_place_equals_a_cold_build(
+    kind: str, flags: tuple[str, ...], tmp_path: Path
+) -> None:
+    project = project_of(tmp_path)
+    assert build(project, *flags).startswith(BUILT)
+    before = snapshot(project / "output")
+    edit, expected = UPDATES[kind]
+    edit(project)
+    said = build(project, *flags)
+    assert said.startswith(UPDATED + "1 item(s)"), said
+    after = snapshot(project / "output")
+    changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
+    assert expected <= changed, changed
+    assert after == cold(project, tmp_path, *flags)
+    assert build(project, *flags).startswith("Nothing changed") or UPDATED in said
+
+
+def test_edits_in_a_row_each_update_and_equal_a_cold_build(tmp_path: Path) -> None:
+    """Edits in quick succession (each within the two-second window of the scan)."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    for n in range(3):
+        _append("content/dolls/hmong/vi.md", f"\nCâu thứ {n}.\n")(project)
+        assert build(project, "--no-pdf").startswith(UPDATED)
+        assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+FULL: dict[str, Callable[[Path], None]] = {
+    "template": _replace("templates/item.html", "</article>", "<p>Mới.</p></article>"),
+    "site.yaml": _replace("site.yaml", "Búp bê Xín Mần", "Búp bê Xín Mần, Hà Giang"),
+    "code": _replace("content/dolls/hmong/item.yaml", "XM-D01", "XM-D09"),
+    "the photo shown": _photo,
+    "a new item folder": lambda p: (
+        shutil.copytree(p / "content/ocop/tea", p / "content/ocop/tea-2")
+        and _replace("content/ocop/tea-2/item.yaml", "XM-P01", "XM-P02")(p)
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(FULL))
+def test_other_edits_build_fully(kind: str, tmp_path: Path) -> None:
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    FULL[kind](project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+RECORD_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": lambda data: data[: len(data) // 2],
+    "garbage": lambda data: bytes(255 - b for b in data),
+    "empty": lambda data: b"",
+    "body changed under its seal": lambda data: data.replace(b'"print=False"', b'"print=True"'),
+    "another version's seal": lambda data: b"0" * 64 + data[64:],
+}
+
+
+@pytest.mark.parametrize("damage", list(RECORD_DAMAGE))
+def test_a_damaged_record_builds_fully(damage: str, tmp_path: Path) -> None:
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    path = project / CACHE_DIR / quick.RECORD
+    path.write_bytes(RECORD_DAMAGE[damage](path.read_bytes()))
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_a_record_naming_other_stats_is_sealed_but_not_trusted(tmp_path: Path) -> None:
+    """A sealed record whose `stat`s do not match the item cache's: a full build."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    path = project / CACHE_DIR / quick.RECORD
+    _seal, _, body = path.read_bytes().partition(b"\n")
+    data = json.loads(body)
+    data["inputs"] = [[p, size + 1, *rest] for p, size, *rest in data["inputs"]]
+    body = json.dumps(data).encode()
+    path.write_bytes(quick.digest(quick.STAMP, body).encode() + b"\n" + body)
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_output_changed_by_hand_builds_fully(tmp_path: Path) -> None:
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    (project / "output/vi/index.html").write_text("sửa tay", encoding="utf-8")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_a_check_between_two_edits_is_not_mistaken_for_the_last_build(tmp_path: Path) -> None:
+    """`check` loads (and caches) the first edit; the output still shows neither. The item
+    as the last build saw it is unknown then: a full build, never a stale home page."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    _replace("content/dolls/hmong/vi.md", "title: Búp bê Mông", "title: Búp bê Mông A")(project)
+    assert run_cli(project, "check").code == 0
+    _replace("content/dolls/hmong/vi.md", "Mông A", "Mông A")(project)  # touched, same title
+    said = build(project, "--no-pdf")
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf"), said
+
+
+def test_a_failed_write_leaves_a_full_build_to_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills half way through an update: the record is already forgotten, so the
+    next build is full and repairs output/."""
+    from site_builder.preview import live
+
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    _replace("content/dolls/hmong/vi.md", "title: Búp bê Mông", "title: Búp bê Mông B")(project)
+    written: list[Path] = []
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        path.write_bytes(data)
+
+    monkeypatch.setattr(live, "write_atomic", full_disk)
+    assert quick.quick_build(project, project / "output", with_print=False) is None
+    assert written, "the update must have started writing"
+    assert not (project / CACHE_DIR / quick.RECORD).exists()
+    monkeypatch.undo()
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_a_content_error_is_reported_as_by_a_full_build(tmp_path: Path) -> None:
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    before = snapshot(project / "output")
+    _replace("content/dolls/hmong/item.yaml", "price: 450000", "price: nhiều")(project)
+    done = run_cli(project, "build", "--no-pdf")
+    assert done.code != 0 and "Traceback" not in done.err
+    assert "content/dolls/hmong/item.yaml:5" in done.err + done.out
+    assert snapshot(project / "output") == before
+    _replace("content/dolls/hmong/item.yaml", "price: nhiều", "price: 460000")(project)
+    assert build(project, "--no-pdf").startswith(BUILT)  # the record went with the error
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_vietnamese_message(tmp_path: Path) -> None:
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    done = run_cli(project, "--lang", "vi", "build", "--no-pdf")
+    assert done.code == 0, done.err
+    words = done.out.split()
+    assert " ".join(words[:9]) == "Đã cập nhật output/ sau khi sửa 1 mục:", done.out
+    assert " ".join(words[10:17]) == "tệp được ghi, 0 tệp bị xoá,", done.out
