@@ -168,11 +168,15 @@ def _check(root: Path, progress: Progress | None) -> CheckReport:
             report.errors.extend(all_errors(exc))
     progress.advance()
     targets = files_of(plan) if plan is not None else None
+    things: dict[str, Any] = {}  # `Site.by_key` of every folder, without a walk per folder
+    if plan is not None:
+        everything: list[Any] = [*plan.site.items, *plan.site.pages]
+        things = {t.key: t for t in reversed(everything)}
     for kind, folder in folders:
         key = f"{kind}/{slugify(folder.name)}"
         report.translations.extend(translation_status(folder, key, languages))
         if plan is not None and targets is not None:
-            thing = plan.site.by_key(key)
+            thing = things.get(key)
             if thing is not None and thing.folder == folder:
                 report.errors.extend(broken_links(plan, thing, targets))
         progress.advance()
