@@ -145,8 +145,9 @@ class BuildCache:
         self.output: Path | None = None
         self._by_key: dict[str, str] | None = None
         self.items_hits = self.items_misses = 0  # items kept from the last build, loaded
-        # item folder -> (stats, item) of the cache entry this build replaced (preview/quick.py)
-        self.items_before: dict[str, tuple[Any, Any]] = {}
+        # item folder -> (stats, item) of the entries its item cache entry replaced, newest
+        # first (preview/quick.py finds the one output/ was built from)
+        self.items_before: dict[str, list[tuple[Any, Any]]] = {}
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:

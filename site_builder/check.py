@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from site_builder import serving
+from site_builder import lastbuild, serving
 from site_builder.cache import BuildCache, using
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
@@ -235,10 +235,48 @@ def _budget_warnings(plan: Any) -> list[ContentError]:
     from site_builder.budgets import over_budget
     from site_builder.build import render_site, static_files
 
-    outputs = render_site(plan, [], with_print=False)
-    files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
-    files.update(static_files(plan.site, plan.urls))
+    files = _measured_on_output(plan)
+    if files is None:
+        outputs = render_site(plan, [], with_print=False)
+        files = {o.path: o.data for o in outputs}
+        files.update(static_files(plan.site, plan.urls))
     return over_budget(plan.site, files)
+
+
+def _measured_on_output(plan: Any) -> dict[str, bytes | Path] | None:
+    """After edits of stories only (`*.md` in item folders) since the last good build into
+    output/, and output/ still as it left it (lastbuild.py): the files page weights are
+    measured on are output/'s, with the edited items' pages and QR landing pages rendered
+    now; the other pages did not change. None when output/ cannot vouch: render them all."""
+    from site_builder.build import run_task
+    from site_builder.render.html import HtmlRenderer
+    from site_builder.tasks import CodePages, ItemPages
+
+    site, urls = plan.site, plan.urls
+    root = site.config.root
+    output = root / "output"
+    found = lastbuild.changes(root, output)
+    if found is None or not all(path.endswith(".md") for path in found.changed):
+        return None  # (item.yaml names the photos, the code, the aliases)
+    folders = lastbuild.item_folders(root, found.changed, kinds.names())
+    index = {item.folder: i for i, item in enumerate(site.items)}
+    if folders is None or not folders <= index.keys():
+        return None
+    weighed = (".html", ".webp", ".css", ".js")  # what `over_budget` reads, not .br/.gz
+    files: dict[str, bytes | Path] = {
+        rel: Path(entry[0]) for rel, entry in found.files.items() if rel.endswith(weighed)
+    }
+    r = HtmlRenderer(site, urls)
+    for folder in sorted(folders):
+        i = index[folder]
+        item = site.items[i]
+        for lang in site.config.languages:  # a page may be gone (a translation removed)
+            files.pop(urls.page_file(lang, item.kind, item.slug), None)
+        outputs = run_task(r, plan, ItemPages(i))
+        for code in sorted(c for c, target in plan.codes.items() if target is item):
+            outputs += run_task(r, plan, CodePages(code))
+        files.update((o.path, o.bytes()) for o in outputs)
+    return files
 
 
 def _folders(parent: Path) -> list[Path]:

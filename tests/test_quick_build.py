@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import lastbuild
 from site_builder.cache import CACHE_DIR
 from site_builder.preview import quick
 from tests.helpers import copy_project, run_cli, snapshot
@@ -139,7 +140,7 @@ RECORD_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
 def test_a_damaged_record_builds_fully(damage: str, tmp_path: Path) -> None:
     project = project_of(tmp_path)
     build(project, "--no-pdf")
-    path = project / CACHE_DIR / quick.RECORD
+    path = project / CACHE_DIR / lastbuild.RECORD
     path.write_bytes(RECORD_DAMAGE[damage](path.read_bytes()))
     _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
     assert build(project, "--no-pdf").startswith(BUILT)
@@ -150,12 +151,12 @@ def test_a_record_naming_other_stats_is_sealed_but_not_trusted(tmp_path: Path) -
     """A sealed record whose `stat`s do not match the item cache's: a full build."""
     project = project_of(tmp_path)
     build(project, "--no-pdf")
-    path = project / CACHE_DIR / quick.RECORD
+    path = project / CACHE_DIR / lastbuild.RECORD
     _seal, _, body = path.read_bytes().partition(b"\n")
     data = json.loads(body)
     data["inputs"] = [[p, size + 1, *rest] for p, size, *rest in data["inputs"]]
     body = json.dumps(data).encode()
-    path.write_bytes(quick.digest(quick.STAMP, body).encode() + b"\n" + body)
+    path.write_bytes(lastbuild.digest(lastbuild.STAMP, body).encode() + b"\n" + body)
     _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
     assert build(project, "--no-pdf").startswith(BUILT)
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
@@ -172,14 +173,29 @@ def test_output_changed_by_hand_builds_fully(tmp_path: Path) -> None:
 
 def test_a_check_between_two_edits_is_not_mistaken_for_the_last_build(tmp_path: Path) -> None:
     """`check` loads (and caches) the first edit; the output still shows neither. The item
-    as the last build saw it is unknown then: a full build, never a stale home page."""
+    as the last build saw it is the entry the check replaced: the home page is updated
+    from it, never left stale."""
     project = project_of(tmp_path)
     build(project, "--no-pdf")
     _replace("content/dolls/hmong/vi.md", "title: Búp bê Mông", "title: Búp bê Mông A")(project)
     assert run_cli(project, "check").code == 0
     _replace("content/dolls/hmong/vi.md", "Mông A", "Mông A")(project)  # touched, same title
     said = build(project, "--no-pdf")
-    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf"), said
+    assert said.startswith(UPDATED), said
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_check_then_build_updates_in_place(tmp_path: Path) -> None:
+    """The usual order: edit, `check`, edit again, `check`, then build."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    for n in range(2):
+        _replace("content/dolls/hmong/vi.md", "title: Búp bê Mông", f"title: Búp bê Mông {n}")(
+            project
+        )
+        assert run_cli(project, "check").code == 0
+    assert build(project, "--no-pdf").startswith(UPDATED)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
 
 
 def test_a_failed_write_leaves_a_full_build_to_the_next(
@@ -203,7 +219,7 @@ def test_a_failed_write_leaves_a_full_build_to_the_next(
     monkeypatch.setattr(live, "write_atomic", full_disk)
     assert quick.quick_build(project, project / "output", with_print=False) is None
     assert written, "the update must have started writing"
-    assert not (project / CACHE_DIR / quick.RECORD).exists()
+    assert not (project / CACHE_DIR / lastbuild.RECORD).exists()
     monkeypatch.undo()
     assert build(project, "--no-pdf").startswith(BUILT)
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
@@ -232,3 +248,38 @@ def test_vietnamese_message(tmp_path: Path) -> None:
     words = done.out.split()
     assert " ".join(words[:9]) == "Đã cập nhật output/ sau khi sửa 1 mục:", done.out
     assert " ".join(words[10:17]) == "tệp được ghi, 0 tệp bị xoá,", done.out
+
+
+def _weights(report: object) -> list[str]:
+    return [str(w) for w in getattr(report, "warnings", []) if "weighs" in str(w)]
+
+
+def test_check_after_a_story_edit_measures_the_other_pages_on_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` renders only the edited item's pages for their weight; the warnings are
+    those of a check that renders the whole site."""
+    import site_builder.build
+    from site_builder.check import check
+
+    project = project_of(tmp_path)
+    site_yaml = project / "site.yaml"
+    with open(site_yaml, "a", encoding="utf-8") as f:
+        f.write("budgets:\n  item_kb: 1\n  landing_kb: 1\n")
+    os.utime(site_yaml, ns=(time.time_ns() - 3600 * 10**9,) * 2)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\n" + "Một câu dài hơn về búp bê. " * 80 + "\n")(project)
+
+    def whole_site(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole site was rendered")
+
+    with monkeypatch.context() as m:
+        m.setattr(site_builder.build, "render_site", whole_site)
+        quick_check = check(project)
+    lastbuild.forget(project)  # no record: every page rendered
+    full_check = check(project)
+    assert _weights(quick_check) == _weights(full_check)
+    assert any("vi/dolls/hmong/index.html" in w for w in _weights(full_check))
+    assert any("Q/XM-D01.html" in w for w in _weights(full_check))
+    assert [str(w) for w in quick_check.warnings] == [str(w) for w in full_check.warnings]
+    assert quick_check.errors == full_check.errors == []

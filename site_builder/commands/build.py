@@ -56,21 +56,20 @@ def run(args: argparse.Namespace) -> int:
             )
             return _portable(args, root, output, None)
 
+    from site_builder import lastbuild
     from site_builder.build import build
-    from site_builder.preview import quick  # noqa: F811 (also without the cache)
     from site_builder.progress import Progress
 
     if not args.no_cache:
-        quick.forget(root)  # until this build has succeeded
-        scan = quick.input_entries(root)  # before the build reads them
-
+        lastbuild.forget(root)  # until this build has succeeded
+        scan = lastbuild.input_entries(root)  # before the build reads them
     # a bar on a terminal; in scripts and logs the summary line below says it all
     progress = Progress() if sys.stderr.isatty() else None
     report = build(
         root, output, with_print=with_print, use_cache=not args.no_cache, progress=progress
     )
     if not args.no_cache:
-        quick.remember(root, report.output, f"print={with_print}", scan)
+        lastbuild.remember(root, report.output, f"print={with_print}", scan)
     if report.up_to_date:
         print(
             _("Nothing changed since the last build: {output} is up to date.").format(

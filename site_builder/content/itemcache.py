@@ -63,6 +63,22 @@ class Entry:
     result: Result
     markdown: tuple[str, ...]  # the Markdown cache keys its stories used
     stories: bool = True  # False: loaded with the stories left unconverted
+    # the entries this one replaced, newest first, as (stats, item): the item output/ was
+    # built from may be one of them when `check` loaded an edit before the build did
+    previous: tuple[tuple[Stats, Any], ...] = ()
+
+
+KEEP_PREVIOUS = 3  # entries remembered per folder (each check after an edit adds one)
+
+
+def replacing(new: Entry, old: Entry | None) -> Entry:
+    """`new`, remembering `old` (and what `old` remembered) as entries it replaced; an
+    entry loaded without its stories is no item a build showed, and is passed over."""
+    if old is None:
+        return new
+    shown = ((old.stats, old.result[0]),) if getattr(old, "stories", True) else ()
+    new.previous = (*shown, *getattr(old, "previous", ()))[:KEEP_PREVIOUS]
+    return new
 
 
 def folder_stats(folder: Path) -> Stats:
@@ -174,9 +190,10 @@ class ItemCache:
             return None
         if folder_digest(stats) != entry.sha:
             return None
-        return Entry(
+        made = Entry(
             kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown, entry.stories
         )
+        return replacing(made, entry)
 
     def keep(self, folder: Path, entry: Entry) -> None:
         if self.entries.get(str(folder)) is not entry:
@@ -232,13 +249,11 @@ def load_items(
         kind, folder = folders[i]
         results[i] = (item, errors)
         entry = Entry(kind, stats[i], made, shas.get(i), (item, errors), keys, stories)
-        cache.keep(folder, entry)
+        cache.keep(folder, replacing(entry, cache.entries.get(str(folder))))
     for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
         memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
-    for name, entry in cache.new.items():  # what an entry replaced: preview/quick.py
-        old = cache.entries.get(name)
-        if old is not None and old is not entry:
-            memo.items_before[name] = (old.stats, old.result[0])
+    for name, entry in cache.new.items():  # what each folder's item was: preview/quick.py
+        memo.items_before[name] = list(getattr(entry, "previous", ()))
     cache.save()
     memo.items_hits, memo.items_misses = cache.hits, cache.misses
     return [results[i] for i in range(len(folders))]

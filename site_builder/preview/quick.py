@@ -29,35 +29,19 @@ changed next time (its next edit could keep the same `stat`).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import site_builder
-from site_builder.cache import (
-    CACHE_DIR,
-    STAMP,
-    BuildCache,
-    digest,
-    recorded_output,
-    using,
-)
-from site_builder.filestate import scan
-from site_builder.freshness import INPUTS
+from site_builder import lastbuild
+from site_builder.cache import BuildCache, recorded_output, using
 from site_builder.outdir import check_output_folder
 from site_builder.writer import FILE_MODE, project_lock, tidy
 
 if TYPE_CHECKING:  # the heavy modules are imported when an update runs (start-up time)
     from site_builder.content.model import Item
-
-RECORD = "last-build.json"
-RACY_NS = 2_000_000_000  # a file changed this close to the scan is seen as changed next time
-
-Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
-Scan = tuple[list[Entry], list[str]]  # every input file; those changed just before the scan
 
 
 class _Fallback(Exception):
@@ -77,104 +61,26 @@ class QuickReport:
     seconds: float = 0.0
 
 
-def input_entries(root: Path) -> Scan:
-    """Every input file (as `freshness.INPUTS`, and the tool's own source files, not the
-    bytecode Python writes beside them on first use) with its `stat`,
-    sorted; and those changed in the last two seconds (their next edit could keep the
-    same `stat`: the next build treats them as changed)."""
-    scanned = time.time_ns()
-    entries: list[Entry] = []
-    for top in [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]:
-        if top.is_file():
-            st = top.lstat()
-            entries.append((str(top), st.st_size, st.st_mtime_ns, st.st_ino))
-        else:
-            entries.extend(scan(top))
-    entries = sorted(e for e in entries if f"{os.sep}__pycache__{os.sep}" not in e[0])
-    return entries, [e[0] for e in entries if e[2] >= scanned - RACY_NS]
-
-
-def forget(root: Path) -> None:
-    """Before anything may change output/: no update trusts the record until the next
-    good build writes it again."""
-    with contextlib.suppress(OSError):
-        (root / CACHE_DIR / RECORD).unlink()
-
-
-def output_state(output: Path) -> dict[str, Entry]:
-    """Every file below `output` with its `stat` (path relative to `output`)."""
-    cut = len(str(output)) + 1
-    return {e[0][cut:]: tuple(e) for e in scan(output)}  # type: ignore[misc]
-
-
-def output_fingerprint(files: dict[str, Entry]) -> str:
-    """A hash of `output_state`: any file written, replaced, touched or removed changes it."""
-    return digest(repr(sorted(files.items())))
-
-
-def remember(
-    root: Path, output: Path, options: str, scan: Scan, files: dict[str, Entry] | None = None
-) -> None:
-    """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
-    the build read them); `files`: `output_state(output)`, if known."""
-    entries, racy = scan
-    record = {
-        "output": str(output),
-        "options": options,
-        "inputs": entries,
-        "racy": racy,
-        "output_fingerprint": output_fingerprint(output_state(output) if files is None else files),
-    }
-    body = json.dumps(record).encode()
-    path = root / CACHE_DIR / RECORD
-    with contextlib.suppress(OSError):  # a read-only cache: full builds, same result
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_name(f".{RECORD}.{os.getpid()}")
-        tmp.write_bytes(digest(STAMP, body).encode() + b"\n" + body)
-        os.replace(tmp, path)
-
-
-def _recorded(root: Path) -> dict[str, Any] | None:
-    """The sealed record of the last good build; None if absent, damaged or foreign."""
-    try:
-        seal, _, body = (root / CACHE_DIR / RECORD).read_bytes().partition(b"\n")
-        if seal.decode() != digest(STAMP, body):
-            return None
-        data = json.loads(body)
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    if not isinstance(data, dict) or not all(
-        isinstance(data.get(k), list) for k in ("inputs", "racy")
-    ):
-        return None
-    return data
-
-
 def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | None:
     """Bring `output` up to date after edits inside item folders (or say it is); None
     when only a full build can."""
     root, output = root.resolve(), output.resolve()
     options = f"print={with_print}"
-    last = _recorded(root)
-    if last is None or (last.get("output"), last.get("options")) != (str(output), options):
-        return None
+    if lastbuild.recorded(root) is None:
+        return None  # (before the lock: most builds without a record are cold ones)
     check_output_folder(root, output, legacy=recorded_output(root))  # as the build does
     with project_lock(root):
         t0 = time.perf_counter()
         tidy(output)  # what an interrupted build left next to output/ (as the build does)
         if not output.is_dir():
             return None
-        scan = input_entries(root)
-        before = {e[0]: tuple(e[1:]) for e in map(tuple, last["inputs"])}
-        now = {e[0]: e[1:] for e in scan[0]}
-        changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
-        changed |= set(last["racy"]) & now.keys()
-        files = output_state(output)
-        if output_fingerprint(files) != last.get("output_fingerprint"):
+        found = lastbuild.changes(root, output, options)
+        if found is None:
             return None
+        scan, changed, before, files = found.scan, found.changed, found.before, found.files
         if not changed:
             return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
-        forget(root)  # from here on output/ may change
+        lastbuild.forget(root)  # from here on output/ may change
         cache = BuildCache(root)
         cache.forget_fingerprint()  # (the full build's own no-change test)
         try:
@@ -192,7 +98,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
                     files.pop(path, None)
                 else:
                     files[path] = (str(output / path), st.st_size, st.st_mtime_ns, st.st_ino)
-        remember(root, output, options, scan, files)
+        lastbuild.remember(root, output, options, scan, files)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -236,17 +142,18 @@ def _update(
     folders = live._item_folders(changed)
     if folders is None:
         raise _Fallback
-    # each changed item as the last build saw it: the item cache entry this load replaced,
-    # made from exactly the files the record names (else a `check` or a failed build since)
+    # each changed item as the last build saw it: its item cache entry now, or one that
+    # entry replaced (this load, or a `check` since), made from exactly the recorded files
     old: dict[Path, Item] = {}
     for folder in sorted(folders):
-        recorded = sorted((p, *before[p]) for p in before if p.startswith(f"{folder}{os.sep}"))
-        stats, item = cache.items_before.get(str(folder), (None, None))
-        if stats is None:  # the entry was not replaced: the same one, if from those files
-            stats, item = folder_stats(folder), site.items[live._index[folder]]
-        if item is None or [tuple(s) for s in stats] != recorded:
-            raise _Fallback
-        old[folder] = item
+        recorded = [(p, *before[p]) for p in sorted(before) if p.startswith(f"{folder}{os.sep}")]
+        now = (folder_stats(folder), site.items[live._index[folder]])
+        for stats, item in [now, *cache.items_before.get(str(folder), [])]:
+            if item is not None and [tuple(s) for s in stats] == recorded:
+                old[folder] = item
+                break
+        else:
+            raise _Fallback  # (an item that had errors, or files changed twice unseen)
     old_site = replace(site, items=tuple(old.get(i.folder, i) for i in site.items))
     codes = {code: old.get(item.folder, item) for code, item in plan.codes.items()}
     live._adopt(replace(plan, site=old_site, codes=codes))

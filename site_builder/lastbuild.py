@@ -1,0 +1,153 @@
+"""The record of the last good build into an output folder: which input files (path,
+size, mtime, inode) it was made from, read *before* the build read them, and the state of
+the output folder after it (`last-build.json` in the build cache, sealed).
+
+With it, a later command knows which files changed since output/ was made, and whether
+output/ is still exactly as that build left it (nobody wrote there since: not the
+preview, not a hand): `site-builder build` then updates only what the edits touch
+(preview/quick.py), and `check` measures the unchanged pages on output/ instead of
+rendering the whole site (check.py). The record is forgotten before anything may change
+output/ and written again only after a good build. A file changed within two seconds of
+the scan is listed as "racy" and counts as changed next time (its next edit could keep
+the same `stat`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import site_builder
+from site_builder.cache import CACHE_DIR, STAMP, digest
+from site_builder.filestate import RACY_NS, scan
+from site_builder.freshness import INPUTS
+
+RECORD = "last-build.json"
+
+Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
+Scan = tuple[list[Entry], list[str]]  # every input file; those changed just before the scan
+
+
+def input_entries(root: Path) -> Scan:
+    """Every input file (as `freshness.INPUTS`, and the tool's own source files, not the
+    bytecode Python writes beside them on first use) with its `stat`,
+    sorted; and those changed in the last two seconds (their next edit could keep the
+    same `stat`: the next build treats them as changed)."""
+    scanned = time.time_ns()
+    entries: list[Entry] = []
+    for top in [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]:
+        if top.is_file():
+            st = top.lstat()
+            entries.append((str(top), st.st_size, st.st_mtime_ns, st.st_ino))
+        else:
+            entries.extend(scan(top))
+    entries = sorted(e for e in entries if f"{os.sep}__pycache__{os.sep}" not in e[0])
+    return entries, [e[0] for e in entries if e[2] >= scanned - RACY_NS]
+
+
+def forget(root: Path) -> None:
+    """Before anything may change output/: no update trusts the record until the next
+    good build writes it again."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / RECORD).unlink()
+
+
+def output_state(output: Path) -> dict[str, Entry]:
+    """Every file below `output` with its `stat` (path relative to `output`)."""
+    cut = len(str(output)) + 1
+    return {state.path[cut:]: tuple(state) for state in scan(output)}  # type: ignore[misc]
+
+
+def output_fingerprint(files: dict[str, Entry]) -> str:
+    """A hash of `output_state`: any file written, replaced, touched or removed changes it."""
+    return digest(repr(sorted(files.items())))
+
+
+def remember(
+    root: Path, output: Path, options: str, scan: Scan, files: dict[str, Entry] | None = None
+) -> None:
+    """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
+    the build read them); `files`: `output_state(output)`, if known."""
+    entries, racy = scan
+    record = {
+        "output": str(output),
+        "options": options,
+        "inputs": entries,
+        "racy": racy,
+        "output_fingerprint": output_fingerprint(output_state(output) if files is None else files),
+    }
+    body = json.dumps(record).encode()
+    path = root / CACHE_DIR / RECORD
+    with contextlib.suppress(OSError):  # a read-only cache: full builds, same result
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{RECORD}.{os.getpid()}")
+        tmp.write_bytes(digest(STAMP, body).encode() + b"\n" + body)
+        os.replace(tmp, path)
+
+
+def recorded(root: Path) -> dict[str, Any] | None:
+    """The sealed record of the last good build; None if absent, damaged or foreign."""
+    try:
+        seal, _, body = (root / CACHE_DIR / RECORD).read_bytes().partition(b"\n")
+        if seal.decode() != digest(STAMP, body):
+            return None
+        data = json.loads(body)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), list) for k in ("inputs", "racy")
+    ):
+        return None
+    return data
+
+
+@dataclass
+class Changes:
+    """What changed since the last good build into an output folder that is still as that
+    build left it."""
+
+    record: dict[str, Any]
+    scan: Scan  # the inputs now
+    changed: set[str]  # input files changed, added or removed (absolute paths)
+    before: dict[str, tuple[int, ...]]  # input file -> its recorded (size, mtime, inode)
+    files: dict[str, Entry]  # `output_state` now (= as recorded)
+
+
+def changes(root: Path, output: Path, options: str | None = None) -> Changes | None:
+    """The input files changed since the last good build into `output` (made with
+    `options`, or any); None if there is no such record or output/ changed since."""
+    last = recorded(root)
+    if last is None or last.get("output") != str(output) or not output.is_dir():
+        return None
+    if options is not None and last.get("options") != options:
+        return None
+    scan = input_entries(root)
+    before = {e[0]: tuple(e[1:]) for e in map(tuple, last["inputs"])}
+    now = {e[0]: e[1:] for e in scan[0]}
+    changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+    changed |= set(last["racy"]) & now.keys()
+    files = output_state(output)
+    if output_fingerprint(files) != last.get("output_fingerprint"):
+        return None
+    return Changes(last, scan, changed, before, files)
+
+
+def item_folders(root: Path, changed: set[str], kinds: tuple[str, ...]) -> set[Path] | None:
+    """The item folders (`content/<kind>/<folder>/`) holding every changed file; None if
+    one is elsewhere (a template, site.yaml, the tool) or its folder is gone."""
+    content = root / "content"
+    folders: set[Path] = set()
+    for raw in changed:
+        try:
+            parts = Path(raw).relative_to(content).parts
+        except ValueError:
+            return None
+        if len(parts) < 3 or parts[0] not in kinds:
+            return None
+        folders.add(content / parts[0] / parts[1])
+    return folders if all(f.is_dir() for f in folders) else None
