@@ -114,6 +114,7 @@ def _update(
     """Load the site, make again the model output/ was built from, and let `LiveSite`
     update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
     from site_builder.build import plan_site
+    from site_builder.content import kinds
     from site_builder.content.itemcache import folder_stats
     from site_builder.content.loader import load_site
     from site_builder.preview.live import LiveSite, PrintUpdate
@@ -130,6 +131,8 @@ def _update(
         def _full(self) -> Any:
             raise _Fallback
 
+    if lastbuild.item_folders(root, set(changed), kinds.names()) is None:
+        raise _Fallback  # (seen before loading: the full build loads once)
     with using(cache):  # the item cache: only the changed items are loaded
         site = load_site(root)
         plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
