@@ -283,3 +283,27 @@ def test_check_after_a_story_edit_measures_the_other_pages_on_output(
     assert any("Q/XM-D01.html" in w for w in _weights(full_check))
     assert [str(w) for w in quick_check.warnings] == [str(w) for w in full_check.warnings]
     assert quick_check.errors == full_check.errors == []
+
+
+def test_an_update_also_refreshes_the_portable_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`build --portable DIR` after a story edit: output/ updated in place, the copy made
+    from it shows the edit, and site.yaml is read once in that command."""
+    from site_builder import cli
+    from tests.test_site_yaml_once import site_yaml_parses
+
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    project = project_of(tmp_path)
+    usb = project / "usb"
+    assert build(project, "--no-pdf", "--portable", str(usb)).startswith(BUILT)
+    _append("content/dolls/hmong/vi.md", "\nMột câu cho bản USB.\n")(project)
+    with site_yaml_parses() as seen:
+        assert (
+            cli.main(["--project", str(project), "build", "--no-pdf", "--portable", str(usb)]) == 0
+        )
+    assert seen == ["load_config"], seen
+    assert capsys.readouterr().out.startswith("Updated ")
+    page = (usb / "vi/dolls/hmong/index.html").read_text(encoding="utf-8")
+    assert "Một câu cho bản USB." in page
+    assert (project / CACHE_DIR / lastbuild.RECORD).is_file()  # for the next update

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         updated = quick.quick_build(root, output, with_print)  # edits inside item folders
         if updated is not None:
             _updated(updated)
-            return _portable(args, root, output, None)
+            return _portable(args, root, output, updated.config)
         if is_up_to_date(root, output, f"print={with_print}"):
             print(
                 _("Nothing changed since the last build: {output} is up to date.").format(

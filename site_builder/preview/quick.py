@@ -59,6 +59,7 @@ class QuickReport:
     deleted: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    config: Any = None  # the site.yaml read (SiteConfig), for what the command does next
 
 
 def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | None:
@@ -166,6 +167,7 @@ def _update(
     if update is None:
         raise _Fallback
     report = QuickReport(output, items=len(folders), warnings=list(site.warnings))
+    report.config = site.config
     report.written, report.deleted = list(update.written), list(update.deleted)
     if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
         done: list[PrintUpdate] = []
