@@ -45,6 +45,7 @@ from site_builder.outputs import files_of
 from site_builder.progress import Progress
 
 HASH_LEN = 12
+COPIES = (".br", ".gz")  # compress.EXTS: the build's precompressed copies
 HASH_LINE = re.compile(r"^source_hash[ \t]*:.*$")
 STATUSES = ("current", "stale", "unknown", "missing")
 
@@ -262,9 +263,8 @@ def _measured_on_output(plan: Any) -> dict[str, bytes | Path] | None:
     index = {item.folder: i for i, item in enumerate(site.items)}
     if folders is None or not folders <= index.keys():
         return None
-    weighed = (".html", ".webp", ".css", ".js")  # what `over_budget` reads, not .br/.gz
-    files: dict[str, bytes | Path] = {
-        rel: Path(entry[0]) for rel, entry in found.files.items() if rel.endswith(weighed)
+    files: dict[str, bytes | Path] = {  # (not the compressed copies: check renders none)
+        rel: Path(entry[0]) for rel, entry in found.files.items() if not rel.endswith(COPIES)
     }
     r = HtmlRenderer(site, urls)
     for folder in sorted(folders):
