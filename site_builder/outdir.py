@@ -41,14 +41,14 @@ def check_output_folder(
     `legacy(folder, entries)` may accept a folder an older version wrote without the
     marker (for example the output/ the last good build recorded)."""
     root, folder = root.resolve(), folder.resolve()
-    shown = _shown(folder)
+    shown_as = shown(folder)
     if folder == root:
         raise UnsafeOutput(
             Msg(
                 "refusing to write into {folder}: it is the project folder itself "
                 "(site.yaml, content/, ...), and writing there would replace them. "
                 "Use a new folder, e.g. output/. Nothing was changed.",
-                folder=shown,
+                folder=shown_as,
             )
         )
     if folder in root.parents:
@@ -57,7 +57,7 @@ def check_output_folder(
                 "refusing to write into {folder}: it holds the project folder {project}, "
                 "and writing there would replace it. Use a new folder, e.g. output/. "
                 "Nothing was changed.",
-                folder=shown,
+                folder=shown_as,
                 project=str(root),
             )
         )
@@ -69,7 +69,7 @@ def check_output_folder(
                     "refusing to write into {folder}: {source}/ belongs to the project, and "
                     "writing there would replace what is in it. Use a new folder, e.g. output/. "
                     "Nothing was changed.",
-                    folder=shown,
+                    folder=shown_as,
                     source=name,
                 )
             )
@@ -80,14 +80,14 @@ def check_output_folder(
             Msg(
                 "refusing to write into {folder}: it is a file, not a folder. "
                 "Use a new folder, e.g. output/. Nothing was changed.",
-                folder=shown,
+                folder=shown_as,
             )
         )
     try:
         entries = sorted(os.listdir(folder))
     except OSError as exc:
         raise UnsafeOutput(
-            Msg("cannot read {folder}: {reason}.", folder=shown, reason=exc.strerror)
+            Msg("cannot read {folder}: {reason}.", folder=shown_as, reason=exc.strerror)
         ) from exc
     if not entries or MARKER in entries or (legacy is not None and legacy(folder, entries)):
         return
@@ -99,7 +99,7 @@ def check_output_folder(
             "refusing to write into {folder}: it holds files site-builder did not write "
             "({files}), and writing there would replace them. Choose an empty or new folder, "
             "e.g. output/. Nothing was changed.",
-            folder=shown,
+            folder=shown_as,
             files=listed,
         )
     )
@@ -126,7 +126,7 @@ def ensure_folder(
     mark(folder)
 
 
-def _shown(folder: Path) -> str:
+def shown(folder: Path) -> str:
     """A folder as the member sees it: relative to the current folder when inside it."""
     try:
         rel = folder.relative_to(Path.cwd().resolve()).as_posix()

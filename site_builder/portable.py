@@ -36,7 +36,7 @@ from site_builder.config import SiteConfig
 from site_builder.errors import SiteError
 from site_builder.filestate import state_of
 from site_builder.messages import Msg
-from site_builder.outdir import MARKER, check_output_folder
+from site_builder.outdir import MARKER, check_output_folder, shown
 from site_builder.serving import HIDDEN, resolve
 from site_builder.writer import Staging
 
@@ -94,8 +94,8 @@ def check_portable_folder(root: Path, output: Path, folder: Path) -> None:
                 "refusing to write the portable copy into {folder}: it must be a folder of "
                 "its own, not {output} or a folder inside or around it. "
                 "Use a new folder, e.g. portable/. Nothing was changed.",
-                folder=_shown(folder),
-                output=_shown(output),
+                folder=shown(folder),
+                output=shown(output),
             )
         )
     check_output_folder(root, folder)
@@ -126,9 +126,9 @@ def write_portable(
             Msg(
                 "cannot write the portable copy into {folder}: {reason}. The site in {output} "
                 "is built; the portable copy was not changed.",
-                folder=_shown(folder),
+                folder=shown(folder),
                 reason=exc.strerror or str(exc),
-                output=_shown(output),
+                output=shown(output),
             )
         ) from exc
     if use_cache:
@@ -299,17 +299,6 @@ class _Relinker(HTMLParser):
         if not words:
             return candidate.strip()
         return " ".join([self._url(words[0]), *words[1:]])
-
-
-def _shown(folder: Path) -> str:
-    """A folder as the member sees it: relative to the current folder when inside it."""
-    try:
-        rel = folder.relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(folder)
-    if rel == ".":
-        return str(folder)
-    return rel + ("/" if folder.is_dir() else "")  # as outdir.py shows folders
 
 
 def _line_starts(text: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -158,3 +159,19 @@ def serve(folder: Path):  # type: ignore[no-untyped-def]
             server.server_close()
 
     return running()
+
+
+def mypy_errors(snippet: Path, code: str) -> list[str]:
+    """The error lines mypy reports for `code` written to `snippet`, checked against this
+    checkout's site_builder; asserts mypy ran and failed."""
+    snippet.write_text(code, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", str(snippet)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "MYPYPATH": str(REPO)},
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    return [line for line in done.stdout.splitlines() if ": error:" in line]

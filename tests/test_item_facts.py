@@ -4,9 +4,6 @@ attributes, the kind's own (content/kinds.py) in `own`; templates still get plai
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from site_builder.build import plan_site
@@ -15,7 +12,7 @@ from site_builder.content.loader import load_site
 from site_builder.content.model import ItemFacts
 from site_builder.render.html import HtmlRenderer
 from site_builder.vietqr import PaymentInfo
-from tests.helpers import REPO, copy_project
+from tests.helpers import copy_project, mypy_errors
 
 PLAIN = (str, int, float, bool, type(None))
 
@@ -60,21 +57,12 @@ def test_the_sample_items_facts_are_typed_and_their_views_plain(tmp_path: Path) 
 
 def test_mypy_refuses_facts_read_as_a_dict(tmp_path: Path) -> None:
     snippet = tmp_path / "old_facts.py"
-    snippet.write_text(
+    errors = mypy_errors(
+        snippet,
         "from site_builder.content.model import Item\n\n\n"
         "def gtin(item: Item) -> str | None:\n"
         "    assert item.facts.gtin is None or item.facts.price[0] > 0\n"
         '    return item.facts["gtin"]\n',
-        encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", str(snippet)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "MYPYPATH": str(REPO)},  # this checkout's site_builder
-        timeout=300,
-    )
-    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    assert done.returncode == 1 and len(errors) == 1, done.stdout + done.stderr
+    assert len(errors) == 1, errors
     assert errors[0].startswith(f'{snippet}:6: error: Value of type "ItemFacts" is not indexable')

@@ -4,17 +4,14 @@ files after it."""
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 from site_builder.build import code_tasks, page_tasks, plan_site, run_task
 from site_builder.content.loader import load_site
 from site_builder.render.html import HtmlRenderer
 from site_builder.tasks import CodePages, HomePage, ItemPages, ListPage, NotFoundPage, RootPage
-from tests.helpers import REPO, copy_project
+from tests.helpers import copy_project, mypy_errors
 
 
 def test_the_tasks_of_a_plan_pickle_and_render_the_same(tmp_path: Path) -> None:
@@ -38,24 +35,14 @@ def test_the_tasks_of_a_plan_pickle_and_render_the_same(tmp_path: Path) -> None:
 
 def test_mypy_refuses_a_task_written_as_a_tuple(tmp_path: Path) -> None:
     snippet = tmp_path / "old_task.py"
-    snippet.write_text(
+    errors = mypy_errors(
+        snippet,
         "from site_builder.build import Plan, run_task\n"
         "from site_builder.render.html import HtmlRenderer\n"
         "from site_builder.tasks import ItemPages\n\n\n"
         "def render(r: HtmlRenderer, plan: Plan) -> None:\n"
         "    run_task(r, plan, ItemPages(12))\n"
         '    run_task(r, plan, ("item", 12))\n',
-        encoding="utf-8",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", str(snippet)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "MYPYPATH": str(REPO)},  # this checkout's site_builder
-        timeout=300,
-    )
-    assert done.returncode == 1, done.stdout + done.stderr
-    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1, done.stdout
+    assert len(errors) == 1, errors
     assert errors[0].startswith(f'{snippet}:8: error: Argument 3 to "run_task" has incompatible')
