@@ -319,3 +319,28 @@ def test_every_kind_names_itself_in_vietnamese() -> None:
     words = {w for k in kinds.all_kinds() for w in (k.title, k.menu)}
     assert words == {"Dolls in traditional costumes", "Dolls", "OCOP products"}
     assert words <= translated
+
+
+def test_the_wording_of_new_and_categories_follows_the_kinds(
+    tmp_path: Path, textiles: kinds.Kind, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`new`'s help lists every kind's word. A missing categories.yaml names every table,
+    once: the items' groups and communes are not each refused against an empty list."""
+    assert "create a new item (doll, ocop, textile) or page" in " ".join(
+        cli.parser().format_help().split()
+    )
+    root = copy_project(tmp_path / "site", "minimal")
+    (root / "content" / "categories.yaml").unlink()
+    expected = {
+        "en": "Error: content/categories.yaml: this file is missing. Create it with the lists "
+        "ethnic_groups, ocop_groups and communes (see docs/content-format.md).",
+        "vi": "Lỗi: content/categories.yaml: thiếu tệp này. Hãy tạo tệp này với các danh sách "
+        "ethnic_groups, ocop_groups và communes (xem docs/content-format.md).",
+    }
+    try:
+        for lang, line in expected.items():
+            assert cli.main(["--project", str(root), "--lang", lang, "check"]) == 1
+            out = capsys.readouterr().out.splitlines()
+            assert [x for x in out if x.startswith(("Error:", "Lỗi:"))] == [line]
+    finally:
+        messages.set_language("en")

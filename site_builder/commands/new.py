@@ -10,8 +10,10 @@ from site_builder.messages import _
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    words = ", ".join(k.word for k in kinds.all_kinds())
     p = sub.add_parser(
-        "new", help=_("create a new doll, OCOP product or page with commented files")
+        "new",
+        help=_("create a new item ({words}) or page with commented files").format(words=words),
     )
     p.add_argument(
         "kind", choices=(*(k.word for k in kinds.all_kinds()), "page"), help=_("what to create")

@@ -54,7 +54,7 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
     config = config or load_config(root)
     errors = Collector()
     categories = _guard(errors, lambda: load_categories(config, errors)) or {
-        t: {} for t in category_tables()
+        t: _Unread() for t in category_tables()
     }
     folders = [
         (kind, folder) for kind in kinds.names() for folder in _folders(config.content_dir / kind)
@@ -230,6 +230,14 @@ def _folders(parent: Path) -> list[Path]:
 # --- categories -------------------------------------------------------------------
 
 
+class _Unread(dict[str, Any]):
+    """A table of a categories.yaml that could not be read (missing, broken YAML): that one
+    error is reported, and the items' keys are not each refused against an empty table."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
 def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str, dict[str, str]]]:
     path = config.content_dir / "categories.yaml"
     if not path.is_file():
@@ -239,8 +247,9 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             None,
             Msg("this file is missing."),
             Msg(
-                "Create it with the lists ethnic_groups, ocop_groups and communes "
-                "(see docs/content-format.md)."
+                "Create it with the lists {tables} and {last} (see docs/content-format.md).",
+                tables=", ".join(category_tables()[:-1]),
+                last=category_tables()[-1],
             ),
         )
     data, lines = parse_yaml(read_text(path), path, errors=errors)
