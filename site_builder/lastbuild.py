@@ -24,7 +24,7 @@ from typing import Any
 
 import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, digest
-from site_builder.filestate import RACY_NS, scan
+from site_builder.filestate import scan, settled, state_of
 from site_builder.freshness import INPUTS
 
 RECORD = "last-build.json"
@@ -42,12 +42,12 @@ def input_entries(root: Path) -> Scan:
     entries: list[Entry] = []
     for top in [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]:
         if top.is_file():
-            st = top.lstat()
-            entries.append((str(top), st.st_size, st.st_mtime_ns, st.st_ino))
+            if (state := state_of(top)) is not None:
+                entries.append((state.path, state.size, state.mtime_ns, state.inode))
         else:
             entries.extend(scan(top))
     entries = sorted(e for e in entries if f"{os.sep}__pycache__{os.sep}" not in e[0])
-    return entries, [e[0] for e in entries if e[2] >= scanned - RACY_NS]
+    return entries, [e[0] for e in entries if not settled(e[2], scanned)]
 
 
 def forget(root: Path) -> None:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder import lastbuild
 from site_builder.cache import BuildCache, recorded_output, using
+from site_builder.filestate import state_of
 from site_builder.outdir import check_output_folder
 from site_builder.writer import FILE_MODE, project_lock, tidy
 
@@ -93,12 +94,11 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         cache.save(None, keep_unused=True)
         for rel in report.written + report.deleted:  # and their compressed copies
             for path in (rel, *(rel + ext for ext in (".br", ".gz"))):
-                try:
-                    st = (output / path).lstat()
-                except FileNotFoundError:
+                state = state_of(output / path)
+                if state is None:
                     files.pop(path, None)
                 else:
-                    files[path] = (str(output / path), st.st_size, st.st_mtime_ns, st.st_ino)
+                    files[path] = (state.path, state.size, state.mtime_ns, state.inode)
         lastbuild.remember(root, output, options, scan, files)
         report.seconds = time.perf_counter() - t0
         return report
