@@ -19,7 +19,7 @@ build: $(STAMP)
 	$(BIN)/site-builder build --portable portable
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 # The real validators (Nu HTML Checker, axe-core, Lighthouse, link checker) on the built
 # sample site; installs them first (tools/install-validators.sh), and fails, not skips,
