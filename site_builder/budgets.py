@@ -23,10 +23,10 @@ SHARED = ("site.css", "lang.js")  # theme files every item page loads
 PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
 
 
-def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentError]:
+def over_budget(site: Site, files: Mapping[str, bytes | Path | int]) -> list[ContentError]:
     """One message per landing or item page heavier than site.yaml's `budgets`.
 
-    `files` maps output paths to their bytes (or to a file holding them).
+    `files` maps output paths to their bytes (or to a file holding them, or their size).
     """
     config = site.config
     urls = Urls(config)
@@ -88,7 +88,7 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path]) -> list[ContentEr
     return found
 
 
-def _phone_photos(files: Mapping[str, bytes | Path]) -> dict[str, int]:
+def _phone_photos(files: Mapping[str, bytes | Path | int]) -> dict[str, int]:
     """Item folder prefix -> size of the WebP a phone picks (the width nearest 640 px)."""
     best: dict[str, tuple[int, int]] = {}  # prefix -> (distance from the phone width, size)
     for path, data in files.items():
@@ -101,5 +101,7 @@ def _phone_photos(files: Mapping[str, bytes | Path]) -> dict[str, int]:
     return {prefix: size for prefix, (_, size) in best.items()}
 
 
-def _size(data: bytes | Path) -> int:
+def _size(data: bytes | Path | int) -> int:
+    if isinstance(data, int):
+        return data
     return len(data) if isinstance(data, (bytes, bytearray)) else Path(data).stat().st_size

@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 
 from site_builder import lastbuild, serving
 from site_builder.cache import BuildCache, using
+from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
@@ -126,9 +127,11 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     memo = BuildCache(root)
     if (root / "output").is_dir():
         memo.keep_from(root / "output")  # pages measured for their weight, if unchanged
+    derived = CheckCache(root)
     with using(memo):
-        report = _check(root, progress)
+        report = _check(root, progress, derived)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
+        derived.save()
         memo.markdown.save(keep_unused=True)
         memo.qr.save(keep_unused=True)
         memo.photos.save(keep_unused=True)
@@ -136,7 +139,7 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     return report
 
 
-def _check(root: Path, progress: Progress | None) -> CheckReport:
+def _check(root: Path, progress: Progress | None, derived: CheckCache | None = None) -> CheckReport:
     from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import load_site
@@ -175,11 +178,11 @@ def _check(root: Path, progress: Progress | None) -> CheckReport:
         things = {t.key: t for t in reversed(everything)}
     for kind, folder in folders:
         key = f"{kind}/{slugify(folder.name)}"
-        report.translations.extend(translation_status(folder, key, languages))
+        report.translations.extend(translation_status(folder, key, languages, derived))
         if plan is not None and targets is not None:
             thing = things.get(key)
             if thing is not None and thing.folder == folder:
-                report.errors.extend(broken_links(plan, thing, targets))
+                report.errors.extend(broken_links(plan, thing, targets, derived))
         progress.advance()
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan))
@@ -244,7 +247,7 @@ def _budget_warnings(plan: Any) -> list[ContentError]:
     return over_budget(plan.site, files)
 
 
-def _measured_on_output(plan: Any) -> dict[str, bytes | Path] | None:
+def _measured_on_output(plan: Any) -> dict[str, bytes | Path | int] | None:
     """After edits of stories only (`*.md` in item folders) since the last good build into
     output/, and output/ still as it left it (lastbuild.py): the files page weights are
     measured on are output/'s, with the edited items' pages and QR landing pages rendered
@@ -263,8 +266,10 @@ def _measured_on_output(plan: Any) -> dict[str, bytes | Path] | None:
     index = {item.folder: i for i, item in enumerate(site.items)}
     if folders is None or not folders <= index.keys():
         return None
-    files: dict[str, bytes | Path] = {  # (not the compressed copies: check renders none)
-        rel: Path(entry[0]) for rel, entry in found.files.items() if not rel.endswith(COPIES)
+    files: dict[str, bytes | Path | int] = {  # sizes, just read by `changes` (not the
+        rel: entry[1]  # compressed copies: check renders none)
+        for rel, entry in found.files.items()
+        if not rel.endswith(COPIES)
     }
     r = HtmlRenderer(site, urls)
     for folder in sorted(folders):
@@ -323,13 +328,17 @@ def recorded_hash(path: Path) -> tuple[str | None, int | None]:
 
 
 def translation_status(
-    folder: Path, key: str, languages: tuple[str, ...]
+    folder: Path, key: str, languages: tuple[str, ...], derived: CheckCache | None = None
 ) -> list[TranslationStatus]:
+    """The freshness of each translation in `folder` (the hashes remembered in `derived`
+    for files whose state did not change)."""
     source = folder / f"{languages[0]}.md"
     if not source.is_file():
         return []  # reported as an error by the loader
     try:
-        expected = source_hash(source)
+        expected = (
+            source_hash(source) if derived is None else derived.source_hash(source, source_hash)
+        )
     except ContentError:
         return []  # not UTF-8: an error of its own
     out = []
@@ -338,7 +347,9 @@ def translation_status(
         if not path.is_file():
             out.append(TranslationStatus(key, lang, "missing", path, source, None, expected))
             continue
-        recorded, _line = recorded_hash(path)
+        recorded, _line = (
+            recorded_hash(path) if derived is None else derived.recorded(path, recorded_hash)
+        )
         fresh = "current" if recorded == expected else "stale"
         status = "unknown" if recorded is None else fresh
         out.append(TranslationStatus(key, lang, status, path, source, recorded, expected))
@@ -487,7 +498,16 @@ def resolves(rel: str, files: set[str]) -> bool:
     return serving.resolve_in(rel, files).kind != "missing"
 
 
-def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
+def links_in(html: str) -> list[str]:
+    """The `href` of every `a` and the `src` of every `img` in `html`, once each, in order."""
+    parser = _Links()
+    parser.feed(html)
+    return list(dict.fromkeys(parser.links))
+
+
+def broken_links(
+    plan: Any, thing: Any, files: set[str], derived: CheckCache | None = None
+) -> list[ContentError]:
     config, urls = plan.site.config, plan.urls
     base = config.base_path
     kind = getattr(thing, "kind", "pages")
@@ -496,9 +516,9 @@ def broken_links(plan: Any, thing: Any, files: set[str]) -> list[ContentError]:
     out = []
     for lang, tr in sorted(thing.translations.items()):
         here = urls.page(lang, kind, thing.slug)
-        parser = _Links()
-        parser.feed(tr.body_html)
-        for link in dict.fromkeys(parser.links):
+        html = tr.body_html
+        found = links_in(html) if derived is None else derived.links(html, links_in)
+        for link in found:
             target = _internal(link, here, config.base_url)
             if target is None:
                 continue

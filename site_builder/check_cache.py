@@ -1,0 +1,90 @@
+"""What `check` derives from each story and each text file, remembered between checks.
+
+`.site-builder-cache/check.json` (a sealed `cache.Table`: a corrupt, foreign or older file
+reads as empty) holds three kinds of entries:
+
+- `links:<hash of a story's HTML>` -> the `href`/`src` values found in it, in order, once
+  each. Keyed by the HTML itself, so it can never be out of date;
+- `source:<file state>` -> a source text's `source_hash` (check.py's definition);
+- `recorded:<file state>` -> the `source_hash` a translation records, and its line.
+
+A file's entries are keyed by its state (filestate.py, the one rule for "has this file
+changed") and only stored once the file is settled (it last changed more than
+`filestate.RACY_NS` before it was read), so an edit in the same clock tick is read again.
+An entry of the wrong shape is ignored and computed again. Only the entries used by a
+check are saved: the states of files since edited drop out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from site_builder.cache import CACHE_DIR, Table, digest
+from site_builder.filestate import settled, state_of
+
+HASH = re.compile(r"[0-9a-f]{12}")
+
+
+class CheckCache:
+    """The check's per-story and per-file memory; `save()` writes what was used."""
+
+    def __init__(self, root: Path) -> None:
+        self.table = Table(root / CACHE_DIR / "check.json")
+
+    def links(self, html: str, find: Callable[[str], list[str]]) -> list[str]:
+        """`find(html)`: the links of a story's HTML, remembered under the HTML's hash."""
+        key = "links:" + digest(html)
+        value = self.table.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        found = find(html)
+        self.table.put(key, found)
+        return found
+
+    def source_hash(self, path: Path, compute: Callable[[Path], str]) -> str:
+        """`compute(path)` (a source text's hash), remembered under the file's state."""
+        value, key = self._known("source", path)
+        if isinstance(value, str) and HASH.fullmatch(value):
+            return value
+        found = compute(path)  # may raise: an unreadable file is not remembered
+        if key is not None:
+            self.table.put(key, found)
+        return found
+
+    def recorded(
+        self, path: Path, compute: Callable[[Path], tuple[str | None, int | None]]
+    ) -> tuple[str | None, int | None]:
+        """`compute(path)` (the hash a translation records, and its line), remembered."""
+        value, key = self._known("recorded", path)
+        if _is_recorded(value):
+            return value[0], value[1]
+        found = compute(path)
+        if key is not None:
+            self.table.put(key, list(found))
+        return found
+
+    def _known(self, kind: str, path: Path) -> tuple[Any, str | None]:
+        """The entry for `path` as it is now, and the key to store one under (None when
+        the file is missing or changed too recently to be vouched for by its state)."""
+        state = state_of(path)
+        if state is None:
+            return None, None
+        key = f"{kind}:" + "\0".join(map(str, state))
+        if not settled(state.mtime_ns):
+            return None, None
+        return self.table.get(key), key
+
+    def save(self) -> None:
+        self.table.save()
+
+
+def _is_recorded(value: Any) -> bool:
+    if not isinstance(value, list) or len(value) != 2:
+        return False
+    text, line = value
+    text_ok = text is None or (isinstance(text, str) and bool(text))
+    line_ok = line is None or (type(line) is int and line > 0)
+    return text_ok and line_ok

@@ -1,0 +1,222 @@
+"""`check` remembers what it derives per story and per file (site_builder/check_cache.py):
+after each kind of edit it reports exactly what a check with no such memory reports, it
+derives again only what the edit touched, and a damaged memory is ignored."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import site_builder.check as check_module
+from site_builder.cache import CACHE_DIR, Table
+from site_builder.check import CheckReport, check, mark_translated
+from site_builder.cli import main
+
+HOUR = 3600 * 10**9
+MEMORY = Path(CACHE_DIR) / "check.json"
+
+
+def _age(project: Path) -> None:
+    """Every file an hour old: settled, so the check may remember it (filestate.RACY_NS)."""
+    old = time.time_ns() - HOUR
+    for path in project.rglob("*"):
+        if path.is_file() and CACHE_DIR not in path.parts:
+            os.utime(path, ns=(old, old))
+
+
+_edits = 0
+
+
+def _edit(project: Path, rel: str, change: Callable[[str], str]) -> None:
+    """Change a file as a member would, then date it in the past (a state never seen
+    before, and settled: the check may remember what it finds in it)."""
+    global _edits
+    _edits += 1
+    path = project / rel
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    when = time.time_ns() - HOUR + _edits * 10**9
+    os.utime(path, ns=(when, when))
+
+
+def _seen(report: CheckReport) -> tuple[object, ...]:
+    return (
+        report.as_json(),
+        [str(e) for e in report.errors],
+        [str(w) for w in report.warnings],
+    )
+
+
+def _without_memory(project: Path) -> CheckReport:
+    """The check computing everything: no check.json (it writes one; set back after)."""
+    memory = project / MEMORY
+    kept = memory.read_bytes() if memory.exists() else None
+    if kept is not None:
+        memory.unlink()
+    try:
+        return check(project)
+    finally:
+        if kept is not None:
+            memory.write_bytes(kept)
+
+
+class Counted:
+    """How often check.py derives links and hashes (the real functions, counted)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: dict[str, int] = {"links_in": 0, "source_hash": 0, "recorded_hash": 0}
+        for name in self.calls:
+            real = getattr(check_module, name)
+            monkeypatch.setattr(check_module, name, self._counting(name, real))
+
+    def _counting(self, name: str, real: Callable[..., object]) -> Callable[..., object]:
+        def counting(*args: object) -> object:
+            self.calls[name] += 1
+            return real(*args)
+
+        return counting
+
+    def reset(self) -> dict[str, int]:
+        calls, self.calls = self.calls, dict.fromkeys(self.calls, 0)
+        return calls
+
+
+def _project(minimal: Path) -> Path:
+    _age(minimal)
+    assert check(minimal).errors == []  # fills the memory
+    assert (minimal / MEMORY).is_file()
+    return minimal
+
+
+def _same_as_without_memory(project: Path) -> CheckReport:
+    remembered = check(project)
+    assert _seen(remembered) == _seen(_without_memory(project))
+    return remembered
+
+
+def test_unchanged_project_derives_nothing_again(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(minimal)
+    counted = Counted(monkeypatch)
+    report = check(project)
+    assert counted.reset() == {"links_in": 0, "source_hash": 0, "recorded_hash": 0}
+    assert _seen(report) == _seen(_without_memory(project))
+    assert counted.reset()["links_in"] == 5  # every story: hmong vi, en; tea vi; visit vi, en
+
+
+def test_broken_link_added_then_removed(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project(minimal)
+    counted = Counted(monkeypatch)
+    story = "content/dolls/hmong/vi.md"
+    link = "\nXem [chè](/vi/ocop/tee/) và [thăm](../../pages/visit/).\n"
+    _edit(project, story, lambda text: text + link)
+    report = check(project)
+    # only the edited story is parsed, and only its hash computed again
+    assert counted.reset() == {"links_in": 1, "source_hash": 1, "recorded_hash": 0}
+    assert [(Path(e.path).name, e.line, str(e.message)) for e in report.errors] == [
+        ("vi.md", 10, "the link '/vi/ocop/tee/' leads to no page of this site.")
+    ]
+    assert _seen(report) == _seen(_without_memory(project))
+    _edit(project, story, lambda text: text.replace(link, "\n"))
+    report = _same_as_without_memory(project)
+    assert report.errors == []
+
+
+def test_a_link_breaks_when_its_target_goes_though_the_story_did_not_change(
+    minimal: Path,
+) -> None:
+    """The memory holds the links a story contains, never whether they lead somewhere."""
+    project = _project(minimal)
+    _edit(project, "content/dolls/hmong/vi.md", lambda t: t + "\nXem [mã](/Q/XM-D01).\n")
+    assert _same_as_without_memory(project).errors == []
+    _edit(project, "content/dolls/hmong/item.yaml", lambda t: t.replace("XM-D01", "XM-D02"))
+    report = _same_as_without_memory(project)
+    assert [str(e.message) for e in report.errors] == [
+        "the link '/Q/XM-D01' leads to no page of this site."
+    ]
+
+
+def test_translation_marked_then_made_stale_then_marked_again(minimal: Path) -> None:
+    project = _project(minimal)
+    en = project / "content/dolls/hmong/en.md"
+
+    def status(report: CheckReport) -> str:
+        return next(t.status for t in report.translations if t.file == en)
+
+    assert status(_same_as_without_memory(project)) == "unknown"
+    mark_translated(project, en)
+    _edit(project, "content/dolls/hmong/en.md", lambda t: t)  # settled, a new state
+    assert status(_same_as_without_memory(project)) == "current"
+    _edit(project, "content/dolls/hmong/vi.md", lambda t: t + "\nMột câu mới.\n")
+    report = _same_as_without_memory(project)
+    assert status(report) == "stale"
+    assert any(
+        "stale: vi.md changed after this translation was made." in str(w) for w in report.warnings
+    )
+    mark_translated(project, en)
+    _edit(project, "content/dolls/hmong/en.md", lambda t: t)
+    assert status(_same_as_without_memory(project)) == "current"
+
+
+def test_translation_removed_and_linked_item_renamed(minimal: Path) -> None:
+    project = _project(minimal)
+    _edit(project, "content/dolls/hmong/vi.md", lambda t: t + "\n[Chè](/vi/ocop/tea/)\n")
+    assert _same_as_without_memory(project).errors == []
+    (project / "content/dolls/hmong/en.md").unlink()
+    (project / "content/ocop/tea").rename(project / "content/ocop/tra")
+    _edit(project, "booklets/gifts.yaml", lambda t: t.replace("ocop/tea", "ocop/tra"))
+    report = _same_as_without_memory(project)
+    assert [(str(e.message), str(e.hint)) for e in report.errors] == [
+        ("the link '/vi/ocop/tea/' leads to no page of this site.", "Did you mean /vi/ocop/tra/?")
+    ]
+    assert [t.status for t in report.translations if t.key == "dolls/hmong"] == ["missing"]
+
+
+def test_a_story_edited_within_two_seconds_is_not_remembered(minimal: Path) -> None:
+    """A file changed just now could change again with the same state: not stored."""
+    project = _project(minimal)
+    vi = project / "content/dolls/hmong/vi.md"
+    vi.write_text(vi.read_text(encoding="utf-8") + "\nMới.\n", encoding="utf-8")
+    check(project)
+    keys = Table(project / MEMORY).data.keys()
+    assert any(k.startswith("source:") for k in keys)  # the other stories' are remembered
+    assert not any(k.startswith(f"source:{vi.resolve()}\0") for k in keys)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shapes"])
+def test_a_damaged_memory_is_ignored(minimal: Path, damage: str) -> None:
+    project = _project(minimal)
+    _edit(project, "content/dolls/hmong/vi.md", lambda t: t + "\n[Sai](/vi/ocop/tee/)\n")
+    expected = _seen(_without_memory(project))
+    assert expected[1] != []  # a broken link to find
+    memory = project / MEMORY
+    check(project)
+    if damage == "garbage":
+        memory.write_bytes(b"\x00not json at all\xff")
+    elif damage == "truncated":
+        memory.write_bytes(memory.read_bytes()[:-40])
+    else:  # a sealed file whose entries are not what they should be
+        table = Table(memory)
+        for key in list(table.data):
+            kind = key.split(":", 1)[0]
+            table.put(key, {"links": 42, "source": "not-a-hash", "recorded": ["x", -1]}[kind])
+        table.save()
+        assert Table(memory).data  # the seal holds: only the entries are wrong
+    assert _seen(check(project)) == expected
+    assert _seen(check(project)) == expected  # and the memory written again is sound
+
+
+def test_cli_output_unchanged_with_memory(
+    minimal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(minimal)
+    args = ["--project", str(project), "--lang", "vi", "check"]
+    assert main(args) == 0
+    remembered = capsys.readouterr().out
+    (project / MEMORY).unlink()
+    assert main(args) == 0
+    assert capsys.readouterr().out == remembered
