@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -188,8 +189,9 @@ def _check(root: Path, progress: Progress | None, derived: CheckCache | None = N
         report.errors.extend(_print_settings_errors(plan))
         report.warnings.extend(_budget_warnings(plan))
     progress.done()
+    real: dict[str, str] = {}  # folders resolved once, not once per file
     for t in report.translations:
-        warning = _warning(t, root)
+        warning = _warning(t, root, real)
         if warning is not None:
             report.warnings.append(warning)
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
@@ -356,8 +358,10 @@ def translation_status(
     return out
 
 
-def _warning(t: TranslationStatus, root: Path) -> ContentError | None:
-    rel = _rel(t.file, root)
+def _warning(
+    t: TranslationStatus, root: Path, real: dict[str, str] | None = None
+) -> ContentError | None:
+    rel = _rel(t.file, root, real)
     if t.status == "unknown":
         return ContentError(
             t.file,
@@ -391,11 +395,28 @@ def _warning(t: TranslationStatus, root: Path) -> ContentError | None:
     return None
 
 
-def _rel(path: Path, root: Path) -> str:
+def _rel(path: Path, root: Path, real: dict[str, str] | None = None) -> str:
+    """`path` from `root` as `Path.resolve` sees it; `real`: the folders resolved so far."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        resolved = path.resolve() if real is None else Path(_realpath(str(path), real))
+        return resolved.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _realpath(path: str, real: dict[str, str]) -> str:
+    """`os.path.realpath(path)` (an absolute path), each parent folder resolved only once:
+    a name that is not a symbolic link resolves to itself in its resolved parent."""
+    known = real.get(path)
+    if known is not None:
+        return known
+    parent, name = os.path.split(path)
+    if not os.path.isabs(path) or name in ("", ".", "..") or os.path.islink(path):
+        found = os.path.realpath(path)
+    else:
+        found = os.path.join(_realpath(parent, real), name)
+    real[path] = found
+    return found
 
 
 def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:

@@ -220,3 +220,31 @@ def test_cli_output_unchanged_with_memory(
     (project / MEMORY).unlink()
     assert main(args) == 0
     assert capsys.readouterr().out == remembered
+
+
+def test_paths_in_messages_resolve_as_path_resolve_does(tmp_path: Path) -> None:
+    """The warnings name files relative to the project as `Path.resolve` sees them; the
+    check resolves each folder once (symbolic links to a folder or a file, and a link
+    leading out of the project, included)."""
+    from site_builder.check import _rel
+
+    root = tmp_path / "site"
+    (root / "content/dolls/hmong").mkdir(parents=True)
+    (root / "content/dolls/hmong/en.md").write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/en.md").write_text("y", encoding="utf-8")
+    (root / "content/dolls/dao").symlink_to(root / "content/dolls/hmong")
+    (root / "content/dolls/outside").symlink_to(tmp_path / "elsewhere")
+    (root / "content/dolls/hmong/vi.md").symlink_to(tmp_path / "elsewhere/en.md")
+    paths = [
+        root / "content/dolls/hmong/en.md",
+        root / "content/dolls/hmong/vi.md",
+        root / "content/dolls/hmong/missing.md",
+        root / "content/dolls/dao/en.md",
+        root / "content/dolls/outside/en.md",
+        root / "content/dolls/hmong/../dao/en.md",
+    ]
+    memo: dict[str, str] = {}
+    for path in paths:
+        assert _rel(path, root.resolve(), memo) == _rel(path, root.resolve()), path
+    assert _rel(paths[3], root.resolve(), memo) == "content/dolls/hmong/en.md"
