@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
@@ -118,11 +118,18 @@ class Plan:
     booklet_codes: dict[str, Booklet] = field(default_factory=dict)  # booklets' own codes
 
 
-def plan_site(site: Site, output: Path | None = None, *, qr_sizes: bool = True) -> Plan:
+def plan_site(
+    site: Site,
+    output: Path | None = None,
+    *,
+    qr_sizes: bool = True,
+    qr_version: Callable[[str, str], int] | None = None,
+) -> Plan:
     """Check the printed-code registry (against the record of the last build into
     `output`, default output/) and the QR sizes (not with `qr_sizes=False`: an update
     whose codes and settings are those of the last good build); raise ErrorList on any
-    problem."""
+    problem. `qr_version(data, level)`: a QR code's version, if known without encoding
+    it (check_cache.py)."""
     errors = Collector()
     root = site.config.root
     registry = load_registry(root)
@@ -130,10 +137,14 @@ def plan_site(site: Site, output: Path | None = None, *, qr_sizes: bool = True) 
     urls = Urls(site.config)
     max_version = site.config.qr_max_version
     sized = sorted(codes.items()) if qr_sizes else []
-    prepare_qr([urls.short_url(code) for code, _item in sized], site.config.qr_error_correction)
+    level = site.config.qr_error_correction
+    if qr_version is None:
+        prepare_qr([urls.short_url(code) for code, _item in sized], level)
     for code, item in sized:
-        symbol = make_qr(urls.short_url(code), site.config.qr_error_correction)
-        if symbol.version > max_version and item.code == code:
+        url = urls.short_url(code)
+        version = make_qr(url, level).version if qr_version is None else qr_version(url, level)
+        if version > max_version and item.code == code:
+            symbol = make_qr(url, level)
             errors.add(
                 ContentError(
                     item.folder / "item.yaml",

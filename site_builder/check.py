@@ -30,6 +30,7 @@ import difflib
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -168,7 +169,7 @@ def _check(root: Path, progress: Progress | None, derived: CheckCache | None = N
     if site is not None:
         report.warnings.extend(_load_warnings(site, root))
         try:
-            plan = plan_site(site)
+            plan = plan_site(site, qr_version=_qr_version(derived))
         except (ErrorList, ContentError) as exc:
             report.errors.extend(all_errors(exc))
     progress.advance()
@@ -196,6 +197,18 @@ def _check(root: Path, progress: Progress | None, derived: CheckCache | None = N
             report.warnings.append(warning)
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
     return report
+
+
+def _qr_version(derived: CheckCache | None) -> Callable[[str, str], int] | None:
+    """The QR versions `plan_site` checks against `qr.max_version`, remembered."""
+    if derived is None:
+        return None
+    from site_builder.render.qr import make_qr
+
+    def encoded(data: str, level: str) -> int:
+        return make_qr(data, level).version
+
+    return lambda data, level: derived.qr_version(data, level, encoded)
 
 
 def _load_warnings(site: Any, root: Path) -> list[ContentError]:

@@ -6,7 +6,9 @@ reads as empty) holds three kinds of entries:
 - `links:<hash of a story's HTML>` -> the `href`/`src` values found in it, in order, once
   each. Keyed by the HTML itself, so it can never be out of date;
 - `source:<file state>` -> a source text's `source_hash` (check.py's definition);
-- `recorded:<file state>` -> the `source_hash` a translation records, and its line.
+- `recorded:<file state>` -> the `source_hash` a translation records, and its line;
+- `qr:<hash of the error correction level and the data>` -> the QR code's version (its
+  size: build.plan_site checks it against `qr.max_version`), keyed by what it encodes.
 
 A file's entries are keyed by its state (filestate.py, the one rule for "has this file
 changed") and only stored once the file is settled (it last changed more than
@@ -43,6 +45,17 @@ class CheckCache:
         found = find(html)
         self.table.put(key, found)
         return found
+
+    def qr_version(self, data: str, level: str, encode: Callable[[str, str], int]) -> int:
+        """`encode(data, level)`: the version of the QR code for `data` at error correction
+        `level`, remembered under what it encodes."""
+        key = "qr:" + digest(level, data)
+        value = self.table.get(key)
+        if type(value) is int and 1 <= value <= 40:
+            return value
+        version = encode(data, level)
+        self.table.put(key, version)
+        return version
 
     def source_hash(self, path: Path, compute: Callable[[Path], str]) -> str:
         """`compute(path)` (a source text's hash), remembered under the file's state."""

@@ -140,6 +140,26 @@ def test_a_link_breaks_when_its_target_goes_though_the_story_did_not_change(
     ]
 
 
+def test_code_changed_to_one_too_long_for_the_qr_limit(minimal: Path) -> None:
+    """QR versions are remembered under what they encode: a new code is encoded, and
+    the error names the same size as a check computing everything."""
+    project = _project(minimal)
+    keys = Table(project / MEMORY).data.keys()
+    assert sum(k.startswith("qr:") for k in keys) == 2  # XM-D01 and the tea's code
+    _edit(
+        project, "content/dolls/hmong/item.yaml", lambda t: t.replace("XM-D01", "XINMAN-DOLL-0001")
+    )
+    _edit(project, "site.yaml", lambda t: t + "qr:\n  max_version: 2\n")
+    report = _same_as_without_memory(project)
+    assert [str(e) for e in report.errors] == [
+        f"{project.resolve()}/content/dolls/hmong/item.yaml:1: code: the code XINMAN-DOLL-0001 "
+        "makes the QR code HTTPS://XM.EXAMPLE.VN/Q/XINMAN-DOLL-0001 need version 3 (29x29 "
+        "modules); the limit is 2. Use a shorter code, e.g. XM-D01, so the QR stays small and "
+        "easy to scan (or raise qr.max_version in site.yaml if your stickers are large)."
+    ]
+    assert _same_as_without_memory(project).errors == report.errors  # remembered now
+
+
 def test_translation_marked_then_made_stale_then_marked_again(minimal: Path) -> None:
     project = _project(minimal)
     en = project / "content/dolls/hmong/en.md"
@@ -203,7 +223,8 @@ def test_a_damaged_memory_is_ignored(minimal: Path, damage: str) -> None:
         table = Table(memory)
         for key in list(table.data):
             kind = key.split(":", 1)[0]
-            table.put(key, {"links": 42, "source": "not-a-hash", "recorded": ["x", -1]}[kind])
+            wrong = {"links": 42, "source": "not-a-hash", "recorded": ["x", -1], "qr": 99}
+            table.put(key, wrong[kind])
         table.save()
         assert Table(memory).data  # the seal holds: only the entries are wrong
     assert _seen(check(project)) == expected
