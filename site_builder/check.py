@@ -134,6 +134,7 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
         report = _check(root, progress, derived)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
         derived.save()
+    with contextlib.suppress(OSError):
         memo.markdown.save(keep_unused=True)
         memo.qr.save(keep_unused=True)
         memo.photos.save(keep_unused=True)

@@ -269,3 +269,21 @@ def test_paths_in_messages_resolve_as_path_resolve_does(tmp_path: Path) -> None:
     for path in paths:
         assert _rel(path, root.resolve(), memo) == _rel(path, root.resolve()), path
     assert _rel(paths[3], root.resolve(), memo) == "content/dolls/hmong/en.md"
+
+
+def test_a_memory_that_cannot_be_written_changes_nothing(minimal: Path) -> None:
+    """check.json is a folder (it cannot be read or replaced): the check reports the
+    same, and still saves the build cache's own tables."""
+    project = _project(minimal)
+    memory = project / MEMORY
+    memory.unlink()
+    memory.mkdir()
+    markdown = project / CACHE_DIR / "markdown.json"
+    before = markdown.read_bytes()
+    _edit(project, "content/dolls/hmong/vi.md", lambda t: t + "\n[Sai](/vi/ocop/tee/)\n")
+    seen = _seen(check(project))
+    assert memory.is_dir()
+    assert markdown.read_bytes() != before  # the edited story's Markdown was remembered
+    memory.rmdir()
+    assert seen == _seen(_without_memory(project))
+    assert seen[1] != []  # the broken link
