@@ -47,7 +47,7 @@ from site_builder.filestate import FileState, scan, unchanged
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
-FORMAT = 2
+FORMAT = 3
 DIGEST_FROM_PARENT = 200  # more misses than this (a cold build): no content digest now
 
 Stats = tuple[FileState, ...]
@@ -66,6 +66,7 @@ class Entry:
     # the entries this one replaced, newest first, as (stats, item): the item output/ was
     # built from may be one of them when `check` loaded an edit before the build did
     previous: tuple[tuple[Stats, Any], ...] = ()
+    fingerprint: str = ""  # `item_fingerprint` of the item, "" if it has none
 
 
 KEEP_PREVIOUS = 3  # entries remembered per folder (each check after an edit adds one)
@@ -79,6 +80,36 @@ def replacing(new: Entry, old: Entry | None) -> Entry:
     shown = ((old.stats, old.result[0]),) if getattr(old, "stories", True) else ()
     new.previous = (*shown, *getattr(old, "previous", ()))[:KEEP_PREVIOUS]
     return new
+
+
+# id(item) -> (item, its fingerprint): what this process knows without a repr of the item
+_FINGERPRINTS: dict[int, tuple[Any, str]] = {}
+
+
+def item_fingerprint(item: Any, root: Path) -> str:
+    """A digest of everything a loaded item holds (its `repr`, the project's folder written
+    as `<root>`, so a moved project keeps it): the offline worker's version (webapp.py) is
+    made of these. Kept in the item's cache entry, so a build after one edit computes one,
+    not one per item (2,000 items: ~0.25 s)."""
+    known = _FINGERPRINTS.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
+    found = digest(repr(item).replace(repr(str(root))[1:-1], "<root>"))
+    _FINGERPRINTS[id(item)] = (item, found)
+    return found
+
+
+def only_fingerprints_of(items: Any) -> None:
+    """Forget the fingerprints of items not in `items` (the live preview replaces items
+    edit after edit: the table must not keep the old ones alive)."""
+    keep = {id(item) for item in items}
+    for key in [k for k in _FINGERPRINTS if k not in keep]:
+        del _FINGERPRINTS[key]
+
+
+def _known(item: Any, fingerprint: str) -> None:
+    if item is not None and fingerprint:
+        _FINGERPRINTS[id(item)] = (item, fingerprint)
 
 
 def folder_stats(folder: Path) -> Stats:
@@ -193,6 +224,7 @@ class ItemCache:
         made = Entry(
             kind, stats, time.time_ns(), entry.sha, entry.result, entry.markdown, entry.stories
         )
+        made.fingerprint = entry.fingerprint
         return replacing(made, entry)
 
     def keep(self, folder: Path, entry: Entry) -> None:
@@ -241,6 +273,7 @@ def load_items(
             continue
         cache.keep(folder, entry)
         results[i] = entry.result
+        _known(entry.result[0], entry.fingerprint)
     cache.hits, cache.misses = len(folders) - len(misses), len(misses)
     made = time.time_ns()
     shas = {i: folder_digest(stats[i]) for i in misses} if len(misses) <= DIGEST_FROM_PARENT else {}
@@ -249,6 +282,8 @@ def load_items(
         kind, folder = folders[i]
         results[i] = (item, errors)
         entry = Entry(kind, stats[i], made, shas.get(i), (item, errors), keys, stories)
+        if item is not None and stories:  # (a sticker sheet's load never needs it)
+            entry.fingerprint = item_fingerprint(item, config.root)
         cache.keep(folder, replacing(entry, cache.entries.get(str(folder))))
     for i in set(range(len(folders))) - set(misses):  # their stories stay in the table
         memo.markdown.keep(cache.new[str(folders[i][1])].markdown)
