@@ -4,10 +4,16 @@ the site, so a web server sends them as they are (nginx gzip_static / brotli_sta
 request or sending them uncompressed.
 
 Compressing is the slow part: a file kept from the last build keeps its compressed copies too
-(same key), so an edit recompresses only what it changed. Brotli runs at quality 10, not 11:
-on the 2,000-item bench corpus quality 11 was ~70 % of a cold build's CPU (1.5 CPU-s per MB),
-quality 10 is ~4× cheaper and its copies ~2-5 % larger (an item page: 2,311 bytes instead of
-2,259; docs/performance.md, "Where the CPU goes").
+(same key), so an edit recompresses only what it changed. Brotli runs at quality 5. Measured
+on the 2,000-item bench corpus's own output (10,020 files, 57.5 MB; docs/performance.md,
+"Cold build, 2026-12-05"): quality 10 cost ~2.1 ms per page and ~420 ms per big list page,
+about 21 CPU-s of a ~47 CPU-s cold build; quality 5 costs ~0.1 ms a page, 0.9 CPU-s for the
+whole site. Its copies are ~9-10 % larger for small pages (a 600-page sample: 891 kB instead
+of 813 kB; an item page's copy ~1.4 kB either way, far inside the first TCP round trip of
+~14 kB) and no larger for the big list pages (250 kB instead of 262 kB for the eight largest:
+quality 10 and 11 are tuned for small windows of text), and still ~10 % smaller than gzip -9.
+Qualities 6-8 make the same bytes for more CPU; 9 costs 3 ms a page for nothing more; 11 is
+another ~2 % smaller for ~45× the CPU.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".webma
 SMALLEST = 256  # bytes; below this, a compressed copy saves less than its headers cost
 
 
-BROTLI_QUALITY = 10  # 11 costs ~4× the CPU for 2-5 % smaller copies (see above)
+BROTLI_QUALITY = 5  # 10-11 cost 20-45× the CPU for 2-10 % smaller small pages (see above)
 
 
 def compressed(data: bytes) -> dict[str, bytes]:
