@@ -19,7 +19,9 @@ another ~2 % smaller for ~45× the CPU.
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Sequence
+from typing import cast
 
 import brotli
 
@@ -52,9 +54,14 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     (on every core for a large site); what was written."""
     memo = current()
     todo: list[tuple[str, str]] = []  # (path, key) to compress now
+    twins: list[tuple[str, str, str]] = []  # (path, key, path of the same file in todo)
+    first: dict[tuple[int, int], str] = {}  # (device, inode) of a linked file -> path in todo
     made: list[Output] = []
     for o in outputs:
-        if not o.path.endswith(COMPRESSIBLE) or _size(staging, o) < SMALLEST:
+        if not o.path.endswith(COMPRESSIBLE):
+            continue
+        st = None if isinstance(o.data, bytes) else os.stat(staging.dir / o.path)
+        if (st.st_size if st is not None else len(cast(bytes, o.data))) < SMALLEST:
             continue
         key = _key(o)
         found = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
@@ -63,7 +70,11 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
             for ext, body in zip(EXTS, kept, strict=True):
                 staging.record(o.path + ext, key + ext, staging.put(o.path + ext, body))
                 made.append(Output(o.path + ext, body, None, "compressed", key + ext))
+        elif st is not None and st.st_nlink > 1 and (st.st_dev, st.st_ino) in first:
+            twins.append((o.path, key, first[st.st_dev, st.st_ino]))  # one page, two addresses
         else:
+            if st is not None and st.st_nlink > 1:
+                first[st.st_dev, st.st_ino] = o.path
             todo.append((o.path, key))
     paths = [p for p, _ in todo]
     if len(todo) < PARALLEL_FROM:
@@ -75,6 +86,11 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
         stats = [by_path[p] for p in paths]
     for (path, key), (_p, br_stat, gz_stat) in zip(todo, stats, strict=True):
         for ext, stat in zip(EXTS, (br_stat, gz_stat), strict=True):
+            staging.record(path + ext, key + ext if key else "", stat)
+            made.append(Output(path + ext, staging.dir / (path + ext), None, "compressed", key))
+    for path, key, same in twins:  # its copies are the other address's copies, linked
+        for ext in EXTS:
+            stat = staging.put(path + ext, staging.dir / (same + ext))
             staging.record(path + ext, key + ext if key else "", stat)
             made.append(Output(path + ext, staging.dir / (path + ext), None, "compressed", key))
     for o in made:
@@ -94,12 +110,6 @@ def _key(o: Output) -> str:
     if isinstance(o.data, bytes):
         return digest("compressed bytes", str(BROTLI_QUALITY), o.data)
     return ""
-
-
-def _size(staging: Staging, o: Output) -> int:
-    if isinstance(o.data, bytes):
-        return len(o.data)
-    return (staging.dir / o.path).stat().st_size
 
 
 def _compress_files(

@@ -58,3 +58,20 @@ def test_a_cache_filled_at_another_quality_is_not_reused(
     clean = copies_of(snapshot(tmp_path / "clean"))
     assert sorted(k for k in clean if again.get(k) != clean[k]) == []
     assert any(old[k] != clean[k] for k in clean if k.endswith(".br"))
+
+
+def test_a_page_at_two_addresses_is_compressed_once(minimal: Path) -> None:
+    """Q/<CODE>.html and Q/<CODE>/index.html are one file (hard-linked); their .br and .gz
+    are too, made once, and each decompresses to that page."""
+    build(minimal, with_print=False)
+    out = minimal / "output"
+    codes = sorted(p.name for p in (out / "Q").iterdir() if p.is_dir())
+    assert codes == ["XM-D01", "XM-P01"]
+    for code in codes:
+        flat, folder = out / "Q" / f"{code}.html", out / "Q" / code / "index.html"
+        assert flat.stat().st_ino == folder.stat().st_ino
+        page = flat.read_bytes()
+        for ext, unpack in ((".br", brotli.decompress), (".gz", gzip.decompress)):
+            a, b = Path(f"{flat}{ext}"), Path(f"{folder}{ext}")
+            assert a.stat().st_ino == b.stat().st_ino, (code, ext)
+            assert unpack(a.read_bytes()) == page, (code, ext)
