@@ -4,16 +4,19 @@ the site, so a web server sends them as they are (nginx gzip_static / brotli_sta
 request or sending them uncompressed.
 
 Compressing is the slow part: a file kept from the last build keeps its compressed copies too
-(same key), so an edit recompresses only what it changed. Brotli runs at quality 5. Measured
-on the 2,000-item bench corpus's own output (10,020 files, 57.5 MB; docs/performance.md,
-"Cold build, 2026-12-05"): quality 10 cost ~2.1 ms per page and ~420 ms per big list page,
-about 21 CPU-s of a ~47 CPU-s cold build; quality 5 costs ~0.1 ms a page, 0.9 CPU-s for the
-whole site. Its copies are ~9-10 % larger for small pages (a 600-page sample: 891 kB instead
-of 813 kB; an item page's copy ~1.4 kB either way, far inside the first TCP round trip of
-~14 kB) and no larger for the big list pages (250 kB instead of 262 kB for the eight largest:
-quality 10 and 11 are tuned for small windows of text), and still ~10 % smaller than gzip -9.
-Qualities 6-8 make the same bytes for more CPU; 9 costs 3 ms a page for nothing more; 11 is
-another ~2 % smaller for ~45× the CPU.
+(same key), so an edit recompresses only what it changed, and a page written at two addresses
+(a code's landing page, Q/<CODE>.html and Q/<CODE>/index.html: one hard-linked file) is
+compressed once, its copies linked too.
+
+Brotli runs at quality 5. Measured on the 2,000-item bench corpus's own output (10,020 files,
+57.5 MB; docs/performance.md, "Cold build, 2026-12-05"): quality 10 cost ~2.1 ms per page and
+~420 ms per big list page, about 21 of a cold build's ~47 CPU-s; quality 5 costs ~0.1 ms a
+page, 0.9 CPU-s for the whole site. Its copies are ~9 % larger for small pages (an item page:
+~2,400 bytes instead of ~2,200, still far inside the first TCP round trip of ~14 kB) and not
+larger for the big list pages (the home page: 46 kB instead of 49 kB; quality 10 and 11 pay
+off on small files), all copies 14.8 MB instead of 13.5 MB; still ~11 % smaller than gzip -9.
+Qualities 6-8 made the same bytes for more CPU; 9 cost 3 ms a page for nothing more; 11 is
+another ~2 % smaller for ~45x the CPU.
 """
 
 from __future__ import annotations
