@@ -94,7 +94,7 @@ def report(stats: pstats.Stats, parts: list[tuple[str, str, str]] = PARTS) -> st
     lines = ["| part | CPU seconds (profiled) | share | calls |", "|---|---|---|---|"]
     for label, cum, calls in rows:
         share = f"{100 * cum / total:.0f} %" if total else "—"
-        lines.append(f"| {label} | {cum:.1f} | {share} | {calls} |")
+        lines.append(f"| {label} | {cum:.2f} | {share} | {calls} |")
     return "\n".join(lines)
 
 
