@@ -35,7 +35,7 @@ PARTS = [
     ("  Jinja2 templates", "jinja2/environment.py", "render"),
     ("  markup escaping", "markupsafe/__init__.py", "escape"),
     ("precompressed copies (.br, .gz)", "site_builder/compress.py", "precompress"),
-    ("  brotli (quality 10)", "brotli.py", "compress"),
+    ("  brotli (quality 5)", "brotli.py", "compress"),
     ("  gzip level 9", "gzip.py", "compress"),
     ("all file writes (staging.put)", "site_builder/writer.py", "put"),
     ("  open() system calls", "~", "<built-in method posix.open>"),
@@ -94,7 +94,7 @@ def report(stats: pstats.Stats, parts: list[tuple[str, str, str]] = PARTS) -> st
     lines = ["| part | CPU seconds (profiled) | share | calls |", "|---|---|---|---|"]
     for label, cum, calls in rows:
         share = f"{100 * cum / total:.0f} %" if total else "—"
-        lines.append(f"| {label} | {cum:.1f} | {share} | {calls} |")
+        lines.append(f"| {label} | {cum:.2f} | {share} | {calls} |")
     return "\n".join(lines)
 
 

@@ -4,16 +4,27 @@ the site, so a web server sends them as they are (nginx gzip_static / brotli_sta
 request or sending them uncompressed.
 
 Compressing is the slow part: a file kept from the last build keeps its compressed copies too
-(same key), so an edit recompresses only what it changed. Brotli runs at quality 10, not 11:
-on the 2,000-item bench corpus quality 11 was ~70 % of a cold build's CPU (1.5 CPU-s per MB),
-quality 10 is ~4× cheaper and its copies ~2-5 % larger (an item page: 2,311 bytes instead of
-2,259; docs/performance.md, "Where the CPU goes").
+(same key), so an edit recompresses only what it changed, and a page written at two addresses
+(a code's landing page, Q/<CODE>.html and Q/<CODE>/index.html: one hard-linked file) is
+compressed once, its copies linked too.
+
+Brotli runs at quality 5. Measured on the 2,000-item bench corpus's own output (10,020 files,
+57.5 MB; docs/performance.md, "Cold build, 2026-12-05"): quality 10 cost ~2.1 ms per page and
+~420 ms per big list page, about 21 of a cold build's ~47 CPU-s; quality 5 costs ~0.1 ms a
+page, 0.9 CPU-s for the whole site. Its copies are ~9 % larger for small pages (an item page:
+~2,400 bytes instead of ~2,200, still far inside the first TCP round trip of ~14 kB) and not
+larger for the big list pages (the home page: 46 kB instead of 49 kB; quality 10 and 11 pay
+off on small files), all copies 14.8 MB instead of 13.5 MB; still ~11 % smaller than gzip -9.
+Qualities 6-8 made the same bytes for more CPU; 9 cost 3 ms a page for nothing more; 11 is
+another ~2 % smaller for ~45x the CPU.
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 from collections.abc import Sequence
+from typing import cast
 
 import brotli
 
@@ -26,7 +37,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".webma
 SMALLEST = 256  # bytes; below this, a compressed copy saves less than its headers cost
 
 
-BROTLI_QUALITY = 10  # 11 costs ~4× the CPU for 2-5 % smaller copies (see above)
+BROTLI_QUALITY = 5  # 10-11 cost 20-45× the CPU for 2-10 % smaller small pages (see above)
 
 
 def compressed(data: bytes) -> dict[str, bytes]:
@@ -46,9 +57,14 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
     (on every core for a large site); what was written."""
     memo = current()
     todo: list[tuple[str, str]] = []  # (path, key) to compress now
+    twins: list[tuple[str, str, str]] = []  # (path, key, path of the same file in todo)
+    first: dict[tuple[int, int], str] = {}  # (device, inode) of a linked file -> path in todo
     made: list[Output] = []
     for o in outputs:
-        if not o.path.endswith(COMPRESSIBLE) or _size(staging, o) < SMALLEST:
+        if not o.path.endswith(COMPRESSIBLE):
+            continue
+        st = None if isinstance(o.data, bytes) else os.stat(staging.dir / o.path)
+        if (st.st_size if st is not None else len(cast(bytes, o.data))) < SMALLEST:
             continue
         key = _key(o)
         found = [memo.kept(key + ext) for ext in EXTS] if memo and key else []
@@ -57,7 +73,11 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
             for ext, body in zip(EXTS, kept, strict=True):
                 staging.record(o.path + ext, key + ext, staging.put(o.path + ext, body))
                 made.append(Output(o.path + ext, body, None, "compressed", key + ext))
+        elif st is not None and st.st_nlink > 1 and (st.st_dev, st.st_ino) in first:
+            twins.append((o.path, key, first[st.st_dev, st.st_ino]))  # one page, two addresses
         else:
+            if st is not None and st.st_nlink > 1:
+                first[st.st_dev, st.st_ino] = o.path
             todo.append((o.path, key))
     paths = [p for p, _ in todo]
     if len(todo) < PARALLEL_FROM:
@@ -69,6 +89,11 @@ def precompress(staging: Staging, outputs: Sequence[Output]) -> list[Output]:
         stats = [by_path[p] for p in paths]
     for (path, key), (_p, br_stat, gz_stat) in zip(todo, stats, strict=True):
         for ext, stat in zip(EXTS, (br_stat, gz_stat), strict=True):
+            staging.record(path + ext, key + ext if key else "", stat)
+            made.append(Output(path + ext, staging.dir / (path + ext), None, "compressed", key))
+    for path, key, same in twins:  # its copies are the other address's copies, linked
+        for ext in EXTS:
+            stat = staging.put(path + ext, staging.dir / (same + ext))
             staging.record(path + ext, key + ext if key else "", stat)
             made.append(Output(path + ext, staging.dir / (path + ext), None, "compressed", key))
     for o in made:
@@ -88,12 +113,6 @@ def _key(o: Output) -> str:
     if isinstance(o.data, bytes):
         return digest("compressed bytes", str(BROTLI_QUALITY), o.data)
     return ""
-
-
-def _size(staging: Staging, o: Output) -> int:
-    if isinstance(o.data, bytes):
-        return len(o.data)
-    return (staging.dir / o.path).stat().st_size
 
 
 def _compress_files(

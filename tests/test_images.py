@@ -324,6 +324,36 @@ def test_cache_is_reused_verified_and_disposable(
     )
 
 
+def test_a_cold_build_does_not_read_back_what_it_just_encoded(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The derivatives a build encodes are linked into output/ without reading them back
+    and hashing them again (at 2,000 items: 12,000 files); the next build verifies them."""
+    calls = count_encodes(monkeypatch)
+    verified: list[str] = []
+    real = images.ImageCache._verify
+
+    def counting(self: images.ImageCache, path: Path) -> bool:
+        verified.append(path.name)
+        return real(self, path)
+
+    def web_build() -> dict[str, bytes]:  # no PDFs: their print copies have a cache of their own
+        shutil.rmtree(photo_site / "output", ignore_errors=True)
+        build(photo_site, with_print=False)
+        return snapshot(photo_site / "output")
+
+    monkeypatch.setattr(images.ImageCache, "_verify", counting)
+    first = web_build()
+    assert len(calls) == 8 and verified == []  # the 8 web sizes, none read back
+    cache = photo_site / ".site-builder-cache/images"
+    for rel in ("media/dolls/hmong/doll-640.webp", "media/ocop/tea/tea-40.jpg"):
+        named = [p for p in cache.iterdir() if p.is_file() and p.read_bytes() == first[rel]]
+        assert len(named) == 1 and (photo_site / "output" / rel).samefile(named[0]), rel
+    calls.clear()
+    assert web_build() == first  # a new build (another ImageCache): each file checked again
+    assert calls == [] and len(set(verified)) == 8
+
+
 def test_a_changed_photo_gets_new_derivatives(photo_site: Path) -> None:
     first = rebuild(photo_site)
     photo(1000, 1250).transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(

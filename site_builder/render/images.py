@@ -272,6 +272,7 @@ class ImageCache:
         self._digests: dict[FileState, str] = {}
         self._scratch: Path | None = None
         self._checked: dict[Path, FileState] = {}
+        self._stored: dict[Path, FileState] = {}  # written by this object: their bytes known
 
     def prepare(self, pairs: list[tuple[Image, Variant]]) -> None:
         """Encode every missing derivative at once, on all cores (a cold build's cost)."""
@@ -332,8 +333,8 @@ class ImageCache:
         if state is None:
             self._checked.pop(path, None)
             return False
-        if self._checked.get(path) == state:
-            return True
+        if self._checked.get(path) == state or self._stored.get(path) == state:
+            return True  # verified, or written here (a cold build's 12,000: not read back)
         if self._verify(path):
             if settled(state.mtime_ns):
                 self._checked[path] = state
@@ -358,6 +359,9 @@ class ImageCache:
         meta = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "recipe": RECIPE}
         write_atomic(path, data)  # the bytes first: a missing sidecar means "rebuild"
         write_atomic(self._sidecar(path), json.dumps(meta, sort_keys=True).encode())
+        state = state_of(path)  # a new inode (written aside, renamed): replaced = other state
+        if state is not None:
+            self._stored[path] = state
 
     def _scratch_file(self, name: str, data: bytes) -> Path:
         if self._scratch is None:
