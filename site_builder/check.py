@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from site_builder import lastbuild, serving
 from site_builder.cache import BuildCache, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
-from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
+from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, realpath
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import files_of
@@ -412,25 +411,10 @@ def _warning(
 def _rel(path: Path, root: Path, real: dict[str, str] | None = None) -> str:
     """`path` from `root` as `Path.resolve` sees it; `real`: the folders resolved so far."""
     try:
-        resolved = path.resolve() if real is None else Path(_realpath(str(path), real))
+        resolved = path.resolve() if real is None else Path(realpath(str(path), real))
         return resolved.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _realpath(path: str, real: dict[str, str]) -> str:
-    """`os.path.realpath(path)` (an absolute path), each parent folder resolved only once:
-    a name that is not a symbolic link resolves to itself in its resolved parent."""
-    known = real.get(path)
-    if known is not None:
-        return known
-    parent, name = os.path.split(path)
-    if not os.path.isabs(path) or name in ("", ".", "..") or os.path.islink(path):
-        found = os.path.realpath(path)
-    else:
-        found = os.path.join(_realpath(parent, real), name)
-    real[path] = found
-    return found
 
 
 def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:

@@ -8,10 +8,28 @@ they never reach the user as a traceback.
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.messages import Msg, _
+
+
+def realpath(path: str, real: dict[str, str]) -> str:
+    """`os.path.realpath(path)` of an absolute path, each parent folder resolved only once
+    (`real`: the paths resolved so far): a name that is not a symbolic link resolves to
+    itself in its resolved parent. For showing thousands of paths (2 `lstat` calls each
+    instead of one per folder of the path)."""
+    known = real.get(path)
+    if known is not None:
+        return known
+    parent, name = os.path.split(path)
+    if not os.path.isabs(path) or name in ("", ".", "..") or os.path.islink(path):
+        found = os.path.realpath(path)
+    else:
+        found = os.path.join(realpath(parent, real), name)
+    real[path] = found
+    return found
 
 
 class SiteError(Exception):
@@ -35,11 +53,17 @@ class ContentError(SiteError):
         """Picklable (it crosses from worker processes), messages and all."""
         return (type(self), (self.path, self.line, self.field, self.message, self.hint))
 
-    def location(self, root: Path | None = None) -> str:
+    def location(self, root: Path | None = None, real: dict[str, str] | None = None) -> str:
+        """The file (from `root`, as `Path.resolve` sees both) and line; `real`: folders
+        resolved so far (`realpath`), for a caller showing many errors."""
         path = Path(self.path)
         if root is not None:
             with contextlib.suppress(ValueError):  # outside the project: keep it absolute
-                path = path.resolve().relative_to(root.resolve())
+                if real is None:
+                    path = path.resolve().relative_to(root.resolve())
+                else:
+                    base = realpath(str(root.absolute()), real)
+                    path = Path(realpath(str(path.absolute()), real)).relative_to(base)
         where = path.as_posix()
         if self.line is not None:
             where += f":{self.line}"
@@ -57,14 +81,14 @@ class ContentError(SiteError):
     def __str__(self) -> str:
         return self.format()
 
-    def format_localized(self, root: Path | None = None) -> str:
+    def format_localized(self, root: Path | None = None, real: dict[str, str] | None = None) -> str:
         """`format()` in the CLI language: message and hint through the catalog.
 
         `message` and `hint` may be `site_builder.messages.Msg` (a template with values),
         looked up by template; a plain English text is looked up as it is. Without a
         catalog entry the English text is shown.
         """
-        text = f"{self.location(root)}: "
+        text = f"{self.location(root, real)}: "
         if self.field:
             text += f"{self.field}: "
         text += _(self.message)

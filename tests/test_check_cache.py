@@ -287,3 +287,38 @@ def test_a_memory_that_cannot_be_written_changes_nothing(minimal: Path) -> None:
     memory.rmdir()
     assert seen == _seen(_without_memory(project))
     assert seen[1] != []  # the broken link
+
+
+def test_error_locations_resolved_once_per_folder_match_path_resolve(tmp_path: Path) -> None:
+    """`check` shows thousands of warnings resolving each folder once (errors.realpath):
+    each location must be what `Path.resolve` gives, through symbolic links, and outside
+    the project."""
+    from site_builder.errors import ContentError
+
+    root = tmp_path / "project"
+    real_item = tmp_path / "elsewhere" / "doll"
+    real_item.mkdir(parents=True)
+    (real_item / "vi.md").write_text("x", encoding="utf-8")
+    (root / "content" / "dolls").mkdir(parents=True)
+    (root / "content" / "dolls" / "hmong").mkdir()
+    (root / "content" / "dolls" / "hmong" / "en.md").write_text("x", encoding="utf-8")
+    (root / "content" / "dolls" / "linked").symlink_to(real_item)
+    (root / "content" / "dolls" / "hmong" / "vi.md").symlink_to(real_item / "vi.md")
+    (root / "content" / "dolls" / "inside").symlink_to(root / "content" / "dolls" / "hmong")
+    paths = [
+        root / "content" / "dolls" / "hmong" / "en.md",
+        root / "content" / "dolls" / "hmong" / "vi.md",
+        root / "content" / "dolls" / "linked" / "vi.md",
+        root / "content" / "dolls" / "inside" / "en.md",
+        root / "content" / "dolls" / "hmong" / ".." / "hmong" / "en.md",
+        tmp_path / "elsewhere" / "doll" / "vi.md",
+        root / "site.yaml",  # does not exist
+    ]
+    real: dict[str, str] = {}
+    for path in paths:
+        error = ContentError(path, 3, "title", "Something.")
+        assert error.location(root, real) == error.location(root), path
+        assert error.format_localized(root, real) == error.format_localized(root)
+    assert ContentError(paths[3], 3, None, "x").location(root, real) == (
+        "content/dolls/hmong/en.md:3"
+    )

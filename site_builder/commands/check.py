@@ -65,10 +65,11 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report.as_json(_, args.strict), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 1 if report.failed(args.strict) else 0
+    real: dict[str, str] = {}  # folders resolved once, not once per message
     for error in report.errors:
-        print(_("Error: {message}").format(message=error.format_localized(root)))
+        print(_("Error: {message}").format(message=error.format_localized(root, real)))
     for warning in report.warnings:
-        print(_("Warning: {message}").format(message=warning.format_localized(root)))
+        print(_("Warning: {message}").format(message=warning.format_localized(root, real)))
     if report.translations:
         print()
         print(_("Translations (source: {lang}):").format(lang=report.source_language))
