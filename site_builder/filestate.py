@@ -19,11 +19,13 @@ it reloads them with the same loaders (preview/live.py).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -91,14 +93,87 @@ def _scan(folder: str, out: list[FileState]) -> None:
         _scan(sub, out)
 
 
+@dataclass
+class Listing:
+    """Every file and every folder below a folder (paths relative to it; "" is the folder
+    itself) with its state (path, size, mtime_ns, inode)."""
+
+    files: dict[str, tuple[str, int, int, int]]
+    folders: dict[str, tuple[str, int, int, int]]
+
+    def fingerprint(self) -> str:
+        """A hash of both: any file or folder written, replaced, touched, added or removed
+        changes it."""
+        lines = [f"{rel}\0{e[1]}\0{e[2]}\0{e[3]}\n" for rel, e in sorted(self.files.items())]
+        lines += [f"{rel}/\0{e[2]}\0{e[3]}\n" for rel, e in sorted(self.folders.items())]
+        return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+    def update(self, top: Path, written: list[str]) -> None:
+        """After files were written or removed below `top` (paths relative to it): their
+        states, and every folder's (writing renames into a folder)."""
+        for rel in written:
+            state = state_of(top / rel)
+            if state is None:
+                self.files.pop(rel, None)
+            else:
+                self.files[rel] = tuple(state)  # type: ignore[assignment]
+                parent = os.path.dirname(rel)
+                while parent and parent not in self.folders:  # made now: stated below
+                    self.folders[parent] = ("", 0, 0, 0)
+                    parent = os.path.dirname(parent)
+        for rel in list(self.folders):
+            state = state_of(top / rel if rel else top)
+            if state is None:
+                del self.folders[rel]
+            else:
+                self.folders[rel] = tuple(state)  # type: ignore[assignment]
+
+
+def listing(top: Path) -> Listing:
+    """`top` listed: every file and folder below it with its state; symlinks are not
+    followed."""
+    cut = len(str(top)) + 1
+    files: dict[str, tuple[str, int, int, int]] = {}
+    folders: dict[str, tuple[str, int, int, int]] = {}
+    pending = [str(top)]
+    while pending:
+        folder = pending.pop()
+        state = state_of(folder)
+        if state is None:
+            continue
+        folders[folder[cut:]] = tuple(state)  # type: ignore[assignment]
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                        continue
+                    with contextlib.suppress(OSError):
+                        st = entry.stat(follow_symlinks=False)
+                        files[entry.path[cut:]] = (
+                            entry.path,
+                            st.st_size,
+                            st.st_mtime_ns,
+                            st.st_ino,
+                        )
+        except OSError:
+            continue
+    return Listing(files, folders)
+
+
 def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
     """A hash of the state of every file at or below `paths` (cheap: stat only)."""
     return tree_state(paths, extra)[0]
 
 
+PYCACHE = f"{os.sep}__pycache__{os.sep}"
+
+
 def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
     """A hash of the state of every file at or below `paths` (stat calls only), and whether
-    one of them changed too recently for the hash to vouch for it (`settled`)."""
+    one of them changed too recently for the hash to vouch for it (`settled`). The bytecode
+    Python writes beside the tool's modules (`__pycache__`, on a command's first use of a
+    module) is no input: a build writing it must not make the next one a full one."""
     h = hashlib.sha256(extra.encode())
     seen = time.time_ns()
     newest = 0
@@ -112,7 +187,7 @@ def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:
         if not top.is_dir():
             h.update(f"{top}:absent\n".encode())
             continue
-        states = scan(top)
+        states = [s for s in scan(top) if PYCACHE not in s.path]  # (Python's, not ours)
         newest = max([newest, *(s.mtime_ns for s in states)])
         h.update(repr([tuple(s) for s in states]).encode())
     return h.hexdigest(), not settled(newest, seen)

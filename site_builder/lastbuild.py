@@ -10,6 +10,13 @@ rendering the whole site (check.py). The record is forgotten before anything may
 output/ and written again only after a good build. A file changed within two seconds of
 the scan is listed as "racy" and counts as changed next time (its next edit could keep
 the same `stat`).
+
+output/ is known by the `stat` of every file *and every folder* in it. To vouch that it
+is unchanged, a later command `lstat`s the recorded paths instead of listing the tree
+again: a file written, truncated, touched, replaced or removed changes its own state, and
+a file or folder added (or renamed in) changes its folder's. That is the same answer as a
+fresh listing for a third of the system calls (0.15 s instead of 0.3-0.45 s for the
+44,000 files of a 2,000-item site).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any
 
 import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, digest
-from site_builder.filestate import scan, settled, state_of
+from site_builder.filestate import PYCACHE, Listing, listing, scan, settled, state_of
 from site_builder.freshness import INPUTS
 
 RECORD = "last-build.json"
@@ -46,7 +53,7 @@ def input_entries(root: Path) -> Scan:
                 entries.append((state.path, state.size, state.mtime_ns, state.inode))
         else:
             entries.extend(scan(top))
-    entries = sorted(e for e in entries if f"{os.sep}__pycache__{os.sep}" not in e[0])
+    entries = sorted(e for e in entries if PYCACHE not in e[0])
     return entries, [e[0] for e in entries if not settled(e[2], scanned)]
 
 
@@ -57,29 +64,36 @@ def forget(root: Path) -> None:
         (root / CACHE_DIR / RECORD).unlink()
 
 
-def output_state(output: Path) -> dict[str, Entry]:
-    """Every file below `output` with its `stat` (path relative to `output`)."""
-    cut = len(str(output)) + 1
-    return {state.path[cut:]: tuple(state) for state in scan(output)}  # type: ignore[misc]
-
-
-def output_fingerprint(files: dict[str, Entry]) -> str:
-    """A hash of `output_state`: any file written, replaced, touched or removed changes it."""
-    return digest(repr(sorted(files.items())))
+def _restated(output: Path, files: list[str], folders: list[str]) -> Listing | None:
+    """The recorded paths' states now (`lstat` each, no listing); None if one is gone."""
+    base = str(output)
+    state = Listing({}, {})
+    for names, into in ((files, state.files), (folders, state.folders)):
+        for rel in names:
+            path = f"{base}{os.sep}{rel}" if rel else base
+            try:
+                st = os.lstat(path)
+            except OSError:
+                return None
+            into[rel] = (path, st.st_size, st.st_mtime_ns, st.st_ino)
+    return state
 
 
 def remember(
-    root: Path, output: Path, options: str, scan: Scan, files: dict[str, Entry] | None = None
+    root: Path, output: Path, options: str, scan: Scan, state: Listing | None = None
 ) -> None:
     """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
-    the build read them); `files`: `output_state(output)`, if known."""
+    the build read them); `state`: `listing(output)`, if known."""
     entries, racy = scan
+    state = listing(output) if state is None else state
     record = {
         "output": str(output),
         "options": options,
         "inputs": entries,
         "racy": racy,
-        "output_fingerprint": output_fingerprint(output_state(output) if files is None else files),
+        "output_files": "\n".join(sorted(state.files)),
+        "output_folders": "\n".join(sorted(rel for rel in state.folders if rel)),
+        "output_fingerprint": state.fingerprint(),
     }
     body = json.dumps(record).encode()
     path = root / CACHE_DIR / RECORD
@@ -103,6 +117,8 @@ def recorded(root: Path) -> dict[str, Any] | None:
         isinstance(data.get(k), list) for k in ("inputs", "racy")
     ):
         return None
+    if not all(isinstance(data.get(k), str) for k in ("output_files", "output_folders")):
+        return None
     return data
 
 
@@ -115,7 +131,12 @@ class Changes:
     scan: Scan  # the inputs now
     changed: set[str]  # input files changed, added or removed (absolute paths)
     before: dict[str, tuple[int, ...]]  # input file -> its recorded (size, mtime, inode)
-    files: dict[str, Entry]  # `output_state` now (= as recorded)
+    output: Listing  # output/ now (= as recorded)
+
+    @property
+    def files(self) -> dict[str, Entry]:
+        """Every file in output/ now, by path relative to it."""
+        return self.output.files
 
 
 def changes(root: Path, output: Path, options: str | None = None) -> Changes | None:
@@ -131,10 +152,15 @@ def changes(root: Path, output: Path, options: str | None = None) -> Changes | N
     now = {e[0]: e[1:] for e in scan[0]}
     changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
     changed |= set(last["racy"]) & now.keys()
-    files = output_state(output)
-    if output_fingerprint(files) != last.get("output_fingerprint"):
+    folders = ["", *_names(last["output_folders"])]  # (output/ itself: always)
+    state = _restated(output, _names(last["output_files"]), folders)
+    if state is None or state.fingerprint() != last.get("output_fingerprint"):
         return None
-    return Changes(last, scan, changed, before, files)
+    return Changes(last, scan, changed, before, state)
+
+
+def _names(joined: str) -> list[str]:
+    return joined.split("\n") if joined else []
 
 
 def item_folders(root: Path, changed: set[str], kinds: tuple[str, ...]) -> set[Path] | None:

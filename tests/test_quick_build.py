@@ -162,11 +162,51 @@ def test_a_record_naming_other_stats_is_sealed_but_not_trusted(tmp_path: Path) -
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
 
 
-def test_output_changed_by_hand_builds_fully(tmp_path: Path) -> None:
+def _replaced(path: Path) -> None:
+    """The same bytes, as a new file renamed over it (a new inode, same size)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(path.read_bytes())
+    os.replace(tmp, path)
+
+
+def _truncated(path: Path) -> None:
+    with path.open("r+b") as f:
+        f.truncate(10)
+
+
+def _touched(path: Path) -> None:
+    later = path.stat().st_mtime_ns + 5 * 10**9
+    os.utime(path, ns=(later, later))
+
+
+# what a hand (or another program) can do to output/ after a build; each must be seen
+HAND_CHANGES: dict[str, Callable[[Path], None]] = {
+    "page rewritten in place": lambda out: (out / "vi/index.html").write_text(
+        "sửa tay", encoding="utf-8"
+    ),
+    "page truncated in place": lambda out: _truncated(out / "en/index.html"),
+    "file added deep inside": lambda out: (
+        next(out.glob("vi/*/*/")).joinpath("x.html").write_text("<p>thêm</p>", encoding="utf-8")
+    ),
+    "empty folder added": lambda out: (out / "vi/thư-mục-mới").mkdir(),
+    "compressed copy removed": lambda out: (out / "vi/index.html.gz").unlink(),
+    "page replaced by rename": lambda out: _replaced(out / "vi/index.html"),
+    "page touched": lambda out: _touched(out / "en/index.html"),
+}
+
+
+@pytest.mark.parametrize("edit_story", [True, False], ids=["story edited", "nothing else"])
+@pytest.mark.parametrize("hand", HAND_CHANGES.values(), ids=HAND_CHANGES.keys())
+def test_output_changed_by_hand_builds_fully(
+    tmp_path: Path, hand: Callable[[Path], None], edit_story: bool
+) -> None:
+    """output/ is vouched for by each recorded file's and folder's state (lastbuild.py);
+    whatever changed there since, the next build is a full one that repairs it."""
     project = project_of(tmp_path)
     build(project, "--no-pdf")
-    (project / "output/vi/index.html").write_text("sửa tay", encoding="utf-8")
-    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    hand(project / "output")
+    if edit_story:
+        _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
     assert build(project, "--no-pdf").startswith(BUILT)
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
 

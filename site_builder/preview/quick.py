@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder import lastbuild
 from site_builder.cache import BuildCache, recorded_output, using
-from site_builder.filestate import state_of
 from site_builder.outdir import check_output_folder
 from site_builder.writer import FILE_MODE, project_lock, tidy
 
@@ -79,7 +78,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         found = lastbuild.changes(root, output, options)
         if found is None:
             return None
-        scan, changed, before, files = found.scan, found.changed, found.before, found.files
+        scan, changed, before, state = found.scan, found.changed, found.before, found.output
         if not changed:
             return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
         lastbuild.forget(root)  # from here on output/ may change
@@ -92,14 +91,11 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         except Exception:  # never a traceback: the full build does it all, and says why
             return None
         cache.save(None, keep_unused=True)
-        for rel in report.written + report.deleted:  # and their compressed copies
-            for path in (rel, *(rel + ext for ext in (".br", ".gz"))):
-                state = state_of(output / path)
-                if state is None:
-                    files.pop(path, None)
-                else:
-                    files[path] = (state.path, state.size, state.mtime_ns, state.inode)
-        lastbuild.remember(root, output, options, scan, files)
+        state.update(  # the files written or removed, and their compressed copies
+            output,
+            [p for rel in report.written + report.deleted for p in (rel, rel + ".br", rel + ".gz")],
+        )
+        lastbuild.remember(root, output, options, scan, state)
         report.seconds = time.perf_counter() - t0
         return report
 
