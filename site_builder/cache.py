@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
-from site_builder.filestate import state_of
+from site_builder.filestate import FileState, state_of
 from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
@@ -63,9 +63,13 @@ def using(cache: BuildCache | None) -> Iterator[BuildCache | None]:
 class Table:
     """A sealed JSON key -> value table, read on first use, saved when it changed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, unread: bool = False) -> None:
+        """`unread`: the file is neither read nor written (a command converting a story or
+        two: reading and rewriting a 9 MB table would cost it more than the conversions);
+        what it puts is kept in memory only."""
         self.path = path
-        self._data: dict[str, Any] | None = None
+        self.unread = unread
+        self._data: dict[str, Any] | None = {} if unread else None
         self.used: set[str] = set()
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
@@ -122,8 +126,8 @@ class Table:
         self.used |= used
 
     def save(self, keep_unused: bool = False) -> None:
-        if self._data is None:
-            return  # never read, never changed
+        if self._data is None or self.unread:
+            return  # never read, never changed; or not to be written
         if not self.dirty and (keep_unused or len(self.used) == len(self.data)):
             return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}
@@ -148,6 +152,9 @@ class BuildCache:
         # item folder -> (stats, item) of the entries its item cache entry replaced, newest
         # first (preview/quick.py finds the one output/ was built from)
         self.items_before: dict[str, list[tuple[Any, Any]]] = {}
+        # item folder -> the states of its files, as scanned at the start of this command
+        # (preview/quick.py has them already); a folder not listed is scanned when loaded
+        self.folder_states: dict[str, tuple[FileState, ...]] = {}
 
     # --- whole files (PDFs) ------------------------------------------------------------
     def file(self, key: str) -> bytes | None:

@@ -176,6 +176,76 @@ def test_a_damaged_item_cache_is_ignored(damage: str, tmp_path: Path) -> None:
     assert len(itemcache.ItemCache(project.resolve(), context).entries) == ITEMS  # written anew
 
 
+def _entries(project: Path) -> dict[str, itemcache.Entry]:
+    context = itemcache.context_key(load_config(project.resolve()))
+    return itemcache.ItemCache(project.resolve(), context).entries
+
+
+def test_an_edit_is_kept_in_the_journal_not_a_new_file(minimal: Path) -> None:
+    """After one edit, the entry is appended to items.journal; items.pickle is not
+    rewritten, and the next builds read both."""
+    build(minimal, with_print=False)
+    whole = minimal / CACHE_DIR / itemcache.FILE
+    journal = minimal / CACHE_DIR / itemcache.JOURNAL
+    before = whole.read_bytes()
+    assert not journal.exists()
+    for n in range(3):
+        _append("content/dolls/hmong/vi.md", f"\nCâu mới số {n}.\n")(minimal)
+        report = build(minimal, with_print=False)
+        assert (report.items_kept, report.items_loaded) == (ITEMS - 1, 1)
+        assert whole.read_bytes() == before
+        assert journal.read_bytes().count(b"\n") >= n + 1  # one record per edit
+    report = build(minimal, with_print=False)  # the last edit, from the journal
+    assert (report.items_kept, report.items_loaded) == (ITEMS, 0)
+    hmong = _entries(minimal)[str(minimal.resolve() / "content/dolls/hmong")]
+    story = hmong.result[0].translations["vi"].body_html
+    assert "Câu mới số 2." in story
+
+
+def test_a_full_journal_is_folded_into_the_file(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(itemcache, "JOURNAL_MAX_BYTES", 1)  # no record fits
+    build(minimal, with_print=False)
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(minimal)
+    build(minimal, with_print=False)
+    assert not (minimal / CACHE_DIR / itemcache.JOURNAL).exists()
+    assert (build(minimal, with_print=False).items_loaded, len(_entries(minimal))) == (0, ITEMS)
+
+
+JOURNAL_DAMAGE: dict[str, Callable[[Path, bytes], bytes]] = {
+    "truncated": lambda _p, data: data[: len(data) // 2],
+    "garbage": lambda _p, data: os.urandom(len(data)),
+    "body changed under its seal": lambda _p, data: data[:-10] + b"x" * 10,
+    "bound to another items.pickle": lambda _p, data: data.replace(
+        data.split(b" ")[1], b"0" * 64, 1
+    ),
+    "foreign class, sealed": lambda p, data: _journal_record(
+        p, data, pickle.dumps(({"x": Boom()}, []))
+    ),
+}
+
+
+def _journal_record(project: Path, data: bytes, body: bytes) -> bytes:
+    context, base = data.split(b" ")[:2]
+    return b"%s %s %s %d\n" % (context, base, itemcache.digest(body).encode(), len(body)) + body
+
+
+@pytest.mark.parametrize("damage", list(JOURNAL_DAMAGE))
+def test_a_damaged_journal_is_ignored(damage: str, tmp_path: Path) -> None:
+    """A record that does not check is not used: the item it held loads again."""
+    project = copy_project(tmp_path / "site")
+    incremental(project)
+    EDITS["story en.md"](project)
+    incremental(project)  # the edit's entry: in the journal
+    path = project / CACHE_DIR / itemcache.JOURNAL
+    path.write_bytes(JOURNAL_DAMAGE[damage](project, path.read_bytes()))
+    report = build(project, with_print=False)
+    assert report.items_loaded == 1  # the edited item: its record was not trusted
+    assert not (project / "pwned").exists()
+    assert snapshot(project / "output") == cold(project, tmp_path)
+
+
 def test_an_item_with_errors_is_kept_with_its_errors(minimal: Path) -> None:
     """A broken item's errors come back the same from the cache: file, line, field."""
     _replace("content/dolls/hmong/item.yaml", "price: 450000", "price: nhiều")(minimal)

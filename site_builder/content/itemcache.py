@@ -19,6 +19,13 @@ its files have, and the Markdown cache keys it used — is kept in
   that does not check against its seal, or one that does not unpickle into the classes of
   this tool: the whole file is ignored and every item loads again.
 
+A build that loads a few items (one edit) does not rewrite the whole file (~0.15 s at
+2,000 items): it appends the entries it changed to `items.journal`, each record sealed
+with the context and bound to the digest of the `items.pickle` it extends. Reading applies
+the records in order and stops at the first that does not check; past
+`JOURNAL_MAX_ENTRIES` entries or `JOURNAL_MAX_BYTES`, the next save writes `items.pickle`
+whole again and removes the journal.
+
 An entry loaded without its stories (`stories=False`: the sticker sheets, which never show
 one) says so; it serves only loads that skip the stories too, and a build loads that item
 again, stories converted.
@@ -47,6 +54,9 @@ from site_builder.filestate import FileState, scan, unchanged
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
+JOURNAL = "items.journal"
+JOURNAL_MAX_ENTRIES = 64  # entries changed by one save, beyond which the file is rewritten
+JOURNAL_MAX_BYTES = 4 * 2**20
 FORMAT = 3
 DIGEST_FROM_PARENT = 200  # more misses than this (a cold build): no content digest now
 
@@ -187,11 +197,14 @@ class ItemCache:
 
     def __init__(self, root: Path, context: str) -> None:
         self.path = root / CACHE_DIR / FILE
+        self.journal = root / CACHE_DIR / JOURNAL
         self.context = context
         self.entries: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
         self.hits = self.misses = 0
         self.dirty = False
+        self._base: str | None = None  # digest of the items.pickle read, if it checked
+        self._journal = b""  # the records that checked, as read
         self._read()
 
     def _read(self) -> None:
@@ -205,6 +218,37 @@ class ItemCache:
             return
         if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
             self.entries = entries
+            self._base = digest(body)
+            self._read_journal()
+
+    def _read_journal(self) -> None:
+        """Apply the journal's records that check, in order (see the module's docstring)."""
+        try:
+            data = self.journal.read_bytes()
+        except OSError:
+            return
+        at = 0
+        while at < len(data):
+            end = data.find(b"\n", at)
+            if end < 0:
+                return
+            try:
+                context, base, sealed, size = data[at:end].decode().split(" ")
+                body = data[end + 1 : end + 1 + int(size)]
+                if (context, base, sealed) != (self.context, self._base, digest(body)):
+                    return
+                changed, dropped = _Unpickler(io.BytesIO(body)).load()
+                if not isinstance(changed, dict) or not all(
+                    isinstance(e, Entry) for e in changed.values()
+                ):
+                    return
+            except Exception:  # a damaged or foreign record: this one and the rest are not used
+                return
+            self.entries.update(changed)
+            for name in dropped:
+                self.entries.pop(name, None)
+            at = end + 1 + int(size)
+            self._journal = data[:at]
 
     def _seal(self, body: bytes) -> bytes:
         return f"{self.context} {digest(body)}".encode()
@@ -233,16 +277,34 @@ class ItemCache:
         self.new[str(folder)] = entry
 
     def save(self) -> None:
-        """Write this build's entries (only the folders that exist now)."""
+        """Write this build's entries (only the folders that exist now): a journal record
+        when few changed, else the whole file."""
         if not self.dirty and self.new.keys() == self.entries.keys():
             return
-        try:
-            body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # something not picklable: no cache rather than a broken one
-            self.path.unlink(missing_ok=True)
-            return
+        changed = {k: e for k, e in self.new.items() if self.entries.get(k) is not e}
+        dropped = sorted(self.entries.keys() - self.new.keys())
         with contextlib.suppress(OSError):  # a read-only project: no cache, same result
+            if self._base is not None and len(changed) + len(dropped) <= JOURNAL_MAX_ENTRIES:
+                try:
+                    body = pickle.dumps((changed, dropped), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # something not picklable: no cache rather than a broken one
+                    self._remove()
+                    return
+                head = f"{self.context} {self._base} {digest(body)} {len(body)}\n".encode()
+                if len(self._journal) + len(head) + len(body) <= JOURNAL_MAX_BYTES:
+                    write_atomic(self.journal, self._journal + head + body)
+                    return
+            try:
+                body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # something not picklable: no cache rather than a broken one
+                self._remove()
+                return
             write_atomic(self.path, self._seal(body) + b"\n" + body)
+            self.journal.unlink(missing_ok=True)  # (bound to the old file: unused anyway)
+
+    def _remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self.journal.unlink(missing_ok=True)
 
 
 LoadMany = Callable[[list[tuple[str, Path]]], list[tuple[Any, list[Any], tuple[str, ...]]]]
@@ -264,8 +326,9 @@ def load_items(
     results: dict[int, Result] = {}
     misses: list[int] = []
     stats: list[Stats] = []
+    known = memo.folder_states
     for i, (kind, folder) in enumerate(folders):
-        now = folder_stats(folder)
+        now = known.get(str(folder)) or folder_stats(folder)
         stats.append(now)
         entry = cache.lookup(kind, folder, now, stories)
         if entry is None:
