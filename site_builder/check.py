@@ -282,8 +282,8 @@ def _measured_on_output(plan: Any) -> dict[str, bytes | Path | int] | None:
     if folders is None or not folders <= index.keys():
         return None
     files: dict[str, bytes | Path | int] = {  # sizes, just read by `changes` (not the
-        rel: entry[1]  # compressed copies: check renders none)
-        for rel, entry in found.files.items()
+        rel: size  # compressed copies: check renders none)
+        for rel, size in found.files.items()
         if not rel.endswith(COPIES)
     }
     r = HtmlRenderer(site, urls)

@@ -15,6 +15,8 @@ import pytest
 
 from site_builder import lastbuild
 from site_builder.cache import CACHE_DIR
+from site_builder.filestate import listing
+from site_builder.lastbuild import OutputRecord
 from site_builder.preview import quick
 from tests.helpers import copy_project, run_cli, snapshot
 from tests.test_incremental import _append, _photo, _replace
@@ -93,7 +95,12 @@ def test_an_update_in_place_equals_a_cold_build(
     changed = {p for p in after.keys() | before.keys() if after.get(p) != before.get(p)}
     assert expected <= changed, changed
     assert after == cold(project, tmp_path, *flags)
-    assert build(project, *flags).startswith("Nothing changed") or UPDATED in said
+    # the record now describes output/ exactly as a new listing does (files added or
+    # removed, their folders'): the next build can vouch for output/ by it
+    record, fresh = lastbuild.recorded(project), OutputRecord.of(listing(project / "output"))
+    assert record is not None
+    assert (record["output_files"], record["output_folders"]) == fresh.joined()
+    assert record["output_fingerprint"] == fresh.digest()
 
 
 def test_edits_in_a_row_each_update_and_equal_a_cold_build(tmp_path: Path) -> None:

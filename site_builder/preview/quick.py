@@ -79,7 +79,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         found = lastbuild.changes(root, output, options)
         if found is None:
             return None
-        scan, changed, before, state = found.scan, found.changed, found.before, found.output
+        scan, changed, before = found.scan, found.changed, found.before
         if not changed:
             return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
         lastbuild.forget(root)  # from here on output/ may change
@@ -92,6 +92,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         except Exception:  # never a traceback: the full build does it all, and says why
             return None
         cache.save(None, keep_unused=True)
+        state = found.output
         state.update(  # the files written or removed, and their compressed copies
             output,
             [p for rel in report.written + report.deleted for p in (rel, rel + ".br", rel + ".gz")],
