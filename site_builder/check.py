@@ -129,8 +129,13 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     if (root / "output").is_dir():
         memo.keep_from(root / "output")  # pages measured for their weight, if unchanged
     derived = CheckCache(root)
+    # what changed since the last good build (its record, not output/: see
+    # `_measured_on_output`): the item folders' files as just scanned, for the item cache
+    found = lastbuild.changes(root, root / "output", vouch=False)
+    if found is not None:
+        memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
     with using(memo):
-        report = _check(root, progress, derived)
+        report = _check(root, progress, derived, found)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
         derived.save()
     with contextlib.suppress(OSError):
@@ -141,7 +146,12 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     return report
 
 
-def _check(root: Path, progress: Progress | None, derived: CheckCache | None = None) -> CheckReport:
+def _check(
+    root: Path,
+    progress: Progress | None,
+    derived: CheckCache | None = None,
+    found: lastbuild.Changes | None = None,
+) -> CheckReport:
     from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import load_site
@@ -188,7 +198,7 @@ def _check(root: Path, progress: Progress | None, derived: CheckCache | None = N
         progress.advance()
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan))
-        report.warnings.extend(_budget_warnings(plan))
+        report.warnings.extend(_budget_warnings(plan, found))
     progress.done()
     real: dict[str, str] = {}  # folders resolved once, not once per file
     for t in report.translations:
@@ -249,12 +259,13 @@ def _print_settings_errors(plan: Any) -> list[ContentError]:
     return []
 
 
-def _budget_warnings(plan: Any) -> list[ContentError]:
-    """Page weights, measured on the pages the build would write (nothing is written)."""
+def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[ContentError]:
+    """Page weights, measured on the pages the build would write (nothing is written);
+    `found`: the changes since the last good build, if it left its record."""
     from site_builder.budgets import over_budget
     from site_builder.build import render_site, static_files
 
-    files = _measured_on_output(plan)
+    files = None if found is None else _measured_on_output(plan, found)
     if files is None:
         outputs = render_site(plan, [], with_print=False)
         files = {o.path: o.data for o in outputs}
@@ -262,27 +273,29 @@ def _budget_warnings(plan: Any) -> list[ContentError]:
     return over_budget(plan.site, files)
 
 
-def _measured_on_output(plan: Any) -> dict[str, bytes | Path | int] | None:
+def _measured_on_output(
+    plan: Any, found: lastbuild.Changes
+) -> dict[str, bytes | Path | int] | None:
     """After edits of stories only (`*.md` in item folders) since the last good build into
-    output/, and output/ still as it left it (lastbuild.py): the files page weights are
-    measured on are output/'s, with the edited items' pages and QR landing pages rendered
-    now; the other pages did not change. None when output/ cannot vouch: render them all."""
+    output/ (`found`, from its record): the files page weights are measured on are the
+    ones that build wrote (their sizes, as recorded: a page changed by hand in output/
+    since is not what a build writes), with the edited items' pages and QR landing pages
+    rendered now; the other pages did not change. None when the record cannot tell:
+    render them all."""
     from site_builder.build import run_task
     from site_builder.render.html import HtmlRenderer
     from site_builder.tasks import CodePages, ItemPages
 
     site, urls = plan.site, plan.urls
     root = site.config.root
-    output = root / "output"
-    found = lastbuild.changes(root, output)
-    if found is None or not all(path.endswith(".md") for path in found.changed):
+    if not all(path.endswith(".md") for path in found.changed):
         return None  # (item.yaml names the photos, the code, the aliases)
     folders = lastbuild.item_folders(root, found.changed, kinds.names())
     index = {item.folder: i for i, item in enumerate(site.items)}
     if folders is None or not folders <= index.keys():
         return None
-    files: dict[str, bytes | Path | int] = {  # sizes, just read by `changes` (not the
-        rel: size  # compressed copies: check renders none)
+    files: dict[str, bytes | Path | int] = {  # sizes, as recorded (not the compressed
+        rel: size  # copies: check renders none)
         for rel, size in found.files.items()
         if not rel.endswith(COPIES)
     }

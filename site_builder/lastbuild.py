@@ -21,11 +21,13 @@ fresh listing for a third of the system calls (0.15 s instead of 0.3-0.45 s for 
 
 from __future__ import annotations
 
+import base64
 import bisect
 import contextlib
 import json
 import os
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, digest
 from site_builder.filestate import (
     PYCACHE,
+    FileState,
     Listing,
     listing,
     listing_digest,
@@ -173,6 +176,7 @@ def remember(
         "output_files": files,
         "output_folders": folders,
         "output_fingerprint": state.digest(),
+        "output_sizes": base64.b64encode(array("q", state.file_states[::3]).tobytes()).decode(),
     }
     body = json.dumps(record).encode()
     path = root / CACHE_DIR / RECORD
@@ -196,7 +200,8 @@ def recorded(root: Path) -> dict[str, Any] | None:
         isinstance(data.get(k), list) for k in ("inputs", "racy")
     ):
         return None
-    if not all(isinstance(data.get(k), str) for k in ("output_files", "output_folders")):
+    names = ("output_files", "output_folders", "output_sizes")
+    if not all(isinstance(data.get(k), str) for k in names):
         return None
     return data
 
@@ -210,17 +215,33 @@ class Changes:
     scan: Scan  # the inputs now
     changed: set[str]  # input files changed, added or removed (absolute paths)
     before: dict[str, tuple[int, ...]]  # input file -> its recorded (size, mtime, inode)
-    output: OutputRecord  # output/ now (= as recorded)
+    vouched: OutputRecord | None  # output/ now (= as recorded); None: not looked at
+
+    @property
+    def output(self) -> OutputRecord:
+        """output/ now, as recorded (`changes(..., vouch=True)` only)."""
+        assert self.vouched is not None, "changes(vouch=False) did not look at output/"
+        return self.vouched
 
     @property
     def files(self) -> dict[str, int]:
-        """The size of every file in output/ now, by its path relative to output/."""
-        return self.output.sizes()
+        """The size of every file the last good build wrote, by its path relative to
+        output/ (as it is now, when vouched for)."""
+        if self.vouched is not None:
+            return self.vouched.sizes()
+        names = self.record["output_files"]
+        sizes = array("q", base64.b64decode(self.record["output_sizes"]))
+        return dict(zip(names.split("\n") if names else [], sizes, strict=True))
 
 
-def changes(root: Path, output: Path, options: str | None = None) -> Changes | None:
+def changes(
+    root: Path, output: Path, options: str | None = None, vouch: bool = True
+) -> Changes | None:
     """The input files changed since the last good build into `output` (made with
-    `options`, or any); None if there is no such record or output/ changed since."""
+    `options`, or any); None if there is no such record or (`vouch`) output/ changed since.
+    Without `vouch`, output/ is not looked at: for what the last build *wrote* (`check`
+    measures the unchanged pages' weights by it: a page edited by hand in output/ since is
+    not what the next build would write)."""
     last = recorded(root)
     if last is None or last.get("output") != str(output) or not output.is_dir():
         return None
@@ -231,6 +252,8 @@ def changes(root: Path, output: Path, options: str | None = None) -> Changes | N
     now = {e[0]: e[1:] for e in scan[0]}
     changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
     changed |= set(last["racy"]) & now.keys()
+    if not vouch:
+        return Changes(last, scan, changed, before, None)
     files, folders = last["output_files"], last["output_folders"]
     out = _restated(output, files.split("\n") if files else [], folders.split("\n"))
     if out is None or out.digest() != last.get("output_fingerprint"):  # ("": output/)
@@ -252,3 +275,20 @@ def item_folders(root: Path, changed: set[str], kinds: tuple[str, ...]) -> set[P
             return None
         folders.add(content / parts[0] / parts[1])
     return folders if all(f.is_dir() for f in folders) else None
+
+
+def item_folder_states(root: Path, entries: list[Entry]) -> dict[str, tuple[FileState, ...]]:
+    """`content/<kind>/<folder>` -> the states of the files below it, sorted by path (as
+    itemcache.folder_stats lists them), from a scan of the inputs (`input_entries`): a
+    command that made one need not list each item folder again."""
+    content = f"{root}{os.sep}content{os.sep}"
+    found: dict[str, list[FileState]] = {}
+    for entry in entries:  # (sorted by path)
+        path = entry[0]
+        if not path.startswith(content):
+            continue
+        parts = path[len(content) :].split(os.sep, 2)
+        if len(parts) == 3:
+            folder = f"{content}{parts[0]}{os.sep}{parts[1]}"
+            found.setdefault(folder, []).append(FileState(*entry))
+    return {folder: tuple(states) for folder, states in found.items()}

@@ -53,7 +53,7 @@ class Urls:
 
     def image_file(self, kind: str, slug: str, name: str, width: int, ext: str) -> str:
         """A resized copy of the image `name` of an item or booklet: `<stem>-<width>.<ext>`."""
-        return f"media/{kind}/{slug}/{PurePosixPath(name).stem}-{width}.{ext}"
+        return f"media/{kind}/{slug}/{_stem(name)}-{width}.{ext}"
 
     def print_file(self, name: str) -> str:
         return f"print/{name}"
@@ -105,3 +105,9 @@ class Urls:
                 break
             path += (kinds.section_of(part) if i == 0 else part) + "/"
         return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem(name: str) -> str:
+    """`PurePosixPath(name).stem`, once per photo (each has several resized copies)."""
+    return PurePosixPath(name).stem

@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder import lastbuild
 from site_builder.cache import BuildCache, Table, recorded_output, using
-from site_builder.filestate import FileState
 from site_builder.outdir import check_output_folder
 from site_builder.writer import FILE_MODE, project_lock, tidy
 
@@ -102,22 +101,6 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         return report
 
 
-def _item_folder_states(root: Path, entries: list[lastbuild.Entry]) -> dict[str, Any]:
-    """`content/<kind>/<folder>/` -> the states of the files below it, sorted by path (as
-    itemcache.folder_stats lists them), from the scan this command began with."""
-    content = f"{root}{os.sep}content{os.sep}"
-    found: dict[str, list[FileState]] = {}
-    for entry in entries:  # (sorted by path)
-        path = entry[0]
-        if not path.startswith(content):
-            continue
-        parts = path[len(content) :].split(os.sep, 2)
-        if len(parts) == 3:
-            folder = f"{content}{parts[0]}{os.sep}{parts[1]}"
-            found.setdefault(folder, []).append(FileState(*entry))
-    return {folder: tuple(states) for folder, states in found.items()}
-
-
 def _update(
     cache: BuildCache,
     root: Path,
@@ -153,7 +136,7 @@ def _update(
     # markdown.json, which would be read and written whole (~0.15 s at 2,000 items); a
     # later load that needs them converts them once more
     cache.markdown = Table(cache.markdown.path, unread=True)
-    cache.folder_states = _item_folder_states(root, scan[0])
+    cache.folder_states = lastbuild.item_folder_states(root, scan[0])
     with using(cache):  # the item cache: only the changed items are loaded
         site = load_site(root)
         plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
