@@ -154,7 +154,7 @@ def _check(
 ) -> CheckReport:
     from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
-    from site_builder.content.loader import load_site
+    from site_builder.content.loader import folders_in, load_site
 
     root = root.resolve()
     progress = progress or Progress.quiet()
@@ -166,7 +166,7 @@ def _check(
     except (ContentError, ErrorList):
         languages = ("vi", "en")  # the errors come again from load_site below
     report.source_language = languages[0]
-    folders = [(kind, f) for kind in _sections() for f in _folders(root / "content" / kind)]
+    folders = [(kind, f) for kind in _sections() for f in folders_in(root / "content" / kind)]
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
     try:
@@ -310,12 +310,6 @@ def _measured_on_output(
             outputs += run_task(r, plan, CodePages(code))
         files.update((o.path, o.bytes()) for o in outputs)
     return files
-
-
-def _folders(parent: Path) -> list[Path]:
-    if not parent.is_dir():
-        return []
-    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
 # --- translations --------------------------------------------------------------------

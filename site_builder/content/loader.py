@@ -6,6 +6,7 @@ translations, booklets and uniqueness are in translations.py, booklets.py, uniqu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
         t: _Unread() for t in category_tables()
     }
     folders = [
-        (kind, folder) for kind in kinds.names() for folder in _folders(config.content_dir / kind)
+        (kind, folder) for kind in kinds.names() for folder in folders_in(config.content_dir / kind)
     ]
     items: list[Item] = []
     loaded = load_items(current(), config, folders, _loader(config, categories, stories), stories)
@@ -67,7 +68,7 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
             items.append(item)
     pages = [
         page
-        for folder in _folders(config.content_dir / "pages")
+        for folder in folders_in(config.content_dir / "pages")
         if (page := _guard(errors, lambda f=folder: load_page(config, f, errors))) is not None
     ]
     check_unique(items, pages, errors, config.root)
@@ -75,7 +76,7 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
     keys = {
         f"{kind}/{slugify(f.name)}"
         for kind in (*kinds.names(), "pages")
-        for f in _folders(config.content_dir / kind)
+        for f in folders_in(config.content_dir / kind)
     }
     booklets = []
     for path in sorted((root / "booklets").glob("*.yaml")):
@@ -221,10 +222,22 @@ def _guard(errors: Collector, fn: Any) -> Any:
     return None
 
 
-def _folders(parent: Path) -> list[Path]:
-    if not parent.is_dir():
+def folders_in(parent: Path) -> list[Path]:
+    """The item (or page) folders in `parent`, sorted by name: every folder (or link to
+    one) whose name starts with neither "." nor "_"."""
+    try:
+        with os.scandir(parent) as it:
+            names = [e.name for e in it if not e.name.startswith((".", "_")) and _is_dir(e)]
+    except OSError:  # no such folder (or not one)
         return []
-    return sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return [parent / name for name in sorted(names)]
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # (follows a link, as Path.is_dir; no `stat` for the rest)
+    except OSError:
+        return False
 
 
 # --- categories -------------------------------------------------------------------
