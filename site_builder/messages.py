@@ -97,16 +97,19 @@ def language() -> str:
     return _language
 
 
+# Babel's decimal symbol of each CLI language (tests/test_messages.py checks them against
+# Babel): loading Babel's number data costs a command ~50 ms to print one duration
+DECIMAL_SYMBOLS = {"vi": ",", "en": "."}
+
+
 class Seconds(float):
     """A duration that formats itself for the CLI language: `{seconds:.2f}` gives
     "1.27" in English and "1,27" in Vietnamese (Babel's number symbols)."""
 
     def __format__(self, spec: str) -> str:
-        from babel.numbers import format_decimal
-
         digits = int(spec[1:-1]) if spec.startswith(".") and spec.endswith("f") else 2
-        pattern = "0." + "0" * digits if digits else "0"
-        return format_decimal(round(float(self), digits), format=pattern, locale=_language)
+        text = f"{round(float(self), digits):.{digits}f}"
+        return text.replace(".", DECIMAL_SYMBOLS[_language])
 
 
 _verbose = False

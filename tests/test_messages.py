@@ -267,3 +267,22 @@ def test_errors_cross_process_boundaries_intact() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert copy.message.template == "bad {v}" and copy.hint.template == "fix it"
     assert (copy.path, copy.line, copy.field) == (error.path, 3, "price")
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_durations_are_written_as_babel_writes_them(lang: str) -> None:
+    """`Seconds` writes a duration with the language's decimal symbol without loading
+    Babel's number data: the same text as Babel's own `format_decimal`."""
+    from babel.numbers import format_decimal, get_decimal_symbol
+
+    assert messages.DECIMAL_SYMBOLS[lang] == get_decimal_symbol(lang)
+    previous = messages._language
+    try:
+        messages._language = lang
+        for value in (0.0, 0.004, 0.005, 0.72, 1.265, 9.999, 59.5, 1234.567):
+            for digits in (0, 1, 2):
+                pattern = "0." + "0" * digits if digits else "0"
+                babel = format_decimal(round(value, digits), format=pattern, locale=lang)
+                assert format(messages.Seconds(value), f".{digits}f") == babel, (value, digits)
+    finally:
+        messages._language = previous
