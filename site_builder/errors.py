@@ -57,14 +57,18 @@ class ContentError(SiteError):
         """The file (from `root`, as `Path.resolve` sees both) and line; `real`: folders
         resolved so far (`realpath`), for a caller showing many errors."""
         path = Path(self.path)
-        if root is not None:
-            with contextlib.suppress(ValueError):  # outside the project: keep it absolute
-                if real is None:
-                    path = path.resolve().relative_to(root.resolve())
-                else:
-                    base = realpath(str(root.absolute()), real)
-                    path = Path(realpath(str(path.absolute()), real)).relative_to(base)
         where = path.as_posix()
+        if root is not None and real is None:
+            with contextlib.suppress(ValueError):  # outside the project: keep it absolute
+                where = path.resolve().relative_to(root.resolve()).as_posix()
+        elif root is not None and real is not None:  # (strings: thousands of messages)
+            base = realpath(str(root.absolute()), real)
+            full = realpath(str(path.absolute()), real)
+            inside = base if base.endswith(os.sep) else base + os.sep
+            if full == base:
+                where = "."
+            elif full.startswith(inside):
+                where = full[len(inside) :].replace(os.sep, "/")
         if self.line is not None:
             where += f":{self.line}"
         return where

@@ -313,6 +313,8 @@ def test_error_locations_resolved_once_per_folder_match_path_resolve(tmp_path: P
         root / "content" / "dolls" / "hmong" / ".." / "hmong" / "en.md",
         tmp_path / "elsewhere" / "doll" / "vi.md",
         root / "site.yaml",  # does not exist
+        root,  # the project itself: "."
+        tmp_path / "project2" / "vi.md",  # a sibling whose name starts like the project's
     ]
     real: dict[str, str] = {}
     for path in paths:
