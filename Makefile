@@ -19,7 +19,7 @@ build: $(STAMP)
 	$(BIN)/site-builder build --portable portable
 
 # The tests run the command as members do: with the tool's bytecode (a shell or CI image
-# setting PYTHONDONTWRITEBYTECODE would make each of the ~1,000 commands the tests start
+# setting PYTHONDONTWRITEBYTECODE would make every command the tests start
 # compile every module from source first: ~9 % of the suite's time).
 test: $(STAMP)
 	$(BIN)/python -m compileall -q site_builder
