@@ -125,6 +125,10 @@ class Result:
     def tree_mb(self) -> float:
         return max(s.tree_mb for s in self.samples)
 
+    @property
+    def tree_pss_mb(self) -> float:
+        return max(s.tree_pss_mb for s in self.samples)
+
 
 # --- the three systems ----------------------------------------------------------------------
 

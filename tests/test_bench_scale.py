@@ -50,8 +50,13 @@ def test_sampler_of_a_missing_process_is_zero() -> None:
     assert sampler.peak_rss_mb == 0
 
 
-def _result(scenario: str, seconds: float, cpu: float, tree_mb: float) -> Result:
-    return Result("ours", scenario, [Sample(seconds, tree_mb / 2, cpu, tree_mb, tree_mb / 2)])
+def _result(scenario: str, seconds: float, cpu: float, tree_mb: float, *more: float) -> Result:
+    """One sample, PSS half the RSS; `more`: further samples' seconds (same figures else)."""
+    return Result(
+        "ours",
+        scenario,
+        [Sample(s, tree_mb / 2, cpu, tree_mb, tree_mb / 2) for s in (seconds, *more)],
+    )
 
 
 def _rows(text: str) -> dict[str, list[str]]:
@@ -63,10 +68,12 @@ def _rows(text: str) -> dict[str, list[str]]:
 
 
 def test_scale_verdicts() -> None:
-    base = [_result("cold", 10.0, 16.0, 300), _result("check", 2.0, 2.0, 100)]
+    # at 2,000: three check runs as bench/run.py makes them, the first one cold (3.0 s)
+    base = [_result("cold", 10.0, 16.0, 300), _result("check", 3.0, 2.0, 100, 2.0, 1.8)]
     big = [
         _result("cold", 110.0, 170.0, 900),  # exactly 11×: PASS; memory under 1 GB
-        _result("check", 22.5, 30.0, 1100),  # 11.25×: FAIL; 1,100 MB: FAIL
+        _result("check-first", 32.0, 30.0, 1100),  # 10.7× the first run: PASS; RSS 1,100: FAIL
+        _result("check", 22.5, 30.0, 2200),  # 11.25× the median (2.0 s): FAIL; PSS 1,100: FAIL
         _result("no-change", 1.0, 1.0, 50),  # no base row: time n/a
     ]
     rows = _rows(scale_table(base, big, 2000, 20000))
@@ -76,11 +83,16 @@ def test_scale_verdicts() -> None:
         "11.0×",
         "10.6×",
         "PASS",
+        "450",
+        "PASS",
         "PASS",
     ]
-    assert rows["check"][-2:] == ["FAIL", "FAIL"]
-    assert rows["no-change"][-2:] == ["n/a", "PASS"]
-    assert rows["stickers-cold"][-2:] == ["n/a", "n/a"]
+    assert rows["check-first"][0] == "3.00 / 2.0 / 100"  # the first of the three runs
+    assert rows["check-first"][4:] == ["PASS", "550", "FAIL", "PASS"]
+    assert rows["check"][0] == "2.00 / 2.0 / 100"  # the median of the three
+    assert rows["check"][4:] == ["FAIL", "1100", "FAIL", "FAIL"]
+    assert rows["no-change"][4:] == ["n/a", "25", "PASS", "PASS"]
+    assert rows["stickers-cold"][4:] == ["n/a", "—", "n/a", "n/a"]
 
 
 def test_profile_breakdown_of_a_real_cold_build(
