@@ -22,6 +22,7 @@ from PIL import Image
 from site_builder import cache
 from site_builder.render import qr
 from site_builder.render.qr import ERROR_LEVELS, QUIET_ZONE, QrSymbol, make_qr
+from site_builder.render.qr_draw import rows_of
 
 Matrix = tuple[tuple[bool, ...], ...]
 
@@ -180,11 +181,12 @@ def test_the_chosen_mask_is_qrcodes_best_mask(encoded: list) -> None:
 def test_svg_path_is_the_old_string(encoded: list) -> None:
     for _data, _level, _version, matrix, symbol in encoded:
         assert symbol.svg_path_d() == old_svg_path_d(matrix)
-    # also for a symbol made from a matrix only (rows derived from it)
+    # also for a symbol made from rows derived from the reference matrix, and back
     _, _, _, matrix, symbol = encoded[0]
-    plain = QrSymbol(symbol.data, symbol.error_correction, symbol.version, matrix)
+    plain = QrSymbol(symbol.data, symbol.error_correction, symbol.version, rows_of(matrix))
     assert plain.svg_path_d() == old_svg_path_d(matrix)
     assert plain.svg() == symbol.svg()
+    assert plain.matrix == tuple(tuple(row) for row in matrix)
 
 
 def decode_png(data: bytes) -> Image.Image:
@@ -276,7 +278,7 @@ def test_a_bad_cache_entry_is_encoded_again(tmp_path: Path, entry: object) -> No
         memo.qr.put(cache.digest("M", data), entry)
         symbol = make_qr(data, "M")
     assert (symbol.version, symbol.matrix) == reference_symbol(data, "M")
-    assert memo.qr.get(cache.digest("M", data))[1] == list(symbol._rows)
+    assert memo.qr.get(cache.digest("M", data))[1] == list(symbol.rows)
 
 
 def test_worker_chunks_carry_rows_as_text() -> None:

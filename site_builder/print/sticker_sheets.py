@@ -22,10 +22,10 @@ class PlacedSticker:
     width: float
     height: float
     layout: StickerLayout
-    qr_matrix: tuple[tuple[bool, ...], ...]  # the item's code (`QrSymbol.matrix`)
+    qr_rows: tuple[str, ...]  # the item's code (`QrSymbol.rows`)
     modules: int  # across, quiet zone included
     code: str
-    pay_matrix: tuple[tuple[bool, ...], ...] = ()  # the payment code, if layout.payment
+    pay_rows: tuple[str, ...] = ()  # the payment code, if layout.payment
     pay_modules: int = 0
 
 
@@ -112,10 +112,10 @@ def plan_sheets(
                 w,
                 h,
                 layout,
-                content.qr.matrix,
+                content.qr.rows,
                 content.qr.size_with_quiet_zone,
                 content.code,
-                pay.qr.matrix if pay else (),
+                pay.qr.rows if pay else (),
                 pay.qr.size_with_quiet_zone if pay else 0,
             )
         )

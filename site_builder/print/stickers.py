@@ -94,8 +94,8 @@ def qr_fill_ops(qr: QrSymbol) -> bytes:
 
 
 @lru_cache(maxsize=4096)
-def _fill_ops(matrix: tuple[tuple[bool, ...], ...]) -> bytes:
-    return qr_draw.pdf_fill_ops(qr_draw.rows_of(matrix))
+def _fill_ops(rows: tuple[str, ...]) -> bytes:
+    return qr_draw.pdf_fill_ops(rows)
 
 
 def _pt(mm: float) -> str:
@@ -123,13 +123,13 @@ def sheet_qr_ops(sheet: Sequence[PlacedSticker], ink: bytes) -> bytes:
                 s.y + layout.qr_y,
                 layout.qr_size,
                 s.modules,
-                _fill_ops(s.qr_matrix),
+                _fill_ops(s.qr_rows),
             )
         )
         if (p := layout.payment) is not None:
             out.append(
                 _placed_ops(
-                    s.x + p.qr_x, s.y + p.qr_y, p.qr_size, s.pay_modules, _fill_ops(s.pay_matrix)
+                    s.x + p.qr_x, s.y + p.qr_y, p.qr_size, s.pay_modules, _fill_ops(s.pay_rows)
                 )
             )
     return b"\n".join(out)
@@ -154,16 +154,16 @@ class SheetLabel:
     def path_d(self) -> str:
         """The item's code as an SVG path, for a template made when the codes were SVG
         (it then draws each code a second time, at the same place)."""
-        return _stroke_path(self.sticker.qr_matrix)
+        return _stroke_path(self.sticker.qr_rows)
 
     @property
     def pay_path_d(self) -> str:
-        return _stroke_path(self.sticker.pay_matrix)
+        return _stroke_path(self.sticker.pay_rows)
 
 
-def _stroke_path(matrix: tuple[tuple[bool, ...], ...]) -> str:
+def _stroke_path(rows: tuple[str, ...]) -> str:
     """Dark runs as horizontal strokes, for `stroke-width: 1` (module units)."""
-    return qr_draw.svg_stroke_path_d(qr_draw.rows_of(matrix))
+    return qr_draw.svg_stroke_path_d(rows)
 
 
 class _Rules:

@@ -12,7 +12,7 @@ import struct
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -27,40 +27,37 @@ __all__ = ["ERROR_LEVELS", "QUIET_ZONE", "QrSymbol", "make_qr", "prepare_qr"]
 
 @dataclass(frozen=True)
 class QrSymbol:
-    """An encoded QR symbol: its data, version and module matrix (without quiet zone)."""
+    """An encoded QR symbol: its data, version and modules (without quiet zone), one string
+    of "0" (light) / "1" (dark) per row: what render/qr_draw.py draws from and the build
+    cache keeps. (Rows of text take about a sixth of the memory of rows of booleans: 20,000
+    codes held by a build's plan, and by every forked worker that touches them.)"""
 
     data: str
     error_correction: str
     version: int
-    matrix: tuple[tuple[bool, ...], ...]
+    rows: tuple[str, ...]
 
     @property
     def size(self) -> int:
         """Modules across, without the quiet zone (17 + 4 x version)."""
-        return len(self.matrix)
+        return len(self.rows)
 
     @property
     def size_with_quiet_zone(self) -> int:
         return self.size + 2 * QUIET_ZONE
 
-    @cached_property
-    def _rows(self) -> tuple[str, ...]:
-        """The matrix as one string of '0'/'1' (light/dark) per row: what the drawing
-        code and the build cache work from (set directly when the symbol is made)."""
-        return qr_draw.rows_of(self.matrix)
-
     @property
-    def rows(self) -> tuple[str, ...]:
-        """The matrix as rows of "0"/"1", what render/qr_draw.py draws from."""
-        return self._rows
+    def matrix(self) -> tuple[tuple[bool, ...], ...]:
+        """The modules as booleans (True = dark), made on each call."""
+        return tuple(tuple([c == "1" for c in row]) for row in self.rows)
 
     def svg_path_d(self) -> str:
         """Path data in module units, quiet zone included in the coordinates."""
-        return qr_draw.svg_path_d(self._rows)
+        return qr_draw.svg_path_d(self.rows)
 
     def pdf_fill_ops(self) -> bytes:
         """The dark modules as PDF path operators (module units, quiet zone included)."""
-        return qr_draw.pdf_fill_ops(self._rows)
+        return qr_draw.pdf_fill_ops(self.rows)
 
     def svg(self, size_mm: float | None = None, title: str | None = None) -> str:
         """A standalone SVG document; `size_mm` fixes the printed width and height."""
@@ -109,7 +106,7 @@ class QrSymbol:
         margin = "0" * QUIET_ZONE
         blank = b"\x00" + pixels("0" * n) + copies
         lines = [blank] * QUIET_ZONE
-        lines += [b"\x00" + pixels(margin + row + margin) + copies for row in self._rows]
+        lines += [b"\x00" + pixels(margin + row + margin) + copies for row in self.rows]
         lines += [blank] * QUIET_ZONE
         deflate = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
         idat = deflate.compress(b"".join(lines)) + deflate.flush()
@@ -148,7 +145,7 @@ def make_qr(data: str, error_correction: str = "M") -> QrSymbol:
     if isinstance(stored, list) and len(stored) == 2:
         version, rows = stored
         known = _decoded.get(key)
-        if known is not None and known.version == version and list(known._rows) == rows:
+        if known is not None and known.version == version and list(known.rows) == rows:
             return known  # decoded before in this process (e.g. by plan_site, before a fork)
         if isinstance(version, int) and isinstance(rows, list) and _valid_rows(version, rows):
             symbol = _symbol(data, error_correction, version, tuple(rows))
@@ -157,7 +154,7 @@ def make_qr(data: str, error_correction: str = "M") -> QrSymbol:
             _decoded[key] = symbol
             return symbol
     symbol = _make_qr(data, error_correction)
-    memo.qr.put(key, [symbol.version, list(symbol._rows)])
+    memo.qr.put(key, [symbol.version, list(symbol.rows)])
     return symbol
 
 
@@ -169,10 +166,7 @@ def _valid_rows(version: int, rows: list[Any]) -> bool:
 
 
 def _symbol(data: str, error_correction: str, version: int, rows: tuple[str, ...]) -> QrSymbol:
-    matrix = tuple(tuple([c == "1" for c in row]) for row in rows)
-    symbol = QrSymbol(data, error_correction, version, matrix)
-    symbol.__dict__["_rows"] = rows  # the cached_property, already known
-    return symbol
+    return QrSymbol(data, error_correction, version, rows)
 
 
 @lru_cache(maxsize=4096)
@@ -349,5 +343,5 @@ def _encode_chunk(datas: list[str], error_correction: str) -> list[tuple[str, in
     out = []
     for data in datas:
         symbol = _make_qr(data, error_correction)
-        out.append((data, symbol.version, list(symbol._rows)))
+        out.append((data, symbol.version, list(symbol.rows)))
     return out
