@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -416,12 +417,19 @@ def _warning(
 
 
 def _rel(path: Path, root: Path, real: dict[str, str] | None = None) -> str:
-    """`path` from `root` as `Path.resolve` sees it; `real`: the folders resolved so far."""
-    try:
-        resolved = path.resolve() if real is None else Path(realpath(str(path), real))
-        return resolved.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` from `root` as `Path.resolve` sees it; `real`: the folders resolved so far
+    (then on strings: thousands of warnings)."""
+    if real is None:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+    full = realpath(str(path.absolute()), real)
+    base = realpath(str(root.absolute()), real)
+    if full == base:
+        return "."
+    inside = base if base.endswith(os.sep) else base + os.sep
+    return full[len(inside) :].replace(os.sep, "/") if full.startswith(inside) else path.as_posix()
 
 
 def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:

@@ -47,7 +47,9 @@ class ContentError(SiteError):
     hint: str = ""
 
     def __post_init__(self) -> None:
-        super().__init__(self.format())
+        # no text in `args`: `str()` formats it when it is shown (`check` makes thousands
+        # of warnings, most of them shown once, in the CLI's language)
+        super().__init__()
 
     def __reduce__(self) -> tuple[type[ContentError], tuple[object, ...]]:
         """Picklable (it crosses from worker processes), messages and all."""

@@ -13,9 +13,6 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-import markdown as md
-import nh3
-
 EXTENSIONS = ["extra", "sane_lists"]
 
 ALLOWED_TAGS = {
@@ -78,8 +75,6 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_converter = md.Markdown(extensions=EXTENSIONS, output_format="html")  # `reset()` per story
-
 _SANITIZE: dict[str, Any] = {
     "tags": ALLOWED_TAGS,
     "attributes": ALLOWED_ATTRIBUTES,
@@ -87,10 +82,26 @@ _SANITIZE: dict[str, Any] = {
     "link_rel": "noopener noreferrer",
     "strip_comments": True,
 }
-try:  # nh3 >= 0.3 turns the allow-lists into a sanitiser once, not on every call
-    _clean: Callable[[str], str] = nh3.Cleaner(**_SANITIZE).clean
-except AttributeError:  # pragma: no cover - older nh3
-    _clean = functools.partial(nh3.clean, **_SANITIZE)
+
+
+@functools.cache
+def _converter() -> Any:
+    """The one Markdown converter of this process (`reset()` per story), made when the
+    first story is converted: a command that converts none (a no-change build, `check`
+    from the cache) does not import Python-Markdown at all."""
+    import markdown as md
+
+    return md.Markdown(extensions=EXTENSIONS, output_format="html")
+
+
+@functools.cache
+def _cleaner() -> Callable[[str], str]:
+    import nh3
+
+    try:  # nh3 >= 0.3 turns the allow-lists into a sanitiser once, not on every call
+        return nh3.Cleaner(**_SANITIZE).clean
+    except AttributeError:  # pragma: no cover - older nh3
+        return functools.partial(nh3.clean, **_SANITIZE)
 
 
 # Bounded work for any story: Python-Markdown recurses once per level of nesting and
@@ -175,15 +186,16 @@ def render_markdown(text: str) -> str:
     key = cache.digest(text) if memo is not None else ""
     html = memo.markdown.get(key) if memo is not None else None
     if html is None:
-        _converter.reset()
-        html = _demote_h1(_converter.convert(text))
+        converter = _converter()
+        converter.reset()
+        html = _demote_h1(converter.convert(text))
         if memo is not None:
             memo.markdown.put(key, html)
     return sanitize(html)
 
 
 def sanitize(html: str) -> str:
-    return _clean(html)
+    return _cleaner()(html)
 
 
 def _demote_h1(html: str) -> str:

@@ -23,7 +23,7 @@ from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
 from site_builder.hosting import host_files
 from site_builder.render.images import derivatives
-from site_builder.render.members import PRINT_SECTION
+from site_builder.urls import PRINT_SECTION
 
 if TYPE_CHECKING:
     from site_builder.build import Plan

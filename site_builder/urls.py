@@ -17,6 +17,7 @@ from site_builder.config import SiteConfig
 from site_builder.content import kinds
 
 QR_PREFIX = "Q"
+PRINT_SECTION = "print"  # the members' print page: /<lang>/print/
 ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
 

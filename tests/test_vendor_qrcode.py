@@ -113,3 +113,14 @@ def test_mask_conditions_are_the_standard_ones() -> None:
     for mask, rule in enumerate(standard):
         applies = qrcode_shim.mask_condition(mask)
         assert all(bool(applies(i, j)) == rule(i, j) for i in range(25) for j in range(25)), mask
+
+
+def test_the_error_levels_are_qrcodes_constants() -> None:
+    import qrcode.constants
+
+    assert ERROR_LEVELS == {
+        "L": qrcode.constants.ERROR_CORRECT_L,
+        "M": qrcode.constants.ERROR_CORRECT_M,
+        "Q": qrcode.constants.ERROR_CORRECT_Q,
+        "H": qrcode.constants.ERROR_CORRECT_H,
+    }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
@@ -149,6 +148,8 @@ def sitemap(r: HtmlRenderer, groups: list[dict[str, str]]) -> Output:
 
     `groups` are {lang: site-relative url} for the pages that are one page in several languages.
     """
+    from xml.sax.saxutils import escape, quoteattr  # (imports urllib: only here)
+
     urls = r.urls
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',

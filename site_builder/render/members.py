@@ -11,8 +11,7 @@ from typing import Any
 
 from site_builder.content.translations import with_fallback
 from site_builder.render.html import HtmlRenderer, Output
-
-PRINT_SECTION = "print"
+from site_builder.urls import PRINT_SECTION
 
 
 def members_print_page(r: HtmlRenderer, lang: str) -> Output:

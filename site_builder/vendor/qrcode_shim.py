@@ -19,31 +19,32 @@ end-to-end tests (tests/test_qr_speed.py) compare every symbol with plain
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-import qrcode
-import qrcode.constants
-import qrcode.util
-
-ERROR_LEVELS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+# `qrcode`'s constants (qrcode.constants.ERROR_CORRECT_*), written out so that a command
+# that encodes nothing (every code remembered in the build cache) does not import `qrcode`;
+# tests/test_vendor_qrcode.py checks them against the library.
+ERROR_LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}
 
 Grid = list[list[bool | None]]
 
 
-class _Probe(qrcode.QRCode):  # type: ignore[misc,unused-ignore]
-    """A QRCode that keeps its grid as it is just before the data go in (None where
-    they go) instead of placing them."""
+@functools.cache
+def _probe_class() -> Any:
+    import qrcode
 
-    grid: Grid
+    class _Probe(qrcode.QRCode):  # type: ignore[misc,unused-ignore]
+        """A QRCode that keeps its grid as it is just before the data go in (None where
+        they go) instead of placing them."""
 
-    def map_data(self, data: Any, mask_pattern: Any) -> None:
-        self.grid = [row[:] for row in self.modules]
+        grid: Grid
+
+        def map_data(self, data: Any, mask_pattern: Any) -> None:
+            self.grid = [row[:] for row in self.modules]
+
+    return _Probe
 
 
 def function_grid(version: int, error_correction: int, test: bool, mask: int) -> Grid:
@@ -53,15 +54,19 @@ def function_grid(version: int, error_correction: int, test: bool, mask: int) ->
     information all light); otherwise the finished symbol's, whose format bits name
     `error_correction` and `mask`.
     """
-    probe = _Probe(version=version, error_correction=error_correction, border=0)
+    probe = _probe_class()(version=version, error_correction=error_correction, border=0)
     probe.data_cache = []  # the data are not needed, only the patterns around them
     probe.makeImpl(test, mask)
-    return probe.grid
+    grid: Grid = probe.grid
+    return grid
 
 
 def encode(data: str, error_correction: str) -> tuple[int, list[int]]:
     """The smallest full QR version that holds `data` (as `make(fit=True)` picks it, mode
     per segment included) and its codewords, error correction included."""
+    import qrcode
+    import qrcode.util
+
     code = qrcode.QRCode(version=None, error_correction=ERROR_LEVELS[error_correction], border=0)
     code.add_data(data)
     version = int(code.best_fit())
@@ -70,5 +75,7 @@ def encode(data: str, error_correction: str) -> tuple[int, list[int]]:
 
 def mask_condition(mask: int) -> Callable[[int, int], bool]:
     """Mask pattern `mask` (0-7) as `qrcode` applies it: (row, column) -> flip?"""
+    import qrcode.util
+
     applies: Callable[[int, int], bool] = qrcode.util.mask_func(mask)
     return applies
