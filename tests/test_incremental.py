@@ -371,3 +371,27 @@ def test_kept_items_keep_their_stories_in_the_markdown_table(minimal: Path) -> N
     _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(minimal)
     assert build(minimal, with_print=False).items_kept == ITEMS - 1
     assert stories() == before  # the old vi.md's out, the new one's in, the others kept
+
+
+def test_paths_in_the_item_cache_come_back_equal_with_each_folder_written_once() -> None:
+    import io
+    from pathlib import PurePosixPath
+
+    paths = [
+        Path("/"),
+        Path("."),
+        Path("relative/vi.md"),
+        Path("/dự án/content/dolls/búp bê Mông/vi.md"),
+        Path("/dự án/content/dolls/búp bê Mông/en.md"),
+        Path("/dự án/content/dolls/búp bê Mông"),
+        Path("/p/a b/../x.jpg"),
+        Path("/p/.hidden/ảnh.heic"),
+        PurePosixPath("/p/pure/name.md"),
+    ]
+    body = itemcache._dumps({"paths": paths, "again": paths[3]})
+    back = itemcache._Unpickler(io.BytesIO(body)).load()
+    assert back["paths"] == paths
+    assert [type(p) for p in back["paths"]] == [type(p) for p in paths]
+    assert [str(p) for p in back["paths"]] == [str(p) for p in paths]
+    assert back["again"] is back["paths"][3]  # one object, as written
+    assert body.count("búp bê Mông".encode()) == 1  # the folder, once for its 3 paths

@@ -44,7 +44,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePath, PurePosixPath
 from typing import Any
 
 import site_builder
@@ -184,6 +184,38 @@ _ALLOWED = {
 }
 
 
+def _child(parent: PurePath, name: str) -> PurePath:
+    """A path made from its (shared) parent folder: see `_Pickler`."""
+    return parent / name
+
+
+class _Pickler(pickle.Pickler):
+    """Writes each path as its parent folder and its name, every folder once (the same
+    object each time, so pickle's memo keeps one copy): unpickling 8,000 paths of 2,000
+    items then parses 2,000 folders and joins a name to one of them for each, instead of
+    parsing 8,000 whole paths (most of the time unpickling took before)."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._folders: dict[tuple[type, str], PurePath] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is not PosixPath and kind is not PurePosixPath:
+            return NotImplemented
+        parent = obj.parent
+        if parent == obj or obj.name in ("", ".", ".."):
+            return NotImplemented  # "/" or ".": as pickle writes any path
+        folder = self._folders.setdefault((kind, str(parent)), parent)
+        return _child, (folder, obj.name)
+
+
+def _dumps(value: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out).dump(value)
+    return out.getvalue()
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module.startswith("site_builder.") or name in _ALLOWED.get(module, ()):
@@ -286,7 +318,7 @@ class ItemCache:
         with contextlib.suppress(OSError):  # a read-only project: no cache, same result
             if self._base is not None and len(changed) + len(dropped) <= JOURNAL_MAX_ENTRIES:
                 try:
-                    body = pickle.dumps((changed, dropped), protocol=pickle.HIGHEST_PROTOCOL)
+                    body = _dumps((changed, dropped))
                 except Exception:  # something not picklable: no cache rather than a broken one
                     self._remove()
                     return
@@ -295,7 +327,7 @@ class ItemCache:
                     write_atomic(self.journal, self._journal + head + body)
                     return
             try:
-                body = pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+                body = _dumps(self.new)
             except Exception:  # something not picklable: no cache rather than a broken one
                 self._remove()
                 return
