@@ -44,7 +44,7 @@ from site_builder.freshness import inputs_state, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
-from site_builder.parallel import jobs_count, parallel_map
+from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
@@ -555,7 +555,7 @@ def build(
                 return report
             cache.forget_fingerprint()  # until this build has succeeded
             cache.keep_from(output)
-        with using(cache):
+        with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
             _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
             cache.save(None if racy else inputs + ":" + output_fingerprint(output))

@@ -45,6 +45,7 @@ from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, 
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import files_of
+from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
 
 HASH_LEN = 12
@@ -132,9 +133,10 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     derived = CheckCache(root)
     # what changed since the last good build (its record, not output/: see
     # `_measured_on_output`): the item folders' files as just scanned, for the item cache
-    found = lastbuild.changes(root, root / "output", vouch=False)
-    if found is not None:
-        memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
+    with gc_paused():  # (tens of thousands of file states, all kept)
+        found = lastbuild.changes(root, root / "output", vouch=False)
+        if found is not None:
+            memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
     with using(memo):
         report = _check(root, progress, derived, found)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
@@ -184,6 +186,22 @@ def _check(
         except (ErrorList, ContentError) as exc:
             report.errors.extend(all_errors(exc))
     progress.advance()
+    with gc_frozen():  # the loaded site is kept to the end: no collection walks it again
+        return _examine(root, report, progress, folders, languages, plan, derived, found)
+
+
+def _examine(
+    root: Path,
+    report: CheckReport,
+    progress: Progress,
+    folders: list[tuple[str, Path]],
+    languages: tuple[str, ...],
+    plan: Any,
+    derived: CheckCache | None,
+    found: lastbuild.Changes | None,
+) -> CheckReport:
+    """`_check` once the site is loaded and planned (`plan`: None if it could not be):
+    links, translations, print settings, page weights."""
     targets = files_of(plan) if plan is not None else None
     things: dict[str, Any] = {}  # `Site.by_key` of every folder, without a walk per folder
     if plan is not None:

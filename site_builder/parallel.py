@@ -1,4 +1,5 @@
-"""Work spread over worker processes: the ground floor every layer may use.
+"""Work spread over worker processes, and when the garbage collector may run while a
+whole site is held: the ground floor every layer may use.
 
 `parallel_map` forks workers (on Linux, so that they share the loaded site instead of
 pickling it) that die with the command that started them (site_builder/lifeline.py).
@@ -59,14 +60,38 @@ def _with_shared(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(_received[0], *args)
 
 
+_frozen_depth = 0  # gc_frozen blocks open in this process
+
+
 @contextlib.contextmanager
 def gc_frozen() -> Iterator[None]:
     """Keep the garbage collector off the objects that exist now (the loaded site) while
     work is done: WeasyPrint makes objects by the million, and every full collection
     would walk the whole site again (in forked workers, also copying the memory pages it
-    touches). A tenth of a sticker sheet's rendering time."""
+    touches). A tenth of a sticker sheet's rendering time. Blocks nest: objects made
+    inside an outer block are frozen too when an inner one starts, and only the outermost
+    block lets them go."""
+    global _frozen_depth
     gc.freeze()
+    _frozen_depth += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _frozen_depth -= 1
+        if _frozen_depth == 0:
+            gc.unfreeze()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic collection inside the block, for code that makes many objects and keeps
+    them all (the item cache unpickled, the project's files listed): each full collection
+    walks every object alive, so collections while a big model is read take a share that
+    grows with the model (at 20,000 items, half of the item cache's reading time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

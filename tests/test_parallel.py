@@ -98,3 +98,36 @@ def test_stories_converted_by_workers_are_remembered(
     monkeypatch.setattr(markdown.Markdown, "convert", counting)
     build(project, with_print=False)
     assert len(converted) == 1 and "deep indigo" in converted[0]
+
+
+def test_frozen_blocks_nest_and_only_the_outermost_lets_go() -> None:
+    import gc
+
+    from site_builder.parallel import gc_frozen
+
+    assert gc.get_freeze_count() == 0
+    with gc_frozen():
+        outer = gc.get_freeze_count()
+        made = [[i] for i in range(1000)]  # made inside the outer block
+        with gc_frozen():  # e.g. parallel_map inside a build
+            assert gc.get_freeze_count() >= outer + len(made)
+        assert gc.get_freeze_count() >= outer + len(made)  # still frozen: the outer block's
+    assert gc.get_freeze_count() == 0  # all handed back to the collector
+    del made
+
+
+def test_paused_collector_is_restored_as_it_was() -> None:
+    import gc
+
+    from site_builder.parallel import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block found it off: it stays off
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("a failure inside")
+    assert gc.isenabled()
