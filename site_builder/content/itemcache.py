@@ -51,6 +51,7 @@ import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
 from site_builder.config import SiteConfig
 from site_builder.filestate import FileState, scan, unchanged
+from site_builder.parallel import gc_paused
 from site_builder.writer import write_atomic
 
 FILE = "items.pickle"
@@ -185,8 +186,12 @@ _ALLOWED = {
 
 
 def _child(parent: PurePath, name: str) -> PurePath:
-    """A path made from its (shared) parent folder: see `_Pickler`."""
-    return parent / name
+    """A path made from its (shared) parent folder: see `_Pickler`. `name` is one whole
+    name (it came from `PurePath.name`), so where pathlib has the join that does not parse
+    its argument again (CPython 3.11-3.13, `Path` only) it is used: 5x faster."""
+    join = getattr(parent, "_make_child_relpath", None)
+    child: PurePath = join(name) if join is not None else parent / name
+    return child
 
 
 class _Pickler(pickle.Pickler):
@@ -245,7 +250,8 @@ class ItemCache:
                 header, body = f.readline().rstrip(b"\n"), f.read()
             if header != self._seal(body):
                 return
-            entries = _Unpickler(io.BytesIO(body)).load()
+            with gc_paused():  # (nothing read is garbage)
+                entries = _Unpickler(io.BytesIO(body)).load()
         except Exception:  # missing, truncated, garbage, foreign: load everything again
             return
         if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
@@ -269,7 +275,8 @@ class ItemCache:
                 body = data[end + 1 : end + 1 + int(size)]
                 if (context, base, sealed) != (self.context, self._base, digest(body)):
                     return
-                changed, dropped = _Unpickler(io.BytesIO(body)).load()
+                with gc_paused():
+                    changed, dropped = _Unpickler(io.BytesIO(body)).load()
                 if not isinstance(changed, dict) or not all(
                     isinstance(e, Entry) for e in changed.values()
                 ):
