@@ -204,8 +204,12 @@ def _demote_h1(html: str) -> str:
 
 def slugify(text: str) -> str:
     """Vietnamese-aware slug: 'Búp bê Đồng Văn' -> 'bup-be-dong-van'."""
+    if text.isascii():  # (folder names, mostly: nothing to normalise or strip)
+        return _NOT_ALNUM.sub("-", text).strip("-").lower()
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
-    return text
+    return _NOT_ALNUM.sub("-", text).strip("-").lower()
+
+
+_NOT_ALNUM = re.compile(r"[^a-zA-Z0-9]+")

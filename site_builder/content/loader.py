@@ -66,18 +66,16 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
         errors.errors.extend(found)
         if item is not None:
             items.append(item)
+    page_folders = folders_in(config.content_dir / "pages")
     pages = [
         page
-        for folder in folders_in(config.content_dir / "pages")
+        for folder in page_folders
         if (page := _guard(errors, lambda f=folder: load_page(config, f, errors))) is not None
     ]
     check_unique(items, pages, errors, config.root)
     # every folder counts as a key, even one that failed to load: its own errors say why
-    keys = {
-        f"{kind}/{slugify(f.name)}"
-        for kind in (*kinds.names(), "pages")
-        for f in folders_in(config.content_dir / kind)
-    }
+    keys = {f"{kind}/{slugify(f.name)}" for kind, f in folders}
+    keys.update(f"pages/{slugify(f.name)}" for f in page_folders)
     booklets = []
     for path in sorted((root / "booklets").glob("*.yaml")):
         booklet = _guard(errors, lambda p=path: load_booklet(config, p, keys, errors))
