@@ -397,6 +397,16 @@ def booklet_redirects(urls: Urls, booklet_codes: Mapping[str, Booklet]) -> list[
     ]
 
 
+# the files `host_files` writes, for what needs their names only (outputs.files_of)
+HOST_FILES = (
+    ".htaccess",
+    "_redirects",
+    "_headers",
+    f"{SERVER_DIR}/nginx.conf",
+    f"{SERVER_DIR}/Caddyfile",
+)
+
+
 def host_files(
     config: SiteConfig,
     urls: Urls,
@@ -406,10 +416,11 @@ def host_files(
     """Output path -> text of every host configuration file: items' and booklets' codes
     redirected at the edge, in the visitor's language."""
     items = redirects(config, urls, codes) + booklet_redirects(urls, booklet_codes or {})
-    return {
-        ".htaccess": htaccess(config, items),
-        "_redirects": netlify_redirects(config, items),
-        "_headers": netlify_headers(config),
-        f"{SERVER_DIR}/nginx.conf": nginx_conf(config, items),
-        f"{SERVER_DIR}/Caddyfile": caddyfile(config, items),
-    }
+    texts = (
+        htaccess(config, items),
+        netlify_redirects(config, items),
+        netlify_headers(config),
+        nginx_conf(config, items),
+        caddyfile(config, items),
+    )
+    return dict(zip(HOST_FILES, texts, strict=True))

@@ -4,7 +4,7 @@
 landing pages, QR and payment codes, GS1 pages, aliases, photo derivatives, theme
 assets, host configurations, the printed-code record, the web app's manifests, icons
 and service worker), by the names `Urls`, `asset_names`, `icon_names`, `derivatives` and
-`host_files` give them: the same functions the build
+`HOST_FILES` (the names `host_files` writes) give them: the same functions the build
 writes with, so nothing is named twice. Not included: the PDFs in print/ (named by the
 print module when they are drawn), the .br/.gz copies (compress.py) and output/'s
 marker file. tests/test_outputs.py shows it equals what a real build writes.
@@ -21,7 +21,7 @@ from site_builder.assets import asset_names, icon_names
 from site_builder.codes_record import RECORD
 from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
-from site_builder.hosting import host_files
+from site_builder.hosting import HOST_FILES
 from site_builder.render.images import derivatives
 from site_builder.urls import PRINT_SECTION
 
@@ -83,5 +83,5 @@ def files_of(plan: Plan) -> set[str]:
     files.update(icon_names(config.templates_dir).values())  # the web app (webapp.py)
     files.update(urls.manifest_file(lang) for lang in config.languages)
     files.add(urls.worker_file())
-    files.update(host_files(config, urls, plan.codes, plan.booklet_codes))
+    files.update(HOST_FILES)  # (their names: their texts are not needed here)
     return files
