@@ -70,11 +70,26 @@ class Table:
         self.path = path
         self.unread = unread
         self._data: dict[str, Any] | None = {} if unread else None
+        self._deferring = False  # `defer` said so, and the file is not read yet
+        self._deferred = 0  # lookups that may still miss without reading the file
+        self._pending: dict[str, Any] = {}  # put while deferring
         self.used: set[str] = set()
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
         self.hits = self.misses = 0
         self.trace: list[str] | None = None  # keys got or put, for the item being loaded
+
+    def defer(self, lookups: int, from_bytes: int = 0) -> None:
+        """Let the next `lookups` lookups miss without reading the file, when the caller
+        knows that only a few things are looked up (every item from the item cache: the
+        free pages' stories, an edited item's): converting them costs less than reading
+        the whole table (9 MB at 2,000 items). Past that, the file is read and what was
+        put meanwhile is added to it; a table never read is not written (what was put
+        is made again next time). Only a file of `from_bytes` or more is worth it."""
+        if self._data is None:
+            with contextlib.suppress(OSError):
+                if self.path.stat().st_size >= from_bytes:
+                    self._deferring, self._deferred = True, lookups
 
     @property
     def data(self) -> dict[str, Any]:
@@ -88,10 +103,16 @@ class Table:
                     data = json.loads(body)
                     if isinstance(data, dict):
                         self._data = data
+            self._data.update(self._pending)
+            self._pending, self._deferring = {}, False
         return self._data
 
     def get(self, key: str) -> Any:
-        value = self.data.get(key)
+        if self._data is None and self._deferred > 0:
+            self._deferred -= 1
+            value = self._pending.get(key)
+        else:
+            value = self.data.get(key)
         if self.trace is not None:
             self.trace.append(key)
         if value is None:
@@ -108,7 +129,7 @@ class Table:
             self.used.update(k for k in keys if k in self._data)
 
     def put(self, key: str, value: Any) -> None:
-        self.data[key] = value
+        (self._pending if self._deferring else self.data)[key] = value
         self.added[key] = value
         self.used.add(key)
         self.dirty = True
@@ -127,7 +148,7 @@ class Table:
 
     def save(self, keep_unused: bool = False) -> None:
         if self._data is None or self.unread:
-            return  # never read, never changed; or not to be written
+            return  # never read (nothing changed, or deferred); or not to be written
         if not self.dirty and (keep_unused or len(self.used) == len(self.data)):
             return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}

@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import lastbuild, serving
-from site_builder.cache import BuildCache, using
+from site_builder.cache import BuildCache, current, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, realpath
@@ -128,8 +128,6 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     where their sources did not change, so a check after one edit does the edit's work."""
     root = root.resolve()
     memo = BuildCache(root)
-    if (root / "output").is_dir():
-        memo.keep_from(root / "output")  # pages measured for their weight, if unchanged
     derived = CheckCache(root)
     # what changed since the last good build (its record, not output/: see
     # `_measured_on_output`): the item folders' files as just scanned, for the item cache
@@ -285,7 +283,11 @@ def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[Content
     from site_builder.build import render_site, static_files
 
     files = None if found is None else _measured_on_output(plan, found)
-    if files is None:
+    if files is None:  # every page made again, but the last build's unchanged ones kept
+        output = plan.site.config.root / "output"
+        memo = current()
+        if memo is not None and output.is_dir():
+            memo.keep_from(output)  # (reads outputs.json: not for a few edited pages)
         outputs = render_site(plan, [], with_print=False)
         files = {o.path: o.data for o in outputs}
         files.update(static_files(plan.site, plan.urls))

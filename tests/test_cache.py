@@ -137,3 +137,41 @@ def test_an_edit_re_renders_only_the_pages_that_depend_on_it(
     story.write_text(story.read_text().replace("dyed with indigo", "dyed with deep indigo"))
     build(minimal, with_print=False)
     assert sorted(rendered) == ["chapter.html:Hmong doll", "item.html:Hmong doll"]
+
+
+def test_a_few_stories_are_converted_without_reading_the_markdown_table(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other item from the item cache: the edited item's, the free pages' and the
+    booklets' stories are converted rather than the whole table read (only for a big
+    table; here every size counts as big). Many items loaded anew: the table is read."""
+    from site_builder import cache as cache_module
+    from site_builder.content import itemcache
+
+    build(minimal)
+    table = minimal / CACHE_DIR / "markdown.json"
+    assert table.is_file()
+    monkeypatch.setattr(itemcache, "DEFER_FROM_BYTES", 0)
+    reads: list[str] = []
+    real = cache_module.Table.data.fget
+
+    def reading(self: cache_module.Table) -> dict:
+        if self._data is None:
+            reads.append(self.path.name)
+        return real(self)
+
+    monkeypatch.setattr(cache_module.Table, "data", property(reading))
+    story = minimal / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text() + "\nA new line about indigo.\n")
+    build(minimal, tmp_path / "edited")
+    assert "markdown.json" not in reads
+    assert snapshot(tmp_path / "edited") == clean_build(tmp_path, minimal, "reference")
+    # categories.yaml changed: every item is loaded anew (more than "a few" of them, here
+    # more than one), their stories come from the table
+    monkeypatch.setattr(itemcache, "FEW_MISSES", 1)
+    reads.clear()
+    categories = minimal / "content/categories.yaml"
+    categories.write_text(categories.read_text() + "\n# a note\n")
+    build(minimal, tmp_path / "again")
+    assert "markdown.json" in reads
+    assert snapshot(tmp_path / "again") == clean_build(tmp_path, minimal, "reference2")

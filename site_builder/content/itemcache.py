@@ -349,6 +349,11 @@ class ItemCache:
 LoadMany = Callable[[list[tuple[str, Path]]], list[tuple[Any, list[Any], tuple[str, ...]]]]
 
 
+FEW_MISSES = 16  # items loaded anew, at most, for the Markdown table to stay unread
+DEFERRED_LOOKUPS = 64  # their stories, the free pages' and the booklets': then it is read
+DEFER_FROM_BYTES = 1_000_000  # a smaller table is read at once (~0.1 s per 2 MB at most)
+
+
 def load_items(
     memo: BuildCache | None,
     config: SiteConfig,
@@ -377,6 +382,8 @@ def load_items(
         results[i] = entry.result
         _known(entry.result[0], entry.fingerprint)
     cache.hits, cache.misses = len(folders) - len(misses), len(misses)
+    if len(misses) <= FEW_MISSES:  # a few stories to convert: not worth reading the table
+        memo.markdown.defer(DEFERRED_LOOKUPS, DEFER_FROM_BYTES)
     made = time.time_ns()
     shas = {i: folder_digest(stats[i]) for i in misses} if len(misses) <= DIGEST_FROM_PARENT else {}
     loaded = load_many([folders[i] for i in misses]) if misses else []
