@@ -92,13 +92,18 @@ def _phone_photos(files: Mapping[str, bytes | Path | int]) -> dict[str, int]:
     """Item folder prefix -> size of the WebP a phone picks (the width nearest 640 px)."""
     best: dict[str, tuple[int, int]] = {}  # prefix -> (distance from the phone width, size)
     for path, data in files.items():
-        match = re.match(r"(media/[^/]+/[^/]+/).*-(\d+)\.webp$", path)
+        if not path.endswith(".webp"):  # (the regular expression for photos only)
+            continue
+        match = _PHOTO.match(path)
         if match:
             candidate = (abs(int(match.group(2)) - PHONE_WIDTH), _size(data))
             prefix = match.group(1)
             if prefix not in best or candidate < best[prefix]:
                 best[prefix] = candidate
     return {prefix: size for prefix, (_, size) in best.items()}
+
+
+_PHOTO = re.compile(r"(media/[^/]+/[^/]+/).*-(\d+)\.webp$")
 
 
 def _size(data: bytes | Path | int) -> int:
