@@ -42,6 +42,7 @@ from site_builder.cache import BuildCache, current, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, realpath
+from site_builder.filestate import FileState
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import files_of
@@ -83,6 +84,8 @@ class CheckReport:
     translations: list[TranslationStatus] = field(default_factory=list)
     items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
     items_loaded: int = 0  # items whose files changed, loaded again
+    # paths resolved so far (errors.realpath): the printed messages reuse them
+    resolved: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
@@ -205,9 +208,12 @@ def _examine(
     if plan is not None:
         everything: list[Any] = [*plan.site.items, *plan.site.pages]
         things = {t.key: t for t in reversed(everything)}
+    memo = current()
+    scanned = memo.folder_states if memo is not None else {}
     for kind, folder in folders:
         key = f"{kind}/{slugify(folder.name)}"
-        report.translations.extend(translation_status(folder, key, languages, derived))
+        states = scanned.get(str(folder))  # the command's own scan, when it made one
+        report.translations.extend(translation_status(folder, key, languages, derived, states))
         if plan is not None and targets is not None:
             thing = things.get(key)
             if thing is not None and thing.folder == folder:
@@ -217,7 +223,7 @@ def _examine(
         report.errors.extend(_print_settings_errors(plan))
         report.warnings.extend(_budget_warnings(plan, found))
     progress.done()
-    real: dict[str, str] = {}  # folders resolved once, not once per file
+    real = report.resolved  # folders resolved once, not once per file
     for t in report.translations:
         warning = _warning(t, root, real)
         if warning is not None:
@@ -371,27 +377,44 @@ def recorded_hash(path: Path) -> tuple[str | None, int | None]:
 
 
 def translation_status(
-    folder: Path, key: str, languages: tuple[str, ...], derived: CheckCache | None = None
+    folder: Path,
+    key: str,
+    languages: tuple[str, ...],
+    derived: CheckCache | None = None,
+    states: tuple[FileState, ...] | None = None,
 ) -> list[TranslationStatus]:
     """The freshness of each translation in `folder` (the hashes remembered in `derived`
-    for files whose state did not change)."""
+    for files whose state did not change). `states`: the folder's files as the command's
+    scan found them (`lastbuild.item_folder_states`), instead of a `stat` of each."""
+    found = None if states is None else {s.path: s for s in states}
+
+    def state(path: Path) -> FileState | None:
+        return found.get(str(path)) if found is not None else None
+
+    def there(path: Path) -> bool:
+        return str(path) in found if found is not None else path.is_file()
+
     source = folder / f"{languages[0]}.md"
-    if not source.is_file():
+    if not there(source):
         return []  # reported as an error by the loader
     try:
         expected = (
-            source_hash(source) if derived is None else derived.source_hash(source, source_hash)
+            source_hash(source)
+            if derived is None
+            else derived.source_hash(source, source_hash, state(source))
         )
     except ContentError:
         return []  # not UTF-8: an error of its own
     out = []
     for lang in languages[1:]:
         path = folder / f"{lang}.md"
-        if not path.is_file():
+        if not there(path):
             out.append(TranslationStatus(key, lang, "missing", path, source, None, expected))
             continue
         recorded, _line = (
-            recorded_hash(path) if derived is None else derived.recorded(path, recorded_hash)
+            recorded_hash(path)
+            if derived is None
+            else derived.recorded(path, recorded_hash, state(path))
         )
         fresh = "current" if recorded == expected else "stale"
         status = "unknown" if recorded is None else fresh

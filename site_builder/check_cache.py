@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.cache import CACHE_DIR, Table, digest
-from site_builder.filestate import settled, state_of
+from site_builder.filestate import FileState, settled, state_of
 
 HASH = re.compile(r"[0-9a-f]{12}")
 
@@ -57,9 +57,12 @@ class CheckCache:
         self.table.put(key, version)
         return version
 
-    def source_hash(self, path: Path, compute: Callable[[Path], str]) -> str:
-        """`compute(path)` (a source text's hash), remembered under the file's state."""
-        value, key = self._known("source", path)
+    def source_hash(
+        self, path: Path, compute: Callable[[Path], str], state: FileState | None = None
+    ) -> str:
+        """`compute(path)` (a source text's hash), remembered under the file's state
+        (`state`: as the command's scan found it; else `lstat` now)."""
+        value, key = self._known("source", path, state)
         if isinstance(value, str) and HASH.fullmatch(value):
             return value
         found = compute(path)  # may raise: an unreadable file is not remembered
@@ -68,10 +71,13 @@ class CheckCache:
         return found
 
     def recorded(
-        self, path: Path, compute: Callable[[Path], tuple[str | None, int | None]]
+        self,
+        path: Path,
+        compute: Callable[[Path], tuple[str | None, int | None]],
+        state: FileState | None = None,
     ) -> tuple[str | None, int | None]:
         """`compute(path)` (the hash a translation records, and its line), remembered."""
-        value, key = self._known("recorded", path)
+        value, key = self._known("recorded", path, state)
         if _is_recorded(value):
             return value[0], value[1]
         found = compute(path)
@@ -79,10 +85,13 @@ class CheckCache:
             self.table.put(key, list(found))
         return found
 
-    def _known(self, kind: str, path: Path) -> tuple[Any, str | None]:
-        """The entry for `path` as it is now, and the key to store one under (None when
-        the file is missing or changed too recently to be vouched for by its state)."""
-        state = state_of(path)
+    def _known(
+        self, kind: str, path: Path, state: FileState | None = None
+    ) -> tuple[Any, str | None]:
+        """The entry for `path` as it is now (or as `state`, scanned), and the key to store
+        one under (None when the file is missing or changed too recently to be vouched for
+        by its state)."""
+        state = state or state_of(path)
         if state is None:
             return None, None
         key = f"{kind}:" + "\0".join(map(str, state))

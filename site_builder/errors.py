@@ -58,7 +58,7 @@ class ContentError(SiteError):
     def location(self, root: Path | None = None, real: dict[str, str] | None = None) -> str:
         """The file (from `root`, as `Path.resolve` sees both) and line; `real`: folders
         resolved so far (`realpath`), for a caller showing many errors."""
-        path = Path(self.path)
+        path = self.path if isinstance(self.path, Path) else Path(self.path)
         where = path.as_posix()
         if root is not None and real is None:
             with contextlib.suppress(ValueError):  # outside the project: keep it absolute

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report.as_json(_, args.strict), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 1 if report.failed(args.strict) else 0
-    real: dict[str, str] = {}  # folders resolved once, not once per message
+    real = report.resolved  # paths resolved by the check, reused for its messages
     for error in report.errors:
         print(_("Error: {message}").format(message=error.format_localized(root, real)))
     for warning in report.warnings:
