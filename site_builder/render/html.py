@@ -26,6 +26,7 @@ from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.render import images, structured
+from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls
 
 
@@ -85,6 +86,7 @@ class HtmlRenderer:
         config = self.site.config
         self.assets = asset_names(config.templates_dir)
         loader = jinja2.FileSystemLoader(str(config.templates_dir))
+        memo = cache.current()
         for lang in config.languages:
             env = jinja2.Environment(
                 loader=loader,
@@ -115,6 +117,8 @@ class HtmlRenderer:
                 base_path=config.base_path,
                 asset=lambda name: config.base_path + self.assets[name],
             )
+            if memo is not None:  # compiled once, kept between commands
+                use_cache(env, memo.dir)
             self.envs[lang] = env
 
     def prepare(self) -> None:
