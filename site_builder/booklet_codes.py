@@ -9,13 +9,17 @@ page in the visitor's language. Once the booklet is made for print
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from site_builder.codes import PrintedCode, registry_path, url_changed
 from site_builder.content.model import Booklet, Site
 from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import Msg
-from site_builder.render.html import HtmlRenderer, Output
 from site_builder.urls import Urls
+
+if TYPE_CHECKING:  # (the renderer is imported only to render: see plan.py)
+    from site_builder.render.html import HtmlRenderer, Output
 
 KIND = "booklets"  # the `item:` of a booklet's entry in the registry starts with this
 
@@ -87,6 +91,7 @@ def booklet_landing_pages(r: HtmlRenderer, code: str, booklet: Booklet) -> list[
     """`Q/<CODE>` of a booklet: its e-booklet page in the visitor's language (the same
     landing page as an item's, see render/landing.py)."""
     from site_builder.i18n import language_name
+    from site_builder.render.html import Output
     from site_builder.render.landing import _label, _targets
 
     config, urls = r.site.config, r.urls

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
 
 from site_builder.assets import ASSETS, asset_names
-from site_builder.booklet_codes import booklet_landing_pages, item_entries, resolve_booklet_codes
+from site_builder.booklet_codes import booklet_landing_pages
 from site_builder.budgets import over_budget
 from site_builder.cache import (
     CACHE_DIR,
@@ -31,20 +31,19 @@ from site_builder.cache import (
     recorded_output,
     using,
 )
-from site_builder.codes import PrintedCode, load_registry, resolve_codes
-from site_builder.codes_record import RECORD, check_record, record_bytes, save_record
+from site_builder.codes_record import RECORD, record_bytes, save_record
 from site_builder.compress import precompress
 from site_builder.content import kinds
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
-from site_builder.content.yamlsource import line_of
-from site_builder.errors import Collector, ContentError, ErrorList, SiteError, all_errors
+from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.freshness import inputs_state, output_fingerprint
 from site_builder.hosting import host_files
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
+from site_builder.plan import Plan, plan_site, with_registry_errors
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
@@ -56,7 +55,7 @@ from site_builder.render.pdf import (
     sticker_settings,
     sticker_sheet,
 )
-from site_builder.render.qr import make_qr, prepare_qr
+from site_builder.render.qr import make_qr
 from site_builder.tasks import (
     BookletCode,
     CodePages,
@@ -105,111 +104,6 @@ class BuildReport:
     plan: Plan | None = None  # what was built (None when nothing was done)
     items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
     items_loaded: int = 0  # items whose files changed (all, without a cache)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the site will contain, decided before anything is rendered."""
-
-    site: Site
-    urls: Urls
-    codes: dict[str, Item]  # every code served -> the item its landing page leads to
-    printed: dict[str, PrintedCode] = field(default_factory=dict)  # the registry
-    booklet_codes: dict[str, Booklet] = field(default_factory=dict)  # booklets' own codes
-
-
-def plan_site(
-    site: Site,
-    output: Path | None = None,
-    *,
-    qr_sizes: bool = True,
-    qr_version: Callable[[str, str], int] | None = None,
-) -> Plan:
-    """Check the printed-code registry (against the record of the last build into
-    `output`, default output/) and the QR sizes (not with `qr_sizes=False`: an update
-    whose codes and settings are those of the last good build); raise ErrorList on any
-    problem. `qr_version(data, level)`: a QR code's version, if known without encoding
-    it (check_cache.py)."""
-    errors = Collector()
-    root = site.config.root
-    registry = load_registry(root)
-    codes, booklet_codes = _registry_checks(site, registry, output, errors)
-    urls = Urls(site.config)
-    max_version = site.config.qr_max_version
-    sized = sorted(codes.items()) if qr_sizes else []
-    level = site.config.qr_error_correction
-    if qr_version is None:
-        prepare_qr([urls.short_url(code) for code, _item in sized], level)
-    for code, item in sized:
-        url = urls.short_url(code)
-        version = make_qr(url, level).version if qr_version is None else qr_version(url, level)
-        if version > max_version and item.code == code:
-            symbol = make_qr(url, level)
-            errors.add(
-                ContentError(
-                    item.folder / "item.yaml",
-                    line_of(item.folder / "item.yaml", "code"),
-                    "code",
-                    Msg(
-                        "the code {code} makes the QR code {url} need version {version} "
-                        "({size}x{size} modules); the limit is {limit}.",
-                        code=code,
-                        url=urls.short_url(code),
-                        version=symbol.version,
-                        size=symbol.size,
-                        limit=max_version,
-                    ),
-                    Msg(
-                        "Use a shorter code, e.g. XM-D01, so the QR stays small and easy to scan "
-                        "(or raise qr.max_version in site.yaml if your stickers are large)."
-                    ),
-                )
-            )
-    errors.raise_if_any()
-    return Plan(site, urls, codes, registry, booklet_codes)
-
-
-def _registry_checks(
-    site: Site,
-    registry: dict[str, PrintedCode],
-    output: Path | None,
-    errors: Collector,
-    unreadable: frozenset[str] = frozenset(),
-) -> tuple[dict[str, Item], dict[str, Booklet]]:
-    """The printed codes against the site and the record of the last build into `output`.
-
-    Entries whose code or id is in `unreadable` (named by a file that failed to load)
-    are not judged against the site: that item is not deleted, only unreadable for now.
-    """
-    root = site.config.root
-    judged = {
-        code: printed
-        for code, printed in registry.items()
-        if code not in unreadable and printed.uid not in unreadable
-    }
-    codes = resolve_codes(site, item_entries(judged), errors)
-    booklet_codes = resolve_booklet_codes(site, judged, errors)
-    check_record(root, root / "output" if output is None else output, registry, errors)
-    return codes, booklet_codes
-
-
-def with_registry_errors(exc: ErrorList, output: Path | None = None) -> ErrorList:
-    """`exc` from `load_site`, plus what the printed-code registry says about the part
-    of the site that did load, so that a broken file never hides a registry problem.
-
-    """
-    site = exc.partial
-    if not isinstance(site, Site):
-        return exc
-    errors = Collector()
-    errors.errors.extend(exc.errors)
-    try:
-        registry = load_registry(site.config.root)
-    except (ErrorList, ContentError) as bad:
-        errors.errors.extend(all_errors(bad))
-    else:
-        _registry_checks(site, registry, output, errors, exc.unreadable)
-    return errors.as_error()
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:

@@ -156,9 +156,9 @@ def _check(
     derived: CheckCache | None = None,
     found: lastbuild.Changes | None = None,
 ) -> CheckReport:
-    from site_builder.build import plan_site, with_registry_errors
     from site_builder.config import load_config
     from site_builder.content.loader import folders_in, load_site
+    from site_builder.plan import plan_site, with_registry_errors
 
     root = root.resolve()
     progress = progress or Progress.quiet()
@@ -268,13 +268,16 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
 
 def _print_settings_errors(plan: Any) -> list[ContentError]:
     """The sticker settings of site.yaml, checked as the build would use them."""
-    from site_builder.print.stickers import check_label_fits
-    from site_builder.render.pdf import label_template, sticker_settings
+    from site_builder.labelsheets import get_template  # (render.pdf.label_template's)
+    from site_builder.print.sticker_layout import check_label_fits
 
-    site_yaml = plan.site.config.root / "site.yaml"
+    config = plan.site.config
+    site_yaml = config.root / "site.yaml"
     try:
-        settings = sticker_settings(plan.site)
-        check_label_fits(label_template(plan.site, settings.template), settings.min_qr_mm)
+        settings = config.stickers  # (render.pdf.sticker_settings)
+        check_label_fits(
+            get_template(settings.template, config.label_templates), settings.min_qr_mm
+        )
     except (ErrorList, ContentError) as exc:
         return all_errors(exc)
     except SiteError as exc:
@@ -286,10 +289,11 @@ def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[Content
     """Page weights, measured on the pages the build would write (nothing is written);
     `found`: the changes since the last good build, if it left its record."""
     from site_builder.budgets import over_budget
-    from site_builder.build import render_site, static_files
 
     files = None if found is None else _measured_on_output(plan, found)
     if files is None:  # every page made again, but the last build's unchanged ones kept
+        from site_builder.build import render_site, static_files
+
         output = plan.site.config.root / "output"
         memo = current()
         if memo is not None and output.is_dir():
@@ -309,10 +313,6 @@ def _measured_on_output(
     since is not what a build writes), with the edited items' pages and QR landing pages
     rendered now; the other pages did not change. None when the record cannot tell:
     render them all."""
-    from site_builder.build import run_task
-    from site_builder.render.html import HtmlRenderer
-    from site_builder.tasks import CodePages, ItemPages
-
     site, urls = plan.site, plan.urls
     root = site.config.root
     if not all(path.endswith(".md") for path in found.changed):
@@ -326,6 +326,12 @@ def _measured_on_output(
         for rel, size in found.files.items()
         if not rel.endswith(COPIES)
     }
+    if not folders:
+        return files  # (nothing edited since: no renderer imported)
+    from site_builder.build import run_task
+    from site_builder.render.html import HtmlRenderer
+    from site_builder.tasks import CodePages, ItemPages
+
     r = HtmlRenderer(site, urls)
     for folder in sorted(folders):
         i = index[folder]

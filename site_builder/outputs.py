@@ -22,12 +22,12 @@ from site_builder.codes_record import RECORD
 from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
 from site_builder.hosting import HOST_FILES
-from site_builder.render.images import derivatives
+from site_builder.render.variants import derivatives
 from site_builder.urls import PRINT_SECTION
 
 if TYPE_CHECKING:
-    from site_builder.build import Plan
     from site_builder.content.model import Item
+    from site_builder.plan import Plan
 
 FIXED = ("index.html", "404.html", "sitemap.xml", "robots.txt", RECORD)
 

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from site_builder import messages
 from site_builder.build import build
 from tests.helpers import copy_project
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Each test starts with the CLI speaking English: a test running the CLI in-process
+    with `--lang vi` leaves the language set for the rest of the process."""
+    messages.set_language("en")
+    yield
+    messages.set_language("en")
 
 
 @pytest.fixture

@@ -35,10 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.build import plan_site
     from site_builder.cache import BuildCache, using
     from site_builder.codes import record_printed, record_printed_booklet
     from site_builder.content.loader import load_site
+    from site_builder.plan import plan_site
     from site_builder.render.html import HtmlRenderer
     from site_builder.render.pdf import booklet_pdfs
     from site_builder.writer import write_atomic

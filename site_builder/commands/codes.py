@@ -27,10 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from site_builder.build import plan_site
     from site_builder.codes import load_registry, record_printed
     from site_builder.codes_confirm import commit_reminder, confirm_printing
     from site_builder.content.loader import load_site
+    from site_builder.plan import plan_site
 
     root = project_root(args)
     if args.action == "restore":

@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.build import plan_site
     from site_builder.content.loader import load_site
+    from site_builder.plan import plan_site
     from site_builder.render.qr import make_qr
     from site_builder.writer import write_atomic
 

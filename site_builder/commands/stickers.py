@@ -193,11 +193,11 @@ def _chosen(site: Site, args: argparse.Namespace) -> list[tuple[Any, int]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.build import plan_site
     from site_builder.cache import BuildCache, using
     from site_builder.codes import record_printed
     from site_builder.codes_confirm import confirm_printing, report_recorded
     from site_builder.content.loader import load_site
+    from site_builder.plan import plan_site
     from site_builder.render.pdf import sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
 

@@ -7,29 +7,29 @@ build encodes with), SVGs are checked for anything but drawing (content/svg.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import PIL
-import pillow_heif
-
-from site_builder.content import raster, svg
+from site_builder.content import svg
 from site_builder.content.model import Image
 from site_builder.content.schema import Problem
 from site_builder.filestate import settled, state_of
 from site_builder.messages import Msg
 from site_builder.writer import write_atomic
 
+if TYPE_CHECKING:  # (Pillow is imported when a photo is checked: see `memo_version`)
+    from site_builder.content import raster
+
 CACHE_DIR = ".site-builder-cache"
 
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".svg"}
 MAX_BYTES = 100 * 1024 * 1024  # a 50 MP JPEG at top quality is ~30 MB
-MEMO_VERSION = f"1 {raster.MAX_PIXELS} Pillow={PIL.__version__} heif={pillow_heif.__version__}"
 
 
 def load_image(folder: Path, name: object) -> Image:
@@ -122,6 +122,8 @@ def _resolve(path: Path, folder: Path) -> Path | None:
 
 
 def _raster(path: Path, name: str) -> raster.Facts:
+    from site_builder.content import raster
+
     try:
         return _memo(path, raster.inspect)
     except raster.Empty as exc:
@@ -182,13 +184,27 @@ def _svg(path: Path, name: str) -> tuple[int, int]:
         ) from exc
 
 
+@functools.cache
+def memo_version() -> str:
+    """What a photo check's result depends on besides the file (Pillow is imported here,
+    when a photo is first checked: a command whose photos are all known does not)."""
+    import PIL
+    import pillow_heif
+
+    from site_builder.content import raster
+
+    return f"1 {raster.MAX_PIXELS} Pillow={PIL.__version__} heif={pillow_heif.__version__}"
+
+
 def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
     """`inspect(path)`, remembered in the project's cache under the file's identity
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
     Only good results are remembered; a failure is found again each time."""
+    from site_builder.content import raster
+
     root = next((p for p in path.parents if (p / "site.yaml").is_file()), None)
     state = state_of(path)
-    key = f"{MEMO_VERSION}\0" + "\0".join(map(str, state or (path,)))
+    key = f"{memo_version()}\0" + "\0".join(map(str, state or (path,)))
     memo = None
     if root is not None and state is not None and settled(state.mtime_ns):
         memo = root / CACHE_DIR / "images" / "checked" / hashlib.sha256(key.encode()).hexdigest()

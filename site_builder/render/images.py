@@ -34,7 +34,6 @@ import io
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,10 +48,12 @@ from site_builder.errors import ContentError
 from site_builder.filestate import FileState, settled, state_of
 from site_builder.messages import Msg
 from site_builder.parallel import parallel_map
+
+# (what a derivative is, without Pillow: outputs.py lists the files a build writes)
+from site_builder.render.variants import WIDTHS, Variant, derivatives  # noqa: F401 (also ours)
 from site_builder.urls import Urls
 from site_builder.writer import write_atomic
 
-WIDTHS = (320, 640, 960)
 PRINT_WIDTH = 1800  # photos in PDFs: the width of an A5 page at 300 ppi
 WEBP_QUALITY = 75
 JPEG_QUALITY = 80
@@ -76,37 +77,6 @@ SIZES = {
     "calc(100vw - 2rem)",
     "cover": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
 }
-
-_FORMATS = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG", "svg": "SVG"}
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One derivative of an image: its pixel size and its file type."""
-
-    width: int
-    height: int
-    ext: str  # webp | jpg | png | svg
-
-    @property
-    def format(self) -> str:
-        return _FORMATS[self.ext]
-
-
-def derivatives(image: Image) -> list[Variant]:
-    """The variants to publish for `image`: WebP ones first, then the fallbacks, narrow first.
-
-    Nothing is read: the loader measured the image (upright) when it checked it. Widths
-    are `WIDTHS` that the photo exceeds by 15 %, plus the photo's own width up to the
-    largest; each width once (a 1,200 px photo gives 320, 640, 960, not 960 twice), and
-    never wider than the original.
-    """
-    if image.path.suffix.lower() == ".svg":
-        return [Variant(image.width, image.height, "svg")]
-    widths = sorted({w for w in WIDTHS if w * 1.15 <= image.width} | {min(image.width, WIDTHS[-1])})
-    sizes = [(w, max(1, round(image.height * w / image.width))) for w in widths]
-    fallback = "png" if image.alpha else "jpg"
-    return [Variant(w, h, "webp") for w, h in sizes] + [Variant(w, h, fallback) for w, h in sizes]
 
 
 def fallbacks(image: Image) -> list[Variant]:
