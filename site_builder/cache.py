@@ -63,29 +63,35 @@ def using(cache: BuildCache | None) -> Iterator[BuildCache | None]:
 class Table:
     """A sealed JSON key -> value table, read on first use, saved when it changed."""
 
-    def __init__(self, path: Path, unread: bool = False) -> None:
-        """`unread`: the file is neither read nor written (a command converting a story or
-        two: reading and rewriting a 9 MB table would cost it more than the conversions);
-        what it puts is kept in memory only."""
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.unread = unread
-        self._data: dict[str, Any] | None = {} if unread else None
+        self._data: dict[str, Any] | None = None
         self._deferring = False  # `defer` said so, and the file is not read yet
         self._deferred = 0  # lookups that may still miss without reading the file
         self._pending: dict[str, Any] = {}  # put while deferring
+        self._recent: dict[str, Any] | None = None  # the side file (`recent_path`), once read
+        self._recent_used: dict[str, Any] = {}  # its entries found while deferring
         self.used: set[str] = set()
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
         self.hits = self.misses = 0
         self.trace: list[str] | None = None  # keys got or put, for the item being loaded
 
+    @property
+    def recent_path(self) -> Path:
+        """The side file of a deferred table: what the last commands that did not read the
+        table put or found, newest first (at most `RECENT` entries)."""
+        return self.path.with_name(f"{self.path.stem}.recent{self.path.suffix}")
+
     def defer(self, lookups: int, from_bytes: int = 0) -> None:
         """Let the next `lookups` lookups miss without reading the file, when the caller
         knows that only a few things are looked up (every item from the item cache: the
         free pages' stories, an edited item's): converting them costs less than reading
-        the whole table (9 MB at 2,000 items). Past that, the file is read and what was
-        put meanwhile is added to it; a table never read is not written (what was put
-        is made again next time). Only a file of `from_bytes` or more is worth it."""
+        the whole table (9 MB at 2,000 items). Those lookups look in the small side file
+        (`recent_path`) instead, which a deferred table writes in place of itself: the
+        free pages and an edited story are converted once, not at every command. Past
+        `lookups`, the file is read and what was put or found meanwhile is added to it.
+        Only a file of `from_bytes` or more is worth it."""
         if self._data is None:
             with contextlib.suppress(OSError):
                 if self.path.stat().st_size >= from_bytes:
@@ -95,22 +101,24 @@ class Table:
     def data(self) -> dict[str, Any]:
         """The table's entries; a corrupt, foreign or older file reads as empty."""
         if self._data is None:
-            self._data = {}
-            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-                header, _, body = self.path.read_bytes().partition(b"\n")
-                seal = json.loads(header)
-                if seal["stamp"] == STAMP and seal["sum"] == digest(body):
-                    data = json.loads(body)
-                    if isinstance(data, dict):
-                        self._data = data
+            self._data = _read_sealed(self.path)
+            if not self._recent_used.keys() <= self._data.keys():
+                self.dirty = True  # (found in the side file: saved into the table now)
+            self._data.update(self._recent_used)
             self._data.update(self._pending)
-            self._pending, self._deferring = {}, False
+            self._pending, self._recent_used, self._deferring = {}, {}, False
         return self._data
 
     def get(self, key: str) -> Any:
         if self._data is None and self._deferred > 0:
             self._deferred -= 1
             value = self._pending.get(key)
+            if value is None:
+                if self._recent is None:
+                    self._recent = _read_sealed(self.recent_path)
+                value = self._recent.get(key)
+                if value is not None:
+                    self._recent_used[key] = value
         else:
             value = self.data.get(key)
         if self.trace is not None:
@@ -147,14 +155,48 @@ class Table:
         self.used |= used
 
     def save(self, keep_unused: bool = False) -> None:
-        if self._data is None or self.unread:
-            return  # never read (nothing changed, or deferred); or not to be written
+        if self._data is None and self._deferring and (self._pending or self._recent_used):
+            self._save_recent()
+        if self._data is None:
+            return  # never read (nothing changed, or deferred)
         if not self.dirty and (keep_unused or len(self.used) == len(self.data)):
             return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}
         text = json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        seal = json.dumps({"stamp": STAMP, "sum": digest(text)}).encode()
-        write_atomic(self.path, seal + b"\n" + text)  # the seal's line, then the body it seals
+        _write_sealed(self.path, text)
+
+    def _save_recent(self) -> None:
+        """The side file: this command's entries first, then the older ones, `RECENT` in all."""
+        if self._recent is None:
+            self._recent = _read_sealed(self.recent_path)
+        body: dict[str, Any] = {}
+        for source in (self._pending, self._recent_used, self._recent):
+            for key, value in source.items():
+                if len(body) < RECENT:
+                    body.setdefault(key, value)
+        if body != self._recent:
+            text = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            _write_sealed(self.recent_path, text)
+
+
+RECENT = 64  # entries of a deferred table's side file (a few edited items, the free pages)
+
+
+def _write_sealed(path: Path, text: bytes) -> None:
+    seal = json.dumps({"stamp": STAMP, "sum": digest(text)}).encode()
+    write_atomic(path, seal + b"\n" + text)  # the seal's line, then the body it seals
+
+
+def _read_sealed(path: Path) -> dict[str, Any]:
+    """A sealed table's entries; a missing, corrupt, foreign or older file reads as empty."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        header, _, body = path.read_bytes().partition(b"\n")
+        seal = json.loads(header)
+        if seal["stamp"] == STAMP and seal["sum"] == digest(body):
+            data = json.loads(body)
+            if isinstance(data, dict):
+                return data
+    return {}
 
 
 class BuildCache:

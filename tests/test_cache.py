@@ -175,3 +175,107 @@ def test_a_few_stories_are_converted_without_reading_the_markdown_table(
     build(minimal, tmp_path / "again")
     assert "markdown.json" in reads
     assert snapshot(tmp_path / "again") == clean_build(tmp_path, minimal, "reference2")
+
+
+def test_a_deferred_table_keeps_what_it_made_in_a_small_side_file(tmp_path: Path) -> None:
+    """A command that did not read the big table writes what it converted (and what it
+    found in the side file) to `<table>.recent.json`; the next such command finds it there
+    and leaves the big table as it was."""
+    from site_builder.cache import RECENT, Table
+
+    path = tmp_path / "markdown.json"
+    big = Table(path)
+    big.put("old", "<p>in the table</p>")
+    big.save()
+    before = path.read_bytes()
+    first = Table(path)
+    first.defer(8)
+    assert first.get("page") is None  # a free page's story: converted, then put
+    first.put("page", "<p>Giới thiệu</p>")
+    first.save()
+    assert path.read_bytes() == before
+    second = Table(path)
+    second.defer(8)
+    assert second.get("page") == "<p>Giới thiệu</p>"
+    assert second.get("story") is None
+    second.put("story", "<p>Áo chàm</p>")
+    second.save()
+    third = Table(path)
+    third.defer(8)
+    assert [third.get("story"), third.get("page")] == ["<p>Áo chàm</p>", "<p>Giới thiệu</p>"]
+    # past the deferred lookups the table is read, and takes in what was found meanwhile
+    third.defer(0)
+    assert third.get("old") == "<p>in the table</p>"
+    third.save()
+    assert Table(path).data.keys() == {"old", "story", "page"}
+    # newest first, at most RECENT entries
+    many = Table(path)
+    many.defer(RECENT + 10)
+    for i in range(RECENT + 5):
+        many.put(f"k{i}", "x")
+    many.save()
+    kept = Table(path)
+    kept.defer(RECENT + 10)
+    assert kept.get("k0") == "x"
+    assert kept.get("page") is None  # pushed out by this command's own entries
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_a_damaged_side_file_is_ignored(tmp_path: Path, damage: str) -> None:
+    from site_builder.cache import Table
+
+    path = tmp_path / "markdown.json"
+    big = Table(path)
+    big.put("old", "<p>in the table</p>")
+    big.save()
+    first = Table(path)
+    first.defer(4)
+    first.put("page", "<p>Giới thiệu</p>")
+    first.save()
+    side = first.recent_path
+    data = side.read_bytes()
+    side.write_bytes(
+        {
+            "garbage": b"\x00\xffnot json",
+            "truncated": data[: len(data) // 2],
+            "foreign": b'{"stamp": "0.0", "sum": "x"}\n{"page": "<script>"}',
+        }[damage]
+    )
+    again = Table(path)
+    again.defer(4)
+    assert again.get("page") is None
+
+
+def test_check_after_a_one_edit_build_converts_no_story(minimal: Path) -> None:
+    """The build converted the edited story and the free pages' stories without reading
+    the Markdown table; `check` right after finds them in its side file: it does not
+    even import Python-Markdown. (Here every table counts as big: `DEFER_FROM_BYTES`.)"""
+    import subprocess
+    import sys
+
+    from tests.helpers import run_cli
+
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    story = minimal / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text() + "\nA new line about indigo.\n")
+    script = (
+        "import sys\n"
+        "from site_builder.content import itemcache\n"
+        "itemcache.DEFER_FROM_BYTES = 0\n"
+        "from site_builder.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print('markdown' in sys.modules)\n"
+    )
+
+    def imports_markdown(*args: str) -> bool:
+        done = subprocess.run(
+            [sys.executable, "-c", script, "--project", str(minimal), *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().endswith("True")
+
+    assert imports_markdown("build", "--no-pdf")  # the edited story is converted
+    assert not imports_markdown("check")

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from site_builder import lastbuild
-from site_builder.cache import BuildCache, Table, recorded_output, using
+from site_builder.cache import BuildCache, recorded_output, using
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.writer import FILE_MODE, project_lock, tidy
@@ -115,10 +115,10 @@ def _update(
     """Load the site, make again the model output/ was built from, and let `LiveSite`
     update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
     with contextlib.ExitStack() as settled:
-        from site_builder.build import plan_site
         from site_builder.content import kinds
         from site_builder.content.itemcache import folder_stats
         from site_builder.content.loader import load_site
+        from site_builder.plan import plan_site
         from site_builder.preview.live import LiveSite, PrintUpdate
 
         class CommandLineSite(LiveSite):
@@ -135,10 +135,9 @@ def _update(
 
         if lastbuild.item_folders(root, set(changed), kinds.names()) is None:
             raise _Fallback  # (seen before loading: the full build loads once)
-        # the changed items' stories are converted again (a few ms) rather than looked up in
-        # markdown.json, which would be read and written whole (~0.15 s at 2,000 items); a
-        # later load that needs them converts them once more
-        cache.markdown = Table(cache.markdown.path, unread=True)
+        # (the changed items' stories are converted, not looked up in markdown.json, which
+        # would be read and written whole: ~0.15 s at 2,000 items; `load_items` defers it,
+        # and what is converted goes to its small side file for the next command)
         cache.folder_states = lastbuild.item_folder_states(root, scan[0])
         with using(cache):  # the item cache: only the changed items are loaded
             site = load_site(root)
