@@ -134,12 +134,13 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     derived = CheckCache(root)
     # what changed since the last good build (its record, not output/: see
     # `_measured_on_output`): the item folders' files as just scanned, for the item cache
-    with gc_paused():  # (tens of thousands of file states, all kept)
-        found = lastbuild.changes(root, root / "output", vouch=False)
-        if found is not None:
-            memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
-    with using(memo):
-        report = _check(root, progress, derived, found)
+    with gc_frozen():  # what is read and loaded is kept to the end: no collection walks it
+        with gc_paused():  # (tens of thousands of file states)
+            found = lastbuild.changes(root, root / "output", vouch=False)
+            if found is not None:
+                memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
+        with using(memo):
+            report = _check(root, progress, derived, found)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
         derived.save()
     with contextlib.suppress(OSError):
@@ -187,7 +188,7 @@ def _check(
         except (ErrorList, ContentError) as exc:
             report.errors.extend(all_errors(exc))
     progress.advance()
-    with gc_frozen():  # the loaded site is kept to the end: no collection walks it again
+    with gc_frozen():  # (what planning made, too)
         return _examine(root, report, progress, folders, languages, plan, derived, found)
 
 

@@ -70,7 +70,7 @@ from site_builder.build import (
     print_and_booklet_outputs,
     run_task,
 )
-from site_builder.cache import BuildCache, using
+from site_builder.cache import BuildCache, current, using
 from site_builder.compress import EXTS, copies_for
 from site_builder.content import kinds
 from site_builder.content.loader import item_warnings, load_site, reload_items
@@ -242,7 +242,8 @@ class LiveSite:
 
     def _adopt(self, plan: Plan) -> None:
         self._epoch += 1
-        renderer = HtmlRenderer(plan.site, plan.urls)
+        with using(current() or BuildCache(self.root)):  # (compiled templates kept)
+            renderer = HtmlRenderer(plan.site, plan.urls)
         with contextlib.suppress(Exception):  # a broken template the site does not use
             if self.compile_ahead:
                 renderer.prepare()  # compile now, not on the first save
@@ -535,7 +536,8 @@ class LiveSite:
         """The background thread's own renderer (Jinja environments are not shared)."""
         cached = self._print_r
         if cached is None or cached[0] != job.epoch:
-            cached = (job.epoch, HtmlRenderer(job.plan.site, job.plan.urls))
+            with using(BuildCache(self.root)):  # (compiled templates kept)
+                cached = (job.epoch, HtmlRenderer(job.plan.site, job.plan.urls))
             self._print_r = cached
         renderer = cached[1]
         renderer.site = job.plan.site

@@ -71,7 +71,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
     if lastbuild.recorded(root) is None:
         return None  # (before the lock: most builds without a record are cold ones)
     check_output_folder(root, output, legacy=recorded_output(root))  # as the build does
-    with project_lock(root):
+    with project_lock(root), gc_frozen():  # (what is read is kept to the end)
         t0 = time.perf_counter()
         tidy(output)  # what an interrupted build left next to output/ (as the build does)
         if not output.is_dir():
@@ -139,11 +139,11 @@ def _update(
         # would be read and written whole: ~0.15 s at 2,000 items; `load_items` defers it,
         # and what is converted goes to its small side file for the next command)
         cache.folder_states = lastbuild.item_folder_states(root, scan[0])
+        # the site, once loaded, is kept to the end: no collection walks it again
+        settled.enter_context(gc_frozen())
         with using(cache):  # the item cache: only the changed items are loaded
             site = load_site(root)
             plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
-        # the loaded site is kept to the end: no collection walks it again
-        settled.enter_context(gc_frozen())
         if site.config.content_dir.resolve() != root / "content":
             raise _Fallback
         live = CommandLineSite(root, output)
