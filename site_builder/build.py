@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
 from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages
@@ -47,7 +47,6 @@ from site_builder.plan import Plan, plan_site, with_registry_errors
 from site_builder.progress import Progress
 from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
-from site_builder.render.images import ImageCache, derivatives
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
 from site_builder.render.members import members_print_page
 from site_builder.render.pdf import (
@@ -56,6 +55,7 @@ from site_builder.render.pdf import (
     sticker_sheet,
 )
 from site_builder.render.qr import make_qr
+from site_builder.render.variants import derivatives
 from site_builder.tasks import (
     BookletCode,
     CodePages,
@@ -72,6 +72,9 @@ from site_builder.tasks import (
 from site_builder.urls import Urls
 from site_builder.webapp import webapp_outputs
 from site_builder.writer import Staging, project_lock, tidy
+
+if TYPE_CHECKING:  # (Pillow is imported when photos are made: `static_files`)
+    from site_builder.render.images import ImageCache
 
 
 class ErrorWarning(str):
@@ -395,6 +398,8 @@ def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> lis
     assets = site.config.templates_dir / ASSETS
     for rel, target in asset_names(site.config.templates_dir).items():
         files.append((target, assets / rel))
+    from site_builder.render.images import ImageCache  # (Pillow: only to make photos)
+
     cache = cache or ImageCache(site.config.root)
     images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
     images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]

@@ -279,3 +279,28 @@ def test_check_after_a_one_edit_build_converts_no_story(minimal: Path) -> None:
 
     assert imports_markdown("build", "--no-pdf")  # the edited story is converted
     assert not imports_markdown("check")
+
+
+def test_library_versions_are_importlib_metadatas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The item cache's key names the libraries' versions as importlib.metadata finds
+    them (read from the `.dist-info` folders' names, without importing it): the installed
+    ones, and one shadowing another earlier on sys.path."""
+    import sys
+    from importlib import metadata
+
+    from site_builder import libraries
+    from site_builder.content import itemcache
+
+    def expected() -> str:
+        return " ".join(f"{n}={libraries.metadata_version(n)}" for n in itemcache.LIBRARIES)
+
+    assert itemcache._versions() == expected()
+    shadow = tmp_path / "Markdown-0.0.1.dist-info"
+    shadow.mkdir()
+    (shadow / "METADATA").write_text("Metadata-Version: 2.1\nName: Markdown\nVersion: 0.0.1\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    assert metadata.version("Markdown") == "0.0.1"
+    assert "Markdown=0.0.1" in itemcache._versions()
+    assert itemcache._versions() == expected()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown as md
@@ -213,3 +215,54 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     os.symlink(tmp_path / "secret.png", tmp_path / "doll/a.png")
     with pytest.raises(images.Problem, match="is a link to a file outside this folder"):
         images.load_image(tmp_path / "doll", "a.png")
+
+
+FEATURES = """## Áo chàm
+
+Term
+: Definition, *in italics*
+
+| màu | nghĩa |
+|---|---|
+| chàm | trời |
+
+```python
+x = 1
+```
+
+A note[^1] about HTML {: .lead }
+
+[^1]: Ghi chú.
+
+*[HTML]: HyperText Markup Language
+
+<div markdown="1">*inside*</div>
+
+1. one
+2. two
+
+* three
+"""
+
+
+def test_the_converter_is_python_markdowns_extra_and_sane_lists() -> None:
+    """The converter is made from Python-Markdown's extension modules (not looked up by
+    name among every package's entry points): the same HTML as by name."""
+    by_name = md.Markdown(extensions=sm.EXTENSIONS, output_format="html")
+    for story in [FEATURES, *STORIES]:
+        by_name.reset()
+        ours = sm._converter()
+        ours.reset()
+        assert ours.convert(story) == by_name.convert(story)
+
+
+def test_making_the_converter_reads_no_package_metadata() -> None:
+    script = (
+        "import sys\nfrom site_builder import markdown\n"
+        "markdown.render_markdown('*x*')\nprint('importlib.metadata' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder.content import svg
 from site_builder.content.model import Image
+from site_builder.content.photo_limits import MAX_PIXELS
 from site_builder.content.schema import Problem
 from site_builder.filestate import settled, state_of
+from site_builder.libraries import versions
 from site_builder.messages import Msg
 from site_builder.writer import write_atomic
 
@@ -147,7 +149,7 @@ def _raster(path: Path, name: str) -> raster.Facts:
             Msg(
                 "The limit is {limit} megapixels; resize it to at most 8000 pixels on its "
                 "longest side.",
-                limit=raster.MAX_PIXELS // 1_000_000,
+                limit=MAX_PIXELS // 1_000_000,
             ),
         ) from exc
     except raster.Failure as exc:
@@ -186,14 +188,10 @@ def _svg(path: Path, name: str) -> tuple[int, int]:
 
 @functools.cache
 def memo_version() -> str:
-    """What a photo check's result depends on besides the file (Pillow is imported here,
-    when a photo is first checked: a command whose photos are all known does not)."""
-    import PIL
-    import pillow_heif
-
-    from site_builder.content import raster
-
-    return f"1 {raster.MAX_PIXELS} Pillow={PIL.__version__} heif={pillow_heif.__version__}"
+    """What a photo check's result depends on besides the file (the libraries' versions
+    without importing them: a command whose photos are all remembered needs no Pillow)."""
+    found = versions(("Pillow", "pillow-heif"))
+    return f"1 {MAX_PIXELS} Pillow={found['Pillow']} heif={found['pillow-heif']}"
 
 
 def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:

@@ -43,7 +43,6 @@ import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path, PosixPath, PurePath, PurePosixPath
 from typing import Any
 
@@ -51,6 +50,7 @@ import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, digest
 from site_builder.config import SiteConfig
 from site_builder.filestate import FileState, scan, unchanged
+from site_builder.libraries import versions
 from site_builder.parallel import gc_paused
 from site_builder.writer import write_atomic
 
@@ -149,15 +149,13 @@ def _code_digest() -> str:
     return digest(*parts)
 
 
+LIBRARIES = ("Markdown", "nh3", "Pillow", "pillow-heif", "PyYAML", "ruamel.yaml", "defusedxml")
+
+
 def _versions() -> str:
-    names = ("Markdown", "nh3", "Pillow", "pillow-heif", "PyYAML", "ruamel.yaml", "defusedxml")
-    out = []
-    for name in names:
-        try:
-            out.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name}=-")
-    return " ".join(out)
+    """The versions of the libraries that read photos and Markdown (libraries.py)."""
+    found = versions(LIBRARIES)
+    return " ".join(f"{name}={found[name]}" for name in LIBRARIES)
 
 
 def context_key(config: SiteConfig) -> str:

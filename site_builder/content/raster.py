@@ -27,9 +27,10 @@ import pillow_heif
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
+from site_builder.content.photo_limits import MAX_PIXELS
+
 pillow_heif.register_heif_opener()
 
-MAX_PIXELS = 100_000_000  # 10,000 x 10,000: twice a 50 MP phone photo
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")  # "JPEG" also opens MPO (phones: + depth map)
 ORIENTATION = 0x0112
 _CHECK_SIZE = (64, 64)  # `inspect` decodes at the smallest scale libjpeg offers

@@ -6,7 +6,7 @@ from typing import Any
 
 from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
-from site_builder.render import images
+from site_builder.render import variants
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.urls import Urls
 
@@ -38,8 +38,8 @@ def booklet_pages(
         }
         if isinstance(thing, Item):
             im = thing.images[0]
-            chapter["image"] = images.picture(
-                urls, thing.kind, thing.slug, im, tr.alt.get(im.file, ""), images.SIZES["photo"]
+            chapter["image"] = variants.picture(
+                urls, thing.kind, thing.slug, im, tr.alt.get(im.file, ""), variants.SIZES["photo"]
             )
             chapter["item_url"] = urls.page(lang, thing.kind, thing.slug)
         texts[key] = tr
@@ -57,8 +57,8 @@ def booklet_pages(
         "cover": None,
     }
     if booklet.cover is not None:
-        view["cover"] = images.picture(
-            urls, "booklets", booklet.slug, booklet.cover, "", images.SIZES["cover"]
+        view["cover"] = variants.picture(
+            urls, "booklets", booklet.slug, booklet.cover, "", variants.SIZES["cover"]
         )
     langs = [lg for lg in config.languages if lg in booklet.title or lg == lang]
 

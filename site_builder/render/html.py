@@ -25,7 +25,7 @@ from site_builder.content.model import Item, Page, Site, Translation
 from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
-from site_builder.render import images, structured
+from site_builder.render import structured, variants
 from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls
 
@@ -300,15 +300,15 @@ class HtmlRenderer:
             "commune_lang": self._named_in("communes", facts.commune, lang),
             "images": [  # <picture>: WebP + JPEG/PNG srcsets; `sizes` for the item page
                 {
-                    **images.picture(
+                    **variants.picture(
                         self.urls,
                         item.kind,
                         item.slug,
                         im,
                         tr.alt.get(im.file, ""),
-                        images.SIZES["photo"],
+                        variants.SIZES["photo"],
                     ),
-                    "card_sizes": images.SIZES["card"],  # the same image in a list of cards
+                    "card_sizes": variants.SIZES["card"],  # the same image in a list of cards
                 }
                 for im in item.images
             ],

@@ -35,8 +35,6 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 import PIL
 import pillow_heif
@@ -50,8 +48,16 @@ from site_builder.messages import Msg
 from site_builder.parallel import parallel_map
 
 # (what a derivative is, without Pillow: outputs.py lists the files a build writes)
-from site_builder.render.variants import WIDTHS, Variant, derivatives  # noqa: F401 (also ours)
-from site_builder.urls import Urls
+from site_builder.render.variants import (  # noqa: F401 (this module's names too)
+    SIZES,
+    WIDTHS,
+    Variant,
+    derivatives,
+    fallbacks,
+    image_url,
+    largest_fallback,
+    picture,
+)
 from site_builder.writer import write_atomic
 
 PRINT_WIDTH = 1800  # photos in PDFs: the width of an A5 page at 300 ppi
@@ -68,54 +74,6 @@ RECIPE = (
     f"jpeg=q{JPEG_QUALITY}p420opt png=opt,p256>{PNG_FULL_COLOUR_KB}k draft lanczos srgb Pillow={PIL.__version__} "
     f"heif={pillow_heif.__version__}"
 )
-
-# `sizes` for each place a photo is shown; they mirror templates/assets/site.css
-# (main: max 44rem wide with 1rem padding; cards: grid of minmax(9.5rem, 1fr), gap 1rem).
-SIZES = {
-    "photo": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
-    "card": "(min-width: 32.5rem) 13rem, (min-width: 22rem) calc(50vw - 1.5rem), "
-    "calc(100vw - 2rem)",
-    "cover": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
-}
-
-
-def fallbacks(image: Image) -> list[Variant]:
-    """The JPEG/PNG (or SVG) variants, narrow first."""
-    return [v for v in derivatives(image) if v.ext != "webp"]
-
-
-def largest_fallback(image: Image) -> Variant:
-    """The variant link previews and JSON-LD use: the widest JPEG/PNG (or the SVG)."""
-    return fallbacks(image)[-1]
-
-
-def image_url(urls: Urls, kind: str, slug: str, image: Image, variant: Variant) -> str:
-    """The site-relative URL of a derivative, percent-encoded (safe inside `srcset`)."""
-    return quote(urls.url(urls.image_file(kind, slug, image.file, variant.width, variant.ext)))
-
-
-def picture(urls: Urls, kind: str, slug: str, image: Image, alt: str, sizes: str) -> dict[str, Any]:
-    """What a template needs for <picture>: srcsets, sizes, the fallback src and its size.
-
-    `src` is the middle-width fallback (JPEG or PNG), for browsers without `srcset`.
-    """
-    variants = derivatives(image)
-    webp = [v for v in variants if v.ext == "webp"]
-    plain = [v for v in variants if v.ext != "webp"]
-    main = plain[len(plain) // 2]
-
-    def srcset(vs: list[Variant]) -> str:
-        return ", ".join(f"{image_url(urls, kind, slug, image, v)} {v.width}w" for v in vs)
-
-    return {
-        "src": image_url(urls, kind, slug, image, main),
-        "srcset": srcset(plain) if webp else "",
-        "webp_srcset": srcset(webp),
-        "sizes": sizes,
-        "width": main.width,
-        "height": main.height,
-        "alt": alt,
-    }
 
 
 # --- encoding ------------------------------------------------------------------------

@@ -20,14 +20,13 @@ import jinja2
 
 from site_builder.config import StickerSettings
 from site_builder.content import kinds
-from site_builder.content.model import Booklet, Item, Page, Site
+from site_builder.content.model import Booklet, Image, Item, Page, Site
 from site_builder.content.translations import with_fallback
 from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.render.html import HtmlRenderer, template_error
-from site_builder.render.images import print_copy
 from site_builder.render.qr import QrSymbol, make_qr
 from site_builder.urls import Urls
 
@@ -346,7 +345,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
             BookletDoc(
                 title=title,
                 intro_html=booklet.intro_html.get(lang, ""),
-                cover_image=print_copy(config.root, booklet.cover) if booklet.cover else None,
+                cover_image=_print_copy(config.root, booklet.cover) if booklet.cover else None,
                 lang=lang,
                 chapters=tuple(chapters),
                 back_qr=make_qr(back_url, config.qr_error_correction) if back_url else None,
@@ -362,7 +361,7 @@ def _print_photo(site: Site, item: Item, image: Any) -> Path:
     from site_builder.cache import CACHE_DIR
     from site_builder.content.print_crop import cropped_copy
 
-    source = Path(print_copy(site.config.root, image))  # upright, sRGB, print-sized
+    source = Path(_print_copy(site.config.root, image))  # upright, sRGB, print-sized
     box = (item.facts.print_crop or {}).get(image.file)
     if box is None or source.suffix.lower() == ".svg":  # a vector is printed whole
         return source
@@ -589,3 +588,10 @@ def _job_error(site: Site, status: str, value: Any) -> Exception:
             Path(path), line, None, message, "Fix the template; the site was not changed."
         )
     return SiteError(value if isinstance(value, str) else str(value))  # a Msg stays one
+
+
+def _print_copy(root: Path, image: Image) -> Path:
+    """render/images.py's `print_copy`, imported when a PDF shows a photo (Pillow)."""
+    from site_builder.render.images import print_copy
+
+    return print_copy(root, image)

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from site_builder.content import kinds
 from site_builder.content.model import Image, Item, Site, Translation
 from site_builder.gtin import digital_link
-from site_builder.render import images
+from site_builder.render import variants
 from site_builder.urls import Urls
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_CN", "fr": "fr_FR"}
@@ -35,8 +35,8 @@ def preview_image(item: Item, urls: Urls) -> dict[str, Any]:
 
 def _largest(urls: Urls, item: Item, image: Image) -> dict[str, Any]:
     """The widest JPEG/PNG derivative: link previews want JPEG or PNG, >= 600 px wide."""
-    variant = images.largest_fallback(image)
-    url = urls.absolute(images.image_url(urls, item.kind, item.slug, image, variant))
+    variant = variants.largest_fallback(image)
+    url = urls.absolute(variants.image_url(urls, item.kind, item.slug, image, variant))
     return {"url": url, "width": variant.width, "height": variant.height}
 
 
