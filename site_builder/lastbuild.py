@@ -9,7 +9,10 @@ preview, not a hand): `site-builder build` then updates only what the edits touc
 rendering the whole site (check.py). The record is forgotten before anything may change
 output/ and written again only after a good build. A file changed within two seconds of
 the scan is listed as "racy" and counts as changed next time (its next edit could keep
-the same `stat`).
+the same `stat`), unless its content is still what it was: the record keeps the SHA-256
+of each racy file as scanned, when the file held the same bytes once the build was done
+(at most `RACY_DIGESTS` files: an edit saved just before `build`, then `check`, is not
+rendered again).
 
 output/ is known by the `stat` of every file *and every folder* in it. To vouch that it
 is unchanged, a later command `lstat`s the recorded paths instead of listing the tree
@@ -49,7 +52,17 @@ from site_builder.freshness import INPUTS
 RECORD = "last-build.json"
 
 Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
-Scan = tuple[list[Entry], list[str]]  # every input file; those changed just before the scan
+# every input file; those changed just before the scan; the SHA-256 of those, as scanned
+Scan = tuple[list[Entry], list[str], dict[str, str]]
+RACY_DIGESTS = 64  # racy files hashed at most (a checkout or an unzip: all count as changed)
+
+
+def _content(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return digest(f.read())
+    except OSError:
+        return None
 
 
 def input_entries(root: Path) -> Scan:
@@ -66,7 +79,11 @@ def input_entries(root: Path) -> Scan:
         else:
             entries.extend(scan(top))
     entries = sorted(e for e in entries if PYCACHE not in e[0])
-    return entries, [e[0] for e in entries if not settled(e[2], scanned)]
+    racy = [e[0] for e in entries if not settled(e[2], scanned)]
+    sums = {}
+    if len(racy) <= RACY_DIGESTS:
+        sums = {path: found for path in racy if (found := _content(path)) is not None}
+    return entries, racy, sums
 
 
 def forget(root: Path) -> None:
@@ -165,7 +182,7 @@ def remember(
 ) -> None:
     """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
     the build read them); `state`: output/ now, if known."""
-    entries, racy = scan
+    entries, racy, sums = scan
     state = OutputRecord.of(listing(output)) if state is None else state
     files, folders = state.joined()
     record = {
@@ -173,6 +190,8 @@ def remember(
         "options": options,
         "inputs": entries,
         "racy": racy,
+        # (a racy file's bytes as scanned, when they had not changed by the build's end)
+        "racy_sums": {path: sha for path, sha in sums.items() if _content(path) == sha},
         "output_files": files,
         "output_folders": folders,
         "output_fingerprint": state.digest(),
@@ -251,7 +270,11 @@ def changes(
     before = {e[0]: tuple(e[1:]) for e in map(tuple, last["inputs"])}
     now = {e[0]: e[1:] for e in scan[0]}
     changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
-    changed |= set(last["racy"]) & now.keys()
+    sums = last.get("racy_sums")
+    sums = sums if isinstance(sums, dict) else {}
+    for path in set(last["racy"]) & now.keys():  # the same bytes as the build read?
+        if path not in changed and (sums.get(path) is None or _content(path) != sums[path]):
+            changed.add(path)
     if not vouch:
         return Changes(last, scan, changed, before, None)
     files, folders = last["output_files"], last["output_folders"]

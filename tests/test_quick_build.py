@@ -357,3 +357,30 @@ def test_an_update_also_refreshes_the_portable_copy(
     page = (usb / "vi/dolls/hmong/index.html").read_text(encoding="utf-8")
     assert "Một câu cho bản USB." in page
     assert (project / CACHE_DIR / lastbuild.RECORD).is_file()  # for the next update
+
+
+def test_an_edit_saved_just_before_the_build_is_settled_by_its_bytes(tmp_path: Path) -> None:
+    """A story saved within two seconds of `build` is "racy": its next save could keep
+    the same `stat`. The record keeps its bytes' SHA-256, so the next command sees it as
+    unchanged while the bytes are the same, and as changed as soon as they differ, even
+    with the size, time stamp and inode of before."""
+    from tests.test_filestate import rewrite_keeping_stat
+
+    project = project_of(tmp_path)
+    assert build(project).startswith(BUILT)
+    story = project / "content/dolls/hmong/en.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nMore indigo.\n", encoding="utf-8")
+    assert build(project).startswith(UPDATED)  # (at once: the story is racy)
+    output = project / "output"
+    record = lastbuild.recorded(project.resolve())
+    assert record is not None and str(story.resolve()) in record["racy"]
+    found = lastbuild.changes(project.resolve(), output.resolve())
+    assert found is not None and found.changed == set()
+    assert "Nothing changed" in build(project)
+    # the same size, time stamp and inode, other bytes: changed, and built as such
+    data = story.read_bytes()
+    rewrite_keeping_stat(story, data.replace(b"More indigo.", b"Less indigo."))
+    found = lastbuild.changes(project.resolve(), output.resolve())
+    assert found is not None and found.changed == {str(story.resolve())}
+    assert build(project).startswith(UPDATED)
+    assert snapshot(output) == cold(project, tmp_path)
