@@ -30,7 +30,7 @@ PARTS = [
     ("load (YAML, Markdown, image headers)", "site_builder/content/loader.py", "load_site"),
     ("  Markdown", "site_builder/markdown.py", "render_markdown"),
     ("  photos read", "site_builder/content/images.py", "load_image"),
-    ("plan (printed codes, QR)", "site_builder/build.py", "plan_site"),
+    ("plan (printed codes, QR)", "site_builder/plan.py", "plan_site"),
     ("render and write pages, QR files, photos", "site_builder/build.py", "write_site"),
     ("  Jinja2 templates", "jinja2/environment.py", "render"),
     ("  markup escaping", "markupsafe/__init__.py", "escape"),
@@ -56,7 +56,7 @@ STICKER_PARTS = [
         "site_builder/markdown.py",
         "render_markdown",
     ),
-    ("plan (printed codes, QR encoding)", "site_builder/build.py", "plan_site"),
+    ("plan (printed codes, QR encoding)", "site_builder/plan.py", "plan_site"),
     ("sticker sheets", "site_builder/render/pdf.py", "sticker_sheet"),
     (
         "  layout in Python (text wrapped, sizes)",
