@@ -41,6 +41,7 @@ from site_builder.filestate import (
     PYCACHE,
     FileState,
     Listing,
+    content_digest,
     listing,
     listing_digest,
     scan,
@@ -58,9 +59,9 @@ RACY_DIGESTS = 64  # racy files hashed at most (a checkout or an unzip: all coun
 
 
 def _content(path: str) -> str | None:
+    """`filestate.content_digest`, None for a file that cannot be read."""
     try:
-        with open(path, "rb") as f:
-            return digest(f.read())
+        return content_digest(Path(path))
     except OSError:
         return None
 

@@ -22,7 +22,7 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 from pypdf import PdfReader
 
-from site_builder.render.images import WIDTHS
+from site_builder.render.variants import WIDTHS
 from tests.helpers import copy_project, parse_html, run_cli, snapshot
 from tests.test_images import add_image
 
@@ -278,7 +278,7 @@ def test_a_50_megapixel_jpeg_is_decoded_in_little_memory(tmp_path: Path) -> None
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from site_builder.render import images\n"
+        "from site_builder.render import images, variants\n"
         "from site_builder.content.model import Image\n"
         "def peak():\n"
         "    status = Path('/proc/self/status').read_text()\n"
@@ -287,7 +287,7 @@ def test_a_50_megapixel_jpeg_is_decoded_in_little_memory(tmp_path: Path) -> None
         "p = Path(sys.argv[1])\n"
         "before = peak()\n"
         "im = Image('big.jpg', p, 8000, 6000)\n"
-        "images.encode_all(p, images.derivatives(im))\n"
+        "images.encode_all(p, variants.derivatives(im))\n"
         "print(before, peak())\n"
     )
     out = subprocess.run(

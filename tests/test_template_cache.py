@@ -35,38 +35,44 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _page(tmp_path: Path, source: str = "<p>{{ name }}</p>") -> Callable[..., jinja2.Template]:
+    """`page.html` holding `source`; the function returned loads it through a new
+    environment (with the settings given) sharing the cache folder `tmp_path/cache`."""
+    (tmp_path / "t").mkdir(exist_ok=True)
+    (tmp_path / "t/page.html").write_text(source, encoding="utf-8")
+
+    def load(**settings: object) -> jinja2.Template:
+        return _env(tmp_path / "t", tmp_path / "cache", **settings).get_template("page.html")
+
+    return load
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return list((tmp_path / "cache" / FOLDER).glob("*.bin"))
+
+
 def test_a_second_environment_renders_from_the_cache(tmp_path: Path, compiles: list[str]) -> None:
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t/page.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
-    first = _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
-    assert first.render(name="Mông") == "<p>Mông</p>"
+    load = _page(tmp_path)
+    assert load().render(name="Mông") == "<p>Mông</p>"
     assert compiles == ["page.html"]
-    assert len(list((tmp_path / "cache" / FOLDER).glob("*.bin"))) == 1
-    second = _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
-    assert second.render(name="Dao") == "<p>Dao</p>"
+    assert len(_entries(tmp_path)) == 1
+    assert load().render(name="Dao") == "<p>Dao</p>"
     assert compiles == ["page.html"]  # not compiled again
 
 
 def test_an_edited_template_is_compiled_again(tmp_path: Path, compiles: list[str]) -> None:
-    (tmp_path / "t").mkdir()
-    page = tmp_path / "t/page.html"
-    page.write_text("<p>{{ name }}</p>", encoding="utf-8")
-    _env(tmp_path / "t", tmp_path / "cache").get_template("page.html").render(name="x")
-    page.write_text("<h1>{{ name }}</h1>", encoding="utf-8")
-    again = _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
+    _page(tmp_path)().render(name="x")
+    again = _page(tmp_path, "<h1>{{ name }}</h1>")()
     assert again.render(name="Nùng") == "<h1>Nùng</h1>"
     assert compiles == ["page.html", "page.html"]
 
 
 def test_other_settings_do_not_share_compiled_code(tmp_path: Path) -> None:
     """`trim_blocks` changes the compiled code but not Jinja2's own cache key."""
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t/page.html").write_text("{% if 1 %}\nA{% endif %}\n", encoding="utf-8")
-    plain = _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
-    assert plain.render() == "\nA"
-    trimmed = _env(tmp_path / "t", tmp_path / "cache", trim_blocks=True).get_template("page.html")
-    assert trimmed.render() == "A"
-    assert len(list((tmp_path / "cache" / FOLDER).glob("*.bin"))) == 2
+    load = _page(tmp_path, "{% if 1 %}\nA{% endif %}\n")
+    assert load().render() == "\nA"
+    assert load(trim_blocks=True).render() == "A"
+    assert len(_entries(tmp_path)) == 2
 
 
 @pytest.mark.parametrize(
@@ -82,22 +88,18 @@ def test_other_settings_do_not_share_compiled_code(tmp_path: Path) -> None:
 def test_a_damaged_entry_is_compiled_again(
     tmp_path: Path, damage: Callable[[bytes], bytes], compiles: list[str]
 ) -> None:
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t/page.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
-    _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
-    (entry,) = (tmp_path / "cache" / FOLDER).glob("*.bin")
+    load = _page(tmp_path)
+    load()
+    (entry,) = _entries(tmp_path)
     entry.write_bytes(damage(entry.read_bytes()))
-    again = _env(tmp_path / "t", tmp_path / "cache").get_template("page.html")
-    assert again.render(name="Phù Lá") == "<p>Phù Lá</p>"
+    assert load().render(name="Phù Lá") == "<p>Phù Lá</p>"
     assert compiles == ["page.html", "page.html"]
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_compile(tmp_path: Path) -> None:
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t/page.html").write_text("<p>{{ name }}</p>", encoding="utf-8")
+    load = _page(tmp_path)
     (tmp_path / "cache").write_text("a file where the folder should be", encoding="utf-8")
-    env = _env(tmp_path / "t", tmp_path / "cache")
-    assert env.get_template("page.html").render(name="Mông") == "<p>Mông</p>"
+    assert load().render(name="Mông") == "<p>Mông</p>"
 
 
 def test_builds_with_damaged_compiled_templates_equal_a_cold_build(tmp_path: Path) -> None:

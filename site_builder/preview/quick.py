@@ -114,79 +114,76 @@ def _update(
 ) -> QuickReport:
     """Load the site, make again the model output/ was built from, and let `LiveSite`
     update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
-    with contextlib.ExitStack() as settled:
-        from site_builder.content import kinds
-        from site_builder.content.itemcache import folder_stats
-        from site_builder.content.loader import load_site
-        from site_builder.plan import plan_site
-        from site_builder.preview.live import LiveSite, PrintUpdate
+    from site_builder.content import kinds
+    from site_builder.content.itemcache import folder_stats
+    from site_builder.content.loader import load_site
+    from site_builder.plan import plan_site
+    from site_builder.preview.live import LiveSite, PrintUpdate
 
-        class CommandLineSite(LiveSite):
-            """`LiveSite` inside one command: the command holds the project lock throughout,
-            and a full build is the caller's."""
+    class CommandLineSite(LiveSite):
+        """`LiveSite` inside one command: the command holds the project lock throughout,
+        and a full build is the caller's."""
 
-            compile_ahead = False  # only the templates of the pages to render
+        compile_ahead = False  # only the templates of the pages to render
 
-            def _locked(self) -> contextlib.AbstractContextManager[None]:
-                return contextlib.nullcontext()
+        def _locked(self) -> contextlib.AbstractContextManager[None]:
+            return contextlib.nullcontext()
 
-            def _full(self) -> Any:
-                raise _Fallback
-
-        if lastbuild.item_folders(root, set(changed), kinds.names()) is None:
-            raise _Fallback  # (seen before loading: the full build loads once)
-        # (the changed items' stories are converted, not looked up in markdown.json, which
-        # would be read and written whole: ~0.15 s at 2,000 items; `load_items` defers it,
-        # and what is converted goes to its small side file for the next command)
-        cache.folder_states = lastbuild.item_folder_states(root, scan[0])
-        # the site, once loaded, is kept to the end: no collection walks it again
-        settled.enter_context(gc_frozen())
-        with using(cache):  # the item cache: only the changed items are loaded
-            site = load_site(root)
-            plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
-        if site.config.content_dir.resolve() != root / "content":
+        def _full(self) -> Any:
             raise _Fallback
-        live = CommandLineSite(root, output)
-        live._mode = FILE_MODE  # as a full build's files, whatever the umask
-        live._index = {item.folder: i for i, item in enumerate(site.items)}
-        live.plan = plan  # (for `_item_folders`: folders and photos are the last build's)
-        folders = live._item_folders(changed)
-        if folders is None:
+
+    if lastbuild.item_folders(root, set(changed), kinds.names()) is None:
+        raise _Fallback  # (seen before loading: the full build loads once)
+    # (the changed items' stories are converted, not looked up in markdown.json, which
+    # would be read and written whole: ~0.15 s at 2,000 items; `load_items` defers it,
+    # and what is converted goes to its small side file for the next command)
+    cache.folder_states = lastbuild.item_folder_states(root, scan[0])
+    # the loaded site is kept to the end: inside `quick_build`'s `gc_frozen`, what is made
+    # here is frozen when the block ends, and no collection walks it again
+    with using(cache), gc_paused():  # the item cache: only the changed items are loaded
+        site = load_site(root)
+        plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
+    if site.config.content_dir.resolve() != root / "content":
+        raise _Fallback
+    live = CommandLineSite(root, output)
+    live._mode = FILE_MODE  # as a full build's files, whatever the umask
+    live._index = {item.folder: i for i, item in enumerate(site.items)}
+    live.plan = plan  # (for `_item_folders`: folders and photos are the last build's)
+    folders = live._item_folders(changed)
+    if folders is None:
+        raise _Fallback
+    # each changed item as the last build saw it: its item cache entry now, or one that
+    # entry replaced (this load, or a `check` since), made from exactly the recorded files
+    old: dict[Path, Item] = {}
+    for folder in sorted(folders):
+        recorded = [(p, *before[p]) for p in sorted(before) if p.startswith(f"{folder}{os.sep}")]
+        now = (folder_stats(folder), site.items[live._index[folder]])
+        for stats, item in [now, *cache.items_before.get(str(folder), [])]:
+            if item is not None and [tuple(s) for s in stats] == recorded:
+                old[folder] = item
+                break
+        else:
+            raise _Fallback  # (an item that had errors, or files changed twice unseen)
+    old_site = replace(site, items=tuple(old.get(i.folder, i) for i in site.items))
+    codes = {code: old.get(item.folder, item) for code, item in plan.codes.items()}
+    live._adopt(replace(plan, site=old_site, codes=codes))
+    live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
+    new = {folder: site.items[live._index[folder]] for folder in folders}
+    update = live._incremental(folders, (list(site.items), new))  # changed codes: None
+    if update is None:
+        raise _Fallback
+    report = QuickReport(output, items=len(folders), warnings=list(site.warnings))
+    report.config = site.config
+    report.written, report.deleted = list(update.written), list(update.deleted)
+    if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
+        done: list[PrintUpdate] = []
+        live.refresh_print(done.append)
+        live.wait_print()
+        if not done or done[0].error is not None or done[0].superseded:
             raise _Fallback
-        # each changed item as the last build saw it: its item cache entry now, or one that
-        # entry replaced (this load, or a `check` since), made from exactly the recorded files
-        old: dict[Path, Item] = {}
-        for folder in sorted(folders):
-            recorded = [
-                (p, *before[p]) for p in sorted(before) if p.startswith(f"{folder}{os.sep}")
-            ]
-            now = (folder_stats(folder), site.items[live._index[folder]])
-            for stats, item in [now, *cache.items_before.get(str(folder), [])]:
-                if item is not None and [tuple(s) for s in stats] == recorded:
-                    old[folder] = item
-                    break
-            else:
-                raise _Fallback  # (an item that had errors, or files changed twice unseen)
-        old_site = replace(site, items=tuple(old.get(i.folder, i) for i in site.items))
-        codes = {code: old.get(item.folder, item) for code, item in plan.codes.items()}
-        live._adopt(replace(plan, site=old_site, codes=codes))
-        live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
-        new = {folder: site.items[live._index[folder]] for folder in folders}
-        update = live._incremental(folders, (list(site.items), new))  # changed codes: None
-        if update is None:
-            raise _Fallback
-        report = QuickReport(output, items=len(folders), warnings=list(site.warnings))
-        report.config = site.config
-        report.written, report.deleted = list(update.written), list(update.deleted)
-        if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
-            done: list[PrintUpdate] = []
-            live.refresh_print(done.append)
-            live.wait_print()
-            if not done or done[0].error is not None or done[0].superseded:
-                raise _Fallback
-            report.written += done[0].written
-            report.deleted += done[0].deleted
-            update.warnings += done[0].warnings
-        live.close()
-        report.warnings += [w for w in update.warnings if w not in report.warnings]
-        return report
+        report.written += done[0].written
+        report.deleted += done[0].deleted
+        update.warnings += done[0].warnings
+    live.close()
+    report.warnings += [w for w in update.warnings if w not in report.warnings]
+    return report

@@ -46,18 +46,7 @@ from site_builder.errors import ContentError
 from site_builder.filestate import FileState, settled, state_of
 from site_builder.messages import Msg
 from site_builder.parallel import parallel_map
-
-# (what a derivative is, without Pillow: outputs.py lists the files a build writes)
-from site_builder.render.variants import (  # noqa: F401 (this module's names too)
-    SIZES,
-    WIDTHS,
-    Variant,
-    derivatives,
-    fallbacks,
-    image_url,
-    largest_fallback,
-    picture,
-)
+from site_builder.render.variants import WIDTHS, Variant
 from site_builder.writer import write_atomic
 
 PRINT_WIDTH = 1800  # photos in PDFs: the width of an A5 page at 300 ppi
