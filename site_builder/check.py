@@ -582,6 +582,17 @@ def resolves(rel: str, files: set[str]) -> bool:
     return serving.resolve_in(rel, files).kind != "missing"
 
 
+# a tag that may be an `a` or an `img` (HTMLParser's tag names end at a space, '/' or
+# '>'; case does not matter): a story without one has no link, and is not parsed
+_MAY_LINK = re.compile(r"<(?:a|img)\b", re.IGNORECASE)
+
+
+def may_link(html: str) -> bool:
+    """False when `html` certainly has no `a` or `img` tag (most stories: a regular
+    expression scans 3 kB in ~1 µs, the parser takes ~50 µs)."""
+    return _MAY_LINK.search(html) is not None
+
+
 def links_in(html: str) -> list[str]:
     """The `href` of every `a` and the `src` of every `img` in `html`, once each, in order."""
     parser = _Links()
@@ -601,6 +612,8 @@ def broken_links(
     for lang, tr in sorted(thing.translations.items()):
         here = urls.page(lang, kind, thing.slug)
         html = tr.body_html
+        if not may_link(html):
+            continue  # (nothing to parse, nor to remember in check.json)
         found = links_in(html) if derived is None else derived.links(html, links_in)
         for link in found:
             target = _internal(link, here, config.base_url)
