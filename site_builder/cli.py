@@ -26,7 +26,10 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With `verb`, the command about to run: a command that is costly to
+    describe (`new` lists the kinds: content/kinds.py, ~30 ms of imports) is registered by
+    its name alone when it is not that one; its help and arguments are not needed."""
     p = argparse.ArgumentParser(
         prog="site-builder",
         description=_("Bilingual site, QR stickers and print-ready PDFs from Markdown/YAML notes."),
@@ -45,15 +48,33 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="verb", required=True)
     for command in COMMANDS:
-        command.register(sub)
+        brief = getattr(command, "register_name", None)
+        if verb is not None and brief is not None and verb != command.NAME:
+            brief(sub)
+        else:
+            command.register(sub)
     return p
+
+
+def verb_of(argv: Sequence[str]) -> str | None:
+    """The command named in `argv` (its global options hoisted to the front), if any."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in GLOBAL_WITH_VALUE:
+            i += 2
+        elif arg in GLOBAL_FLAGS or arg.startswith(tuple(f"{o}=" for o in GLOBAL_WITH_VALUE)):
+            i += 1
+        else:
+            return None if arg.startswith("-") else arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = hoist_global_options(list(sys.argv[1:] if argv is None else argv))
     messages.set_language(messages.lang_from_argv(argv))
     messages.set_verbose("--verbose" in argv)
-    args = parser().parse_args(argv)
+    args = parser(verb_of(argv)).parse_args(argv)
     root = Path(args.project).resolve()
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None

@@ -11,6 +11,7 @@ No timings here: the speed itself is measured by hand.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import random
@@ -266,3 +267,40 @@ def test_making_the_converter_reads_no_package_metadata() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_a_build_with_nothing_to_do_reads_no_kinds_and_the_help_still_lists_them(
+    minimal: Path,
+) -> None:
+    """The command line describes `new` (the kinds' words: content/kinds.py, which imports
+    the schema, PyYAML and Babel) only when `new` runs or help is asked for: a build that
+    finds nothing changed imports none of them. The commands and their help stay the same."""
+    from site_builder import cli
+    from tests.helpers import run_cli
+
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    script = (
+        "import sys\nfrom site_builder.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'site_builder.content.kinds' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(minimal), "build", "--no-pdf"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Nothing changed" in done.stdout
+    assert done.stdout.split("\n")[-2] == "0 False False"
+
+    def commands(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        (sub,) = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        return dict(sub.choices)
+
+    assert sorted(commands(cli.parser("build"))) == sorted(commands(cli.parser()))
+    assert "create a new item (doll, ocop) or page" in " ".join(cli.parser().format_help().split())
+    assert "{doll,ocop,page}" in commands(cli.parser("new"))["new"].format_help()
+    assert cli.verb_of(["--project", "x", "--lang", "vi", "--verbose", "build"]) == "build"
+    assert cli.verb_of(["--project=x", "check", "--lang", "vi"]) == "check"
+    assert cli.verb_of(["--version"]) is None and cli.verb_of(["--project", "x"]) is None

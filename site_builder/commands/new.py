@@ -5,14 +5,22 @@ from __future__ import annotations
 import argparse
 
 from site_builder.commands import display_path, project_root
-from site_builder.content import kinds
 from site_builder.messages import _
+
+NAME = "new"
+
+
+def register_name(sub: argparse._SubParsersAction) -> None:
+    """`new` by its name alone, while another command runs (cli.parser): no kinds read."""
+    sub.add_parser(NAME)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from site_builder.content import kinds
+
     words = ", ".join(k.word for k in kinds.all_kinds())
     p = sub.add_parser(
-        "new",
+        NAME,
         help=_("create a new item ({words}) or page with commented files").format(words=words),
     )
     p.add_argument(
