@@ -304,3 +304,30 @@ def test_a_build_with_nothing_to_do_reads_no_kinds_and_the_help_still_lists_them
     assert cli.verb_of(["--project", "x", "--lang", "vi", "--verbose", "build"]) == "build"
     assert cli.verb_of(["--project=x", "check", "--lang", "vi"]) == "check"
     assert cli.verb_of(["--version"]) is None and cli.verb_of(["--project", "x"]) is None
+
+
+def test_photos_remembered_are_not_opened_and_pillow_heif_is_not_imported(
+    minimal: Path,
+) -> None:
+    """A build after a story edit loads that item again; its photo's check is remembered
+    (content/images.py `_memo`), so content/raster.py (Pillow, pillow-heif) is not
+    imported for it: what a check says lives in content/photo_limits.py."""
+    from tests.helpers import run_cli
+
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    story = minimal / "content/dolls/hmong/vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    script = (
+        "import sys\nfrom site_builder.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'site_builder.content.raster' in sys.modules, 'pillow_heif' in sys.modules)\n"
+    )
+    for command in (["build", "--no-pdf"], ["check"]):
+        done = subprocess.run(
+            [sys.executable, "-c", script, "--project", str(minimal), *command],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split("\n")[-2] == "0 False False", (command, done.stdout)

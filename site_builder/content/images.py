@@ -14,8 +14,9 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from site_builder.content import photo_limits as photo
 from site_builder.content import svg
 from site_builder.content.model import Image
 from site_builder.content.photo_limits import MAX_PIXELS
@@ -24,9 +25,6 @@ from site_builder.filestate import settled, state_of
 from site_builder.libraries import versions
 from site_builder.messages import Msg
 from site_builder.writer import write_atomic
-
-if TYPE_CHECKING:  # (Pillow is imported when a photo is checked: see `memo_version`)
-    from site_builder.content import raster
 
 CACHE_DIR = ".site-builder-cache"
 
@@ -123,22 +121,26 @@ def _resolve(path: Path, folder: Path) -> Path | None:
     return real if real.is_relative_to(home) else None
 
 
-def _raster(path: Path, name: str) -> raster.Facts:
-    from site_builder.content import raster
+def _inspect(path: Path) -> photo.Facts:
+    from site_builder.content import raster  # (Pillow: only for a photo not remembered)
 
+    return raster.inspect(path)
+
+
+def _raster(path: Path, name: str) -> photo.Facts:
     try:
-        return _memo(path, raster.inspect)
-    except raster.Empty as exc:
+        return _memo(path, _inspect)
+    except photo.Empty as exc:
         raise Problem(
             Msg("'{name}' is empty (0 bytes).", name=name),
             Msg("Copy the photo again from the phone or camera."),
         ) from exc
-    except raster.NotAnImage as exc:
+    except photo.NotAnImage as exc:
         raise Problem(
             Msg("'{name}' is not a photo in a format we read (JPEG, PNG, WebP, HEIC).", name=name),
             Msg("Open it in an image viewer and save it again as .jpg or .png."),
         ) from exc
-    except raster.TooLarge as exc:
+    except photo.TooLarge as exc:
         raise Problem(
             Msg(
                 "'{name}' is {width} x {height} pixels, too large to process.",
@@ -152,7 +154,7 @@ def _raster(path: Path, name: str) -> raster.Facts:
                 limit=MAX_PIXELS // 1_000_000,
             ),
         ) from exc
-    except raster.Failure as exc:
+    except photo.Failure as exc:
         raise Problem(
             Msg("'{name}' cannot be read as an image; the file may be damaged.", name=name),
             Msg("Open it in an image viewer and save it again as .jpg or .png."),
@@ -194,12 +196,10 @@ def memo_version() -> str:
     return f"1 {MAX_PIXELS} Pillow={found['Pillow']} heif={found['pillow-heif']}"
 
 
-def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
+def _memo(path: Path, inspect: Callable[[Path], photo.Facts]) -> photo.Facts:
     """`inspect(path)`, remembered in the project's cache under the file's identity
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
     Only good results are remembered; a failure is found again each time."""
-    from site_builder.content import raster
-
     root = next((p for p in path.parents if (p / "site.yaml").is_file()), None)
     state = state_of(path)
     key = f"{memo_version()}\0" + "\0".join(map(str, state or (path,)))
@@ -208,7 +208,7 @@ def _memo(path: Path, inspect: Callable[[Path], raster.Facts]) -> raster.Facts:
         memo = root / CACHE_DIR / "images" / "checked" / hashlib.sha256(key.encode()).hexdigest()
         try:
             w, h, alpha = json.loads(memo.read_text(encoding="utf-8"))
-            return raster.Facts(int(w), int(h), bool(alpha))
+            return photo.Facts(int(w), int(h), bool(alpha))
         except (OSError, ValueError, TypeError):
             pass
     facts = inspect(path)

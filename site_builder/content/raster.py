@@ -20,52 +20,26 @@ or RGBA when the file has transparency.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import pillow_heif
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
-from site_builder.content.photo_limits import MAX_PIXELS
+from site_builder.content.photo_limits import (  # (here without Pillow: content/images.py)
+    MAX_PIXELS,
+    Damaged,
+    Empty,
+    Facts,
+    NotAnImage,
+    TooLarge,
+)
 
 pillow_heif.register_heif_opener()
 
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")  # "JPEG" also opens MPO (phones: + depth map)
 ORIENTATION = 0x0112
 _CHECK_SIZE = (64, 64)  # `inspect` decodes at the smallest scale libjpeg offers
-
-
-class Failure(Exception):
-    """What can go wrong when reading an image file (the loader turns it into a message)."""
-
-
-class Empty(Failure):
-    """The file has 0 bytes."""
-
-
-class NotAnImage(Failure):
-    """Not a JPEG, PNG, WebP or HEIC file."""
-
-
-class Damaged(Failure):
-    """Recognised, but its pixels cannot be decoded (truncated, corrupt)."""
-
-
-class TooLarge(Failure):
-    """More than MAX_PIXELS pixels."""
-
-    def __init__(self, width: int, height: int) -> None:
-        super().__init__(f"{width} x {height}")
-        self.width = width
-        self.height = height
-
-
-@dataclass(frozen=True)
-class Facts:
-    width: int  # as displayed: EXIF orientation applied
-    height: int
-    alpha: bool
 
 
 def inspect(path: Path) -> Facts:

@@ -40,7 +40,7 @@ import PIL
 import pillow_heif
 from PIL import Image as PILImage
 
-from site_builder.content import raster
+from site_builder.content import photo_limits, raster
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
 from site_builder.filestate import FileState, settled, state_of
@@ -112,7 +112,7 @@ def encode_all(path: Path, variants: list[Variant]) -> list[bytes]:
         bases: dict[int, PILImage.Image] = {}
         for base in sorted({_base(width, v.width) for v in variants}):
             bases[base] = raster.upright(path, (base, max(1, round(height * base / width))))
-    except raster.Failure as exc:
+    except photo_limits.Failure as exc:
         raise _unreadable(path) from exc
     out = []
     for variant in variants:
