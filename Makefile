@@ -43,7 +43,7 @@ CORE := site_builder/content site_builder/config.py site_builder/errors.py \
 	site_builder/codes_record.py site_builder/codes_identity.py \
 	site_builder/labelsheets.py site_builder/print_errors.py site_builder/vendor \
 	site_builder/tasks.py site_builder/libraries.py site_builder/render/variants.py \
-	site_builder/render/template_cache.py
+	site_builder/render/template_cache.py site_builder/render/catalog_cache.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests

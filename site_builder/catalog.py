@@ -38,13 +38,21 @@ def load_catalog(locale_dir: Path, lang: str, domain: str) -> gettext.NullTransl
 
 @lru_cache(maxsize=32)
 def _compile(po_path: Path, _state: FileState | None, lang: str) -> gettext.NullTranslations:
+    try:
+        data = po_path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(po_path, None, str(exc)) from exc
+    return gettext.GNUTranslations(io.BytesIO(compile_mo(data, po_path, lang)))
+
+
+def compile_mo(data: bytes, po_path: Path, lang: str) -> bytes:
+    """The .mo bytes of the catalogue `data` (read from `po_path`). Raises `CatalogError`."""
     # babel is imported here, not at the top: the CLI starts without it in English
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     try:
-        with po_path.open("rb") as f:
-            catalog = read_po(f, locale=lang, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken catalog
         lineno = getattr(exc, "lineno", None)  # Babel counts lines from 0
         raise CatalogError(
@@ -52,5 +60,4 @@ def _compile(po_path: Path, _state: FileState | None, lang: str) -> gettext.Null
         ) from exc
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()

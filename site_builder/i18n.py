@@ -15,7 +15,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from site_builder.catalog import CatalogError, load_catalog
+from site_builder.catalog import CatalogError, compile_mo, load_catalog
 from site_builder.errors import ContentError
 
 DOMAIN = "site"
@@ -28,13 +28,30 @@ def load_translations(
     try:
         return load_catalog(locale_dir, lang, domain)
     except CatalogError as exc:
-        raise ContentError(
-            exc.path,
-            exc.line,
-            None,
-            f"this translation catalog cannot be read ({exc.detail}).",
-            "Check the quotes of the msgid/msgstr lines.",
-        ) from exc
+        raise _unreadable(exc) from exc
+
+
+def catalog_path(locale_dir: Path, lang: str, domain: str = DOMAIN) -> Path:
+    return locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def compile_translations(data: bytes, po_path: Path, lang: str) -> bytes:
+    """The .mo bytes of the site catalogue `data` (read from `po_path`); a broken one
+    raises the ContentError `load_translations` raises."""
+    try:
+        return compile_mo(data, po_path, lang)
+    except CatalogError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: CatalogError) -> ContentError:
+    return ContentError(
+        exc.path,
+        exc.line,
+        None,
+        f"this translation catalog cannot be read ({exc.detail}).",
+        "Check the quotes of the msgid/msgstr lines.",
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -384,3 +384,38 @@ def test_an_edit_saved_just_before_the_build_is_settled_by_its_bytes(tmp_path: P
     assert found is not None and found.changed == {str(story.resolve())}
     assert build(project).startswith(UPDATED)
     assert snapshot(output) == cold(project, tmp_path)
+
+
+def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(tmp_path: Path) -> None:
+    """The update in place leaves the QR table unread (here every table counts as big:
+    `DEFER_FROM_BYTES`): the edited item's symbols are encoded at its first edit and kept
+    in `qr.recent.json`, so the next edit of it draws the same files without `qrcode`.
+    The output stays a cold build's."""
+    import subprocess
+    import sys
+
+    project = project_of(tmp_path)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    script = (
+        "import sys\n"
+        "from site_builder.content import itemcache\n"
+        "itemcache.DEFER_FROM_BYTES = 0\n"
+        "from site_builder.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'qrcode' in sys.modules)\n"
+    )
+    seen = []
+    for n in range(2):
+        _append("content/dolls/hmong/vi.md", f"\nCâu thứ {n}.\n")(project)
+        done = subprocess.run(
+            [sys.executable, "-c", script, "--project", str(project), "build", "--no-pdf"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "after edits in 1 item(s)" in done.stdout, done.stdout
+        seen.append(done.stdout.split("\n")[-2])
+    assert seen == ["0 True", "0 False"]
+    assert (project / CACHE_DIR / "qr.recent.json").is_file()
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")

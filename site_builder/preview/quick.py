@@ -63,6 +63,9 @@ class QuickReport:
     config: Any = None  # the site.yaml read (SiteConfig), for what the command does next
 
 
+QR_LOOKUPS = 64  # QR symbols of the changed items looked up before the QR table is read
+
+
 def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | None:
     """Bring `output` up to date after edits inside item folders (or say it is); None
     when only a full build can."""
@@ -115,7 +118,7 @@ def _update(
     """Load the site, make again the model output/ was built from, and let `LiveSite`
     update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
     from site_builder.content import kinds
-    from site_builder.content.itemcache import folder_stats
+    from site_builder.content.itemcache import DEFER_FROM_BYTES, folder_stats
     from site_builder.content.loader import load_site
     from site_builder.plan import plan_site
     from site_builder.preview.live import LiveSite, PrintUpdate
@@ -169,7 +172,12 @@ def _update(
     live._adopt(replace(plan, site=old_site, codes=codes))
     live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
     new = {folder: site.items[live._index[folder]] for folder in folders}
-    update = live._incremental(folders, (list(site.items), new))  # changed codes: None
+    # the changed items' QR symbols from the cache's QR table, left unread as the Markdown
+    # table is: the small side file it keeps has them from the last edit of those items
+    # (no `qrcode` imported to draw the same codes again)
+    cache.qr.defer(QR_LOOKUPS, DEFER_FROM_BYTES)
+    with using(cache):
+        update = live._incremental(folders, (list(site.items), new))  # changed codes: None
     if update is None:
         raise _Fallback
     report = QuickReport(output, items=len(folders), warnings=list(site.warnings))

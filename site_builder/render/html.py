@@ -26,6 +26,7 @@ from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.render import structured, variants
+from site_builder.render.catalog_cache import site_translations
 from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls
 
@@ -97,7 +98,7 @@ class HtmlRenderer:
                 lstrip_blocks=True,
                 auto_reload=False,  # one renderer per build: no stat of templates per page
             )
-            self.catalogs[lang] = i18n.load_translations(config.root / "locale", lang)
+            self.catalogs[lang] = site_translations(config.root / "locale", lang)
             env.install_gettext_translations(  # type: ignore[attr-defined]
                 self.catalogs[lang], newstyle=True
             )
