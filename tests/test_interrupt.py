@@ -35,7 +35,10 @@ ENV = {"SITE_BUILDER_JOBS": "2"}
 def cli(
     root: Path, *args: str, env: dict[str, str] | None = None, lang: str = "en"
 ) -> subprocess.Popen[str]:
-    """The real command, in its own process group (so its workers can be found)."""
+    """The real command, in its own process group (so its workers can be found), with
+    Ctrl-C and SIGTERM as a terminal gives them: a shell without job control starts its
+    background commands (a CI script run with `&`) with SIGINT ignored, which the command
+    would inherit, and rightly go on building."""
     return subprocess.Popen(
         [sys.executable, "-m", "site_builder", "--project", str(root), "--lang", lang, *args],
         cwd=root,
@@ -44,7 +47,13 @@ def cli(
         text=True,
         start_new_session=True,
         env={**os.environ, **ENV, **(env or {})},
+        preexec_fn=_as_in_a_terminal,
     )
+
+
+def _as_in_a_terminal() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
