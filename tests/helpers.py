@@ -55,6 +55,27 @@ def run_cli(project: Path, *args: str) -> Run:
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
+def cli_then(project: Path, show: str, *args: str, setup: str = "") -> tuple[int, str, str]:
+    """`site-builder --project PROJECT ARGS` in a fresh Python, with `setup` (statements)
+    run first and the expression `show` (e.g. whether a module was imported) printed after:
+    (the command's exit code, what it printed, `repr` of `show`)."""
+    script = (
+        f"import sys\n{setup}\nfrom site_builder.cli import main\n"
+        "try:\n    code = main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"print('\\n@@ ' + repr(({show})))\nsys.exit(code)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, "--project", str(project), *args],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=600,
+    )
+    out, _, shown = proc.stdout.rstrip("\n").rpartition("\n")
+    assert shown.startswith("@@ "), proc.stderr  # (else the script itself failed)
+    return proc.returncode, out, shown[3:]
+
+
 def parse_html(path: Path) -> ET.Element:
     return tinyhtml5.parse(path.read_bytes(), namespace_html_elements=False)
 

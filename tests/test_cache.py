@@ -250,32 +250,17 @@ def test_check_after_a_one_edit_build_converts_no_story(minimal: Path) -> None:
     """The build converted the edited story and the free pages' stories without reading
     the Markdown table; `check` right after finds them in its side file: it does not
     even import Python-Markdown. (Here every table counts as big: `DEFER_FROM_BYTES`.)"""
-    import subprocess
-    import sys
-
-    from tests.helpers import run_cli
+    from tests.helpers import cli_then, run_cli
 
     assert run_cli(minimal, "build", "--no-pdf").code == 0
     story = minimal / "content/dolls/hmong/en.md"
     story.write_text(story.read_text() + "\nA new line about indigo.\n")
-    script = (
-        "import sys\n"
-        "from site_builder.content import itemcache\n"
-        "itemcache.DEFER_FROM_BYTES = 0\n"
-        "from site_builder.cli import main\n"
-        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print('markdown' in sys.modules)\n"
-    )
+    setup = "from site_builder.content import itemcache\nitemcache.DEFER_FROM_BYTES = 0"
 
     def imports_markdown(*args: str) -> bool:
-        done = subprocess.run(
-            [sys.executable, "-c", script, "--project", str(minimal), *args],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip().endswith("True")
+        code, out, imported = cli_then(minimal, "'markdown' in sys.modules", *args, setup=setup)
+        assert code == 0, out
+        return imported == "True"
 
     assert imports_markdown("build", "--no-pdf")  # the edited story is converted
     assert not imports_markdown("check")

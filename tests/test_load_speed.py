@@ -276,23 +276,12 @@ def test_a_build_with_nothing_to_do_reads_no_kinds_and_the_help_still_lists_them
     the schema, PyYAML and Babel) only when `new` runs or help is asked for: a build that
     finds nothing changed imports none of them. The commands and their help stay the same."""
     from site_builder import cli
-    from tests.helpers import run_cli
+    from tests.helpers import cli_then, run_cli
 
     assert run_cli(minimal, "build", "--no-pdf").code == 0
-    script = (
-        "import sys\nfrom site_builder.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, 'site_builder.content.kinds' in sys.modules, 'yaml' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, "--project", str(minimal), "build", "--no-pdf"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Nothing changed" in done.stdout
-    assert done.stdout.split("\n")[-2] == "0 False False"
+    show = "'site_builder.content.kinds' in sys.modules, 'yaml' in sys.modules"
+    code, out, imported = cli_then(minimal, show, "build", "--no-pdf")
+    assert (code, imported) == (0, "(False, False)") and "Nothing changed" in out
 
     def commands(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
         (sub,) = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
@@ -312,22 +301,12 @@ def test_photos_remembered_are_not_opened_and_pillow_heif_is_not_imported(
     """A build after a story edit loads that item again; its photo's check is remembered
     (content/images.py `_memo`), so content/raster.py (Pillow, pillow-heif) is not
     imported for it: what a check says lives in content/photo_limits.py."""
-    from tests.helpers import run_cli
+    from tests.helpers import cli_then, run_cli
 
     assert run_cli(minimal, "build", "--no-pdf").code == 0
     story = minimal / "content/dolls/hmong/vi.md"
     story.write_text(story.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
-    script = (
-        "import sys\nfrom site_builder.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, 'site_builder.content.raster' in sys.modules, 'pillow_heif' in sys.modules)\n"
-    )
+    show = "'site_builder.content.raster' in sys.modules, 'pillow_heif' in sys.modules"
     for command in (["build", "--no-pdf"], ["check"]):
-        done = subprocess.run(
-            [sys.executable, "-c", script, "--project", str(minimal), *command],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr
-        assert done.stdout.split("\n")[-2] == "0 False False", (command, done.stdout)
+        code, out, imported = cli_then(minimal, show, *command)
+        assert (code, imported) == (0, "(False, False)"), (command, out)

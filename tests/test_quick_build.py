@@ -18,7 +18,7 @@ from site_builder.cache import CACHE_DIR
 from site_builder.filestate import listing
 from site_builder.lastbuild import OutputRecord
 from site_builder.preview import quick
-from tests.helpers import copy_project, run_cli, snapshot
+from tests.helpers import cli_then, copy_project, run_cli, snapshot
 from tests.test_incremental import _append, _photo, _replace
 
 UPDATED = "Updated output/ after edits in "
@@ -391,31 +391,17 @@ def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(tmp_path
     `DEFER_FROM_BYTES`): the edited item's symbols are encoded at its first edit and kept
     in `qr.recent.json`, so the next edit of it draws the same files without `qrcode`.
     The output stays a cold build's."""
-    import subprocess
-    import sys
-
     project = project_of(tmp_path)
     assert build(project, "--no-pdf").startswith(BUILT)
-    script = (
-        "import sys\n"
-        "from site_builder.content import itemcache\n"
-        "itemcache.DEFER_FROM_BYTES = 0\n"
-        "from site_builder.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, 'qrcode' in sys.modules)\n"
-    )
+    setup = "from site_builder.content import itemcache\nitemcache.DEFER_FROM_BYTES = 0"
     seen = []
     for n in range(2):
         _append("content/dolls/hmong/vi.md", f"\nCâu thứ {n}.\n")(project)
-        done = subprocess.run(
-            [sys.executable, "-c", script, "--project", str(project), "build", "--no-pdf"],
-            capture_output=True,
-            text=True,
-            timeout=600,
+        code, out, imported = cli_then(
+            project, "'qrcode' in sys.modules", "build", "--no-pdf", setup=setup
         )
-        assert done.returncode == 0, done.stderr
-        assert "after edits in 1 item(s)" in done.stdout, done.stdout
-        seen.append(done.stdout.split("\n")[-2])
-    assert seen == ["0 True", "0 False"]
+        assert code == 0 and "after edits in 1 item(s)" in out, out
+        seen.append(imported)
+    assert seen == ["True", "False"]
     assert (project / CACHE_DIR / "qr.recent.json").is_file()
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
