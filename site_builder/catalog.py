@@ -24,10 +24,15 @@ class CatalogError(ValueError):
         self.detail = detail
 
 
+def catalog_path(locale_dir: Path, lang: str, domain: str) -> Path:
+    """Where the catalogue of `domain` in `lang` lives below `locale_dir`."""
+    return locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
 def load_catalog(locale_dir: Path, lang: str, domain: str) -> gettext.NullTranslations:
     """`<locale_dir>/<lang>/LC_MESSAGES/<domain>.po` compiled in memory; English-in-code
     (no translation) if there is no such file. Raises `CatalogError`."""
-    po_path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+    po_path = catalog_path(locale_dir, lang, domain)
     if not po_path.is_file():
         return gettext.NullTranslations()
     state = state_of(po_path)

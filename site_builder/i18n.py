@@ -31,10 +31,6 @@ def load_translations(
         raise _unreadable(exc) from exc
 
 
-def catalog_path(locale_dir: Path, lang: str, domain: str = DOMAIN) -> Path:
-    return locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
-
-
 def compile_translations(data: bytes, po_path: Path, lang: str) -> bytes:
     """The .mo bytes of the site catalogue `data` (read from `po_path`); a broken one
     raises the ContentError `load_translations` raises."""

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from site_builder import i18n
 from site_builder.cache import STAMP, current, digest
+from site_builder.catalog import catalog_path
 from site_builder.libraries import versions
 
 
 def site_translations(locale_dir: Path, lang: str) -> gettext.NullTranslations:
     """`i18n.load_translations(locale_dir, lang)`, from the build cache when it is there."""
     memo = current()
-    po_path = i18n.catalog_path(locale_dir, lang)
+    po_path = catalog_path(locale_dir, lang, i18n.DOMAIN)
     if memo is None or not po_path.is_file():
         return i18n.load_translations(locale_dir, lang)
     try:
@@ -37,7 +38,4 @@ def site_translations(locale_dir: Path, lang: str) -> gettext.NullTranslations:
         mo = i18n.compile_translations(data, po_path, lang)
         with contextlib.suppress(OSError):  # a read-only project: compiled again next time
             memo.put_file(key, mo)
-    try:
-        return gettext.GNUTranslations(io.BytesIO(mo))
-    except (OSError, ValueError, UnicodeError):  # (not what was compiled: digest collision)
-        return i18n.load_translations(locale_dir, lang)
+    return gettext.GNUTranslations(io.BytesIO(mo))  # (sealed: the bytes compiled)
