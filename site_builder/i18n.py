@@ -17,6 +17,7 @@ from babel.numbers import format_currency, format_decimal
 
 from site_builder.catalog import CatalogError, compile_mo, load_catalog
 from site_builder.errors import ContentError
+from site_builder.messages import Msg
 
 DOMAIN = "site"
 
@@ -45,8 +46,8 @@ def _unreadable(exc: CatalogError) -> ContentError:
         exc.path,
         exc.line,
         None,
-        f"this translation catalog cannot be read ({exc.detail}).",
-        "Check the quotes of the msgid/msgstr lines.",
+        Msg("this translation catalog cannot be read ({detail}).", detail=exc.detail),
+        Msg("Check the quotes of the msgid/msgstr lines."),
     )
 
 

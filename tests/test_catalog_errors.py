@@ -24,6 +24,15 @@ def test_a_broken_site_catalog_names_its_file_and_line(tmp_path: Path) -> None:
     assert info.value.path == po and info.value.line == 7
     assert text.startswith("vi/LC_MESSAGES/site.po:7: this translation catalog cannot be read (")
     assert text.endswith("Check the quotes of the msgid/msgstr lines.")
+    messages.set_language("vi")
+    try:
+        assert info.value.format_localized(tmp_path) == (
+            "vi/LC_MESSAGES/site.po:7: không đọc được tệp bản dịch này ("
+            f"{info.value.message.params['detail']}). "
+            "Hãy kiểm tra dấu ngoặc kép của các dòng msgid/msgstr."
+        )
+    finally:
+        messages.set_language("en")
 
 
 def test_a_good_site_catalog_translates(tmp_path: Path) -> None:
