@@ -38,8 +38,10 @@ from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.errors import ContentError, ErrorList, SiteError
-from site_builder.freshness import inputs_state, output_fingerprint
+from site_builder.filestate import listing
+from site_builder.freshness import inputs_state, same_build
 from site_builder.hosting import host_files
+from site_builder.lastbuild import OutputRecord
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
@@ -107,6 +109,7 @@ class BuildReport:
     plan: Plan | None = None  # what was built (None when nothing was done)
     items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
     items_loaded: int = 0  # items whose files changed (all, without a cache)
+    output_record: OutputRecord | None = None  # output/ once built, with the cache (listed once)
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
@@ -448,7 +451,8 @@ def build(
         cache = BuildCache(root) if use_cache else None
         inputs, racy = inputs_state(root, output, options)
         if cache is not None and output.is_dir():
-            if cache.last_fingerprint() == inputs + ":" + output_fingerprint(output):
+            last = cache.last_fingerprint()
+            if last is not None and same_build(last, inputs, output):
                 report.up_to_date = True
                 report.timings["total"] = time.perf_counter() - t0
                 return report
@@ -457,7 +461,8 @@ def build(
         with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
             _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
-            cache.save(None if racy else inputs + ":" + output_fingerprint(output))
+            report.output_record = OutputRecord.of(listing(output))  # (lastbuild.remember)
+            cache.save(None if racy else inputs + ":" + report.output_record.digest())
         report.timings["total"] = time.perf_counter() - t0
     return report
 

@@ -37,8 +37,14 @@ def is_up_to_date(root: Path, output: Path, options: str = "") -> bool:
     last = BuildCache(root).last_fingerprint()
     if last is None or not output.is_dir() or left_behind(output):
         return False
-    now = inputs_fingerprint(root, output, options) + ":" + output_fingerprint(output)
-    return now == last
+    return same_build(last, inputs_fingerprint(root, output, options), output)
+
+
+def same_build(last: str, inputs: str, output: Path) -> bool:
+    """Is `last` (a build's "inputs:output" fingerprint) these inputs and output/ as it is?
+    output/ is listed only when the inputs are the same (a listing of a 2,000-item site
+    is ~0.3 s: an edited template need not pay it)."""
+    return last.startswith(inputs + ":") and last == inputs + ":" + output_fingerprint(output)
 
 
 def left_behind(output: Path) -> bool:

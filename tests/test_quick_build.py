@@ -132,6 +132,30 @@ def test_other_edits_build_fully(kind: str, tmp_path: Path) -> None:
     FULL[kind](project)
     assert build(project, "--no-pdf").startswith(BUILT)
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+    record, fresh = lastbuild.recorded(project), OutputRecord.of(listing(project / "output"))
+    assert record is not None  # (made from the build's own listing of output/)
+    assert (record["output_files"], record["output_folders"]) == fresh.joined()
+    assert record["output_fingerprint"] == fresh.digest()
+
+
+def test_a_full_build_lists_output_once(tmp_path: Path) -> None:
+    """After a template edit: not before the build (the inputs differ, so output/ cannot
+    be up to date), once after it for both the fingerprint and the record."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    FULL["template"](project)
+    setup = (
+        "import site_builder.filestate as fs\n"
+        "seen = []\n"
+        "def counted(top, _listing=fs.listing):\n"
+        "    seen.append(str(top))\n"
+        "    return _listing(top)\n"
+        "fs.listing = counted\n"
+    )
+    code, out, shown = cli_then(project, "seen", "build", "--no-pdf", setup=setup)
+    assert code == 0 and out.startswith(BUILT), out
+    assert shown == repr([str(project / "output")])
+    assert build(project, "--no-pdf").startswith("Nothing changed")
 
 
 RECORD_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
