@@ -59,6 +59,7 @@ from site_builder.render.pdf import (
 from site_builder.render.qr import make_qr
 from site_builder.render.variants import derivatives
 from site_builder.tasks import (
+    AppIcons,
     BookletCode,
     CodePages,
     FreePages,
@@ -72,7 +73,7 @@ from site_builder.tasks import (
     Task,
 )
 from site_builder.urls import Urls
-from site_builder.webapp import webapp_outputs
+from site_builder.webapp import icons, webapp_outputs
 from site_builder.writer import Staging, project_lock, tidy
 
 if TYPE_CHECKING:  # (Pillow is imported when photos are made: `static_files`)
@@ -131,9 +132,10 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
 
 
 def page_tasks(plan: Plan) -> list[Task]:
-    """The HTML pages, in the order they are written: home, lists, items, free pages."""
+    """The web app's icons first (the slowest task), then the HTML pages, in the order
+    they are written: home, lists, items, free pages."""
     site, config = plan.site, plan.site.config
-    tasks: list[Task] = [RootPage(), NotFoundPage()]
+    tasks: list[Task] = [AppIcons(), RootPage(), NotFoundPage()]
     for lang in config.languages:
         tasks.append(HomePage(lang))
         tasks.extend(ListPage(kind, lang) for kind in kinds.names())
@@ -154,6 +156,8 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
     """The files of one task (pure: reads the plan, writes nothing)."""
     site, urls, config = plan.site, plan.urls, plan.site.config
     match task:
+        case AppIcons():
+            return icons(plan)
         case RootPage():
             return [root_page(r)]
         case NotFoundPage():
@@ -262,7 +266,7 @@ def booklet_pdf_links(plan: Plan, booklet: Booklet, print_paths: list[str]) -> l
 def closing_outputs(plan: Plan, r: HtmlRenderer) -> list[Output]:
     """sitemap.xml, robots.txt, the record of printed codes (codes_record.py), the web
     servers' configuration files (hosting.py), the web app manifests and the service
-    worker (webapp.py)."""
+    worker (webapp.py; its icons are a task: `AppIcons`)."""
     urls = plan.urls
     robots = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('/sitemap.xml')}\n"
     hosts = host_files(

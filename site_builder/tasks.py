@@ -74,6 +74,12 @@ class BookletCode:
 
 
 @dataclass(frozen=True)
+class AppIcons:
+    """The web app's icons, drawn from the theme's logo. Drawing an SVG logo imports
+    WeasyPrint (~0.4 s): as a task, a worker draws them while the others render pages."""
+
+
+@dataclass(frozen=True)
 class StaticFiles:
     """Files put into the site as they are: (path in output/, source, link or copy)."""
 
@@ -90,5 +96,6 @@ Task = (
     | CodePages
     | ItemExtras
     | BookletCode
+    | AppIcons
     | StaticFiles
 )

@@ -177,6 +177,7 @@ def _draw_svg(source: Path, size: int) -> PILImage:
 
 
 def webapp_outputs(plan: Plan) -> list[Output]:
-    """The manifests, their icons and the worker."""
+    """The manifests and the worker (the icons are drawn by a task of their own, in a
+    worker process: build.AppIcons)."""
     langs = plan.site.config.languages
-    return [*(manifest(plan, lang) for lang in langs), *icons(plan), worker(plan)]
+    return [*(manifest(plan, lang) for lang in langs), worker(plan)]
