@@ -18,6 +18,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import trash
+
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("vi", "en")
 DATE = "2026-11-29"
@@ -601,7 +603,9 @@ def generate(out: Path, items: int, seed: int = 1, peers: bool = True) -> list[E
     if peers:
         targets += [("hugo", write_hugo), ("pelican", write_pelican)]
     for name, writer in targets:
-        shutil.rmtree(out / name, ignore_errors=True)
+        if (out / name).exists():
+            shutil.rmtree(out / name, ignore_errors=True)
+            trash.note_deleted()  # (the next timed run waits: bench/trash.py)
         writer(out / name, entries, images)
     return entries
 

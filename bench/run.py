@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import signal
 import socket
 import statistics
@@ -29,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import corpus as corpus_mod
+from bench import trash
 from bench.treemem import TreeSampler
 from site_builder.filestate import RACY_NS
 
@@ -145,12 +145,9 @@ class System:
     note: str = ""
 
     def make_cold(self) -> None:
+        """Move the output and caches aside (deleted after the timings: bench/trash.py)."""
         for rel in self.cold_paths:
-            path = self.root / rel
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+            trash.set_aside(self.root / rel, self.root.parent)
 
     def edit(self, run: int) -> None:
         """Change one source text (a new sentence each run), as a member saving a file would."""
@@ -304,7 +301,7 @@ def run_stickers(root: Path, codes: list[str], runs: int, log: Path, say) -> lis
         res = Result("ours", scenario, note=note)
         for i in range(runs):
             if cold:
-                shutil.rmtree(root / ".site-builder-cache", ignore_errors=True)
+                trash.set_aside(root / ".site-builder-cache", root.parent)
                 pdf.unlink(missing_ok=True)
             sample = measure(cmd, root, log)
             res.samples.append(sample)
@@ -609,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     # (site_builder/filestate.py), so a build started at once after generating would make
     # the next "no-change" build a full one. A member saves, then builds seconds later.
     time.sleep(RACY_NS / 1e9 + 0.1)
+    trash.empty(out)  # what an interrupted run set aside
+    trash.settle(say)  # no timed run within ext4's window after files were deleted
     log = Path(tempfile.mkstemp(prefix="bench-", suffix=".log", dir=work)[1])
     info = machine()
     info["items"] = str(args.items)
@@ -630,6 +629,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(run_serve(system, page, args.runs, log, say))
             except Exception as e:  # optional scenario: report, never abort the benchmark
                 say(f"  {system.name}: serve scenario failed: {e}")
+    trash.empty(out)  # after every timing of this corpus
     scale_results: list[Result] = []
     if args.scale:
         from bench.scale import run_scale
