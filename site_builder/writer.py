@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from site_builder.errors import SiteError
 from site_builder.messages import Msg
@@ -181,6 +181,15 @@ class Staging:
         self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
         self.folders: set[str] = {str(self.dir)}  # folders made so far (by this process)
         self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process receives with a task (it only `put`s files): the folder,
+        without the bookkeeping of every file written so far, which the main process keeps
+        (at 20,000 items, ~60 MB pickled for each of eight compression tasks). A folder
+        the worker does not know is made again, or found made (`_make_folder`)."""
+        state = dict(self.__dict__)
+        state.update(written={}, made={}, folders={str(self.dir)})
+        return state
 
     def claim(self, rel: str, owner: str, copied: bool = False) -> None:
         """Say that `owner` writes `rel`; two owners of one path is a mistake in the content."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import build as build_module
+from site_builder import compress
 from site_builder.build import build
 from site_builder.content import loader
 from site_builder.errors import ErrorList
@@ -23,6 +24,7 @@ def parallel_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
     monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(compress, "PARALLEL_FROM", 1)  # (workers receive the staging folder)
 
 
 def test_parallel_build_equals_serial_build(
@@ -131,3 +133,25 @@ def test_paused_collector_is_restored_as_it_was() -> None:
     with pytest.raises(ValueError), gc_paused():
         raise ValueError("a failure inside")
     assert gc.isenabled()
+
+
+def test_a_worker_receives_the_staging_folder_without_its_bookkeeping(tmp_path: Path) -> None:
+    """What each compression task pickles: the folder, not a record of every file written
+    (the main process keeps that); the worker still writes into old and new folders."""
+    import pickle
+
+    from site_builder.writer import Staging
+
+    staging = Staging(tmp_path / "output")
+    for n in range(500):
+        rel = f"vi/dolls/doll-{n}/index.html"
+        staging.record(rel, "k" * 64, staging.put(rel, b"<p>trang</p>"))
+        staging.claim(rel, "page")
+    copy = pickle.loads(pickle.dumps(staging))
+    assert len(pickle.dumps(staging)) < 1000
+    assert (copy.dir, copy.written, copy.made) == (staging.dir, {}, {})
+    assert copy.put("vi/dolls/doll-7/index.html.gz", b"x")[0] == 1  # a folder made before
+    assert copy.put("en/dolls/doll-7/index.html", b"yz")[0] == 2  # a new one
+    assert (staging.dir / "en/dolls/doll-7/index.html").read_bytes() == b"yz"
+    assert len(staging.written) == len(staging.made) == 500  # the original keeps its own
+    staging.discard()
