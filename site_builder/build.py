@@ -325,7 +325,8 @@ def write_site(
     else:
         r.prepare()  # compile the templates once, before the workers are forked
         work = (r, plan, tasks, staging, current())  # reaches each worker once, by the fork
-        chunks = [list(range(k, len(tasks), workers * 8)) for k in range(workers * 8)]
+        size = -(-len(tasks) // (workers * 8))
+        chunks = [list(range(k, min(k + size, len(tasks)))) for k in range(0, len(tasks), size)]
         for part in parallel_map(_write_tasks, [(c,) for c in chunks if c], shared=work):
             done.extend(part)
         done.sort()
