@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
-
-from site_builder.lifeline import pool_map
 
 
 def jobs_count() -> int:
@@ -39,6 +36,10 @@ def parallel_map(
     workers = min(jobs_count(), len(args))
     if workers <= 1:
         return [fn(*a) if shared is None else fn(shared, *a) for a in args]
+    import multiprocessing  # (here: a command that forks no worker need not import it)
+
+    from site_builder.lifeline import pool_map
+
     context = multiprocessing.get_context("fork")
     with gc_frozen():
         # frozen before the fork: the workers' collections skip the (shared) loaded site;
