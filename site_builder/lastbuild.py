@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
+import functools
 import json
 import os
 import time
@@ -122,6 +123,19 @@ class OutputRecord:
         """= `Listing.fingerprint()` of the same output/."""
         return listing_digest(*self.joined(), self.file_states + self.folder_states)
 
+    def links(self) -> list[int]:
+        """For each file, the index of the first earlier file that is the same file (a hard
+        link: the same inode, size and modification time), else -1. Its `stat` is that
+        file's: `_restated` looks at one path of each file (see there)."""
+        first: dict[tuple[int, int, int], int] = {}
+        out = []
+        states = self.file_states
+        for i in range(len(self.files)):
+            state = (states[3 * i], states[3 * i + 1], states[3 * i + 2])
+            j = first.setdefault(state, i) if state[2] else i  # (no inode numbers: none)
+            out.append(j if j != i else -1)
+        return out
+
     def sizes(self) -> dict[str, int]:
         """Every file's size, by its path relative to output/."""
         return {rel: self.file_states[3 * i] for i, rel in enumerate(self.files)}
@@ -158,23 +172,44 @@ def _put(names: list[str], states: list[int], rel: str, state: tuple[int, ...] |
         states[3 * i : 3 * i] = state
 
 
-def _restated(output: Path, files: list[str], folders: list[str]) -> OutputRecord | None:
+def _restated(
+    output: Path, files: list[str], folders: list[str], links: list[int] | None = None
+) -> OutputRecord | None:
     """The recorded paths' states now, in order (`lstat` each, no listing); None if one is
-    gone."""
-    base = str(output)
+    gone.
+
+    A file recorded as a hard link of an earlier one (`links`: a QR landing page at its two
+    addresses, a photo linked from the image cache) is not looked at again: it takes the
+    earlier one's state. That is as strict as its own `lstat`: written in place, the file
+    (one inode) changes under both names; replaced, renamed or removed under one name, the
+    folder holding that name changes, and every folder is looked at. Paths are looked up
+    from output/ itself (`dir_fd`), not from the root: fewer folders to walk per call."""
     found = OutputRecord(files, folders, [], [])
-    lstat = os.lstat
+    stat = os.stat
     try:
-        add = found.file_states.extend
-        for rel in files:
-            st = lstat(f"{base}{os.sep}{rel}")
+        fd = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        states = found.file_states
+        add = states.extend
+        if links is None or len(links) != len(files):
+            links = [-1] * len(files)
+        for i, rel in enumerate(files):
+            j = links[i]
+            if 0 <= j < i:
+                add(states[3 * j : 3 * j + 3])
+                continue
+            st = stat(rel, dir_fd=fd, follow_symlinks=False)
             add((st.st_size, st.st_mtime_ns, st.st_ino))
         add = found.folder_states.extend
         for rel in folders:
-            st = lstat(f"{base}{os.sep}{rel}" if rel else base)
+            st = stat(rel or ".", dir_fd=fd, follow_symlinks=False)
             add((st.st_size, st.st_mtime_ns, st.st_ino))
     except OSError:
         return None
+    finally:
+        os.close(fd)
     return found
 
 
@@ -189,7 +224,10 @@ def remember(
     record = {
         "output": str(output),
         "options": options,
-        "inputs": entries,
+        # every input file: the paths, then their (size, mtime_ns, inode) in one flat list
+        # (a no-change command compares both with the scan as they are, in C)
+        "input_paths": "\n".join(e[0] for e in entries),
+        "input_states": [x for e in entries for x in e[1:]],
         "racy": racy,
         # (a racy file's bytes as scanned, when they had not changed by the build's end)
         "racy_sums": {path: sha for path, sha in sums.items() if _content(path) == sha},
@@ -197,6 +235,7 @@ def remember(
         "output_folders": folders,
         "output_fingerprint": state.digest(),
         "output_sizes": base64.b64encode(array("q", state.file_states[::3]).tobytes()).decode(),
+        "output_links": base64.b64encode(array("q", state.links()).tobytes()).decode(),
     }
     body = json.dumps(record).encode()
     path = root / CACHE_DIR / RECORD
@@ -217,11 +256,14 @@ def recorded(root: Path) -> dict[str, Any] | None:
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     if not isinstance(data, dict) or not all(
-        isinstance(data.get(k), list) for k in ("inputs", "racy")
+        isinstance(data.get(k), list) for k in ("input_states", "racy")
     ):
         return None
-    names = ("output_files", "output_folders", "output_sizes")
+    names = ("input_paths", "output_files", "output_folders", "output_sizes")
     if not all(isinstance(data.get(k), str) for k in names):
+        return None
+    paths = data["input_paths"]
+    if len(data["input_states"]) != 3 * (paths.count("\n") + 1 if paths else 0):
         return None
     return data
 
@@ -234,8 +276,12 @@ class Changes:
     record: dict[str, Any]
     scan: Scan  # the inputs now
     changed: set[str]  # input files changed, added or removed (absolute paths)
-    before: dict[str, tuple[int, ...]]  # input file -> its recorded (size, mtime, inode)
     vouched: OutputRecord | None  # output/ now (= as recorded); None: not looked at
+
+    @functools.cached_property
+    def before(self) -> dict[str, tuple[int, ...]]:
+        """Input file -> its recorded (size, mtime, inode)."""
+        return _recorded_inputs(self.record)
 
     @property
     def output(self) -> OutputRecord:
@@ -268,21 +314,43 @@ def changes(
     if options is not None and last.get("options") != options:
         return None
     scan = input_entries(root)
-    before = {e[0]: tuple(e[1:]) for e in map(tuple, last["inputs"])}
     now = {e[0]: e[1:] for e in scan[0]}
-    changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
+    changed: set[str] = set()
+    paths = last["input_paths"]
+    if paths != "\n".join(now) or last["input_states"] != [x for e in scan[0] for x in e[1:]]:
+        before = _recorded_inputs(last)  # (the same files in the same states: no need)
+        changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
     sums = last.get("racy_sums")
     sums = sums if isinstance(sums, dict) else {}
     for path in set(last["racy"]) & now.keys():  # the same bytes as the build read?
         if path not in changed and (sums.get(path) is None or _content(path) != sums[path]):
             changed.add(path)
     if not vouch:
-        return Changes(last, scan, changed, before, None)
+        return Changes(last, scan, changed, None)
     files, folders = last["output_files"], last["output_folders"]
-    out = _restated(output, files.split("\n") if files else [], folders.split("\n"))
+    out = _restated(output, files.split("\n") if files else [], folders.split("\n"), _links(last))
     if out is None or out.digest() != last.get("output_fingerprint"):  # ("": output/)
         return None
-    return Changes(last, scan, changed, before, out)
+    return Changes(last, scan, changed, out)
+
+
+def _recorded_inputs(record: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The record's input files: path -> (size, mtime_ns, inode)."""
+    paths, states = record["input_paths"], record["input_states"]
+    names = paths.split("\n") if paths else []
+    return {p: tuple(states[3 * i : 3 * i + 3]) for i, p in enumerate(names)}
+
+
+def _links(record: dict[str, Any]) -> list[int] | None:
+    """The record's `output_links` (`OutputRecord.links`); None if absent or damaged (every
+    file is then looked at)."""
+    raw = record.get("output_links")
+    if not isinstance(raw, str):
+        return None
+    try:
+        return array("q", base64.b64decode(raw, validate=True)).tolist()
+    except ValueError:
+        return None
 
 
 def item_folders(root: Path, changed: set[str], kinds: tuple[str, ...]) -> set[Path] | None:

@@ -185,7 +185,8 @@ def test_a_record_naming_other_stats_is_sealed_but_not_trusted(tmp_path: Path) -
     path = project / CACHE_DIR / lastbuild.RECORD
     _seal, _, body = path.read_bytes().partition(b"\n")
     data = json.loads(body)
-    data["inputs"] = [[p, size + 1, *rest] for p, size, *rest in data["inputs"]]
+    states = data["input_states"]  # (size, mtime, inode) of each input, in one list
+    data["input_states"] = [v + 1 if i % 3 == 0 else v for i, v in enumerate(states)]
     body = json.dumps(data).encode()
     path.write_bytes(lastbuild.digest(lastbuild.STAMP, body).encode() + b"\n" + body)
     _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
@@ -223,7 +224,37 @@ HAND_CHANGES: dict[str, Callable[[Path], None]] = {
     "compressed copy removed": lambda out: (out / "vi/index.html.gz").unlink(),
     "page replaced by rename": lambda out: _replaced(out / "vi/index.html"),
     "page touched": lambda out: _touched(out / "en/index.html"),
+    # a QR landing page is one file at two addresses (a hard link): the record looks at
+    # the first address only (lastbuild._restated); a change at the second is still seen
+    "QR page rewritten in place at its second address": lambda out: next(
+        out.glob("Q/*/index.html")
+    ).write_text("sửa tay", encoding="utf-8"),
+    "QR page replaced by rename at its second address": lambda out: _replaced(
+        next(out.glob("Q/*/index.html"))
+    ),
+    "QR page's compressed copy touched at its second address": lambda out: _touched(
+        next(out.glob("Q/*/index.html.br"))
+    ),
 }
+
+
+def test_the_record_looks_at_each_linked_file_once(tmp_path: Path) -> None:
+    """The QR landing pages (and their compressed copies) are recorded as links of their
+    first address, and a build with nothing changed still trusts output/."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    record = lastbuild.recorded(project)
+    assert record is not None
+    files = record["output_files"].split("\n")
+    links = lastbuild._links(record)
+    assert links is not None and len(links) == len(files)
+    twins = {files[i]: files[j] for i, j in enumerate(links) if j >= 0}
+    code = next(p.name for p in (project / "output/Q").iterdir() if p.is_dir())
+    for suffix in ("", ".br", ".gz"):
+        assert twins[f"Q/{code}/index.html{suffix}"] == f"Q/{code}.html{suffix}"
+    for second, first in twins.items():
+        assert (project / "output" / second).samefile(project / "output" / first)
+    assert build(project, "--no-pdf").startswith("Nothing changed")
 
 
 @pytest.mark.parametrize("edit_story", [True, False], ids=["story edited", "nothing else"])
