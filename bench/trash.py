@@ -8,8 +8,8 @@ that creates tens of thousands of files just after tens of thousands were delete
 that in system time. Measured on the 2,000-item corpus (2026-12-05): our cold build
 right after `rm -rf output .site-builder-cache` took 15.0-15.3 s (9.5-10.0 s of system
 CPU; `perf` put a third of all samples in `recently_deleted`, `find_inode_bit` and the
-block lookups under them) against 11.6-12.2 s (3.1-3.8 s) after moving the same folders
-aside, and 7.0-7.5 s (2.3 s) with no deletion in the minute before.
+block lookups under them) against 11.0-11.5 s (2.7-2.9 s) after moving the same folders
+aside with nothing deleted in the minute before.
 
 That cost belongs to the harness, not to the tool measured: a member's first build does
 not follow the deletion of a built site by seconds. So a cold run's folders are *moved*
