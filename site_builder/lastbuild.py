@@ -203,8 +203,8 @@ def _restated(
             st = stat(rel, dir_fd=fd, follow_symlinks=False)
             add((st.st_size, st.st_mtime_ns, st.st_ino))
         add = found.folder_states.extend
-        for rel in folders:
-            st = stat(rel or ".", dir_fd=fd, follow_symlinks=False)
+        for rel in folders:  # ("": output/ itself, as listed: not followed if a link)
+            st = stat(rel, dir_fd=fd, follow_symlinks=False) if rel else os.lstat(output)
             add((st.st_size, st.st_mtime_ns, st.st_ino))
     except OSError:
         return None
