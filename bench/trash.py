@@ -23,6 +23,7 @@ from __future__ import annotations
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 TRASH = ".bench-trash"
@@ -50,11 +51,11 @@ def empty(corpus: Path) -> None:
         _emptied_at = time.monotonic()
 
 
-def settle(say: object = None) -> None:
+def settle(say: Callable[[str], None] | None = None) -> None:
     """Wait until the last emptying (or deletion by `note_deleted`) is out of ext4's window."""
     left = _emptied_at + WINDOW_S - time.monotonic()
     if left > 0:
-        if callable(say):
+        if say is not None:
             say(f"(waiting {left:.0f} s after deleting files: bench/trash.py)")
         time.sleep(left)
 

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 PROC = Path("/proc")
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+PSS_COST_SHARE = 40  # wait this many times the last PSS reading's own duration
 
 
 def descendants(root: int) -> list[int]:
@@ -57,10 +59,6 @@ def rss_kib(pid: int) -> int:
     except OSError:
         return 0
     return int(fields[1]) * PAGE_KIB if len(fields) > 1 else 0
-
-
-PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
-PSS_COST_SHARE = 40  # wait this many times the last PSS reading's own duration
 
 
 def memory_kib(pid: int) -> tuple[int, int]:
