@@ -125,6 +125,19 @@ def test_a_cached_story_is_still_sanitised(tmp_path: Path) -> None:
         assert sm.render_markdown("*x*") == "<p>x</p>"
 
 
+def test_a_clean_story_is_one_string_in_the_model_and_the_table(tmp_path: Path) -> None:
+    """Sanitising that changes nothing gives back the converter's own string, so the
+    loaded item and the build cache's Markdown table hold one copy (also through a worker's
+    pickle, which keeps one object once); a story the sanitiser changed has its own."""
+    with cache.using(cache.BuildCache(tmp_path)) as memo:
+        assert memo is not None
+        clean = sm.render_markdown("Áo *chàm* của người Mông")
+        assert clean is memo.markdown.get(cache.digest("Áo *chàm* của người Mông"))
+        hostile = sm.render_markdown('<a href="javascript:x()">a</a> b')
+        kept = memo.markdown.get(cache.digest('<a href="javascript:x()">a</a> b'))
+        assert hostile != kept and "javascript" in kept and "javascript" not in hostile
+
+
 # --- YAML -------------------------------------------------------------------------------
 
 SCALARS = """\
