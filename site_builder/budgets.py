@@ -9,9 +9,11 @@ script, the web app manifest, its small icon and the service worker the page loa
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.assets import ICON_SIZES, asset_names, icon_names
 from site_builder.content.model import Site
@@ -19,11 +21,16 @@ from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.urls import Urls
 
+if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
+    from site_builder.writer import StagedFile
+
 SHARED = ("site.css", "lang.js")  # theme files every item page loads
 PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
 
 
-def over_budget(site: Site, files: Mapping[str, bytes | Path | int]) -> list[ContentError]:
+def over_budget(
+    site: Site, files: Mapping[str, bytes | Path | StagedFile | int]
+) -> list[ContentError]:
     """One message per landing or item page heavier than site.yaml's `budgets`.
 
     `files` maps output paths to their bytes (or to a file holding them, or their size).
@@ -88,7 +95,7 @@ def over_budget(site: Site, files: Mapping[str, bytes | Path | int]) -> list[Con
     return found
 
 
-def _phone_photos(files: Mapping[str, bytes | Path | int]) -> dict[str, int]:
+def _phone_photos(files: Mapping[str, bytes | Path | StagedFile | int]) -> dict[str, int]:
     """Item folder prefix -> size of the WebP a phone picks (the width nearest 640 px)."""
     best: dict[str, tuple[int, int]] = {}  # prefix -> (distance from the phone width, size)
     for path, data in files.items():
@@ -106,7 +113,7 @@ def _phone_photos(files: Mapping[str, bytes | Path | int]) -> dict[str, int]:
 _PHOTO = re.compile(r"(media/[^/]+/[^/]+/).*-(\d+)\.webp$")
 
 
-def _size(data: bytes | Path | int) -> int:
+def _size(data: bytes | Path | StagedFile | int) -> int:
     if isinstance(data, int):
         return data
-    return len(data) if isinstance(data, (bytes, bytearray)) else Path(data).stat().st_size
+    return len(data) if isinstance(data, (bytes, bytearray)) else os.stat(data).st_size

@@ -74,7 +74,7 @@ from site_builder.tasks import (
 )
 from site_builder.urls import Urls
 from site_builder.webapp import icons, webapp_outputs
-from site_builder.writer import Staging, project_lock, tidy
+from site_builder.writer import StagedFile, Staging, project_lock, tidy
 
 if TYPE_CHECKING:  # (Pillow is imported when photos are made: `static_files`)
     from site_builder.render.images import ImageCache
@@ -296,6 +296,7 @@ def render_site(
 
 
 PARALLEL_FROM = 400  # tasks; below this, starting workers costs more than it saves
+WRITE_CHUNK = 1000  # tasks at most per worker process (20,000 items: ~60 processes)
 
 
 def write_site(
@@ -325,14 +326,14 @@ def write_site(
     else:
         r.prepare()  # compile the templates once, before the workers are forked
         work = (r, plan, tasks, staging, current())  # reaches each worker once, by the fork
-        size = -(-len(tasks) // (workers * 8))
-        chunks = [list(range(k, min(k + size, len(tasks)))) for k in range(0, len(tasks), size)]
-        for part in parallel_map(_write_tasks, [(c,) for c in chunks if c], shared=work):
+        # a process per chunk: what it copied of the loaded site is handed back when the
+        # chunk is done (parallel_map `fresh`), so workers stay small at any size
+        for part in parallel_map(_write_tasks, write_chunks(tasks, workers), work, fresh=True):
             done.extend(part)
         done.sort()
     written = []
     for _i, _j, path, kind, key, stat in done:
-        written.append(Output(path, staging.dir / path, None, kind, key))
+        written.append(Output(path, staging.staged(path), None, kind, key))
         staging.record(path, key, stat)
     cut = sum(1 for i, *_rest in done if i < len(pages))
     end = sum(1 for i, *_rest in done if i < len(pages) + len(codes))
@@ -347,6 +348,21 @@ def write_site(
     for o in copied:  # theme files and photos, after every page
         staging.claim(o.path, "static", copied=True)
     return ordered + copied
+
+
+def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
+    """The tasks' indices in chunks, one worker process each: the pages that show every
+    item (home, lists) and the icons one by one, each followed by a run of neighbouring
+    tasks (at most `WRITE_CHUNK`: neighbours share memory pages of the loaded site, and
+    two processes each showing every item at once would each copy most of it)."""
+    front = next((k for k, t in enumerate(tasks) if isinstance(t, ItemPages)), 0)
+    size = min(-(-(len(tasks) - front) // (workers * 8)), WRITE_CHUNK)
+    runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
+    chunks: list[tuple[list[int]]] = []
+    for k in range(max(front, len(runs))):
+        chunks += [([k],)] if k < front else []
+        chunks += [(runs[k],)] if k < len(runs) else []
+    return chunks
 
 
 def _write_tasks(
@@ -370,7 +386,7 @@ def _write_tasks(
             for j, o in enumerate(run_task(r, plan, tasks[i])):
                 data = o.data
                 if previous is not None and data is previous.data and isinstance(data, bytes):
-                    data = staging.dir / previous.path  # the same page at a second address
+                    data = staging.staged(previous.path)  # the same page at a second address
                 out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, data)))
                 previous = o
     return out
@@ -502,11 +518,11 @@ def _build(
     try:
         statics = static_files(site, plan.urls)  # photos resized (once, cached)
         outputs = write_site(plan, staging, report.warnings, with_print, statics)
-        outputs += precompress(staging, outputs)  # .br and .gz beside every text file
+        precompress(staging, outputs)  # .br and .gz beside every text file
         report.timings["render"] = time.perf_counter() - t
         progress.advance()
         t = time.perf_counter()
-        files: dict[str, bytes | Path] = {o.path: o.data for o in outputs}
+        files: dict[str, bytes | Path | StagedFile] = {o.path: o.data for o in outputs}
         report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site

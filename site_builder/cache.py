@@ -184,7 +184,7 @@ RECENT = 64  # entries of a deferred table's side file (a few edited items, the 
 
 def _write_sealed(path: Path, text: bytes) -> None:
     seal = json.dumps({"stamp": STAMP, "sum": digest(text)}).encode()
-    write_atomic(path, seal + b"\n" + text)  # the seal's line, then the body it seals
+    write_atomic(path, seal + b"\n", text)  # the seal's line, then the body it seals
 
 
 def _read_sealed(path: Path) -> dict[str, Any]:

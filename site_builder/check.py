@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import lastbuild, serving
@@ -48,6 +48,9 @@ from site_builder.messages import Msg, _
 from site_builder.outputs import files_of
 from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
+
+if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
+    from site_builder.writer import StagedFile
 
 HASH_LEN = 12
 COPIES = (".br", ".gz")  # compress.EXTS: the build's precompressed copies
@@ -307,7 +310,7 @@ def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[Content
 
 def _measured_on_output(
     plan: Any, found: lastbuild.Changes
-) -> dict[str, bytes | Path | int] | None:
+) -> dict[str, bytes | Path | StagedFile | int] | None:
     """After edits of stories only (`*.md` in item folders) since the last good build into
     output/ (`found`, from its record): the files page weights are measured on are the
     ones that build wrote (their sizes, as recorded: a page changed by hand in output/
@@ -322,7 +325,7 @@ def _measured_on_output(
     index = {item.folder: i for i, item in enumerate(site.items)}
     if folders is None or not folders <= index.keys():
         return None
-    files: dict[str, bytes | Path | int] = {  # sizes, as recorded (not the compressed
+    files: dict[str, bytes | Path | StagedFile | int] = {  # sizes, as recorded (not the compressed
         rel: size  # copies: check renders none)
         for rel, size in found.files.items()
         if not rel.endswith(COPIES)

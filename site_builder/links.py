@@ -42,7 +42,7 @@ class LinkError(FieldError):
     """A link that cannot be used: the field ('kind' or 'url'), what is wrong, how to fix it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A checked link: its kind, the `href` to emit, a label key for the UI text, display text."""
 

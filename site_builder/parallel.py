@@ -25,25 +25,33 @@ def jobs_count() -> int:
 
 
 def parallel_map(
-    fn: Callable[..., Any], args: list[tuple[Any, ...]], shared: Any = None
+    fn: Callable[..., Any],
+    args: list[tuple[Any, ...]],
+    shared: Any = None,
+    fresh: bool = False,
 ) -> list[Any]:
     """`[fn(*a) for a in args]`, in worker processes when there is more than one job.
 
     With `shared` (e.g. the loaded site and its renderer: too big to send with every
     task), the calls are `fn(shared, *a)`: each worker receives `shared` once, through
-    the fork, when it starts.
+    the fork, when it starts. With `fresh`, every call gets a process of its own, forked
+    when it starts and ended after it (`lifeline.fork_each`): for calls that read much of
+    a large `shared`, whose memory pages a long-lived worker would copy one by one.
     """
     workers = min(jobs_count(), len(args))
     if workers <= 1:
         return [fn(*a) if shared is None else fn(shared, *a) for a in args]
     import multiprocessing  # (here: a command that forks no worker need not import it)
 
-    from site_builder.lifeline import pool_map
+    from site_builder.lifeline import fork_each, pool_map
 
     context = multiprocessing.get_context("fork")
     with gc_frozen():
         # frozen before the fork: the workers' collections skip the (shared) loaded site;
         # the workers die with this process (site_builder/lifeline.py)
+        if fresh:
+            calls = [a if shared is None else (shared, *a) for a in args]
+            return fork_each(fn, calls, workers, context)
         if shared is None:
             return pool_map(fn, args, workers, context)
         calls = [(fn, *a) for a in args]

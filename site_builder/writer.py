@@ -43,9 +43,11 @@ TAKEOVER_SECONDS = 3.0  # a lock whose recorded process has ended: wait this lon
 _held_locks: list[int] = []  # lock file descriptors of this process (workers close theirs)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *more: bytes) -> None:
     """Write one file so that readers see the old bytes or the new ones, never half.
 
+    `more`: parts written after `data`, as if joined to it (a seal's line and the large body
+    it seals, without a joined copy of the body in memory: ~100 MB at 20,000 items).
     A new file is 0644 whatever the umask (a web server reads it); a file replaced keeps
     its mode (a member's item.yaml stays as they set it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,11 +59,35 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            for part in more:
+                f.write(part)
             os.fchmod(f.fileno(), mode)  # mkstemp makes it private
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class StagedFile:
+    """A file written into the staging folder, as a path (`os.fspath`, `read_bytes`):
+    the folder's name and the path below it, and nothing else. A `Path` keeps a list of
+    its parts and its string (~540 bytes, against ~60 here plus the path's string), and
+    a build keeps one for each file it wrote: 440,000 of them at 20,000 items."""
+
+    __slots__ = ("folder", "rel")
+
+    def __init__(self, folder: str, rel: str) -> None:
+        self.folder, self.rel = folder, rel
+
+    def __fspath__(self) -> str:
+        return os.path.join(self.folder, self.rel)
+
+    def read_bytes(self) -> bytes:
+        with open(self.__fspath__(), "rb") as f:
+            return f.read()
+
+    def __repr__(self) -> str:
+        return f"StagedFile({self.__fspath__()!r})"
 
 
 class BuildLocked(SiteError):
@@ -177,6 +203,7 @@ class Staging:
             tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent)
         )
         os.chmod(self.dir, FOLDER_MODE)  # mkdtemp makes it private; a web server must read it
+        self._name = str(self.dir)  # (shared by every `staged` file)
         self.written: dict[str, str] = {}  # path -> what wrote it
         self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
         self.folders: set[str] = {str(self.dir)}  # folders made so far (by this process)
@@ -219,7 +246,13 @@ class Staging:
         if key:
             self.made[rel] = (key, *stat)
 
-    def put(self, rel: str, data: bytes | Path, link: bool = True) -> tuple[int, int, int]:
+    def staged(self, rel: str) -> StagedFile:
+        """The file `rel` written into this folder."""
+        return StagedFile(self._name, rel)
+
+    def put(
+        self, rel: str, data: bytes | Path | StagedFile, link: bool = True
+    ) -> tuple[int, int, int]:
         """Write one file without bookkeeping (safe from worker processes); its stat.
 
         A `data` file is hard-linked (`link`: for files the build made, never members'
@@ -258,7 +291,7 @@ class Staging:
         self.folders.add(folder)
 
     @staticmethod
-    def _put_file(path: str, source: Path, link: bool) -> tuple[int, int, int]:
+    def _put_file(path: str, source: Path | StagedFile, link: bool) -> tuple[int, int, int]:
         try:
             if link:
                 try:

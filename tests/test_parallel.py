@@ -7,6 +7,8 @@ parallel paths, and their output and errors are compared with the serial ones.
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -153,5 +155,74 @@ def test_a_worker_receives_the_staging_folder_without_its_bookkeeping(tmp_path: 
     assert copy.put("vi/dolls/doll-7/index.html.gz", b"x")[0] == 1  # a folder made before
     assert copy.put("en/dolls/doll-7/index.html", b"yz")[0] == 2  # a new one
     assert (staging.dir / "en/dolls/doll-7/index.html").read_bytes() == b"yz"
+    staged = staging.staged("en/dolls/doll-7/index.html")  # what the parent keeps of a file
+    assert os.fspath(staged) == str(staging.dir / "en/dolls/doll-7/index.html")
+    assert staged.read_bytes() == b"yz" and os.stat(staged).st_size == 2
+    assert not hasattr(staged, "__dict__")
     assert len(staging.written) == len(staging.made) == 500  # the original keeps its own
     staging.discard()
+
+
+_seen: list[int] = []  # what a call of `_fresh_call` found left by earlier calls
+
+
+def _fresh_call(n: int) -> tuple[int, int, int]:
+    _seen.append(n)
+    return n * n, os.getpid(), len(_seen)
+
+
+def _failing_call(n: int) -> int:
+    if n == 3:
+        raise ValueError(f"call {n} failed")
+    if n == 4:
+        time.sleep(600)  # killed when call 3 fails
+    return n
+
+
+def _dying_call(n: int) -> int:
+    if n == 1:
+        os._exit(7)  # as if killed for lack of memory: no answer
+    return n
+
+
+def test_fresh_workers_run_each_call_in_a_process_of_its_own() -> None:
+    """`parallel_map(fresh=True)`: results in order, one process per call, and nothing a
+    call did is left for the next (what it copied of the parent went with it)."""
+    from site_builder.parallel import parallel_map
+
+    os.environ["SITE_BUILDER_JOBS"] = "2"
+    try:
+        out = parallel_map(_fresh_call, [(n,) for n in range(9)], fresh=True)
+    finally:
+        del os.environ["SITE_BUILDER_JOBS"]
+    assert [square for square, _pid, _seen in out] == [n * n for n in range(9)]
+    assert len({pid for _square, pid, _seen in out} | {os.getpid()}) == 10
+    assert {seen for _square, _pid, seen in out} == {1}
+    assert _seen == []
+
+
+def test_a_fresh_worker_s_error_is_raised_and_the_others_are_stopped() -> None:
+    import multiprocessing
+
+    from site_builder.lifeline import fork_each
+
+    context = multiprocessing.get_context("fork")
+    with pytest.raises(ValueError, match="call 3 failed"):
+        fork_each(_failing_call, [(n,) for n in range(6)], 2, context)
+    assert multiprocessing.active_children() == []  # call 4 (600 s) killed, not waited for
+    with pytest.raises(ChildProcessError, match=r"ended without an answer \(exit code 7\)"):
+        fork_each(_dying_call, [(n,) for n in range(3)], 2, context)
+    assert multiprocessing.active_children() == []
+
+
+def test_the_pages_showing_every_item_get_a_worker_each_between_runs_of_items() -> None:
+    from site_builder.build import write_chunks
+    from site_builder.tasks import AppIcons, CodePages, HomePage, ItemPages, ListPage
+
+    front = [AppIcons(), HomePage("vi"), ListPage("dolls", "vi"), HomePage("en")]
+    tasks = [*front, *(ItemPages(i) for i in range(3000)), *(CodePages(f"C{i}") for i in range(99))]
+    chunks = [c for (c,) in write_chunks(tasks, 2)]
+    assert sorted(i for c in chunks for i in c) == list(range(len(tasks)))  # each task once
+    assert chunks[0:8:2] == [[0], [1], [2], [3]]  # alone, each followed by a run of items
+    assert all(c == list(range(c[0], c[-1] + 1)) for c in chunks)  # runs of neighbours
+    assert max(len(c) for c in chunks) <= 1000

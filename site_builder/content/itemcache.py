@@ -329,14 +329,14 @@ class ItemCache:
                     return
                 head = f"{self.context} {self._base} {digest(body)} {len(body)}\n".encode()
                 if len(self._journal) + len(head) + len(body) <= JOURNAL_MAX_BYTES:
-                    write_atomic(self.journal, self._journal + head + body)
+                    write_atomic(self.journal, self._journal, head, body)
                     return
             try:
                 body = _dumps(self.new)
             except Exception:  # something not picklable: no cache rather than a broken one
                 self._remove()
                 return
-            write_atomic(self.path, self._seal(body) + b"\n" + body)
+            write_atomic(self.path, self._seal(body) + b"\n", body)
             self.journal.unlink(missing_ok=True)  # (bound to the old file: unused anyway)
 
     def _remove(self) -> None:

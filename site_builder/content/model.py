@@ -17,7 +17,7 @@ from site_builder.links import Link  # one link type: checked by links.py, kept 
 from site_builder.vietqr import PaymentInfo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """An image file next to the content that names it."""
 
@@ -28,7 +28,7 @@ class Image:
     alpha: bool = False  # has transparency (PNG/WebP/HEIC with alpha)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Translation:
     """One language's words for an item or page."""
 
@@ -42,7 +42,7 @@ class Translation:
     fallback: bool = False  # True when this is the source language shown in place of a missing one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemFacts:
     """The checked item.yaml values that are not the item's identity (code, images, links,
     aliases and id live on `Item`): those every kind has, typed, and the kind's own."""
@@ -58,7 +58,7 @@ class ItemFacts:
     print_crop: Mapping[str, Box] | None = None  # image file -> the part to print
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """An item of one of the kinds of content/kinds.py: a doll, an OCOP product..."""
 
@@ -83,7 +83,7 @@ class Item:
         return self.facts.price
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     slug: str
     folder: Path

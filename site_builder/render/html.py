@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -30,6 +30,9 @@ from site_builder.render.catalog_cache import site_translations
 from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls
 
+if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
+    from site_builder.writer import StagedFile
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -40,7 +43,7 @@ class Rendered:
     key: str = ""
 
 
-@dataclass(init=False)
+@dataclass(init=False, slots=True)
 class Output:
     """One file to write: its path below output/ and its bytes.
 
@@ -50,7 +53,7 @@ class Output:
     """
 
     path: str
-    data: bytes | Path
+    data: bytes | Path | StagedFile
     lang: str | None
     kind: str
     key: str
@@ -58,7 +61,7 @@ class Output:
     def __init__(
         self,
         path: str,
-        data: bytes | Path | Rendered,
+        data: bytes | Path | StagedFile | Rendered,
         lang: str | None = None,
         kind: str = "page",
         key: str = "",
