@@ -351,17 +351,19 @@ def write_site(
 
 
 def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
-    """The tasks' indices in chunks, one worker process each: the pages that show every
-    item (home, lists) and the icons one by one, each followed by a run of neighbouring
-    tasks (at most `WRITE_CHUNK`: neighbours share memory pages of the loaded site, and
-    two processes each showing every item at once would each copy most of it)."""
+    """The tasks' indices in chunks, one worker process each: runs of neighbouring tasks
+    (at most `WRITE_CHUNK`: neighbours share memory pages of the loaded site), and the
+    icons and the pages that show every item (home, lists) one by one, spread evenly
+    between the runs: two processes each showing every item at once would each copy
+    most of the site."""
     front = next((k for k, t in enumerate(tasks) if isinstance(t, ItemPages)), 0)
     size = min(-(-(len(tasks) - front) // (workers * 8)), WRITE_CHUNK)
     runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
+    every = max(1, len(runs) // max(1, front))  # runs between two of them: spread out
     chunks: list[tuple[list[int]]] = []
-    for k in range(max(front, len(runs))):
+    for k in range(max(front, -(-len(runs) // every))):
         chunks += [([k],)] if k < front else []
-        chunks += [(runs[k],)] if k < len(runs) else []
+        chunks += [(run,) for run in runs[k * every : (k + 1) * every]]
     return chunks
 
 

@@ -223,6 +223,8 @@ def test_the_pages_showing_every_item_get_a_worker_each_between_runs_of_items() 
     tasks = [*front, *(ItemPages(i) for i in range(3000)), *(CodePages(f"C{i}") for i in range(99))]
     chunks = [c for (c,) in write_chunks(tasks, 2)]
     assert sorted(i for c in chunks for i in c) == list(range(len(tasks)))  # each task once
-    assert chunks[0:8:2] == [[0], [1], [2], [3]]  # alone, each followed by a run of items
+    alone = [k for k, c in enumerate(chunks) if c[0] < len(front)]
+    assert [chunks[k] for k in alone] == [[0], [1], [2], [3]]  # alone, and far apart
+    assert [b - a for a, b in zip(alone[:-1], alone[1:], strict=True)] == [5, 5, 5]  # 16 runs
     assert all(c == list(range(c[0], c[-1] + 1)) for c in chunks)  # runs of neighbours
     assert max(len(c) for c in chunks) <= 1000
