@@ -351,13 +351,23 @@ def write_site(
 
 
 def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
-    """The tasks' indices in chunks, one worker process each: runs of neighbouring tasks
-    (at most `WRITE_CHUNK`: neighbours share memory pages of the loaded site), and the
-    icons and the pages that show every item (home, lists) one by one, spread evenly
-    between the runs: two processes each showing every item at once would each copy
-    most of the site."""
+    """The tasks' indices in chunks, one worker process each.
+
+    A process costs its fork and the page faults of every page it touches again, so a
+    site is cut into few chunks (four per worker, for balance): runs of neighbouring tasks
+    (neighbours share memory pages of the loaded site), the icons and the pages that show
+    every item (home, lists) in the first. A large site, where a process would copy too
+    much of the site, has runs of at most `WRITE_CHUNK` tasks, and those front pages one
+    by one, spread evenly between the runs: two processes each showing every item at
+    once would each copy most of the site."""
     front = next((k for k, t in enumerate(tasks) if isinstance(t, ItemPages)), 0)
-    size = min(-(-(len(tasks) - front) // (workers * 8)), WRITE_CHUNK)
+    size = -(-(len(tasks) - front) // (workers * 4))
+    if size <= WRITE_CHUNK:
+        runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
+        if not runs:
+            return [(list(range(front)),)] if front else []
+        return [(list(range(front)) + runs[0],), *((run,) for run in runs[1:])]
+    size = WRITE_CHUNK
     runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
     every = max(1, len(runs) // max(1, front))  # runs between two of them: spread out
     chunks: list[tuple[list[int]]] = []

@@ -237,12 +237,19 @@ def remember(
         "output_sizes": base64.b64encode(array("q", state.file_states[::3]).tobytes()).decode(),
         "output_links": base64.b64encode(array("q", state.links()).tobytes()).decode(),
     }
-    body = json.dumps(record).encode()
+    # = json.dumps(record), one value at a time: at 20,000 items the whole body (~32 MB)
+    # as one string, its bytes and a sealed copy of those would be alive at once
+    body = [b"{"]
+    for n, (key, value) in enumerate(record.items()):
+        body.append(f"{', ' if n else ''}{json.dumps(key)}: {json.dumps(value)}".encode())
+    body.append(b"}")
     path = root / CACHE_DIR / RECORD
     with contextlib.suppress(OSError):  # a read-only cache: full builds, same result
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_name(f".{RECORD}.{os.getpid()}")
-        tmp.write_bytes(digest(STAMP, body).encode() + b"\n" + body)
+        with tmp.open("wb") as f:
+            f.write(digest(STAMP, *body, joined=True).encode() + b"\n")
+            f.writelines(body)
         os.replace(tmp, path)
 
 

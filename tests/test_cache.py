@@ -289,3 +289,48 @@ def test_library_versions_are_importlib_metadatas(
     assert metadata.version("Markdown") == "0.0.1"
     assert "Markdown=0.0.1" in itemcache._versions()
     assert itemcache._versions() == expected()
+
+
+def test_a_large_table_is_written_in_parts_that_are_its_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`json_parts` joined is `json.dumps(..., ensure_ascii=False, sort_keys=True)` byte
+    for byte, whatever the nesting (slices of 3 entries here), and a table written in
+    parts reads back sealed."""
+    import json
+    import random
+
+    from site_builder import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "JSON_SLICE", 3)
+    rng = random.Random(7)
+
+    def value(depth: int) -> object:
+        pick = rng.randrange(6 if depth < 3 else 4)
+        if pick == 0:
+            return rng.randrange(-(10**12), 10**12)
+        if pick == 1:
+            return "".join(rng.choice('aăâđêôơư ỹ"\\\n<>&😀') for _ in range(rng.randrange(9)))
+        if pick == 2:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        if pick == 3:
+            return rng.choice([None, True, False, 2.5])
+        return {f"k{rng.randrange(99)}ư": value(depth + 1) for _ in range(rng.randrange(12))}
+
+    for _ in range(300):
+        v = {f"{n:03}ệ": value(0) for n in range(rng.randrange(20))}
+        expected = json.dumps(v, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        assert b"".join(cache_module.json_parts(v)) == expected
+    table = cache_module.Table(tmp_path / "t.json")
+    table.put("ảnh", {"files": {str(n): [n, "đ"] for n in range(10)}})
+    table.save()
+    assert cache_module._read_sealed(tmp_path / "t.json") == {
+        "ảnh": {"files": {str(n): [n, "đ"] for n in range(10)}}
+    }
+
+
+def test_a_digest_of_parts_joined_is_the_digest_of_the_joined_bytes() -> None:
+    from site_builder.cache import digest
+
+    assert digest("seal", b"{", "ảnh", b"}", joined=True) == digest("seal", "{ảnh}".encode())
+    assert digest("only", joined=True) == digest("only")

@@ -215,16 +215,26 @@ def test_a_fresh_worker_s_error_is_raised_and_the_others_are_stopped() -> None:
     assert multiprocessing.active_children() == []
 
 
-def test_the_pages_showing_every_item_get_a_worker_each_between_runs_of_items() -> None:
-    from site_builder.build import write_chunks
+def test_write_chunks_are_few_for_a_small_site_and_bounded_for_a_large_one() -> None:
+    from site_builder.build import WRITE_CHUNK, write_chunks
     from site_builder.tasks import AppIcons, CodePages, HomePage, ItemPages, ListPage
 
     front = [AppIcons(), HomePage("vi"), ListPage("dolls", "vi"), HomePage("en")]
-    tasks = [*front, *(ItemPages(i) for i in range(3000)), *(CodePages(f"C{i}") for i in range(99))]
-    chunks = [c for (c,) in write_chunks(tasks, 2)]
-    assert sorted(i for c in chunks for i in c) == list(range(len(tasks)))  # each task once
-    alone = [k for k, c in enumerate(chunks) if c[0] < len(front)]
-    assert [chunks[k] for k in alone] == [[0], [1], [2], [3]]  # alone, and far apart
-    assert [b - a for a, b in zip(alone[:-1], alone[1:], strict=True)] == [5, 5, 5]  # 16 runs
-    assert all(c == list(range(c[0], c[-1] + 1)) for c in chunks)  # runs of neighbours
-    assert max(len(c) for c in chunks) <= 1000
+    for items, expected in ((3000, 8), (30000, 4 + 31)):  # 4 per worker; 31 runs of 1,000
+        tasks = [
+            *front,
+            *(ItemPages(i) for i in range(items)),
+            *(CodePages(f"C{i}") for i in range(99)),
+        ]
+        chunks = [c for (c,) in write_chunks(tasks, 2)]
+        assert len(chunks) == expected
+        assert sorted(i for c in chunks for i in c) == list(range(len(tasks)))  # each once
+        assert all(c == list(range(c[0], c[-1] + 1)) for c in chunks)  # runs of neighbours
+        if items == 3000:  # the pages showing every item together, with the first run
+            assert chunks[0][:5] == [0, 1, 2, 3, 4]
+            continue
+        assert max(len(c) for c in chunks) <= WRITE_CHUNK
+        alone = [k for k, c in enumerate(chunks) if c[0] < len(front)]
+        assert [chunks[k] for k in alone] == [[0], [1], [2], [3]]  # alone, and far apart
+        assert [b - a for a, b in zip(alone[:-1], alone[1:], strict=True)] == [8, 8, 8]
+    assert write_chunks([AppIcons()], 2) == [([0],)]
