@@ -100,7 +100,9 @@ def _scan(folder: str, out: list[FileState]) -> None:
 @dataclass
 class Listing:
     """Every file and every folder below a folder (paths relative to it; "" is the folder
-    itself) with its state (path, size, mtime_ns, inode)."""
+    itself) with its state (path, size, mtime_ns, inode). A file's state names it by its
+    relative path, the key's own string: a full path for each of the 440,000 files of a
+    20,000-item site was ~50 MB that nothing read."""
 
     files: dict[str, tuple[str, int, int, int]]
     folders: dict[str, tuple[str, int, int, int]]
@@ -152,12 +154,8 @@ def listing(top: Path) -> Listing:
                         continue
                     with contextlib.suppress(OSError):
                         st = entry.stat(follow_symlinks=False)
-                        files[entry.path[cut:]] = (
-                            entry.path,
-                            st.st_size,
-                            st.st_mtime_ns,
-                            st.st_ino,
-                        )
+                        rel = entry.path[cut:]  # (the key and the state's path: one string)
+                        files[rel] = (rel, st.st_size, st.st_mtime_ns, st.st_ino)
         except OSError:
             continue
     return Listing(files, folders)
