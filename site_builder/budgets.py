@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from site_builder.assets import ICON_SIZES, asset_names, icon_names
@@ -22,15 +21,13 @@ from site_builder.messages import Msg
 from site_builder.urls import Urls
 
 if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
-    from site_builder.writer import StagedFile
+    from site_builder.writer import FileData
 
 SHARED = ("site.css", "lang.js")  # theme files every item page loads
 PHONE_WIDTH = 640  # the srcset candidate a 390 px, 2x phone chooses for a full-width photo
 
 
-def over_budget(
-    site: Site, files: Mapping[str, bytes | Path | StagedFile | int]
-) -> list[ContentError]:
+def over_budget(site: Site, files: Mapping[str, FileData | int]) -> list[ContentError]:
     """One message per landing or item page heavier than site.yaml's `budgets`.
 
     `files` maps output paths to their bytes (or to a file holding them, or their size).
@@ -95,7 +92,7 @@ def over_budget(
     return found
 
 
-def _phone_photos(files: Mapping[str, bytes | Path | StagedFile | int]) -> dict[str, int]:
+def _phone_photos(files: Mapping[str, FileData | int]) -> dict[str, int]:
     """Item folder prefix -> size of the WebP a phone picks (the width nearest 640 px)."""
     best: dict[str, tuple[int, int]] = {}  # prefix -> (distance from the phone width, size)
     for path, data in files.items():
@@ -113,7 +110,7 @@ def _phone_photos(files: Mapping[str, bytes | Path | StagedFile | int]) -> dict[
 _PHOTO = re.compile(r"(media/[^/]+/[^/]+/).*-(\d+)\.webp$")
 
 
-def _size(data: bytes | Path | StagedFile | int) -> int:
+def _size(data: FileData | int) -> int:
     if isinstance(data, int):
         return data
     return len(data) if isinstance(data, (bytes, bytearray)) else os.stat(data).st_size

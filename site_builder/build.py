@@ -74,7 +74,7 @@ from site_builder.tasks import (
 )
 from site_builder.urls import Urls
 from site_builder.webapp import icons, webapp_outputs
-from site_builder.writer import StagedFile, Staging, project_lock, tidy
+from site_builder.writer import FileData, Staging, project_lock, tidy
 
 if TYPE_CHECKING:  # (Pillow is imported when photos are made: `static_files`)
     from site_builder.render.images import ImageCache
@@ -361,14 +361,13 @@ def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
     by one, spread evenly between the runs: two processes each showing every item at
     once would each copy most of the site."""
     front = next((k for k, t in enumerate(tasks) if isinstance(t, ItemPages)), 0)
-    size = -(-(len(tasks) - front) // (workers * 4))
-    if size <= WRITE_CHUNK:
-        runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
-        if not runs:
-            return [(list(range(front)),)] if front else []
-        return [(list(range(front)) + runs[0],), *((run,) for run in runs[1:])]
-    size = WRITE_CHUNK
+    size = max(1, -(-(len(tasks) - front) // (workers * 4)))
+    small = size <= WRITE_CHUNK
+    size = min(size, WRITE_CHUNK)
     runs = [list(range(k, min(k + size, len(tasks)))) for k in range(front, len(tasks), size)]
+    if small or not runs:
+        first = list(range(front)) + (runs[0] if runs else [])
+        return [(first,), *((run,) for run in runs[1:])] if first else []
     every = max(1, len(runs) // max(1, front))  # runs between two of them: spread out
     chunks: list[tuple[list[int]]] = []
     for k in range(max(front, -(-len(runs) // every))):
@@ -534,7 +533,7 @@ def _build(
         report.timings["render"] = time.perf_counter() - t
         progress.advance()
         t = time.perf_counter()
-        files: dict[str, bytes | Path | StagedFile] = {o.path: o.data for o in outputs}
+        files: dict[str, FileData] = {o.path: o.data for o in outputs}
         report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site

@@ -23,7 +23,7 @@ import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,23 +38,19 @@ STAMP = f"site-builder {__version__} cache {FORMAT} python {sys.version_info[:2]
 _current: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("cache", default=None)
 
 
-def digest(*parts: bytes | str, joined: bool = False) -> str:
-    """A SHA-256 of `parts`, each prefixed with its length. `joined`: the first part, then
-    the rest as one part (`digest(a, b"".join(rest))`, without joining them)."""
+def digest(*parts: bytes | str, tail: Sequence[bytes] | None = None) -> str:
+    """A SHA-256 of `parts`, each prefixed with its length; `tail`: one more part given in
+    pieces (`digest(*parts, b"".join(tail))` without joining them: a large body written
+    in parts)."""
     h = hashlib.sha256()
-    if joined and len(parts) > 1:
-        first = parts[0].encode("utf-8") if isinstance(parts[0], str) else parts[0]
-        h.update(len(first).to_bytes(8, "little"))
-        h.update(first)
-        rest = [p.encode("utf-8") if isinstance(p, str) else p for p in parts[1:]]
-        h.update(sum(len(p) for p in rest).to_bytes(8, "little"))
-        for p in rest:
-            h.update(p)
-        return h.hexdigest()
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
+    if tail is not None:
+        h.update(sum(len(piece) for piece in tail).to_bytes(8, "little"))
+        for piece in tail:
+            h.update(piece)
     return h.hexdigest()
 
 
@@ -194,11 +190,7 @@ RECENT = 64  # entries of a deferred table's side file (a few edited items, the 
 
 def _write_sealed(path: Path, *parts: bytes) -> None:
     """The seal's line, then the body it seals (`parts`, joined: never one copy in memory)."""
-    h = hashlib.sha256()  # = digest(b"".join(parts))
-    h.update(sum(len(p) for p in parts).to_bytes(8, "little"))
-    for part in parts:
-        h.update(part)
-    seal = json.dumps({"stamp": STAMP, "sum": h.hexdigest()}).encode()
+    seal = json.dumps({"stamp": STAMP, "sum": digest(tail=parts)}).encode()
     write_atomic(path, seal + b"\n", *parts)
 
 

@@ -50,7 +50,7 @@ from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
 
 if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
-    from site_builder.writer import StagedFile
+    from site_builder.writer import FileData
 
 HASH_LEN = 12
 COPIES = (".br", ".gz")  # compress.EXTS: the build's precompressed copies
@@ -308,9 +308,7 @@ def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[Content
     return over_budget(plan.site, files)
 
 
-def _measured_on_output(
-    plan: Any, found: lastbuild.Changes
-) -> dict[str, bytes | Path | StagedFile | int] | None:
+def _measured_on_output(plan: Any, found: lastbuild.Changes) -> dict[str, FileData | int] | None:
     """After edits of stories only (`*.md` in item folders) since the last good build into
     output/ (`found`, from its record): the files page weights are measured on are the
     ones that build wrote (their sizes, as recorded: a page changed by hand in output/
@@ -325,7 +323,7 @@ def _measured_on_output(
     index = {item.folder: i for i, item in enumerate(site.items)}
     if folders is None or not folders <= index.keys():
         return None
-    files: dict[str, bytes | Path | StagedFile | int] = {  # sizes, as recorded (not the compressed
+    files: dict[str, FileData | int] = {  # sizes, as recorded (not the compressed
         rel: size  # copies: check renders none)
         for rel, size in found.files.items()
         if not rel.endswith(COPIES)

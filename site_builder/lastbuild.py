@@ -248,7 +248,7 @@ def remember(
         path.parent.mkdir(exist_ok=True)
         tmp = path.with_name(f".{RECORD}.{os.getpid()}")
         with tmp.open("wb") as f:
-            f.write(digest(STAMP, *body, joined=True).encode() + b"\n")
+            f.write(digest(STAMP, tail=body).encode() + b"\n")
             f.writelines(body)
         os.replace(tmp, path)
 

@@ -90,6 +90,9 @@ class StagedFile:
         return f"StagedFile({self.__fspath__()!r})"
 
 
+FileData = bytes | Path | StagedFile  # a file's bytes, or a file that holds them
+
+
 class BuildLocked(SiteError):
     pass
 
@@ -250,9 +253,7 @@ class Staging:
         """The file `rel` written into this folder."""
         return StagedFile(self._name, rel)
 
-    def put(
-        self, rel: str, data: bytes | Path | StagedFile, link: bool = True
-    ) -> tuple[int, int, int]:
+    def put(self, rel: str, data: FileData, link: bool = True) -> tuple[int, int, int]:
         """Write one file without bookkeeping (safe from worker processes); its stat.
 
         A `data` file is hard-linked (`link`: for files the build made, never members'

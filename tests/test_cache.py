@@ -332,5 +332,7 @@ def test_a_large_table_is_written_in_parts_that_are_its_json(
 def test_a_digest_of_parts_joined_is_the_digest_of_the_joined_bytes() -> None:
     from site_builder.cache import digest
 
-    assert digest("seal", b"{", "ảnh", b"}", joined=True) == digest("seal", "{ảnh}".encode())
-    assert digest("only", joined=True) == digest("only")
+    pieces = [b"{", "ảnh".encode(), b"}"]
+    assert digest("seal", tail=pieces) == digest("seal", "{ảnh}".encode())
+    assert digest(tail=pieces) == digest("{ảnh}".encode())
+    assert digest("seal", tail=[]) == digest("seal", b"") != digest("seal")

@@ -185,16 +185,15 @@ def _dying_call(n: int) -> int:
     return n
 
 
-def test_fresh_workers_run_each_call_in_a_process_of_its_own() -> None:
+def test_fresh_workers_run_each_call_in_a_process_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`parallel_map(fresh=True)`: results in order, one process per call, and nothing a
     call did is left for the next (what it copied of the parent went with it)."""
     from site_builder.parallel import parallel_map
 
-    os.environ["SITE_BUILDER_JOBS"] = "2"
-    try:
-        out = parallel_map(_fresh_call, [(n,) for n in range(9)], fresh=True)
-    finally:
-        del os.environ["SITE_BUILDER_JOBS"]
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    out = parallel_map(_fresh_call, [(n,) for n in range(9)], fresh=True)
     assert [square for square, _pid, _seen in out] == [n * n for n in range(9)]
     assert len({pid for _square, pid, _seen in out} | {os.getpid()}) == 10
     assert {seen for _square, _pid, seen in out} == {1}

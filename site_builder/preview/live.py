@@ -82,7 +82,7 @@ from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
 from site_builder.webapp import worker
-from site_builder.writer import BuildLocked, StagedFile, project_lock, write_atomic
+from site_builder.writer import BuildLocked, FileData, project_lock, write_atomic
 
 # Files editors and tools make next to the one being saved; the save itself always also
 # changes the real file, so these never need a rebuild.
@@ -430,7 +430,7 @@ class LiveSite:
         self, plan: Plan, items: Iterable[Item], outputs: list[Output]
     ) -> list[str]:
         """`over_budget` for the pages just rendered, with the photos and assets on disk."""
-        files: dict[str, bytes | Path | StagedFile] = {}
+        files: dict[str, FileData] = {}
         for rel in SHARED:
             if (self.output / rel).is_file():
                 files[rel] = self.output / rel

@@ -31,7 +31,7 @@ from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls
 
 if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
-    from site_builder.writer import StagedFile
+    from site_builder.writer import FileData
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Output:
     """
 
     path: str
-    data: bytes | Path | StagedFile
+    data: FileData
     lang: str | None
     kind: str
     key: str
@@ -61,7 +61,7 @@ class Output:
     def __init__(
         self,
         path: str,
-        data: bytes | Path | StagedFile | Rendered,
+        data: FileData | Rendered,
         lang: str | None = None,
         kind: str = "page",
         key: str = "",
