@@ -276,6 +276,28 @@ def test_deterministic_bytes_and_metadata():
     assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
 
 
+class _ClockPlusOneDay:
+    """The `time` module as fontTools' timestamps see it, a day later."""
+
+    @staticmethod
+    def time() -> float:
+        import time
+
+        return time.time() + 86_400
+
+
+def test_same_bytes_a_day_later_with_the_fonttools_subsetter(monkeypatch):
+    # without libharfbuzz-subset0 (a plain machine: WeasyPrint warns), WeasyPrint subsets
+    # the fonts with fontTools, which stamps every subset with the clock
+    import weasyprint.pdf.fonts
+    from fontTools.misc import timeTools
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    first = render([(DOLL, 1), (TEA, 1)], BUILTIN["L7160"])
+    monkeypatch.setattr(timeTools, "time", _ClockPlusOneDay)
+    assert render([(DOLL, 1), (TEA, 1)], BUILTIN["L7160"]) == first
+
+
 def test_qr_printed_size_honours_larger_minimum():
     template = BUILTIN["L7173"]
     layout = layout_sticker(DOLL, template, min_qr_mm=40)

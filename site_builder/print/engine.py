@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -40,9 +41,18 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
+# Where the HarfBuzz subsetter is missing (libharfbuzz-subset0 is not installed: WeasyPrint
+# warns), WeasyPrint subsets fonts with fontTools, which stamps each subset's `head` table
+# with the clock, unless SOURCE_DATE_EPOCH (reproducible-builds.org) gives the time: then
+# two builds of the same input would differ in every PDF. The stamp is read by no one; a
+# fixed one (2024-01-01) keeps the promise "same input, same bytes" on every machine.
+FONT_STAMP = "1704067200"
+
+
 def _shared() -> dict[str, Any]:
     with _lock:
         if not _state:
+            os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_STAMP)
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
