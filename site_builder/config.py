@@ -20,6 +20,10 @@ from site_builder.print_errors import LabelError
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TEMPLATE = "L7160"
+# The home page shows this many cards of each kind (the first by title, as on the kind's list
+# page, which shows them all) and a link to the rest: a phone on a weak connection never
+# receives a catalogue of thousands there (2,000 items made a 1.9 MB home page).
+HOME_CARDS = 12
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class SiteConfig:
     budgets: dict[str, int] = field(default_factory=dict)
     publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
     visitor_language: str = ""
+    home_cards: int = HOME_CARDS  # cards of each kind on the home page; all are on its list
     # where each field of site.yaml starts, so later checks name its line without reading
     # the file again (site.yaml is parsed once, here)
     lines: Lines | None = field(default=None, compare=False, repr=False)
@@ -262,6 +267,7 @@ def load_config(root: Path) -> SiteConfig:
         s.Field("labels", _mapping, required=False),
         s.Field("stickers", _mapping, required=False),
         s.Field("budgets", _mapping, required=False),
+        s.Field("home_cards", s.whole_number(1, 1000, "", HOME_CARDS), required=False),
         s.Field("extra", _mapping, required=False),
         s.Field("publish", _mapping, required=False),
     ]
@@ -340,5 +346,6 @@ def load_config(root: Path) -> SiteConfig:
         budgets={"landing_kb": 8, "item_kb": 200, **budgets},
         publish=clean["publish"] or {},
         visitor_language=clean["visitor_language"] or "",
+        home_cards=clean["home_cards"] or HOME_CARDS,
         lines=lines,
     )

@@ -68,6 +68,11 @@ def format_price(price: tuple[int, int], lang: str) -> str:
     return f"{one(low)}\u00a0–\u00a0{one(high)}"
 
 
+def format_count(count: int, lang: str) -> str:
+    """2000 -> '2.000' (vi) or '2,000' (en): a number of things, grouped as `lang` writes it."""
+    return format_decimal(count, locale=lang)
+
+
 def format_day(day: dt.date, lang: str) -> str:
     return format_date(day, format="long", locale=lang)
 

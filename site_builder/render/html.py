@@ -393,18 +393,23 @@ class HtmlRenderer:
         sections = []
         _ = self.catalogs[lang].gettext
         for kind in kinds.all_kinds():
-            views = []
+            shown = []  # (sort key, item, its words): the list page's order
             for item in self.site.items_of(kind.name):
                 tr = with_fallback(item, lang, config)
                 if tr is not None:
-                    views.append(self.item_view(item, lang, tr))
-            views.sort(key=lambda v: _sort_key(v["title"]))
+                    shown.append((_sort_key(tr.title), item, tr))
+            shown.sort(key=lambda entry: entry[0])
             sections.append(
                 {
                     "kind": kind.name,
                     "title": _(kind.title),
                     "url": self.urls.page(lang, kind.name),
-                    "items": views,
+                    "items": [
+                        self.item_view(item, lang, tr)
+                        for _key, item, tr in shown[: config.home_cards]
+                    ],
+                    "count": len(shown),  # more than the cards: a link to the list says so
+                    "count_text": i18n.format_count(len(shown), lang),
                 }
             )
         booklets = [
