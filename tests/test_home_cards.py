@@ -97,3 +97,17 @@ def test_a_wrong_home_cards_is_named_with_its_line(
     assert run.code == 1
     assert run.err.splitlines() == [message.format(line=line), "1 error; nothing was written."]
     assert not (root / "output").exists()
+
+
+def test_the_capped_home_pages_are_valid_html(capped: Path) -> None:
+    """The Nu HTML Checker on the pages with the link (the sample's own home pages, which
+    the validators check, show every card: no link there)."""
+    import subprocess
+
+    from tests.validators.conftest import need_vnu
+
+    pages = [str(capped / "output" / lang / "index.html") for lang in ("vi", "en")]
+    proc = subprocess.run(
+        [*need_vnu(), "--errors-only", *pages], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
