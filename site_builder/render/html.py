@@ -361,13 +361,19 @@ class HtmlRenderer:
             "qr_svg": self.urls.url(self.urls.pay_file(item.code, "svg")),
         }
 
-    def index_page(self, kind: str, lang: str) -> Output:
-        items = []
+    def listed(self, kind: str, lang: str) -> list[tuple[Item, Translation]]:
+        """The items of `kind` shown in `lang` (each with the words it is shown in), in the
+        list page's order: by title. The home page shows the first of them."""
+        shown = []
         for item in self.site.items_of(kind):
             tr = with_fallback(item, lang, self.site.config)
             if tr is not None:
-                items.append(self.item_view(item, lang, tr))
-        items.sort(key=lambda v: _sort_key(v["title"]))
+                shown.append((item, tr))
+        shown.sort(key=lambda entry: _sort_key(entry[1].title))
+        return shown
+
+    def index_page(self, kind: str, lang: str) -> Output:
+        items = [self.item_view(item, lang, tr) for item, tr in self.listed(kind, lang)]
         _ = self.catalogs[lang].gettext
         title = _(kinds.get(kind).title)
         context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
@@ -393,20 +399,14 @@ class HtmlRenderer:
         sections = []
         _ = self.catalogs[lang].gettext
         for kind in kinds.all_kinds():
-            shown = []  # (sort key, item, its words): the list page's order
-            for item in self.site.items_of(kind.name):
-                tr = with_fallback(item, lang, config)
-                if tr is not None:
-                    shown.append((_sort_key(tr.title), item, tr))
-            shown.sort(key=lambda entry: entry[0])
+            shown = self.listed(kind.name, lang)
             sections.append(
                 {
                     "kind": kind.name,
                     "title": _(kind.title),
                     "url": self.urls.page(lang, kind.name),
                     "items": [
-                        self.item_view(item, lang, tr)
-                        for _key, item, tr in shown[: config.home_cards]
+                        self.item_view(item, lang, tr) for item, tr in shown[: config.home_cards]
                     ],
                     "count": len(shown),  # more than the cards: a link to the list says so
                     "count_text": i18n.format_count(len(shown), lang),
