@@ -42,12 +42,19 @@ def compile_translations(data: bytes, po_path: Path, lang: str) -> bytes:
 
 
 def _unreadable(exc: CatalogError) -> ContentError:
+    if "num_plurals" in exc.detail:  # babel: more msgstr[N] than the header's Plural-Forms
+        hint = Msg(
+            "The msgstr[N] lines do not fit the plural rule in the header (Plural-Forms): "
+            "start a catalogue with pybabel init (docs/editing.md), not a copy of site.pot."
+        )
+    else:
+        hint = Msg("Check the quotes of the msgid/msgstr lines.")
     return ContentError(
         exc.path,
         exc.line,
         None,
         Msg("this translation catalog cannot be read ({detail}).", detail=exc.detail),
-        Msg("Check the quotes of the msgid/msgstr lines."),
+        hint,
     )
 
 

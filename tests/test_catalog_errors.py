@@ -59,3 +59,28 @@ def test_a_damaged_cli_catalog_falls_back_to_english(
     assert err.startswith(f"{po}: ") and err.endswith(
         "; messages are shown in English (reinstall site-builder).\n"
     )
+
+
+def test_a_copy_of_site_pot_as_a_new_language_says_how_to_start_one(tmp_path: Path) -> None:
+    """site.pot has no header, so no plural rule: its two msgstr[N] lines are one too many
+    for the rule babel falls back to (the language's own: one form in Chinese)."""
+    po = tmp_path / "zh" / "LC_MESSAGES" / "site.po"
+    po.parent.mkdir(parents=True)
+    po.write_bytes((Path(__file__).parent.parent / "locale/site.pot").read_bytes())
+    with pytest.raises(ContentError) as info:
+        i18n.load_translations(tmp_path, "zh")
+    text = info.value.format(tmp_path)
+    assert text.startswith("zh/LC_MESSAGES/site.po:")
+    assert "this translation catalog cannot be read (" in text
+    assert text.endswith(
+        "The msgstr[N] lines do not fit the plural rule in the header (Plural-Forms): "
+        "start a catalogue with pybabel init (docs/editing.md), not a copy of site.pot."
+    )
+    messages.set_language("vi")
+    try:
+        assert info.value.format_localized(tmp_path).endswith(
+            "Các dòng msgstr[N] không khớp với quy tắc số nhiều ở đầu tệp (Plural-Forms): "
+            "hãy tạo tệp bản dịch bằng pybabel init (docs/editing.md), đừng chép nguyên site.pot."
+        )
+    finally:
+        messages.set_language("en")
