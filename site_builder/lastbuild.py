@@ -18,8 +18,9 @@ output/ is known by the `stat` of every file *and every folder* in it. To vouch 
 is unchanged, a later command `lstat`s the recorded paths instead of listing the tree
 again: a file written, truncated, touched, replaced or removed changes its own state, and
 a file or folder added (or renamed in) changes its folder's. That is the same answer as a
-fresh listing for a third of the system calls (0.15 s instead of 0.3-0.45 s for the
-44,000 files of a 2,000-item site).
+fresh listing for a third of the system calls (0.11 s instead of 0.3-0.45 s for the
+44,000 files and 8,000 folders of a 2,000-item site: 34,000 `lstat`s, as hard links are
+looked at once).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ import base64
 import bisect
 import contextlib
 import functools
+import itertools
 import json
+import operator
 import os
 import time
 from array import array
@@ -183,34 +186,40 @@ def _restated(
     earlier one's state. That is as strict as its own `lstat`: written in place, the file
     (one inode) changes under both names; replaced, renamed or removed under one name, the
     folder holding that name changes, and every folder is looked at. Paths are looked up
-    from output/ itself (`dir_fd`), not from the root: fewer folders to walk per call."""
-    found = OutputRecord(files, folders, [], [])
-    stat = os.stat
+    from output/ itself (`dir_fd`), not from the root: fewer folders to walk per call.
+
+    The calls and the unpacking run in C (`map`): the `lstat`s themselves take ~2.5 µs each
+    (26,000 of them at 2,000 items), and a Python loop around each had added as much again."""
+    if links is None or len(links) != len(files):
+        links = [-1] * len(files)
+    # each file's index among the files looked at (a link: its first path's)
+    looked: list[str] = []
+    where: list[int] = []
+    for i, (rel, j) in enumerate(zip(files, links, strict=True)):
+        if 0 <= j < i:
+            where.append(where[j])
+        else:
+            where.append(len(looked))
+            looked.append(rel)
     try:
         fd = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return None
     try:
-        states = found.file_states
-        add = states.extend
-        if links is None or len(links) != len(files):
-            links = [-1] * len(files)
-        for i, rel in enumerate(files):
-            j = links[i]
-            if 0 <= j < i:
-                add(states[3 * j : 3 * j + 3])
-                continue
-            st = stat(rel, dir_fd=fd, follow_symlinks=False)
-            add((st.st_size, st.st_mtime_ns, st.st_ino))
-        add = found.folder_states.extend
-        for rel in folders:  # ("": output/ itself, as listed: not followed if a link)
-            st = stat(rel, dir_fd=fd, follow_symlinks=False) if rel else os.lstat(output)
-            add((st.st_size, st.st_mtime_ns, st.st_ino))
+        stat = functools.partial(os.stat, dir_fd=fd, follow_symlinks=False)
+        seen = list(map(_STATE, map(stat, looked)))
+        # ("": output/ itself, as listed: not followed if a link)
+        held = list(map(_STATE, [stat(rel) if rel else os.lstat(output) for rel in folders]))
     except OSError:
         return None
     finally:
         os.close(fd)
-    return found
+    file_states = list(itertools.chain.from_iterable(map(seen.__getitem__, where)))
+    folder_states = list(itertools.chain.from_iterable(held))
+    return OutputRecord(files, folders, file_states, folder_states)
+
+
+_STATE = operator.attrgetter("st_size", "st_mtime_ns", "st_ino")
 
 
 def remember(
@@ -251,6 +260,11 @@ def remember(
             f.write(digest(STAMP, tail=body).encode() + b"\n")
             f.writelines(body)
         os.replace(tmp, path)
+
+
+def has_record(root: Path) -> bool:
+    """Whether a record of a last good build is there (not read: `recorded` reads it)."""
+    return (root / CACHE_DIR / RECORD).is_file()
 
 
 def recorded(root: Path) -> dict[str, Any] | None:

@@ -14,16 +14,11 @@ killed build are removed by the next one. Every file is published 0644 and every
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import os
-import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -118,7 +113,7 @@ def project_lock(root: Path) -> Iterator[None]:
     try:
         _take(fd, path)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {socket.gethostname()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {_host()}\n".encode(), 0)
         _held_locks.append(fd)
         yield
     finally:
@@ -146,7 +141,7 @@ def _take(fd: int, path: Path) -> None:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
         pid, host = _holder(fd)
-        if host not in ("", socket.gethostname()):
+        if host not in ("", _host()):
             raise BuildLocked(
                 Msg(
                     "another build of this project is running on the computer {host} "
@@ -339,7 +334,7 @@ def _swap(new: Path, output: Path) -> Path | None:
         return None
     if exchange(new, output):
         return new  # the staging name now holds the previous output
-    aside = output.with_name(f".{output.name}.swap-{os.getpid()}-{secrets.token_hex(4)}")
+    aside = output.with_name(f".{output.name}.swap-{os.getpid()}-{os.urandom(4).hex()}")
     os.rename(output, aside)
     try:
         os.rename(new, output)
@@ -368,6 +363,8 @@ def exchange(a: Path, b: Path) -> bool:
     if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         _exchange_works = True
         return True
+    import ctypes  # (here: 5 ms of imports a command that swaps nothing need not pay)
+
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
         return False  # this file system cannot (another may)
@@ -378,6 +375,9 @@ def _renameat2(symbol: bool = True) -> Callable[..., int] | None:
     """The C library's renameat2, else the raw system call (glibc before 2.28)."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     except OSError:
@@ -406,9 +406,16 @@ def _renameat2(symbol: bool = True) -> Callable[..., int] | None:
 
 
 def _c_arg(value: object) -> object:
+    import ctypes
+
     if isinstance(value, bytes):
         return ctypes.c_char_p(value)
     return ctypes.c_long(int(value))  # type: ignore[call-overload]
+
+
+def _host() -> str:
+    """This machine's name, as `socket.gethostname()` gives it (without importing socket)."""
+    return os.uname().nodename
 
 
 @contextmanager
@@ -454,7 +461,7 @@ def _remove_later(folders: list[Path], output: Path) -> None:
         if folder.name.startswith(f".{output.name}.old-"):
             doomed.append(folder)
             continue
-        target = output.with_name(f".{output.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+        target = output.with_name(f".{output.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
         try:
             os.rename(folder, target)
         except OSError:
@@ -468,6 +475,8 @@ def _remove_later(folders: list[Path], output: Path) -> None:
 def _remove_in_background(folders: list[Path]) -> bool:
     """Start `rm -rf` on `folders` in its own session, not waited for; False if it could
     not be started."""
+    import subprocess
+
     try:
         subprocess.Popen(
             ["rm", "-rf", "--", *map(str, folders)],

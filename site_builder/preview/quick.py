@@ -71,7 +71,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
     when only a full build can."""
     root, output = root.resolve(), output.resolve()
     options = f"print={with_print}"
-    if lastbuild.recorded(root) is None:
+    if not lastbuild.has_record(root):
         return None  # (before the lock: most builds without a record are cold ones)
     check_output_folder(root, output, legacy=recorded_output(root))  # as the build does
     with project_lock(root), gc_frozen():  # (what is read is kept to the end)
