@@ -248,12 +248,15 @@ def test_the_record_looks_at_each_linked_file_once(tmp_path: Path) -> None:
     files = record["output_files"].split("\n")
     links = lastbuild._links(record)
     assert links is not None and len(links) == len(files)
-    twins = {files[i]: files[j] for i, j in enumerate(links) if j >= 0}
+    twins = {files[i]: files[j] for i, j in enumerate(links) if j != i}  # (a first: itself)
     code = next(p.name for p in (project / "output/Q").iterdir() if p.is_dir())
     for suffix in ("", ".br", ".gz"):
         assert twins[f"Q/{code}/index.html{suffix}"] == f"Q/{code}.html{suffix}"
     for second, first in twins.items():
+        assert files.index(first) < files.index(second)
         assert (project / "output" / second).samefile(project / "output" / first)
+    found = listing(project / "output").files.values()  # every other path of a file is a twin
+    assert len(twins) == len(files) - len({state[1:] for state in found})
     assert build(project, "--no-pdf").startswith("Nothing changed")
 
 
