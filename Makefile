@@ -70,7 +70,7 @@ po: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k S_ --no-location --sort-output --omit-header \
 	  -o locale/site.pot templates site_builder/content/kinds.py
 	for lang in $$(ls locale | grep -v '\.pot$$'); do \
-	  $(BIN)/pybabel update --ignore-obsolete -i locale/site.pot -d locale -D site -l $$lang; done
+	  $(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -i locale/site.pot -d locale -D site -l $$lang; done
 
 # Our build side by side with Hugo and Pelican (minutes; not part of `make test`).
 # Quick run: make bench BENCH_ARGS="--items 200 --runs 1"
