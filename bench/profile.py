@@ -5,8 +5,8 @@
     .venv/bin/python -m bench.profile --stickers PROJECT # `stickers --all` (L7160), cold; output/ kept
 
 The build runs with one worker (everything in this process, so cProfile sees it all) after
-moving PROJECT/output and PROJECT/.site-builder-cache aside (deleted, then 40 s waited out
-before the build: bench/trash.py). The profiler's clock is this
+moving PROJECT/output and PROJECT/.site-builder-cache aside (renamed, deleted only after the
+build: bench/trash.py). The profiler's clock is this
 process's CPU time (time.process_time), so other programs on a shared machine do not inflate
 the figures; time spent waiting for the disk is not counted. cProfile slows Python code down
 (roughly 1.5-2×) but not C code (brotli, zlib, Pillow, system calls), so the shares of the
@@ -118,8 +118,6 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.project).resolve()
     for name in (".site-builder-cache",) if args.stickers else ("output", ".site-builder-cache"):
         trash.set_aside(root / name, root)  # moved, not deleted: see bench/trash.py
-    trash.empty(root)  # (what an earlier profile set aside) ...
-    trash.settle(print)  # ... and ext4's window after it, before the timed build
     os.environ["SITE_BUILDER_JOBS"] = "1"
     from site_builder.build import build
 
@@ -136,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         profiler.runcall(build, root, with_print=False)
         what = "cold build (no PDFs) of"
     wall = time.perf_counter() - t0
+    trash.empty(root)  # after the timing, as the bench does
     profiler.dump_stats(args.save)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(

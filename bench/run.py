@@ -488,7 +488,7 @@ def targets(results: list[Result], items: int | None = None) -> str:
         ),
         (
             "no-change rebuild ≤ 0.1 × Hugo cold",
-            f"{on.seconds:.2f} s vs limit {0.1 * hc.seconds:.2f} s" if on and hc else "n/a",
+            f"{on.seconds:.3f} s vs limit {0.1 * hc.seconds:.3f} s" if on and hc else "n/a",
             verdict(on.seconds <= 0.1 * hc.seconds if on and hc else None),
         ),
         (
@@ -498,7 +498,7 @@ def targets(results: list[Result], items: int | None = None) -> str:
         ),
         (
             "one-item edit rebuild ≤ 0.1 × Hugo cold",
-            f"{oe.seconds:.2f} s vs limit {0.1 * hc.seconds:.2f} s" if oe and hc else "n/a",
+            f"{oe.seconds:.3f} s vs limit {0.1 * hc.seconds:.3f} s" if oe and hc else "n/a",
             verdict(oe.seconds <= 0.1 * hc.seconds if oe and hc else None),
         ),
         (
