@@ -130,7 +130,7 @@ class OutputRecord:
         """For each file, the index of the first file that is the same file (a hard link:
         the same inode, size and modification time); its own index if it is the first.
         `_restated` looks at one path of each file (see there). (Found in C, by a dict
-        built from the end: 44,000 files in ~3 ms, against ~20 ms in a Python loop.)"""
+        built from the end: 44,000 files in ~11 ms, against ~20-25 ms in a Python loop.)"""
         states = self.file_states
         n = len(self.files)
         if not all(states[2::3]):  # no inode numbers (some file systems): none linked

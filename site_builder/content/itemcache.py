@@ -247,7 +247,7 @@ class ItemCache:
             with self.path.open("rb") as f:  # (the body read once: 116 MB at 20,000 items)
                 header, body = f.readline().rstrip(b"\n"), f.read()
             sealed = digest(body)  # (once: 11 MB at 2,000 items, ~7 ms to hash)
-            if header != self._seal(body, sealed):
+            if header != self._seal(sealed):
                 return
             with gc_paused():  # (nothing read is garbage)
                 entries = _Unpickler(io.BytesIO(body)).load()
@@ -288,9 +288,9 @@ class ItemCache:
             at = end + 1 + int(size)
             self._journal = data[:at]
 
-    def _seal(self, body: bytes, sealed: str | None = None) -> bytes:
-        """The header line of `body` (`sealed`: its digest, if known)."""
-        return f"{self.context} {digest(body) if sealed is None else sealed}".encode()
+    def _seal(self, sealed: str) -> bytes:
+        """The header line of a body whose digest is `sealed`."""
+        return f"{self.context} {sealed}".encode()
 
     def lookup(self, kind: str, folder: Path, stats: Stats, stories: bool = True) -> Entry | None:
         """The kept entry for `folder` if its files are the ones it was made from (and its
@@ -338,7 +338,7 @@ class ItemCache:
             except Exception:  # something not picklable: no cache rather than a broken one
                 self._remove()
                 return
-            write_atomic(self.path, self._seal(body) + b"\n", body)
+            write_atomic(self.path, self._seal(digest(body)) + b"\n", body)
             self.journal.unlink(missing_ok=True)  # (bound to the old file: unused anyway)
 
     def _remove(self) -> None:
