@@ -68,7 +68,7 @@ new: $(STAMP)
 # checks both are current and every word has its Vietnamese).
 po: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k S_ --no-location --sort-output --omit-header \
-	  -o locale/site.pot templates site_builder/content/kinds.py
+	  -o locale/site.pot templates site_builder/content/kinds.py site_builder/render/html.py
 	for lang in $$(ls locale | grep -v '\.pot$$'); do \
 	  $(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -i locale/site.pot -d locale -D site -l $$lang; done
 

@@ -165,7 +165,7 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         case HomePage(lang):  # the home page, and the members' print page of that language
             return [r.home_page(lang), members_print_page(r, lang)]
         case ListPage(kind, lang):
-            return [r.index_page(kind, lang)]
+            return r.list_pages(kind, lang)
         case ItemPages(i):
             item = site.items[i]
             return [o for lang in config.languages if (o := r.item_page(item, lang)) is not None]

@@ -20,10 +20,14 @@ from site_builder.print_errors import LabelError
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_TEMPLATE = "L7160"
-# The home page shows this many cards of each kind (the first by title, as on the kind's list
-# page, which shows them all) and a link to the rest: a phone on a weak connection never
+# The home page shows this many cards of each kind (the first by title, as on the kind's list,
+# which shows them all over its pages) and a link to the rest: a phone on a weak connection never
 # receives a catalogue of thousands there (2,000 items made a 1.9 MB home page).
 HOME_CARDS = 12
+# A kind's list shows this many cards on each of its pages (`/vi/dolls/`, then
+# `/vi/dolls/page/2/`, ...): 20,000 items made a 12,000-card, 11 MB list page, more than a
+# phone on a mountain connection can take; 48 cards are ~45 kB of HTML (2, 3 or 4 columns).
+LIST_CARDS = 48
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class SiteConfig:
     publish: dict[str, Any] = field(default_factory=dict)  # checked by publish/targets.py
     visitor_language: str = ""
     home_cards: int = HOME_CARDS  # cards of each kind on the home page; all are on its list
+    list_cards: int = LIST_CARDS  # cards on each page of a kind's list
     # where each field of site.yaml starts, so later checks name its line without reading
     # the file again (site.yaml is parsed once, here)
     lines: Lines | None = field(default=None, compare=False, repr=False)
@@ -268,6 +273,7 @@ def load_config(root: Path) -> SiteConfig:
         s.Field("stickers", _mapping, required=False),
         s.Field("budgets", _mapping, required=False),
         s.Field("home_cards", s.whole_number(1, 1000, "", HOME_CARDS), required=False),
+        s.Field("list_cards", s.whole_number(1, 1000, "", LIST_CARDS), required=False),
         s.Field("extra", _mapping, required=False),
         s.Field("publish", _mapping, required=False),
     ]
@@ -347,5 +353,6 @@ def load_config(root: Path) -> SiteConfig:
         publish=clean["publish"] or {},
         visitor_language=clean["visitor_language"] or "",
         home_cards=clean["home_cards"] or HOME_CARDS,
+        list_cards=clean["list_cards"] or LIST_CARDS,
         lines=lines,
     )

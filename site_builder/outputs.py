@@ -22,6 +22,7 @@ from site_builder.codes_record import RECORD
 from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
 from site_builder.hosting import HOST_FILES
+from site_builder.render.html import list_page_count
 from site_builder.render.variants import derivatives
 from site_builder.urls import PRINT_SECTION
 
@@ -47,6 +48,13 @@ def item_pages(plan: Plan, item: Item) -> set[str]:
     return files
 
 
+def list_files(plan: Plan, kind: str, lang: str) -> set[str]:
+    """The pages of a kind's list in `lang` (one more for every `list_cards` cards). The
+    preview deletes those an edit no longer makes (an item left out of a language)."""
+    count = list_page_count(plan.site, kind, lang)
+    return {plan.urls.list_file(lang, kind, n) for n in range(1, count + 1)}
+
+
 def files_of(plan: Plan) -> set[str]:
     """Every web file below output/ that a build of `plan` writes (see the module)."""
     site, urls = plan.site, plan.urls
@@ -55,7 +63,8 @@ def files_of(plan: Plan) -> set[str]:
     for lang in config.languages:
         files.add(urls.home_file(lang))
         files.add(urls.page_file(lang, PRINT_SECTION))  # the members' print page
-        files.update(urls.page_file(lang, kind) for kind in kinds.names())
+        for kind in kinds.names():
+            files.update(list_files(plan, kind, lang))
         for page in site.pages:
             if with_fallback(page, lang, config) is not None:
                 files.add(urls.page_file(lang, "pages", page.slug))

@@ -18,6 +18,7 @@ from site_builder.content import kinds
 
 QR_PREFIX = "Q"
 PRINT_SECTION = "print"  # the members' print page: /<lang>/print/
+LIST_PAGES = "page"  # a long list's later pages: /<lang>/<section>/page/2/
 ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
 
@@ -28,6 +29,14 @@ class Urls:
     # --- output files (relative to output/) ------------------------------------
     def page_file(self, lang: str, kind: str | None = None, slug: str | None = None) -> str:
         return self._dir(lang, kind, slug) + "index.html"
+
+    def list_file(self, lang: str, kind: str, number: int = 1) -> str:
+        """Page `number` of a kind's list: the first is the kind's own page
+        (`vi/dolls/index.html`), the others `vi/dolls/page/2/index.html`, ... (no item's
+        page can be there: an item is one folder deep, `vi/dolls/<slug>/index.html`)."""
+        if number == 1:
+            return self.page_file(lang, kind)
+        return f"{self._dir(lang, kind)}{LIST_PAGES}/{number}/index.html"
 
     def home_file(self, lang: str) -> str:
         return f"{lang}/index.html"
@@ -78,6 +87,9 @@ class Urls:
 
     def page(self, lang: str, kind: str | None = None, slug: str | None = None) -> str:
         return self.url(self.page_file(lang, kind, slug))
+
+    def list_page(self, lang: str, kind: str, number: int = 1) -> str:
+        return self.url(self.list_file(lang, kind, number))
 
     def home(self, lang: str) -> str:
         return self.url(self.home_file(lang))

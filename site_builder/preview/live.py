@@ -77,9 +77,9 @@ from site_builder.content.loader import item_warnings, load_site, reload_items
 from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.errors import SiteError
-from site_builder.outputs import item_pages
+from site_builder.outputs import item_pages, list_files
 from site_builder.render.booklets import booklet_pages
-from site_builder.render.html import HtmlRenderer, Output
+from site_builder.render.html import HtmlRenderer, Output, list_page_count
 from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
 from site_builder.webapp import worker
 from site_builder.writer import BuildLocked, FileData, project_lock, write_atomic
@@ -334,6 +334,15 @@ class LiveSite:
             translations_changed |= set(before.translations) != set(item.translations)
             old_paths |= item_pages(plan, before)
             booklets += [b for b in site.booklets if item.key in b.entries and b not in booklets]
+        for kind in {kind for kind, _lang in lists}:  # a list with a page more or less:
+            counts = [
+                (list_page_count(site, kind, lang), list_page_count(new_site, kind, lang))
+                for lang in config.languages
+            ]  # its pages in every language link to it
+            if any(before != after for before, after in counts):
+                lists.update((kind, lang) for lang in config.languages)
+        for kind, lang in lists:  # (the pages a shorter list no longer has)
+            old_paths |= list_files(plan, kind, lang)
         if print_paths is not None:  # their pages are rendered with the item's
             for booklet in booklets:
                 old_paths |= self._booklet_files(plan, booklet)

@@ -372,15 +372,69 @@ class HtmlRenderer:
         shown.sort(key=lambda entry: _sort_key(entry[1].title))
         return shown
 
-    def index_page(self, kind: str, lang: str) -> Output:
-        items = [self.item_view(item, lang, tr) for item, tr in self.listed(kind, lang)]
+    def list_pages(self, kind: str, lang: str) -> list[Output]:
+        """The kind's list in `lang`: `list_cards` cards a page, page 1 at the kind's own
+        address (also when empty), each page linking to the others around it."""
+        shown = self.listed(kind, lang)
+        size = self.site.config.list_cards
+        count = pages_for(len(shown), size)
+        langs = self.site.config.languages
+        others = {other: list_page_count(self.site, kind, other) for other in langs}
         _ = self.catalogs[lang].gettext
-        title = _(kinds.get(kind).title)
-        context = self.chrome(lang, lambda other: self.urls.page(other, kind), title)
-        context.update(kind=kind, items=items, description=self.description(lang, lead=title))
-        return Output(
-            self.urls.page_file(lang, kind), self.render("index.html", lang, **context), lang
-        )
+        name = _(kinds.get(kind).title)
+        outputs = []
+        for number in range(1, count + 1):
+            chunk = shown[(number - 1) * size : number * size]
+            title = name
+            if count > 1:
+                title = _("%(title)s, page %(number)s of %(count)s") % {
+                    "title": name,
+                    "number": i18n.format_count(number, lang),
+                    "count": i18n.format_count(count, lang),
+                }
+
+            def here(other: str, number: int = number) -> str:
+                """The same page of the other language's list, or its last (lists differ in
+                length where a language leaves items out)."""
+                return self.urls.list_page(other, kind, min(number, others[other]))
+
+            context = self.chrome(lang, here, title)
+            context.update(
+                kind=kind,
+                items=[self.item_view(item, lang, tr) for item, tr in chunk],
+                description=self.description(lang, lead=title),
+                pager=self._pager(kind, lang, number, count),
+            )
+            path = self.urls.list_file(lang, kind, number)
+            outputs.append(Output(path, self.render("index.html", lang, **context), lang))
+        return outputs
+
+    def _pager(self, kind: str, lang: str, number: int, count: int) -> dict[str, Any] | None:
+        """The links between a list's pages: previous, next, and the numbers of the first,
+        the last and the two either side of this one (None: one page)."""
+        if count == 1:
+            return None
+        shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+        links: list[dict[str, Any] | None] = []  # None: a gap in the numbers
+        for i, n in enumerate(shown):
+            if i and n != shown[i - 1] + 1:
+                links.append(None)
+            links.append(
+                {
+                    "number": n,
+                    "text": i18n.format_count(n, lang),
+                    "url": self.urls.list_page(lang, kind, n),
+                    "current": n == number,
+                }
+            )
+        page = self.urls.list_page
+        return {
+            "links": links,
+            "previous": page(lang, kind, number - 1) if number > 1 else None,
+            "next": page(lang, kind, number + 1) if number < count else None,
+            "number": i18n.format_count(number, lang),
+            "count": i18n.format_count(count, lang),
+        }
 
     def free_page(self, page: Page, lang: str) -> Output | None:
         tr = with_fallback(page, lang, self.site.config)
@@ -432,6 +486,17 @@ class HtmlRenderer:
             return self.urls.page(other, kind, thing.slug)
 
         return here
+
+
+def pages_for(listed: int, size: int) -> int:
+    """How many pages a list of `listed` cards takes at `size` a page (an empty list: one)."""
+    return max(1, -(-listed // size))
+
+
+def list_page_count(site: Site, kind: str, lang: str) -> int:
+    """How many pages the list of `kind` has in `lang` (`HtmlRenderer.list_pages`)."""
+    listed = sum(with_fallback(item, lang, site.config) is not None for item in site.items_of(kind))
+    return pages_for(listed, site.config.list_cards)
 
 
 def ui_language(lang: str, catalog: gettext.NullTranslations) -> str:
