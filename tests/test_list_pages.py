@@ -304,3 +304,18 @@ def test_the_list_pages_are_valid_html(paged: Path) -> None:
         [*need_vnu(), "--errors-only", *pages], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_page_links_pass_axe_on_a_phone(paged: Path) -> None:
+    """axe-core (all its rules) on a middle and a last page in both languages, at phone
+    width in Chromium: the page links are reachable, named and do not widen the page."""
+    from tests.validators.conftest import run_axe, serve
+
+    paths = [f"/{lang}/dolls/page/{n}/" for lang in ("vi", "en") for n in (5, 9)]
+    with serve(paged) as served:
+        result = run_axe([{"url": served.url(path)} for path in paths], (360, 740))
+    for path, page in zip(paths, result["pages"], strict=True):
+        assert page["status"] == 200, path
+        assert page["violations"] == [], (path, [v["id"] for v in page["violations"]])
+        assert page["scroll_width"] <= page["client_width"], path
+        assert page["console_errors"] == [], path
