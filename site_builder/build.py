@@ -37,12 +37,13 @@ from site_builder.content import kinds
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
+from site_builder.content.yamlsource import line_of
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.filestate import listing
 from site_builder.freshness import inputs_state, same_build
 from site_builder.hosting import host_files
 from site_builder.lastbuild import OutputRecord
-from site_builder.messages import Msg, _
+from site_builder.messages import N_, Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.plan import Plan, plan_site, with_registry_errors
@@ -74,7 +75,7 @@ from site_builder.tasks import (
 )
 from site_builder.urls import Urls
 from site_builder.webapp import icons, webapp_outputs
-from site_builder.writer import FileData, Staging, project_lock, tidy
+from site_builder.writer import FileData, OutputCollision, Staging, project_lock, tidy
 
 if TYPE_CHECKING:  # (Pillow is imported when photos are made: `static_files`)
     from site_builder.render.images import ImageCache
@@ -343,11 +344,54 @@ def write_site(
     for o in extra + closing:
         staging.record(o.path, o.key, staging.put(o.path, o.data))
     ordered = written[:cut] + extra + written[cut:] + closing
-    for o in ordered:
-        staging.claim(o.path, o.kind)
-    for o in copied:  # theme files and photos, after every page
-        staging.claim(o.path, "static", copied=True)
+    try:
+        for o in ordered:
+            staging.claim(o.path, o.kind)
+        for o in copied:  # theme files and photos, after every page
+            staging.claim(o.path, "static", copied=True)
+    except OutputCollision as exc:
+        raise _alias_over(plan.site, exc.rel, exc.owners) or exc from None
     return ordered + copied
+
+
+def _alias_over(site: Site, rel: str, owners: tuple[str, str]) -> ContentError | None:
+    """An alias written where the site has a page already (an item's, a list's, the home
+    page) or where another item's alias is: the mistake named in item.yaml, by its line
+    and entry (of the later item, for two aliases)."""
+    if "alias" not in owners:
+        return None
+    holders = [
+        (item, i, alias)
+        for item in site.items
+        for i, alias in enumerate(item.aliases)
+        if alias_file(alias) == rel
+    ]
+    if not holders:
+        return None
+    item, i, alias = holders[-1]
+    if len(holders) > 1:
+        message = Msg(
+            "'{alias}' is also an alias of {other}.", alias=alias, other=holders[0][0].key
+        )
+    else:
+        what = N_("a page of this site") if "page" in owners else N_("a file of this site")
+        message = Msg(
+            "'{alias}' is already the address of {what} ({file}).",
+            alias=alias,
+            what=Msg(what),
+            file=rel,
+        )
+    source = item.folder / "item.yaml"
+    return ContentError(
+        source,
+        line_of(source, "aliases"),
+        f"aliases[{i}]",
+        message,
+        Msg(
+            "An alias is an old address that has no page of its own any more; "
+            "remove this one, or write the old address it stands for."
+        ),
+    )
 
 
 def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
@@ -403,14 +447,19 @@ def _write_tasks(
     return out
 
 
+def alias_file(alias: str) -> str:
+    """The file an alias is written to: '/vi/old/' -> 'vi/old/index.html'."""
+    path = alias.strip("/")
+    return path if path.endswith(".html") else (path + "/index.html" if path else "index.html")
+
+
 def _alias_page(r: HtmlRenderer, alias: str, item: Item) -> Output:
     config, urls = r.site.config, r.urls
     lang = alias.strip("/").split("/")[0]
     if lang not in config.languages or with_fallback(item, lang, config) is None:
         lang = config.source_language
     target = urls.page(lang, item.kind, item.slug)
-    path = alias.strip("/")
-    path = path if path.endswith(".html") else (path + "/index.html" if path else "index.html")
+    path = alias_file(alias)
     data = r.render(
         "redirect.html",
         lang,

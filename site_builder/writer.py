@@ -93,7 +93,11 @@ class BuildLocked(SiteError):
 
 
 class OutputCollision(SiteError):
-    pass
+    """Two outputs of one path: `rel`, and what wrote it first and second."""
+
+    def __init__(self, message: object, rel: str = "", owners: tuple[str, str] = ("", "")):
+        super().__init__(message)
+        self.rel, self.owners = rel, owners
 
 
 @contextmanager
@@ -225,7 +229,9 @@ class Staging:
                     rel=rel,
                     first=self.written[rel],
                     second=owner,
-                )
+                ),
+                rel,
+                (self.written[rel], owner),
             )
         if rel in self.written:
             raise OutputCollision(
@@ -235,7 +241,9 @@ class Staging:
                     rel=rel,
                     first=self.written[rel],
                     second=owner,
-                )
+                ),
+                rel,
+                (self.written[rel], owner),
             )
         self.written[rel] = owner
 

@@ -319,3 +319,24 @@ def test_the_page_links_pass_axe_on_a_phone(paged: Path) -> None:
         assert page["violations"] == [], (path, [v["id"] for v in page["violations"]])
         assert page["scroll_width"] <= page["client_width"], path
         assert page["console_errors"] == [], path
+
+
+def test_an_alias_over_a_list_page_is_named_in_its_item_yaml(tmp_path: Path) -> None:
+    root = _corpus(tmp_path)
+    build(root, with_print=False)
+    before = snapshot(root / "output")
+    item_yaml = sorted((root / "content" / "ocop").iterdir())[0] / "item.yaml"
+    text = item_yaml.read_text(encoding="utf-8")
+    line = text.count("\n") + 1
+    item_yaml.write_text(f'{text}aliases: ["/vi/dolls/page/2/"]\n', encoding="utf-8")
+    run = run_cli(root, "build", "--no-pdf")
+    assert run.code == 1
+    where = item_yaml.relative_to(root).as_posix()
+    assert run.err.splitlines() == [
+        f"Error: {where}:{line}: aliases[0]: '/vi/dolls/page/2/' is already the address of "
+        "a page of this site (vi/dolls/page/2/index.html). An alias is an old address that "
+        "has no page of its own any more; remove this one, or write the old address it "
+        "stands for.",
+        "1 error; nothing was written.",
+    ]
+    assert snapshot(root / "output") == before
