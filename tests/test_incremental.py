@@ -154,6 +154,8 @@ DAMAGE: dict[str, Callable[[Path, bytes], bytes]] = {
     "truncated": lambda _p, data: data[: len(data) // 2],
     "garbage": lambda _p, data: os.urandom(len(data)),
     "empty": lambda _p, data: b"",
+    "no header line": lambda _p, data: data.replace(b"\n", b" ", 1),
+    "header of 5 kB": lambda _p, data: b"x" * 5000 + data,
     "other version": lambda _p, data: b"0" * 64 + data[64:],
     "body changed under its seal": lambda _p, data: data[:-10] + b"x" * 10,
     "foreign class, sealed": lambda p, _data: _sealed(p, pickle.dumps({"x": Boom()})),

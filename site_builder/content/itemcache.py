@@ -226,6 +226,9 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of an item")
 
 
+HEADER_MAX = 4096  # bytes; the header line (context and digest) is ~140
+
+
 class ItemCache:
     """The entries of `items.pickle`, read and checked once; saved with what this build
     loaded."""
@@ -244,8 +247,14 @@ class ItemCache:
 
     def _read(self) -> None:
         try:
-            with self.path.open("rb") as f:  # (the body read once: 116 MB at 20,000 items)
-                header, body = f.readline().rstrip(b"\n"), f.read()
+            # unbuffered: the header line, then the body in one read into one buffer
+            # (`readline()` then `read()` joined the buffered rest to it, a second copy:
+            # 12 ms instead of 6 ms for 11 MB at 2,000 items, 116 MB at 20,000)
+            with open(self.path, "rb", buffering=0) as f:
+                head = f.read(HEADER_MAX)
+                end = head.index(b"\n")  # (no line ending there: not ours, loaded again)
+                f.seek(end + 1)
+                header, body = head[:end], f.readall()
             sealed = digest(body)  # (once: 11 MB at 2,000 items, ~7 ms to hash)
             if header != self._seal(sealed):
                 return
