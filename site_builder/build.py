@@ -37,13 +37,13 @@ from site_builder.content import kinds
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
-from site_builder.content.yamlsource import line_of
+from site_builder.content.unique import alias_error
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.filestate import listing
 from site_builder.freshness import inputs_state, same_build
 from site_builder.hosting import host_files
 from site_builder.lastbuild import OutputRecord
-from site_builder.messages import N_, Msg, _
+from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.plan import Plan, plan_site, with_registry_errors
@@ -73,7 +73,7 @@ from site_builder.tasks import (
     StaticFiles,
     Task,
 )
-from site_builder.urls import Urls
+from site_builder.urls import Urls, alias_file
 from site_builder.webapp import icons, webapp_outputs
 from site_builder.writer import FileData, OutputCollision, Staging, project_lock, tidy
 
@@ -356,8 +356,8 @@ def write_site(
 
 def _alias_over(site: Site, rel: str, owners: tuple[str, str]) -> ContentError | None:
     """An alias written where the site has a page already (an item's, a list's, the home
-    page) or where another item's alias is: the mistake named in item.yaml, by its line
-    and entry (of the later item, for two aliases)."""
+    page) or where another item's alias is: the mistake named in item.yaml (of the later
+    item, for two aliases). `site-builder check` finds the same (`outputs.alias_clashes`)."""
     if "alias" not in owners:
         return None
     holders = [
@@ -368,30 +368,9 @@ def _alias_over(site: Site, rel: str, owners: tuple[str, str]) -> ContentError |
     ]
     if not holders:
         return None
-    item, i, alias = holders[-1]
-    if len(holders) > 1:
-        message = Msg(
-            "'{alias}' is also an alias of {other}.", alias=alias, other=holders[0][0].key
-        )
-    else:
-        what = N_("a page of this site") if "page" in owners else N_("a file of this site")
-        message = Msg(
-            "'{alias}' is already the address of {what} ({file}).",
-            alias=alias,
-            what=Msg(what),
-            file=rel,
-        )
-    source = item.folder / "item.yaml"
-    return ContentError(
-        source,
-        line_of(source, "aliases"),
-        f"aliases[{i}]",
-        message,
-        Msg(
-            "An alias is an old address that has no page of its own any more; "
-            "remove this one, or write the old address it stands for."
-        ),
-    )
+    item, i, _alias = holders[-1]
+    other = holders[0][0] if len(holders) > 1 else None
+    return alias_error(item, i, rel, other, page="page" in owners)
 
 
 def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
@@ -445,12 +424,6 @@ def _write_tasks(
                 out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, data)))
                 previous = o
     return out
-
-
-def alias_file(alias: str) -> str:
-    """The file an alias is written to: '/vi/old/' -> 'vi/old/index.html'."""
-    path = alias.strip("/")
-    return path if path.endswith(".html") else (path + "/index.html" if path else "index.html")
 
 
 def _alias_page(r: HtmlRenderer, alias: str, item: Item) -> Output:

@@ -21,10 +21,11 @@ from site_builder.assets import asset_names, icon_names
 from site_builder.codes_record import RECORD
 from site_builder.content import kinds
 from site_builder.content.translations import with_fallback
+from site_builder.content.unique import alias_error
+from site_builder.errors import ContentError
 from site_builder.hosting import HOST_FILES
-from site_builder.render.html import list_page_count
 from site_builder.render.variants import derivatives
-from site_builder.urls import PRINT_SECTION
+from site_builder.urls import PRINT_SECTION, alias_file, list_page_count
 
 if TYPE_CHECKING:
     from site_builder.content.model import Item
@@ -55,8 +56,9 @@ def list_files(plan: Plan, kind: str, lang: str) -> set[str]:
     return {plan.urls.list_file(lang, kind, n) for n in range(1, count + 1)}
 
 
-def files_of(plan: Plan) -> set[str]:
-    """Every web file below output/ that a build of `plan` writes (see the module)."""
+def files_of(plan: Plan, aliases: bool = True) -> set[str]:
+    """Every web file below output/ that a build of `plan` writes (see the module);
+    without the items' aliases' redirect pages when not `aliases`."""
     site, urls = plan.site, plan.urls
     config = site.config
     files = set(FIXED)
@@ -80,9 +82,8 @@ def files_of(plan: Plan) -> set[str]:
         )
     for item in site.items:
         files |= item_pages(plan, item)
-        for alias in item.aliases:
-            path = alias.strip("/")
-            files.add(path if path.endswith(".html") else f"{path}/index.html")
+        if aliases:
+            files.update(alias_file(alias) for alias in item.aliases)
         if item.facts.gtin:
             files.update(urls.gs1_files(item.facts.gtin))
     for code in [*plan.codes, *plan.booklet_codes]:
@@ -94,3 +95,22 @@ def files_of(plan: Plan) -> set[str]:
     files.add(urls.worker_file())
     files.update(HOST_FILES)  # (their names: their texts are not needed here)
     return files
+
+
+def alias_clashes(plan: Plan) -> list[ContentError]:
+    """Each alias written where the site has a page (an item's, a list's, the home page)
+    or where an earlier item's alias is: the build refuses them when it writes
+    (`build._alias_over`, the same message); `check` says so before."""
+    pages = files_of(plan, aliases=False)
+    first: dict[str, Item] = {}
+    errors = []
+    for item in plan.site.items:
+        for i, alias in enumerate(item.aliases):
+            file = alias_file(alias)
+            if file in pages:
+                errors.append(alias_error(item, i, file))
+            elif file in first and first[file] is not item:
+                errors.append(alias_error(item, i, file, first[file]))
+            else:
+                first.setdefault(file, item)
+    return errors

@@ -11,10 +11,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from site_builder.config import SiteConfig
 from site_builder.content import kinds
+from site_builder.content.translations import with_fallback
+
+if TYPE_CHECKING:
+    from site_builder.content.model import Site
 
 QR_PREFIX = "Q"
 PRINT_SECTION = "print"  # the members' print page: /<lang>/print/
@@ -124,3 +129,21 @@ class Urls:
 def _stem(name: str) -> str:
     """`PurePosixPath(name).stem`, once per photo (each has several resized copies)."""
     return PurePosixPath(name).stem
+
+
+def alias_file(alias: str) -> str:
+    """The file an item's alias is written to: '/vi/old/' -> 'vi/old/index.html'."""
+    path = alias.strip("/")
+    return path if path.endswith(".html") else (path + "/index.html" if path else "index.html")
+
+
+def pages_for(listed: int, size: int) -> int:
+    """How many pages a list of `listed` cards takes at `size` a page (an empty list: one)."""
+    return max(1, -(-listed // size))
+
+
+def list_page_count(site: Site, kind: str, lang: str) -> int:
+    """How many pages the list of `kind` has in `lang`: one per `list_cards` items shown."""
+    config = site.config
+    listed = sum(with_fallback(item, lang, config) is not None for item in site.items_of(kind))
+    return pages_for(listed, config.list_cards)

@@ -332,11 +332,14 @@ def test_an_alias_over_a_list_page_is_named_in_its_item_yaml(tmp_path: Path) -> 
     run = run_cli(root, "build", "--no-pdf")
     assert run.code == 1
     where = item_yaml.relative_to(root).as_posix()
-    assert run.err.splitlines() == [
+    error = (
         f"Error: {where}:{line}: aliases[0]: '/vi/dolls/page/2/' is already the address of "
         "a page of this site (vi/dolls/page/2/index.html). An alias is an old address that "
         "has no page of its own any more; remove this one, or write the old address it "
-        "stands for.",
-        "1 error; nothing was written.",
-    ]
+        "stands for."
+    )
+    assert run.err.splitlines() == [error, "1 error; nothing was written."]
     assert snapshot(root / "output") == before
+    checked = run_cli(root, "check")  # `check` says it before a build is tried
+    assert checked.code == 1
+    assert error in (checked.out + checked.err).splitlines()

@@ -364,6 +364,12 @@ def _aliases(value: Any) -> tuple[str, ...]:
                 Msg("Write the old address with letters, digits, '-', '_', '.' and '/' only."),
                 (i,),
             )
+        if alias in out[:i]:  # (the build would write its page twice)
+            raise s.Problem(
+                Msg("'{alias}' is in this list twice.", alias=alias),
+                Msg("Remove one of the two."),
+                (i,),
+            )
         parts = alias.strip("/").split("/")
         last = parts[-1]
         own = parts[0] in RESERVED_FOLDERS or (

@@ -1,4 +1,5 @@
-"""What must be unique across the whole site: codes, addresses (folder names), ids."""
+"""What must be unique across the whole site: codes, addresses (folder names), ids,
+aliases (`alias_error`: an alias over a page, or two items with one alias)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from site_builder.content.model import Item, Page
 from site_builder.content.registry import printed_owner
 from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError
-from site_builder.messages import Msg
+from site_builder.messages import N_, Msg
 
 
 def check_unique(items: list[Item], pages: list[Page], errors: Collector, root: Path) -> None:
@@ -75,5 +76,34 @@ def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError |
             item=taker.key,
             free=next_code(root, taker.kind),
             owner=owner.key,
+        ),
+    )
+
+
+def alias_error(
+    item: Item, i: int, file: str, other: Item | None = None, page: bool = True
+) -> ContentError:
+    """The error for `item`'s alias number `i`, written to `file`: it is also `other`'s
+    alias, or (no `other`) the address of a page of the site (`page`) or another file."""
+    alias = item.aliases[i]
+    if other is not None:
+        message = Msg("'{alias}' is also an alias of {other}.", alias=alias, other=other.key)
+    else:
+        what = N_("a page of this site") if page else N_("a file of this site")
+        message = Msg(
+            "'{alias}' is already the address of {what} ({file}).",
+            alias=alias,
+            what=Msg(what),
+            file=file,
+        )
+    source = item.folder / "item.yaml"
+    return ContentError(
+        source,
+        line_of(source, "aliases"),
+        f"aliases[{i}]",
+        message,
+        Msg(
+            "An alias is an old address that has no page of its own any more; "
+            "remove this one, or write the old address it stands for."
         ),
     )

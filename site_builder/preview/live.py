@@ -79,8 +79,9 @@ from site_builder.content.translations import with_fallback
 from site_builder.errors import SiteError
 from site_builder.outputs import item_pages, list_files
 from site_builder.render.booklets import booklet_pages
-from site_builder.render.html import HtmlRenderer, Output, list_page_count
+from site_builder.render.html import HtmlRenderer, Output
 from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
+from site_builder.urls import list_page_count
 from site_builder.webapp import worker
 from site_builder.writer import BuildLocked, FileData, project_lock, write_atomic
 

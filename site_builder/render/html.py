@@ -28,7 +28,7 @@ from site_builder.messages import Msg
 from site_builder.render import structured, variants
 from site_builder.render.catalog_cache import site_translations
 from site_builder.render.template_cache import use_cache
-from site_builder.urls import Urls
+from site_builder.urls import Urls, list_page_count, pages_for
 
 if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
     from site_builder.writer import FileData
@@ -486,17 +486,6 @@ class HtmlRenderer:
             return self.urls.page(other, kind, thing.slug)
 
         return here
-
-
-def pages_for(listed: int, size: int) -> int:
-    """How many pages a list of `listed` cards takes at `size` a page (an empty list: one)."""
-    return max(1, -(-listed // size))
-
-
-def list_page_count(site: Site, kind: str, lang: str) -> int:
-    """How many pages the list of `kind` has in `lang` (`HtmlRenderer.list_pages`)."""
-    listed = sum(with_fallback(item, lang, site.config) is not None for item in site.items_of(kind))
-    return pages_for(listed, site.config.list_cards)
 
 
 def ui_language(lang: str, catalog: gettext.NullTranslations) -> str:
