@@ -45,7 +45,7 @@ from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, 
 from site_builder.filestate import FileState
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
-from site_builder.outputs import alias_clashes, files_of
+from site_builder.outputs import alias_clashes, alias_files, files_of
 from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
 
@@ -207,9 +207,11 @@ def _examine(
 ) -> CheckReport:
     """`_check` once the site is loaded and planned (`plan`: None if it could not be):
     links, translations, print settings, page weights."""
-    targets = files_of(plan) if plan is not None else None
-    if plan is not None:  # (as the build refuses them when it writes)
-        report.errors.extend(alias_clashes(plan))
+    targets = None
+    if plan is not None:
+        targets = files_of(plan, aliases=False)
+        report.errors.extend(alias_clashes(plan, targets))  # (the build refuses them too)
+        targets |= alias_files(plan)
     things: dict[str, Any] = {}  # `Site.by_key` of every folder, without a walk per folder
     if plan is not None:
         everything: list[Any] = [*plan.site.items, *plan.site.pages]

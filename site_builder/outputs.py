@@ -82,8 +82,6 @@ def files_of(plan: Plan, aliases: bool = True) -> set[str]:
         )
     for item in site.items:
         files |= item_pages(plan, item)
-        if aliases:
-            files.update(alias_file(alias) for alias in item.aliases)
         if item.facts.gtin:
             files.update(urls.gs1_files(item.facts.gtin))
     for code in [*plan.codes, *plan.booklet_codes]:
@@ -94,14 +92,22 @@ def files_of(plan: Plan, aliases: bool = True) -> set[str]:
     files.update(urls.manifest_file(lang) for lang in config.languages)
     files.add(urls.worker_file())
     files.update(HOST_FILES)  # (their names: their texts are not needed here)
-    return files
+    return files | alias_files(plan) if aliases else files
 
 
-def alias_clashes(plan: Plan) -> list[ContentError]:
+def alias_files(plan: Plan) -> set[str]:
+    """The redirect pages the items' aliases are written to."""
+    return {alias_file(alias) for item in plan.site.items for alias in item.aliases}
+
+
+def alias_clashes(plan: Plan, pages: set[str] | None = None) -> list[ContentError]:
     """Each alias written where the site has a page (an item's, a list's, the home page)
     or where an earlier item's alias is: the build refuses them when it writes
-    (`build._alias_over`, the same message); `check` says so before."""
-    pages = files_of(plan, aliases=False)
+    (`build._alias_over`, the same message); `check` says so before. `pages`:
+    `files_of(plan, aliases=False)`, if the caller has it."""
+    if not any(item.aliases for item in plan.site.items):
+        return []
+    pages = files_of(plan, aliases=False) if pages is None else pages
     first: dict[str, Item] = {}
     errors = []
     for item in plan.site.items:
