@@ -10,20 +10,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from site_builder import __version__, messages
+from site_builder import __version__, messages, stopping
 from site_builder.commands import booklet, build, check, codes, new, publish, qr, serve, stickers
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import _, ngettext
+from site_builder.stopping import Terminated
 
 COMMANDS = [build, serve, new, check, qr, codes, stickers, booklet, publish]
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: stop the way Ctrl-C does (staging removed, lock released, one message)."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated()
 
 
 def parser(verb: str | None = None) -> argparse.ArgumentParser:
@@ -77,12 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser(verb_of(argv)).parse_args(argv)
     root = Path(args.project).resolve()
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+    stopping.clear()
+    previous = signal.signal(signal.SIGTERM, stopping.terminate) if main_thread else None
     try:
         return _run(args, root)
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+        stopping.clear()
 
 
 def console() -> int:

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from typing import Any, cast
 
+from site_builder import stopping
+
 PR_SET_PDEATHSIG = 1
 POLL_SECONDS = 0.5
 
@@ -83,7 +85,9 @@ def pool_map(
         initargs=(os.getpid(), setup, setup_args),
     )
     try:
-        results = list(pool.map(fn, *zip(*args, strict=True)))
+        futures = pool.map(fn, *zip(*args, strict=True))  # (the workers are forked here)
+        stopping.check()  # (a SIGTERM during a fork's callbacks is dropped there)
+        results = list(futures)
     except BaseException:
         stop(pool)
         raise
@@ -153,6 +157,7 @@ def fork_each(
                     target=_call_once, args=(parent, send, fn, call), daemon=True
                 )
                 process.start()
+                stopping.check()  # (a SIGTERM during the fork's callbacks is dropped there)
                 send.close()  # (the child holds its own copy: EOF here when it ends)
                 running[receive] = (i, process)
             for ready in wait(list(running)):

@@ -27,6 +27,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, cast
 
+from site_builder import stopping
 from site_builder.errors import SiteError
 from site_builder.messages import Msg
 from site_builder.outdir import MARKER, MARKER_TEXT
@@ -323,6 +324,7 @@ class Staging:
         SIGTERM wait until the swap is done. A large old folder is deleted by a background
         `rm` so that the command does not wait for tens of thousands of unlinks."""
         with _signals_held():
+            stopping.check()  # (a SIGTERM whose exception a callback dropped: stop here)
             old = _swap(self.dir, self.output)
         if old is None:
             return
