@@ -415,25 +415,22 @@ class HtmlRenderer:
         if count == 1:
             return None
         shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+        page = self.urls.list_page
         links: list[dict[str, Any] | None] = []  # None: a gap in the numbers
         for i, n in enumerate(shown):
             if i and n != shown[i - 1] + 1:
                 links.append(None)
             links.append(
                 {
-                    "number": n,
                     "text": i18n.format_count(n, lang),
-                    "url": self.urls.list_page(lang, kind, n),
+                    "url": page(lang, kind, n),
                     "current": n == number,
                 }
             )
-        page = self.urls.list_page
         return {
             "links": links,
             "previous": page(lang, kind, number - 1) if number > 1 else None,
             "next": page(lang, kind, number + 1) if number < count else None,
-            "number": i18n.format_count(number, lang),
-            "count": i18n.format_count(count, lang),
         }
 
     def free_page(self, page: Page, lang: str) -> Output | None:

@@ -74,6 +74,17 @@ def need_vnu() -> list[str]:
     return [str(java), "-jar", str(VNU_JAR)]
 
 
+def vnu_errors(pages: list[Path]) -> str:
+    """What the Nu HTML Checker reports as errors in `pages` ("" when they are valid)."""
+    proc = subprocess.run(
+        [*need_vnu(), "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return "" if proc.returncode == 0 else proc.stdout + proc.stderr
+
+
 # --- a tiny static host ------------------------------------------------------------
 
 
