@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import os
 import signal
 import sys
 import threading
@@ -87,7 +89,33 @@ def console() -> int:
     20,000 items. (`main` itself, called by tests in one process, does not.)"""
     code = main()
     gc.freeze()
+    end_now(code)
     return code
+
+
+def end_now(code: int) -> None:
+    """End the process with `code` without taking the interpreter apart: the `atexit`
+    functions run and the output is flushed, as at any exit, but the modules and the
+    objects still alive (a loaded site: ~100,000 objects at 2,000 items) are not freed
+    one by one, which the system does at once (~15 ms of an edit's 0.3-0.4 s build).
+    Returns (and the interpreter ends as usual) while a thread other than daemons runs,
+    or under a profiler or a tracer (cProfile, coverage: they write their report at the
+    interpreter's end)."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
+    if any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        return
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # (a closed pipe: as Python's own exit says)
+            code = code or 120
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace, root: Path) -> int:

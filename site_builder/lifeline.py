@@ -7,23 +7,30 @@ Ctrl-C is left to the parent (one "Stopped." instead of a traceback per worker),
 worker closes its inherited copy of the project lock so that the lock goes with the
 parent. `pool_map` kills the workers at once when the parent stops early (an error,
 Ctrl-C, SIGTERM) instead of letting them finish the queued work.
+
+`fork_one` runs one call in a process of its own while the command goes on (the record
+of the last build checked against output/ while the command imports and reads its item
+cache: preview/quick.py); it imports nothing heavy, as the commands that use it are the
+ones that must answer in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
+import pickle
 import signal
+import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import InvalidStateError, ProcessPoolExecutor
-from typing import Any, cast
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, cast
 
 from site_builder import stopping
+
+if TYPE_CHECKING:  # (imported where used: `fork_one` is for commands that start fast)
+    from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1
 POLL_SECONDS = 0.5
@@ -52,11 +59,19 @@ def _ask_kernel() -> None:
     """SIGKILL this process when its parent dies (Linux only; elsewhere the poll does)."""
     if not sys.platform.startswith("linux"):
         return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    import ctypes
+
+    try:  # (the C library's symbols are the process's own: no `find_library`, which
+        # runs `ldconfig -p` in a subprocess, ~3 ms a worker)
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        import ctypes.util
+
+        try:
+            prctl = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True).prctl
+        except (OSError, AttributeError, TypeError):
+            return
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _watch(parent: int) -> None:
@@ -78,6 +93,8 @@ def pool_map(
     `setup(*setup_args)` runs first in each worker; with the fork start method its
     arguments reach the worker through the fork itself, not pickled.
     """
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -114,6 +131,8 @@ def _quiet_broken_pool() -> None:
     traceback (a race inside concurrent.futures). That thread's noise is dropped; every
     other thread's exceptions are reported as before. The member sees one "Stopped.".
     """
+    from concurrent.futures import InvalidStateError
+
     previous = threading.excepthook
     if getattr(previous, "_site_builder_quiet", False):
         return
@@ -199,3 +218,137 @@ def _call_once(parent: int, send: Any, fn: Callable[..., Any], args: tuple[Any, 
     except Exception as exc:  # an answer that cannot be pickled: say why
         send.send((False, TypeError(f"a worker's answer cannot be sent back: {exc!r}")))
     send.close()
+
+
+class Forked:
+    """A call running in a process forked for it (`fork_one`). `next()` waits for its next
+    answer (a generator's each value, else its one return value); `cancel()` kills it if
+    still running. Use it as a context manager, so that a command leaving early never
+    leaves the process behind.
+
+    Answers are pickled into a temporary file that has no name (made before the fork,
+    gone with its last descriptor) and the pipe carries only where each lies: a pipe
+    holds 64 kB, and an answer written through it would stop the call until the parent
+    reads (the record of the last build is megabytes; its pieces then crossed one
+    thread switch each, up to 5 ms apiece)."""
+
+    def __init__(self, pid: int, pipe: int, spool: int) -> None:
+        self.pid = pid
+        self._pipe: int | None = pipe  # None once the process ended and was waited for
+        self._spool = spool
+
+    def next(self) -> Any:
+        """The call's next answer, or its exception raised here; `ChildProcessError` if
+        the process ended without one (killed, or no more answers)."""
+        if self._pipe is None:
+            raise ChildProcessError("the worker process was stopped")
+        try:
+            where = _read_exactly(self._pipe, _WHERE.size)
+            if where is None:
+                raise ChildProcessError("a worker process ended without an answer")
+            offset, length = _WHERE.unpack(where)
+            data = os.pread(self._spool, length, offset)
+            if len(data) != length:
+                raise ChildProcessError("a worker process's answer was cut short")
+            ok, value = pickle.loads(data)
+        except BaseException:
+            self.cancel()
+            raise
+        if not ok:
+            self.cancel()
+            raise cast(BaseException, value)
+        return value
+
+    def cancel(self) -> None:
+        """Stop the call and wait for its process to end (nothing happens once it did)."""
+        if self._pipe is None:
+            return
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        for fd in (self._pipe, self._spool):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._pipe = None
+        with contextlib.suppress(OSError):
+            os.waitpid(self.pid, 0)
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+_WHERE = struct.Struct("<QQ")  # an answer's offset and length in the spool
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """`size` bytes from the pipe `fd`; None at its end (the writer is gone)."""
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def fork_one(fn: Callable[..., Any], *args: Any) -> Forked:
+    """`fn(*args)` in a process forked for it, while the caller goes on; its answer (each
+    value, if `fn` is a generator), or its exception, comes back pickled (`Forked.next`).
+    The process dies with its parent and leaves the project lock to it, as `pool_map`'s
+    workers do.
+
+    For a short call on what the caller has read so far (it sees the parent's memory as
+    it was at the fork): forking costs well under a millisecond while the process is still
+    small, and `os.fork` runs no `multiprocessing` machinery."""
+    import tempfile
+
+    parent = os.getpid()
+    with tempfile.TemporaryFile() as spool_file:
+        spool = os.dup(spool_file.fileno())
+    pipe, send = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(pipe)
+            die_with_parent(parent)
+            _answer(send, spool, fn, args)
+        finally:
+            os._exit(0)
+    os.close(send)
+    forked = Forked(pid, pipe, spool)
+    try:
+        stopping.check()  # (a SIGTERM during the fork's callbacks is dropped there)
+    except BaseException:
+        forked.cancel()
+        raise
+    return forked
+
+
+def _answer(pipe: int, spool: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """In `fork_one`'s process: each answer, or the exception, pickled into the spool,
+    and where it lies into the pipe."""
+    offset = 0
+
+    def send(ok: bool, value: Any) -> None:
+        nonlocal offset
+        try:
+            data = pickle.dumps((ok, value), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an answer that cannot be pickled: say why
+            data = pickle.dumps((False, TypeError(f"an answer cannot be sent back: {exc!r}")))
+        written = 0
+        while written < len(data):
+            written += os.pwrite(spool, memoryview(data)[written:], offset + written)
+        os.write(pipe, _WHERE.pack(offset, len(data)))  # (16 bytes: written at once)
+        offset += len(data)
+
+    try:
+        value = fn(*args)
+        if isinstance(value, Generator):
+            for each in value:
+                send(True, each)
+        else:
+            send(True, value)
+    except BaseException as exc:  # (raised in the parent, as `pool_map` does)
+        send(False, exc)
