@@ -58,6 +58,17 @@ def _unreadable(exc: CatalogError) -> ContentError:
     )
 
 
+def locales_ahead(languages: tuple[str, ...] | list[str]) -> None:
+    """Read Babel's data for `languages` now (~9 ms for the first, ~3 ms for each next),
+    ahead of the first price or date formatted, by a command that waits for something
+    else meanwhile (preview/quick.py)."""
+    from babel import localedata
+
+    for lang in languages:
+        if localedata.exists(lang):
+            localedata.load(lang)
+
+
 @lru_cache(maxsize=4096)
 def format_price(price: tuple[int, int], lang: str) -> str:
     """450000 -> '450.000 ₫' (vi) or '450,000 VND' (every other language: a foreign

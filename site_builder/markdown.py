@@ -94,6 +94,13 @@ def _converter() -> Any:
     return md.Markdown(extensions=_extensions(), output_format="html")
 
 
+def converter_ahead() -> None:
+    """Make the converter (and the sanitiser) now, ahead of the first story: a command
+    about to convert one does it while it waits for something else (preview/quick.py)."""
+    _converter()
+    _cleaner()
+
+
 def _extensions() -> list[Any]:
     """`EXTENSIONS`, made here from Python-Markdown's own modules (`extra` as the list of
     extensions it registers): given a name, Python-Markdown first looks it up among every

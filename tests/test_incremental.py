@@ -397,3 +397,39 @@ def test_paths_in_the_item_cache_come_back_equal_with_each_folder_written_once()
     assert [str(p) for p in back["paths"]] == [str(p) for p in paths]
     assert back["again"] is back["paths"][3]  # one object, as written
     assert body.count("búp bê Mông".encode()) == 1  # the folder, once for its 3 paths
+
+
+def test_an_item_cache_read_ahead_is_the_one_taken(minimal: Path) -> None:
+    """What `read_ahead` read is taken by the next `ItemCache` (no second read), and
+    checked against the context as any read is."""
+    build(minimal, with_print=False)
+    root = minimal.resolve()
+    itemcache.read_ahead(root)
+    path = root / CACHE_DIR / itemcache.FILE
+    assert path in itemcache._read_early
+    early = itemcache._read_early[path][3]
+    context = itemcache.context_key(load_config(root))
+    cache = itemcache.ItemCache(root, context)
+    assert cache.entries is early and len(early) == ITEMS
+    assert path not in itemcache._read_early  # (taken once)
+    itemcache.read_ahead(root)
+    assert not itemcache.ItemCache(root, "another context").entries  # (not trusted blindly)
+
+
+def test_an_item_cache_written_after_its_read_ahead_is_read_again(minimal: Path) -> None:
+    """items.pickle replaced between `read_ahead` and the `ItemCache` (another file, same
+    size or not): the file as it is now is what counts."""
+    build(minimal, with_print=False)
+    root = minimal.resolve()
+    itemcache.read_ahead(root)
+    path = root / CACHE_DIR / itemcache.FILE
+    stale = itemcache._read_early[path][3]
+    os.replace(path, path.with_name("moved"))  # (a new inode: the state differs)
+    shutil.copyfile(path.with_name("moved"), path)
+    context = itemcache.context_key(load_config(root))
+    cache = itemcache.ItemCache(root, context)
+    assert cache.entries is not stale and cache.entries.keys() == stale.keys()
+    path.write_bytes(b"not a cache")
+    itemcache.read_ahead(root)  # (nothing kept: the file is not one)
+    assert path not in itemcache._read_early
+    assert not itemcache.ItemCache(root, context).entries

@@ -286,18 +286,36 @@ def test_a_build_with_nothing_to_do_reads_no_kinds_and_the_help_still_lists_them
     minimal: Path,
 ) -> None:
     """The command line describes `new` (the kinds' words: content/kinds.py, which imports
-    the schema, PyYAML and Babel) only when `new` runs or help is asked for: a build that
-    finds nothing changed imports none of them. The commands and their help stay the same."""
+    the schema, PyYAML and Babel) only when `new` runs or help is asked for: the `build`
+    command's parser imports none of them. A build that finds nothing changed reads
+    nothing an update would (it imports the update's modules while another process looks
+    for the changes: preview/quick.py) and forks no pool. The commands and their help stay
+    the same."""
     from site_builder import cli
     from tests.helpers import cli_then, run_cli
 
-    assert run_cli(minimal, "build", "--no-pdf").code == 0
-    show = (
-        "'site_builder.content.kinds' in sys.modules, 'yaml' in sys.modules,"
-        " 'multiprocessing' in sys.modules"  # (site_builder/parallel.py: only to fork)
+    parser_only = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom site_builder import cli\ncli.parser('build')\n"
+            "print('site_builder.content.kinds' in sys.modules, 'yaml' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
-    code, out, imported = cli_then(minimal, show, "build", "--no-pdf")
-    assert (code, imported) == (0, "(False, False, False)") and "Nothing changed" in out
+    assert parser_only.stdout.split() == ["False", "False"], parser_only.stderr
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    setup = (
+        "import site_builder.content.itemcache as ic\n"
+        "reads = []\n"
+        "_read = ic._read_file\n"
+        "ic._read_file = lambda path: reads.append(path) or _read(path)\n"
+    )
+    show = "len(reads), 'multiprocessing' in sys.modules"  # (parallel.py: only to fork)
+    code, out, shown = cli_then(minimal, show, "build", "--no-pdf", setup=setup)
+    assert (code, shown) == (0, "(0, False)") and "Nothing changed" in out
 
     def commands(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
         (sub,) = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]

@@ -463,3 +463,99 @@ def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(tmp_path
     assert seen == ["True", "False"]
     assert (project / CACHE_DIR / "qr.recent.json").is_file()
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_the_changes_found_in_steps_are_the_changes(tmp_path: Path) -> None:
+    """`changes_in_steps` (what the forked process sends) makes again what `changes`
+    finds: the scan, the changed files, output/'s state, each item folder's record."""
+    project = project_of(tmp_path).resolve()
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    output = project / "output"
+    direct = lastbuild.changes(project, output, "print=False")
+    assert direct is not None and direct.changed
+    first, held = list(lastbuild.changes_in_steps(project, output, "print=False"))
+    found = lastbuild.from_inputs(first)
+    assert found.vouched is None
+    lastbuild.vouched_by(found, held)
+    assert (found.scan, found.changed) == (direct.scan, direct.changed)
+    assert found.output == direct.output
+    folder = str(project / "content/dolls/hmong")
+    assert found.recorded_below(folder) == direct.recorded_below(folder)
+    assert [e[0] for e in found.recorded_below(folder)] == sorted(
+        str(p) for p in (project / "content/dolls/hmong").iterdir()
+    )
+    # without vouching: one answer, what the last build wrote goes with it (`check`)
+    (only,) = list(lastbuild.changes_in_steps(project, output, None, vouch=False))
+    assert lastbuild.from_inputs(only).files == direct.files
+
+
+def test_nothing_changed_is_said_before_output_is_looked_at(tmp_path: Path) -> None:
+    project = project_of(tmp_path).resolve()
+    build(project, "--no-pdf")
+    first, held = list(lastbuild.changes_in_steps(project, project / "output", "print=False"))
+    assert first[0] == set() and held is not None
+    (project / "output" / "index.html").write_text("changed by hand")
+    first, held = list(lastbuild.changes_in_steps(project, project / "output", "print=False"))
+    assert first[0] == set() and held is None  # (not as recorded: a full build)
+
+
+def test_item_folder_states_group_the_scan_by_item_folder(tmp_path: Path) -> None:
+    root = tmp_path.resolve()
+    names = [
+        "content/x.md",  # (no item's)
+        "content/dolls/README.md",  # (no item's)
+        "content/dolls/a-b/vi.md",
+        "content/dolls/a.b/vi.md",
+        "content/dolls/a/print/sheet.pdf",
+        "content/dolls/a/vi.md",
+        "content/dolls/a/z.jpg",
+        "content/ocop/tea/item.yaml",
+        "site.yaml",
+        "templates/base.html",
+    ]
+    entries = sorted((str(root / n), i, i, i) for i, n in enumerate(names))
+    found = lastbuild.item_folder_states(root, entries)
+    assert {
+        Path(f).relative_to(root).as_posix(): [Path(s.path).name for s in states]
+        for f, states in found.items()
+    } == {
+        "content/dolls/a-b": ["vi.md"],
+        "content/dolls/a.b": ["vi.md"],
+        "content/dolls/a": ["sheet.pdf", "vi.md", "z.jpg"],
+        "content/ocop/tea": ["item.yaml"],
+    }
+    assert all(type(s).__name__ == "FileState" for states in found.values() for s in states)
+
+
+def test_links_pair_each_file_with_the_first_of_its_inode() -> None:
+    record = OutputRecord(
+        ["a", "b", "c", "d", "e"],
+        [""],
+        # a, c, e: one inode; e's size differs (another file system mounted below: not
+        # the same file); b, d: files of their own
+        [5, 1, 7, 3, 2, 8, 5, 1, 7, 4, 2, 9, 6, 1, 7],
+        [0, 0, 1],
+    )
+    assert record.links() == [0, 1, 0, 3, 4]
+    no_inodes = OutputRecord(["a", "b"], [""], [5, 1, 0, 5, 1, 0], [0, 0, 1])
+    assert no_inodes.links() == [0, 1]
+
+
+def test_a_killed_look_for_changes_builds_fully(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that looks for the changes dies (out of memory, killed): the command
+    builds fully, and says nothing of it."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+
+    def killed(*_args: object) -> None:
+        os.kill(os.getpid(), 9)
+
+    monkeypatch.setattr(lastbuild, "changes_in_steps", killed)
+    from site_builder.cli import main
+
+    assert main(["--project", str(project), "build", "--no-pdf"]) == 0
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")

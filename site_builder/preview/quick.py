@@ -29,13 +29,12 @@ changed next time (its next edit could keep the same `stat`).
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from site_builder import lastbuild
+from site_builder import lastbuild, lifeline
 from site_builder.cache import BuildCache, recorded_output, using
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, gc_paused
@@ -79,18 +78,39 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         tidy(output)  # what an interrupted build left next to output/ (as the build does)
         if not output.is_dir():
             return None
-        with gc_paused():  # (tens of thousands of file states, all kept)
-            found = lastbuild.changes(root, output, options)
-        if found is None:
-            return None
-        scan, changed, before = found.scan, found.changed, found.before
-        if not changed:
-            return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
-        lastbuild.forget(root)  # from here on output/ may change
+        # what changed since the last build is found by a process of its own (~0.2 s of
+        # system calls and parsing at 2,000 items) while this one imports, reads and
+        # loads what an update needs: on two cores, the two at once. output/ is written
+        # only once that process has vouched for it.
         cache = BuildCache(root)
+        loaded = None
+        with (
+            gc_paused(),
+            lifeline.fork_one(lastbuild.changes_in_steps, root, output, options) as ahead,
+        ):
+            try:
+                _prepare()
+                inputs = ahead.next()
+                if inputs is None:
+                    return None
+                found = lastbuild.from_inputs(inputs)
+                if found.changed:
+                    config = _read_ahead(root, found.changed)
+                    loaded = _load(cache, root, output, found, config)
+                held = ahead.next()
+            except (ChildProcessError, _Fallback):  # (the child killed: out of memory?)
+                return None
+            except Exception:  # never a traceback: the full build does it all, and says why
+                return None
+        if held is None:
+            return None
+        if loaded is None:  # (nothing changed)
+            return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
+        lastbuild.vouched_by(found, held)
+        lastbuild.forget(root)  # from here on output/ may change
         cache.forget_fingerprint()  # (the full build's own no-change test)
         try:
-            report = _update(cache, root, output, with_print, sorted(changed), before, scan)
+            report = _apply(loaded, with_print)
         except _Fallback:
             return None
         except Exception:  # never a traceback: the full build does it all, and says why
@@ -101,27 +121,62 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
             output,
             [p for rel in report.written + report.deleted for p in (rel, rel + ".br", rel + ".gz")],
         )
-        lastbuild.remember(root, output, options, scan, state)
+        lastbuild.remember(root, output, options, found.scan, state)
         report.seconds = time.perf_counter() - t0
         return report
 
 
-def _update(
-    cache: BuildCache,
-    root: Path,
-    output: Path,
-    with_print: bool,
-    changed: list[str],
-    before: dict[str, Any],
-    scan: lastbuild.Scan,
-) -> QuickReport:
-    """Load the site, make again the model output/ was built from, and let `LiveSite`
-    update output/ for the changed item folders (`_Fallback` when it cannot vouch)."""
+def _prepare() -> None:
+    """While the changes are looked for: the modules an update imports (on two cores, at
+    no cost in time even when nothing changed; what is read waits for the answer)."""
+    from site_builder.content import itemcache, kinds, loader  # noqa: F401
+    from site_builder.preview import live  # noqa: F401
+
+
+def _read_ahead(root: Path, changed: set[str]) -> Any:
+    """Once the changes are known, while output/ is looked at: the item cache read, the
+    Markdown converter made if a story changed, Babel's data for
+    the site's languages (prices and dates on the changed items' pages). Returns site.yaml
+    as read (None if it has errors: the update reads it again and fails, and the full
+    build reports them)."""
+    from site_builder.config import load_config
+    from site_builder.content.itemcache import read_ahead
+    from site_builder.i18n import locales_ahead
+    from site_builder.markdown import converter_ahead
+
+    read_ahead(root)
+    if any(path.endswith(".md") for path in changed):
+        converter_ahead()
+    try:
+        config = load_config(root)
+    except Exception:
+        return None
+    locales_ahead(config.languages)
+    return config
+
+
+@dataclass
+class _Loaded:
+    """What an update found before writing anything (`_load`, then `_apply`)."""
+
+    cache: BuildCache
+    site: Any
+    live: Any
+    folders: set[Path]
+    new: dict[Path, Item]
+
+
+def _load(
+    cache: BuildCache, root: Path, output: Path, found: lastbuild.Changes, config: Any
+) -> _Loaded:
+    """Load the site and make again the model output/ was built from, for `LiveSite` to
+    update output/ for the changed item folders (`_Fallback` when it cannot vouch).
+    Nothing is written: output/ is not vouched for yet."""
     from site_builder.content import kinds
-    from site_builder.content.itemcache import DEFER_FROM_BYTES, folder_stats
+    from site_builder.content.itemcache import folder_stats
     from site_builder.content.loader import load_site
     from site_builder.plan import plan_site
-    from site_builder.preview.live import LiveSite, PrintUpdate
+    from site_builder.preview.live import LiveSite
 
     class CommandLineSite(LiveSite):
         """`LiveSite` inside one command: the command holds the project lock throughout,
@@ -135,16 +190,17 @@ def _update(
         def _full(self) -> Any:
             raise _Fallback
 
-    if lastbuild.item_folders(root, set(changed), kinds.names()) is None:
+    changed = sorted(found.changed)
+    if lastbuild.item_folders(root, found.changed, kinds.names()) is None:
         raise _Fallback  # (seen before loading: the full build loads once)
     # (the changed items' stories are converted, not looked up in markdown.json, which
     # would be read and written whole: ~0.15 s at 2,000 items; `load_items` defers it,
     # and what is converted goes to its small side file for the next command)
-    cache.folder_states = lastbuild.item_folder_states(root, scan[0])
+    cache.folder_states = lastbuild.item_folder_states(root, found.scan[0])
     # the loaded site is kept to the end: inside `quick_build`'s `gc_frozen`, what is made
     # here is frozen when the block ends, and no collection walks it again
     with using(cache), gc_paused():  # the item cache: only the changed items are loaded
-        site = load_site(root)
+        site = load_site(root, config)
         plan = plan_site(site, output, qr_sizes=False)  # codes unchanged: checked below
     if site.config.content_dir.resolve() != root / "content":
         raise _Fallback
@@ -159,7 +215,7 @@ def _update(
     # entry replaced (this load, or a `check` since), made from exactly the recorded files
     old: dict[Path, Item] = {}
     for folder in sorted(folders):
-        recorded = [(p, *before[p]) for p in sorted(before) if p.startswith(f"{folder}{os.sep}")]
+        recorded = found.recorded_below(str(folder))
         now = (folder_stats(folder), site.items[live._index[folder]])
         for stats, item in [now, *cache.items_before.get(str(folder), [])]:
             if item is not None and [tuple(s) for s in stats] == recorded:
@@ -170,17 +226,27 @@ def _update(
     old_site = replace(site, items=tuple(old.get(i.folder, i) for i in site.items))
     codes = {code: old.get(item.folder, item) for code, item in plan.codes.items()}
     live._adopt(replace(plan, site=old_site, codes=codes))
-    live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
     new = {folder: site.items[live._index[folder]] for folder in folders}
+    return _Loaded(cache, site, live, folders, new)
+
+
+def _apply(loaded: _Loaded, with_print: bool) -> QuickReport:
+    """Write what the changed items change (`_load`), output/ being vouched for."""
+    from site_builder.content.itemcache import DEFER_FROM_BYTES
+    from site_builder.preview.live import PrintUpdate
+
+    cache, site, live = loaded.cache, loaded.site, loaded.live
+    live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
     # the changed items' QR symbols from the cache's QR table, left unread as the Markdown
     # table is: the small side file it keeps has them from the last edit of those items
     # (no `qrcode` imported to draw the same codes again)
     cache.qr.defer(QR_LOOKUPS, DEFER_FROM_BYTES)
     with using(cache):
-        update = live._incremental(folders, (list(site.items), new))  # changed codes: None
+        # (changed codes: None)
+        update = live._incremental(loaded.folders, (list(site.items), loaded.new))
     if update is None:
         raise _Fallback
-    report = QuickReport(output, items=len(folders), warnings=list(site.warnings))
+    report = QuickReport(live.output, items=len(loaded.folders), warnings=list(site.warnings))
     report.config = site.config
     report.written, report.deleted = list(update.written), list(update.deleted)
     if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
