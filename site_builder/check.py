@@ -27,17 +27,18 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from site_builder import lastbuild, serving
+from site_builder import lastbuild, lifeline, serving
 from site_builder.cache import BuildCache, current, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
@@ -128,7 +129,29 @@ class CheckReport:
         }
 
 
-def check(root: Path, progress: Progress | None = None) -> CheckReport:
+def changes_ahead(root: Path) -> lifeline.Forked:
+    """What `check` needs of the changes since the last good build (not output/'s
+    state: see `_measured_on_output`), looked for from now on in a process of its own;
+    the command starts it before it imports this module."""
+    return lastbuild.changes_ahead(root, root / "output", vouch=False)
+
+
+def _changes(root: Path, ahead: lifeline.Forked) -> lastbuild.Changes | None:
+    """The changes `ahead` finds, the item cache read meanwhile (`check` loads every item)."""
+    from site_builder.content.itemcache import read_ahead
+
+    with ahead:
+        read_ahead(root)
+        try:
+            inputs = ahead.next()
+        except ChildProcessError:  # (killed: out of memory?) the check reads everything
+            return None
+    return None if inputs is None else lastbuild.from_inputs(inputs)
+
+
+def check(
+    root: Path, progress: Progress | None = None, ahead: lifeline.Forked | None = None
+) -> CheckReport:
     """Every problem of the project at `root`, nothing written but the build cache: the
     items, stories, QR codes and pages the last build or check made are taken from it
     where their sources did not change, so a check after one edit does the edit's work."""
@@ -136,10 +159,12 @@ def check(root: Path, progress: Progress | None = None) -> CheckReport:
     memo = BuildCache(root)
     derived = CheckCache(root)
     # what changed since the last good build (its record, not output/: see
-    # `_measured_on_output`): the item folders' files as just scanned, for the item cache
+    # `_measured_on_output`): the item folders' files as just scanned, for the item cache;
+    # found by a process of its own while this one reads the item cache (`ahead`: started
+    # by the command before it imported this module)
     with gc_frozen():  # what is read and loaded is kept to the end: no collection walks it
         with gc_paused():  # (tens of thousands of file states)
-            found = lastbuild.changes(root, root / "output", vouch=False)
+            found = _changes(root, ahead or changes_ahead(root))
             if found is not None:
                 memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
         with using(memo):
@@ -195,6 +220,34 @@ def _check(
         return _examine(root, report, progress, folders, languages, plan, derived, found)
 
 
+class _Targets:
+    """Every file the build writes below output/ (`files_of`, aliases too), listed the
+    first time a link or an alias needs it: at 2,000 items ~25 ms that a check of stories
+    that link nowhere (or whose links were checked before) does not spend."""
+
+    def __init__(self, plan: Any) -> None:
+        self.plan = plan
+
+    @functools.cached_property
+    def pages(self) -> set[str]:
+        """The files without the aliases' (`alias_clashes` compares those with these)."""
+        found: set[str] = files_of(self.plan, aliases=False)
+        return found
+
+    @functools.cached_property
+    def files(self) -> set[str]:
+        return self.pages | alias_files(self.plan)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+
 def _examine(
     root: Path,
     report: CheckReport,
@@ -209,9 +262,9 @@ def _examine(
     links, translations, print settings, page weights."""
     targets = None
     if plan is not None:
-        targets = files_of(plan, aliases=False)
-        report.errors.extend(alias_clashes(plan, targets))  # (the build refuses them too)
-        targets |= alias_files(plan)
+        targets = _Targets(plan)
+        if any(item.aliases for item in plan.site.items):  # (the build refuses them too)
+            report.errors.extend(alias_clashes(plan, targets.pages))
     things: dict[str, Any] = {}  # `Site.by_key` of every folder, without a walk per folder
     if plan is not None:
         everything: list[Any] = [*plan.site.items, *plan.site.pages]
@@ -437,6 +490,8 @@ def translation_status(
 def _warning(
     t: TranslationStatus, root: Path, real: dict[str, str] | None = None
 ) -> ContentError | None:
+    if t.status not in ("unknown", "stale"):
+        return None  # (no path resolved: thousands of current translations)
     rel = _rel(t.file, root, real)
     if t.status == "unknown":
         return ContentError(
@@ -579,7 +634,7 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-def resolves(rel: str, files: set[str]) -> bool:
+def resolves(rel: str, files: Collection[str]) -> bool:
     """Would a request for `rel` (no leading /) find a file, as the host serves it?
     (serving.py's rules; a redirect to the folder's index page counts.)"""
     if rel.startswith("print/"):
@@ -606,7 +661,7 @@ def links_in(html: str) -> list[str]:
 
 
 def broken_links(
-    plan: Any, thing: Any, files: set[str], derived: CheckCache | None = None
+    plan: Any, thing: Any, files: Collection[str], derived: CheckCache | None = None
 ) -> list[ContentError]:
     config, urls = plan.site.config, plan.urls
     base = config.base_path

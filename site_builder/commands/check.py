@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.commands import display_path, project_root
 from site_builder.messages import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from site_builder.check import CheckReport
 
 STATUS_WORDS = {
     "current": N_("up to date"),
@@ -35,32 +40,39 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from site_builder.check import check, mark_translated
-    from site_builder.progress import Progress
-
     root = project_root(args)
     if args.mark_translated:
-        from pathlib import Path
+        return _mark(root, args.mark_translated)
+    from site_builder import lastbuild
+    from site_builder.progress import Progress
 
-        for name in args.mark_translated:
-            source, digest, changed = mark_translated(root, Path(name))
-            text = (
-                _("Marked {file} as translated from {source} (source_hash: {hash}).")
-                if changed
-                else _(
-                    "{file} was already marked as translated from {source} (source_hash: {hash})."
-                )
-            )
-            print(
-                text.format(
-                    file=display_path(Path(name).resolve()),
-                    source=source.name,
-                    hash=digest,
-                )
-            )
-        return 0
-    progress = Progress() if args.format == "text" else Progress.quiet()
-    report = check(root, progress)
+    # the changes since the last good build, looked for by a process of its own while this
+    # one imports the check (`check.changes_ahead`, started before that import)
+    with lastbuild.changes_ahead(root, root / "output", vouch=False) as ahead:
+        from site_builder.check import check
+
+        progress = Progress() if args.format == "text" else Progress.quiet()
+        report = check(root, progress, ahead)
+    return _report(args, root, report)
+
+
+def _mark(root: Path, names: list[str]) -> int:
+    """`--mark-translated FILE...`: each file marked as translated from its source now."""
+    from site_builder.check import mark_translated
+
+    for name in names:
+        source, digest, changed = mark_translated(root, Path(name))
+        text = (
+            _("Marked {file} as translated from {source} (source_hash: {hash}).")
+            if changed
+            else _("{file} was already marked as translated from {source} (source_hash: {hash}).")
+        )
+        print(text.format(file=display_path(Path(name).resolve()), source=source.name, hash=digest))
+    return 0
+
+
+def _report(args: argparse.Namespace, root: Path, report: CheckReport) -> int:
+    """The check's findings, as text or JSON; the exit code."""
     if args.format == "json":
         json.dump(report.as_json(_, args.strict), sys.stdout, ensure_ascii=False, indent=2)
         print()
