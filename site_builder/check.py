@@ -7,18 +7,8 @@ site_builder/serving.py's and the file list site_builder/outputs.py's.
 2. Internal links in stories: `/vi/...` and relative links (and links to the site's own
    base_url) must lead to a page or file the build produces (decided with `Urls` and the
    model, the same way the build names its files).
-3. The translation report. For every item and page, each language other than the
-   source language (the first in site.yaml) is one of:
-
-   - `missing`  — no file (the site falls back or omits, per `missing_translation`);
-   - `current`  — its `source_hash` equals the hash of the source file now;
-   - `stale`    — its `source_hash` differs: the source changed after translating (warning);
-   - `unknown`  — it has no `source_hash`, so its freshness is unknown (warning).
-
-   `source_hash` (front matter of a translation) is the first 12 hex digits of the
-   SHA-256 of the source-language file as read (UTF-8, NFC, LF line ends), without any
-   `source_hash:` line of its own front matter, without spaces at line ends and blank
-   lines at the end. `mark_translated()` writes it (`check --mark-translated FILE`).
+3. The translation report (site_builder/translated.py: missing, current, stale, unknown;
+   `mark_translated()` writes a translation's `source_hash`, `check --mark-translated`).
 
 Errors fail the check (exit 1); warnings fail it only with `--strict`.
 """
@@ -28,8 +18,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import hashlib
-import os
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -38,45 +26,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from site_builder import lastbuild, lifeline, serving
+from site_builder import check_ahead, lastbuild, lifeline, serving
 from site_builder.cache import BuildCache, current, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
-from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, realpath
-from site_builder.filestate import FileState
+from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import alias_clashes, alias_files, files_of
 from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
+from site_builder.translated import (
+    HASH_LINE,
+    WARNED,
+    Ahead,
+    TranslationStatus,
+    languages_and_folders,
+    recorded_hash,
+    sections,
+    source_hash,
+    translation_status,
+)
+from site_builder.translated import shown_path as _rel
 
 if TYPE_CHECKING:  # (the writer and its system imports: not for a type)
     from site_builder.writer import FileData
 
-HASH_LEN = 12
 COPIES = (".br", ".gz")  # compress.EXTS: the build's precompressed copies
-HASH_LINE = re.compile(r"^source_hash[ \t]*:.*$")
-STATUSES = ("current", "stale", "unknown", "missing")
-
-
-def _sections() -> tuple[str, ...]:
-    """The content folders whose texts are translations: every kind's, and pages."""
-    return (*kinds.names(), "pages")
 
 
 class CheckError(SiteError):
     pass
-
-
-@dataclass
-class TranslationStatus:
-    key: str  # dolls/hmong
-    lang: str
-    status: str  # one of STATUSES
-    file: Path
-    source: Path
-    recorded: str | None = None  # source_hash in the translation
-    expected: str | None = None  # hash of the source file now
 
 
 @dataclass
@@ -129,23 +109,26 @@ class CheckReport:
         }
 
 
-def changes_ahead(root: Path) -> lifeline.Forked:
-    """What `check` needs of the changes since the last good build (not output/'s
-    state: see `_measured_on_output`), looked for from now on in a process of its own;
-    the command starts it before it imports this module."""
-    return lastbuild.changes_ahead(root, root / "output", vouch=False)
+def _taken(ahead: lifeline.Forked | None) -> Ahead | None:
+    """`translations_ahead`'s answer (None if the process could not give it)."""
+    if ahead is None:
+        return None
+    try:
+        answer = ahead.next()
+    except Exception:  # (killed, or its own error: this process does the work)
+        return None
+    return answer if isinstance(answer, Ahead) else None
 
 
 def _changes(root: Path, ahead: lifeline.Forked) -> lastbuild.Changes | None:
     """The changes `ahead` finds, the item cache read meanwhile (`check` loads every item)."""
     from site_builder.content.itemcache import read_ahead
 
-    with ahead:
-        read_ahead(root)
-        try:
-            inputs = ahead.next()
-        except ChildProcessError:  # (killed: out of memory?) the check reads everything
-            return None
+    read_ahead(root)
+    try:
+        inputs = ahead.next()
+    except ChildProcessError:  # (killed: out of memory?) the check reads everything
+        return None
     return None if inputs is None else lastbuild.from_inputs(inputs)
 
 
@@ -161,14 +144,18 @@ def check(
     # what changed since the last good build (its record, not output/: see
     # `_measured_on_output`): the item folders' files as just scanned, for the item cache;
     # found by a process of its own while this one reads the item cache (`ahead`: started
-    # by the command before it imported this module)
-    with gc_frozen():  # what is read and loaded is kept to the end: no collection walks it
+    # by the command before it imported this module), which then works out the
+    # translations' freshness while this one loads the site (`translations_ahead`)
+    with (
+        gc_frozen(),  # what is read and loaded is kept to the end: no collection walks it
+        ahead or check_ahead.start(root) as ahead,
+    ):
         with gc_paused():  # (tens of thousands of file states)
-            found = _changes(root, ahead or changes_ahead(root))
+            found = _changes(root, ahead)
             if found is not None:
                 memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
         with using(memo):
-            report = _check(root, progress, derived, found)
+            report = _check(root, progress, derived, found, ahead)
     with contextlib.suppress(OSError):  # a read-only project is checked all the same
         derived.save()
     with contextlib.suppress(OSError):
@@ -184,22 +171,20 @@ def _check(
     progress: Progress | None,
     derived: CheckCache | None = None,
     found: lastbuild.Changes | None = None,
+    ahead: lifeline.Forked | None = None,
 ) -> CheckReport:
     from site_builder.config import load_config
-    from site_builder.content.loader import folders_in, load_site
+    from site_builder.content.loader import load_site
     from site_builder.plan import plan_site, with_registry_errors
 
     root = root.resolve()
     progress = progress or Progress.quiet()
     report = CheckReport(root)
     config = None
-    try:
+    with contextlib.suppress(ContentError, ErrorList):  # (they come again from load_site)
         config = load_config(root)
-        languages = config.languages
-    except (ContentError, ErrorList):
-        languages = ("vi", "en")  # the errors come again from load_site below
+    languages, folders = languages_and_folders(root, config)
     report.source_language = languages[0]
-    folders = [(kind, f) for kind in _sections() for f in folders_in(root / "content" / kind)]
     progress.start(len(folders) + 2, _("Checking"))
     site = plan = None
     try:
@@ -217,7 +202,7 @@ def _check(
             report.errors.extend(all_errors(exc))
     progress.advance()
     with gc_frozen():  # (what planning made, too)
-        return _examine(root, report, progress, folders, languages, plan, derived, found)
+        return _examine(root, report, progress, folders, languages, plan, derived, found, ahead)
 
 
 class _Targets:
@@ -257,9 +242,23 @@ def _examine(
     plan: Any,
     derived: CheckCache | None,
     found: lastbuild.Changes | None,
+    ahead: lifeline.Forked | None = None,
 ) -> CheckReport:
     """`_check` once the site is loaded and planned (`plan`: None if it could not be):
-    links, translations, print settings, page weights."""
+    links, translations (from `ahead`'s process when it worked them out for the same
+    languages and folders), print settings, page weights."""
+    known = _taken(ahead)
+    shown: dict[str, str] = {}
+    if known is not None and (known.languages, known.folders) == (
+        languages,
+        [str(f) for _kind, f in folders],
+    ):
+        if derived is not None:
+            derived.table.merge(known.derived)
+        report.resolved.update(known.resolved)
+        shown = known.shown
+    else:
+        known = None
     targets = None
     if plan is not None:
         targets = _Targets(plan)
@@ -271,10 +270,13 @@ def _examine(
         things = {t.key: t for t in reversed(everything)}
     memo = current()
     scanned = memo.folder_states if memo is not None else {}
-    for kind, folder in folders:
+    for i, (kind, folder) in enumerate(folders):
         key = f"{kind}/{slugify(folder.name)}"
-        states = scanned.get(str(folder))  # the command's own scan, when it made one
-        report.translations.extend(translation_status(folder, key, languages, derived, states))
+        if known is not None:
+            report.translations.extend(known.statuses_of(i, key, folder))
+        else:
+            states = scanned.get(str(folder))  # the command's own scan, when it made one
+            report.translations.extend(translation_status(folder, key, languages, derived, states))
         if plan is not None and targets is not None:
             thing = things.get(key)
             if thing is not None and thing.folder == folder:
@@ -286,7 +288,7 @@ def _examine(
     progress.done()
     real = report.resolved  # folders resolved once, not once per file
     for t in report.translations:
-        warning = _warning(t, root, real)
+        warning = _warning(t, root, real, shown.get(str(t.file)))
         if warning is not None:
             report.warnings.append(warning)
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
@@ -404,95 +406,14 @@ def _measured_on_output(plan: Any, found: lastbuild.Changes) -> dict[str, FileDa
     return files
 
 
-# --- translations --------------------------------------------------------------------
-
-
-def source_hash(path: Path) -> str:
-    """The hash a translation records of its source file (see the module docstring)."""
-    from site_builder.content.yamlsource import read_text
-
-    lines = read_text(path).split("\n")
-    if lines and lines[0] == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i] == "---"), 0)
-        lines = [ln for i, ln in enumerate(lines) if not (0 < i < end and HASH_LINE.match(ln))]
-    lines = [ln.rstrip() for ln in lines]
-    while lines and not lines[-1]:
-        lines.pop()
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    return digest[:HASH_LEN]
-
-
-def recorded_hash(path: Path) -> tuple[str | None, int | None]:
-    """The `source_hash` written in a translation's front matter, and its line."""
-    from site_builder.content.yamlsource import read_text
-
-    try:
-        lines = read_text(path).split("\n")
-    except ContentError:
-        return None, None
-    if not lines or lines[0] != "---":
-        return None, None
-    for i, line in enumerate(lines[1:], start=2):
-        if line == "---":
-            break
-        if HASH_LINE.match(line):
-            value = line.split(":", 1)[1].split("#", 1)[0].strip().strip("\"'")
-            return (value or None), i
-    return None, None
-
-
-def translation_status(
-    folder: Path,
-    key: str,
-    languages: tuple[str, ...],
-    derived: CheckCache | None = None,
-    states: tuple[FileState, ...] | None = None,
-) -> list[TranslationStatus]:
-    """The freshness of each translation in `folder` (the hashes remembered in `derived`
-    for files whose state did not change). `states`: the folder's files as the command's
-    scan found them (`lastbuild.item_folder_states`), instead of a `stat` of each."""
-    found = None if states is None else {s.path: s for s in states}
-
-    def state(path: Path) -> FileState | None:
-        return found.get(str(path)) if found is not None else None
-
-    def there(path: Path) -> bool:
-        return str(path) in found if found is not None else path.is_file()
-
-    source = folder / f"{languages[0]}.md"
-    if not there(source):
-        return []  # reported as an error by the loader
-    try:
-        expected = (
-            source_hash(source)
-            if derived is None
-            else derived.source_hash(source, source_hash, state(source))
-        )
-    except ContentError:
-        return []  # not UTF-8: an error of its own
-    out = []
-    for lang in languages[1:]:
-        path = folder / f"{lang}.md"
-        if not there(path):
-            out.append(TranslationStatus(key, lang, "missing", path, source, None, expected))
-            continue
-        recorded, _line = (
-            recorded_hash(path)
-            if derived is None
-            else derived.recorded(path, recorded_hash, state(path))
-        )
-        fresh = "current" if recorded == expected else "stale"
-        status = "unknown" if recorded is None else fresh
-        out.append(TranslationStatus(key, lang, status, path, source, recorded, expected))
-    return out
-
-
 def _warning(
-    t: TranslationStatus, root: Path, real: dict[str, str] | None = None
+    t: TranslationStatus, root: Path, real: dict[str, str] | None = None, rel: str | None = None
 ) -> ContentError | None:
-    if t.status not in ("unknown", "stale"):
+    """The warning for a translation (None if it is current or missing: missing ones are
+    the loader's errors); `rel`: its path as shown (`_rel`), if known."""
+    if t.status not in WARNED:
         return None  # (no path resolved: thousands of current translations)
-    rel = _rel(t.file, root, real)
+    rel = rel if rel is not None else _rel(t.file, root, real)
     if t.status == "unknown":
         return ContentError(
             t.file,
@@ -526,22 +447,6 @@ def _warning(
     return None
 
 
-def _rel(path: Path, root: Path, real: dict[str, str] | None = None) -> str:
-    """`path` from `root` as `Path.resolve` sees it; `real`: the folders resolved so far
-    (then on strings: thousands of warnings)."""
-    if real is None:
-        try:
-            return path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return path.as_posix()
-    full = realpath(str(path.absolute()), real)
-    base = realpath(str(root.absolute()), real)
-    if full == base:
-        return "."
-    inside = base if base.endswith(os.sep) else base + os.sep
-    return full[len(inside) :].replace(os.sep, "/") if full.startswith(inside) else path.as_posix()
-
-
 def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
     """Write the source file's current hash into the translation `path`.
 
@@ -561,7 +466,7 @@ def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
     if (
         path.suffix != ".md"
         or path.stem not in languages
-        or path.parent.parent.name not in _sections()
+        or path.parent.parent.name not in sections()
     ):
         raise CheckError(
             Msg(

@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
-from site_builder import lifeline
 from site_builder.cache import CACHE_DIR, STAMP, digest
 from site_builder.filestate import (
     PYCACHE,
@@ -457,13 +456,6 @@ def changes_in_steps(
         return
     files, folders_now = last["output_files"], last["output_folders"]
     yield files, folders_now, _packed(out.file_states), _packed(out.folder_states)
-
-
-def changes_ahead(
-    root: Path, output: Path, options: str | None = None, vouch: bool = True
-) -> lifeline.Forked:
-    """`changes_in_steps` in a process of its own, started now (`lifeline.fork_one`)."""
-    return lifeline.fork_one(changes_in_steps, root, output, options, vouch)
 
 
 def _packed(values: Iterable[int]) -> bytes:

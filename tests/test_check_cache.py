@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import site_builder.check as check_module
+import site_builder.translated as translated
 from site_builder.cache import CACHE_DIR, Table
 from site_builder.check import CheckReport, check, mark_translated
 from site_builder.cli import main
@@ -64,24 +65,31 @@ def _without_memory(project: Path) -> CheckReport:
 
 
 class Counted:
-    """How often check.py derives links and hashes (the real functions, counted)."""
+    """How often check.py and translated.py derive links and hashes (the real functions,
+    counted in a file: the translations are worked out by the process `check` forks)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: dict[str, int] = {"links_in": 0, "source_hash": 0, "recorded_hash": 0}
-        for name in self.calls:
-            real = getattr(check_module, name)
-            monkeypatch.setattr(check_module, name, self._counting(name, real))
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        self.log = tmp_path / "calls"
+        self.log.write_text("")
+        self.names = ("links_in", "source_hash", "recorded_hash")
+        for module in (check_module, translated):
+            for name in self.names:
+                if hasattr(module, name):  # (check.py uses translated.py's hashes too)
+                    real = getattr(translated if name != "links_in" else check_module, name)
+                    monkeypatch.setattr(module, name, self._counting(name, real))
 
     def _counting(self, name: str, real: Callable[..., object]) -> Callable[..., object]:
         def counting(*args: object) -> object:
-            self.calls[name] += 1
+            with self.log.open("a") as log:  # (one line each, whichever process calls)
+                log.write(name + "\n")
             return real(*args)
 
         return counting
 
     def reset(self) -> dict[str, int]:
-        calls, self.calls = self.calls, dict.fromkeys(self.calls, 0)
-        return calls
+        lines = self.log.read_text().split()
+        self.log.write_text("")
+        return {name: lines.count(name) for name in self.names}
 
 
 def _project(minimal: Path) -> Path:
@@ -98,21 +106,23 @@ def _same_as_without_memory(project: Path) -> CheckReport:
 
 
 def test_unchanged_project_derives_nothing_again(
-    minimal: Path, monkeypatch: pytest.MonkeyPatch
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # one story with a link (the fixture's others have no `a` or `img` tag: never parsed)
     _edit(minimal, "content/dolls/hmong/vi.md", lambda t: t + "\nXem [chè](/vi/ocop/tea/).\n")
     project = _project(minimal)
-    counted = Counted(monkeypatch)
+    counted = Counted(monkeypatch, tmp_path)
     report = check(project)
     assert counted.reset() == {"links_in": 0, "source_hash": 0, "recorded_hash": 0}
     assert _seen(report) == _seen(_without_memory(project))
     assert counted.reset()["links_in"] == 1  # without the memory, the story is parsed again
 
 
-def test_broken_link_added_then_removed(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_link_added_then_removed(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     project = _project(minimal)
-    counted = Counted(monkeypatch)
+    counted = Counted(monkeypatch, tmp_path)
     story = "content/dolls/hmong/vi.md"
     link = "\nXem [chè](/vi/ocop/tee/) và [thăm](../../pages/visit/).\n"
     _edit(project, story, lambda text: text + link)
@@ -382,3 +392,28 @@ def test_the_link_prefilter_misses_nothing_in_generated_html() -> None:
             found += 1
             assert may_link(html), html
     assert found > 50  # the generator does make links
+
+
+def test_translations_worked_out_ahead_are_what_the_check_itself_finds(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The translations' freshness comes from the process the check forks
+    (`translated.translations_ahead`); when that process dies, the check works it out
+    itself, to the same report (statuses, warnings and their paths, errors)."""
+    _age(minimal)
+    # a translation stale: its source changed after it recorded the source's hash
+    marked = mark_translated(minimal, minimal / "content/dolls/hmong/en.md")
+    assert marked[2]
+    source = "content/dolls/hmong/vi.md"
+    _edit(minimal, source, lambda text: text + "\nMột câu mới.\n")
+    ahead = check(minimal)
+    statuses = {(t.key, t.lang): t.status for t in ahead.translations}
+    assert "stale" in statuses.values(), statuses
+    assert any("stale:" in str(w.message) for w in ahead.warnings)
+
+    def dies(*_args: object) -> None:
+        os.kill(os.getpid(), 9)
+
+    monkeypatch.setattr(translated, "translations_ahead", dies)
+    itself = check(minimal)
+    assert _seen(itself) == _seen(ahead)

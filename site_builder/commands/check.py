@@ -43,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(args)
     if args.mark_translated:
         return _mark(root, args.mark_translated)
-    from site_builder import lastbuild
+    from site_builder import check_ahead
     from site_builder.progress import Progress
 
-    # the changes since the last good build, looked for by a process of its own while this
-    # one imports the check (`check.changes_ahead`, started before that import)
-    with lastbuild.changes_ahead(root, root / "output", vouch=False) as ahead:
+    # the changes since the last good build, then the translations, worked out by a process
+    # of its own from now on, while this one imports the check and loads the site
+    with check_ahead.start(root) as ahead:
         from site_builder.check import check
 
         progress = Progress() if args.format == "text" else Progress.quiet()
