@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -43,7 +44,19 @@ def require_tools() -> bool:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
+    """A free loopback port below the range the system hands out to outgoing connections
+    (32768-60999 on Linux): `weed` starts eight servers that connect to each other, and
+    a port picked there could be taken by one of those connections before the server
+    meant to listen on it starts (seen: "bind: address already in use")."""
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as s:  # (all busy: the system's choice)
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
@@ -96,6 +109,15 @@ def start(tmp: Path) -> Seaweed:
         if require_tools():
             pytest.fail(f"{message} (CI)", pytrace=False)
         pytest.skip(message)
+    for attempt in range(1, 4):  # (a port taken by another program meanwhile: new ports)
+        server = _start(weed, tmp / f"try-{attempt}", last=attempt == 3)
+        if server is not None:
+            return server
+    raise AssertionError("unreachable")
+
+
+def _start(weed: str, tmp: Path, last: bool) -> Seaweed | None:
+    """The server started in `tmp`; None if a port it was given was taken (not `last`)."""
     data = tmp / "data"
     data.mkdir(parents=True)
     identities = tmp / "identities.json"
@@ -154,6 +176,10 @@ def start(tmp: Path) -> Seaweed:
             c.delete_bucket(Bucket=probe)
             return server
         except Exception:
+            taken = "address already in use" in log.read_text(errors="replace")
+            if taken and not last:
+                stop(server)
+                return None
             if proc.poll() is not None or time.monotonic() > deadline:
                 stop(server)
                 pytest.fail(
