@@ -208,9 +208,7 @@ def render_markdown(text: str) -> str:
     key = cache.digest(text) if memo is not None else ""
     html = memo.markdown.get(key) if memo is not None else None
     if html is None:
-        converter = _converter()
-        converter.reset()
-        html = _demote_h1(converter.convert(text))
+        html = converted(text)
         if memo is not None:
             memo.markdown.put(key, html)
     safe = sanitize(html)
@@ -218,6 +216,14 @@ def render_markdown(text: str) -> str:
     # build cache's table and the loaded item then share one copy (at 20,000 items, 150 MB
     # of stories held once instead of twice, also when a worker sends both back together)
     return html if safe == html else safe
+
+
+def converted(text: str) -> str:
+    """What the build cache's Markdown table keeps for `text` (under `cache.digest(text)`):
+    the converter's HTML, headings from h2, not sanitised yet."""
+    converter = _converter()
+    converter.reset()
+    return _demote_h1(converter.convert(text))
 
 
 def sanitize(html: str) -> str:

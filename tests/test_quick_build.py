@@ -559,3 +559,19 @@ def test_a_killed_look_for_changes_builds_fully(
 
     assert main(["--project", str(project), "build", "--no-pdf"]) == 0
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def test_an_edited_story_is_converted_by_the_process_that_finds_the_changes(
+    tmp_path: Path,
+) -> None:
+    """One story edited: the forked process converts it (`quick._stories`) while the
+    command loads the site; the command itself never imports Python-Markdown, and the
+    pages are those of a cold build."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu **mới**.\n")(project)
+    code, out, shown = cli_then(project, "'markdown' in sys.modules", "build", "--no-pdf")
+    assert code == 0 and out.startswith(UPDATED + "1 item(s)"), out
+    assert shown == "False"
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+    assert "<strong>mới</strong>" in (project / "output/vi/dolls/hmong/index.html").read_text()

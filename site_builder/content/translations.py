@@ -141,6 +141,16 @@ def load_translation(
     )
 
 
+def story_text(path: Path) -> str | None:
+    """The story of the text file `path` as `load_translation` converts it (None: not
+    readable, or refused by the story limits: nothing converted)."""
+    try:
+        _front, _line, body, _body_line = split_front_matter(read_text(path), path)
+    except ContentError:
+        return None
+    return body if story_limits(body) is None else None
+
+
 def _story_html(body: str, path: Path, line: int, errors: Collector) -> str:
     try:
         return render_markdown(body)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,7 +87,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         loaded = None
         with (
             gc_paused(),
-            lifeline.fork_one(lastbuild.changes_in_steps, root, output, options) as ahead,
+            lifeline.fork_one(_look, root, output, options) as ahead,
         ):
             try:
                 _prepare()
@@ -94,8 +95,9 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
                 if inputs is None:
                     return None
                 found = lastbuild.from_inputs(inputs)
+                config = _read_ahead(root, found.changed) if found.changed else None
+                _stories_taken(cache, ahead.next())
                 if found.changed:
-                    config = _read_ahead(root, found.changed)
                     loaded = _load(cache, root, output, found, config)
                 held = ahead.next()
             except (ChildProcessError, _Fallback):  # (the child killed: out of memory?)
@@ -126,6 +128,54 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         return report
 
 
+FEW_STORIES = 8  # stories changed, at most, that the forked process converts
+
+
+def _look(root: Path, output: Path, options: str) -> Iterator[Any]:
+    """The forked process's answers: the inputs (`lastbuild.changes_in_steps`), the
+    changed stories converted (`_stories`), output/'s state."""
+    steps = lastbuild.changes_in_steps(root, output, options)
+    inputs = next(steps)
+    yield inputs
+    if inputs is None:
+        return
+    assert len(inputs) == 7  # (the inputs come first)
+    yield _stories(inputs[0])
+    yield from steps
+
+
+def _stories(changed: set[str]) -> dict[str, str]:
+    """The changed stories (a few), each converted as the build cache's Markdown table
+    keeps it, by its key: while output/ is looked at after them, the command loads the
+    site and finds them converted (no Python-Markdown to make: ~25 ms of its own). Any
+    trouble: none (the command converts them)."""
+    stories = sorted(path for path in changed if path.endswith(".md"))
+    if not stories or len(stories) > FEW_STORIES:
+        return {}
+    try:
+        from site_builder import cache
+        from site_builder.content.translations import story_text
+        from site_builder.markdown import converted
+
+        texts = [text for path in stories if (text := story_text(Path(path))) is not None]
+        return {cache.digest(text): converted(text) for text in texts}
+    except Exception:
+        return {}
+
+
+def _stories_taken(cache: BuildCache, stories: Any) -> None:
+    """`_stories`' answer into the Markdown table (left unread, as `load_items` leaves it
+    for a few stories: these are put beside it)."""
+    from site_builder.content.itemcache import DEFER_FROM_BYTES, DEFERRED_LOOKUPS
+
+    if not isinstance(stories, dict) or not stories:
+        return
+    cache.markdown.defer(DEFERRED_LOOKUPS, DEFER_FROM_BYTES)
+    for key, html in stories.items():
+        if isinstance(key, str) and isinstance(html, str):
+            cache.markdown.put(key, html)
+
+
 def _prepare() -> None:
     """While the changes are looked for: the modules an update imports (on two cores, at
     no cost in time even when nothing changed; what is read waits for the answer)."""
@@ -135,7 +185,7 @@ def _prepare() -> None:
 
 def _read_ahead(root: Path, changed: set[str]) -> Any:
     """Once the changes are known, while output/ is looked at: the item cache read, the
-    Markdown converter made if a story changed, Babel's data for
+    Markdown converter made if many stories changed, Babel's data for
     the site's languages (prices and dates on the changed items' pages). Returns site.yaml
     as read (None if it has errors: the update reads it again and fails, and the full
     build reports them)."""
@@ -145,7 +195,8 @@ def _read_ahead(root: Path, changed: set[str]) -> Any:
     from site_builder.markdown import converter_ahead
 
     read_ahead(root)
-    if any(path.endswith(".md") for path in changed):
+    stories = [path for path in changed if path.endswith(".md")]
+    if len(stories) > FEW_STORIES:  # (a few: `_stories` converts them)
         converter_ahead()
     try:
         config = load_config(root)
