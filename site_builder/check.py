@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import io
 import re
+from array import array
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from site_builder import check_ahead, lastbuild, lifeline, serving
-from site_builder.cache import BuildCache, current, using
+from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
@@ -121,10 +123,12 @@ def _taken(ahead: lifeline.Forked | None) -> Ahead | None:
 
 
 def _changes(root: Path, ahead: lifeline.Forked) -> lastbuild.Changes | None:
-    """The changes `ahead` finds, the item cache read meanwhile (`check` loads every item)."""
+    """The changes `ahead` finds, the item cache read meanwhile (`check` loads every item),
+    unless the last check's report is there: nothing may have changed since."""
     from site_builder.content.itemcache import read_ahead
 
-    read_ahead(root)
+    if not (root / CACHE_DIR / LAST_CHECK).is_file():
+        read_ahead(root)
     try:
         inputs = ahead.next()
     except ChildProcessError:  # (killed: out of memory?) the check reads everything
@@ -152,6 +156,10 @@ def check(
     ):
         with gc_paused():  # (tens of thousands of file states)
             found = _changes(root, ahead)
+            key = None if found is None else _report_key(found)
+            known = None if key is None else _remembered(root, key)
+            if known is not None:  # nothing changed since that check: its report
+                return known
             if found is not None:
                 memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
         with using(memo):
@@ -163,7 +171,62 @@ def check(
         memo.qr.save(keep_unused=True)
         memo.photos.save(keep_unused=True)
     report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
+    if key is not None:
+        _remember(root, key, report)
     return report
+
+
+LAST_CHECK = "last-check.pickle"  # in the build cache: the last check's report, sealed
+
+
+def _report_key(found: lastbuild.Changes) -> str | None:
+    """What a check's report is made from, as found before the check read anything: every
+    input file's state (the tool's own code too: `lastbuild.input_entries`) and what the
+    last good build wrote (the page weights are measured on it). None when a file changed
+    within two seconds of the scan (its next change could keep the same state)."""
+    entries, racy, _sums = found.scan
+    if racy or not entries:
+        return None
+    paths = "\n".join(e[0] for e in entries)
+    states = array("q", [x for e in entries for x in e[1:]]).tobytes()
+    last_build = str(found.record.get("output_fingerprint"))
+    return digest(STAMP, f"check report {REPORT_FORMAT}", paths, states, last_build)
+
+
+REPORT_FORMAT = 1
+
+
+def _remembered(root: Path, key: str) -> CheckReport | None:
+    """The last check's report if it was made from exactly the same files (`key`): a
+    check run again with nothing changed prints it at once, without loading the site.
+    A damaged, foreign or other report: None (the check is made)."""
+    from site_builder.content.itemcache import _Unpickler
+
+    try:
+        seal, _, body = (root / CACHE_DIR / LAST_CHECK).read_bytes().partition(b"\n")
+        if seal.decode() != digest(STAMP, key, body):
+            return None
+        report = _Unpickler(io.BytesIO(body)).load()
+    except Exception:  # (missing, damaged, written by another version)
+        return None
+    if not isinstance(report, CheckReport) or report.root != root:
+        return None
+    report.items_kept = report.items_loaded = 0  # (no item loaded at all)
+    return report
+
+
+def _remember(root: Path, key: str, report: CheckReport) -> None:
+    """Keep `report` for the next check of the same files (`_remembered`)."""
+    from site_builder.content.itemcache import _dumps
+    from site_builder.writer import write_atomic
+
+    path = root / CACHE_DIR / LAST_CHECK
+    try:
+        body = _dumps(report)
+        write_atomic(path, digest(STAMP, key, body).encode() + b"\n", body)
+    except Exception:  # (not picklable, a read-only cache: the next check is made anew)
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _check(

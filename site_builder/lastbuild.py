@@ -433,7 +433,8 @@ def changes_in_steps(
         yield None
         return
     last, (entries, racy, sums), changed = found
-    record = {} if vouch else {k: last[k] for k in ("output_files", "output_sizes")}
+    kept = ("output_files", "output_sizes", "output_fingerprint")
+    record = {} if vouch else {k: last.get(k) for k in kept}
     if vouch and not changed:  # (the scan is of no use then)
         yield changed, {}, "", b"", [], {}, record
     else:

@@ -417,3 +417,88 @@ def test_translations_worked_out_ahead_are_what_the_check_itself_finds(
     monkeypatch.setattr(translated, "translations_ahead", dies)
     itself = check(minimal)
     assert _seen(itself) == _seen(ahead)
+
+
+LAST_CHECK = Path(CACHE_DIR) / check_module.LAST_CHECK
+
+
+def _loaded(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The sites `check` loads from now on (`load_site` calls, counted)."""
+    from site_builder.content import loader
+
+    calls: list[object] = []
+    real = loader.load_site
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_site", counting)
+    return calls
+
+
+def test_a_check_with_nothing_changed_gives_the_last_report_without_loading(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked again with no file changed (the tool's own included) since the last check
+    and the last build: that check's report, the site not loaded; after an edit, a check
+    made anew, equal to one without any memory."""
+    project = _project(minimal)  # (checked once: the report is remembered)
+    assert run_cli_build(project) == 0
+    first = check(project)
+    assert (project / LAST_CHECK).is_file()
+    loads = _loaded(monkeypatch)
+    again = check(project)
+    assert loads == [] and _seen(again) == _seen(first)
+    assert (again.items_kept, again.items_loaded) == (0, 0)
+    _edit(project, "content/dolls/hmong/vi.md", lambda text: text + "\nMột câu mới.\n")
+    after = check(project)
+    assert len(loads) == 1  # (made anew)
+    assert _seen(after) == _seen(_without_memory(project))
+    assert _seen(after) != _seen(first)  # (the English text is stale now)
+
+
+def run_cli_build(project: Path) -> int:
+    return main(["--project", str(project), "build", "--no-pdf"])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "another report's seal"],
+)
+def test_a_damaged_remembered_report_is_not_used(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    project = _project(minimal)
+    assert run_cli_build(project) == 0
+    first = check(project)
+    path = project / LAST_CHECK
+    data = path.read_bytes()
+    path.write_bytes(
+        {
+            "truncated": data[: len(data) // 2],
+            "garbage": bytes(255 - b for b in data),
+            "another report's seal": b"0" * 64 + data[64:],
+        }[damage]
+    )
+    loads = _loaded(monkeypatch)
+    again = check(project)
+    assert len(loads) == 1 and _seen(again) == _seen(first)
+
+
+def test_a_file_changed_just_before_the_check_is_not_trusted_by_its_state(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed within two seconds of the check's scan could change again with the
+    same state: that check's report is not remembered, and the next check is made."""
+    project = _project(minimal)
+    assert run_cli_build(project) == 0
+    check(project)
+    (project / LAST_CHECK).unlink()
+    story = project / "content/dolls/hmong/vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nVừa sửa.\n", encoding="utf-8")
+    check(project)  # (the story: changed now, racy)
+    assert not (project / LAST_CHECK).exists()
+    loads = _loaded(monkeypatch)
+    check(project)
+    assert len(loads) == 1
