@@ -33,7 +33,6 @@ from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, us
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
-from site_builder.markdown import slugify
 from site_builder.messages import Msg, _
 from site_builder.outputs import alias_clashes, alias_files, files_of
 from site_builder.parallel import gc_frozen, gc_paused
@@ -43,11 +42,12 @@ from site_builder.translated import (
     WARNED,
     Ahead,
     TranslationStatus,
+    folder_key,
     languages_and_folders,
     recorded_hash,
     sections,
     source_hash,
-    translation_status,
+    statuses_in,
 )
 from site_builder.translated import shown_path as _rel
 
@@ -187,8 +187,10 @@ def _report_key(found: lastbuild.Changes) -> str | None:
     entries, racy, _sums = found.scan
     if racy or not entries:
         return None
-    paths = "\n".join(e[0] for e in entries)
-    states = array("q", [x for e in entries for x in e[1:]]).tobytes()
+    paths, states = found.packed or (
+        "\n".join(e[0] for e in entries),
+        array("q", [x for e in entries for x in e[1:]]).tobytes(),
+    )
     last_build = str(found.record.get("output_fingerprint"))
     return digest(STAMP, f"check report {REPORT_FORMAT}", paths, states, last_build)
 
@@ -331,15 +333,15 @@ def _examine(
     if plan is not None:
         everything: list[Any] = [*plan.site.items, *plan.site.pages]
         things = {t.key: t for t in reversed(everything)}
-    memo = current()
-    scanned = memo.folder_states if memo is not None else {}
-    for i, (kind, folder) in enumerate(folders):
-        key = f"{kind}/{slugify(folder.name)}"
-        if known is not None:
-            report.translations.extend(known.statuses_of(i, key, folder))
-        else:
-            states = scanned.get(str(folder))  # the command's own scan, when it made one
-            report.translations.extend(translation_status(folder, key, languages, derived, states))
+    if known is not None:
+        each = [known.statuses_of(i, folder_key(*kf), kf[1]) for i, kf in enumerate(folders)]
+    else:
+        memo = current()  # (the command's own scan, when it made one)
+        scanned = memo.folder_states if memo is not None else {}
+        each = statuses_in(folders, languages, derived, scanned)
+    for (kind, folder), statuses in zip(folders, each, strict=True):
+        key = folder_key(kind, folder)
+        report.translations.extend(statuses)
         if plan is not None and targets is not None:
             thing = things.get(key)
             if thing is not None and thing.folder == folder:

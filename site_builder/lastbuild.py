@@ -35,7 +35,7 @@ import operator
 import os
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -320,9 +320,11 @@ class Changes:
     scan: Scan  # the inputs now
     changed: set[str]  # input files changed, added or removed (absolute paths)
     vouched: OutputRecord | None  # output/ now (= as recorded); None: not looked at
-    # the recorded files of the item folders holding a changed file (`from_steps`: the
+    # the recorded files of the item folders holding a changed file (`from_inputs`: the
     # record itself stays in the process that read it)
     below: dict[str, list[Entry]] | None = None
+    # the scan's paths joined and its states packed, as they came (`from_inputs`)
+    packed: tuple[str, bytes] | None = None
 
     def recorded_below(self, folder: str) -> list[Entry]:
         """The recorded input files below `folder` (an absolute path) with their (size,
@@ -369,16 +371,26 @@ def changes(
     found = _changed_inputs(root, output, options)
     if found is None:
         return None
-    last, scan, changed = found
+    last, scan, changed = found.last, found.scan, found.changed
     if not vouch:
         return Changes(last, scan, changed, None)
     out = _output_now(last, output)
     return None if out is None else Changes(last, scan, changed, out)
 
 
-def _changed_inputs(
-    root: Path, output: Path, options: str | None
-) -> tuple[dict[str, Any], Scan, set[str]] | None:
+@dataclass
+class _Inputs:
+    """`_changed_inputs`' answer: the record, the inputs now (and, packed, their paths
+    joined and their states in one flat list, as the record keeps them) and those changed."""
+
+    last: dict[str, Any]
+    scan: Scan
+    paths: str
+    states: list[int]
+    changed: set[str]
+
+
+def _changed_inputs(root: Path, output: Path, options: str | None) -> _Inputs | None:
     """The record, the inputs now and those changed since it (see `changes`)."""
     last = recorded(root)
     if last is None or last.get("output") != str(output) or not output.is_dir():
@@ -387,9 +399,9 @@ def _changed_inputs(
         return None
     scan = input_entries(root)
     now = {e[0]: e[1:] for e in scan[0]}
+    paths, states = "\n".join(now), [x for e in scan[0] for x in e[1:]]
     changed: set[str] = set()
-    paths = last["input_paths"]
-    if paths != "\n".join(now) or last["input_states"] != [x for e in scan[0] for x in e[1:]]:
+    if last["input_paths"] != paths or last["input_states"] != states:
         before = _recorded_inputs(last)  # (the same files in the same states: no need)
         changed = {p for p in before.keys() | now.keys() if before.get(p) != now.get(p)}
     sums = last.get("racy_sums")
@@ -397,7 +409,7 @@ def _changed_inputs(
     for path in set(last["racy"]) & now.keys():  # the same bytes as the build read?
         if path not in changed and (sums.get(path) is None or _content(path) != sums[path]):
             changed.add(path)
-    return last, scan, changed
+    return _Inputs(last, scan, paths, states, changed)
 
 
 def _output_now(last: dict[str, Any], output: Path) -> OutputRecord | None:
@@ -432,13 +444,14 @@ def changes_in_steps(
     if found is None:
         yield None
         return
-    last, (entries, racy, sums), changed = found
+    last, changed = found.last, found.changed
+    _entries, racy, sums = found.scan
     kept = ("output_files", "output_sizes", "output_fingerprint")
     record = {} if vouch else {k: last.get(k) for k in kept}
     if vouch and not changed:  # (the scan is of no use then)
         yield changed, {}, "", b"", [], {}, record
     else:
-        full = Changes(last, found[1], changed, None)
+        full = Changes(last, found.scan, changed, None)
         content = f"{root}{os.sep}content{os.sep}"
         folders = {
             f"{content}{parts[0]}{os.sep}{parts[1]}"
@@ -446,9 +459,7 @@ def changes_in_steps(
             if path.startswith(content) and len(parts := path[len(content) :].split(os.sep, 2)) == 3
         }
         below = {folder: full.recorded_below(folder) for folder in folders}
-        paths = "\n".join(e[0] for e in entries)
-        states = _packed(x for e in entries for x in e[1:])
-        yield changed, below, paths, states, racy, sums, record
+        yield changed, below, found.paths, _packed(found.states), racy, sums, record
     if not vouch:
         return
     out = _output_now(last, output)
@@ -459,7 +470,7 @@ def changes_in_steps(
     yield files, folders_now, _packed(out.file_states), _packed(out.folder_states)
 
 
-def _packed(values: Iterable[int]) -> bytes:
+def _packed(values: list[int]) -> bytes:
     return array("q", values).tobytes()
 
 
@@ -468,13 +479,12 @@ def from_inputs(inputs: Inputs) -> Changes:
     changed, below, paths, raw, racy, sums, record = inputs
     states = iter(array("q", raw).tolist())
     entries = list(zip(paths.split("\n") if paths else [], states, states, states, strict=True))
-    return Changes(record, (entries, racy, sums), changed, None, below)
+    return Changes(record, (entries, racy, sums), changed, None, below, (paths, raw))
 
 
 def vouched_by(found: Changes, held: Held) -> None:
-    """`found` (`from_inputs`) with output/'s state from `changes_in_steps`' second answer."""
+    """`found` (`from_inputs`) with output/'s state from `changes_in_steps`' last answer."""
     files, folders, file_states, folder_states = held
-    found.record = {"output_files": files, "output_folders": folders}
     found.vouched = OutputRecord(
         files.split("\n") if files else [],
         folders.split("\n"),

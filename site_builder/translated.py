@@ -168,6 +168,27 @@ def languages_and_folders(
     return languages, folders
 
 
+def folder_key(kind: str, folder: Path) -> str:
+    """The key a folder's item or page has (`Item.key`): `dolls/hmong`."""
+    return f"{kind}/{slugify(folder.name)}"
+
+
+def statuses_in(
+    folders: list[tuple[str, Path]],
+    languages: tuple[str, ...],
+    derived: CheckCache | None,
+    scanned: dict[str, tuple[FileState, ...]],
+) -> list[list[TranslationStatus]]:
+    """`translation_status` of each folder, in order (`scanned`: the folders' file states
+    from the command's scan, where it made one)."""
+    return [
+        translation_status(
+            folder, folder_key(kind, folder), languages, derived, scanned.get(str(folder))
+        )
+        for kind, folder in folders
+    ]
+
+
 Found = tuple[str, str, str | None, str | None]  # a translation: lang, status, recorded, expected
 
 
@@ -190,9 +211,11 @@ class Ahead:
         """The statuses of the `i`th folder (`key`, at `folder`)."""
         if not self.found[i]:
             return []
-        source = _child(folder, f"{self.languages[0]}.md")
+        from site_builder.content.itemcache import child_path
+
+        source = child_path(folder, f"{self.languages[0]}.md")
         return [
-            TranslationStatus(key, lang, status, _child(folder, f"{lang}.md"), source, rec, exp)
+            TranslationStatus(key, lang, status, child_path(folder, f"{lang}.md"), source, rec, exp)
             for lang, status, rec, exp in self.found[i]
         ]
 
@@ -204,12 +227,7 @@ def translations_ahead(root: Path, inputs: lastbuild.Inputs | None) -> Ahead:
     languages, folders = languages_and_folders(root)
     scanned = {} if found is None else lastbuild.item_folder_states(root, found.scan[0])
     derived = CheckCache(root)
-    statuses = [
-        translation_status(
-            folder, f"{kind}/{slugify(folder.name)}", languages, derived, scanned.get(str(folder))
-        )
-        for kind, folder in folders
-    ]
+    statuses = statuses_in(folders, languages, derived, scanned)
     resolved: dict[str, str] = {}
     shown = {
         str(t.file): shown_path(t.file, root, resolved)
@@ -225,11 +243,3 @@ def translations_ahead(root: Path, inputs: lastbuild.Inputs | None) -> Ahead:
         resolved,
         derived.table.changes(),
     )
-
-
-def _child(folder: Path, name: str) -> Path:
-    """`folder / name` for one plain name, without parsing it again (as the item cache
-    joins its paths: content/itemcache.py `_child`)."""
-    join = getattr(folder, "_make_child_relpath", None)
-    child: Path = join(name) if join is not None else folder / name
-    return child

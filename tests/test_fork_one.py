@@ -67,12 +67,12 @@ def test_answers_larger_than_a_pipe_do_not_hold_the_call_back() -> None:
 
 
 def _ended(pid: int) -> bool:
-    """Whether the process `pid` has ended (a zombie, not waited for yet)."""
+    """Whether the process `pid` has ended (gone, or a zombie not waited for yet)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return True
-    return state == "Z"
+    return state in ("Z", "X")
 
 
 def test_the_call_s_exception_is_raised_in_the_caller() -> None:
@@ -121,19 +121,9 @@ def test_the_process_dies_with_its_parent(tmp_path: Path) -> None:
         parent.kill()
         parent.wait(60)
     deadline = time.monotonic() + 60
-    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
-        if _ended_or_zombie(child):
-            break
+    while not _ended(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _ended_or_zombie(child)
-
-
-def _ended_or_zombie(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state in ("Z", "X")
+    assert _ended(child)
 
 
 END_NOW = """
