@@ -40,6 +40,7 @@ def die_with_parent(parent: int) -> None:
     """Initializer of every forked worker (`parent`: the pid that forked it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    stopping.let_through()  # (forked with them held: `stopping.held`)
     from site_builder.writer import close_inherited_locks
 
     close_inherited_locks()
@@ -102,7 +103,8 @@ def pool_map(
         initargs=(os.getpid(), setup, setup_args),
     )
     try:
-        futures = pool.map(fn, *zip(*args, strict=True))  # (the workers are forked here)
+        with stopping.held():  # (no handler inside a fork's callbacks: see there)
+            futures = pool.map(fn, *zip(*args, strict=True))  # (the workers are forked here)
         stopping.check()  # (a SIGTERM during a fork's callbacks is dropped there)
         results = list(futures)
     except BaseException:
@@ -175,7 +177,8 @@ def fork_each(
                 process = context.Process(
                     target=_call_once, args=(parent, send, fn, call), daemon=True
                 )
-                process.start()
+                with stopping.held():  # (no handler inside the fork's callbacks)
+                    process.start()
                 stopping.check()  # (a SIGTERM during the fork's callbacks is dropped there)
                 send.close()  # (the child holds its own copy: EOF here when it ends)
                 running[receive] = (i, process)
@@ -308,7 +311,8 @@ def fork_one(fn: Callable[..., Any], *args: Any) -> Forked:
     with tempfile.TemporaryFile() as spool_file:
         spool = os.dup(spool_file.fileno())
     pipe, send = os.pipe()
-    pid = os.fork()
+    with stopping.held():  # (no handler inside the fork's callbacks)
+        pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
             os.close(pipe)

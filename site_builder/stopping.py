@@ -15,6 +15,10 @@ replaced (writer.py, with the signals held).
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM: stop the way Ctrl-C does (staging removed, lock released, one message)."""
@@ -40,3 +44,31 @@ def clear() -> None:
     """Forget a past request (a command run again in one process: the tests)."""
     global _asked
     _asked = False
+
+
+STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM are delivered after the block, not in the middle of it: around
+    replacing output/ (writer.py), and around each fork (lifeline.py), so that the handler
+    never runs inside the callbacks `os.fork` calls, where Python prints its exception as
+    "Exception ignored in: <function _releaseLock>" before the command stops. A process
+    forked inside the block starts with them held too: it lets them through
+    (`let_through`) once its own handlers are set."""
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    except (AttributeError, OSError, ValueError):  # (no such call here, or not the main thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def let_through() -> None:
+    """In a process forked inside `held()`: Ctrl-C and SIGTERM delivered again."""
+    with suppress(AttributeError, OSError, ValueError):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)

@@ -18,7 +18,6 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -323,7 +322,7 @@ class Staging:
         killed between them has output/ put back by the next build: `tidy`). Ctrl-C and
         SIGTERM wait until the swap is done. A large old folder is deleted by a background
         `rm` so that the command does not wait for tens of thousands of unlinks."""
-        with _signals_held():
+        with stopping.held():
             stopping.check()  # (a SIGTERM whose exception a callback dropped: stop here)
             old = _swap(self.dir, self.output)
         if old is None:
@@ -426,21 +425,6 @@ def _c_arg(value: object) -> object:
 def _host() -> str:
     """This machine's name, as `socket.gethostname()` gives it (without importing socket)."""
     return os.uname().nodename
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM are delivered after the block, not in the middle of it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def tidy(output: Path) -> None:
