@@ -515,8 +515,12 @@ def build(
         with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
             _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
-            report.output_record = OutputRecord.of(listing(output))  # (lastbuild.remember)
-            cache.save(None if racy else inputs + ":" + report.output_record.digest())
+            try:  # (for lastbuild.remember)
+                record: OutputRecord | None = OutputRecord.of(listing(output))
+            except OverflowError:  # an inode number past 2**63: no record, nor fingerprint
+                record = None
+            report.output_record = record
+            cache.save(None if racy or record is None else inputs + ":" + record.digest())
         report.timings["total"] = time.perf_counter() - t0
     return report
 

@@ -38,7 +38,7 @@ STAMP = f"site-builder {__version__} cache {FORMAT} python {sys.version_info[:2]
 _current: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("cache", default=None)
 
 
-def digest(*parts: bytes | str, tail: Sequence[bytes] | None = None) -> str:
+def digest(*parts: bytes | memoryview | str, tail: Sequence[bytes] | None = None) -> str:
     """A SHA-256 of `parts`, each prefixed with its length; `tail`: one more part given in
     pieces (`digest(*parts, b"".join(tail))` without joining them: a large body written
     in parts)."""

@@ -121,15 +121,31 @@ class Listing:
         return listing_digest(*self.names(), states)
 
 
+def names_digest(files: str, folders: str) -> bytes:
+    """The part of a listing's fingerprint that its names make (`listing_digest`): kept
+    beside the names (lastbuild's record), it need not be made again while they stay."""
+    text = f"{len(files)} {len(folders)}\n{files}\0{folders}\0"
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).digest()
+
+
 def listing_digest(files: str, folders: str, states: list[int]) -> str:
     """The fingerprint of a `Listing` from its `names()` and the (size, mtime_ns, inode) of
-    each file then each folder in that order, packed as 64-bit integers (0.005 s for
-    52,000 paths, against 0.03 s for a line of text each)."""
-    h = hashlib.sha256(f"{len(files)} {len(folders)}\n{files}\0{folders}\0".encode())
+    each file then each folder in that order (`packed_digest`)."""
     try:
-        h.update(array("q", states).tobytes())
+        packed = array("q", states)
     except OverflowError:  # an inode number past 2**63 (some network file systems)
-        h.update(repr(states).encode())
+        return packed_digest(names_digest(files, folders), repr(states).encode())
+    return packed_digest(names_digest(files, folders), packed)
+
+
+def packed_digest(names: bytes, *states: bytes | array[int]) -> str:
+    """`listing_digest` from the names' `names_digest` and the states packed as 64-bit
+    integers, in parts (the files', then the folders'): 0.5 ms for 52,000 paths once the
+    names' part is known."""
+    h = hashlib.sha256(b"listing 2\0")
+    h.update(names)
+    for part in states:
+        h.update(part)
     return h.hexdigest()
 
 

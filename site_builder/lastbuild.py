@@ -1,6 +1,7 @@
 """The record of the last good build into an output folder: which input files (path,
 size, mtime, inode) it was made from, read *before* the build read them, and the state of
-the output folder after it (`last-build.json` in the build cache, sealed).
+the output folder after it (`last-build.record` in the build cache, sealed: a line of
+JSON for the small values, then the paths and the states as bytes, `SECTIONS`).
 
 With it, a later command knows which files changed since output/ was made, and whether
 output/ is still exactly as that build left it (nobody wrote there since: not the
@@ -25,7 +26,6 @@ looked at once).
 
 from __future__ import annotations
 
-import base64
 import bisect
 import contextlib
 import functools
@@ -35,7 +35,7 @@ import operator
 import os
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,14 +48,15 @@ from site_builder.filestate import (
     Listing,
     content_digest,
     listing,
-    listing_digest,
+    names_digest,
+    packed_digest,
     scan,
     settled,
     state_of,
 )
 from site_builder.freshness import INPUTS
 
-RECORD = "last-build.json"
+RECORD = "last-build.record"
 
 Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
 # every input file; those changed just before the scan; the SHA-256 of those, as scanned
@@ -102,84 +103,119 @@ def forget(root: Path) -> None:
 @dataclass
 class OutputRecord:
     """output/ as recorded: the relative paths of its files and of its folders ("" is
-    output/ itself), each sorted, and the (size, mtime_ns, inode) of each, packed in order."""
+    output/ itself), each sorted, and the (size, mtime_ns, inode) of each, packed in order
+    (64-bit integers: they come and go as bytes, between the processes and in the record)."""
 
     files: list[str]
     folders: list[str]
-    file_states: list[int]
-    folder_states: list[int]
+    file_states: array[int]
+    folder_states: array[int]
     # `joined()`, once made or when known (the record's own strings): kept as long as no
     # path is added or removed (at 2,000 items 2.5 MB of names, joined in ~3 ms)
     names: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    # their `names_digest` (hashing 2.5 MB: ~2.5 ms), and `links()`, while known
+    names_hash: bytes | None = field(default=None, compare=False, repr=False)
+    known_links: array[int] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.file_states, array):
+            self.file_states = array("q", self.file_states)
+        if not isinstance(self.folder_states, array):
+            self.folder_states = array("q", self.folder_states)
 
     @classmethod
     def of(cls, found: Listing) -> OutputRecord:
-        record = cls(sorted(found.files), sorted(found.folders), [], [])
-        for names, table, states in (
-            (record.files, found.files, record.file_states),
-            (record.folders, found.folders, record.folder_states),
-        ):
-            for rel in names:
-                states.extend(table[rel][1:])
-        return record
+        """output/ as listed (OverflowError: an inode number past 2**63, which some network
+        file systems give: no record then)."""
+        files, folders = sorted(found.files), sorted(found.folders)
+        return cls(
+            files,
+            folders,
+            array("q", [x for rel in files for x in found.files[rel][1:]]),
+            array("q", [x for rel in folders for x in found.folders[rel][1:]]),
+        )
 
     def joined(self) -> tuple[str, str]:
         if self.names is None:
             self.names = "\n".join(self.files), "\n".join(self.folders)
         return self.names
 
+    def names_digest(self) -> bytes:
+        if self.names_hash is None:
+            self.names_hash = names_digest(*self.joined())
+        return self.names_hash
+
     def digest(self) -> str:
         """= `Listing.fingerprint()` of the same output/."""
-        return listing_digest(*self.joined(), self.file_states + self.folder_states)
+        return packed_digest(self.names_digest(), self.file_states, self.folder_states)
 
-    def links(self) -> list[int]:
+    def links(self) -> array[int]:
         """For each file, the index of the first file that is the same file (a hard link:
         the same inode, size and modification time); its own index if it is the first.
         `_restated` looks at one path of each file (see there). (Found in C: a dict of the
         inode numbers built from the end, then every file's size and time compared with
-        its first's at once: 44,000 files in ~3 ms, against ~11 ms keyed by whole states.)"""
-        states = self.file_states
+        its first's at once: 44,000 files in ~3 ms, against ~11 ms keyed by whole states.)
+        An index may also be a file's own when it is linked (`update`): it is then looked
+        at for itself, which is as safe."""
         n = len(self.files)
+        if self.known_links is not None and len(self.known_links) == n:
+            return self.known_links
+        states = self.file_states
         inodes = states[2::3]
         if not all(inodes):  # no inode numbers (some file systems): none linked
-            return list(range(n))
+            return array("q", range(n))
         first = dict(zip(reversed(inodes), range(n - 1, -1, -1), strict=True))
-        links = list(map(first.__getitem__, inodes))
+        links = array("q", map(first.__getitem__, inodes))
         sizes, times = states[0::3], states[1::3]
         if (
-            list(map(sizes.__getitem__, links)) == sizes
-            and list(map(times.__getitem__, links)) == times
+            array("q", map(sizes.__getitem__, links)) == sizes
+            and array("q", map(times.__getitem__, links)) == times
         ):
+            self.known_links = links
             return links
         for i, j in enumerate(links):  # the same inode number, another file (file system)
             if (sizes[i], times[i]) != (sizes[j], times[j]):
                 links[i] = i
+        self.known_links = links
         return links
 
     def sizes(self) -> dict[str, int]:
         """Every file's size, by its path relative to output/."""
-        return {rel: self.file_states[3 * i] for i, rel in enumerate(self.files)}
+        return dict(zip(self.files, self.file_states[0::3], strict=True))
 
     def update(self, output: Path, written: list[str]) -> None:
         """After files were written or removed below `output` (paths relative to it): their
         states, and their folders' (a file renamed into or removed from a folder changes
-        it; the other folders did not change)."""
+        it; the other folders did not change). A file written is linked to no other in
+        `links()` (as it was listed the next build finds out)."""
         folders: set[str] = set()
+        moved = False
         for rel in written:
             state = state_of(output / rel)
-            if _put(self.files, self.file_states, rel, None if state is None else state[1:]):
-                self.names = None
+            moved |= _put(self.files, self.file_states, rel, None if state is None else state[1:])
             parent = os.path.dirname(rel)
             while parent and parent not in folders:
                 folders.add(parent)
                 parent = os.path.dirname(parent)
         for rel in sorted(folders | {""}, reverse=True):  # (a removed folder: its parent)
             state = state_of(output / rel if rel else output)
-            if _put(self.folders, self.folder_states, rel, None if state is None else state[1:]):
-                self.names = None
+            moved |= _put(
+                self.folders, self.folder_states, rel, None if state is None else state[1:]
+            )
+        if moved:  # (paths added or removed: the names and the indices changed)
+            self.names = self.names_hash = self.known_links = None
+        elif (links := self.known_links) is not None:
+            touched = {bisect.bisect_left(self.files, rel) for rel in written}
+            heads = {i for i in touched if links[i] == i and links.count(i) > 1}
+            for i in touched:
+                links[i] = i
+            if heads:  # (files linked to a file written: no longer the same file)
+                for i, j in enumerate(links):
+                    if j in heads:
+                        links[i] = i
 
 
-def _put(names: list[str], states: list[int], rel: str, state: tuple[int, ...] | None) -> bool:
+def _put(names: list[str], states: array[int], rel: str, state: tuple[int, ...] | None) -> bool:
     """Set, add or (`state` None) remove `rel`'s state in the sorted `names` and `states`;
     whether `rel` was added or removed."""
     i = bisect.bisect_left(names, rel)
@@ -190,15 +226,15 @@ def _put(names: list[str], states: list[int], rel: str, state: tuple[int, ...] |
             del states[3 * i : 3 * i + 3]
         return there
     if there:
-        states[3 * i : 3 * i + 3] = state
+        states[3 * i : 3 * i + 3] = array("q", state)
         return False
     names.insert(i, rel)
-    states[3 * i : 3 * i] = state
+    states[3 * i : 3 * i] = array("q", state)
     return True
 
 
 def _restated(
-    output: Path, files: list[str], folders: list[str], links: list[int] | None = None
+    output: Path, files: list[str], folders: list[str], links: array[int] | None = None
 ) -> OutputRecord | None:
     """The recorded paths' states now, in order (`lstat` each, no listing); None if one is
     gone.
@@ -212,12 +248,12 @@ def _restated(
 
     The calls and the unpacking run in C (`map`): the `lstat`s themselves take ~2.5 µs each
     (26,000 of them at 2,000 items), and a Python loop around each had added as much again."""
-    if links is None or len(links) != len(files):
-        links = [-1] * len(files)
+    ok = links is not None and len(links) == len(files)
+    firsts: Iterable[int] = links if ok and links is not None else itertools.repeat(-1)
     # each file's index among the files looked at (a link: its first path's)
     looked: list[str] = []
     where: list[int] = []
-    for i, (rel, j) in enumerate(zip(files, links, strict=True)):
+    for i, (rel, j) in enumerate(zip(files, firsts, strict=False)):
         if 0 <= j < i:
             where.append(where[j])
         else:
@@ -236,44 +272,80 @@ def _restated(
         return None
     finally:
         os.close(fd)
-    file_states = list(itertools.chain.from_iterable(map(seen.__getitem__, where)))
-    folder_states = list(itertools.chain.from_iterable(held))
+    try:
+        file_states = array("q", itertools.chain.from_iterable(map(seen.__getitem__, where)))
+        folder_states = array("q", itertools.chain.from_iterable(held))
+    except OverflowError:  # (an inode number past 2**63: never recorded)
+        return None
     return OutputRecord(files, folders, file_states, folder_states)
 
 
 _STATE = operator.attrgetter("st_size", "st_mtime_ns", "st_ino")
 
 
+# The record's large parts, in this order after its header, each as bytes: paths joined by
+# newlines (UTF-8), states as 64-bit integers. (As JSON they took ~7 ms to write and as
+# much to read at 2,000 items: strings escaped, integers spelled out.)
+SECTIONS = (
+    "input_paths",  # every input file, sorted
+    "input_states",  # their (size, mtime_ns, inode), in one flat list
+    "output_files",  # every file of output/, sorted
+    "output_folders",  # every folder of output/, sorted ("" is output/ itself)
+    "output_sizes",  # each file's size
+    "output_links",  # each file's first path of the same file (`OutputRecord.links`)
+)
+TEXT_SECTIONS = ("input_paths", "output_files", "output_folders")
+_NAMES = ("utf-8", "surrogateescape")  # (a file name that is not UTF-8 is still a name)
+
+
 def remember(
-    root: Path, output: Path, options: str, scan: Scan, state: OutputRecord | None = None
+    root: Path,
+    output: Path,
+    options: str,
+    scan: Scan,
+    state: OutputRecord | None = None,
+    packed: tuple[str, bytes] | None = None,
 ) -> None:
     """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
-    the build read them); `state`: output/ now, if known."""
+    the build read them; `packed`: its paths joined and its states packed, if at hand);
+    `state`: output/ now, if known."""
     entries, racy, sums = scan
-    state = OutputRecord.of(listing(output)) if state is None else state
+    try:
+        state = OutputRecord.of(listing(output)) if state is None else state
+        if packed is None:
+            paths = "\n".join(e[0] for e in entries)
+            packed = paths, array("q", [x for e in entries for x in e[1:]]).tobytes()
+    except OverflowError:  # an inode number past 2**63 (some network file systems)
+        forget(root)
+        return
     files, folders = state.joined()
     record = {
         "output": str(output),
         "options": options,
-        # every input file: the paths, then their (size, mtime_ns, inode) in one flat list
-        # (a no-change command compares both with the scan as they are, in C)
-        "input_paths": "\n".join(e[0] for e in entries),
-        "input_states": [x for e in entries for x in e[1:]],
         "racy": racy,
         # (a racy file's bytes as scanned, when they had not changed by the build's end)
         "racy_sums": {path: sha for path, sha in sums.items() if _content(path) == sha},
+        "output_names": state.names_digest().hex(),
+        "output_fingerprint": state.digest(),
+        "input_paths": packed[0],
+        "input_states": packed[1],
         "output_files": files,
         "output_folders": folders,
-        "output_fingerprint": state.digest(),
-        "output_sizes": base64.b64encode(array("q", state.file_states[::3]).tobytes()).decode(),
-        "output_links": base64.b64encode(array("q", state.links()).tobytes()).decode(),
+        "output_sizes": state.file_states[0::3].tobytes(),
+        "output_links": state.links().tobytes(),
     }
-    # = json.dumps(record), one value at a time: at 20,000 items the whole body (~32 MB)
-    # as one string, its bytes and a sealed copy of those would be alive at once
-    body = [b"{"]
-    for n, (key, value) in enumerate(record.items()):
-        body.append(f"{', ' if n else ''}{json.dumps(key)}: {json.dumps(value)}".encode())
-    body.append(b"}")
+    write(root, record)
+
+
+def write(root: Path, record: dict[str, Any]) -> None:
+    """`record` (as `recorded` reads it) written, sealed, in place of the last one."""
+    parts = [
+        record[name].encode(*_NAMES) if name in TEXT_SECTIONS else bytes(record[name])
+        for name in SECTIONS
+    ]
+    header = {k: v for k, v in record.items() if k not in SECTIONS}
+    header["sections"] = [len(part) for part in parts]
+    body = [json.dumps(header).encode() + b"\n", *parts]
     path = root / CACHE_DIR / RECORD
     with contextlib.suppress(OSError):  # a read-only cache: full builds, same result
         path.parent.mkdir(exist_ok=True)
@@ -290,25 +362,41 @@ def has_record(root: Path) -> bool:
 
 
 def recorded(root: Path) -> dict[str, Any] | None:
-    """The sealed record of the last good build; None if absent, damaged or foreign."""
+    """The sealed record of the last good build (its header's values, and `SECTIONS`: the
+    paths as strings, the states as bytes); None if absent, damaged or foreign."""
     try:
-        seal, _, body = (root / CACHE_DIR / RECORD).read_bytes().partition(b"\n")
-        if seal.decode() != digest(STAMP, body):
+        data = (root / CACHE_DIR / RECORD).read_bytes()
+        view = memoryview(data)
+        start = data.index(b"\n") + 1
+        if data[: start - 1].decode() != digest(STAMP, view[start:]):
             return None
-        data = json.loads(body)
+        end = data.index(b"\n", start) + 1
+        header = json.loads(data[start:end])
     except (OSError, ValueError, UnicodeDecodeError):
         return None
-    if not isinstance(data, dict) or not all(
-        isinstance(data.get(k), list) for k in ("input_states", "racy")
+    if not isinstance(header, dict) or not isinstance(header.get("racy"), list):
+        return None
+    lengths = header.pop("sections", None)
+    if (
+        not isinstance(lengths, list)
+        or len(lengths) != len(SECTIONS)
+        or not all(type(n) is int and n >= 0 for n in lengths)
+        or end + sum(lengths) != len(data)
     ):
         return None
-    names = ("input_paths", "output_files", "output_folders", "output_sizes")
-    if not all(isinstance(data.get(k), str) for k in names):
+    for name, n in zip(SECTIONS, lengths, strict=True):
+        part = view[end : end + n]
+        header[name] = str(part, *_NAMES) if name in TEXT_SECTIONS else bytes(part)
+        end += n
+    paths, files = header["input_paths"], header["output_files"]
+    count = paths.count("\n") + 1 if paths else 0
+    if (
+        len(header["input_states"]) != 24 * count
+        or len(header["output_sizes"]) != 8 * (files.count("\n") + 1 if files else 0)
+        or len(header["output_links"]) % 8
+    ):
         return None
-    paths = data["input_paths"]
-    if len(data["input_states"]) != 3 * (paths.count("\n") + 1 if paths else 0):
-        return None
-    return data
+    return header
 
 
 @dataclass
@@ -332,10 +420,17 @@ class Changes:
         them, found by bisection, not a look at each of the 8,000 at 2,000 items.)"""
         if self.below is not None:
             return self.below.get(folder, [])
-        names, states = self._recorded_names, self.record["input_states"]
+        names, states = self._recorded_names, self._recorded_states
         start = bisect.bisect_left(names, f"{folder}{os.sep}")
         end = bisect.bisect_left(names, f"{folder}{chr(ord(os.sep) + 1)}", start)
-        return [(names[i], *states[3 * i : 3 * i + 3]) for i in range(start, end)]
+        return [
+            (names[i], states[3 * i], states[3 * i + 1], states[3 * i + 2])
+            for i in range(start, end)
+        ]
+
+    @functools.cached_property
+    def _recorded_states(self) -> array[int]:
+        return array("q", self.record["input_states"])
 
     @functools.cached_property
     def _recorded_names(self) -> list[str]:
@@ -356,7 +451,7 @@ class Changes:
         if self.vouched is not None:
             return self.vouched.sizes()
         names = self.record["output_files"]
-        sizes = array("q", base64.b64decode(self.record["output_sizes"]))
+        sizes = array("q", self.record["output_sizes"])
         return dict(zip(names.split("\n") if names else [], sizes, strict=True))
 
 
@@ -386,7 +481,7 @@ class _Inputs:
     last: dict[str, Any]
     scan: Scan
     paths: str
-    states: list[int]
+    states: bytes
     changed: set[str]
 
 
@@ -399,7 +494,11 @@ def _changed_inputs(root: Path, output: Path, options: str | None) -> _Inputs | 
         return None
     scan = input_entries(root)
     now = {e[0]: e[1:] for e in scan[0]}
-    paths, states = "\n".join(now), [x for e in scan[0] for x in e[1:]]
+    paths = "\n".join(now)
+    try:
+        states = array("q", [x for e in scan[0] for x in e[1:]]).tobytes()
+    except OverflowError:  # an inode number past 2**63 (some network file systems)
+        return None
     changed: set[str] = set()
     if last["input_paths"] != paths or last["input_states"] != states:
         before = _recorded_inputs(last)  # (the same files in the same states: no need)
@@ -415,10 +514,18 @@ def _changed_inputs(root: Path, output: Path, options: str | None) -> _Inputs | 
 def _output_now(last: dict[str, Any], output: Path) -> OutputRecord | None:
     """output/ now if it is exactly as the record says the last build left it, else None."""
     files, folders = last["output_files"], last["output_folders"]
-    out = _restated(output, files.split("\n") if files else [], folders.split("\n"), _links(last))
-    if out is not None:
-        out.names = files, folders  # (the strings it was split from: not joined again)
-    if out is None or out.digest() != last.get("output_fingerprint"):  # ("": output/)
+    names = last.get("output_names")
+    try:
+        names_hash = bytes.fromhex(names) if isinstance(names, str) else b""
+    except ValueError:
+        return None
+    links = _links(last)
+    out = _restated(output, files.split("\n") if files else [], folders.split("\n"), links)
+    if out is None or len(names_hash) != 32:
+        return None
+    # (the strings it was split from, and their digest as recorded: not made again)
+    out.names, out.names_hash, out.known_links = (files, folders), names_hash, links
+    if out.digest() != last.get("output_fingerprint"):  # ("": output/)
         return None
     return out
 
@@ -426,7 +533,7 @@ def _output_now(last: dict[str, Any], output: Path) -> OutputRecord | None:
 Inputs = tuple[
     set[str], dict[str, list[Entry]], str, bytes, list[str], dict[str, str], dict[str, Any]
 ]
-Held = tuple[str, str, bytes, bytes]
+Held = tuple[str, str, bytes, bytes, bytes, bytes]
 
 
 def changes_in_steps(
@@ -459,7 +566,7 @@ def changes_in_steps(
             if path.startswith(content) and len(parts := path[len(content) :].split(os.sep, 2)) == 3
         }
         below = {folder: full.recorded_below(folder) for folder in folders}
-        yield changed, below, found.paths, _packed(found.states), racy, sums, record
+        yield changed, below, found.paths, found.states, racy, sums, record
     if not vouch:
         return
     out = _output_now(last, output)
@@ -467,11 +574,9 @@ def changes_in_steps(
         yield None
         return
     files, folders_now = last["output_files"], last["output_folders"]
-    yield files, folders_now, _packed(out.file_states), _packed(out.folder_states)
-
-
-def _packed(values: list[int]) -> bytes:
-    return array("q", values).tobytes()
+    links = b"" if out.known_links is None else out.known_links.tobytes()
+    states = out.file_states.tobytes(), out.folder_states.tobytes()
+    yield files, folders_now, *states, out.names_digest(), links
 
 
 def from_inputs(inputs: Inputs) -> Changes:
@@ -484,33 +589,32 @@ def from_inputs(inputs: Inputs) -> Changes:
 
 def vouched_by(found: Changes, held: Held) -> None:
     """`found` (`from_inputs`) with output/'s state from `changes_in_steps`' last answer."""
-    files, folders, file_states, folder_states = held
+    files, folders, file_states, folder_states, names_hash, links = held
     found.vouched = OutputRecord(
         files.split("\n") if files else [],
         folders.split("\n"),
-        array("q", file_states).tolist(),
-        array("q", folder_states).tolist(),
+        array("q", file_states),
+        array("q", folder_states),
         (files, folders),
+        names_hash,
+        array("q", links) if links else None,
     )
 
 
 def _recorded_inputs(record: dict[str, Any]) -> dict[str, tuple[int, ...]]:
     """The record's input files: path -> (size, mtime_ns, inode)."""
-    paths, states = record["input_paths"], record["input_states"]
+    paths, states = record["input_paths"], iter(array("q", record["input_states"]).tolist())
     names = paths.split("\n") if paths else []
-    return {p: tuple(states[3 * i : 3 * i + 3]) for i, p in enumerate(names)}
+    return dict(zip(names, zip(states, states, states, strict=True), strict=True))
 
 
-def _links(record: dict[str, Any]) -> list[int] | None:
+def _links(record: dict[str, Any]) -> array[int] | None:
     """The record's `output_links` (`OutputRecord.links`); None if absent or damaged (every
     file is then looked at)."""
     raw = record.get("output_links")
-    if not isinstance(raw, str):
+    if not isinstance(raw, bytes) or len(raw) % 8:
         return None
-    try:
-        return array("q", base64.b64decode(raw, validate=True)).tolist()
-    except ValueError:
-        return None
+    return array("q", raw)  # (an index that is not an earlier file's: looked at itself)
 
 
 def item_folders(root: Path, changed: set[str], kinds: tuple[str, ...]) -> set[Path] | None:
