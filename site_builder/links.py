@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from site_builder.errors import FieldError
-from site_builder.frozen import unpickled_by_init
+from site_builder.frozen import unpickled_by_fields
 from site_builder.messages import Msg
 
 #: Shop kinds -> the domains they must be on (a subdomain of one of them also counts).
@@ -43,7 +43,7 @@ class LinkError(FieldError):
     """A link that cannot be used: the field ('kind' or 'url'), what is wrong, how to fix it."""
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """A checked link: its kind, the `href` to emit, a label key for the UI text, display text."""

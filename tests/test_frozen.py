@@ -13,7 +13,7 @@ import pytest
 
 from site_builder.content import itemcache
 from site_builder.content.model import Image, Item, ItemFacts, Page, Translation
-from site_builder.frozen import unpickled_by_init
+from site_builder.frozen import unpickled_by_fields
 from site_builder.links import validate_link
 
 
@@ -52,10 +52,24 @@ def test_a_class_with_a_field_not_set_by_position_is_refused() -> None:
 
     for cls in (Hidden, Named):
         with pytest.raises(TypeError, match="positional __init__ argument"):
-            unpickled_by_init(cls)
+            unpickled_by_fields(cls)
 
 
-@unpickled_by_init
+def test_a_class_with_post_init_is_refused() -> None:
+    """(It would not run when unpickled: the fields are set one by one.)"""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self) -> None:
+            assert self.a >= 0
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        unpickled_by_fields(Checked)
+
+
+@unpickled_by_fields
 @dataclasses.dataclass(frozen=True, slots=True)
 class One:
     a: tuple[int, ...]
@@ -63,3 +77,21 @@ class One:
 
 def test_a_class_of_one_field() -> None:
     assert pickle.loads(pickle.dumps(One((1, 2)))) == One((1, 2))
+
+
+@unpickled_by_fields
+@dataclasses.dataclass(frozen=True)
+class WithDict:  # (no slots: set as its frozen __init__ sets them)
+    a: int
+    b: str = "b"
+
+
+def test_the_objects_come_back_made_by_their_own_function_and_still_frozen() -> None:
+    for value in (One((1, 2)), WithDict(3), WithDict(4, "c")):
+        reduced = value.__reduce__()
+        assert reduced[0] is type(value)._from_fields  # type: ignore[attr-defined]
+        back = pickle.loads(pickle.dumps(value))
+        assert back == value and type(back) is type(value) and hash(back) == hash(value)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            back.a = 5  # type: ignore[misc]
+    assert WithDict._from_fields(1, "x").__dict__ == {"a": 1, "b": "x"}  # type: ignore[attr-defined]

@@ -13,12 +13,12 @@ from typing import Any
 
 from site_builder.config import SiteConfig
 from site_builder.content.print_crop import Box
-from site_builder.frozen import unpickled_by_init
+from site_builder.frozen import unpickled_by_fields
 from site_builder.links import Link  # one link type: checked by links.py, kept in the model
 from site_builder.vietqr import PaymentInfo
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
     """An image file next to the content that names it."""
@@ -30,7 +30,7 @@ class Image:
     alpha: bool = False  # has transparency (PNG/WebP/HEIC with alpha)
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One language's words for an item or page."""
@@ -45,7 +45,7 @@ class Translation:
     fallback: bool = False  # True when this is the source language shown in place of a missing one
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ItemFacts:
     """The checked item.yaml values that are not the item's identity (code, images, links,
@@ -62,7 +62,7 @@ class ItemFacts:
     print_crop: Mapping[str, Box] | None = None  # image file -> the part to print
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Item:
     """An item of one of the kinds of content/kinds.py: a doll, an OCOP product..."""
@@ -88,7 +88,7 @@ class Item:
         return self.facts.price
 
 
-@unpickled_by_init
+@unpickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Page:
     slug: str
