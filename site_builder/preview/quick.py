@@ -9,7 +9,7 @@ them to `LiveSite`, which re-renders only what depends on the changed items and 
 files whose bytes changed, each atomically, into output/. The output is byte-identical to a
 full build (tests/test_quick_build.py, tests/test_incremental.py).
 
-It runs only when it can prove what output/ holds. `last-build.json` in the build cache
+It runs only when it can prove what output/ holds. `last-build.record` in the build cache
 records, after every good build: the output folder and options, the `stat` of every input
 file (path, size, mtime, inode) as read *before* the build read them, and the fingerprint of
 output/ after it. The update runs only when that record is sealed and current, output/ is
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,10 +81,10 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
             return None
         # what changed since the last build is found by a process of its own (~0.2 s of
         # system calls and parsing at 2,000 items) while this one imports, reads and
-        # loads what an update needs: on two cores, the two at once. output/ is written
-        # only once that process has vouched for it.
+        # loads what an update needs and renders its pages: on two cores, the two at once.
+        # output/ is written only once that process has vouched for it (`vouch`, called
+        # before the first file is written).
         cache = BuildCache(root)
-        loaded = None
         with (
             gc_paused(),
             lifeline.fork_one(_look, root, output, options) as ahead,
@@ -97,33 +97,34 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
                 found = lastbuild.from_inputs(inputs)
                 config = _read_ahead(root, found.changed) if found.changed else None
                 _stories_taken(cache, ahead.next())
-                if found.changed:
-                    loaded = _load(cache, root, output, found, config)
-                held = ahead.next()
+                if not found.changed:
+                    if ahead.next() is None:  # (output/ is not as recorded)
+                        return None
+                    return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
+                loaded = _load(cache, root, output, found, config)
+
+                def vouch() -> None:
+                    """Before the first file is written (the pages are rendered by then)."""
+                    held = ahead.next()
+                    if held is None:
+                        raise _Fallback
+                    lastbuild.vouched_by(found, held)
+                    lastbuild.forget(root)  # from here on output/ may change
+                    cache.forget_fingerprint()  # (the full build's own no-change test)
+
+                loaded.live.vouch = vouch
+                report = _apply(loaded, with_print)
             except (ChildProcessError, _Fallback):  # (the child killed: out of memory?)
                 return None
             except Exception:  # never a traceback: the full build does it all, and says why
                 return None
-        if held is None:
-            return None
-        if loaded is None:  # (nothing changed)
-            return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
-        lastbuild.vouched_by(found, held)
-        lastbuild.forget(root)  # from here on output/ may change
-        cache.forget_fingerprint()  # (the full build's own no-change test)
-        try:
-            report = _apply(loaded, with_print)
-        except _Fallback:
-            return None
-        except Exception:  # never a traceback: the full build does it all, and says why
-            return None
         cache.save(None, keep_unused=True)
         state = found.output
         state.update(  # the files written or removed, and their compressed copies
             output,
             [p for rel in report.written + report.deleted for p in (rel, rel + ".br", rel + ".gz")],
         )
-        lastbuild.remember(root, output, options, found.scan, state)
+        lastbuild.remember(root, output, options, found.scan, state, found.packed)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -235,8 +236,17 @@ def _load(
 
         compile_ahead = False  # only the templates of the pages to render
 
+        # output/ vouched for (`quick_build`): called before the first write, once
+        vouch: Callable[[], None] | None = None
+
         def _locked(self) -> contextlib.AbstractContextManager[None]:
+            self.vouched()
             return contextlib.nullcontext()
+
+        def vouched(self) -> None:
+            vouch, self.vouch = self.vouch, None
+            if vouch is not None:
+                vouch()
 
         def _full(self) -> Any:
             raise _Fallback
@@ -309,6 +319,7 @@ def _apply(loaded: _Loaded, with_print: bool) -> QuickReport:
         report.written += done[0].written
         report.deleted += done[0].deleted
         update.warnings += done[0].warnings
+    live.vouched()  # (if nothing was written: output/'s state is recorded all the same)
     live.close()
     report.warnings += [w for w in update.warnings if w not in report.warnings]
     return report
