@@ -277,6 +277,25 @@ def test_output_changed_by_hand_builds_fully(
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
 
 
+@pytest.mark.parametrize("hand", HAND_CHANGES.values(), ids=HAND_CHANGES.keys())
+def test_an_update_that_cannot_vouch_for_output_writes_nothing(
+    tmp_path: Path, hand: Callable[[Path], None]
+) -> None:
+    """The update renders its pages while output/ is looked at, and writes them only once
+    output/ is vouched for: changed by hand, it is left as it is (and the record with it)
+    for the full build to repair."""
+    project = project_of(tmp_path).resolve()
+    build(project, "--no-pdf")
+    hand(project / "output")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    before, folders = snapshot(project / "output"), sorted((project / "output").rglob("*"))
+    record = (project / CACHE_DIR / lastbuild.RECORD).read_bytes()
+    assert quick.quick_build(project, project / "output", with_print=False) is None
+    assert snapshot(project / "output") == before
+    assert sorted((project / "output").rglob("*")) == folders
+    assert (project / CACHE_DIR / lastbuild.RECORD).read_bytes() == record
+
+
 def test_a_check_between_two_edits_is_not_mistaken_for_the_last_build(tmp_path: Path) -> None:
     """`check` loads (and caches) the first edit; the output still shows neither. The item
     as the last build saw it is the entry the check replaced: the home page is updated
@@ -541,6 +560,33 @@ def test_links_pair_each_file_with_the_first_of_its_inode() -> None:
     assert list(record.links()) == [0, 1, 0, 3, 4]
     no_inodes = OutputRecord(["a", "b"], [""], [5, 1, 0, 5, 1, 0], [0, 0, 1])
     assert list(no_inodes.links()) == [0, 1]
+
+
+def test_a_file_written_is_linked_to_no_other_until_listed_again(tmp_path: Path) -> None:
+    """`OutputRecord.update` after an update: the links known from the record stay, but a
+    file written (a new inode) and the files that were linked to it are each looked at
+    for themselves next time (`links()`); what a full listing finds is one link fewer."""
+    out = tmp_path / "output"
+    (out / "q").mkdir(parents=True)
+    for name in ("a.html", "b.html", "c.html"):
+        (out / name).write_text(name)
+    os.link(out / "a.html", out / "q/a.html")  # (a file at two addresses)
+    os.link(out / "b.html", out / "q/b.html")
+    record = OutputRecord.of(listing(out))
+    links = record.links()
+    files = record.files
+    assert [files[j] for j in links] == ["a.html", "b.html", "c.html", "a.html", "b.html"]
+    assert record.known_links is links
+    (out / "a.html.tmp").write_text("new a")  # written as a build writes: a new file
+    os.replace(out / "a.html.tmp", out / "a.html")
+    record.update(out, ["a.html"])
+    assert [files[j] for j in record.links()] == files[:4] + ["b.html"]
+    fresh = OutputRecord.of(listing(out))
+    assert fresh.digest() == record.digest() and fresh == record
+    assert [files[j] for j in fresh.links()] == files[:4] + ["b.html"]
+    (out / "d.html").write_text("d")  # a path added: the links are found again
+    record.update(out, ["d.html"])
+    assert record.known_links is None and len(record.links()) == len(record.files) == 6
 
 
 def test_a_killed_look_for_changes_builds_fully(
