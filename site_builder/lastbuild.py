@@ -205,14 +205,31 @@ class OutputRecord:
         if moved:  # (paths added or removed: the names and the indices changed)
             self.names = self.names_hash = self.known_links = None
         elif (links := self.known_links) is not None:
-            touched = {bisect.bisect_left(self.files, rel) for rel in written}
-            heads = {i for i in touched if links[i] == i and links.count(i) > 1}
+            files = self.files
+            places = (bisect.bisect_left(files, rel) for rel in written)
+            touched = {
+                i
+                for i, rel in zip(places, written, strict=True)
+                if i < len(files) and files[i] == rel
+            }
+            raw = links.tobytes()  # (searched in C: `count` makes an int of each entry)
+            heads = {i for i in touched if _has_links(raw, i)}
             for i in touched:
                 links[i] = i
             if heads:  # (files linked to a file written: no longer the same file)
                 for i, j in enumerate(links):
                     if j in heads:
                         links[i] = i
+
+
+def _has_links(raw: bytes, i: int) -> bool:
+    """Whether another file names file `i` as its first (`raw`: `links()` packed; a file's
+    first is never after it)."""
+    needle = array("q", [i]).tobytes()
+    at = raw.find(needle, 8 * (i + 1))
+    while at >= 0 and at % 8:
+        at = raw.find(needle, at + 1)
+    return at >= 0
 
 
 def _put(names: list[str], states: array[int], rel: str, state: tuple[int, ...] | None) -> bool:
