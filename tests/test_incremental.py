@@ -142,7 +142,7 @@ def test_a_site_title_edit_keeps_the_items(minimal: Path) -> None:
 
 def _sealed(project: Path, body: bytes) -> bytes:
     context = itemcache.context_key(load_config(project.resolve()))
-    return f"{context} {itemcache.digest(body)}".encode() + b"\n" + body
+    return f"{context} {itemcache._sealed(body)}".encode() + b"\n" + body
 
 
 class Boom:
