@@ -225,6 +225,10 @@ HAND_CHANGES: dict[str, Callable[[Path], None]] = {
     "compressed copy removed": lambda out: (out / "vi/index.html.gz").unlink(),
     "page replaced by rename": lambda out: _replaced(out / "vi/index.html"),
     "page touched": lambda out: _touched(out / "en/index.html"),
+    # (Latin-1 bytes, as a zip or a copy from an old system can leave: not UTF-8)
+    "file named in bytes that are not UTF-8": lambda out: (
+        out / os.fsdecode(b"vi/t\xean-c\xfc.html")
+    ).write_bytes(b"<p>x</p>"),
     # a QR landing page is one file at two addresses (a hard link): the record looks at
     # the first address only (lastbuild._restated); a change at the second is still seen
     "QR page rewritten in place at its second address": lambda out: next(
