@@ -127,7 +127,7 @@ def _changes(root: Path, ahead: lifeline.Forked) -> lastbuild.Changes | None:
     unless the last check's report is there: nothing may have changed since."""
     from site_builder.content.itemcache import read_ahead
 
-    if not (root / CACHE_DIR / LAST_CHECK).is_file():
+    if not _may_be_remembered(root):
         read_ahead(root)
     try:
         inputs = ahead.next()
@@ -177,6 +177,21 @@ def check(
 
 
 LAST_CHECK = "last-check.pickle"  # in the build cache: the last check's report, sealed
+
+
+def _may_be_remembered(root: Path) -> bool:
+    """Whether the last check's report may be the answer (then the item cache is not
+    read ahead): there is one, and no build recorded since (a build writes output/ anew,
+    and the report's key holds the last build's fingerprint: an edit, a build, then
+    `check` never finds its report)."""
+    try:
+        report = (root / CACHE_DIR / LAST_CHECK).stat().st_mtime_ns
+    except OSError:
+        return False
+    try:
+        return (root / CACHE_DIR / lastbuild.RECORD).stat().st_mtime_ns <= report
+    except OSError:
+        return True
 
 
 def _report_key(found: lastbuild.Changes) -> str | None:

@@ -502,3 +502,30 @@ def test_a_file_changed_just_before_the_check_is_not_trusted_by_its_state(
     loads = _loaded(monkeypatch)
     check(project)
     assert len(loads) == 1
+
+
+def test_the_item_cache_is_read_ahead_unless_the_last_report_may_answer(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the other process looks for the changes, `check` reads the item cache ahead,
+    unless the last check's report may be the answer: not after a build (the report's key
+    holds the last build's output), so an edit, a build, then `check` does not wait."""
+    import site_builder.content.itemcache as itemcache
+
+    project = _project(minimal)
+    reads: list[Path] = []
+    read_ahead = itemcache.read_ahead
+    monkeypatch.setattr(
+        itemcache, "read_ahead", lambda root: reads.append(root) or read_ahead(root)
+    )
+    assert run_cli_build(project) == 0
+    check(project)
+    assert len(reads) == 1 and (project / LAST_CHECK).is_file()  # (no report yet: read)
+    check(project)
+    assert len(reads) == 1  # (nothing changed: the report answers, nothing read)
+    _edit(project, "content/dolls/hmong/vi.md", lambda text: text + "\nMột câu mới.\n")
+    assert run_cli_build(project) == 0
+    assert check_module._may_be_remembered(project) is False
+    reads.clear()  # (the build read it too)
+    after = check(project)
+    assert len(reads) == 1 and _seen(after) == _seen(_without_memory(project))
