@@ -69,3 +69,20 @@ def test_bench_targets_judge_the_sticker_time_per_sheet() -> None:
     assert row(9.7, 2000) == ["0.101 s × 96 sheets", "FAIL"]
     assert row(1.0, 21) == ["1.000 s × 1 sheets", "FAIL"]
     assert targets([Result("ours", "stickers-cold", [Sample(5.0, 1.0)])]).count("not measured")
+
+
+def test_bench_judges_check_after_one_edit_not_check_again() -> None:
+    """The check target is judged on `check` run after one edit and its build, not on a
+    check run again with nothing changed (which prints the last report)."""
+    from bench.run import Result, Sample, table, targets
+
+    results = [
+        Result("ours", "one-edit", [Sample(0.26, 80.0)] * 3),
+        Result("ours", "check-edit", [Sample(s, 80.0) for s in (0.31, 0.30, 0.33)]),
+        Result("ours", "check", [Sample(0.15, 50.0)] * 3),
+    ]
+    (line,) = [ln for ln in targets(results).splitlines() if "check after one edit" in ln]
+    assert [cell.strip() for cell in line.split("|")[2:4]] == ["0.31 s vs 0.26 s", "FAIL"]
+    rows = [ln.split("|")[1].strip() for ln in table(results).splitlines()[2:]]
+    assert "(f) check after one edit (and its build)" in rows
+    assert "(f) check again, nothing changed" in rows
