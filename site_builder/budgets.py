@@ -42,6 +42,10 @@ def over_budget(site: Site, files: Mapping[str, FileData | int]) -> list[Content
     shared = sum(_size(files[assets[n]]) for n in SHARED if assets.get(n) in files)
     photos = _phone_photos(files)
     icon = icon_names(config.templates_dir).get(ICON_SIZES[0])  # Chromium fetches the smallest
+    webapp: dict[str, int] = {}  # what every item page in a language loads besides its own
+    for lang in config.languages:
+        named = [urls.manifest_file(lang), urls.worker_file(), icon]
+        webapp[lang] = shared + sum(_size(files[f]) for f in named if f is not None and f in files)
     for item in site.items:
         landing = urls.landing_files(item.code)[0]
         if landing in files:
@@ -67,9 +71,7 @@ def over_budget(site: Site, files: Mapping[str, FileData | int]) -> list[Content
             if page not in files:
                 continue
             image = photos.get(f"media/{item.kind}/{item.slug}/", 0)
-            webapp = [urls.manifest_file(lang), urls.worker_file(), icon]
-            size = _size(files[page]) + shared + image
-            size += sum(_size(files[f]) for f in webapp if f is not None and f in files)
+            size = _size(files[page]) + webapp[lang] + image
             if size > item_kb * 1024:
                 found.append(
                     ContentError(
