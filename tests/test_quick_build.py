@@ -626,3 +626,28 @@ def test_an_edited_story_is_converted_by_the_process_that_finds_the_changes(
     assert shown == "False"
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
     assert "<strong>mới</strong>" in (project / "output/vi/dolls/hmong/index.html").read_text()
+
+
+def test_the_update_writes_with_the_garbage_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is read and loaded is made with the collector paused (all of it is kept), but
+    the update itself, the PDFs included (seconds of WeasyPrint's cyclic garbage), runs
+    with it on, rendered before output/ is vouched for or not."""
+    import gc
+
+    project = project_of(tmp_path)
+    build(project)
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    seen: list[bool] = []
+    apply = quick._apply
+
+    def watched(*args: object) -> object:
+        seen.append(gc.isenabled())
+        return apply(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quick, "_apply", watched)
+    from site_builder.cli import main
+
+    assert main(["--project", str(project), "build"]) == 0
+    assert seen == [True]

@@ -85,23 +85,22 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
         # output/ is written only once that process has vouched for it (`vouch`, called
         # before the first file is written).
         cache = BuildCache(root)
-        with (
-            gc_paused(),
-            lifeline.fork_one(_look, root, output, options) as ahead,
-        ):
+        with lifeline.fork_one(_look, root, output, options) as ahead:
             try:
-                _prepare()
-                inputs = ahead.next()
-                if inputs is None:
-                    return None
-                found = lastbuild.from_inputs(inputs)
-                config = _read_ahead(root, found.changed) if found.changed else None
-                _stories_taken(cache, ahead.next())
-                if not found.changed:
-                    if ahead.next() is None:  # (output/ is not as recorded)
+                with gc_paused():  # (what is read and loaded: no garbage)
+                    _prepare()
+                    inputs = ahead.next()
+                    if inputs is None:
                         return None
-                    return QuickReport(output, up_to_date=True, seconds=time.perf_counter() - t0)
-                loaded = _load(cache, root, output, found, config)
+                    found = lastbuild.from_inputs(inputs)
+                    config = _read_ahead(root, found.changed) if found.changed else None
+                    _stories_taken(cache, ahead.next())
+                    if not found.changed:
+                        if ahead.next() is None:  # (output/ is not as recorded)
+                            return None
+                        seconds = time.perf_counter() - t0
+                        return QuickReport(output, up_to_date=True, seconds=seconds)
+                    loaded = _load(cache, root, output, found, config)
 
                 def vouch() -> None:
                     """Before the first file is written (the pages are rendered by then)."""
@@ -113,7 +112,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
                     cache.forget_fingerprint()  # (the full build's own no-change test)
 
                 loaded.live.vouch = vouch
-                report = _apply(loaded, with_print)
+                report = _apply(loaded, with_print)  # (the PDFs too: garbage collected)
             except (ChildProcessError, _Fallback):  # (the child killed: out of memory?)
                 return None
             except Exception:  # never a traceback: the full build does it all, and says why
