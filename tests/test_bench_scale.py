@@ -114,3 +114,14 @@ def test_profile_breakdown_of_a_real_cold_build(
         assert float(rows[part][0]) > 0
     assert int(rows["Markdown"][2]) == 3 * 2 + 2 * 2  # items and two free pages, vi and en
     assert (tmp_path / "ours" / "output" / "vi" / "index.html").is_file()
+
+
+def test_the_first_check_at_scale_is_compared_with_the_first_check_after_an_edit() -> None:
+    """bench/run.py (stop 33): `check-edit` (each run after an edit and its build) and
+    `check` (again); the scale's first check, made after one edit and its build, is set
+    against the first `check-edit` run, not against a check run again."""
+    base = [_result("check-edit", 0.5, 0.3, 100, 0.3, 0.3), _result("check", 0.15, 0.15, 50)]
+    big = [_result("check-first", 5.4, 5.0, 600), _result("check", 1.2, 1.0, 200)]
+    rows = _rows(scale_table(base, big, 2000, 20000))
+    assert rows["check-first"][0] == "0.50 / 0.3 / 100" and rows["check-first"][4] == "PASS"
+    assert rows["check"][0] == "0.15 / 0.1 / 50"
