@@ -93,11 +93,15 @@ def input_entries(root: Path) -> Scan:
     return entries, racy, sums
 
 
+LEGACY_RECORDS = ("last-build.json",)  # the record as JSON, before stop 33: never read
+
+
 def forget(root: Path) -> None:
     """Before anything may change output/: no update trusts the record until the next
-    good build writes it again."""
-    with contextlib.suppress(OSError):
-        (root / CACHE_DIR / RECORD).unlink()
+    good build writes it again (and a record an older version left goes too)."""
+    for name in (RECORD, *LEGACY_RECORDS):
+        with contextlib.suppress(OSError):
+            (root / CACHE_DIR / name).unlink()
 
 
 @dataclass

@@ -651,3 +651,17 @@ def test_the_update_writes_with_the_garbage_collector_on(
 
     assert main(["--project", str(project), "build"]) == 0
     assert seen == [True]
+
+
+def test_a_record_left_by_an_older_version_is_removed_not_read(tmp_path: Path) -> None:
+    """The record was JSON before it was bytes (`last-build.json`, 3 MB at 2,000 items):
+    after an upgrade, the next build does not read it, builds fully, and removes it."""
+    project = project_of(tmp_path)
+    build(project, "--no-pdf")
+    (project / CACHE_DIR / lastbuild.RECORD).rename(project / CACHE_DIR / "last-build.json")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert not (project / CACHE_DIR / "last-build.json").exists()
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu nữa.\n")(project)
+    assert build(project, "--no-pdf").startswith(UPDATED)  # (from the new record)
