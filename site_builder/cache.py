@@ -78,6 +78,8 @@ class Table:
         self._pending: dict[str, Any] = {}  # put while deferring
         self._recent: dict[str, Any] | None = None  # the side file (`recent_path`), once read
         self._recent_used: dict[str, Any] = {}  # its entries found while deferring
+        self._read_below = 0  # `defer(read_below=…)`: a miss reads a file this small
+        self._promoted: dict[str, Any] = {}  # found in the file after a miss: for the side file
         self.used: set[str] = set()
         self.added: dict[str, Any] = {}  # put since the last `changes()`
         self.dirty = False
@@ -90,7 +92,12 @@ class Table:
         table put or found, newest first (at most `RECENT` entries)."""
         return self.path.with_name(f"{self.path.stem}.recent{self.path.suffix}")
 
-    def defer(self, lookups: int, from_bytes: int = 0) -> None:
+    def recent_keys(self) -> set[str]:
+        """The keys of the side file (`recent_path`) as it is now: what a deferred table
+        finds without being read."""
+        return set(_read_sealed(self.recent_path))
+
+    def defer(self, lookups: int, from_bytes: int = 0, read_below: int = 0) -> None:
         """Let the next `lookups` lookups miss without reading the file, when the caller
         knows that only a few things are looked up (every item from the item cache: the
         free pages' stories, an edited item's): converting them costs less than reading
@@ -98,11 +105,16 @@ class Table:
         (`recent_path`) instead, which a deferred table writes in place of itself: the
         free pages and an edited story are converted once, not at every command. Past
         `lookups`, the file is read and what was put or found meanwhile is added to it.
-        Only a file of `from_bytes` or more is worth it."""
+        Only a file of `from_bytes` or more is worth it. `read_below`: a lookup found in
+        neither reads the file after all if it is smaller than that (what it finds there
+        goes into the side file), for a table whose misses cost more than reading it (the
+        QR symbols: drawing one imports `qrcode` and Pillow, ~30 ms)."""
         if self._data is None:
             with contextlib.suppress(OSError):
-                if self.path.stat().st_size >= from_bytes:
+                size = self.path.stat().st_size
+                if size >= from_bytes:
                     self._deferring, self._deferred = True, lookups
+                    self._read_below = read_below if size < read_below else 0
 
     @property
     def data(self) -> dict[str, Any]:
@@ -126,6 +138,10 @@ class Table:
                 value = self._recent.get(key)
                 if value is not None:
                     self._recent_used[key] = value
+                elif self._read_below:  # (the file is read: no more deferring)
+                    value = self.data.get(key)
+                    if value is not None:
+                        self._promoted[key] = value
         else:
             value = self.data.get(key)
         if self.trace is not None:
@@ -162,7 +178,9 @@ class Table:
         self.used |= used
 
     def save(self, keep_unused: bool = False) -> None:
-        if self._data is None and self._deferring and (self._pending or self._recent_used):
+        if self._promoted or (
+            self._data is None and self._deferring and (self._pending or self._recent_used)
+        ):
             self._save_recent()
         if self._data is None:
             return  # never read (nothing changed, or deferred)
@@ -176,7 +194,7 @@ class Table:
         if self._recent is None:
             self._recent = _read_sealed(self.recent_path)
         body: dict[str, Any] = {}
-        for source in (self._pending, self._recent_used, self._recent):
+        for source in (self._pending, self._promoted, self._recent_used, self._recent):
             for key, value in source.items():
                 if len(body) < RECENT:
                     body.setdefault(key, value)

@@ -10,7 +10,7 @@ import brotli
 import pytest
 
 from site_builder.build import build
-from site_builder.cache import CACHE_DIR
+from site_builder.cache import CACHE_DIR, Table
 from tests.helpers import snapshot
 
 
@@ -336,3 +336,35 @@ def test_a_digest_of_parts_joined_is_the_digest_of_the_joined_bytes() -> None:
     assert digest("seal", tail=pieces) == digest("seal", "{ảnh}".encode())
     assert digest(tail=pieces) == digest("{ảnh}".encode())
     assert digest("seal", tail=[]) == digest("seal", b"") != digest("seal")
+
+
+def test_a_deferred_table_read_on_a_miss_keeps_what_it_found_in_its_side_file(
+    tmp_path: Path,
+) -> None:
+    """`defer(read_below=…)`: a lookup in neither the side file nor what was put reads the
+    table (smaller than `read_below`) and finds it there; the side file then holds it, so
+    the next deferred command finds it without reading the table. A larger table is not
+    read: a miss."""
+    path = tmp_path / "qr.json"
+    table = Table(path)
+    for n in range(50):
+        table.put(f"k{n}", [n])
+    table.save()
+    size = path.stat().st_size
+
+    large = Table(path)
+    large.defer(4, 0, read_below=size)  # (not smaller than read_below: not read)
+    assert large.get("k7") is None and large._data is None
+    large.save(keep_unused=True)
+    assert not large.recent_path.exists()
+
+    first = Table(path)
+    first.defer(4, 0, read_below=size + 1)
+    assert first.get("k7") == [7] and first._data is not None  # (read)
+    first.save(keep_unused=True)
+    assert first.recent_keys() == {"k7"}
+
+    second = Table(path)
+    second.defer(4, 0, read_below=size + 1)
+    assert second.get("k7") == [7] and second._data is None  # (the side file: not read)
+    assert second.get("k8") == [8] and second._data is not None

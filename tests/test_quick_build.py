@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import lastbuild
-from site_builder.cache import CACHE_DIR
+from site_builder.cache import CACHE_DIR, Table
 from site_builder.filestate import listing
 from site_builder.lastbuild import OutputRecord
 from site_builder.preview import quick
@@ -468,14 +468,21 @@ def test_an_edit_saved_just_before_the_build_is_settled_by_its_bytes(tmp_path: P
     assert snapshot(output) == cold(project, tmp_path)
 
 
-def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_below", [0, quick.QR_READ_BELOW], ids=["large", "small"])
+def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(
+    tmp_path: Path, read_below: int
+) -> None:
     """The update in place leaves the QR table unread (here every table counts as big:
-    `DEFER_FROM_BYTES`): the edited item's symbols are encoded at its first edit and kept
-    in `qr.recent.json`, so the next edit of it draws the same files without `qrcode`.
+    `DEFER_FROM_BYTES`): the edited item's symbols are kept in `qr.recent.json`, so the
+    next edit of it draws the same files without `qrcode`. At its first edit they are
+    encoded (`qrcode` imported) if the QR table is large, else found in it, read once.
     The output stays a cold build's."""
     project = project_of(tmp_path)
     assert build(project, "--no-pdf").startswith(BUILT)
-    setup = "from site_builder.content import itemcache\nitemcache.DEFER_FROM_BYTES = 0"
+    setup = (
+        "from site_builder.content import itemcache\nitemcache.DEFER_FROM_BYTES = 0\n"
+        f"from site_builder.preview import quick\nquick.QR_READ_BELOW = {read_below}"
+    )
     seen = []
     for n in range(2):
         _append("content/dolls/hmong/vi.md", f"\nCâu thứ {n}.\n")(project)
@@ -484,7 +491,7 @@ def test_a_second_edit_of_an_item_draws_its_codes_from_the_qr_side_file(tmp_path
         )
         assert code == 0 and "after edits in 1 item(s)" in out, out
         seen.append(imported)
-    assert seen == ["True", "False"]
+    assert seen == (["True", "False"] if read_below == 0 else ["False", "False"])
     assert (project / CACHE_DIR / "qr.recent.json").is_file()
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
 
@@ -665,3 +672,38 @@ def test_a_record_left_by_an_older_version_is_removed_not_read(tmp_path: Path) -
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
     _append("content/dolls/hmong/vi.md", "\nMột câu nữa.\n")(project)
     assert build(project, "--no-pdf").startswith(UPDATED)  # (from the new record)
+
+
+def test_the_look_ahead_converts_every_story_of_an_edited_item(tmp_path: Path) -> None:
+    """Loading an edited item converts all its stories; after a full build its unchanged
+    ones are in no small table yet (a large Markdown table is left unread), so the other
+    process converts them too, not only the edited one."""
+    from site_builder.cache import digest
+    from site_builder.content.translations import story_text
+    from site_builder.markdown import converted
+
+    project = project_of(tmp_path).resolve()
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    inputs = next(lastbuild.changes_in_steps(project, project / "output", "print=False"))
+    assert inputs is not None
+    folder = project / "content/dolls/hmong"
+    assert inputs[0] == {str(folder / "vi.md")}
+    texts = [story_text(folder / name) for name in ("vi.md", "en.md")]
+    expected = {digest(text): converted(text) for text in texts if text is not None}
+    assert len(expected) == 2 and quick._stories(inputs[0], inputs[1]) == expected
+    # the free pages' stories too, while the Markdown table's side file lacks them
+    pages = sorted((project / "content/pages").rglob("*.md"))
+    free = [text for page in pages if (text := story_text(page)) is not None]
+    assert len(free) == 2
+    expected.update({digest(text): converted(text) for text in free})
+    assert quick._stories(inputs[0], inputs[1], project, inputs[2]) == expected
+    side = Table(project / CACHE_DIR / "markdown.json")
+    side.defer(64)
+    for text in free:
+        side.put(digest(text), converted(text))
+    side.save()  # (deferred: into the side file only)
+    assert side.recent_keys() == {digest(text) for text in free}
+    assert quick._stories(inputs[0], inputs[1], project, inputs[2]).keys() == {
+        digest(text) for text in texts if text is not None
+    }

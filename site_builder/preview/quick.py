@@ -29,6 +29,7 @@ changed next time (its next edit could keep the same `stat`).
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -64,6 +65,9 @@ class QuickReport:
 
 
 QR_LOOKUPS = 64  # QR symbols of the changed items looked up before the QR table is read
+# a QR symbol in neither the side file nor `_stories`: the QR table is read if smaller
+# (1.6 MB at 2,000 items: ~7 ms) rather than `qrcode` and Pillow imported (~30 ms)
+QR_READ_BELOW = 4_000_000
 
 
 def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | None:
@@ -140,25 +144,51 @@ def _look(root: Path, output: Path, options: str) -> Iterator[Any]:
     if inputs is None:
         return
     assert len(inputs) == 7  # (the inputs come first)
-    yield _stories(inputs[0])
+    yield _stories(inputs[0], inputs[1], root, inputs[2])
     yield from steps
 
 
-def _stories(changed: set[str]) -> dict[str, str]:
-    """The changed stories (a few), each converted as the build cache's Markdown table
-    keeps it, by its key: while output/ is looked at after them, the command loads the
-    site and finds them converted (no Python-Markdown to make: ~25 ms of its own). Any
-    trouble: none (the command converts them)."""
-    stories = sorted(path for path in changed if path.endswith(".md"))
-    if not stories or len(stories) > FEW_STORIES:
+def _stories(
+    changed: set[str],
+    below: dict[str, list[lastbuild.Entry]],
+    root: Path | None = None,
+    paths: str = "",
+) -> dict[str, str]:
+    """The stories the command's load will look up in the Markdown table (left unread),
+    a few, each converted as the table keeps it, by its key: while output/ is looked at
+    after them, the command loads the site and finds them converted (no Python-Markdown
+    to make: ~25 ms of its own). Those of the changed item folders, the changed ones and
+    the others there (`below`: each folder's recorded files; loading an item converts
+    all its stories); and those of the free pages (in `paths`, the input scan's, below
+    `root`) that the table's side file does not hold yet (the first edit after a full
+    build). Any trouble: none (the command converts them)."""
+    siblings = (entry[0] for entries in below.values() for entry in entries)
+    stories = sorted({path for path in (*changed, *siblings) if path.endswith(".md")})
+    if len(stories) > FEW_STORIES:
         return {}
     try:
         from site_builder import cache
         from site_builder.content.translations import story_text
+
+        texts = {
+            cache.digest(text): text
+            for path in stories
+            if (text := story_text(Path(path))) is not None
+        }
+        if root is not None:
+            pages = f"{root}{os.sep}content{os.sep}pages{os.sep}"
+            free = [p for p in paths.split("\n") if p.startswith(pages) and p.endswith(".md")]
+            if free and len(stories) + len(free) <= FEW_STORIES:
+                known = cache.BuildCache(root).markdown.recent_keys()
+                for path in free:
+                    text = story_text(Path(path))
+                    if text is not None and (key := cache.digest(text)) not in known:
+                        texts[key] = text
+        if not texts:
+            return {}
         from site_builder.markdown import converted
 
-        texts = [text for path in stories if (text := story_text(Path(path))) is not None]
-        return {cache.digest(text): converted(text) for text in texts}
+        return {key: converted(text) for key, text in texts.items()}
     except Exception:
         return {}
 
@@ -300,7 +330,7 @@ def _apply(loaded: _Loaded, with_print: bool) -> QuickReport:
     # the changed items' QR symbols from the cache's QR table, left unread as the Markdown
     # table is: the small side file it keeps has them from the last edit of those items
     # (no `qrcode` imported to draw the same codes again)
-    cache.qr.defer(QR_LOOKUPS, DEFER_FROM_BYTES)
+    cache.qr.defer(QR_LOOKUPS, DEFER_FROM_BYTES, QR_READ_BELOW)
     with using(cache):
         # (changed codes: None)
         update = live._incremental(loaded.folders, (list(site.items), loaded.new))
