@@ -20,7 +20,6 @@ import difflib
 import functools
 import io
 import re
-from array import array
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -202,10 +201,10 @@ def _report_key(found: lastbuild.Changes) -> str | None:
     entries, racy, _sums = found.scan
     if racy or not entries:
         return None
-    paths, states = found.packed or (
-        "\n".join(e[0] for e in entries),
-        array("q", [x for e in entries for x in e[1:]]).tobytes(),
-    )
+    try:
+        paths, states = found.packed or lastbuild.packed_scan(entries)
+    except OverflowError:  # (no record is kept for such a file system either)
+        return None
     last_build = str(found.record.get("output_fingerprint"))
     return digest(STAMP, f"check report {REPORT_FORMAT}", paths, states, last_build)
 

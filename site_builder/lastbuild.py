@@ -93,6 +93,13 @@ def input_entries(root: Path) -> Scan:
     return entries, racy, sums
 
 
+def packed_scan(entries: list[Entry]) -> tuple[str, bytes]:
+    """A scan's paths joined by newlines and their (size, mtime_ns, inode) as 64-bit
+    integers, as the record keeps them (OverflowError: an inode number past 2**63)."""
+    paths = "\n".join(e[0] for e in entries)
+    return paths, array("q", [x for e in entries for x in e[1:]]).tobytes()
+
+
 LEGACY_RECORDS = ("last-build.json",)  # the record as JSON, before stop 33: never read
 
 
@@ -333,9 +340,7 @@ def remember(
     entries, racy, sums = scan
     try:
         state = OutputRecord.of(listing(output)) if state is None else state
-        if packed is None:
-            paths = "\n".join(e[0] for e in entries)
-            packed = paths, array("q", [x for e in entries for x in e[1:]]).tobytes()
+        packed = packed_scan(entries) if packed is None else packed
     except OverflowError:  # an inode number past 2**63 (some network file systems)
         forget(root)
         return
@@ -514,12 +519,11 @@ def _changed_inputs(root: Path, output: Path, options: str | None) -> _Inputs | 
     if options is not None and last.get("options") != options:
         return None
     scan = input_entries(root)
-    now = {e[0]: e[1:] for e in scan[0]}
-    paths = "\n".join(now)
     try:
-        states = array("q", [x for e in scan[0] for x in e[1:]]).tobytes()
+        paths, states = packed_scan(scan[0])
     except OverflowError:  # an inode number past 2**63 (some network file systems)
         return None
+    now = {e[0]: e[1:] for e in scan[0]}
     changed: set[str] = set()
     if last["input_paths"] != paths or last["input_states"] != states:
         before = _recorded_inputs(last)  # (the same files in the same states: no need)
