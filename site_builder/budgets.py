@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from site_builder.assets import ICON_SIZES, asset_names, icon_names
 from site_builder.content.model import Site
@@ -32,66 +33,153 @@ def over_budget(site: Site, files: Mapping[str, FileData | int]) -> list[Content
 
     `files` maps output paths to their bytes (or to a file holding them, or their size).
     """
+    return warnings_of(site, heavy_pages(site, files))
+
+
+def heavy_pages(site: Site, files: Mapping[str, FileData | int]) -> dict[Path, list[Page]]:
+    """The pages over budget (`Page`), by item folder: only the items that have some."""
     config = site.config
     urls = Urls(config)
-    landing_kb = config.budgets["landing_kb"]
-    item_kb = config.budgets["item_kb"]
-    site_yaml = config.root / "site.yaml"
-    found: list[ContentError] = []
-    assets = asset_names(config.templates_dir)
-    shared = sum(_size(files[assets[n]]) for n in SHARED if assets.get(n) in files)
+    limits = _limits(site)
     photos = _phone_photos(files)
-    icon = icon_names(config.templates_dir).get(ICON_SIZES[0])  # Chromium fetches the smallest
     webapp: dict[str, int] = {}  # what every item page in a language loads besides its own
-    for lang in config.languages:
-        named = [urls.manifest_file(lang), urls.worker_file(), icon]
-        webapp[lang] = shared + sum(_size(files[f]) for f in named if f is not None and f in files)
+    for lang, named in loaded_by_every_page(site).items():
+        webapp[lang] = sum(_size(files[f]) for f in named if f in files)
+    found: dict[Path, list[Page]] = {}
     for item in site.items:
+        pages = []
         landing = urls.landing_files(item.code)[0]
         if landing in files:
             size = _size(files[landing])
-            if size > landing_kb * 1024:
-                found.append(
-                    ContentError(
-                        site_yaml,
-                        config.line("budgets", "landing_kb"),
-                        "budgets.landing_kb",
-                        Msg(
-                            "the QR landing page {page} weighs {size:.1f} kB; the budget is "
-                            "{budget} kB.",
-                            page=landing,
-                            size=size / 1024,
-                            budget=landing_kb,
-                        ),
-                        Msg("Shorten the item's titles, or raise budgets.landing_kb in site.yaml."),
-                    )
-                )
+            if size > limits["landing_kb"] * 1024:
+                pages.append(Page(LANDING, landing, size))
         for lang in config.languages:
             page = urls.page_file(lang, item.kind, item.slug)
             if page not in files:
                 continue
             image = photos.get(f"media/{item.kind}/{item.slug}/", 0)
             size = _size(files[page]) + webapp[lang] + image
-            if size > item_kb * 1024:
-                found.append(
-                    ContentError(
-                        item.folder / "item.yaml",
-                        None,
-                        "images",
-                        Msg(
-                            "the page {page} weighs {size:.0f} kB with its first photo; the "
-                            "budget is {budget} kB.",
-                            page=page,
-                            size=size / 1024,
-                            budget=item_kb,
-                        ),
-                        Msg(
-                            "Use a lighter first photo (less detail, or cropped), or raise "
-                            "budgets.item_kb in site.yaml."
-                        ),
-                    )
-                )
+            if size > limits["item_kb"] * 1024:
+                pages.append(Page(ITEM, page, size))
+        if pages:
+            found[item.folder] = pages
     return found
+
+
+def loaded_by_every_page(site: Site) -> dict[str, list[str]]:
+    """By language, the files every item page loads besides its own HTML and photo (paths
+    in output/): the theme's stylesheet and script, the web app manifest, the service
+    worker and the smallest icon (the one Chromium fetches)."""
+    config = site.config
+    urls = Urls(config)
+    assets = asset_names(config.templates_dir)
+    shared = [assets[n] for n in SHARED if n in assets]
+    icon = icon_names(config.templates_dir).get(ICON_SIZES[0])
+    return {
+        lang: [*shared, urls.manifest_file(lang), urls.worker_file(), *([icon] if icon else [])]
+        for lang in config.languages
+    }
+
+
+LANDING, ITEM = "landing", "item"  # the two kinds of page with a budget
+
+
+class Page(NamedTuple):
+    """A page over budget: which kind (`LANDING`, `ITEM`), its path in output/, and what
+    a phone downloads to show it, in bytes."""
+
+    kind: str
+    path: str
+    size: int
+
+
+def _limits(site: Site) -> dict[str, int]:
+    return {name: site.config.budgets[name] for name in ("landing_kb", "item_kb")}
+
+
+def warnings_of(site: Site, found: Mapping[Path, list[Page]]) -> list[ContentError]:
+    """`heavy_pages`' findings as the warnings `over_budget` gives, in the items' order."""
+    return [
+        _warning(site, item.folder, page)
+        for item in site.items
+        for page in found.get(item.folder, [])
+    ]
+
+
+def _warning(site: Site, folder: Path, page: Page) -> ContentError:
+    config = site.config
+    if page.kind == LANDING:
+        return ContentError(
+            config.root / "site.yaml",
+            config.line("budgets", "landing_kb"),
+            "budgets.landing_kb",
+            Msg(
+                "the QR landing page {page} weighs {size:.1f} kB; the budget is {budget} kB.",
+                page=page.path,
+                size=page.size / 1024,
+                budget=config.budgets["landing_kb"],
+            ),
+            Msg("Shorten the item's titles, or raise budgets.landing_kb in site.yaml."),
+        )
+    return ContentError(
+        folder / "item.yaml",
+        None,
+        "images",
+        Msg(
+            "the page {page} weighs {size:.0f} kB with its first photo; the budget is {budget} kB.",
+            page=page.path,
+            size=page.size / 1024,
+            budget=config.budgets["item_kb"],
+        ),
+        Msg(
+            "Use a lighter first photo (less detail, or cropped), or raise "
+            "budgets.item_kb in site.yaml."
+        ),
+    )
+
+
+# --- kept in the record of the last build (lastbuild.py), for `check` ---------------------
+
+
+def as_record(site: Site, found: Mapping[Path, list[Page]]) -> dict[str, Any]:
+    """`heavy_pages`' findings as the record of a build keeps them (JSON): the limits they
+    were measured against, and each item folder's pages, by the folder's path in the
+    project."""
+    root = site.config.root
+    return {
+        "limits": _limits(site),
+        "pages": {
+            folder.relative_to(root).as_posix(): [list(page) for page in pages]
+            for folder, pages in found.items()
+        },
+    }
+
+
+def from_record(site: Site, record: Any) -> dict[Path, list[Page]] | None:
+    """`as_record`'s findings again, for the site's items (None: not measured against
+    the site's limits now, or not of that shape: measure again)."""
+    if not isinstance(record, dict) or record.get("limits") != _limits(site):
+        return None
+    pages = record.get("pages")
+    if not isinstance(pages, dict):
+        return None
+    root = site.config.root
+    found: dict[Path, list[Page]] = {}
+    for rel, each in pages.items():
+        if not isinstance(each, list) or not all(_is_page(p) for p in each):
+            return None
+        found[root / rel] = [Page(*p) for p in each]
+    return found
+
+
+def _is_page(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and value[0] in (LANDING, ITEM)
+        and isinstance(value[1], str)
+        and type(value[2]) is int
+    )
 
 
 def _phone_photos(files: Mapping[str, FileData | int]) -> dict[str, int]:

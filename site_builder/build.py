@@ -17,11 +17,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from site_builder.assets import ASSETS, asset_names
 from site_builder.booklet_codes import booklet_landing_pages
-from site_builder.budgets import over_budget
+from site_builder.budgets import as_record, heavy_pages, warnings_of
 from site_builder.cache import (
     CACHE_DIR,
     STAMP,
@@ -112,6 +112,7 @@ class BuildReport:
     items_kept: int = 0  # items taken from the build cache (content/itemcache.py)
     items_loaded: int = 0  # items whose files changed (all, without a cache)
     output_record: OutputRecord | None = None  # output/ once built, with the cache (listed once)
+    budgets: dict[str, Any] | None = None  # the pages over budget (budgets.as_record)
 
 
 def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Output]:
@@ -560,7 +561,9 @@ def _build(
         progress.advance()
         t = time.perf_counter()
         files: dict[str, FileData] = {o.path: o.data for o in outputs}
-        report.warnings.extend(ErrorWarning(e, root) for e in over_budget(site, files))
+        heavy = heavy_pages(site, files)
+        report.warnings.extend(ErrorWarning(e, root) for e in warnings_of(site, heavy))
+        report.budgets = as_record(site, heavy)
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site
         staging.discard()

@@ -16,6 +16,7 @@ Errors fail the check (exit 1); warnings fail it only with `--strict`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import functools
 import io
@@ -347,14 +348,14 @@ def _examine(
     if plan is not None:
         everything: list[Any] = [*plan.site.items, *plan.site.pages]
         things = {t.key: t for t in reversed(everything)}
+    keys = [folder_key(kind, folder) for kind, folder in folders]
     if known is not None:
-        each = [known.statuses_of(i, folder_key(*kf), kf[1]) for i, kf in enumerate(folders)]
+        each = [known.statuses_of(i, keys[i], kf[1]) for i, kf in enumerate(folders)]
     else:
         memo = current()  # (the command's own scan, when it made one)
         scanned = memo.folder_states if memo is not None else {}
         each = statuses_in(folders, languages, derived, scanned)
-    for (kind, folder), statuses in zip(folders, each, strict=True):
-        key = folder_key(kind, folder)
+    for (_kind, folder), key, statuses in zip(folders, keys, each, strict=True):
         report.translations.extend(statuses)
         if plan is not None and targets is not None:
             thing = things.get(key)
@@ -429,51 +430,75 @@ def _print_settings_errors(plan: Any) -> list[ContentError]:
 
 def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[ContentError]:
     """Page weights, measured on the pages the build would write (nothing is written);
-    `found`: the changes since the last good build, if it left its record."""
-    from site_builder.budgets import over_budget
+    `found`: the changes since the last good build, if it left its record. After edits of
+    stories only, the pages the last build weighed are taken from its record: the items
+    edited since are weighed again (`_measured_on_output`)."""
+    from site_builder import budgets
 
-    files = None if found is None else _measured_on_output(plan, found)
-    if files is None:  # every page made again, but the last build's unchanged ones kept
+    site = plan.site
+    edited = None if found is None else _stories_edited(site, found)
+    if edited is not None:
+        assert found is not None
+        last = budgets.from_record(site, found.record.get("budgets"))
+        if last is not None:
+            heavy = {folder: pages for folder, pages in last.items() if folder not in edited}
+            if edited:
+                only = dataclasses.replace(
+                    site, items=tuple(item for item in site.items if item.folder in edited)
+                )
+                heavy.update(budgets.heavy_pages(only, _measured_on_output(plan, found, edited)))
+            return budgets.warnings_of(site, heavy)
+    if edited is not None:
+        assert found is not None
+        files = _measured_on_output(plan, found, edited)
+    else:  # every page made again, but the last build's unchanged ones kept
         from site_builder.build import render_site, static_files
 
-        output = plan.site.config.root / "output"
+        output = site.config.root / "output"
         memo = current()
         if memo is not None and output.is_dir():
             memo.keep_from(output)  # (reads outputs.json: not for a few edited pages)
         outputs = render_site(plan, [], with_print=False)
         files = {o.path: o.data for o in outputs}
-        files.update(static_files(plan.site, plan.urls))
-    return over_budget(plan.site, files)
+        files.update(static_files(site, plan.urls))
+    return budgets.over_budget(site, files)
 
 
-def _measured_on_output(plan: Any, found: lastbuild.Changes) -> dict[str, FileData | int] | None:
-    """After edits of stories only (`*.md` in item folders) since the last good build into
-    output/ (`found`, from its record): the files page weights are measured on are the
-    ones that build wrote (their sizes, as recorded: a page changed by hand in output/
-    since is not what a build writes), with the edited items' pages and QR landing pages
-    rendered now; the other pages did not change. None when the record cannot tell:
-    render them all."""
-    site, urls = plan.site, plan.urls
-    root = site.config.root
+def _stories_edited(site: Any, found: lastbuild.Changes) -> set[Path] | None:
+    """The folders of the items whose stories (`*.md` in item folders) are all that
+    changed since the last good build into output/ (`found`, from its record): the other
+    pages are as that build wrote them. None when the record cannot tell, or something
+    else changed (item.yaml names the photos, the code, the aliases)."""
     if not all(path.endswith(".md") for path in found.changed):
-        return None  # (item.yaml names the photos, the code, the aliases)
-    folders = lastbuild.item_folders(root, found.changed, kinds.names())
-    index = {item.folder: i for i, item in enumerate(site.items)}
-    if folders is None or not folders <= index.keys():
         return None
+    folders = lastbuild.item_folders(site.config.root, found.changed, kinds.names())
+    if folders is None or not folders <= {item.folder for item in site.items}:
+        return None
+    return folders
+
+
+def _measured_on_output(
+    plan: Any, found: lastbuild.Changes, edited: set[Path]
+) -> dict[str, FileData | int]:
+    """The files page weights are measured on after edits of the stories of the items in
+    `edited` (`_stories_edited`): the ones the last good build wrote (their sizes, as
+    recorded: a page changed by hand in output/ since is not what a build writes), with
+    the edited items' pages and QR landing pages rendered now."""
+    site, urls = plan.site, plan.urls
     files: dict[str, FileData | int] = {  # sizes, as recorded (not the compressed
         rel: size  # copies: check renders none)
         for rel, size in found.files.items()
         if not rel.endswith(COPIES)
     }
-    if not folders:
+    if not edited:
         return files  # (nothing edited since: no renderer imported)
     from site_builder.build import run_task
     from site_builder.render.html import HtmlRenderer
     from site_builder.tasks import CodePages, ItemPages
 
+    index = {item.folder: i for i, item in enumerate(site.items)}
     r = HtmlRenderer(site, urls)
-    for folder in sorted(folders):
+    for folder in sorted(edited):
         i = index[folder]
         item = site.items[i]
         for lang in site.config.languages:  # a page may be gone (a translation removed)
@@ -654,10 +679,10 @@ def broken_links(
     media: list[str] = []  # photos' published names, the same
     out = []
     for lang, tr in sorted(thing.translations.items()):
-        here = urls.page(lang, kind, thing.slug)
         html = tr.body_html
         if not may_link(html):
             continue  # (nothing to parse, nor to remember in check.json)
+        here = urls.page(lang, kind, thing.slug)
         found = links_in(html) if derived is None else derived.links(html, links_in)
         for link in found:
             target = _internal(link, here, config.base_url)

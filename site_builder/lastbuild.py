@@ -333,10 +333,12 @@ def remember(
     scan: Scan,
     state: OutputRecord | None = None,
     packed: tuple[str, bytes] | None = None,
+    budgets: dict[str, Any] | None = None,
 ) -> None:
     """After a good build into `output` of the inputs `scan` (`input_entries`, taken before
     the build read them; `packed`: its paths joined and its states packed, if at hand);
-    `state`: output/ now, if known."""
+    `state`: output/ now, if known; `budgets`: the pages over budget (`budgets.as_record`:
+    what `check` warns about those the build did not change), if measured."""
     entries, racy, sums = scan
     try:
         state = OutputRecord.of(listing(output)) if state is None else state
@@ -360,6 +362,8 @@ def remember(
         "output_sizes": state.file_states[0::3].tobytes(),
         "output_links": state.links().tobytes(),
     }
+    if budgets is not None:
+        record["budgets"] = budgets
     write(root, record)
 
 
@@ -570,16 +574,16 @@ def changes_in_steps(
     load what changed meanwhile; then (`vouch`), once output/ is looked at, its state
     (`vouched_by`: None if it is not as recorded). States go as bytes, not as tuples and
     integers by the ten thousand (at 2,000 items ~20 ms less to pickle and to unpickle),
-    and the record itself (3 MB) stays here: without `vouch`, what the last build wrote
-    goes with the inputs (`Changes.files`)."""
+    and the record itself (3 MB) stays here: the pages it found over budget go with the
+    inputs, and without `vouch` what the last build wrote (`Changes.files`)."""
     found = _changed_inputs(root, output, options)
     if found is None:
         yield None
         return
     last, changed = found.last, found.changed
     _entries, racy, sums = found.scan
-    kept = ("output_files", "output_sizes", "output_fingerprint")
-    record = {} if vouch else {k: last.get(k) for k in kept}
+    kept = ("output_files", "output_sizes", "output_fingerprint")  # (what it wrote)
+    record = {k: last.get(k) for k in (() if vouch else kept) + ("budgets",)}
     if vouch and not changed:  # (the scan is of no use then)
         yield changed, {}, "", b"", [], {}, record
     else:

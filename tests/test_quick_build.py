@@ -10,6 +10,7 @@ import time
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -415,6 +416,97 @@ def test_check_after_a_story_edit_measures_the_other_pages_on_output(
     assert any("Q/XM-D01.html" in w for w in _weights(full_check))
     assert [str(w) for w in quick_check.warnings] == [str(w) for w in full_check.warnings]
     assert quick_check.errors == full_check.errors == []
+
+
+def _tight_budgets(project: Path) -> None:
+    """Every page of the project over budget (1 kB each)."""
+    site_yaml = project / "site.yaml"
+    with open(site_yaml, "a", encoding="utf-8") as f:
+        f.write("budgets:\n  item_kb: 1\n  landing_kb: 1\n")
+    os.utime(site_yaml, ns=(time.time_ns() - 3600 * 10**9,) * 2)
+
+
+def test_an_update_weighs_the_pages_it_writes_as_a_full_build_does(tmp_path: Path) -> None:
+    """The pages over budget that an update records (and warns about) are the full
+    build's, to the byte: stylesheet, script, manifest, service worker and icon counted."""
+    project = project_of(tmp_path)
+    _tight_budgets(project)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\n" + "Một câu dài hơn. " * 80 + "\n")(project)
+    said = build(project, "--no-pdf")
+    assert said.startswith(UPDATED), said
+    updated = lastbuild.recorded(project)
+    lastbuild.forget(project)
+    assert build(project, "--no-pdf").startswith(BUILT)
+    full = lastbuild.recorded(project)
+    assert updated is not None and full is not None
+    assert updated["budgets"] == full["budgets"]
+    assert "dolls/hmong" in "".join(full["budgets"]["pages"])
+    # what the update said about the item it wrote is what the full build says of it
+    weighs = [line for line in said.splitlines() if "vi/dolls/hmong/index.html weighs" in line]
+    assert len(weighs) == 1 and weighs[0] in build(project, "--no-pdf", "--no-cache")
+
+
+def test_check_weighs_only_the_items_edited_since_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a full build, an update, and a story edit not built yet: `check` weighs the
+    edited item's pages; the others' weights are the ones the builds recorded. Its
+    warnings are those of a check that weighs every page."""
+    from site_builder import budgets
+    from site_builder.check import check
+
+    project = project_of(tmp_path)
+    _tight_budgets(project)
+    build(project, "--no-pdf")
+    _append("content/dolls/hmong/vi.md", "\n" + "Một câu dài hơn. " * 80 + "\n")(project)
+    assert build(project, "--no-pdf").startswith(UPDATED)
+    _append("content/ocop/tea/vi.md", "\n" + "Trà thơm. " * 80 + "\n")(project)
+    weighed: list[list[str]] = []
+    heavy_pages = budgets.heavy_pages
+
+    def watched(site: Any, files: Any) -> Any:
+        weighed.append([item.folder.name for item in site.items])
+        return heavy_pages(site, files)
+
+    with monkeypatch.context() as m:
+        m.setattr(budgets, "heavy_pages", watched)
+        quick_check = check(project)
+    assert weighed == [["tea"]]
+    lastbuild.forget(project)  # no record: every page rendered and weighed
+    full_check = check(project)
+    assert [str(w) for w in quick_check.warnings] == [str(w) for w in full_check.warnings]
+    assert any("vi/dolls/hmong/index.html" in w for w in _weights(full_check))
+    assert any("vi/ocop/tea/index.html" in w for w in _weights(full_check))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["missing", "other limits", "not a page", "a size in kB"],
+)
+def test_check_weighs_every_page_when_the_record_cannot_say(damage: str, tmp_path: Path) -> None:
+    """A record without the pages over budget, or with ones weighed against other limits
+    or of another shape (sealed all the same): `check` weighs every page again."""
+    from site_builder.check import check
+
+    project = project_of(tmp_path)
+    _tight_budgets(project)
+    build(project, "--no-pdf")
+    expected = [str(w) for w in check(project).warnings]
+    record = lastbuild.recorded(project)
+    assert record is not None and record["budgets"]["pages"]
+    if damage == "missing":
+        del record["budgets"]
+    elif damage == "other limits":
+        record["budgets"]["limits"]["item_kb"] = 500
+        record["budgets"]["pages"] = {}  # (nothing over 500 kB)
+    elif damage == "not a page":
+        record["budgets"]["pages"]["content/dolls/hmong"] = [["photo", "x", 1]]
+    else:
+        record["budgets"]["pages"]["content/dolls/hmong"] = [["item", "x", 1.5]]
+    lastbuild.write(project, record)
+    (project / CACHE_DIR / "last-check.pickle").unlink(missing_ok=True)
+    assert [str(w) for w in check(project).warnings] == expected
 
 
 def test_an_update_also_refreshes_the_portable_copy(

@@ -69,7 +69,14 @@ def run(args: argparse.Namespace) -> int:
         root, output, with_print=with_print, use_cache=not args.no_cache, progress=progress
     )
     if not args.no_cache:
-        lastbuild.remember(root, report.output, f"print={with_print}", scan, report.output_record)
+        lastbuild.remember(
+            root,
+            report.output,
+            f"print={with_print}",
+            scan,
+            report.output_record,
+            budgets=report.budgets,
+        )
     if report.up_to_date:
         print(
             _("Nothing changed since the last build: {output} is up to date.").format(

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_builder.budgets import SHARED, over_budget
+from site_builder.budgets import Page, heavy_pages, loaded_by_every_page, warnings_of
 from site_builder.build import (
     BuildReport,
     ErrorWarning,
@@ -121,6 +121,8 @@ class Update:
     warnings: list[str] = field(default_factory=list)
     report: BuildReport | None = None  # the full build's report
     print_pending: bool = False  # the PDFs wait for `refresh_print()`
+    # the item folders whose pages were weighed, and those over budget (budgets.heavy_pages)
+    measured: tuple[set[Path], dict[Path, list[Page]]] | None = None
 
 
 @dataclass
@@ -356,7 +358,8 @@ class LiveSite:
             else:  # the service worker's version follows every change
                 outputs.append(worker(new_plan))
             warnings: list[str] = list(item_warnings(new.values(), root))
-            warnings += self._budget_warnings(new_plan, new.values(), outputs)
+            only, heavy = self._heavy_pages(new_plan, new.values(), outputs)
+            warnings += [ErrorWarning(e, self.root) for e in warnings_of(only, heavy)]
             with self._write_lock:
                 if self._closed:  # stopping: write nothing more
                     renderer.site = site
@@ -370,7 +373,13 @@ class LiveSite:
         except BaseException:
             renderer.site = site
             raise
-        return Update(written=written, deleted=deleted, warnings=warnings, print_pending=True)
+        return Update(
+            written=written,
+            deleted=deleted,
+            warnings=warnings,
+            print_pending=True,
+            measured=(set(new), heavy),
+        )
 
     def _render(
         self,
@@ -436,22 +445,22 @@ class LiveSite:
                 out += old.get((item.folder / "item.yaml").relative_to(self.root).as_posix(), [])
         return tuple(out)
 
-    def _budget_warnings(
+    def _heavy_pages(
         self, plan: Plan, items: Iterable[Item], outputs: list[Output]
-    ) -> list[str]:
-        """`over_budget` for the pages just rendered, with the photos and assets on disk."""
+    ) -> tuple[Site, dict[Path, list[Page]]]:
+        """`heavy_pages` of `items` (the site with only those): the pages just rendered,
+        the photos and the files every page loads as output/ has them (or as rendered)."""
         files: dict[str, FileData] = {}
-        for rel in SHARED:
+        only = dataclasses.replace(plan.site, items=tuple(items))  # the others are unchanged
+        for rel in {f for each in loaded_by_every_page(only).values() for f in each}:
             if (self.output / rel).is_file():
                 files[rel] = self.output / rel
-        items = list(items)
-        for item in items:
+        for item in only.items:
             media = self.output / "media" / item.kind / item.slug
             for path in sorted(media.glob("*.webp")) if media.is_dir() else []:
                 files[path.relative_to(self.output).as_posix()] = path
         files.update((o.path, o.data) for o in outputs)
-        only = dataclasses.replace(plan.site, items=tuple(items))  # the others are unchanged
-        return [ErrorWarning(e, self.root) for e in over_budget(only, files)]
+        return only, heavy_pages(only, files)
 
     # --- writing ----------------------------------------------------------------------------
 

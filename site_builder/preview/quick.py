@@ -62,6 +62,7 @@ class QuickReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     config: Any = None  # the site.yaml read (SiteConfig), for what the command does next
+    budgets: dict[str, Any] | None = None  # the pages over budget now (budgets.as_record)
 
 
 QR_LOOKUPS = 64  # QR symbols of the changed items looked up before the QR table is read
@@ -116,7 +117,7 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
                     cache.forget_fingerprint()  # (the full build's own no-change test)
 
                 loaded.live.vouch = vouch
-                report = _apply(loaded, with_print)  # (the PDFs too: garbage collected)
+                report = _apply(loaded, with_print, found.record.get("budgets"))
             except (ChildProcessError, _Fallback):  # (the child killed: out of memory?)
                 return None
             except Exception:  # never a traceback: the full build does it all, and says why
@@ -127,9 +128,26 @@ def quick_build(root: Path, output: Path, with_print: bool) -> QuickReport | Non
             output,
             [p for rel in report.written + report.deleted for p in (rel, rel + ".br", rel + ".gz")],
         )
-        lastbuild.remember(root, output, options, found.scan, state, found.packed)
+        lastbuild.remember(
+            root, output, options, found.scan, state, found.packed, budgets=report.budgets
+        )
         report.seconds = time.perf_counter() - t0
         return report
+
+
+def _heavy_pages_now(site: Any, last: Any, measured: Any) -> dict[str, Any] | None:
+    """The pages over budget after an update (`budgets.as_record`): as the last build
+    recorded them (`last`) for the items the update did not change, as the update weighed
+    them (`measured`) for the others; None when either is unknown (`check` weighs them)."""
+    from site_builder import budgets
+
+    before = None if measured is None else budgets.from_record(site, last)
+    if before is None:
+        return None
+    folders, heavy = measured
+    items = {item.folder for item in site.items}
+    now = {folder: pages for folder, pages in before.items() if folder in items - folders}
+    return budgets.as_record(site, {**now, **heavy})
 
 
 FEW_STORIES = 8  # stories changed, at most, that the forked process converts
@@ -320,8 +338,9 @@ def _load(
     return _Loaded(cache, site, live, folders, new)
 
 
-def _apply(loaded: _Loaded, with_print: bool) -> QuickReport:
-    """Write what the changed items change (`_load`), output/ being vouched for."""
+def _apply(loaded: _Loaded, with_print: bool, budgets: Any = None) -> QuickReport:
+    """Write what the changed items change (`_load`), output/ being vouched for (the PDFs
+    too: garbage collected); `budgets`: the pages over budget the last build recorded."""
     from site_builder.content.itemcache import DEFER_FROM_BYTES
     from site_builder.preview.live import PrintUpdate
 
@@ -338,6 +357,7 @@ def _apply(loaded: _Loaded, with_print: bool) -> QuickReport:
         raise _Fallback
     report = QuickReport(live.output, items=len(loaded.folders), warnings=list(site.warnings))
     report.config = site.config
+    report.budgets = _heavy_pages_now(site, budgets, update.measured)
     report.written, report.deleted = list(update.written), list(update.deleted)
     if with_print:  # the sticker sheet of every item, booklets (cached parts are kept)
         done: list[PrintUpdate] = []
