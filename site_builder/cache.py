@@ -70,9 +70,14 @@ def using(cache: BuildCache | None) -> Iterator[BuildCache | None]:
 class Table:
     """A sealed JSON key -> value table, read on first use, saved when it changed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, journal: bool = False) -> None:
         self.path = path
         self._data: dict[str, Any] | None = None
+        # `journal`: a save that adds a few entries writes them to a small file beside the
+        # table (`journal_path`) instead of the whole table again (`_save_journal`)
+        self._journaled = journal
+        self._journal: dict[str, Any] | None = None  # its entries, once read (None: none)
+        self._put: dict[str, Any] = {}  # put since the table was read (for the journal)
         self._deferring = False  # `defer` said so, and the file is not read yet
         self._deferred = 0  # lookups that may still miss without reading the file
         self._pending: dict[str, Any] = {}  # put while deferring
@@ -91,6 +96,11 @@ class Table:
         """The side file of a deferred table: what the last commands that did not read the
         table put or found, newest first (at most `RECENT` entries)."""
         return self.path.with_name(f"{self.path.stem}.recent{self.path.suffix}")
+
+    @property
+    def journal_path(self) -> Path:
+        """A journaled table's entries added since the table was last written whole."""
+        return self.path.with_name(f"{self.path.stem}.journal{self.path.suffix}")
 
     def recent_keys(self) -> set[str]:
         """The keys of the side file (`recent_path`) as it is now: what a deferred table
@@ -121,6 +131,9 @@ class Table:
         """The table's entries; a corrupt, foreign or older file reads as empty."""
         if self._data is None:
             self._data = _read_sealed(self.path)
+            if self._journaled and self._data:  # (no table: written whole, no journal)
+                self._journal = _read_sealed(self.journal_path)
+                self._data.update(self._journal)
             if not self._recent_used.keys() <= self._data.keys():
                 self.dirty = True  # (found in the side file: saved into the table now)
             self._data.update(self._recent_used)
@@ -162,6 +175,7 @@ class Table:
     def put(self, key: str, value: Any) -> None:
         (self._pending if self._deferring else self.data)[key] = value
         self.added[key] = value
+        self._put[key] = value
         self.used.add(key)
         self.dirty = True
 
@@ -186,8 +200,34 @@ class Table:
             return  # never read (nothing changed, or deferred)
         if not self.dirty and (keep_unused or len(self.used) == len(self.data)):
             return
+        if self._save_journal(keep_unused):
+            return
         body = {k: v for k, v in self.data.items() if keep_unused or k in self.used}
         _write_sealed(self.path, *json_parts(body))
+        self._put = {}
+        if self._journaled:  # (its entries are in the table now)
+            with contextlib.suppress(OSError):
+                self.journal_path.unlink()
+            self._journal = {}
+
+    def _save_journal(self, keep_unused: bool) -> bool:
+        """For a journaled table: write what was put since it was read into the journal
+        (with the journal's entries so far) instead of the whole table, when that stays
+        small (`JOURNAL` entries) and few entries went unused (else the whole table is
+        written, without them); False when the table must be written whole. A check
+        after an edit adds a few entries to a 750 kB table (2,000 items): ~8 ms less."""
+        if self._journal is None or self._data is None:
+            return False
+        entries = {**self._journal, **self._put}
+        unused = 0 if keep_unused else len(self._data) - len(self.used & self._data.keys())
+        if len(entries) > JOURNAL or unused > JOURNAL:
+            return False
+        if entries != self._journal:
+            text = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            _write_sealed(self.journal_path, text)
+            self._journal = entries
+        self._put = {}
+        return True
 
     def _save_recent(self) -> None:
         """The side file: this command's entries first, then the older ones, `RECENT` in all."""
@@ -204,6 +244,7 @@ class Table:
 
 
 RECENT = 64  # entries of a deferred table's side file (a few edited items, the free pages)
+JOURNAL = 64  # entries of a journaled table's journal, and unused entries it lets stay
 
 
 def _write_sealed(path: Path, *parts: bytes) -> None:

@@ -14,7 +14,10 @@ A file's entries are keyed by its state (filestate.py, the one rule for "has thi
 changed") and only stored once the file is settled (it last changed more than
 `filestate.RACY_NS` before it was read), so an edit in the same clock tick is read again.
 An entry of the wrong shape is ignored and computed again. Only the entries used by a
-check are saved: the states of files since edited drop out.
+check are saved: the states of files since edited drop out. A check that adds a few
+entries writes them to `check.journal.json` beside it (`cache.Table`'s journal) rather
+than the whole table; the table is written whole, without the unused entries, once the
+journal or the unused entries pass `cache.JOURNAL`.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class CheckCache:
     """The check's per-story and per-file memory; `save()` writes what was used."""
 
     def __init__(self, root: Path) -> None:
-        self.table = Table(root / CACHE_DIR / "check.json")
+        self.table = Table(root / CACHE_DIR / "check.json", journal=True)
 
     def links(self, html: str, find: Callable[[str], list[str]]) -> list[str]:
         """`find(html)`: the links of a story's HTML, remembered under the HTML's hash."""

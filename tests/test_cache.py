@@ -10,7 +10,7 @@ import brotli
 import pytest
 
 from site_builder.build import build
-from site_builder.cache import CACHE_DIR, Table
+from site_builder.cache import CACHE_DIR, JOURNAL, Table
 from tests.helpers import snapshot
 
 
@@ -368,3 +368,72 @@ def test_a_deferred_table_read_on_a_miss_keeps_what_it_found_in_its_side_file(
     second.defer(4, 0, read_below=size + 1)
     assert second.get("k7") == [7] and second._data is None  # (the side file: not read)
     assert second.get("k8") == [8] and second._data is not None
+
+
+def _journaled(path: Path, entries: dict[str, object]) -> Table:
+    table = Table(path, journal=True)
+    for key, value in entries.items():
+        table.put(key, value)
+    table.save()
+    return Table(path, journal=True)
+
+
+def test_a_journaled_table_writes_a_few_new_entries_beside_itself(tmp_path: Path) -> None:
+    """A save that adds a few entries writes them to the journal, not the table again;
+    the next reader sees both; past `JOURNAL` entries the table is written whole (with the
+    journal's entries) and the journal goes."""
+    path = tmp_path / "check.json"
+    table = _journaled(path, {f"k{n}": n for n in range(100)})
+    assert path.is_file() and not table.journal_path.exists()  # (a new table: whole)
+    whole = path.read_bytes()
+    for n in range(100):
+        table.get(f"k{n}")  # (all used)
+    table.put("new", [1])
+    table.save()
+    assert path.read_bytes() == whole
+    assert set(json.loads(table.journal_path.read_bytes().split(b"\n", 1)[1])) == {"new"}
+    again = Table(path, journal=True)
+    assert again.get("new") == [1] and again.get("k5") == 5
+    for n in range(100):
+        again.get(f"k{n}")
+    for n in range(JOURNAL):
+        again.put(f"more{n}", n)
+    again.save()  # (65 entries in the journal: too many)
+    assert not again.journal_path.exists()
+    last = Table(path, journal=True)
+    assert last.data == {**{f"k{n}": n for n in range(100)}, "new": [1]} | {
+        f"more{n}": n for n in range(JOURNAL)
+    }
+
+
+def test_a_journaled_table_drops_its_unused_entries_once_they_are_many(tmp_path: Path) -> None:
+    path = tmp_path / "check.json"
+    table = _journaled(path, {f"k{n}": n for n in range(200)})
+    for n in range(200 - JOURNAL):  # (64 unused: kept, nothing written)
+        table.get(f"k{n}")
+    whole = path.read_bytes()
+    table.save()
+    assert path.read_bytes() == whole and not table.journal_path.exists()
+    table = Table(path, journal=True)
+    for n in range(200 - JOURNAL - 1):  # (65 unused: the table is written without them)
+        table.get(f"k{n}")
+    table.save()
+    assert Table(path, journal=True).data.keys() == {f"k{n}" for n in range(200 - JOURNAL - 1)}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_a_damaged_journal_is_ignored(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "check.json"
+    table = _journaled(path, {"a": 1, "b": 2})
+    table.get("a"), table.get("b")
+    table.put("c", 3)
+    table.save()
+    journal = table.journal_path
+    data = journal.read_bytes()
+    if damage == "garbage":
+        journal.write_bytes(b"\x00\xff" * 10)
+    elif damage == "truncated":
+        journal.write_bytes(data[:-3])
+    else:
+        journal.write_bytes(b'{"stamp": "other", "sum": "x"}\n{"c": 4}')
+    assert Table(path, journal=True).data == {"a": 1, "b": 2}

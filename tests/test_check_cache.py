@@ -16,9 +16,11 @@ import site_builder.translated as translated
 from site_builder.cache import CACHE_DIR, Table
 from site_builder.check import CheckReport, check, mark_translated
 from site_builder.cli import main
+from site_builder.filestate import state_of
 
 HOUR = 3600 * 10**9
 MEMORY = Path(CACHE_DIR) / "check.json"
+JOURNAL = Path(CACHE_DIR) / "check.journal.json"
 
 
 def _age(project: Path) -> None:
@@ -53,15 +55,16 @@ def _seen(report: CheckReport) -> tuple[object, ...]:
 
 def _without_memory(project: Path) -> CheckReport:
     """The check computing everything: no check.json (it writes one; set back after)."""
-    memory = project / MEMORY
-    kept = memory.read_bytes() if memory.exists() else None
-    if kept is not None:
-        memory.unlink()
+    kept = {}
+    for memory in (project / MEMORY, project / JOURNAL):
+        if memory.exists():
+            kept[memory] = memory.read_bytes()
+            memory.unlink()
     try:
         return check(project)
     finally:
-        if kept is not None:
-            memory.write_bytes(kept)
+        for memory, data in kept.items():
+            memory.write_bytes(data)
 
 
 class Counted:
@@ -214,9 +217,11 @@ def test_a_story_edited_within_two_seconds_is_not_remembered(minimal: Path) -> N
     vi = project / "content/dolls/hmong/vi.md"
     vi.write_text(vi.read_text(encoding="utf-8") + "\nMới.\n", encoding="utf-8")
     check(project)
-    keys = Table(project / MEMORY).data.keys()
+    keys = Table(project / MEMORY, journal=True).data.keys()
     assert any(k.startswith("source:") for k in keys)  # the other stories' are remembered
-    assert not any(k.startswith(f"source:{vi.resolve()}\0") for k in keys)
+    now = state_of(vi.resolve())
+    assert now is not None
+    assert "source:" + "\0".join(map(str, now)) not in keys
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shapes"])
@@ -529,3 +534,41 @@ def test_the_item_cache_is_read_ahead_unless_the_last_report_may_answer(
     reads.clear()  # (the build read it too)
     after = check(project)
     assert len(reads) == 1 and _seen(after) == _seen(_without_memory(project))
+
+
+def test_a_remembered_report_is_made_again_as_it_was(tmp_path: Path) -> None:
+    """The columns a report is pickled as (`CheckReport.__reduce__`) make the same report
+    again: paths as paths and strings as strings, messages with their values."""
+    import io
+
+    from site_builder.content.itemcache import _dumps, _Unpickler
+    from site_builder.errors import ContentError
+    from site_builder.messages import Msg
+    from site_builder.translated import TranslationStatus
+
+    root = tmp_path
+    report = CheckReport(
+        root,
+        "vi",
+        [ContentError(root / "a/item.yaml", 3, "code", Msg("bad {n}", n=1), "plain hint")],
+        [
+            ContentError("site.yaml", None, None, "plain", Msg("raise {name}", name="x")),
+            ContentError(root / "c/en.md", 7, None, Msg("m {source}", source="vi.md"), Msg("k")),
+        ],
+        [TranslationStatus("dolls/c", "en", "stale", root / "c/en.md", root / "c/vi.md", "a", "b")],
+        3,
+        4,
+        {"/x": "/y"},
+    )
+    again = _Unpickler(io.BytesIO(_dumps(report))).load()
+    assert again == report
+    assert [type(w.path) for w in again.warnings] == [str, type(root)]
+    messages = [m for w in again.warnings for m in (w.message, w.hint)]
+    assert [(m.template, m.params) if isinstance(m, Msg) else m for m in messages] == [
+        "plain",
+        ("raise {name}", {"name": "x"}),
+        ("m {source}", {"source": "vi.md"}),
+        ("k", {}),
+    ]
+    assert again.translations[0].file == root / "c/en.md"
+    assert (again.items_kept, again.items_loaded, again.resolved) == (3, 4, {"/x": "/y"})
