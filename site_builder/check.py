@@ -452,7 +452,7 @@ def _examine(
                 report.errors.extend(broken_links(plan, thing, targets, derived))
         progress.advance()
     if plan is not None and not report.errors:
-        report.errors.extend(_print_settings_errors(plan))
+        report.errors.extend(_print_settings_errors(plan, ahead))
         report.warnings.extend(_budget_warnings(plan, found))
     progress.done()
     real = report.resolved  # folders resolved once, not once per file
@@ -498,23 +498,17 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
     return out
 
 
-def _print_settings_errors(plan: Any) -> list[ContentError]:
-    """The sticker settings of site.yaml, checked as the build would use them."""
-    from site_builder.labelsheets import get_template  # (render.pdf.label_template's)
-    from site_builder.print.sticker_layout import check_label_fits
-
+def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[ContentError]:
+    """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
+    process when it read the same settings (`check_ahead.settings_ahead`)."""
     config = plan.site.config
-    site_yaml = config.root / "site.yaml"
-    try:
-        settings = config.stickers  # (render.pdf.sticker_settings)
-        check_label_fits(
-            get_template(settings.template, config.label_templates), settings.min_qr_mm
-        )
-    except (ErrorList, ContentError) as exc:
-        return all_errors(exc)
-    except SiteError as exc:
-        return [ContentError(site_yaml, plan.site.config.line("stickers"), "stickers", str(exc))]
-    return []
+    known = None
+    with contextlib.suppress(Exception):  # (killed, stopped: checked here)
+        known = None if ahead is None else ahead.next()
+    if known is not None and known[0] == check_ahead.settings_of(config):
+        errors: list[ContentError] = known[1]
+        return errors
+    return check_ahead.settings_errors(config)
 
 
 def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[ContentError]:

@@ -572,3 +572,37 @@ def test_a_remembered_report_is_made_again_as_it_was(tmp_path: Path) -> None:
     ]
     assert again.translations[0].file == root / "c/en.md"
     assert (again.items_kept, again.items_loaded, again.resolved) == (3, 4, {"/x": "/y"})
+
+
+@pytest.mark.parametrize("ahead", ["found ahead", "process killed", "other settings read"])
+def test_a_label_too_small_for_the_codes_is_an_error_of_site_yaml(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, ahead: str
+) -> None:
+    """The sticker settings are checked by the process `check` forks (it reads site.yaml
+    too) or, when it could not or read other settings, by the check itself: the same
+    error either way."""
+    from site_builder import check_ahead
+
+    site_yaml = minimal / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text() + "stickers:\n  template: L7651\n")
+    line = site_yaml.read_text().splitlines().index("stickers:") + 1
+    if ahead == "process killed":
+
+        def dies(root: Path) -> object:
+            os.kill(os.getpid(), 9)
+            return None
+
+        monkeypatch.setattr(check_ahead, "settings_ahead", dies)
+    elif ahead == "other settings read":
+        monkeypatch.setattr(check_ahead, "settings_ahead", lambda root: (("other",), []))
+    report = check(minimal)
+    assert [(Path(e.path).name, e.line, e.field, str(e.message)) for e in report.errors] == [
+        (
+            "site.yaml",
+            line,
+            "stickers",
+            "label L7651 is 38.1 × 21.17 mm; a 20 mm QR code (26.4 mm with its quiet zone) "
+            "with its text needs at least 44.9 × 29.4 mm (text beside the code) or "
+            "29.4 × 32.4 mm (text below it); choose a larger template or lower min_qr_mm.",
+        )
+    ]
