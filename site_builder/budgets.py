@@ -99,6 +99,8 @@ def _limits(site: Site) -> dict[str, int]:
 
 def warnings_of(site: Site, found: Mapping[Path, list[Page]]) -> list[ContentError]:
     """`heavy_pages`' findings as the warnings `over_budget` gives, in the items' order."""
+    if not found:
+        return []  # (every page within its budget: no item looked up)
     return [
         _warning(site, item.folder, page)
         for item in site.items

@@ -418,10 +418,8 @@ def _examine(
     languages and folders), print settings, page weights."""
     known = _taken(ahead)
     shown: dict[str, str] = {}
-    if known is not None and (known.languages, known.folders) == (
-        languages,
-        [str(f) for _kind, f in folders],
-    ):
+    names = [str(f) for _kind, f in folders]
+    if known is not None and (known.languages, known.folders) == (languages, names):
         if derived is not None:
             derived.table.merge(known.derived)
         report.resolved.update(known.resolved)
@@ -444,22 +442,28 @@ def _examine(
         memo = current()  # (the command's own scan, when it made one)
         scanned = memo.folder_states if memo is not None else {}
         each = statuses_in(folders, languages, derived, scanned)
-    for (_kind, folder), key, statuses in zip(folders, keys, each, strict=True):
+    real = report.resolved  # folders resolved once, not once per file
+    stale: list[ContentError] = []  # the translations' warnings, after the others
+    for (_kind, folder), name, key, statuses in zip(folders, names, keys, each, strict=True):
         report.translations.extend(statuses)
-        if plan is not None and targets is not None:
-            thing = things.get(key)
-            if thing is not None and thing.folder == folder:
-                report.errors.extend(broken_links(plan, thing, targets, derived))
+        for t in statuses:
+            if t.status in WARNED:  # (`shown`'s key: the file's path, made of its folder's)
+                warning = _warning(t, root, real, shown.get(f"{name}{os.sep}{t.lang}.md"))
+                stale += [] if warning is None else [warning]
+        thing = things.get(key)
+        if (
+            targets is not None
+            and thing is not None
+            and _may_link(thing)
+            and thing.folder == folder
+        ):
+            report.errors.extend(broken_links(plan, thing, targets, derived))
         progress.advance()
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead))
         report.warnings.extend(_budget_warnings(plan, found))
     progress.done()
-    real = report.resolved  # folders resolved once, not once per file
-    for t in report.translations:
-        warning = _warning(t, root, real, shown.get(str(t.file)))
-        if warning is not None:
-            report.warnings.append(warning)
+    report.warnings += stale
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
     return report
 
@@ -555,7 +559,7 @@ def _stories_edited(site: Any, found: lastbuild.Changes) -> set[Path] | None:
     if not all(path.endswith(".md") for path in found.changed):
         return None
     folders = lastbuild.item_folders(site.config.root, found.changed, kinds.names())
-    if folders is None or not folders <= {item.folder for item in site.items}:
+    if folders is None or (folders and not folders <= {item.folder for item in site.items}):
         return None
     return folders
 
@@ -606,11 +610,7 @@ def _warning(
             t.file,
             None,
             None,
-            Msg(
-                "unknown freshness: this translation does not say which version of "
-                "{source} it was made from.",
-                source=t.source.name,
-            ),
+            _unknown_freshness(t.source.name),
             Msg(
                 "If it matches {source} now, run `site-builder check --mark-translated {file}`.",
                 source=t.source.name,
@@ -632,6 +632,17 @@ def _warning(
             ),
         )
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _unknown_freshness(source: str) -> Msg:
+    """The message of a translation of unknown freshness: the same for every translation
+    of a `source` of that name (one `Msg` for the thousands of them)."""
+    return Msg(
+        "unknown freshness: this translation does not say which version of "
+        "{source} it was made from.",
+        source=source,
+    )
 
 
 def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
@@ -743,6 +754,11 @@ def may_link(html: str) -> bool:
     """False when `html` certainly has no `a` or `img` tag (most stories: a regular
     expression scans 3 kB in ~1 µs, the parser takes ~50 µs)."""
     return _MAY_LINK.search(html) is not None
+
+
+def _may_link(thing: Any) -> bool:
+    """Whether a story of `thing` (an item or a page) may link (`may_link`)."""
+    return any(may_link(tr.body_html) for tr in thing.translations.values())
 
 
 def links_in(html: str) -> list[str]:

@@ -30,6 +30,7 @@ from typing import Any
 from site_builder import lastbuild
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
+from site_builder.content.itemcache import child_path
 from site_builder.errors import ContentError, ErrorList, realpath
 from site_builder.filestate import FileState
 from site_builder.markdown import slugify
@@ -211,8 +212,6 @@ class Ahead:
         """The statuses of the `i`th folder (`key`, at `folder`)."""
         if not self.found[i]:
             return []
-        from site_builder.content.itemcache import child_path
-
         source = child_path(folder, f"{self.languages[0]}.md")
         return [
             TranslationStatus(key, lang, status, child_path(folder, f"{lang}.md"), source, rec, exp)
