@@ -363,15 +363,23 @@ def _check(
     except ContentError as exc:
         report.errors.extend(all_errors(exc))
     progress.advance()
+    edited = None
     if site is not None:
         report.warnings.extend(_load_warnings(site, root))
+        # after story edits only since the last good build, the codes and the QR settings
+        # are those it checked: their QR sizes are not looked up again (as an update's)
+        edited = None if found is None else _stories_edited(site, found)
+        if edited is not None and derived is not None:
+            derived.keep_unused = True  # (the QR sizes' entries were not used: kept)
         try:
-            plan = plan_site(site, qr_version=_qr_version(derived))
+            plan = plan_site(site, qr_sizes=edited is None, qr_version=_qr_version(derived))
         except (ErrorList, ContentError) as exc:
             report.errors.extend(all_errors(exc))
     progress.advance()
     with gc_frozen():  # (what planning made, too)
-        return _examine(root, report, progress, folders, languages, plan, derived, found, ahead)
+        return _examine(
+            root, report, progress, folders, languages, plan, derived, (found, edited), ahead
+        )
 
 
 class _Targets:
@@ -410,12 +418,13 @@ def _examine(
     languages: tuple[str, ...],
     plan: Any,
     derived: CheckCache | None,
-    found: lastbuild.Changes | None,
+    changes: tuple[lastbuild.Changes | None, set[Path] | None],
     ahead: lifeline.Forked | None = None,
 ) -> CheckReport:
     """`_check` once the site is loaded and planned (`plan`: None if it could not be):
     links, translations (from `ahead`'s process when it worked them out for the same
-    languages and folders), print settings, page weights."""
+    languages and folders), print settings, page weights (`changes`: the changes since
+    the last good build, and the items whose stories alone changed, `_stories_edited`)."""
     known = _taken(ahead)
     shown: dict[str, str] = {}
     names = [str(f) for _kind, f in folders]
@@ -461,7 +470,7 @@ def _examine(
         progress.advance()
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead))
-        report.warnings.extend(_budget_warnings(plan, found))
+        report.warnings.extend(_budget_warnings(plan, *changes))
     progress.done()
     report.warnings += stale
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
@@ -515,15 +524,17 @@ def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[Con
     return check_ahead.settings_errors(config)
 
 
-def _budget_warnings(plan: Any, found: lastbuild.Changes | None) -> list[ContentError]:
+def _budget_warnings(
+    plan: Any, found: lastbuild.Changes | None, edited: set[Path] | None
+) -> list[ContentError]:
     """Page weights, measured on the pages the build would write (nothing is written);
     `found`: the changes since the last good build, if it left its record. After edits of
-    stories only, the pages the last build weighed are taken from its record: the items
-    edited since are weighed again (`_measured_on_output`)."""
+    stories only (`edited`: the items, `_stories_edited`), the pages the last build weighed
+    are taken from its record: the items edited since are weighed again
+    (`_measured_on_output`)."""
     from site_builder import budgets
 
     site = plan.site
-    edited = None if found is None else _stories_edited(site, found)
     if edited is not None:
         assert found is not None
         last = budgets.from_record(site, found.record.get("budgets"))

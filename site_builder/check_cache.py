@@ -38,6 +38,7 @@ class CheckCache:
 
     def __init__(self, root: Path) -> None:
         self.table = Table(root / CACHE_DIR / "check.json", journal=True)
+        self.keep_unused = False  # set when a kind of entry was not looked up: keep all
 
     def links(self, html: str, find: Callable[[str], list[str]]) -> list[str]:
         """`find(html)`: the links of a story's HTML, remembered under the HTML's hash."""
@@ -103,7 +104,7 @@ class CheckCache:
         return self.table.get(key), key
 
     def save(self) -> None:
-        self.table.save()
+        self.table.save(keep_unused=self.keep_unused)
 
 
 def _is_recorded(value: Any) -> bool:

@@ -13,6 +13,7 @@ import pytest
 
 import site_builder.check as check_module
 import site_builder.translated as translated
+from site_builder import lastbuild
 from site_builder.cache import CACHE_DIR, Table
 from site_builder.check import CheckReport, check, mark_translated
 from site_builder.cli import main
@@ -606,3 +607,33 @@ def test_a_label_too_small_for_the_codes_is_an_error_of_site_yaml(
             "29.4 × 32.4 mm (text below it); choose a larger template or lower min_qr_mm.",
         )
     ]
+
+
+def test_after_story_edits_since_the_last_build_its_qr_sizes_are_not_looked_up_again(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only stories changed since the last good build: its codes and QR settings are the
+    ones it checked, so `check` does not look their QR sizes up again (an update does not
+    either), and keeps their entries in check.json; the report is a full check's."""
+    from site_builder.check_cache import CheckCache
+
+    project = _project(minimal)
+    assert run_cli_build(project) == 0
+    _edit(project, "content/dolls/hmong/vi.md", lambda text: text + "\nMột câu mới.\n")
+    looked: list[str] = []
+    qr_version = CheckCache.qr_version
+
+    def watched(self: CheckCache, data: str, *args: object) -> int:
+        looked.append(data)
+        return qr_version(self, data, *args)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(CheckCache, "qr_version", watched)
+        report = check(project)
+    assert looked == []
+    assert sum(k.startswith("qr:") for k in Table(project / MEMORY, journal=True).data) == 2
+    lastbuild.forget(project)  # (no record: the QR sizes are looked up)
+    with monkeypatch.context() as m:
+        m.setattr(CheckCache, "qr_version", watched)
+        assert _seen(check(project)) == _seen(report)
+    assert len(looked) == 2
