@@ -239,29 +239,31 @@ def check(
     # found by a process of its own while this one reads the item cache (`ahead`: started
     # by the command before it imported this module), which then works out the
     # translations' freshness while this one loads the site (`translations_ahead`)
-    with (
-        gc_frozen(),  # what is read and loaded is kept to the end: no collection walks it
-        ahead or check_ahead.start(root) as ahead,
-    ):
-        with gc_paused():  # (tens of thousands of file states)
-            found = _changes(root, ahead)
-            key = None if found is None else _report_key(found)
-            known = None if key is None else _remembered(root, key)
-            if known is not None:  # nothing changed since that check: its report
-                return known
-            if found is not None:
-                memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
-        with using(memo):
-            report = _check(root, progress, derived, found, ahead)
-    with contextlib.suppress(OSError):  # a read-only project is checked all the same
-        derived.save()
-    with contextlib.suppress(OSError):
-        memo.markdown.save(keep_unused=True)
-        memo.qr.save(keep_unused=True)
-        memo.photos.save(keep_unused=True)
-    report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
-    if key is not None:
-        _remember(root, key, report)
+    # what is read and loaded is kept to the end: no collection walks it (at 20,000 items
+    # one full collection walks millions of objects: the report pickled after the block
+    # took 1.2 s, 5 ms at 2,000)
+    with gc_frozen():
+        with ahead or check_ahead.start(root) as ahead:
+            with gc_paused():  # (tens of thousands of file states)
+                found = _changes(root, ahead)
+                key = None if found is None else _report_key(found)
+                known = None if key is None else _remembered(root, key)
+                if known is not None:  # nothing changed since that check: its report
+                    return known
+                if found is not None:
+                    memo.folder_states = lastbuild.item_folder_states(root, found.scan[0])
+            with using(memo):
+                report = _check(root, progress, derived, found, ahead)
+        with gc_paused():  # (the report pickled: tuples and lists by the ten thousand)
+            with contextlib.suppress(OSError):  # a read-only project is checked all the same
+                derived.save()
+            with contextlib.suppress(OSError):
+                memo.markdown.save(keep_unused=True)
+                memo.qr.save(keep_unused=True)
+                memo.photos.save(keep_unused=True)
+            report.items_kept, report.items_loaded = memo.items_hits, memo.items_misses
+            if key is not None:
+                _remember(root, key, report)
     return report
 
 

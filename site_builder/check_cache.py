@@ -74,6 +74,11 @@ class CheckCache:
             self.table.put(key, found)
         return found
 
+    def knows_source(self, path: Path, state: FileState | None = None) -> bool:
+        """Whether `source_hash` of `path` as it is now (or as `state`) is remembered."""
+        value, _key = self._known("source", path, state)
+        return isinstance(value, str) and HASH.fullmatch(value) is not None
+
     def recorded(
         self,
         path: Path,

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -423,6 +424,49 @@ def test_translations_worked_out_ahead_are_what_the_check_itself_finds(
     monkeypatch.setattr(translated, "translations_ahead", dies)
     itself = check(minimal)
     assert _seen(itself) == _seen(ahead)
+
+
+@pytest.mark.parametrize("other", ["works", "is killed"])
+def test_translations_worked_out_by_two_processes_are_those_of_one(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, other: str, tmp_path: Path
+) -> None:
+    """Many folders (here: from one on) whose sources' hashes are mostly unknown (the first
+    check) are halved between the look-ahead process and a second one it forks
+    (`translated._statuses_halved`): the same report as one process makes, with the
+    memory of both halves kept; when the second process dies, the first works its half
+    out. Once they are known, no second process is forked."""
+    _age(minimal)
+    marked = mark_translated(minimal, minimal / "content/dolls/hmong/en.md")
+    assert marked[2]
+    _edit(minimal, "content/dolls/hmong/vi.md", lambda text: text + "\nMột câu mới.\n")
+    _edit(minimal, "content/ocop/tea/vi.md", lambda text: text + "\nTrà mới.\n")
+    expected = _seen(_without_memory(minimal))
+    monkeypatch.setattr(translated, "HALVED_FROM", 1)
+    forked = tmp_path / "forked"
+    found_in = translated._found_in
+
+    def other_half(*args: Any) -> Any:
+        forked.write_text("yes")
+        if other == "is killed":
+            os.kill(os.getpid(), 9)
+        return found_in(*args)
+
+    monkeypatch.setattr(translated, "_found_in", other_half)
+    (minimal / MEMORY).unlink(missing_ok=True)
+    (minimal / JOURNAL).unlink(missing_ok=True)
+    halved = check(minimal)
+    assert _seen(halved) == expected
+    assert "stale" in {t.status for t in halved.translations}
+    sources = {k for k in Table(minimal / MEMORY, journal=True).data if k.startswith("source:")}
+    folders = {t.source.parent.name for t in halved.translations}
+    assert len(folders) >= 2  # (both halves: each remembers its sources' hashes)
+    assert {Path(k[len("source:") :].split("\0")[0]).parent.name for k in sources} == folders
+    assert forked.exists()
+    forked.unlink()
+    _edit(minimal, "content/ocop/tea/vi.md", lambda text: text + "\nLần nữa.\n")
+    again = check(minimal)
+    assert not forked.exists()  # (the hashes are known: one process)
+    assert _seen(again) == _seen(_without_memory(minimal))
 
 
 LAST_CHECK = Path(CACHE_DIR) / check_module.LAST_CHECK

@@ -53,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
 
         progress = Progress() if args.format == "text" else Progress.quiet()
         report = check(root, progress, ahead)
-    return _report(args, root, report)
+    from site_builder.parallel import gc_paused
+
+    with gc_paused():  # (the site loaded stays to the end: no collection walks it)
+        return _report(args, root, report)
 
 
 def _mark(root: Path, names: list[str]) -> int:
