@@ -200,14 +200,20 @@ class _Paths:
         return path
 
 
-def _taken(ahead: lifeline.Forked | None) -> Ahead | None:
-    """`translations_ahead`'s answer (None if the process could not give it)."""
+def _answer(ahead: lifeline.Forked | None) -> Any:
+    """The look-ahead process's next answer; None if it could not give it (killed, or its
+    own error: this process does the work)."""
     if ahead is None:
         return None
     try:
-        answer = ahead.next()
-    except Exception:  # (killed, or its own error: this process does the work)
+        return ahead.next()
+    except Exception:
         return None
+
+
+def _taken(ahead: lifeline.Forked | None) -> Ahead | None:
+    """`translations_ahead`'s answer (None if the process could not give it)."""
+    answer = _answer(ahead)
     return answer if isinstance(answer, Ahead) else None
 
 
@@ -428,13 +434,13 @@ def _examine(
     languages and folders), print settings, page weights (`changes`: the changes since
     the last good build, and the items whose stories alone changed, `_stories_edited`)."""
     known = _taken(ahead)
-    shown: dict[str, str] = {}
-    names = [str(f) for _kind, f in folders]
-    if known is not None and (known.languages, known.folders) == (languages, names):
+    if known is not None and (known.languages, known.folders) == (
+        languages,
+        [str(f) for _kind, f in folders],
+    ):
         if derived is not None:
             derived.table.merge(known.derived)
         report.resolved.update(known.resolved)
-        shown = known.shown
     else:
         known = None
     targets = None
@@ -455,11 +461,12 @@ def _examine(
         each = statuses_in(folders, languages, derived, scanned)
     real = report.resolved  # folders resolved once, not once per file
     stale: list[ContentError] = []  # the translations' warnings, after the others
-    for (_kind, folder), name, key, statuses in zip(folders, names, keys, each, strict=True):
+    for i, ((_kind, folder), key, statuses) in enumerate(zip(folders, keys, each, strict=True)):
         report.translations.extend(statuses)
         for t in statuses:
-            if t.status in WARNED:  # (`shown`'s key: the file's path, made of its folder's)
-                warning = _warning(t, root, real, shown.get(f"{name}{os.sep}{t.lang}.md"))
+            if t.status in WARNED:
+                shown = None if known is None else known.shown_of(i, t.lang)
+                warning = _warning(t, root, real, shown)
                 stale += [] if warning is None else [warning]
         thing = things.get(key)
         if (
@@ -517,9 +524,7 @@ def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[Con
     """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
     process when it read the same settings (`check_ahead.settings_ahead`)."""
     config = plan.site.config
-    known = None
-    with contextlib.suppress(Exception):  # (killed, stopped: checked here)
-        known = None if ahead is None else ahead.next()
+    known = _answer(ahead)
     if known is not None and known[0] == check_ahead.settings_of(config):
         errors: list[ContentError] = known[1]
         return errors
@@ -537,21 +542,7 @@ def _budget_warnings(
     from site_builder import budgets
 
     site = plan.site
-    if edited is not None:
-        assert found is not None
-        last = budgets.from_record(site, found.record.get("budgets"))
-        if last is not None:
-            heavy = {folder: pages for folder, pages in last.items() if folder not in edited}
-            if edited:
-                only = dataclasses.replace(
-                    site, items=tuple(item for item in site.items if item.folder in edited)
-                )
-                heavy.update(budgets.heavy_pages(only, _measured_on_output(plan, found, edited)))
-            return budgets.warnings_of(site, heavy)
-    if edited is not None:
-        assert found is not None
-        files = _measured_on_output(plan, found, edited)
-    else:  # every page made again, but the last build's unchanged ones kept
+    if edited is None:  # every page made again, but the last build's unchanged ones kept
         from site_builder.build import render_site, static_files
 
         output = site.config.root / "output"
@@ -561,7 +552,19 @@ def _budget_warnings(
         outputs = render_site(plan, [], with_print=False)
         files = {o.path: o.data for o in outputs}
         files.update(static_files(site, plan.urls))
-    return budgets.over_budget(site, files)
+        return budgets.over_budget(site, files)
+    assert found is not None
+    last = budgets.from_record(site, found.record.get("budgets"))
+    # the items the record does not answer for are weighed (every item, without it)
+    if last is None:
+        weighed, heavy = list(site.items), {}
+    else:
+        weighed = [item for item in site.items if item.folder in edited] if edited else []
+        heavy = {folder: pages for folder, pages in last.items() if folder not in edited}
+    if weighed:
+        sizes = _measured_on_output(plan, found, edited)
+        heavy.update(budgets.heavy_pages(dataclasses.replace(site, items=tuple(weighed)), sizes))
+    return budgets.warnings_of(site, heavy)
 
 
 def _stories_edited(site: Any, found: lastbuild.Changes) -> set[Path] | None:

@@ -208,6 +208,10 @@ class Ahead:
     resolved: dict[str, str]
     derived: tuple[dict[str, Any], set[str]]
 
+    def shown_of(self, i: int, lang: str) -> str | None:
+        """The path shown in the warning of the `i`th folder's translation into `lang`."""
+        return self.shown.get(_shown_key(self.folders[i], lang))
+
     def statuses_of(self, i: int, key: str, folder: Path) -> list[TranslationStatus]:
         """The statuses of the `i`th folder (`key`, at `folder`)."""
         return statuses_from(self.found[i], self.languages, key, folder)
@@ -239,20 +243,26 @@ def translations_ahead(root: Path, inputs: lastbuild.Inputs | None) -> Ahead:
     derived = CheckCache(root)
     statuses = _statuses_halved(root, folders, languages, derived, scanned)
     resolved: dict[str, str] = {}
+    names = [str(folder) for _kind, folder in folders]
     shown = {
-        str(t.file): shown_path(t.file, root, resolved)
-        for each in statuses
+        _shown_key(name, t.lang): shown_path(t.file, root, resolved)
+        for name, each in zip(names, statuses, strict=True)
         for t in each
         if t.status in WARNED
     }
     return Ahead(
         languages,
-        [str(folder) for _kind, folder in folders],
+        names,
         _found(statuses),
         shown,
         resolved,
         derived.table.changes(),
     )
+
+
+def _shown_key(folder: str, lang: str) -> str:
+    """`Ahead.shown`'s key: the translation's path, made of its folder's (`str(folder)`)."""
+    return f"{folder}{os.sep}{lang}.md"
 
 
 HALVED_FROM = 1000  # folders: from so many, a second process works out half of them
