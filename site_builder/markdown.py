@@ -91,7 +91,11 @@ def _converter() -> Any:
     from the cache) does not import Python-Markdown at all."""
     import markdown as md
 
-    return md.Markdown(extensions=_extensions(), output_format="html")
+    from site_builder import markdown_inline
+
+    converter = md.Markdown(extensions=_extensions(), output_format="html")
+    markdown_inline.install(converter)  # the same inline step, without hopeless tries
+    return converter
 
 
 def converter_ahead() -> None:
