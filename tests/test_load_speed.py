@@ -344,3 +344,33 @@ def test_photos_remembered_are_not_opened_and_pillow_heif_is_not_imported(
     for command in (["build", "--no-pdf"], ["check"]):
         code, out, imported = cli_then(minimal, show, *command)
         assert (code, imported) == (0, "(False, False)"), (command, out)
+
+
+def test_a_photo_check_is_remembered_in_one_whole_file_and_a_damaged_one_is_redone(
+    minimal: Path,
+) -> None:
+    """One memo per photo checked (content/images.py `_remember`: a temporary file
+    renamed over it, none left behind); a memo that cannot be read is not trusted: the
+    photo is decoded again and the memo written anew."""
+    import json
+    import os
+
+    from site_builder.content.loader import load_site
+
+    for photo in (minimal / "content").rglob("*.png"):  # (settled: older than 2 s)
+        os.utime(photo, ns=(photo.stat().st_atime_ns, photo.stat().st_mtime_ns - 10**10))
+    load_site(minimal)
+    folder = minimal / ".site-builder-cache/images/checked"
+    memos = sorted(folder.iterdir())
+    assert len(memos) == 2  # the two photos of the minimal project
+    assert all(len(m.name) == 64 and not m.name.endswith(".tmp") for m in memos)
+    facts = [json.loads(m.read_bytes()) for m in memos]
+    assert all(isinstance(w, int) and isinstance(h, int) and w > 0 < h for w, h, _ in facts)
+    for memo in memos:
+        memo.write_bytes(b'[1, "')  # cut short
+    site = load_site(minimal)
+    assert sorted(im.width for item in site.items for im in item.images) == sorted(
+        w for w, _h, _a in facts
+    )
+    assert sorted(json.loads(m.read_bytes()) for m in memos) == sorted(facts)
+    assert sorted(folder.iterdir()) == memos

@@ -7,11 +7,13 @@ build encodes with), SVGs are checked for anything but drawing (content/svg.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,6 @@ from site_builder.content.schema import Problem
 from site_builder.filestate import settled, state_of
 from site_builder.libraries import versions
 from site_builder.messages import Msg
-from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
 
@@ -200,25 +201,64 @@ def _memo(path: Path, inspect: Callable[[Path], photo.Facts]) -> photo.Facts:
     """`inspect(path)`, remembered in the project's cache under the file's identity
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
     Only good results are remembered; a failure is found again each time."""
-    root = next((p for p in path.parents if (p / "site.yaml").is_file()), None)
+    root = _project_of(str(path.parent))
     state = state_of(path)
     key = f"{memo_version()}\0" + "\0".join(map(str, state or (path,)))
     memo = None
     if root is not None and state is not None and settled(state.mtime_ns):
-        memo = root / CACHE_DIR / "images" / "checked" / hashlib.sha256(key.encode()).hexdigest()
+        name = hashlib.sha256(key.encode()).hexdigest()
+        memo = os.path.join(root, CACHE_DIR, "images", "checked", name)
         try:
-            w, h, alpha = json.loads(memo.read_text(encoding="utf-8"))
+            with open(memo, "rb") as f:
+                w, h, alpha = json.loads(f.read())
             return photo.Facts(int(w), int(h), bool(alpha))
         except (OSError, ValueError, TypeError):
             pass
     facts = inspect(path)
     if memo is not None:
-        try:
-            memo.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(memo, json.dumps([facts.width, facts.height, facts.alpha]).encode())
-        except OSError:
-            pass  # a read-only project: decode again next time
+        with contextlib.suppress(OSError):  # a read-only project: decode again next time
+            _remember(memo, json.dumps([facts.width, facts.height, facts.alpha]).encode())
     return facts
+
+
+def _project_of(folder: str) -> str | None:
+    """The project holding `folder` (the nearest folder above with a site.yaml): the one
+    found last for this folder if its site.yaml is still there (one `stat` per photo,
+    not one per folder above it)."""
+    known = _PROJECTS.get(folder)
+    if known is not None and os.path.isfile(os.path.join(known, "site.yaml")):
+        return known
+    here = Path(folder)
+    found = next((str(p) for p in (here, *here.parents) if (p / "site.yaml").is_file()), None)
+    if found is not None:
+        _PROJECTS[folder] = found
+    return found
+
+
+_PROJECTS: dict[str, str] = {}  # photo folder -> its project's folder, as last found
+
+
+def _remember(memo: str, data: bytes) -> None:
+    """Write a memo file whole or not at all in four system calls (`write_atomic`, which
+    keeps a replaced file's mode and picks a random name, makes about ten): a cold build
+    writes one per photo."""
+    tmp = f"{memo}.{os.getpid()}.{threading.get_ident()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileNotFoundError:  # the first memo of this project: its folder made now
+        os.makedirs(os.path.dirname(memo), exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, memo)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def open_image(folder: Path, name: Any) -> Image:
