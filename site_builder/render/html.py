@@ -76,6 +76,29 @@ class Output:
         return self.data if isinstance(self.data, bytes) else self.data.read_bytes()
 
 
+def quick_gettext(translations: gettext.NullTranslations) -> Callable[..., str]:
+    """The templates' `_` and `gettext`, as Jinja's i18n extension makes them with
+    `newstyle=True` (jinja2/ext.py: the message translated, as Markup where autoescaping,
+    then `%` its variables, always), in one call instead of three, and a message without
+    variables translated once per renderer: a page calls `_` ~16 times, 130,000 calls in a
+    2,000-item build."""
+    done: dict[str, str] = {}
+    lookup = translations.gettext
+
+    @jinja2.pass_eval_context
+    def _(eval_ctx: Any, string: str, /, **variables: Any) -> str:
+        if not eval_ctx.autoescape:
+            return lookup(string) % variables
+        if variables:
+            return Markup(lookup(string)) % variables
+        rv = done.get(string)
+        if rv is None:
+            rv = done[string] = Markup(lookup(string)) % {}
+        return rv
+
+    return _
+
+
 @dataclass
 class HtmlRenderer:
     site: Site
@@ -105,6 +128,7 @@ class HtmlRenderer:
             env.install_gettext_translations(  # type: ignore[attr-defined]
                 self.catalogs[lang], newstyle=True
             )
+            env.globals["_"] = env.globals["gettext"] = quick_gettext(self.catalogs[lang])
             ui = ui_language(lang, self.catalogs[lang])
             env.globals.update(
                 lang=lang,
