@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import gc
 import os
 import signal
@@ -101,6 +102,7 @@ def end_now(code: int) -> None:
     Returns (and the interpreter ends as usual) while a thread other than daemons runs,
     or under a profiler or a tracer (cProfile, coverage: they write their report at the
     interpreter's end)."""
+    _stop_pools_left()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         return
     if any(
@@ -116,6 +118,20 @@ def end_now(code: int) -> None:
         except (OSError, ValueError):  # (a closed pipe: as Python's own exit says)
             code = code or 120
     os._exit(code)
+
+
+def _stop_pools_left() -> None:
+    """Kill the worker processes still alive when the command is over: those of work a
+    daemon thread was doing in the background (the preview's PDFs, when Ctrl-C stops it
+    mid-way), which nobody waits for. Left alive, they wait for work or for the end of
+    their job, and multiprocessing's own exit function (an `atexit` function) waits for
+    them: the preview printed "Preview stopped." and never ended."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:  # (a command that started none)
+        return
+    for child in mp.active_children():
+        with contextlib.suppress(OSError, ValueError):
+            child.kill()
 
 
 def _run(args: argparse.Namespace, root: Path) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,43 @@ def test_a_dropped_sigterm_never_lets_output_be_replaced(
     staging.discard()
     stopping.clear()
     assert not stopping._asked
+
+
+POOL_LEFT_RUNNING = """
+import multiprocessing, sys, threading, time
+from concurrent.futures import ProcessPoolExecutor
+from site_builder import cli
+
+def slow(x):
+    time.sleep(600)
+    return x
+
+def background():  # as the preview's PDF thread: a daemon thread using a process pool
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(slow, [1, 2, 3]))
+
+threading.Thread(target=background, daemon=True).start()
+while len(multiprocessing.active_children()) < 2:
+    time.sleep(0.05)
+print("workers busy", flush=True)
+cli.end_now(0)
+"""
+
+
+def test_the_command_ends_while_a_daemon_threads_worker_processes_still_work(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C on the preview while it makes PDFs in the background: the command printed
+    "Preview stopped." but its process never ended, multiprocessing's exit function
+    waiting for the PDF workers (cli.end_now, `_stop_pools_left`). Here the workers would
+    work for 10 minutes; the process ends at once, and its workers with it."""
+    script = tmp_path / "left.py"
+    script.write_text(POOL_LEFT_RUNNING, encoding="utf-8")
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert (proc.returncode, proc.stdout) == (0, "workers busy\n"), proc.stderr
+    assert time.monotonic() - started < 120  # (the workers would sleep for 600 s)
+    left = subprocess.run(["pgrep", "-f", str(script)], capture_output=True, text=True)
+    assert left.stdout == "", "a worker outlived the command"
