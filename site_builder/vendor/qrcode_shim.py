@@ -63,14 +63,150 @@ def function_grid(version: int, error_correction: int, test: bool, mask: int) ->
 
 def encode(data: str, error_correction: str) -> tuple[int, list[int]]:
     """The smallest full QR version that holds `data` (as `make(fit=True)` picks it, mode
-    per segment included) and its codewords, error correction included."""
+    per segment included) and its codewords, error correction included.
+
+    `qrcode` splits the data into segments and picks each one's mode (`add_data`); the
+    version and the codewords are then worked out as `QRCode.best_fit` and
+    `qrcode.util.create_data` do, with the bits kept in one int (`_Bits`, where
+    `qrcode.util.BitBuffer` appends them one at a time) and the Reed-Solomon remainder
+    taken with log tables (`_remainder`, where `qrcode` divides `Polynomial` objects):
+    ~0.1 instead of ~0.4 ms a code. tests/test_vendor_qrcode.py compares the codewords
+    with `qrcode.util.create_data` on thousands of inputs of every mode and level."""
     import qrcode
-    import qrcode.util
 
     code = qrcode.QRCode(version=None, error_correction=ERROR_LEVELS[error_correction], border=0)
     code.add_data(data)
-    version = int(code.best_fit())
-    return version, list(qrcode.util.create_data(version, code.error_correction, code.data_list))
+    level = code.error_correction
+    version = best_fit(code.data_list, level)
+    return version, codewords(version, level, code.data_list)
+
+
+class _Bits:
+    """The part of `qrcode.util.BitBuffer` that `QRData.write` uses (`put`), as one int."""
+
+    __slots__ = ("length", "value")
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, num: int, length: int) -> None:
+        """The `length` low bits of `num`, highest first (as `BitBuffer.put`)."""
+        self.value = (self.value << length) | (num & ((1 << length) - 1))
+        self.length += length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def octets(self) -> bytes:
+        """The bits as bytes, the last one filled with zeros (as `BitBuffer.buffer`)."""
+        pad = -self.length % 8
+        return (self.value << pad).to_bytes((self.length + pad) // 8, "big")
+
+
+def best_fit(chunks: list[Any], level: int, start: int = 1) -> int:
+    """`QRCode.best_fit`: the smallest version whose data capacity holds `chunks`."""
+    from bisect import bisect_left
+
+    import qrcode.util as util
+
+    sizes = util.mode_sizes_for_version(start)
+    bits = _Bits()
+    for chunk in chunks:
+        bits.put(chunk.mode, 4)
+        bits.put(len(chunk), sizes[chunk.mode])
+        chunk.write(bits)
+    version = bisect_left(util.BIT_LIMIT_TABLE[level], len(bits), start)
+    util.check_version(version)  # (ValueError past 40, as `QRCode.version` is set there)
+    if sizes is not util.mode_sizes_for_version(version):  # longer length fields: again
+        return best_fit(chunks, level, version)
+    return int(version)
+
+
+def codewords(version: int, level: int, chunks: list[Any]) -> list[int]:
+    """`qrcode.util.create_data(version, level, chunks)`: data, padding, then the error
+    correction of each block, interleaved."""
+    import qrcode.base as base
+    import qrcode.exceptions
+    import qrcode.util as util
+
+    bits = _Bits()
+    for chunk in chunks:
+        bits.put(chunk.mode, 4)
+        bits.put(len(chunk), util.length_in_bits(chunk.mode, version))
+        chunk.write(bits)
+    blocks = base.rs_blocks(version, level)
+    limit = sum(block.data_count * 8 for block in blocks)
+    if len(bits) > limit:
+        raise qrcode.exceptions.DataOverflowError(
+            f"Code length overflow. Data size ({len(bits)}) > size available ({limit})"
+        )
+    bits.put(0, min(limit - len(bits), 4))  # the terminator
+    bits.put(0, -len(bits) % 8)
+    for i in range((limit - len(bits)) // 8):
+        bits.put(util.PAD0 if i % 2 == 0 else util.PAD1, 8)
+    octets = bits.octets()
+    data: list[list[int]] = []
+    ecc: list[list[int]] = []
+    offset = 0
+    for block in blocks:
+        count = block.data_count
+        data.append(list(octets[offset : offset + count]))
+        ecc.append(_remainder(data[-1], block.total_count - count))
+        offset += count
+    out = []
+    for part in (data, ecc):
+        for i in range(max(len(b) for b in part)):
+            out += [b[i] for b in part if i < len(b)]
+    return out
+
+
+def _remainder(data: list[int], count: int) -> list[int]:
+    """The `count` Reed-Solomon codewords of `data` (QR's generator, GF(256) modulo
+    x^8 + x^4 + x^3 + x^2 + 1): the remainder of data * x^count by the generator."""
+    generator = _generator(count)  # logs of its coefficients after the leading 1
+    rest = [0] * count
+    for value in data:
+        factor = value ^ rest[0]
+        rest = rest[1:]
+        rest.append(0)
+        if factor:
+            log = _LOG[factor]
+            for i, g in enumerate(generator):
+                if g >= 0:
+                    rest[i] ^= _EXP[log + g]
+    return rest
+
+
+def _gf_tables() -> tuple[list[int], list[int]]:
+    exp = [0] * 512  # (doubled: a sum of two logs needs no % 255)
+    log = [0] * 256
+    x = 1
+    for i in range(255):
+        exp[i] = exp[i + 255] = x
+        log[x] = i
+        x <<= 1
+        if x & 0x100:
+            x ^= 0x11D
+    return exp, log
+
+
+_EXP, _LOG = _gf_tables()
+
+
+@functools.cache
+def _generator(count: int) -> list[int]:
+    """The logs of the generator polynomial's coefficients of degree count-1 .. 0 (-1 for
+    a zero coefficient): the product of (x - 2^i) for i < count."""
+    poly = [1]
+    for i in range(count):
+        nxt = [0] * (len(poly) + 1)
+        for j, c in enumerate(poly):
+            nxt[j] ^= c
+            if c:
+                nxt[j + 1] ^= _EXP[_LOG[c] + i]
+        poly = nxt
+    return [_LOG[c] if c else -1 for c in poly[1:]]
 
 
 def mask_condition(mask: int) -> Callable[[int, int], bool]:
