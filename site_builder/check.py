@@ -632,6 +632,7 @@ def _warning(
                 source=t.source.name,
                 file=rel,
             ),
+            shown=(root, rel),
         )
     if t.status == "stale":
         return ContentError(
@@ -646,6 +647,7 @@ def _warning(
                 "Update the translation, then run `site-builder check --mark-translated {file}`.",
                 file=rel,
             ),
+            shown=(root, rel),
         )
     return None
 

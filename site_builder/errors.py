@@ -8,6 +8,7 @@ they never reach the user as a traceback.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ class ContentError(SiteError):
     field: str | None
     message: str  # English; may be a `site_builder.messages.Msg` to be translatable
     hint: str = ""
+    # the file as `location(root, real)` shows it from `root`, when whoever made the error
+    # knew it already (`check` shows thousands of translations' paths worked out ahead)
+    shown: tuple[Path, str] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # no text in `args`: `str()` formats it when it is shown (`check` makes thousands
@@ -58,6 +62,9 @@ class ContentError(SiteError):
     def location(self, root: Path | None = None, real: dict[str, str] | None = None) -> str:
         """The file (from `root`, as `Path.resolve` sees both) and line; `real`: folders
         resolved so far (`realpath`), for a caller showing many errors."""
+        if self.shown is not None and root is not None and self.shown[0] == root:
+            where = self.shown[1]
+            return where if self.line is None else f"{where}:{self.line}"
         path = self.path if isinstance(self.path, Path) else Path(self.path)
         where = path.as_posix()
         if root is not None and real is None:

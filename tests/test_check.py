@@ -206,3 +206,25 @@ def test_check_reports_what_the_build_reports(
     assert len(data["errors"]) == len(expected)
     assert all(set(e) == {"file", "line", "field", "message", "hint"} for e in data["errors"])
     assert not (minimal / "output").exists()
+
+
+def test_a_translations_path_worked_out_ahead_is_the_one_its_warning_would_show(
+    minimal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The look-ahead process works out how each translation's path is shown
+    (`ContentError.shown`); the check prints that, and it is what the warning would
+    show without it: also for a project reached through a symbolic link."""
+    from site_builder.errors import ContentError
+
+    link = tmp_path / "link"
+    link.symlink_to(minimal)
+    assert check(link) == 0
+    out = capsys.readouterr().out
+    shown = [line.split(": ")[1] for line in out.splitlines() if line.startswith("Warning: ")]
+    assert shown == ["content/dolls/hmong/en.md", "content/pages/visit/en.md"]
+    for rel in shown:
+        fresh = ContentError(link / rel, None, None, "x")
+        assert fresh.location(link, {}) == fresh.location(link) == rel
+        ahead = ContentError(link / rel, 3, None, "x", shown=(link, rel))
+        assert ahead.location(link, {}) == f"{rel}:3"
+        assert ahead.location(tmp_path) == ContentError(link / rel, 3, None, "x").location(tmp_path)
