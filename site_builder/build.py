@@ -32,7 +32,7 @@ from site_builder.cache import (
     using,
 )
 from site_builder.codes_record import RECORD, record_bytes, save_record
-from site_builder.compress import Copy, copies_now, precompress
+from site_builder.compress import precompress
 from site_builder.content import kinds
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
@@ -307,14 +307,12 @@ def write_site(
     warnings: list[str],
     with_print: bool,
     statics: Sequence[tuple[str, Path]] = (),
-    copies: dict[str, list[Copy]] | None = None,
 ) -> list[Output]:
     """Render every file straight into `staging`, HTML on every core.
 
     Returns what was written, in the order of `render_site` (data: the file in staging),
     after checking that no two things wrote the same path. The bytes are the same as a
-    serial run's. `copies`: filled with the compressed copies the workers made of what
-    they rendered, by page path (for `precompress`), when given.
+    serial run's.
     """
     r = HtmlRenderer(plan.site, plan.urls)
     pages, codes = page_tasks(plan), code_tasks(plan)
@@ -324,25 +322,21 @@ def write_site(
         pages + codes + [StaticFiles(tuple(files[i : i + 200])) for i in range(0, len(files), 200)]
     )
     workers = min(jobs_count(), max(1, len(tasks) // (PARALLEL_FROM // 2)))
-    done: list[Written] = []
-    compress = copies is not None
+    done: list[tuple[int, int, str, str, str, tuple[int, int, int]]] = []
     if workers <= 1:
-        every = list(range(len(tasks)))
-        done = _write_tasks((r, plan, tasks, staging, current(), compress), every)
+        done = _write_tasks((r, plan, tasks, staging, current()), list(range(len(tasks))))
     else:
         r.prepare()  # compile the templates once, before the workers are forked
-        work = (r, plan, tasks, staging, current(), compress)  # reaches each worker by the fork
+        work = (r, plan, tasks, staging, current())  # reaches each worker once, by the fork
         # a process per chunk: what it copied of the loaded site is handed back when the
         # chunk is done (parallel_map `fresh`), so workers stay small at any size
         for part in parallel_map(_write_tasks, write_chunks(tasks, workers), work, fresh=True):
             done.extend(part)
         done.sort()
     written = []
-    for _i, _j, path, kind, key, stat, made in done:
+    for _i, _j, path, kind, key, stat in done:
         written.append(Output(path, staging.staged(path), None, kind, key))
         staging.record(path, key, stat)
-        if made and copies is not None:
-            copies[path] = made
     cut = sum(1 for i, *_rest in done if i < len(pages))
     end = sum(1 for i, *_rest in done if i < len(pages) + len(codes))
     copied, written = written[end:], written[:end]
@@ -406,19 +400,14 @@ def write_chunks(tasks: list[Task], workers: int) -> list[tuple[list[int]]]:
     return chunks
 
 
-Written = tuple[int, int, str, str, str, tuple[int, int, int], list[Copy]]
-
-
 def _write_tasks(
-    work: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None, bool],
+    work: tuple[HtmlRenderer, Plan, list[Task], Staging, BuildCache | None],
     indices: list[int],
-) -> list[Written]:
+) -> list[tuple[int, int, str, str, str, tuple[int, int, int]]]:
     """Render tasks `indices` into the staging folder; per file (task, n, path, kind, key,
-    stat, its compressed copies written here: with `compress`, a page compressed by the
-    worker that has its bytes, not read back later)."""
-    r, plan, tasks, staging, memo, compress = work
-    out: list[Written] = []
-    later: list[tuple[list[Copy], Output, str | None, list[Copy]]] = []
+    stat)."""
+    r, plan, tasks, staging, memo = work
+    out = []
     with using(memo):
         for i in indices:
             task = tasks[i]
@@ -426,43 +415,16 @@ def _write_tasks(
                 task, StaticFiles
             ):  # photos made by the build are linked, the theme's copied
                 for j, (rel, source, link) in enumerate(task.files):
-                    out.append((i, j, rel, "static", "", staging.put(rel, source, link), []))
+                    out.append((i, j, rel, "static", "", staging.put(rel, source, link)))
                 continue
             previous: Output | None = None
-            first: list[Copy] = []
             for j, o in enumerate(run_task(r, plan, tasks[i])):
                 data = o.data
-                twin = None  # the same page's first address, when this is its second
                 if previous is not None and data is previous.data and isinstance(data, bytes):
-                    twin = previous.path
-                    data = staging.staged(twin)
-                made: list[Copy] = []  # (filled by _compress_later)
-                out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, data), made))
-                if compress:
-                    later.append((made, o, twin, first))
-                first, previous = made, o
-            if len(later) >= COMPRESS_BATCH:
-                later = _compress_later(staging, later)
-        _compress_later(staging, later)
+                    data = staging.staged(previous.path)  # the same page at a second address
+                out.append((i, j, o.path, o.kind, o.key, staging.put(o.path, data)))
+                previous = o
     return out
-
-
-COMPRESS_BATCH = 256  # pages a worker renders before it compresses them (~2-8 MB held)
-
-
-def _compress_later(
-    staging: Staging, later: list[tuple[list[Copy], Output, str | None, list[Copy]]]
-) -> list[tuple[list[Copy], Output, str | None, list[Copy]]]:
-    """The compressed copies of pages a worker rendered, made from their bytes in a row
-    after rendering a batch (`COMPRESS_BATCH`): not read back from the disk, and brotli's
-    tables and Jinja's objects do not take turns in the processor's caches, as they did
-    when each page was compressed right after its render (a cold build 0.4-0.7 s slower
-    than compressing in a phase of its own). A page's second address gets links to its
-    first's copies. Returns [] (the batch done)."""
-    for made, o, twin, before in later:
-        if twin is None or before:
-            made.extend(copies_now(staging, o, twin))
-    return []
 
 
 def _alias_page(r: HtmlRenderer, alias: str, item: Item) -> Output:
@@ -593,9 +555,8 @@ def _build(
         ) from exc
     try:
         statics = static_files(site, plan.urls)  # photos resized (once, cached)
-        copies: dict[str, list[Copy]] = {}  # (those made by the render workers)
-        outputs = write_site(plan, staging, report.warnings, with_print, statics, copies)
-        precompress(staging, outputs, copies)  # .br and .gz beside every text file
+        outputs = write_site(plan, staging, report.warnings, with_print, statics)
+        precompress(staging, outputs)  # .br and .gz beside every text file
         report.timings["render"] = time.perf_counter() - t
         progress.advance()
         t = time.perf_counter()

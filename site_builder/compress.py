@@ -31,7 +31,7 @@ import brotli
 from site_builder.cache import current, digest
 from site_builder.parallel import jobs_count, parallel_map
 from site_builder.render.html import Output
-from site_builder.writer import FileData, Staging
+from site_builder.writer import Staging
 
 COMPRESSIBLE = (".html", ".css", ".js", ".svg", ".xml", ".txt", ".json", ".webmanifest")
 SMALLEST = 256  # bytes; below this, a compressed copy saves less than its headers cost
@@ -52,40 +52,11 @@ def compressed(data: bytes) -> dict[str, bytes]:
 PARALLEL_FROM = 200  # files to compress; below this one process is quicker
 
 
-Copy = tuple[str, str, tuple[int, int, int]]  # a compressed copy written: path, key, stat
-
-
-def copies_now(staging: Staging, o: Output, twin: str | None = None) -> list[Copy]:
-    """In the worker that has just rendered and written `o`: its compressed copies, made
-    from the bytes in memory and written beside it (`twin`: the path of the same page at
-    its first address, whose copies this one's are linked to). [] when `o` is not
-    compressed here: not text, too small, made earlier (a file, not bytes), or its
-    copies kept from the last build; `precompress` sees to those."""
-    data = o.data
-    if not isinstance(data, bytes) or not o.path.endswith(COMPRESSIBLE) or len(data) < SMALLEST:
-        return []
-    key = _key(o)
-    memo = current()
-    if memo is not None and key and all(memo.kept(key + ext) is not None for ext in EXTS):
-        return []
-    if twin is not None:
-        bodies: dict[str, FileData] = {ext: staging.staged(twin + ext) for ext in EXTS}
-    else:
-        bodies = dict(compressed(data))
-    return [
-        (o.path + ext, key + ext if key else "", staging.put(o.path + ext, bodies[ext]))
-        for ext in EXTS
-    ]
-
-
-def precompress(
-    staging: Staging, outputs: Sequence[Output], done: dict[str, list[Copy]] | None = None
-) -> int:
+def precompress(staging: Staging, outputs: Sequence[Output]) -> int:
     """Write the compressed copies of every text file in `outputs` into `staging`
     (on every core for a large site), recorded and claimed there; how many were written.
-    `done`: the copies the render workers wrote already (`copies_now`), by page path:
-    recorded and claimed only. (No `Output` for each: nothing after the build reads them,
-    and at 20,000 items the 200,000 copies' objects took ~50 MB.)"""
+    (No `Output` for each: nothing after the build reads them, and at 20,000 items the
+    200,000 copies' objects took ~50 MB.)"""
     memo = current()
     todo: list[tuple[str, str]] = []  # (path, key) to compress now
     twins: list[tuple[str, str, str]] = []  # (path, key, path of the same file in todo)
@@ -93,12 +64,6 @@ def precompress(
     made: list[str] = []
     for o in outputs:
         if not o.path.endswith(COMPRESSIBLE):
-            continue
-        copies = done.get(o.path) if done else None
-        if copies:
-            for rel, key, stat in copies:
-                made.append(rel)
-                staging.record(rel, key, stat)
             continue
         st = None if isinstance(o.data, bytes) else os.stat(os.path.join(staging.dir, o.path))
         if (st.st_size if st is not None else len(cast(bytes, o.data))) < SMALLEST:

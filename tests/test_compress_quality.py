@@ -75,27 +75,3 @@ def test_a_page_at_two_addresses_is_compressed_once(minimal: Path) -> None:
             a, b = Path(f"{flat}{ext}"), Path(f"{folder}{ext}")
             assert a.stat().st_ino == b.stat().st_ino, (code, ext)
             assert unpack(a.read_bytes()) == page, (code, ext)
-
-
-def test_copies_made_by_the_render_workers_are_kept_by_the_next_build(
-    minimal: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The workers that render the pages compress them (build.py `_compress_later`); what
-    they made is recorded like the rest, so a build whose pages did not change links
-    the copies instead of compressing again."""
-    from site_builder import compress
-
-    build(minimal, with_print=False)
-    made = {p: p.read_bytes() for p in (minimal / "output").rglob("*.br")}
-    assert len(made) > 20
-    calls: list[bytes] = []
-    real = compress.compressed
-    monkeypatch.setattr(compress, "compressed", lambda data: calls.append(data) or real(data))
-    site_yaml = minimal / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "\n# a comment\n", "utf-8")
-    build(minimal, with_print=False)  # (site.yaml changed: a full build)
-    # only the theme's stylesheet and script, which have no key (as before the workers
-    # compressed anything); no page, no QR code
-    assert len(calls) == 2
-    assert not [c for c in calls if c.startswith((b"<!DOCTYPE", b"<svg", b"<?xml"))]
-    assert {p: p.read_bytes() for p in (minimal / "output").rglob("*.br")} == made
