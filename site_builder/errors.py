@@ -48,6 +48,7 @@ class ContentError(SiteError):
     hint: str = ""
     # the file as `location(root, real)` shows it from `root`, when whoever made the error
     # knew it already (`check` shows thousands of translations' paths worked out ahead)
+    # (`dataclasses.field`: `field` is a name of this class)
     shown: tuple[Path, str] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

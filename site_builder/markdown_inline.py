@@ -23,18 +23,23 @@ from typing import Any
 from markdown import util
 from markdown.treeprocessors import InlineProcessor
 
-# name -> (the pattern's regular expression as read, strings one of which every match holds)
-NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+# (a pattern's regular expression as read, strings one of which every match of it holds)
+Need = tuple[str, tuple[str, ...]]
+LINK: Need = (r"(?<!\!)\[", ("[",))  # links and references: a "[" not after a "!"
+IMAGE: Need = (r"\!\[", ("![",))  # images, inline or by reference
+
+# the pattern's name -> what every match of it holds, for the expression read
+NEEDS: dict[str, Need] = {
     # a run of backslashes only counts when a backtick follows it (the look-ahead)
     "backtick": (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
     "escape": (r"\\(.)", ("\\",)),
     "footnote": (r"\[\^([^\]]*)\]", ("[^",)),
-    "reference": (r"(?<!\!)\[", ("[",)),
-    "link": (r"(?<!\!)\[", ("[",)),
-    "image_link": (r"\!\[", ("![",)),
-    "image_reference": (r"\!\[", ("![",)),
-    "short_reference": (r"(?<!\!)\[", ("[",)),
-    "short_image_ref": (r"\!\[", ("![",)),
+    "reference": LINK,
+    "link": LINK,
+    "short_reference": LINK,
+    "image_link": IMAGE,
+    "image_reference": IMAGE,
+    "short_image_ref": IMAGE,
     "autolink": (r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>", ("<",)),
     "automail": (r"<([^<> !]+@[^@<> ]+)>", ("<",)),
     "linebreak": (r"  \n", ("  \n",)),

@@ -111,16 +111,22 @@ def best_fit(chunks: list[Any], level: int, start: int = 1) -> int:
     import qrcode.util as util
 
     sizes = util.mode_sizes_for_version(start)
-    bits = _Bits()
-    for chunk in chunks:
-        bits.put(chunk.mode, 4)
-        bits.put(len(chunk), sizes[chunk.mode])
-        chunk.write(bits)
+    bits = _data_bits(chunks, sizes)
     version = bisect_left(util.BIT_LIMIT_TABLE[level], len(bits), start)
     util.check_version(version)  # (ValueError past 40, as `QRCode.version` is set there)
     if sizes is not util.mode_sizes_for_version(version):  # longer length fields: again
         return best_fit(chunks, level, version)
     return int(version)
+
+
+def _data_bits(chunks: list[Any], sizes: dict[int, int]) -> _Bits:
+    """Each chunk's mode, length (in the field size `sizes` gives its mode) and data."""
+    bits = _Bits()
+    for chunk in chunks:
+        bits.put(chunk.mode, 4)
+        bits.put(len(chunk), sizes[chunk.mode])
+        chunk.write(bits)
+    return bits
 
 
 def codewords(version: int, level: int, chunks: list[Any]) -> list[int]:
@@ -130,11 +136,8 @@ def codewords(version: int, level: int, chunks: list[Any]) -> list[int]:
     import qrcode.exceptions
     import qrcode.util as util
 
-    bits = _Bits()
-    for chunk in chunks:
-        bits.put(chunk.mode, 4)
-        bits.put(len(chunk), util.length_in_bits(chunk.mode, version))
-        chunk.write(bits)
+    util.check_version(version)  # (as `util.length_in_bits` does for each chunk)
+    bits = _data_bits(chunks, util.mode_sizes_for_version(version))
     blocks = base.rs_blocks(version, level)
     limit = sum(block.data_count * 8 for block in blocks)
     if len(bits) > limit:
