@@ -23,7 +23,7 @@ build: $(STAMP)
 # compile every module from source first: ~9 % of the suite's time).
 test: $(STAMP)
 	$(BIN)/python -m compileall -q site_builder
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --maxprocesses 4 --durations=25
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup --durations=25
 
 # The real validators (Nu HTML Checker, axe-core, Lighthouse, link checker) on the built
 # sample site; installs them first (tools/install-validators.sh), and fails, not skips,

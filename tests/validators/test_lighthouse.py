@@ -35,6 +35,18 @@ from tests.validators.pages import page_kinds, qr_code
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MINIMUM = 0.95
+# Lighthouse times a small benchmark of its own before each run and warns when the
+# host scores low: that is about the machine (a 2-core CI runner with the other test
+# worker busy), not the page, so it is the one run warning let through.
+SLOW_HOST = "The tested device appears to have a slower CPU than"
+# One Lighthouse at a time (make test runs with --dist loadgroup): two Chromiums on a
+# 2-core machine also slow what the performance score simulates from.
+pytestmark = pytest.mark.xdist_group("lighthouse")
+
+
+def page_warnings(lhr: dict) -> list[str]:
+    """The run's warnings, without the one about the host's speed."""
+    return [w for w in lhr["runWarnings"] if not w.startswith(SLOW_HOST)]
 
 
 def lighthouse(url: str, report: Path, categories: tuple[str, ...] = CATEGORIES) -> dict:
@@ -92,7 +104,7 @@ def test_lighthouse_mobile_scores(served_site: Served, tmp_path: Path, kind: str
     }[kind]
     lhr = lighthouse(served_site.url(path), tmp_path / "report.json")
     assert lhr.get("runtimeError") is None, lhr["runtimeError"]
-    assert lhr["runWarnings"] == []
+    assert page_warnings(lhr) == []
     assert lhr["finalDisplayedUrl"] == served_site.url(path)
     scores = {name: lhr["categories"][name]["score"] for name in CATEGORIES}
     low = {name: score for name, score in scores.items() if score < MINIMUM}
