@@ -514,10 +514,12 @@ def build(
             cache.forget_fingerprint()  # until this build has succeeded
             cache.keep_from(output)
         with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
-            _build(root, output, report, with_print, progress or Progress.quiet())
+            states = _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
             try:  # (for lastbuild.remember)
-                record: OutputRecord | None = OutputRecord.of(listing(output))
+                record: OutputRecord | None = OutputRecord.written(output, states)
+            except OSError:  # output/ changed under the build: as found
+                record = _listed(output)
             except OverflowError:  # an inode number past 2**63: no record, nor fingerprint
                 record = None
             report.output_record = record
@@ -526,10 +528,18 @@ def build(
     return report
 
 
+def _listed(output: Path) -> OutputRecord | None:
+    try:
+        return OutputRecord.of(listing(output))
+    except OverflowError:
+        return None
+
+
 def _build(
     root: Path, output: Path, report: BuildReport, with_print: bool, progress: Progress
-) -> None:
-    """load -> plan -> render -> write, timing each phase."""
+) -> dict[str, tuple[int, int, int]]:
+    """load -> plan -> render -> write, timing each phase; the state of every file
+    written (`Staging.states`)."""
     progress.start(4, _("Building"))
     t = time.perf_counter()
     try:
@@ -590,3 +600,4 @@ def _build(
     report.codes = len(plan.codes)
     report.pdfs = sum(1 for o in outputs if o.kind == "pdf")
     report.plan = plan
+    return staging.states

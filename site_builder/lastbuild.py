@@ -146,6 +146,34 @@ class OutputRecord:
             array("q", [x for rel in folders for x in found.folders[rel][1:]]),
         )
 
+    @classmethod
+    def written(cls, output: Path, states: dict[str, tuple[int, int, int]]) -> OutputRecord:
+        """output/ as a build has just put it in place: each file's state as it was when
+        written (`Staging.states`, every file of the staging folder), each folder's stated
+        now. The same record as `of(listing(output))` without listing the files again
+        (0.26-0.31 s for the 44,000 of a 2,000-item site, 3.2 s for 440,000; the ~8,000
+        folders are a tenth of that). Folders are those holding a file (staging makes no
+        other); an `lstat` that fails raises OSError. (OverflowError: as `of`.)"""
+        files = sorted(states)
+        found = {""}
+        for rel in files:
+            folder = rel.rpartition("/")[0]
+            while folder not in found:
+                found.add(folder)
+                folder = folder.rpartition("/")[0]
+        folders = sorted(found)
+        top = str(output)
+        folder_states: list[int] = []
+        for rel in folders:
+            st = os.lstat(os.path.join(top, rel) if rel else top)
+            folder_states += (st.st_size, st.st_mtime_ns, st.st_ino)
+        return cls(
+            files,
+            folders,
+            array("q", [x for rel in files for x in states[rel]]),
+            array("q", folder_states),
+        )
+
     def joined(self) -> tuple[str, str]:
         if self.names is None:
             self.names = "\n".join(self.files), "\n".join(self.folders)

@@ -208,8 +208,12 @@ class Staging:
         self._name = str(self.dir)  # (shared by every `staged` file)
         self.written: dict[str, str] = {}  # path -> what wrote it
         self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
+        # every file recorded -> its (size, mtime, inode) once written: output/'s record
+        # after the build without listing it again (lastbuild.OutputRecord.written)
+        self.states: dict[str, tuple[int, int, int]] = {}
         self.folders: set[str] = {str(self.dir)}  # folders made so far (by this process)
-        self.put(MARKER, MARKER_TEXT)  # the folder is the tool's: the next build may replace it
+        # the folder is the tool's: the next build may replace it
+        self.record(MARKER, "", self.put(MARKER, MARKER_TEXT))
 
     def __getstate__(self) -> dict[str, Any]:
         """What a worker process receives with a task (it only `put`s files): the folder,
@@ -217,7 +221,7 @@ class Staging:
         (at 20,000 items, ~60 MB pickled for each of eight compression tasks). A folder
         the worker does not know is made again, or found made (`_make_folder`)."""
         state = dict(self.__dict__)
-        state.update(written={}, made={}, folders={str(self.dir)})
+        state.update(written={}, made={}, states={}, folders={str(self.dir)})
         return state
 
     def claim(self, rel: str, owner: str, copied: bool = False) -> None:
@@ -248,7 +252,9 @@ class Staging:
         self.written[rel] = owner
 
     def record(self, rel: str, key: str, stat: tuple[int, int, int]) -> None:
-        """Remember what `rel` was made from (`key`) and its size, mtime and inode."""
+        """Remember what `rel` was made from (`key`) and its size, mtime and inode (every
+        file `put` is recorded, by this process: `states`)."""
+        self.states[rel] = stat
         if key:
             self.made[rel] = (key, *stat)
 
