@@ -91,10 +91,11 @@ def _converter() -> Any:
     from the cache) does not import Python-Markdown at all."""
     import markdown as md
 
-    from site_builder import markdown_inline
+    from site_builder import markdown_blocks, markdown_inline
 
     converter = md.Markdown(extensions=_extensions(), output_format="html")
     markdown_inline.install(converter)  # the same inline step, without hopeless tries
+    markdown_blocks.install(converter)  # the same block step, without hopeless tests
     return converter
 
 

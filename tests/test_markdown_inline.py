@@ -1,5 +1,6 @@
-"""The quick inline step (site_builder/markdown_inline.py) converts every story exactly as
-Python-Markdown's own step does: the members' dialect is Python-Markdown's, and the
+"""The quick inline step (site_builder/markdown_inline.py) and the quick block tests
+(site_builder/markdown_blocks.py) convert every story exactly as Python-Markdown's own
+steps do: the members' dialect is Python-Markdown's, and the
 build cache keeps converted stories under their text alone.
 
 Compared on the project's real stories, on thousands of stories made of every inline
@@ -11,6 +12,7 @@ lists, tables, abbreviations) mixed with Vietnamese text, and on hypothesis' own
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import markdown
@@ -18,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder import markdown_inline
+from site_builder import markdown_blocks, markdown_inline
 from site_builder.markdown import _converter, _extensions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,6 +89,31 @@ PIECES = [
     "    code",
     "```\nfenced `x`\n```",
     "Term\n: definition",
+    # block-level triggers (site_builder/markdown_blocks.py): each processor's strings
+    "Tiêu đề\n===",
+    "Tiêu đề\n---",
+    "\n-\n",
+    "\n=\n",
+    "---",
+    "* * *",
+    "___",
+    "_ _ _",
+    "#",
+    "#không phải tiêu đề",
+    "\n> ",
+    ">",
+    ": ",
+    "\n: định nghĩa",
+    ":",
+    "]:",
+    "[^a]: x",
+    "[^1]:",
+    "*[Mông]: người Mông",
+    "*[",
+    '[id]: https://xinman.example/ "Tựa"',
+    "[id]:\n    https://xinman.example/",
+    "    ",
+    "\t",
 ]
 
 
@@ -120,6 +147,33 @@ def test_the_quick_step_is_installed_and_every_stock_pattern_is_known() -> None:
     assert unknown == [], f"inline patterns tried on every text: {unknown}"
 
 
+def test_the_quick_block_tests_are_installed_for_every_processor_read() -> None:
+    ours = _converter()
+    quick = [
+        name for name in markdown_blocks.NEEDS if "test" in vars(ours.parser.blockprocessors[name])
+    ]
+    # a processor whose class or expression differs from the one read is asked about
+    # every block (correct, only slower): this says which to read again after an upgrade
+    assert quick == list(markdown_blocks.NEEDS)
+    library = stock()
+    assert not any("test" in vars(p) for p in library.parser.blockprocessors)
+
+
+def test_a_block_processor_read_differently_is_asked_every_time() -> None:
+    library = stock()
+    quote = library.parser.blockprocessors["quote"]
+    assert markdown_blocks.needs_of("quote", quote) == ((">",),)
+    other = markdown.blockprocessors.BlockQuoteProcessor(library.parser)
+    other.RE = re.compile(r"(^|\n)[ ]{0,3}[>|][ ]?(.*)")
+    assert markdown_blocks.needs_of("quote", other) is None
+
+    class Quote(markdown.blockprocessors.BlockQuoteProcessor):
+        pass
+
+    assert markdown_blocks.needs_of("quote", Quote(library.parser)) is None
+    assert markdown_blocks.needs_of("a processor of an extension", quote) is None
+
+
 def test_the_project_stories_convert_the_same() -> None:
     library = stock()
     stories = sorted(REPO.glob("content/**/*.md")) + sorted(REPO.glob("tests/**/*.md"))
@@ -144,7 +198,7 @@ def test_made_up_stories_convert_the_same(seed: int) -> None:
 @given(
     st.lists(
         st.one_of(
-            st.sampled_from(PIECES), st.text(alphabet="*_`[]()!<>&\\^@:/ \nab#;xé", max_size=8)
+            st.sampled_from(PIECES), st.text(alphabet="*_`[]()!<>&\\^@:/ \nab#;xé-=|", max_size=8)
         ),
         max_size=40,
     )
