@@ -27,6 +27,7 @@ from site_builder.errors import ContentError
 from site_builder.messages import Msg
 from site_builder.render import structured, variants
 from site_builder.render.catalog_cache import site_translations
+from site_builder.render.quick_env import QuickEnvironment
 from site_builder.render.template_cache import use_cache
 from site_builder.urls import Urls, list_page_count, pages_for
 
@@ -115,7 +116,7 @@ class HtmlRenderer:
         loader = jinja2.FileSystemLoader(str(config.templates_dir))
         memo = cache.current()
         for lang in config.languages:
-            env = jinja2.Environment(
+            env = QuickEnvironment(  # (jinja2.Environment, views' keys found at once)
                 loader=loader,
                 autoescape=True,
                 extensions=["jinja2.ext.i18n"],
