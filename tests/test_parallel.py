@@ -237,3 +237,36 @@ def test_write_chunks_are_few_for_a_small_site_and_bounded_for_a_large_one() -> 
         assert [chunks[k] for k in alone] == [[0], [1], [2], [3]]  # alone, and far apart
         assert [b - a for a, b in zip(alone[:-1], alone[1:], strict=True)] == [8, 8, 8]
     assert write_chunks([AppIcons()], 2) == [([0],)]
+
+
+def test_items_fingerprinted_by_workers_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that loads an item also makes its fingerprint (the `repr` of all it holds,
+    content/itemcache.py), which the main process keeps: the same as its own."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.content import itemcache
+
+    def fingerprints(name: str) -> dict[str, str]:
+        project = copy_project(tmp_path / name, "sample")
+        build(project, with_print=False)
+        read = itemcache._read_file(project / CACHE_DIR / itemcache.FILE)
+        assert read is not None
+        entries = read[-1]
+        return {Path(k).name: e.fingerprint for k, e in entries.items()}
+
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    serial = fingerprints("serial")
+    parallel_everywhere(monkeypatch)
+    real, made = loader.item_fingerprint, tmp_path / "made-by"
+
+    def fingerprint(*args: object) -> str:
+        with open(made, "a", encoding="utf-8") as f:  # (from a worker: another process)
+            f.write(f"{os.getpid()}\n")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "item_fingerprint", fingerprint)
+    assert fingerprints("parallel") == serial
+    assert len(serial) >= 8 and all(serial.values())
+    pids = made.read_text(encoding="utf-8").split()
+    assert len(pids) == len(serial) and str(os.getpid()) not in pids

@@ -18,7 +18,7 @@ from site_builder.content import commerce, kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
-from site_builder.content.itemcache import LoadMany, load_items
+from site_builder.content.itemcache import Loaded, LoadMany, item_fingerprint, load_items
 from site_builder.content.model import Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
 from site_builder.content.translations import translations as translations_of
@@ -155,10 +155,10 @@ def _load_items(
     categories: dict[str, dict[str, Any]],
     folders: list[tuple[str, Path]],
     stories: bool = True,
-) -> list[tuple[Item | None, list[ContentError], tuple[str, ...]]]:
-    """Every item with the errors its files have and the Markdown cache keys its stories
-    used, in `folders` order; on every core for a large catalogue (the same items and
-    errors as one process finds)."""
+) -> list[Loaded]:
+    """Every item with the errors its files have, the Markdown cache keys its stories used
+    and, from a worker, its `item_fingerprint` ("" otherwise), in `folders` order; on
+    every core for a large catalogue (the same items and errors as one process finds)."""
     if len(folders) < PARALLEL_FROM:
         return _load_chunk((config, categories, stories), folders, in_worker=False)[0]
     from site_builder.cache import current
@@ -181,11 +181,10 @@ def _load_chunk(
     shared: tuple[SiteConfig, dict[str, dict[str, Any]], bool],
     folders: list[tuple[str, Path]],
     in_worker: bool = True,
-) -> tuple[
-    list[tuple[Item | None, list[ContentError], tuple[str, ...]]],
-    tuple[dict[str, Any], set[str]] | None,
-]:
-    """Load `folders`; in a worker, also what it added to and used of the Markdown cache."""
+) -> tuple[list[Loaded], tuple[dict[str, Any], set[str]] | None]:
+    """Load `folders`; in a worker, also what it added to and used of the Markdown cache,
+    and each item's fingerprint (a `repr` of all it holds: made here, on every core, not
+    one by one in the main process)."""
     from site_builder.cache import current
 
     config, categories, stories = shared
@@ -204,7 +203,10 @@ def _load_chunk(
         )
         if memo is not None:
             memo.markdown.trace = None
-        out.append((item, errors.errors, tuple(keys)))
+        fingerprint = ""
+        if in_worker and stories and item is not None:
+            fingerprint = item_fingerprint(item, config.root)
+        out.append((item, errors.errors, tuple(keys), fingerprint))
     markdown = memo.markdown.changes() if memo is not None and in_worker else None
     return out, markdown
 
