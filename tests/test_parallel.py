@@ -258,14 +258,14 @@ def test_items_fingerprinted_by_workers_as_in_one_process(
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
     serial = fingerprints("serial")
     parallel_everywhere(monkeypatch)
-    real, made = loader.item_fingerprint, tmp_path / "made-by"
+    real, made = loader.fingerprint_of, tmp_path / "made-by"
 
     def fingerprint(*args: object) -> str:
         with open(made, "a", encoding="utf-8") as f:  # (from a worker: another process)
             f.write(f"{os.getpid()}\n")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "item_fingerprint", fingerprint)
+    monkeypatch.setattr(loader, "fingerprint_of", fingerprint)
     assert fingerprints("parallel") == serial
     assert len(serial) >= 8 and all(serial.values())
     pids = made.read_text(encoding="utf-8").split()

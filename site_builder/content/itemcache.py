@@ -108,9 +108,15 @@ def item_fingerprint(item: Any, root: Path) -> str:
     known = _FINGERPRINTS.get(id(item))
     if known is not None and known[0] is item:
         return known[1]
-    found = digest(repr(item).replace(repr(str(root))[1:-1], "<root>"))
+    found = fingerprint_of(item, root)
     _FINGERPRINTS[id(item)] = (item, found)
     return found
+
+
+def fingerprint_of(item: Any, root: Path) -> str:
+    """`item_fingerprint` made afresh and not remembered (a loading worker's: remembering
+    would keep every item it loaded alive until it ends, ~125 MB a worker at 20,000)."""
+    return digest(repr(item).replace(repr(str(root))[1:-1], "<root>"))
 
 
 def only_fingerprints_of(items: Any) -> None:
@@ -213,18 +219,25 @@ class _Pickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._folders: dict[tuple[type, str], PurePath] = {}
         table = dict(copyreg.dispatch_table)
-        table[PosixPath] = table[PurePosixPath] = self._path
+        # (a function of its own, not a method: a table holding the pickler would be a
+        # cycle, kept with the whole output and memo while the collector is frozen)
+        table[PosixPath] = table[PurePosixPath] = _path_reducer()
         self.dispatch_table = table
 
-    def _path(self, obj: PurePath) -> Any:
-        kind = type(obj)
+
+def _path_reducer() -> Callable[[PurePath], Any]:
+    """The reduction of a path, as its folder (one object per folder) and its name."""
+    folders: dict[tuple[type, str], PurePath] = {}
+
+    def reduce(obj: PurePath) -> Any:
         parent = obj.parent
         if parent == obj or obj.name in ("", ".", ".."):
             return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)  # "/" or ".": as pickle does
-        folder = self._folders.setdefault((kind, str(parent)), parent)
+        folder = folders.setdefault((type(obj), str(parent)), parent)
         return _child, (folder, obj.name)
+
+    return reduce
 
 
 def _dumps(value: Any) -> bytes:

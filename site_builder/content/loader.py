@@ -18,7 +18,7 @@ from site_builder.content import commerce, kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
-from site_builder.content.itemcache import Loaded, LoadMany, item_fingerprint, load_items
+from site_builder.content.itemcache import Loaded, LoadMany, fingerprint_of, load_items
 from site_builder.content.model import Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
 from site_builder.content.translations import translations as translations_of
@@ -157,8 +157,9 @@ def _load_items(
     stories: bool = True,
 ) -> list[Loaded]:
     """Every item with the errors its files have, the Markdown cache keys its stories used
-    and, from a worker, its `item_fingerprint` ("" otherwise), in `folders` order; on
-    every core for a large catalogue (the same items and errors as one process finds)."""
+    and, from a worker, its fingerprint (`fingerprint_of`; "" otherwise), in `folders`
+    order; on every core for a large catalogue (the same items and errors as one process
+    finds)."""
     if len(folders) < PARALLEL_FROM:
         return _load_chunk((config, categories, stories), folders, in_worker=False)[0]
     from site_builder.cache import current
@@ -205,7 +206,7 @@ def _load_chunk(
             memo.markdown.trace = None
         fingerprint = ""
         if in_worker and stories and item is not None:
-            fingerprint = item_fingerprint(item, config.root)
+            fingerprint = fingerprint_of(item, config.root)
         out.append((item, errors.errors, tuple(keys), fingerprint))
     markdown = memo.markdown.changes() if memo is not None and in_worker else None
     return out, markdown
