@@ -73,6 +73,11 @@ NEEDS: dict[str, tuple[str, str, Groups]] = {
         r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
         (("*[",),),
     ),
+    "abbr 3.11.4": (  # the same, its name now without a line break (Python-Markdown 3.11.4)
+        "markdown.extensions.abbr.AbbrBlockprocessor",
+        r"^[*]\[(?P<abbr>[^\\\n]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+        (("*[",),),
+    ),
     "reference": (  # [id]: url
         "markdown.blockprocessors.ReferenceProcessor",
         r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
@@ -86,15 +91,16 @@ EXPRESSION = {"hr": "SEARCH_RE", "table": "RE_END_BORDER"}
 
 def needs_of(name: str, processor: Any) -> Groups | None:
     """What every block the processor registered as `name` takes holds, or None when that
-    is not known for this processor: it is then asked about every block."""
-    known = NEEDS.get(name)
-    if known is None:
-        return None
+    is not known for this processor: it is then asked about every block. (A processor
+    read in more than one library version has an entry per version: "name version".)"""
     cls = type(processor)
-    if f"{cls.__module__}.{cls.__qualname__}" != known[0]:
-        return None  # (a subclass, or another class under the name: not read)
+    path = f"{cls.__module__}.{cls.__qualname__}"
     compiled = getattr(processor, EXPRESSION.get(name, "RE"), None)
-    return known[2] if getattr(compiled, "pattern", None) == known[1] else None
+    source = getattr(compiled, "pattern", None)
+    for key, (read_class, read_source, groups) in NEEDS.items():
+        if key.split(" ")[0] == name and path == read_class and source == read_source:
+            return groups  # (not a subclass nor another class under the name: as read)
+    return None
 
 
 def quick_test(test: Callable[[Any, str], bool], groups: Groups) -> Callable[[Any, str], bool]:
@@ -115,11 +121,16 @@ def quick_test(test: Callable[[Any, str], bool], groups: Groups) -> Callable[[An
     return quick
 
 
+def names() -> list[str]:
+    """The processors read, each once, in the order of `NEEDS`."""
+    return list(dict.fromkeys(key.split(" ")[0] for key in NEEDS))
+
+
 def install(md: Any) -> list[str]:
     """Give `md`'s known block processors their quick test; the names of those given one."""
     registry = md.parser.blockprocessors
     done = []
-    for name in NEEDS:
+    for name in names():
         if name not in registry:
             continue
         processor = registry[name]
