@@ -516,23 +516,18 @@ def build(
         with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
             states = _build(root, output, report, with_print, progress or Progress.quiet())
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
+            record: OutputRecord | None
             try:  # (for lastbuild.remember)
-                record: OutputRecord | None = OutputRecord.written(output, states)
-            except OSError:  # output/ changed under the build: as found
-                record = _listed(output)
+                try:
+                    record = OutputRecord.written(output, states)
+                except OSError:  # output/ changed under the build: as found
+                    record = OutputRecord.of(listing(output))
             except OverflowError:  # an inode number past 2**63: no record, nor fingerprint
                 record = None
             report.output_record = record
             cache.save(None if racy or record is None else inputs + ":" + record.digest())
         report.timings["total"] = time.perf_counter() - t0
     return report
-
-
-def _listed(output: Path) -> OutputRecord | None:
-    try:
-        return OutputRecord.of(listing(output))
-    except OverflowError:
-        return None
 
 
 def _build(

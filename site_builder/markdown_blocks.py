@@ -27,61 +27,65 @@ from typing import Any
 # a block a processor takes holds one string of each group
 Groups = tuple[tuple[str, ...], ...]
 
-# the processor's registered name -> its class, the expression it searches with as read,
-# and what every block it takes holds (read off that expression)
-NEEDS: dict[str, tuple[str, str, Groups]] = {
+# the processor's registered name -> its class, the expression it searches with as read
+# (one per Python-Markdown version that changed it), and what every block it takes holds
+# (read off that expression)
+NEEDS: dict[str, tuple[str, tuple[str, ...], Groups]] = {
     "table": (  # two lines, cells cut by "|" (its test has no one expression: the one
         # read is the right border's, which a header row without a "|" cannot have)
         "markdown.extensions.tables.TableProcessor",
-        r"(?<!\\)(?:\\\\)*\|$",
+        (r"(?<!\\)(?:\\\\)*\|$",),
         (("|",), ("\n",)),
     ),
     "hashheader": (
         "markdown.blockprocessors.HashHeaderProcessor",
-        r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",
+        (r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)",),
         (("#",),),
     ),
     "setextheader": (  # a line, then a line of "=" or "-"
         "markdown.blockprocessors.SetextHeaderProcessor",
-        r"^.*?\n(?:=+|-+)[ ]*(\n|$)",
+        (r"^.*?\n(?:=+|-+)[ ]*(\n|$)",),
         (("\n=", "\n-"),),
     ),
     "hr": (  # three "-", "_" or "*"
         "markdown.blockprocessors.HRProcessor",
-        r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))"
-        r"(?P=atomicgroup)[ ]*$",
+        (
+            r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))"
+            r"(?P=atomicgroup)[ ]*$",
+        ),
         (("-", "_", "*"),),
     ),
     "deflist": (  # a line starting with ": "
         "markdown.extensions.def_list.DefListProcessor",
-        r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)",
+        (r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)",),
         ((": ",),),
     ),
     "quote": (
         "markdown.blockprocessors.BlockQuoteProcessor",
-        r"(^|\n)[ ]{0,3}>[ ]?(.*)",
+        (r"(^|\n)[ ]{0,3}>[ ]?(.*)",),
         ((">",),),
     ),
     # these three take every block, search it and put it back when nothing is found
     "footnote": (  # [^1]: ...
         "markdown.extensions.footnotes.FootnoteBlockProcessor",
-        r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$",
+        (r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$",),
         (("[^",), ("]:",)),
     ),
     "abbr": (  # *[HTML]: ...
         "markdown.extensions.abbr.AbbrBlockprocessor",
-        r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
-        (("*[",),),
-    ),
-    "abbr 3.11.4": (  # the same, its name now without a line break (Python-Markdown 3.11.4)
-        "markdown.extensions.abbr.AbbrBlockprocessor",
-        r"^[*]\[(?P<abbr>[^\\\n]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+        (
+            r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+            # 3.11.4: the name without a line break
+            r"^[*]\[(?P<abbr>[^\\\n]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$",
+        ),
         (("*[",),),
     ),
     "reference": (  # [id]: url
         "markdown.blockprocessors.ReferenceProcessor",
-        r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
-        r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+        (
+            r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
+            r"""((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+        ),
         (("]:",),),
     ),
 }
@@ -91,16 +95,15 @@ EXPRESSION = {"hr": "SEARCH_RE", "table": "RE_END_BORDER"}
 
 def needs_of(name: str, processor: Any) -> Groups | None:
     """What every block the processor registered as `name` takes holds, or None when that
-    is not known for this processor: it is then asked about every block. (A processor
-    read in more than one library version has an entry per version: "name version".)"""
+    is not known for this processor: it is then asked about every block."""
+    known = NEEDS.get(name)
+    if known is None:
+        return None
     cls = type(processor)
-    path = f"{cls.__module__}.{cls.__qualname__}"
+    if f"{cls.__module__}.{cls.__qualname__}" != known[0]:
+        return None  # (a subclass, or another class under the name: not read)
     compiled = getattr(processor, EXPRESSION.get(name, "RE"), None)
-    source = getattr(compiled, "pattern", None)
-    for key, (read_class, read_source, groups) in NEEDS.items():
-        if key.split(" ")[0] == name and path == read_class and source == read_source:
-            return groups  # (not a subclass nor another class under the name: as read)
-    return None
+    return known[2] if getattr(compiled, "pattern", None) in known[1] else None
 
 
 def quick_test(test: Callable[[Any, str], bool], groups: Groups) -> Callable[[Any, str], bool]:
@@ -121,16 +124,11 @@ def quick_test(test: Callable[[Any, str], bool], groups: Groups) -> Callable[[An
     return quick
 
 
-def names() -> list[str]:
-    """The processors read, each once, in the order of `NEEDS`."""
-    return list(dict.fromkeys(key.split(" ")[0] for key in NEEDS))
-
-
 def install(md: Any) -> list[str]:
     """Give `md`'s known block processors their quick test; the names of those given one."""
     registry = md.parser.blockprocessors
     done = []
-    for name in names():
+    for name in NEEDS:
         if name not in registry:
             continue
         processor = registry[name]

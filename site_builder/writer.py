@@ -207,7 +207,7 @@ class Staging:
         os.chmod(self.dir, FOLDER_MODE)  # mkdtemp makes it private; a web server must read it
         self._name = str(self.dir)  # (shared by every `staged` file)
         self.written: dict[str, str] = {}  # path -> what wrote it
-        self.made: dict[str, tuple[str, int, int, int]] = {}  # path -> key, size, mtime, inode
+        self.keys: dict[str, str] = {}  # path -> what it was made from (`made`)
         # every file recorded -> its (size, mtime, inode) once written: output/'s record
         # after the build without listing it again (lastbuild.OutputRecord.written)
         self.states: dict[str, tuple[int, int, int]] = {}
@@ -221,7 +221,7 @@ class Staging:
         (at 20,000 items, ~60 MB pickled for each of eight compression tasks). A folder
         the worker does not know is made again, or found made (`_make_folder`)."""
         state = dict(self.__dict__)
-        state.update(written={}, made={}, states={}, folders={str(self.dir)})
+        state.update(written={}, keys={}, states={}, folders={str(self.dir)})
         return state
 
     def claim(self, rel: str, owner: str, copied: bool = False) -> None:
@@ -256,7 +256,12 @@ class Staging:
         file `put` is recorded, by this process: `states`)."""
         self.states[rel] = stat
         if key:
-            self.made[rel] = (key, *stat)
+            self.keys[rel] = key
+
+    @property
+    def made(self) -> dict[str, tuple[str, int, int, int]]:
+        """Path -> key, size, mtime, inode of every file recorded with a key."""
+        return {rel: (key, *self.states[rel]) for rel, key in self.keys.items()}
 
     def staged(self, rel: str) -> StagedFile:
         """The file `rel` written into this folder."""

@@ -164,7 +164,7 @@ def read_again(unknown: list[str], what: str) -> None:
 def test_the_quick_block_tests_are_installed_for_every_processor_read() -> None:
     ours = _converter()
     registry = ours.parser.blockprocessors
-    unknown = [name for name in markdown_blocks.names() if "test" not in vars(registry[name])]
+    unknown = [name for name in markdown_blocks.NEEDS if "test" not in vars(registry[name])]
     # a processor whose class or expression differs from the one read is asked about
     # every block (correct, only slower): this says which to read again after an upgrade
     read_again(unknown, "block processors asked about every block")

@@ -151,7 +151,7 @@ def test_a_worker_receives_the_staging_folder_without_its_bookkeeping(tmp_path: 
         staging.claim(rel, "page")
     copy = pickle.loads(pickle.dumps(staging))
     assert len(pickle.dumps(staging)) < 1000
-    assert (copy.dir, copy.written, copy.made) == (staging.dir, {}, {})
+    assert (copy.dir, copy.written, copy.made, copy.states) == (staging.dir, {}, {}, {})
     assert copy.put("vi/dolls/doll-7/index.html.gz", b"x")[0] == 1  # a folder made before
     assert copy.put("en/dolls/doll-7/index.html", b"yz")[0] == 2  # a new one
     assert (staging.dir / "en/dolls/doll-7/index.html").read_bytes() == b"yz"
