@@ -12,6 +12,11 @@
 // runs). "javascript": false opens it with JavaScript disabled, as a visitor without
 // JavaScript sees it; axe cannot run then (it is JavaScript), so use "axe": false with it.
 // "redirects_to": "/vi/x/" waits until the redirect has arrived there.
+// "wait_for": "[data-offline-ready]" waits until an element matches (here: the site's
+// service worker has kept the page).
+// "stay" pages get a browser context of their own that allows no service worker: the
+// site's worker (registered by the other pages, scope "/") would otherwise fetch the
+// redirect's target itself, out of page.route's sight, and the page would navigate away.
 // Never downloads a browser: uses the executable given (Debian's /usr/bin/chromium).
 import { readFileSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
@@ -36,9 +41,10 @@ const browser = await chromium.launch({
 });
 
 const contexts = {};
-async function contextFor(javascript) {
-  const key = javascript ? "js" : "nojs";
+async function contextFor(javascript, stay) {
+  const key = `${javascript ? "js" : "nojs"}${stay ? "-stay" : ""}`;
   contexts[key] ??= await browser.newContext({
+    serviceWorkers: stay ? "block" : "allow",
     viewport,
     deviceScaleFactor: 2,
     isMobile: true,
@@ -54,7 +60,7 @@ let axeVersion = null;
 try {
   for (const spec of job.pages) {
     const javascript = spec.javascript ?? true;
-    const page = await (await contextFor(javascript)).newPage();
+    const page = await (await contextFor(javascript, spec.stay ?? false)).newPage();
     const consoleErrors = [];
     page.on("console", (msg) => {
       if (msg.type() === "error") consoleErrors.push(msg.text());
@@ -80,6 +86,7 @@ try {
       // A page that redirects with JavaScript: wait until the browser is on its target.
       await page.waitForURL((u) => u.pathname === spec.redirects_to, { waitUntil: "load" });
     }
+    if (spec.wait_for) await page.waitForSelector(spec.wait_for, { state: "attached" });
     const facts = await page.evaluate(() => ({
       lang: document.documentElement.getAttribute("lang"),
       title: document.title,

@@ -120,3 +120,29 @@ def test_phone_screenshots(served_site: Served) -> None:
     ]
     run_axe(pages, (390, 844))
     assert all((folder / name).stat().st_size > 1000 for name in shots)
+
+
+def test_a_landing_page_stays_put_after_the_service_worker_took_over(
+    served_site: Served,
+) -> None:
+    """The site's service worker (scope "/"), once a page registered it, fetches
+    navigations itself; a "stay" page must still not navigate away (it once did, now and
+    then: CI failed with "Execution context was destroyed")."""
+    output = served_site.root
+    code = qr_code(output)
+    pages = run_axe(
+        [
+            {
+                "url": served_site.url(page_kinds(output, "vi")["doll"]),
+                "axe": False,
+                "wait_for": "[data-offline-ready]",
+            },
+            {"url": served_site.url(f"/Q/{code}"), "stay": True, "axe": False},
+            {"url": served_site.url("/"), "stay": True, "axe": False},
+        ],
+        PHONE,
+    )["pages"]
+    assert [p["final_url"] for p in pages[1:]] == [
+        served_site.url(f"/Q/{code}"),
+        served_site.url("/"),
+    ]
