@@ -104,6 +104,44 @@ def test_stories_converted_by_workers_are_remembered(
     assert len(converted) == 1 and "deep indigo" in converted[0]
 
 
+def test_photos_hashed_by_workers_are_not_read_again_by_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loading workers hash each item photo they check (content/images.py
+    `photo_digest`) and send the digests back; the main process names the derivatives
+    from them without reading any item photo again (a booklet's cover is checked, and so
+    hashed, in the main process), and the next build finds them in the cache."""
+    import hashlib
+
+    from site_builder.cache import BuildCache
+    from site_builder.content.images import EXTENSIONS
+
+    project = copy_project(tmp_path / "site", "sample")
+    photos = [p for p in (project / "content").rglob("*") if p.suffix.lower() in EXTENSIONS]
+    photos = [p for p in photos if p.suffix.lower() != ".svg"]
+    assert len(photos) >= 4
+    for photo in photos:  # settled: older than two seconds, so remembered
+        st = photo.stat()
+        os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns - 10**10))
+    parallel_everywhere(monkeypatch)
+    main, read = os.getpid(), []
+    real = Path.read_bytes
+
+    def reading(self: Path) -> bytes:
+        if os.getpid() == main and self in photos:
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    build(project, with_print=False)
+    assert read == []
+    table = BuildCache(project).photos.data
+    for photo in photos:
+        st = photo.stat()
+        key = f"{photo.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+        assert table[key] == hashlib.sha256(real(photo)).hexdigest()[:20], photo
+
+
 def test_frozen_blocks_nest_and_only_the_outermost_lets_go() -> None:
     import gc
 

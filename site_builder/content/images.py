@@ -123,9 +123,37 @@ def _resolve(path: Path, folder: Path) -> Path | None:
 
 
 def _inspect(path: Path) -> photo.Facts:
+    """Decode the photo (content/raster.py); in a build, also its digest (`photo_digest`)
+    while its bytes are at hand: made here, in the loading workers, the build's
+    derivatives need not read and hash every photo again in the main process."""
+    from site_builder.cache import current
     from site_builder.content import raster  # (Pillow: only for a photo not remembered)
 
-    return raster.inspect(path)
+    facts = raster.inspect(path)
+    if current() is not None:
+        with contextlib.suppress(OSError):  # (read again when the derivatives are made)
+            photo_digest(path)
+    return facts
+
+
+def photo_digest(path: Path) -> str:
+    """The SHA-256 (20 hex digits) of a photo, remembered in the build cache under the
+    file's identity (path, size, mtime_ns, inode): an unchanged photo is not read again
+    by the next build. A photo written in the last two seconds is always read (its next
+    change could keep the same time stamp). Names the photo's derivatives
+    (render/images.py)."""
+    from site_builder.cache import current
+
+    memo = current()
+    st = path.stat()
+    key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"  # filestate.key_of, followed
+    known = memo.photos.get(key) if memo is not None else None
+    if isinstance(known, str) and len(known) == 20:
+        return known
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    if memo is not None and settled(st.st_mtime_ns):
+        memo.photos.put(key, digest)
+    return digest
 
 
 def _raster(path: Path, name: str) -> photo.Facts:

@@ -169,29 +169,32 @@ def _load_items(
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
     memo = current()
     if memo is not None:
-        _ = memo.markdown.data  # read once here rather than in every worker
+        _ = memo.markdown.data, memo.photos.data  # read once here rather than in every worker
     shared = (config, categories, stories)
     results = parallel_map(_load_chunk, [(c,) for c in chunks], shared=shared)
-    for _items, markdown in results:  # stories the workers converted, for the next build
-        if memo is not None and markdown is not None:
-            memo.markdown.merge(markdown)
-    return [pair for chunk, _markdown in results for pair in chunk]
+    for _items, tables in results:  # stories converted and photos hashed, for the build
+        if memo is not None and tables is not None:
+            memo.markdown.merge(tables[0])
+            memo.photos.merge(tables[1])
+    return [pair for chunk, _tables in results for pair in chunk]
 
 
 def _load_chunk(
     shared: tuple[SiteConfig, dict[str, dict[str, Any]], bool],
     folders: list[tuple[str, Path]],
     in_worker: bool = True,
-) -> tuple[list[Loaded], tuple[dict[str, Any], set[str]] | None]:
-    """Load `folders`; in a worker, also what it added to and used of the Markdown cache,
-    and each item's fingerprint (a `repr` of all it holds: made here, on every core, not
-    one by one in the main process)."""
+) -> tuple[list[Loaded], tuple[Changes, Changes] | None]:
+    """Load `folders`; in a worker, also what it added to and used of the Markdown cache
+    and of the photos' digests (content/images.py `photo_digest`), and each item's
+    fingerprint (a `repr` of all it holds: made here, on every core, not one by one in
+    the main process)."""
     from site_builder.cache import current
 
     config, categories, stories = shared
     memo = current()
     if memo is not None and in_worker:
         memo.markdown.changes()  # start afresh: only this worker's own work goes back
+        memo.photos.changes()
     out = []
     for kind, folder in folders:
         errors = Collector()
@@ -208,8 +211,12 @@ def _load_chunk(
         if in_worker and stories and item is not None:
             fingerprint = fingerprint_of(item, config.root)
         out.append((item, errors.errors, tuple(keys), fingerprint))
-    markdown = memo.markdown.changes() if memo is not None and in_worker else None
-    return out, markdown
+    if memo is None or not in_worker:
+        return out, None
+    return out, (memo.markdown.changes(), memo.photos.changes())
+
+
+Changes = tuple[dict[str, Any], set[str]]  # a cache table's `changes()`
 
 
 def _guard(errors: Collector, fn: Any) -> Any:

@@ -41,6 +41,7 @@ import pillow_heif
 from PIL import Image as PILImage
 
 from site_builder.content import photo_limits, raster
+from site_builder.content.images import photo_digest
 from site_builder.content.model import Image
 from site_builder.errors import ContentError
 from site_builder.filestate import FileState, settled, state_of
@@ -66,25 +67,6 @@ RECIPE = (
 
 
 # --- encoding ------------------------------------------------------------------------
-
-
-def _photo_digest(path: Path) -> str:
-    """The SHA-256 (20 hex digits) of a photo, remembered in the build cache under the
-    file's identity (path, size, mtime_ns, inode): an unchanged photo is not read again
-    by the next build. A photo written in the last two seconds is always read (its next
-    change could keep the same time stamp)."""
-    from site_builder.cache import current
-
-    memo = current()
-    st = path.stat()
-    key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"  # filestate.key_of, followed
-    known = memo.photos.get(key) if memo is not None else None
-    if isinstance(known, str) and len(known) == 20:
-        return known
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-    if memo is not None and settled(st.st_mtime_ns):
-        memo.photos.put(key, digest)
-    return digest
 
 
 def _unreadable(path: Path) -> ContentError:
@@ -234,7 +216,7 @@ class ImageCache:
         state = state_of(path)
         if state is not None and state in self._digests:
             return self._digests[state]
-        value = _photo_digest(path)
+        value = photo_digest(path)
         if state is not None and settled(state.mtime_ns):
             self._digests[state] = value
         return value
