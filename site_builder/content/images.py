@@ -123,9 +123,11 @@ def _resolve(path: Path, folder: Path) -> Path | None:
 
 
 def _inspect(path: Path) -> photo.Facts:
-    """Decode the photo (content/raster.py); in a build, also its digest (`photo_digest`)
-    while its bytes are at hand: made here, in the loading workers, the build's
-    derivatives need not read and hash every photo again in the main process."""
+    """Decode the photo (content/raster.py) and, when a project cache is in use (build,
+    check, preview), make its digest (`photo_digest`) while the file is in the page
+    cache: in a large build that is the loading workers, so the main process names the
+    derivatives without reading every photo again. (`check` saves the digests too: the
+    build after it finds them.)"""
     from site_builder.cache import current
     from site_builder.content import raster  # (Pillow: only for a photo not remembered)
 
