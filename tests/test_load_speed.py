@@ -376,6 +376,54 @@ def test_a_photo_check_is_remembered_in_one_whole_file_and_a_damaged_one_is_redo
     assert sorted(folder.iterdir()) == memos
 
 
+def test_a_photo_checked_before_under_another_name_is_hashed_not_decoded(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A photo whose content was checked before (content/images.py `_content_memo`): the
+    same photo in two items, or a project copied to another folder with new time stamps
+    (as a copy to another computer makes them), is hashed and not decoded again; a photo
+    whose bytes changed is decoded."""
+    import shutil
+
+    from PIL import Image as PILImage
+
+    from site_builder.build import build
+    from site_builder.content import raster
+
+    decoded: list[str] = []
+    real = raster.inspect
+
+    def counting(path: Path) -> object:
+        decoded.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(raster, "inspect", counting)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
+
+    def built(root: Path) -> dict[str, bytes]:
+        for photo in (root / "content").rglob("*.png"):  # (settled: older than 2 s)
+            os.utime(photo, ns=(photo.stat().st_atime_ns, photo.stat().st_mtime_ns - 10**10))
+        decoded.clear()
+        build(root, with_print=False)
+        return {p.name: p.read_bytes() for p in (root / "output/media").rglob("*.jpg")}
+
+    doll, tea = minimal / "content/dolls/hmong/doll.png", minimal / "content/ocop/tea/tea.png"
+    shutil.copyfile(doll, tea)  # the same photo in two items: decoded once
+    first = built(minimal)
+    assert len(decoded) == 1, decoded
+
+    copy = tmp_path / "copied"
+    shutil.copytree(minimal, copy)  # new paths, inodes and (below) time stamps
+    assert built(copy) == first
+    assert decoded == []
+
+    with PILImage.open(doll) as im:  # other bytes: decoded
+        im.rotate(90, expand=True).save(copy / "content/dolls/hmong/doll.png")
+    changed = built(copy)
+    assert decoded == ["doll.png"]
+    assert changed != first
+
+
 def test_the_item_cache_pickler_is_freed_without_the_collector() -> None:
     """A build runs with the collector frozen: a pickler in a reference cycle would keep
     the whole written file and its memo until the command ends (~20 MB at 2,000 items).

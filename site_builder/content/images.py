@@ -3,6 +3,8 @@
 The loader runs `load_image` for every image in `check` and in `build` alike, so both
 refuse the same files: photos are decoded in full here (content/raster.py, the code the
 build encodes with), SVGs are checked for anything but drawing (content/svg.py).
+A photo's check is remembered in the project's cache, by the file's identity and by its
+content (`_memo`), so each photo is decoded once, however often it is copied or renamed.
 """
 
 from __future__ import annotations
@@ -230,25 +232,63 @@ def memo_version() -> str:
 def _memo(path: Path, inspect: Callable[[Path], photo.Facts]) -> photo.Facts:
     """`inspect(path)`, remembered in the project's cache under the file's identity
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
-    Only good results are remembered; a failure is found again each time."""
+    When a build cache is in use, also under the photo's content (`photo_digest`): a
+    photo copied, moved or renamed (a project copied to another computer, a folder
+    renamed, every time stamp changed) or the same photo in two items is hashed, not
+    decoded again. Only good results are remembered; a failure is found again each time."""
     root = _project_of(str(path.parent))
     state = state_of(path)
     key = f"{memo_version()}\0" + "\0".join(map(str, state or (path,)))
-    memo = None
+    memo = same = None
     if root is not None and state is not None and settled(state.mtime_ns):
-        name = hashlib.sha256(key.encode()).hexdigest()
-        memo = os.path.join(root, CACHE_DIR, "images", "checked", name)
-        try:
-            with open(memo, "rb") as f:
-                w, h, alpha = json.loads(f.read())
-            return photo.Facts(int(w), int(h), bool(alpha))
-        except (OSError, ValueError, TypeError):
-            pass
+        memo = _memo_file(root, key)
+        facts = _recall(memo)
+        if facts is not None:
+            return facts
+        same = _content_memo(root, path)
+        facts = None if same is None else _recall(same)
+        if facts is not None:
+            _keep(memo, facts)  # (next time by its identity: not even hashed)
+            return facts
     facts = inspect(path)
-    if memo is not None:
-        with contextlib.suppress(OSError):  # a read-only project: decode again next time
-            _remember(memo, json.dumps([facts.width, facts.height, facts.alpha]).encode())
+    for file in (memo, same):
+        if file is not None:
+            _keep(file, facts)
     return facts
+
+
+def _memo_file(root: str, key: str) -> str:
+    name = hashlib.sha256(key.encode()).hexdigest()
+    return os.path.join(root, CACHE_DIR, "images", "checked", name)
+
+
+def _content_memo(root: str, path: Path) -> str | None:
+    """The memo file of the photo's content (its digest, made anyway while a build cache
+    is in use, and remembered there); None without a build cache or when it cannot be read."""
+    from site_builder.cache import current
+
+    if current() is None:
+        return None
+    try:
+        digest = photo_digest(path)
+    except OSError:
+        return None
+    return _memo_file(root, f"{memo_version()}\0content\0{digest}")
+
+
+def _recall(memo: str) -> photo.Facts | None:
+    """What the memo file says, or None when it is missing or cannot be read whole."""
+    try:
+        with open(memo, "rb") as f:
+            w, h, alpha = json.loads(f.read())
+        return photo.Facts(int(w), int(h), bool(alpha))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _keep(memo: str, facts: photo.Facts) -> None:
+    with contextlib.suppress(OSError):  # a read-only project: decode again next time
+        _remember(memo, json.dumps([facts.width, facts.height, facts.alpha]).encode())
 
 
 def _project_of(folder: str) -> str | None:
