@@ -365,3 +365,38 @@ def test_a_changed_photo_gets_new_derivatives(photo_site: Path) -> None:
         assert second[key] != first[key]
         with Image.open(io.BytesIO(second[key])) as im:
             im.load()
+
+
+def test_a_photo_added_is_decoded_once_for_all_its_sizes(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone photo added to a built site: its web sizes come from one call of
+    `encode_all` (one decoding: render/images.py `ImageCache.prepare`), not one per size
+    (a 12-megapixel HEIC takes ~0.7 s to decode; six sizes took six); the same bytes as
+    a cold build's."""
+    root = photo_site
+    rebuild(root)
+    calls: list[tuple[str, int]] = []
+    real = images.encode_all
+
+    def counting(path: Path, variants: list[images.Variant]) -> list[bytes]:
+        calls.append((path.name, len(variants)))
+        return real(path, variants)
+
+    monkeypatch.setattr(images, "encode_all", counting)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
+    folder = root / "content/ocop/tea"
+    photo(1600, 1200).save(folder / "phone.heic", quality=80)  # pillow-heif's encoder
+    item = folder / "item.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("[tea.png]", "[tea.png, phone.heic]"))
+    story = folder / "vi.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("alt:\n", "alt:\n  phone.heic: Gói chè, chụp bằng điện thoại\n"))
+
+    added = rebuild(root)
+    assert calls == [("phone.heic", 6)]  # 320, 640 and 960 px, WebP and JPEG
+    assert sorted(k for k in added if "/phone-" in k) == [
+        f"media/ocop/tea/phone-{w}.{e}" for w in (320, 640, 960) for e in ("jpg", "webp")
+    ]
+    shutil.rmtree(root / ".site-builder-cache")
+    assert rebuild(root) == added  # as a cold build makes them
