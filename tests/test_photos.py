@@ -270,6 +270,44 @@ def test_booklets_print_an_upright_print_sized_copy(phone_site: tuple[Path, list
     assert (root / "output/print/gifts-en.pdf").stat().st_size < 1024 * 1024
 
 
+def test_a_photo_kept_by_its_check_is_resized_to_the_same_bytes(
+    phone_site: tuple[Path, list[Photo]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check (`raster.inspect`) keeps the last photo it decoded whole, and `upright`
+    resizes from it instead of opening and decoding the file again (a photo added:
+    checked, then resized, in one process). The sizes are byte for byte those made from
+    the file, for every kind of photo here that is not a JPEG (a JPEG is checked at 1/8
+    scale, so it is not kept)."""
+    from site_builder.content import raster
+    from site_builder.render import images
+
+    root, photos = phone_site
+    folder = root / "content/dolls/hmong"
+    opened: list[str] = []
+    real_open = raster._open
+
+    def counting(path: Path) -> Image.Image:
+        opened.append(path.name)
+        return real_open(path)
+
+    monkeypatch.setattr(raster, "_open", counting)
+    kept = [p for p in photos if not p.name.endswith(".jpg")] + [photos[0]]
+    assert {p.name.rsplit(".", 1)[1] for p in kept} == {"heic", "png", "jpg"}
+    for photo in kept:
+        path = folder / photo.name
+        h = max(1, round(photo.height * 320 / photo.width))
+        exts = ("webp", "png") if photo.alpha else ("jpg", "webp", "png")
+        variants = [images.Variant(320, h, ext) for ext in exts]
+        raster.inspect(path)
+        opened.clear()
+        from_kept = images.encode_all(path, variants)
+        # the header (`raster.size`), and for a JPEG the file again
+        assert opened == [photo.name] * (2 if photo.name.endswith(".jpg") else 1), photo.name
+        raster.forget()
+        assert images.encode_all(path, variants) == from_kept, photo.name
+    assert raster._kept is None
+
+
 def test_a_50_megapixel_jpeg_is_decoded_in_little_memory(tmp_path: Path) -> None:
     """libjpeg decodes at 1/8 scale: the peak memory of encoding every variant of an
     8,000 x 6,000 photo stays far below the 144 MB its pixels take when decoded whole."""

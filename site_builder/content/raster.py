@@ -50,7 +50,48 @@ def inspect(path: Path) -> Facts:
             width, height = height, width
         facts = Facts(width, height, _has_alpha(im))
         _decode(im, _CHECK_SIZE)
+        _keep(path, im)
     return facts
+
+
+# The last photo `inspect` decoded whole (not a JPEG: those are checked at 1/8 scale), for
+# `upright` to resize without decoding it again: a photo just added is checked by the
+# loader, then resized by the build in the same process (the preview, a small site); a
+# phone's 12-megapixel HEIC takes ~0.6 s to decode. One photo, of at most KEEP_PIXELS,
+# held until another replaces it or `forget` (render/images.py, once the sizes are made).
+KEEP_PIXELS = 24_000_000
+_kept: tuple[tuple[str, int, int, int], PILImage.Image] | None = None
+
+
+def _state(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _keep(path: Path, im: PILImage.Image) -> None:
+    global _kept
+    state = _state(path)
+    if im.format in ("JPEG", "MPO") or state is None or im.width * im.height > KEEP_PIXELS:
+        return
+    _kept = (state, im)  # (leaving `with` closes its file, not its pixels)
+
+
+def forget() -> None:
+    """Let go of the photo `inspect` kept (see KEEP_PIXELS)."""
+    global _kept
+    _kept = None
+
+
+def _reopen(path: Path) -> PILImage.Image:
+    """`_open(path)`, or the photo `inspect` kept of this file as it is now (decoded:
+    `upright` reads it and makes new images, never changing it)."""
+    kept = _kept
+    if kept is not None and kept[0] == _state(path):
+        return kept[1]
+    return _open(path)
 
 
 def size(path: Path) -> tuple[int, int]:
@@ -62,7 +103,7 @@ def size(path: Path) -> tuple[int, int]:
 
 def upright(path: Path, size: tuple[int, int]) -> PILImage.Image:
     """The image at `path` resized to `size` (upright pixels), as 8-bit sRGB RGB/RGBA."""
-    with _open(path) as im:
+    with _reopen(path) as im:
         alpha = _has_alpha(im)
         turned = _orientation(im) in (5, 6, 7, 8)
         stored = (size[1], size[0]) if turned else size
