@@ -34,6 +34,7 @@ from site_builder.cache import (
 from site_builder.codes_record import RECORD, record_bytes, save_record
 from site_builder.compress import precompress
 from site_builder.content import kinds
+from site_builder.content.images import let_go_of_photo
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Image, Item, Site
 from site_builder.content.translations import with_fallback
@@ -514,7 +515,10 @@ def build(
             cache.forget_fingerprint()  # until this build has succeeded
             cache.keep_from(output)
         with using(cache), gc_frozen():  # (the site, once loaded: see parallel_map)
-            states = _build(root, output, report, with_print, progress or Progress.quiet())
+            try:
+                states = _build(root, output, report, with_print, progress or Progress.quiet())
+            finally:
+                let_go_of_photo()  # (kept by the check for its sizes and print copy)
         if cache is not None:  # a file changed in the last 2 s: the next build looks again
             record: OutputRecord | None
             try:  # (for lastbuild.remember)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -400,3 +401,43 @@ def test_a_photo_added_is_decoded_once_for_all_its_sizes(
     ]
     shutil.rmtree(root / ".site-builder-cache")
     assert rebuild(root) == added  # as a cold build makes them
+
+
+def test_a_heic_added_is_opened_once_to_be_decoded(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone's HEIC added as the doll's first photo (the one the booklet prints): the
+    check decodes it, and its web sizes and its print copy are made from that decoding
+    (content/raster.py keeps it until the build ends): the file is opened once to be
+    decoded and twice for its header only. Nothing is kept after the build."""
+    from site_builder.content import raster
+
+    root = photo_site
+    for old in (root / "content").rglob("*.png"):  # checked long ago: remembered, not decoded
+        os.utime(old, ns=(old.stat().st_atime_ns, old.stat().st_mtime_ns - 10**10))
+    rebuild(root)
+    opened: list[str] = []
+    real_open = raster._open
+
+    def counting(path: Path) -> Image.Image:
+        opened.append(path.name)
+        return real_open(path)
+
+    monkeypatch.setattr(raster, "_open", counting)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
+    folder = root / "content/dolls/hmong"
+    photo(2000, 1500).save(folder / "phone.heic", quality=80)
+    item = folder / "item.yaml"
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("[doll.png]", "[phone.heic, doll.png]"), encoding="utf-8")
+    for lang, alt in (("vi", "Ảnh chụp búp bê"), ("en", "A photo of the doll")):
+        story = folder / f"{lang}.md"
+        text = story.read_text(encoding="utf-8")
+        story.write_text(text.replace("alt:\n", f"alt:\n  phone.heic: {alt}\n"), encoding="utf-8")
+
+    added = rebuild(root)
+    assert opened.count("phone.heic") == 3  # the check; the header, for sizes and print copy
+    assert raster._kept is None
+    assert "media/dolls/hmong/phone-960.webp" in added
+    shutil.rmtree(root / ".site-builder-cache")
+    assert rebuild(root) == added  # as a cold build makes them (PDFs included)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -329,6 +330,15 @@ def _remember(memo: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def let_go_of_photo() -> None:
+    """Let go of the photo the check kept decoded for resizing (content/raster.py
+    `_kept`), once a build has made every size and print copy of it. (Pillow is not
+    imported for this: a build that checked no photo has none.)"""
+    raster = sys.modules.get("site_builder.content.raster")
+    if raster is not None:
+        raster.forget()
 
 
 def open_image(folder: Path, name: Any) -> Image:

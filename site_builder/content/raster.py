@@ -58,7 +58,7 @@ def inspect(path: Path) -> Facts:
 # `upright` to resize without decoding it again: a photo just added is checked by the
 # loader, then resized by the build in the same process (the preview, a small site); a
 # phone's 12-megapixel HEIC takes ~0.6 s to decode. One photo, of at most KEEP_PIXELS,
-# held until another replaces it or `forget` (render/images.py, once the sizes are made).
+# held until another replaces it or `forget` (the end of a build: content/images.py).
 KEEP_PIXELS = 24_000_000
 _kept: tuple[tuple[str, int, int, int], PILImage.Image] | None = None
 

@@ -197,7 +197,6 @@ class ImageCache:
             results = [encode_all(*a) for a in args]
         else:
             results = parallel_map(encode_all, args)
-        raster.forget()  # (a photo the loader kept decoded: resized by now)
         for (_, vs), datas in zip(jobs, results, strict=True):
             for (name, _), data in zip(vs, datas, strict=True):
                 try:
