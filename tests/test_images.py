@@ -268,6 +268,22 @@ def count_encodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+def count_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the photos content/raster.py opens from here on (to decode them or
+    to read their header)."""
+    from site_builder.content import raster
+
+    opened: list[str] = []
+    real_open = raster._open
+
+    def counting(path: Path) -> Image.Image:
+        opened.append(path.name)
+        return real_open(path)
+
+    monkeypatch.setattr(raster, "_open", counting)
+    return opened
+
+
 def test_cache_is_reused_verified_and_disposable(
     photo_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -416,14 +432,7 @@ def test_a_heic_added_is_opened_once_to_be_decoded(
     for old in (root / "content").rglob("*.png"):  # checked long ago: remembered, not decoded
         os.utime(old, ns=(old.stat().st_atime_ns, old.stat().st_mtime_ns - 10**10))
     rebuild(root)
-    opened: list[str] = []
-    real_open = raster._open
-
-    def counting(path: Path) -> Image.Image:
-        opened.append(path.name)
-        return real_open(path)
-
-    monkeypatch.setattr(raster, "_open", counting)
+    opened = count_opens(monkeypatch)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "1")  # count in this process, not in workers
     folder = root / "content/dolls/hmong"
     photo(2000, 1500).save(folder / "phone.heic", quality=80)

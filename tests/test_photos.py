@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from site_builder.render.variants import WIDTHS
 from tests.helpers import copy_project, parse_html, run_cli, snapshot
-from tests.test_images import add_image
+from tests.test_images import add_image, count_opens
 
 pillow_heif.register_heif_opener()
 
@@ -283,14 +283,7 @@ def test_a_photo_kept_by_its_check_is_resized_to_the_same_bytes(
 
     root, photos = phone_site
     folder = root / "content/dolls/hmong"
-    opened: list[str] = []
-    real_open = raster._open
-
-    def counting(path: Path) -> Image.Image:
-        opened.append(path.name)
-        return real_open(path)
-
-    monkeypatch.setattr(raster, "_open", counting)
+    opened = count_opens(monkeypatch)
     kept = [p for p in photos if not p.name.endswith(".jpg")] + [photos[0]]
     assert {p.name.rsplit(".", 1)[1] for p in kept} == {"heic", "png", "jpg"}
     for photo in kept:

@@ -126,19 +126,9 @@ def _resolve(path: Path, folder: Path) -> Path | None:
 
 
 def _inspect(path: Path) -> photo.Facts:
-    """Decode the photo (content/raster.py) and, when a project cache is in use (build,
-    check, preview), make its digest (`photo_digest`) while the file is in the page
-    cache: in a large build that is the loading workers, so the main process names the
-    derivatives without reading every photo again. (`check` saves the digests too: the
-    build after it finds them.)"""
-    from site_builder.cache import current
     from site_builder.content import raster  # (Pillow: only for a photo not remembered)
 
-    facts = raster.inspect(path)
-    if current() is not None:
-        with contextlib.suppress(OSError):  # (read again when the derivatives are made)
-            photo_digest(path)
-    return facts
+    return raster.inspect(path)
 
 
 def photo_digest(path: Path) -> str:
@@ -233,10 +223,14 @@ def memo_version() -> str:
 def _memo(path: Path, inspect: Callable[[Path], photo.Facts]) -> photo.Facts:
     """`inspect(path)`, remembered in the project's cache under the file's identity
     (path, size, mtime, inode): a photo is decoded once, not at every build or check.
-    When a build cache is in use, also under the photo's content (`photo_digest`): a
-    photo copied, moved or renamed (a project copied to another computer, a folder
-    renamed, every time stamp changed) or the same photo in two items is hashed, not
-    decoded again. Only good results are remembered; a failure is found again each time."""
+    When a build cache is in use (build, check, preview), also under the photo's content
+    (`photo_digest`): a photo copied, moved or renamed (a project copied to another
+    computer, a folder renamed, every time stamp changed) or the same photo in two items
+    is hashed, not decoded again. The digest is made here, while the file is in the page
+    cache: in a large build by the loading workers, so the main process names the
+    derivatives without reading every photo again (`check` saves the digests too: the
+    build after it finds them). Only good results are remembered; a failure is found
+    again each time."""
     root = _project_of(str(path.parent))
     state = state_of(path)
     key = f"{memo_version()}\0" + "\0".join(map(str, state or (path,)))

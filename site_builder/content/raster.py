@@ -34,6 +34,7 @@ from site_builder.content.photo_limits import (  # (here without Pillow: content
     NotAnImage,
     TooLarge,
 )
+from site_builder.filestate import FileState, state_of
 
 pillow_heif.register_heif_opener()
 
@@ -60,20 +61,12 @@ def inspect(path: Path) -> Facts:
 # phone's 12-megapixel HEIC takes ~0.6 s to decode. One photo, of at most KEEP_PIXELS,
 # held until another replaces it or `forget` (the end of a build: content/images.py).
 KEEP_PIXELS = 24_000_000
-_kept: tuple[tuple[str, int, int, int], PILImage.Image] | None = None
-
-
-def _state(path: Path) -> tuple[str, int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+_kept: tuple[FileState, PILImage.Image] | None = None
 
 
 def _keep(path: Path, im: PILImage.Image) -> None:
     global _kept
-    state = _state(path)
+    state = state_of(path)
     if im.format in ("JPEG", "MPO") or state is None or im.width * im.height > KEEP_PIXELS:
         return
     _kept = (state, im)  # (leaving `with` closes its file, not its pixels)
@@ -89,7 +82,7 @@ def _reopen(path: Path) -> PILImage.Image:
     """`_open(path)`, or the photo `inspect` kept of this file as it is now (decoded:
     `upright` reads it and makes new images, never changing it)."""
     kept = _kept
-    if kept is not None and kept[0] == _state(path):
+    if kept is not None and kept[0] == state_of(path):
         return kept[1]
     return _open(path)
 
