@@ -13,7 +13,7 @@ from site_builder.build import build
 from site_builder.content.loader import load_site
 from site_builder.content.model import Item
 from site_builder.urls import Urls
-from tests.helpers import parse_html, run_cli
+from tests.helpers import cli_then, parse_html, run_cli
 
 A5 = (148.0, 210.0)
 
@@ -197,3 +197,33 @@ def test_an_unchanged_sticker_request_does_nothing(minimal: Path) -> None:
     third = run_cli(minimal, "stickers", "gifts", "--price")
     assert third.out.startswith("Wrote 2 sticker(s)")
     assert run_cli(minimal, "stickers", "gifts", "--for-print", "--yes").out.startswith("Wrote")
+
+
+def test_an_item_saved_while_its_sheet_is_drawn_is_drawn_the_next_time(minimal: Path) -> None:
+    """The sheet's inputs are vouched for as they were read, not as they are once the
+    sheet is done: a price saved a minute into 20,000 stickers is not on the sheet, so the
+    same request must draw it, not say "Nothing changed"."""
+    item = minimal / "content/dolls/hmong/item.yaml"
+    saved_meanwhile = (
+        "import pathlib, site_builder.render.pdf as pdf\n"
+        "drawn = pdf.sticker_sheet\n"
+        "def sheet(*args, **kwargs):\n"
+        "    made = drawn(*args, **kwargs)\n"
+        f"    item = pathlib.Path({str(item)!r})\n"
+        "    item.write_text(item.read_text().replace('price: 450000', 'price: 460000'))\n"
+        "    return made\n"
+        "pdf.sticker_sheet = sheet\n"
+    )
+    code, out, _ = cli_then(minimal, "0", "stickers", "gifts", "--price", setup=saved_meanwhile)
+    assert code == 0 and out.startswith("Wrote 2 sticker(s)"), out
+    assert "price: 460000" in item.read_text()
+    sheet = minimal / "stickers/stickers-gifts-L7160-labels.pdf"
+    assert "450.000" in sheet_text(sheet.read_bytes())
+    again = run_cli(minimal, "stickers", "gifts", "--price")
+    assert again.out.startswith("Wrote 2 sticker(s)"), again.out
+    text = sheet_text(sheet.read_bytes())
+    assert "460.000" in text and "450.000" not in text
+
+
+def sheet_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

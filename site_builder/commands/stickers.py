@@ -7,6 +7,7 @@ and every code on it is recorded as printed in content/printed-codes.yaml.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def _only_sheets(folder: Path, entries: list[str]) -> bool:
     return all(e.startswith("stickers-") and e.endswith(".pdf") for e in entries)
 
 
-def _unchanged_record(root: Path, args: argparse.Namespace) -> Path | None:
+def _unchanged_record(root: Path, args: argparse.Namespace) -> Path:
     """Where this exact request remembers the inputs of its last sheet (in the build cache)."""
     from site_builder.cache import CACHE_DIR, digest
 
@@ -42,27 +43,41 @@ def _unchanged_record(root: Path, args: argparse.Namespace) -> Path | None:
     return root / CACHE_DIR / f"stickers-{key}.json"
 
 
-def _fingerprint(root: Path, target: Path) -> str:
+def _inputs(root: Path) -> tuple[str, bool]:
+    """The state of every input of a sheet (stat calls only), taken before any is read, and
+    whether one changed too recently to be vouched for by it (`filestate.tree_state`).
+    Taken at the end instead, a file saved while the sheets were drawn (an item's price,
+    a minute into 20,000 stickers) would be vouched for by a sheet that does not show it."""
+    from site_builder.freshness import inputs_state
+
+    return inputs_state(root, root, "stickers")
+
+
+def _fingerprint(inputs: str, target: Path) -> str:
     from site_builder.filestate import tree_fingerprint
-    from site_builder.freshness import inputs_fingerprint
 
-    return inputs_fingerprint(root, target, "stickers") + ":" + tree_fingerprint([target])
+    return inputs + ":" + tree_fingerprint([target])
 
 
-def _still_fresh(root: Path, record: Path) -> bool:
+def _still_fresh(record: Path, inputs: str) -> bool:
     """True when the same request's sheet exists and no input changed since it was made."""
     try:
         data = json.loads(record.read_text())
         target = Path(data["target"])
-        return target.is_file() and data["fingerprint"] == _fingerprint(root, target)
+        return target.is_file() and data["fingerprint"] == _fingerprint(inputs, target)
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
-def _remember(root: Path, record: Path, target: Path) -> None:
+def _remember(record: Path, target: Path, inputs: str, racy: bool) -> None:
+    """Remember the inputs the sheet was made from; forget them when one was too recent."""
     from site_builder.writer import write_atomic
 
-    body = {"target": str(target.resolve()), "fingerprint": _fingerprint(root, target.resolve())}
+    if racy:
+        record.unlink(missing_ok=True)
+        return
+    target = target.resolve()
+    body = {"target": str(target), "fingerprint": _fingerprint(inputs, target)}
     write_atomic(record, json.dumps(body).encode())
 
 
@@ -210,7 +225,8 @@ def run(args: argparse.Namespace) -> int:
         folder = Path(args.output).resolve().parent
     check_output_folder(root, folder, legacy=_only_sheets)  # never among a member's files
     record = _unchanged_record(root, args)
-    if record is not None and not args.for_print and _still_fresh(root, record):
+    inputs, racy = _inputs(root)  # before a file is read
+    if not args.for_print and _still_fresh(record, inputs):
         print(
             _("Nothing changed: {target} is up to date.").format(
                 target=display_path(Path(json.loads(record.read_text())["target"]))
@@ -248,8 +264,8 @@ def run(args: argparse.Namespace) -> int:
     target = folder / name if into_folder else Path(args.output)
     ensure_folder(root, folder, legacy=_only_sheets)
     write_atomic(target, pdf)
-    if record is not None:
-        _remember(root, record, target)
+    with contextlib.suppress(OSError):  # (the sheet is written: only the next run redraws)
+        _remember(record, target, inputs, racy)
     count = sum(copies for _item, copies in chosen)
     print(
         _(
