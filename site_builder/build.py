@@ -36,7 +36,7 @@ from site_builder.compress import precompress
 from site_builder.content import kinds
 from site_builder.content.images import let_go_of_photo
 from site_builder.content.loader import load_site
-from site_builder.content.model import Booklet, Image, Item, Site
+from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.content.unique import alias_error
 from site_builder.errors import ContentError, ErrorList, SiteError
@@ -462,24 +462,13 @@ def static_files(site: Site, urls: Urls, cache: ImageCache | None = None) -> lis
     cache = cache or ImageCache(site.config.root)
     images = [(item.kind, item.slug, im) for item in site.items for im in item.images]
     images += [("booklets", b.slug, b.cover) for b in site.booklets if b.cover is not None]
-    cache.prepare([(im, v) for _kind, _slug, im in images for v in derivatives(im)])
-    for item in site.items:
-        for im in item.images:
-            files.extend(_image_files(cache, urls, item.kind, item.slug, im))
-    for booklet in site.booklets:
-        if booklet.cover is not None:
-            files.extend(_image_files(cache, urls, "booklets", booklet.slug, booklet.cover))
+    wanted = [(kind, slug, im, v) for kind, slug, im in images for v in derivatives(im)]
+    made = cache.files_for([(im, v) for _k, _s, im, v in wanted])  # (missing ones encoded)
+    files.extend(
+        (urls.image_file(kind, slug, im.file, v.width, v.ext), path)
+        for (kind, slug, im, v), path in zip(wanted, made, strict=True)
+    )
     return files
-
-
-def _image_files(
-    cache: ImageCache, urls: Urls, kind: str, slug: str, image: Image
-) -> list[tuple[str, Path]]:
-    """Every derivative of one image: (output path, file holding its bytes)."""
-    return [
-        (urls.image_file(kind, slug, image.file, v.width, v.ext), cache.file_for(image, v))
-        for v in derivatives(image)
-    ]
 
 
 def build(

@@ -388,7 +388,7 @@ def test_a_photo_added_is_decoded_once_for_all_its_sizes(
     photo_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A phone photo added to a built site: its web sizes come from one call of
-    `encode_all` (one decoding: render/images.py `ImageCache.prepare`), not one per size
+    `encode_all` (one decoding: render/images.py `ImageCache.files_for`), not one per size
     (a 12-megapixel HEIC takes ~0.7 s to decode; six sizes took six); the same bytes as
     a cold build's."""
     root = photo_site
@@ -417,6 +417,68 @@ def test_a_photo_added_is_decoded_once_for_all_its_sizes(
     ]
     shutil.rmtree(root / ".site-builder-cache")
     assert rebuild(root) == added  # as a cold build makes them
+
+
+def test_photos_are_made_when_their_cache_cannot_be_written(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project on a read-only or full disk: the photos' sizes are encoded all the same
+    (into a scratch folder) and the site is the one a writable cache gives."""
+    root = photo_site
+    expected = rebuild(root)
+    shutil.rmtree(root / ".site-builder-cache/images")
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(images, "write_atomic", full)
+    encodes = count_encodes(monkeypatch)
+    assert rebuild(root) == expected
+    web = [e for e in encodes if re.fullmatch(r".*-(320|640|960)\.\w+", e)]  # (not print)
+    assert len(web) == len(set(web))  # each size encoded once, none found in the cache
+    assert {f"doll.png-{w}.{e}" for w in (320, 640, 960) for e in ("jpg", "webp")} <= set(web)
+    assert not (root / ".site-builder-cache/images").exists() or not any(
+        (root / ".site-builder-cache/images").iterdir()
+    )
+
+
+def test_each_photo_and_each_size_is_looked_at_once_however_many_items_share_it(
+    photo_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Naming the derivatives of a site (12,000 photo-size pairs at 2,000 items) looks at
+    each photo file once for its digest and at each derivative file once, not once per
+    pair (a cold build's main process spent ~0.23 s there alone)."""
+    root = photo_site
+    build(root)
+    site = load_site(root)
+    shared = next(im for item in site.items for im in item.images if im.file == "doll.png")
+    pairs = [(shared, v) for v in images_of(shared)] * 3  # one photo in three items
+    digests: list[Path] = []
+    checked: list[Path] = []
+    real_digest, real_valid = images.ImageCache._digest, images.ImageCache._valid
+
+    def digest(self: images.ImageCache, path: Path) -> str:
+        digests.append(path)
+        return real_digest(self, path)
+
+    def valid(self: images.ImageCache, path: Path) -> bool:
+        checked.append(path)
+        return real_valid(self, path)
+
+    monkeypatch.setattr(images.ImageCache, "_digest", digest)
+    monkeypatch.setattr(images.ImageCache, "_valid", valid)
+    files = images.ImageCache(root).files_for(pairs)
+    assert digests == [shared.path]
+    assert len(checked) == len(set(checked)) == len(pairs) // 3 == 6
+    assert files == files[:6] * 3 and set(files) == set(checked)
+    for (image, variant), file in zip(pairs, files, strict=True):
+        assert file.read_bytes() == images.encode(image.path, variant)
+
+
+def images_of(image: object) -> list[images.Variant]:
+    from site_builder.render.variants import derivatives
+
+    return derivatives(image)  # type: ignore[arg-type]
 
 
 def test_a_heic_added_is_opened_once_to_be_decoded(
