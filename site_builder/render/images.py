@@ -130,11 +130,6 @@ def _base(width: int, variant_width: int) -> int:
     return max(min(width, WIDTHS[-1]), variant_width)
 
 
-def encode(path: Path, variant: Variant) -> bytes:
-    """The bytes of one raster derivative of the image at `path`."""
-    return encode_all(path, [variant])[0]
-
-
 def print_variant(image: Image) -> Variant:
     """The copy of a photo that goes into PDFs: at most PRINT_WIDTH wide, JPEG or PNG."""
     width = min(image.width, PRINT_WIDTH)
@@ -163,7 +158,8 @@ PARALLEL_FROM = 8  # derivatives to encode; fewer are encoded in this process
 class ImageCache:
     """Encoded derivatives, kept across builds below `<root>/.site-builder-cache/images/`.
 
-    `file_for` returns a path holding verified bytes; the build copies from there.
+    `files_for` (and `file_for`, one pair) return paths holding verified bytes; the
+    build copies from there.
     `encoded` and `reused` count what happened, for reports and tests.
     """
 
@@ -209,34 +205,22 @@ class ImageCache:
             results = [encode_all(*a) for a in args]
         else:
             results = parallel_map(encode_all, args)
-        stored = True
+        stored = True  # until the cache cannot be written (read-only project, full disk)
         for (_, vs), datas in zip(jobs, results, strict=True):
             for (name, _), data in zip(vs, datas, strict=True):
                 self.encoded += 1
-                try:
-                    if stored:
+                if stored:
+                    try:
                         self._store(found[name], data)
                         continue
-                except OSError:  # a read-only project or a full disk: build without the cache
-                    stored = False
-                found[name] = self._scratch_file(name, data)
+                    except OSError:
+                        stored = False
+                found[name] = self._scratch_file(name, data)  # (the build goes on without it)
         return [found[n] if n else image.path for (image, _), n in zip(pairs, names, strict=True)]
 
     def file_for(self, image: Image, variant: Variant) -> Path:
-        if variant.ext == "svg":
-            return image.path  # a vector: shipped as it is
-        name = f"{self._digest(image.path)}-{variant.width}.{variant.ext}"
-        path = self.dir / name
-        if self._valid(path):
-            self.reused += 1
-            return path
-        data = encode(image.path, variant)
-        self.encoded += 1
-        try:
-            self._store(path, data)
-        except OSError:  # a read-only project or a full disk: build without the cache
-            return self._scratch_file(name, data)
-        return path
+        """`files_for` of one pair (a booklet's print copy)."""
+        return self.files_for([(image, variant)])[0]
 
     def _digest(self, path: Path) -> str:
         state = state_of(path)
