@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from site_builder.build import build
 from site_builder.content.loader import load_site
 from site_builder.render import images
+from site_builder.render.variants import derivatives
 from tests.helpers import parse_html, snapshot
 
 ORIENTATION = 0x0112
@@ -452,7 +453,7 @@ def test_each_photo_and_each_size_is_looked_at_once_however_many_items_share_it(
     build(root)
     site = load_site(root)
     shared = next(im for item in site.items for im in item.images if im.file == "doll.png")
-    pairs = [(shared, v) for v in images_of(shared)] * 3  # one photo in three items
+    pairs = [(shared, v) for v in derivatives(shared)] * 3  # one photo in three items
     digests: list[Path] = []
     checked: list[Path] = []
     real_digest, real_valid = images.ImageCache._digest, images.ImageCache._valid
@@ -473,12 +474,6 @@ def test_each_photo_and_each_size_is_looked_at_once_however_many_items_share_it(
     assert files == files[:6] * 3 and set(files) == set(checked)
     for (image, variant), file in zip(pairs, files, strict=True):
         assert file.read_bytes() == images.encode_all(image.path, [variant])[0]
-
-
-def images_of(image: object) -> list[images.Variant]:
-    from site_builder.render.variants import derivatives
-
-    return derivatives(image)  # type: ignore[arg-type]
 
 
 def test_a_heic_added_is_opened_once_to_be_decoded(
