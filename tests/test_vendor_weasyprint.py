@@ -96,3 +96,16 @@ def test_rewrite_stream_changes_the_xmp_metadata() -> None:
     data = weasyprint.HTML(string="<p>x</p>").write_pdf(finisher=mark, pdf_variant="pdf/a-3b")
     metadata = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]["/Metadata"].get_object()
     assert b"0123<x:xmpmeta" in metadata.get_data(), "the XMP stream was not rewritten"
+
+
+def test_a_font_configuration_keeps_its_fonts_in_the_folder_it_is_given(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from weasyprint.text.fonts import FontConfiguration
+
+    from site_builder.print.fonts import assert_fonts_embedded, font_face_css
+
+    config = shim.font_configuration(FontConfiguration(), tmp_path)
+    css = weasyprint.CSS(string=font_face_css(), font_config=config)
+    assert len(list(tmp_path.iterdir())) == 4  # the four faces, copied there for fontconfig
+    html = weasyprint.HTML(string="<p style='font-family: Noto Sans XM'>Mông, Dao, Phù Lá</p>")
+    document = html.render(font_config=config, stylesheets=[css])
+    assert assert_fonts_embedded(document.write_pdf()) == ["Noto-Sans-XM"]

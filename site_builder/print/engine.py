@@ -29,12 +29,14 @@ from site_builder.print_errors import PrintError
 from site_builder.vendor.weasyprint_shim import (
     add_stream,
     array,
+    font_configuration,
     lean_html_class,
     page_objects,
     prepend,
     rewrite_stream,
 )
 
+from . import fontfolder
 from .fonts import check_document_fonts, font_face_css
 
 _lock = threading.Lock()
@@ -56,12 +58,12 @@ def _shared() -> dict[str, Any]:
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
-            font_config = FontConfiguration()
+            font_config = font_configuration(FontConfiguration(), fontfolder.make())
             _state["font_config"] = font_config
             _state["fonts_css"] = CSS(string=font_face_css(), font_config=font_config)
             _state["cache"] = {}
-            # drop the font configuration before interpreter teardown, when its
-            # __del__ can still clean its temporary folder
+            # drop the font configuration before interpreter teardown (its folder is
+            # removed by fontfolder, whether or not it is garbage-collected)
             atexit.register(_state.clear)
         return _state
 

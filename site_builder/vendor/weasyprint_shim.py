@@ -13,6 +13,10 @@ Private or undocumented things used here, and why:
   ``objects``, ``pages``, ``catalog``, and references written as ``"12 0 R"`` strings.
   ``prepend``, ``resolve`` and ``rewrite_stream`` are the only code that relies on
   that shape.
+* ``FontConfiguration._folder``: the folder WeasyPrint copies @font-face fonts into,
+  made by ``mkdtemp`` on first use and removed only by ``__del__``, which a pool's
+  worker never runs. ``font_configuration`` sets it to a folder the print engine removes
+  itself (site_builder/print/fontfolder.py).
 
 tests/test_vendor_weasyprint.py fails, naming the function, when a release changes any
 of this. pyproject.toml bounds weasyprint and pydyf from above.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 #: user-agent rules (one a line in WeasyPrint's html5_ua.css) that only matter to lists,
@@ -57,6 +62,16 @@ def lean_html_class() -> Any:
                 factory = LeanHTML
             _lean["html"] = factory
         return _lean["html"]
+
+
+def font_configuration(config: Any, folder: Path) -> Any:
+    """`config` (a fresh `FontConfiguration`) made to keep its fonts in `folder`.
+    Raises RuntimeError where WeasyPrint no longer has the attribute, rather than leaving
+    its own folders behind unnoticed."""
+    if not hasattr(config, "_folder") or config._folder is not None:
+        raise RuntimeError("weasyprint.text.fonts.FontConfiguration has no unused _folder")
+    config._folder = folder
+    return config
 
 
 def object_number(reference: str | bytes) -> int:
