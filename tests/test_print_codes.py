@@ -142,17 +142,44 @@ def test_a_booklet_code_used_by_an_item_is_refused(minimal: Path) -> None:
 
 
 def test_a_bad_print_date_is_refused_before_any_work(minimal: Path) -> None:
-    for verb in (["stickers", "gifts"], ["booklet", "gifts"]):
-        result = run_cli(minimal, *verb, "--for-print", "--date", "2026-13-01")
+    for verb in (
+        ["stickers", "gifts", "--for-print"],
+        ["booklet", "gifts", "--for-print"],
+        ["codes", "mark-printed", "XM-D01"],
+    ):
+        result = run_cli(minimal, *verb, "--date", "2026-13-01")
         assert result.code == 1
         assert result.err == (
             "Error: --date 2026-13-01 is not a date: write it as YYYY-MM-DD, e.g. 2026-12-04.\n"
         )
-        vi = run_cli(minimal, "--lang", "vi", *verb, "--for-print", "--date", "2026-13-01")
+        vi = run_cli(minimal, "--lang", "vi", *verb, "--date", "2026-13-01")
         assert vi.err == (
             "Lỗi: --date 2026-13-01 không phải là ngày: hãy viết theo dạng NNNN-TT-NN, "
             "ví dụ 2026-12-04.\n"
         )
     assert not (minimal / "stickers").exists()
     assert not (minimal / "print").exists()
+    assert not (minimal / "content/printed-codes.yaml").exists()
+
+
+def test_a_print_date_written_day_first_is_shown_as_the_command_reads_it(minimal: Path) -> None:
+    """Vietnam writes 01/12/2026 for 1 December: the message spells out the date to type
+    rather than guessing (or, as `codes mark-printed` did, showing a traceback)."""
+    for verb in (["stickers", "gifts", "--for-print"], ["codes", "mark-printed", "XM-D01"]):
+        result = run_cli(minimal, *verb, "--yes", "--date", "01/12/2026")
+        assert (result.code, result.err) == (
+            1,
+            "Error: --date 01/12/2026: write the date as YYYY-MM-DD (year, month, day), "
+            "e.g. --date 2026-12-01 for day 1 of month 12, 2026.\n",
+        )
+        vi = run_cli(minimal, "--lang", "vi", *verb, "--yes", "--date", "1.12.2026")
+        assert vi.err == (
+            "Lỗi: --date 1.12.2026: hãy viết ngày theo dạng NNNN-TT-NN (năm, tháng, ngày), "
+            "ví dụ --date 2026-12-01 cho ngày 1 tháng 12 năm 2026.\n"
+        )
+        impossible = run_cli(minimal, *verb, "--yes", "--date", "31/02/2026")
+        assert impossible.err == (
+            "Error: --date 31/02/2026 is not a date: write it as YYYY-MM-DD, e.g. 2026-12-04.\n"
+        )
+    assert not (minimal / "stickers").exists()
     assert not (minimal / "content/printed-codes.yaml").exists()

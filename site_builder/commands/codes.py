@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from site_builder.commands import project_root
 from site_builder.messages import Msg, _
@@ -29,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from site_builder.codes import load_registry, record_printed
     from site_builder.codes_confirm import commit_reminder, confirm_printing
+    from site_builder.commands.print_options import print_date
     from site_builder.content.loader import load_site
     from site_builder.plan import plan_site
 
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(_("Nothing to restore: the registry holds every recorded printed code."))
         return 0
+    day = print_date(args.date) if args.action == "mark-printed" else None
     site = load_site(root, stories=False)  # codes never show a story
     plan = plan_site(site)
     if args.action == "list":
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             )
             print(f"{code}\t{item.key}\t{plan.urls.short_url(code)}\t{state}")
         return 0
-    day = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    assert day is not None
     codes = [c.upper() for c in args.codes]
     confirm_printing(site, codes, args.yes)
     added = record_printed(site, codes, day)
