@@ -11,17 +11,24 @@ from __future__ import annotations
 import sys
 
 from site_builder.codes import load_registry
-from site_builder.content.model import Site
+from site_builder.content.model import Booklet, Site
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 
 YES = {"y", "yes", "c", "có", "co"}
 
 
-def confirm_printing(site: Site, codes: list[str], yes: bool) -> None:
-    """Return when recording `codes` as printed is confirmed; raise `SiteError` if not."""
+def confirm_printing(
+    site: Site, codes: list[str], yes: bool, booklet: Booklet | None = None
+) -> None:
+    """Return when recording `codes` as printed is confirmed; raise `SiteError` if not.
+    `booklet`: a booklet printed for the shop, whose own code (its back-cover QR) is
+    recorded too, so it is asked about with the items' codes."""
     registry = load_registry(site.config.root)
     new = sorted({c for c in codes if c not in registry and site.by_code(c) is not None})
+    own = booklet.code if booklet is not None else None
+    if own is not None and own not in registry:
+        new.append(own)
     if not new or yes:
         return
     listed = ", ".join(new)
@@ -42,11 +49,13 @@ def confirm_printing(site: Site, codes: list[str], yes: bool) -> None:
             )
         )
     )
+    source = site.config.source_language
     for code in new:
         item = site.by_code(code)
         if item is not None:
-            title = item.translations[site.config.source_language].title
-            print(f"  {code}  {item.key}  {title}")
+            print(f"  {code}  {item.key}  {item.translations[source].title}")
+        elif booklet is not None and code == own:
+            print(f"  {code}  booklets/{booklet.slug}  {booklet.title[source]}")
     try:
         answer = input(_("Record them as printed? [y/N] "))
     except EOFError:

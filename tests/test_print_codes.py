@@ -15,6 +15,7 @@ import zxingcpp
 from site_builder.build import build, plan_site
 from site_builder.content.loader import load_site
 from tests.helpers import parse_html, run_cli, snapshot
+from tests.test_printed_codes import mark, on_terminal
 
 SHORT = re.compile(r"^HTTPS://XM\.EXAMPLE\.VN/Q/([A-Z0-9-]+)$")
 EDITIONS = [
@@ -91,7 +92,7 @@ def test_booklet_for_print_records_its_codes_and_the_build_keeps_them(minimal: P
     booklet = with_booklet_code(minimal)
     refused = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01")
     assert refused.code == 1  # no terminal to ask on, and no --yes
-    assert refused.err.startswith("Error: recording XM-D01, XM-P01 as printed is permanent")
+    assert refused.err.startswith("Error: recording XM-D01, XM-P01, XM-B01 as printed is permanent")
     assert not (minimal / "content/printed-codes.yaml").exists()
     result = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01", "--yes")
     assert result.code == 0, result.err
@@ -139,6 +140,39 @@ def test_a_booklet_code_used_by_an_item_is_refused(minimal: Path) -> None:
     )
     assert "Give the booklet a code of its own, e.g. XM-B01." in result.err
     assert not (minimal / "output").exists()
+
+
+def test_a_booklet_for_print_asks_about_its_own_code_when_its_items_are_printed(
+    minimal: Path,
+) -> None:
+    """Its items' codes printed on their boxes already, a booklet sent to the shop still
+    makes one promise of its own: its back-cover code. That is asked about like any other
+    (it was recorded without a word)."""
+    with_booklet_code(minimal)
+    mark(minimal, "XM-D01", "XM-P01")
+    registry = minimal / "content/printed-codes.yaml"
+    before = registry.read_text()
+    refused = run_cli(minimal, "booklet", "gifts", "--for-print", "--date", "2026-12-01")
+    assert (refused.code, refused.err) == (
+        1,
+        "Error: recording XM-B01 as printed is permanent and there is no terminal to ask "
+        "on: add --yes to confirm.\n",
+    )
+    code, screen = on_terminal(minimal, "n", "booklet", "gifts", "--for-print")
+    assert code == 1, screen
+    assert (
+        "These codes will be recorded as printed: XM-B01. Their QR codes must then open the "
+        "same items for as long as the boxes exist; this cannot be undone.\n"
+        "  XM-B01  booklets/gifts  Quà Xín Mần\nRecord them as printed? [y/N] "
+    ) in screen
+    assert "Error: cancelled: no code was recorded as printed." in screen
+    assert registry.read_text() == before
+    assert not (minimal / "print").exists()  # asked before anything is drawn
+
+    code, screen = on_terminal(minimal, "y", "booklet", "gifts", "--for-print")
+    assert code == 0, screen
+    assert "Recorded as printed: XM-B01." in screen
+    assert "XM-B01:\n  printed: " in registry.read_text()
 
 
 def test_a_bad_print_date_is_refused_before_any_work(minimal: Path) -> None:

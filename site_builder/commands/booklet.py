@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         if args.for_print:  # asked before anything is drawn or recorded
             from site_builder.codes_confirm import confirm_printing
 
-            confirm_printing(site, codes, args.yes)
+            confirm_printing(site, codes, args.yes, booklet)
         warnings: list[str] = []
         pdfs = booklet_pdfs(HtmlRenderer(plan.site, plan.urls), booklet, warnings, photo_check=True)
     memo.save(fingerprint=None, keep_unused=True)
