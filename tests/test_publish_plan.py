@@ -199,3 +199,50 @@ def test_scan_sends_a_verified_gzip_copy_and_never_the_copies_themselves(tmp_pat
     landing = objects["site/q/xm-d01"]
     assert landing.content_type == "text/html; charset=utf-8"
     assert landing.path == out / "Q" / "XM-D01.html"
+
+
+def test_the_docs_publish_examples_are_accepted_as_written(tmp_path: Path) -> None:
+    """docs/deploy.md's site.yaml blocks (Vietnamese and English), pasted as a member
+    would: `prefix: ""` there means the bucket itself (it was refused as empty text)."""
+    import re
+
+    from site_builder.config import load_config
+    from site_builder.publish.targets import load_targets
+    from tests.helpers import copy_project
+
+    docs = (Path(__file__).parent.parent / "docs/deploy.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", docs, re.S) if "publish:" in b]
+    assert len(blocks) == 2  # one per language
+    for i, block in enumerate(blocks):
+        project = copy_project(tmp_path / f"site{i}")
+        site_yaml = project / "site.yaml"
+        site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "\n" + block, "utf-8")
+        (target,) = load_targets(load_config(project)).values()
+        assert (target.name, target.bucket, target.prefix, target.profile) == (
+            "site",
+            "xinman-site",
+            "",
+            "xinman",
+        )
+        assert target.endpoint_url == "https://s3.hn-1.example.vn"
+        assert target.compressed == "gzip"
+
+
+def test_an_empty_or_slash_prefix_is_the_bucket_itself_and_a_folder_keeps_one_slash() -> None:
+    from site_builder.content.schema import Problem
+    from site_builder.publish.targets import _prefix
+
+    assert [_prefix(v) for v in ("", "  ", "/", "shop", "/shop/", "a/b")] == [
+        "",
+        "",
+        "",
+        "shop/",
+        "shop/",
+        "a/b/",
+    ]
+    for bad in ("../up", "a\\b"):
+        try:
+            _prefix(bad)
+        except Problem:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")

@@ -67,6 +67,9 @@ def _endpoint(value: Any) -> str:
 
 
 def _prefix(value: Any) -> str:
+    """A folder inside the bucket; "" or "/" (as the docs' example writes it): none."""
+    if isinstance(value, str) and not value.strip().strip("/"):
+        return ""
     prefix = s.text(value).strip("/")
     if ".." in prefix.split("/") or "\\" in prefix:
         raise s.Problem(Msg("'{prefix}' is not a folder name.", prefix=prefix))
