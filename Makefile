@@ -52,8 +52,10 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict $(CORE)
 	$(BIN)/lint-imports
 
+# `make serve PORT=8001` when 8000 is taken
+PORT ?= 8000
 serve: $(STAMP)
-	$(BIN)/site-builder serve
+	SITE_BUILDER_MAKE_SERVE=1 $(BIN)/site-builder serve --port $(PORT)
 
 # Everyday verbs without activating .venv: `make check`, `make new KIND=doll NAME="Búp bê Dao đỏ"`.
 check: $(STAMP)
@@ -80,4 +82,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf output .site-builder-cache
+	rm -rf output portable .site-builder-cache

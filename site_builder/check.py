@@ -677,6 +677,16 @@ def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
     languages = load_config(root).languages
     source_lang = languages[0]
     rel = _rel(path, root)
+    if path.is_dir():
+        inside = [path / f"{lang}.md" for lang in languages[1:]]
+        found = [f for f in inside if f.is_file()] or inside
+        raise CheckError(
+            Msg(
+                "{file} is a folder: give the translation file in it, e.g. {example}.",
+                file=rel,
+                example=" ".join(_rel(f, root) for f in found),
+            )
+        )
     if not path.is_file():
         raise CheckError(Msg("{file} does not exist.", file=rel))
     if (

@@ -120,6 +120,25 @@ def test_mark_translated_refuses_the_source_text(
     )
 
 
+def test_mark_translated_given_a_folder_names_the_file_to_give(
+    minimal: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member gives the item's folder (tab completion stops there): it exists, so
+    "does not exist" was wrong; the message names the translation inside."""
+    monkeypatch.chdir(minimal)
+    assert check(minimal, "--mark-translated", "content/dolls/hmong/") == 1
+    assert capsys.readouterr().err == (
+        "Error: content/dolls/hmong is a folder: give the translation file in it, e.g. "
+        "content/dolls/hmong/en.md.\n"
+    )
+    vi = ["--project", str(minimal), "--lang", "vi", "check", "--mark-translated"]
+    assert main([*vi, "content/dolls/hmong"]) == 1
+    assert capsys.readouterr().err == (
+        "Lỗi: content/dolls/hmong là một thư mục: hãy đưa tệp bản dịch trong đó, ví dụ "
+        "content/dolls/hmong/en.md.\n"
+    )
+
+
 def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     vi = minimal / "content/dolls/hmong/vi.md"
     vi.write_text(

@@ -136,6 +136,43 @@ def test_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
     assert not (project / "output").exists()  # nothing was built
 
 
+def test_port_in_use_under_make_serve_suggests_make() -> None:
+    """`make serve` runs the command for the member: the hint names what they typed
+    (`make serve PORT=…`; the command it runs needs the activated .venv)."""
+    repo = Path(__file__).resolve().parent.parent
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(  # (the port is taken: it stops before building anything)
+            ["make", "-s", "-o", ".venv/.installed", "serve", f"PORT={port}"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=repo,
+            env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+        )
+    assert done.returncode != 0
+    assert (
+        f"Error: the port {port} is already in use (another preview or program is using it). "
+        f"Choose another one, e.g. `make serve PORT={port + 1}`.\n"
+    ) in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "http"])
+def test_a_port_out_of_range_is_refused_before_anything_runs(tmp_path: Path, port: str) -> None:
+    """`--port 99999` was announced as http://127.0.0.1:99999/ while the server listened
+    on a port of the system's choosing."""
+    project = copy_project(tmp_path / "site", "minimal")
+    result = run_cli(project, "--lang", "en", "serve", "--port", port)
+    assert result.code == 2
+    assert result.err.endswith(
+        f"serve: error: argument --port: '{port}' is not a port: write a number from 1 to "
+        "65535, e.g. 8001.\n"
+    )
+    assert not (project / "output").exists()
+
+
 def test_port_in_use_in_vietnamese(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "site", "minimal")
     with socket.socket() as busy:

@@ -191,3 +191,42 @@ def test_every_sticker_and_label_message_has_its_vietnamese(vietnamese: None) ->
     assert len(templates) >= 40
     missing = [t for t in templates if messages._catalog.gettext(t) == t]
     assert missing == []
+
+
+def test_codes_given_twice_are_all_drawn(minimal: Path) -> None:
+    """`--codes XM-D01 --codes XM-P01` drew only the last list (argparse's default)."""
+    result = run_cli(minimal, "stickers", "--codes", "XM-D01", "--codes", "XM-P01=2")
+    assert result.code == 0, result.err
+    assert result.out.startswith("Wrote 3 sticker(s) of 2 item(s)")
+
+
+def test_a_qr_size_that_is_not_a_positive_length_is_refused(minimal: Path, tmp_path: Path) -> None:
+    """`qr --size-mm -5` wrote an SVG of width "-5mm", and 0 one with no unit."""
+    out = tmp_path / "qr"
+    for size in ("-5", "0", "nan", "big"):
+        en, vi = (
+            run_cli(
+                minimal,
+                "--lang",
+                lang,
+                "qr",
+                "XM-D01",
+                "--size-mm",
+                size,
+                "--out-dir",
+                str(out),
+            )
+            for lang in ("en", "vi")
+        )
+        assert en.code == vi.code == 2
+        message = (
+            f"'{size}' is not a length in mm; write a number, e.g. 0.5."
+            if size in ("nan", "big")
+            else f"'{size}' is not a printed size: write a number of mm above 0, e.g. 25."
+        )
+        assert en.err.endswith(f"qr: error: argument --size-mm: {message}\n"), en.err
+        assert "Traceback" not in vi.err and "--size-mm" in vi.err
+    assert not out.exists()
+    done = run_cli(minimal, "qr", "XM-D01", "--size-mm", "30", "--out-dir", str(out))
+    assert done.code == 0, done.err
+    assert 'width="30mm"' in (out / "XM-D01.svg").read_text()

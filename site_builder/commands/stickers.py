@@ -87,6 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--codes",
         nargs="+",
+        action="extend",  # (given twice: both lists, not the last one)
         metavar="CODE[=COPIES]",
         help=_("items by code, optionally with a copy count: XM-D01=10 XM-P02"),
     )

@@ -571,12 +571,22 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             server.application(port, HOST, liveport=None, debug=False, live_css=False)
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                other = port + 1 if port < 65535 else 8001
+                if os.environ.get("SITE_BUILDER_MAKE_SERVE"):  # (set by `make serve`)
+                    raise PortInUse(
+                        Msg(
+                            "the port {port} is already in use (another preview or program is "
+                            "using it). Choose another one, e.g. `make serve PORT={other}`.",
+                            port=port,
+                            other=other,
+                        )
+                    ) from None
                 raise PortInUse(
                     Msg(
                         "the port {port} is already in use (another preview or program is using it). "
                         "Choose another one, e.g. `site-builder serve --port {other}`.",
                         port=port,
-                        other=port + 1,
+                        other=other,
                     )
                 ) from None
             raise
