@@ -356,3 +356,44 @@ def test_a_print_error_shows_on_the_error_page_until_fixed(tmp_path: Path) -> No
         assert snapshot(project / "output") == Reference(project, tmp_path).snapshot()
     finally:
         live.close()
+
+
+def test_a_photo_cut_short_while_the_preview_runs_is_refused_and_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint, imported by the preview to draw the PDFs, turns on Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES: a photo half copied (a phone's transfer cut off)
+    then decoded with a grey bottom, passed the check, was remembered as good, and
+    `check` and `build` trusted that memo afterwards: the damaged photo was published."""
+    import weasyprint  # noqa: F401  (as the preview's PDF thread does)
+    from PIL import ImageFile
+
+    from site_builder.preview.serve import Preview
+    from tests.helpers import run_cli
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # (whoever set it)
+    project = copy_project(tmp_path / "site", "minimal")
+    live = LiveSite(project)
+    preview = Preview(project, project / "output", live=live, log=lambda _m: None)
+    photo = project / "content/dolls/hmong/doll.png"
+    try:
+        assert preview.rebuild()
+        before = snapshot(project / "output")
+        data = photo.read_bytes()
+        photo.write_bytes(data[: len(data) // 2])
+        assert not preview.rebuild({str(photo)})
+        shown = [p.error.format_localized(project) for p in preview.problems if p.error]
+        assert shown == [
+            "content/dolls/hmong/item.yaml:6: images[0]: 'doll.png' cannot be read as an "
+            "image; the file may be damaged. Open it in an image viewer and save it again as "
+            ".jpg or .png."
+        ]
+        assert snapshot(project / "output") == before
+    finally:
+        live.close()
+    checked = run_cli(project, "--lang", "en", "check")
+    assert checked.code == 1
+    assert "images[0]: 'doll.png' cannot be read as an image" in checked.out + checked.err
+    built = run_cli(project, "--lang", "en", "build")
+    assert built.code == 1 and "cannot be read as an image" in built.err
+    assert snapshot(project / "output") == before

@@ -217,7 +217,9 @@ def memo_version() -> str:
     """What a photo check's result depends on besides the file (the libraries' versions
     without importing them: a command whose photos are all remembered needs no Pillow)."""
     found = versions(("Pillow", "pillow-heif"))
-    return f"1 {MAX_PIXELS} Pillow={found['Pillow']} heif={found['pillow-heif']}"
+    # 2: checks made before raster.strict() (a long-running preview could take a photo cut
+    # short for a good one) are not trusted: each photo is decoded once more
+    return f"2 {MAX_PIXELS} Pillow={found['Pillow']} heif={found['pillow-heif']}"
 
 
 def _memo(path: Path, inspect: Callable[[Path], photo.Facts]) -> photo.Facts:

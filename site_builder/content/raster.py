@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pillow_heif
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from site_builder.content.photo_limits import (  # (here without Pillow: content/images.py)
     MAX_PIXELS,
@@ -111,8 +111,18 @@ def upright(path: Path, size: tuple[int, int]) -> PILImage.Image:
 # --- the shared steps -----------------------------------------------------------------
 
 
+def strict() -> None:
+    """Make Pillow raise on a truncated file again. WeasyPrint sets Pillow's process-wide
+    `ImageFile.LOAD_TRUNCATED_IMAGES` when it is imported, after which a photo cut short
+    decodes without an error, its missing part grey: in the preview (one process that
+    draws PDFs) such a photo passed the check, was remembered as good and published by
+    every later build. Our print documents only embed photos checked here."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def _open(path: Path) -> PILImage.Image:
     """Open `path` (header only), refusing what is not a photo or has too many pixels."""
+    strict()  # (whatever a library imported since has set)
     try:
         if path.stat().st_size == 0:
             raise Empty()

@@ -58,6 +58,10 @@ def _shared() -> dict[str, Any]:
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
+            from site_builder.content import raster
+
+            raster.strict()  # (WeasyPrint's import made Pillow accept truncated files)
+
             font_config = font_configuration(FontConfiguration(), fontfolder.make())
             _state["font_config"] = font_config
             _state["fonts_css"] = CSS(string=font_face_css(), font_config=font_config)
