@@ -37,6 +37,7 @@ from site_builder.content import kinds
 from site_builder.content.images import let_go_of_photo
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Item, Site
+from site_builder.content.printable import unprintable
 from site_builder.content.translations import with_fallback
 from site_builder.content.unique import alias_error
 from site_builder.errors import ContentError, ErrorList, SiteError
@@ -122,6 +123,9 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
     Previews never record codes as printed; only `site-builder stickers --for-print` does.
     """
     site, urls = plan.site, plan.urls
+    unprintable_text = unprintable(site)
+    if unprintable_text:  # (named where they are written, before anything is drawn)
+        raise ErrorList(unprintable_text)
     settings = sticker_settings(site)
     out = []
     if site.items:

@@ -33,6 +33,7 @@ from site_builder import check_ahead, lastbuild, lifeline, serving
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
+from site_builder.content.printable import unprintable
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.messages import Msg, _
 from site_builder.outputs import alias_clashes, alias_files, files_of
@@ -477,6 +478,8 @@ def _examine(
         ):
             report.errors.extend(broken_links(plan, thing, targets, derived))
         progress.advance()
+    if plan is not None:  # (as `build` refuses them before drawing its PDFs)
+        report.errors.extend(unprintable(plan.site))
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead))
         report.warnings.extend(_budget_warnings(plan, *changes))

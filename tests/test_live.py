@@ -327,7 +327,6 @@ def test_editor_files_are_ignored(tmp_path: Path) -> None:
 
 
 def test_a_print_error_shows_on_the_error_page_until_fixed(tmp_path: Path) -> None:
-    from site_builder.errors import SiteError
     from site_builder.preview.serve import Preview
 
     project = copy_project(tmp_path / "site", "minimal")
@@ -343,9 +342,13 @@ def test_a_print_error_shows_on_the_error_page_until_fixed(tmp_path: Path) -> No
         assert results[0].error is not None
         assert preview.printed(results[0])  # the browsers reload: the error page appears
         page = preview.error_page().decode()
-        assert "the print font (Noto Sans, Latin + Vietnamese) cannot draw" in page
-        with pytest.raises(SiteError, match="cannot draw"):  # as the full build says
+        import html
+
+        shown = html.unescape(page)
+        assert "'中' (U+4E2D), '文' (U+6587) cannot be printed on the item's sticker." in shown
+        with pytest.raises(ErrorList) as refused:  # as the full build says
             build(project, tmp_path / "elsewhere", use_cache=False)
+        assert [(e.field, e.line) for e in refused.value.errors] == [("title", 2)]
 
         edit(vi, "title: Mông 中文", "title: Mông đỏ")
         assert not preview.rebuild({str(vi)})  # still shown until the PDFs are redrawn

@@ -345,6 +345,11 @@ def _apply(loaded: _Loaded, with_print: bool, budgets: Any = None) -> QuickRepor
     from site_builder.preview.live import PrintUpdate
 
     cache, site, live = loaded.cache, loaded.site, loaded.live
+    if with_print:
+        from site_builder.content.printable import unprintable
+
+        if unprintable(site, loaded.new.values()):  # refused before a page is written:
+            raise _Fallback  # the full build names them and writes nothing
     live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
     # the changed items' QR symbols from the cache's QR table, left unread as the Markdown
     # table is: the small side file it keeps has them from the last edit of those items

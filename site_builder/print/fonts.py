@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from site_builder.content.printable import covered, missing_chars
 from site_builder.print_errors import FontError
+
+__all__ = ["covered", "missing_chars"]  # (content/printable.py: no font file read)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
@@ -84,22 +87,6 @@ def _metrics(bold: bool) -> _Metrics:
     hmtx = font["hmtx"].metrics
     advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
     return _Metrics(font["head"].unitsPerEm, advances)
-
-
-def covered(char: str) -> bool:
-    """True when the packaged font has a glyph for `char` (combining marks included)."""
-    return ord(char) in _metrics(False).advances
-
-
-def missing_chars(text: str) -> list[str]:
-    """Characters of `text` (after NFC) that the packaged font cannot draw."""
-    seen: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in "\n\t\r" or char in seen:
-            continue
-        if not covered(char):
-            seen.append(char)
-    return seen
 
 
 def check_text(text: str, where: str) -> None:

@@ -1,0 +1,153 @@
+"""What the packaged print font can draw, and the members' text it cannot.
+
+The PDFs are drawn with one packaged font, Noto Sans subset to Latin and Vietnamese
+(site_builder/fonts/), so that every print shop gets the same letters. WeasyPrint draws a
+character that font lacks (an arrow →, a star ★, a tick ✓, an emoji, Chinese) with
+whatever system font has it, which the print engine refuses (print/fonts.py
+`check_document_fonts`): the build stopped with "WeasyPrint drew some text with
+DejaVu-Sans ... reinstall site-builder", naming no file, while `check` had passed.
+
+`unprintable` finds those characters where the member wrote them, before anything is
+drawn: the item titles (every item's sticker carries its names) and the stories of the
+booklets' entries. `check` reports them, and `build` with its PDFs refuses them the same
+way (`build --no-pdf` and the website do not need them: a browser has the fonts).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from site_builder.content.model import Booklet, Item, Page, Site, Translation
+from site_builder.errors import ContentError
+from site_builder.messages import Msg
+
+#: The code points each of the four packaged faces draws (all four the same), as
+#: inclusive ranges: answered without reading the fonts (fontTools: ~45 ms), as `check`
+#: asks it of every title. tests/test_print_fonts.py compares it with the fonts' tables.
+COVERAGE = (
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x2B0, 0x36F),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x2064),
+    (0x2066, 0x206F),
+    (0x20A0, 0x20BF),
+    (0x2100, 0x2122),
+    (0xFFFD, 0xFFFD),
+)
+_IGNORED = "\n\t\r"
+_TAG = re.compile(r"<[^>]*>")
+_BACK_LINK = re.compile(r'<a href="#fnref:[^"]*"[^>]*>.*?</a>', re.S)
+
+
+def covered(char: str) -> bool:
+    """True when the packaged font has a glyph for `char` (combining marks included)."""
+    point = ord(char)
+    return any(low <= point <= high for low, high in COVERAGE)
+
+
+def missing_chars(text: str) -> list[str]:
+    """Characters of `text` (after NFC) that the packaged font cannot draw, in order."""
+    seen: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char not in _IGNORED and char not in seen and not covered(char):
+            seen.append(char)
+    return seen
+
+
+def shown(chars: list[str]) -> str:
+    """'→' (U+2192), '★' (U+2605)"""
+    return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+
+
+def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentError]:
+    """Every title (stickers) and booklet story holding characters the print font lacks,
+    one error per file and place, in the order of the site's items and booklets; `only`:
+    of these items alone (a build after edits: the others were printed by the last one)."""
+    errors: list[ContentError] = []
+    seen: set[tuple[str, str]] = set()
+    chosen = None if only is None else {item.key for item in only}
+    for item in site.items if chosen is None else [i for i in site.items if i.key in chosen]:
+        for tr in _own(item):
+            chars = missing_chars(tr.title)
+            if chars and (str(tr.source), "title") not in seen:
+                seen.add((str(tr.source), "title"))
+                errors.append(_title_error(tr, chars))
+    for booklet in site.booklets:
+        for key in booklet.entries:
+            if chosen is not None and key not in chosen:
+                continue
+            thing = site.by_key(key)
+            if thing is None:
+                continue
+            for tr in _own(thing):
+                chars = missing_chars(_text_of(tr.body_html))
+                if chars and (str(tr.source), "story") not in seen:
+                    seen.add((str(tr.source), "story"))
+                    errors.append(_story_error(tr, chars, booklet))
+    return errors
+
+
+def _own(thing: Item | Page) -> list[Translation]:
+    """Its translations written in their own files (a fallback repeats another's)."""
+    return [tr for tr in thing.translations.values() if not tr.fallback]
+
+
+def _text_of(body_html: str) -> str:
+    """The text WeasyPrint draws of a story's HTML (tags out, entities read; a
+    footnote's link back, ↩, is not printed: templates/print/booklet.css)."""
+    return html.unescape(_TAG.sub(" ", _BACK_LINK.sub("", body_html)))
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return unicodedata.normalize("NFC", text).splitlines()
+
+
+def _line_of(path: Path, chars: list[str], prefix: str = "") -> int | None:
+    """The first line of `path` (starting with `prefix`) holding one of `chars`."""
+    for number, line in enumerate(_lines(path), start=1):
+        if line.lstrip().startswith(prefix) and any(c in line for c in chars):
+            return number
+    return None
+
+
+_HINT = Msg(
+    "The print font has Latin and Vietnamese letters only: write it with ordinary letters "
+    "(e.g. -> for →) or remove it. The website shows it; the PDFs cannot."
+)
+
+
+def _title_error(tr: Translation, chars: list[str]) -> ContentError:
+    return ContentError(
+        tr.source,
+        _line_of(tr.source, chars, "title"),
+        "title",
+        Msg(
+            "{chars} cannot be printed on the item's sticker.",
+            chars=shown(chars),
+        ),
+        _HINT,
+    )
+
+
+def _story_error(tr: Translation, chars: list[str], booklet: Booklet) -> ContentError:
+    title = next(iter(booklet.title.values()), booklet.slug)
+    return ContentError(
+        tr.source,
+        _line_of(tr.source, chars),
+        None,
+        Msg(
+            "{chars} cannot be printed in the booklet '{booklet}'.",
+            chars=shown(chars),
+            booklet=title,
+        ),
+        _HINT,
+    )
