@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ def load_image(folder: Path, name: object) -> Image:
             Msg("Use a .jpg, .png, .webp, .heic or .svg file."),
         )
     if not path.is_file():
+        path = _same_letters(folder, name) or path
+    if not path.is_file():
+        _not_a_file(path, name)
         near = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in EXTENSIONS)
         hint = (
             Msg("Images in this folder: {names}.", names=", ".join(near))
@@ -84,6 +88,36 @@ def load_image(folder: Path, name: object) -> Image:
         return Image(file=name, path=real, width=width, height=height)
     facts = _raster(real, name)
     return Image(file=name, path=real, width=facts.width, height=facts.height, alpha=facts.alpha)
+
+
+def _same_letters(folder: Path, name: str) -> Path | None:
+    """The file of `folder` whose name is `name` with its accents stored another way:
+    macOS (and files copied from it) write 'ả' as 'a' plus a combining hook (NFD), while
+    item.yaml, typed on any keyboard, has the one letter (NFC). Both look the same on
+    screen; the message listed the folder's 'ảnh.jpg' as missing 'ảnh.jpg'."""
+    wanted = unicodedata.normalize("NFC", name)
+    if wanted == name and name.isascii():
+        return None
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    found = [n for n in names if n != name and unicodedata.normalize("NFC", n) == wanted]
+    return folder / found[0] if len(found) == 1 else None
+
+
+def _not_a_file(path: Path, name: str) -> None:
+    """Raise the Problem of a name that is there but is no file: a folder, a broken link."""
+    if path.is_symlink() and not path.exists():
+        raise Problem(
+            Msg("'{name}' is a shortcut (link) to a file that is not there.", name=name),
+            Msg("Copy the photo itself into this folder, in place of the shortcut."),
+        )
+    if path.is_dir():
+        raise Problem(
+            Msg("'{name}' is a folder, not a photo.", name=name),
+            Msg("Rename the folder, or put the photo itself here under this name."),
+        )
 
 
 def published_once(image: Image, before: list[Image]) -> None:

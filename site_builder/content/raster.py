@@ -20,6 +20,7 @@ or RGBA when the file has transparency.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import pillow_heif
@@ -37,6 +38,10 @@ from site_builder.content.photo_limits import (  # (here without Pillow: content
 from site_builder.filestate import FileState, state_of
 
 pillow_heif.register_heif_opener()
+# Pillow warns, naming its own source file, of a damaged EXIF block it then ignores (phones
+# and editors write some): the photo is read all the same, its orientation taken as 1;
+# nothing a member could act on, printed in the middle of a build's output.
+warnings.filterwarnings("ignore", message=r"(Possibly )?[Cc]orrupt EXIF", category=UserWarning)
 
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")  # "JPEG" also opens MPO (phones: + depth map)
 ORIENTATION = 0x0112
