@@ -286,3 +286,32 @@ def test_durations_are_written_as_babel_writes_them(lang: str) -> None:
                 assert format(messages.Seconds(value), f".{digits}f") == babel, (value, digits)
     finally:
         messages._language = previous
+
+
+def test_a_console_that_is_not_utf8_gets_escapes_not_a_traceback(tmp_path: Path) -> None:
+    """Windows redirects output in its code page (cp1258 for Vietnamese); LANG=C is ASCII.
+    The build succeeded, then its last message ended it with UnicodeEncodeError, exit 1."""
+
+    from tests.helpers import copy_project
+
+    project = copy_project(tmp_path / "dự án")
+    for encoding in ("cp1258", "ascii"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "site_builder",
+                "--project",
+                str(project),
+                "--lang",
+                "vi",
+                "build",
+                "--no-pdf",
+            ],
+            capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": encoding},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr.decode(encoding, "replace")
+        out = done.stdout.decode(encoding)
+        assert "\\u1ea1o" in out and "Traceback" not in done.stderr.decode(encoding, "replace")
