@@ -113,3 +113,32 @@ def test_a_process_removes_its_own_folder_when_it_ends(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).parent == tmp
     assert font_folders(tmp) == []
+
+
+def test_sticker_workers_stopped_by_sigterm_leave_no_font_folder(tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM kills the workers (SIGKILL: they run nothing at their end); their
+    parent removes their folders. (Each left 620 kB until a later run, 10 minutes on.)"""
+    from bench import corpus
+
+    corpus.generate(tmp_path / "corpus", items=400, seed=1, peers=False)
+    project = tmp_path / "corpus/ours"
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "SITE_BUILDER_JOBS": "2", "LANG": "C.UTF-8"}
+    command = [sys.executable, "-m", "site_builder", "--project", str(project)]
+    proc = subprocess.Popen(
+        [*command, "stickers", "--all", "--copies", "4"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120  # (a worker makes its folder as it starts drawing)
+    while not font_folders(tmp) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert font_folders(tmp), "no worker started drawing"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, (out, err)
+    assert err == "Stopped.\n"
+    assert font_folders(tmp) == []

@@ -9,10 +9,12 @@ garbage collection nor `atexit` runs. Every worker that drew a PDF left its fold
 two days of builds and tests.
 
 So the print engine gives WeasyPrint a folder of ours, named after the process that uses
-it (`site-builder-fonts-<pid>-<random>`), and:
+it and its parent (`site-builder-fonts-<pid>-<parent pid>-<random>`), and:
 
 - removes it when that process ends normally: `atexit` (the command's own process) and
   multiprocessing's finalizers (its workers, which run them before `os._exit`);
+- the parent removes its workers' folders when it kills them (Ctrl-C, SIGTERM, an error:
+  lifeline.py `after_killing_workers`), and what its workers left when it ends;
 - removes, when it makes one, the folders left by processes that are gone (a build killed
   with SIGKILL, a machine switched off with `/tmp` kept). A folder is left alone while its
   process runs, and for `STALE_SECONDS` after it was made, in case the temporary folder is
@@ -29,15 +31,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from site_builder import lifeline
+
 PREFIX = "site-builder-fonts-"
 STALE_SECONDS = 600
-_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-")
+_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-(\d+)-")
 
 
 def make() -> Path:
     """A new font folder for this process, removed when it ends; stale ones are removed."""
     sweep()
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{os.getppid()}-"))
     _remove_at_exit(folder)
     return folder
 
@@ -66,6 +70,36 @@ def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
         if not folder.exists():
             removed.append(folder)
     return removed
+
+
+def remove_of(pids: list[int], parent: int | None = None) -> list[Path]:
+    """Remove the font folders of the processes `pids` (killed workers, waited for), or,
+    with `parent`, of every process forked by it; returns those removed."""
+    root = Path(tempfile.gettempdir())
+    wanted = {str(pid) for pid in pids}
+    removed = []
+    try:
+        names = [name for name in os.listdir(root) if name.startswith(PREFIX)]
+    except OSError:
+        return []
+    for name in names:
+        match = _NAME.match(name)
+        if match is None:
+            continue
+        if match.group(1) in wanted or (parent is not None and match.group(2) == str(parent)):
+            shutil.rmtree(root / name, ignore_errors=True)
+            removed.append(root / name)
+    return removed
+
+
+def _remove_workers_folders() -> None:
+    """At the end of a process: what its workers left (killed, or ended by the kernel
+    with it: lifeline.py `die_with_parent`). Its own forks never run this (`os._exit`)."""
+    remove_of([], parent=os.getpid())
+
+
+atexit.register(_remove_workers_folders)
+lifeline.after_killing_workers(remove_of)
 
 
 def _alive(pid: int) -> bool:
