@@ -40,6 +40,7 @@ COVERAGE = (
     (0xFFFD, 0xFFFD),
 )
 _IGNORED = "\n\t\r"
+_DRAWN = frozenset(chr(p) for low, high in COVERAGE for p in range(low, high + 1)) | set(_IGNORED)
 _TAG = re.compile(r"<[^>]*>")
 _BACK_LINK = re.compile(r'<a href="#fnref:[^"]*"[^>]*>.*?</a>', re.S)
 
@@ -52,6 +53,8 @@ def covered(char: str) -> bool:
 
 def missing_chars(text: str) -> list[str]:
     """Characters of `text` (after NFC) that the packaged font cannot draw, in order."""
+    if _DRAWN.issuperset(text):  # (the usual answer, in C: 4,000 titles in ~2 ms)
+        return []
     seen: list[str] = []
     for char in unicodedata.normalize("NFC", text):
         if char not in _IGNORED and char not in seen and not covered(char):
@@ -77,11 +80,13 @@ def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentE
             if chars and (str(tr.source), "title") not in seen:
                 seen.add((str(tr.source), "title"))
                 errors.append(_title_error(tr, chars))
+    everything: list[Item | Page] = [*site.items, *site.pages] if site.booklets else []
+    things = {thing.key: thing for thing in everything}
     for booklet in site.booklets:
         for key in booklet.entries:
             if chosen is not None and key not in chosen:
                 continue
-            thing = site.by_key(key)
+            thing = things.get(key)
             if thing is None:
                 continue
             for tr in _own(thing):
