@@ -238,6 +238,22 @@ def test_l7163_larger_minimum_and_long_payment_caption():
     )
 
 
+def test_a_caption_too_long_for_l7160_suggests_only_templates_where_it_fits():
+    """A bank's caption with the account holder's name (the sample's, 27 characters) fits
+    under the code on none of the 38.1 mm labels: L7160 suggested L7163, which refuses
+    it in the same words."""
+    holder = PaymentQr(PAY.qr, ("Chuyển khoản / Pay", "MB Bank", "CHI DOAN XA XIN MAN (VI DU)"))
+    content = StickerContent(TEA.code, TEA.short_url, TEA.names, None, TEA.qr, holder)
+    for name in ("L7160", "L7163"):
+        with pytest.raises(StickerError) as info:
+            layout_sticker(content, BUILTIN[name], show_payment=True)
+        assert str(info.value).endswith(
+            "choose a larger template such as L7173 (99.06 × 57 mm), lower min_qr_mm or "
+            "print payment cards separately."
+        ), str(info.value)
+    assert layout_sticker(content, BUILTIN["L7173"], show_payment=True).payment is not None
+
+
 # --------------------------------------------------------------------- booklets
 
 

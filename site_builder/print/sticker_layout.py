@@ -10,6 +10,7 @@ one line beside a `min_qr_mm` code, before any item is tried. No WeasyPrint here
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from site_builder.labelsheets import BUILTIN, LabelTemplate, _num
@@ -52,12 +53,18 @@ MIN_MODULE_MM = 0.4  # smaller modules are hard for phone cameras at packaging d
 PAYMENT_TEMPLATES = ("L7163", "L7173")
 
 
-def _larger_templates(template: LabelTemplate) -> Phrase:
+def _larger_templates(
+    template: LabelTemplate, fits: Callable[[LabelTemplate], bool] | None = None
+) -> Phrase:
+    """The built-in payment templates larger than `template` (with `fits`: those on which
+    it holds, e.g. the payment caption under its code), as a phrase for a message."""
     area = template.label_width * template.label_height
     names = [
         BUILTIN[n]
         for n in PAYMENT_TEMPLATES
-        if n != template.name and BUILTIN[n].label_width * BUILTIN[n].label_height > area
+        if n != template.name
+        and BUILTIN[n].label_width * BUILTIN[n].label_height > area
+        and (fits is None or fits(BUILTIN[n]))
     ]
     if not names:
         return Phrase("a larger template")
@@ -178,10 +185,16 @@ def _layout_cached(
     }
     if pay_paras:
         larger = _larger_templates(template)
-        if (
-            _pay_panel(pay_paras, _sizes(0.0), template.label_width, template.label_height, min_pay)
-            is None
-        ):
+
+        def caption_fits(t: LabelTemplate) -> bool:
+            return (
+                _pay_panel(pay_paras, _sizes(0.0), t.label_width, t.label_height, min_pay)
+                is not None
+            )
+
+        if not caption_fits(template):
+            # (only the templates under whose code this caption does fit)
+            larger = _larger_templates(template, caption_fits)
             raise StickerError(
                 Msg(
                     "sticker {code}: the payment caption ('{lines}') does not fit under a {qr} mm "
