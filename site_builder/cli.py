@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import errno
 import gc
 import os
 import signal
@@ -165,6 +166,13 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM
         print(_("Stopped."), file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
+    except OSError as exc:  # the system refused a file: say which and why, not a traceback
+        where = exc.filename if exc.filename is not None else root
+        reason = exc.strerror or type(exc).__name__
+        if exc.errno == errno.ENAMETOOLONG:
+            reason = _("a folder or file name in this path is longer than the system allows")
+        print(_("Error: {message}").format(message=f"{where}: {reason}."), file=sys.stderr)
+        return 1
 
 
 # Options that belong to the whole command, accepted anywhere on the line:

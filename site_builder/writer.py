@@ -100,6 +100,31 @@ class OutputCollision(SiteError):
         self.rel, self.owners = rel, owners
 
 
+def _lock_error(root: Path, path: Path, exc: OSError) -> SiteError:
+    """Why a build cannot start, said of the project rather than of its lock file."""
+    if not root.is_dir():
+        return SiteError(
+            Msg(
+                "there is no project folder {folder}. Run the command in the project folder "
+                "(the one holding site.yaml), or pass --project.",
+                folder=str(root),
+            )
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return SiteError(
+            Msg(
+                "the project folder {folder} cannot be written ({reason}): a build records "
+                "its work there. Copy the project to a folder you can write to (`check` works "
+                "as it is).",
+                folder=str(root),
+                reason=exc.strerror,
+            )
+        )
+    return SiteError(
+        Msg("cannot open the lock file {file}: {reason}.", file=str(path), reason=exc.strerror)
+    )
+
+
 @contextmanager
 def project_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock on the project for one build.
@@ -111,9 +136,7 @@ def project_lock(root: Path) -> Iterator[None]:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise SiteError(
-            Msg("cannot open the lock file {file}: {reason}.", file=str(path), reason=exc.strerror)
-        ) from exc
+        raise _lock_error(root, path, exc) from exc
     try:
         _take(fd, path)
         os.ftruncate(fd, 0)

@@ -194,6 +194,8 @@ def describe(value: Any) -> str:
         return Msg("a group of fields")
     if isinstance(value, dt.date):
         return Msg("a date ({value})", value=value.isoformat())
+    if value is None:  # (a key with nothing after its colon)
+        return Msg("nothing (the line ends after the colon)")
     return type(value).__name__
 
 

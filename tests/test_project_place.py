@@ -1,0 +1,71 @@
+"""Where a project cannot be built as it is: missing, read-only, a name too long for the
+system; and a key left empty. Each is a message naming the place, never a traceback."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from tests.helpers import copy_project, run_cli
+
+
+def test_a_missing_project_folder_is_named_as_one(tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co"
+    result = run_cli(tmp_path, "--project", str(missing), "--lang", "en", "build")
+    assert (result.code, result.err) == (
+        1,
+        f"Error: there is no project folder {missing}. Run the command in the project folder "
+        "(the one holding site.yaml), or pass --project.\n",
+    )
+
+
+def test_a_folder_name_longer_than_the_system_allows_is_a_message(tmp_path: Path) -> None:
+    long = tmp_path / ("a" * 300)
+    for verb in ("check", "build"):
+        result = run_cli(tmp_path, "--project", str(long), "--lang", "en", verb)
+        assert result.code == 1
+        assert "Traceback" not in result.err
+        assert result.err.endswith(
+            ": a folder or file name in this path is longer than the system allows.\n"
+        ), result.err
+
+
+def test_a_read_only_project_says_so_and_check_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """(As root, permissions do not stop a write: the system's answer for a read-only disk
+    or a folder of another user is given to the lock file's `open`.)"""
+    project = copy_project(tmp_path / "site")
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".site-builder.lock"):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    assert main(["--project", str(project), "--lang", "en", "build"]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: the project folder {project} cannot be written (Read-only file system): a "
+        "build records its work there. Copy the project to a folder you can write to "
+        "(`check` works as it is).\n"
+    )
+    assert not (project / "output").exists()
+
+
+def test_a_key_left_empty_says_nothing_was_written_after_its_colon(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    categories = project / "content/categories.yaml"
+    text = categories.read_text(encoding="utf-8")
+    categories.write_text(text.replace("  hmong: {vi: Mông, en: Hmong}", "  hmong:"), "utf-8")
+    line = text.splitlines().index("  hmong: {vi: Mông, en: Hmong}") + 1
+    result = run_cli(project, "--lang", "en", "check")
+    assert (
+        f"content/categories.yaml:{line}: ethnic_groups.hmong: expected texts per language, "
+        "found nothing (the line ends after the colon)."
+    ) in result.out
+    assert "NoneType" not in result.out
