@@ -9,6 +9,8 @@ tests/test_serving.py runs a real nginx to show they agree.
 - a path naming a file -> that file;
 - `/Q/XM-D01` -> `Q/XM-D01.html` (clean URLs: the short URLs printed in QR codes);
 - `/vi/dolls/hmong` (a folder with an index page) -> a redirect to `/vi/dolls/hmong/`;
+- `/q/xm-d01` (a printed code typed in lower case) -> a redirect to `/Q/XM-D01`, as the
+  generated configurations send it on (to the item in the visitor's language);
 - NUL, `/_server/...` (the host's own files) or nothing found -> missing: the host
   answers `404.html` with status 404. `..` never leaves the folder (`/a/../b` is `/b`).
 
@@ -26,6 +28,7 @@ from typing import Literal
 NOT_FOUND_PAGE = "404.html"
 INDEX = "index.html"
 HIDDEN = ("_server",)  # hosting.SERVER_DIR: never served by the generated configs
+CODE_FOLDER = "Q"  # urls.QR_PREFIX: the printed codes' landing pages (tests/test_serving.py)
 
 Kind = Literal["file", "redirect", "missing"]
 
@@ -72,6 +75,9 @@ def resolve(path: str, exists: Callable[[str], bool]) -> Resolved:
         return Resolved("file", f"{rel}.html")
     if exists(f"{rel}/{INDEX}"):
         return Resolved("redirect", f"/{rel}/")
+    upper = rel.upper()
+    if upper != rel and upper.split("/", 1)[0] == CODE_FOLDER and exists(f"{upper}.html"):
+        return Resolved("redirect", f"/{upper}")
     return MISSING
 
 

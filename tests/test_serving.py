@@ -43,6 +43,10 @@ TABLE = [
     ("/Q/XM-D01.html", "file", "Q/XM-D01.html"),
     ("/Q/XM-D01/", "missing", ""),  # no folder of that name
     ("/Q/XM-D99", "missing", ""),
+    ("/q/xm-d01", "redirect", "/Q/XM-D01"),  # typed in lower case (nginx: by language)
+    ("/Q/xm-d01", "redirect", "/Q/XM-D01"),
+    ("/q/xm-d99", "missing", ""),
+    ("/vi/dolls/HMONG/", "missing", ""),  # only the printed codes ignore case
     ("/assets/site.1a2b3c.css", "file", "assets/site.1a2b3c.css"),
     ("/media/dolls/hmong/front-640.webp", "file", "media/dolls/hmong/front-640.webp"),
     ("/media/dolls/hmong/front-640", "missing", ""),
@@ -129,3 +133,9 @@ def test_nginx_serves_what_the_rules_say(nginx: Nginx) -> None:
             assert body == not_found, url
         compared += 1
     assert compared > 100
+
+
+def test_the_rules_know_where_the_printed_codes_live() -> None:
+    from site_builder.urls import QR_PREFIX
+
+    assert serving.CODE_FOLDER == QR_PREFIX
