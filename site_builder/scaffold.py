@@ -16,6 +16,7 @@ from pathlib import Path
 
 from site_builder.content import kinds
 from site_builder.content.free_codes import next_code, quiet_yaml
+from site_builder.content.placeholders import MARK
 from site_builder.errors import SiteError
 from site_builder.markdown import slugify
 from site_builder.messages import Msg
@@ -170,14 +171,16 @@ _PLACEHOLDER = {
     "vi": {
         "summary": "??? Một hai câu giới thiệu (thay câu này).",
         "alt": "??? Ảnh tạm, hãy thay bằng ảnh thật",
-        "body": "??? Viết câu chuyện ở đây: ai làm, làm thế nào, trang phục có gì đặc biệt.",
+        "body": "??? Viết câu chuyện ở đây: ai làm, làm thế nào, có gì đặc biệt.",
         "list": "???",
+        "page": "??? Viết nội dung của trang ở đây.",
     },
     "en": {
         "summary": "??? One or two sentences of introduction (replace this one).",
         "alt": "??? Placeholder image, replace it with a real photo",
         "body": "??? Write the story here: who made it, how, and what is special about it.",
         "list": "???",
+        "page": "??? Write the page's text here.",
     },
 }
 
@@ -192,14 +195,18 @@ def text_md(kind: str, lang: str, title: str, *, source: str, first: bool) -> st
             f"<tệp này>.\n# A translation of {source}.md. When done, run: site-builder check "
             "--mark-translated <this file>."
         )
-    lines += [f"# {notes['title']}", f"title: {_quote(title)}"]
+    # (a translation starts as the source language's title, marked: `check` refuses it
+    # until it is translated, as every other '???')
+    shown = title if first else f"{MARK} {title}"
+    lines += [f"# {notes['title']}", f"title: {_quote(shown)}"]
     if kind == "pages":
         lines += [f"# {notes['order']}", "order: 10"]
     else:
         lines += [f"# {notes['summary']}", f"summary: {_quote(ph['summary'])}"]
         lines += [f"# {notes['alt']}", "alt:", f"  {PHOTO}: {_quote(ph['alt'])}"]
         lines += kinds.get(kind).scaffold_text(lang, ph["list"])
-    lines += ["---", ph["body"], ""]
+    body = ph["body"] if kind != "pages" else ph["page"]
+    lines += ["---", body, ""]
     return "\n".join(lines)
 
 

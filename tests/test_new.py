@@ -55,7 +55,7 @@ def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
         ]
         where = {line.split(": ")[1] + " " + line.split(": ")[2] for line in errors}
         placeholder = "this is still the placeholder '???' written by `site-builder new`."
-        for field, line in [("ethnic_group", 10), ("maker", 16), ("price", 20)]:
+        for field, line in [("ethnic_group", 10), ("commune", 13), ("maker", 16), ("price", 20)]:
             assert f"content/dolls/bup-be-dao-do/item.yaml:{line} {field}" in where
             assert (
                 f"Error: content/dolls/bup-be-dao-do/item.yaml:{line}: {field}: {placeholder} "
@@ -63,6 +63,7 @@ def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
             ) in errors
         for field in (
             "ocop_group",
+            "commune",  # (it was the first commune: a wrong one went out unnoticed)
             "stars",
             "certified_year",
             "producer",
@@ -91,7 +92,11 @@ def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
                     and "the story is still the placeholder text" in e
                     for e in errors
                 ), (name, lang)
-        assert len(errors) == 28
+        for name in ("dolls/bup-be-dao-do", "ocop/mat-ong-rung", "pages/lien-he"):
+            # the English file starts with the Vietnamese title, marked to be translated
+            assert any(f"content/{name}/en.md:" in e and ": title: " in e for e in errors), name
+            assert not any(f"content/{name}/vi.md:" in e and ": title: " in e for e in errors)
+        assert len(errors) == 33
     assert (snapshot(minimal / "output") if (minimal / "output").exists() else None) == before
     # nor can a code with placeholders be made permanent
     registry = minimal / "content/printed-codes.yaml"
@@ -104,12 +109,18 @@ def test_new_doll_ocop_and_page_cannot_be_published_until_filled(
     # Filled in by the member: it builds.
     fill(
         minimal / "content/dolls/bup-be-dao-do",
-        {"ethnic_group": "hmong", "maker": '"Chi đoàn thôn Nà Chì"', "price": "450000"},
+        {
+            "ethnic_group": "hmong",
+            "commune": "xin-man",
+            "maker": '"Chi đoàn thôn Nà Chì"',
+            "price": "450000",
+        },
     )
     fill(
         minimal / "content/ocop/mat-ong-rung",
         {
             "ocop_group": "tea",
+            "commune": "xin-man",
             "stars": "4",
             "certified_year": "2024",
             "producer": '"HTX Xín Mần"',

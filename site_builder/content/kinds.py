@@ -118,7 +118,7 @@ def _doll_yaml(categories: Mapping[str, str], today: dt.date) -> str:
 ethnic_group: "???"  # ví dụ / e.g. {categories["ethnic_groups"]}
 
 # Xã: một khoá trong communes (content/categories.yaml). Commune: a key of communes.
-commune: {categories["communes"]}
+commune: "???"  # ví dụ / e.g. {categories["communes"]}
 
 # Người hoặc nhóm làm búp bê (tên riêng, không dịch). Who made it (a name, not translated).
 maker: "???"
@@ -199,7 +199,7 @@ stars: "???"
 certified_year: "???"  # ví dụ / e.g. {today.year}
 
 # Xã: một khoá trong communes. Commune: a key of communes.
-commune: {categories["communes"]}
+commune: "???"  # ví dụ / e.g. {categories["communes"]}
 
 # Cơ sở sản xuất (tên riêng, không dịch). Producer (a name, not translated).
 producer: "???"
