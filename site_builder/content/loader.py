@@ -274,6 +274,21 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
             ),
         )
     data, lines = parse_yaml(read_text(path), path, errors=errors)
+    if data is None or data == {}:  # (emptied by mistake: one message here, not one per item)
+        errors.add(
+            ContentError(
+                path,
+                None,
+                None,
+                Msg("this file is empty."),
+                Msg(
+                    "It lists the keys the items use ({tables} and {last}): restore it, e.g. "
+                    "git checkout content/categories.yaml (see docs/content-format.md).",
+                    tables=", ".join(category_tables()[:-1]),
+                    last=category_tables()[-1],
+                ),
+            )
+        )
     names = s.language_map(config.languages, required=config.languages[:1])
     fields = [s.Field(t, lambda v: v, required=False) for t in category_tables()]
     tables = s.check_mapping(data, fields, lines, errors, what="categories.yaml") or {}

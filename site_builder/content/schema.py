@@ -337,6 +337,12 @@ def key_of(table: Mapping[str, Any], table_name: str) -> Checker:
                     table=table_name,
                     choices=choices,
                 )
+            elif not table:  # (the list is empty or gone: said once, of categories.yaml)
+                hint = Msg(
+                    "content/categories.yaml has no '{table}' keys at all: restore that "
+                    "list (e.g. git checkout content/categories.yaml).",
+                    table=table_name,
+                )
             else:
                 hint = Msg(
                     "Declare it under '{table}' in content/categories.yaml, "
