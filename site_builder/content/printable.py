@@ -15,7 +15,6 @@ way (`build --no-pdf` and the website do not need them: a browser has the fonts)
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -74,7 +73,9 @@ def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentE
     errors: list[ContentError] = []
     seen: set[tuple[str, str]] = set()
     chosen = None if only is None else {item.key for item in only}
-    for item in site.items if chosen is None else [i for i in site.items if i.key in chosen]:
+    items = site.items if chosen is None else [i for i in site.items if i.key in chosen]
+    every_title = "".join(tr.title for item in items for tr in item.translations.values())
+    for item in items if not _DRAWN.issuperset(every_title) else ():  # (one look, in C)
         for tr in _own(item):
             chars = missing_chars(tr.title)
             if chars and (str(tr.source), "title") not in seen:
@@ -105,6 +106,8 @@ def _own(thing: Item | Page) -> list[Translation]:
 def _text_of(body_html: str) -> str:
     """The text WeasyPrint draws of a story's HTML (tags out, entities read; a
     footnote's link back, ↩, is not printed: templates/print/booklet.css)."""
+    import html  # (only for a site with booklets)
+
     return html.unescape(_TAG.sub(" ", _BACK_LINK.sub("", body_html)))
 
 
