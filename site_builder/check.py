@@ -866,13 +866,21 @@ def _internal(link: str, here: str, base_url: str) -> str | None:
 
 
 def _line_of(path: Path, link: str) -> int | None:
+    """The line of the story where `link` is written: as a Markdown or HTML link first,
+    then anywhere in the story, then anywhere (a link to doll.jpg is not the front matter's
+    `alt:` line for doll.jpg, nor a summary that happens to contain its letters)."""
     from site_builder.content.yamlsource import read_text
 
     try:
         lines = read_text(path).split("\n")
     except ContentError:
         return None
-    for i, line in enumerate(lines, start=1):
-        if link in line:
-            return i
+    start = 0
+    if lines and lines[0].strip() == "---":  # (the story starts after the front matter)
+        start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    written = (f"]({link}", f"<{link}>", f'="{link}"', f"='{link}'", f"]: {link}", f"={link}")
+    for wanted, first in ((written, start), ((link,), start), ((link,), 0)):
+        for i in range(first, len(lines)):
+            if any(w in lines[i] for w in wanted):
+                return i + 1
     return None

@@ -139,6 +139,31 @@ def test_mark_translated_given_a_folder_names_the_file_to_give(
     )
 
 
+def test_a_broken_link_is_found_on_the_story_line_that_writes_it(
+    minimal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first line holding the link's text was reported: `doll.png` is the front
+    matter's `alt:` key (line 5), `x` a letter of the summary."""
+    vi = minimal / "content/dolls/hmong/vi.md"
+    vi.write_text(
+        vi.read_text(encoding="utf-8")
+        + '\nẢnh trong bài: ![búp bê](doll.png)\n\nVà <img src=x alt="x"> nữa.\n',
+        encoding="utf-8",
+    )
+    lines = vi.read_text(encoding="utf-8").splitlines()
+    code, data = report(minimal, capsys)
+    assert code == 1
+    found = {e["message"]: e["line"] for e in data["errors"]}
+    assert (
+        found["the link 'doll.png' leads to no page of this site."]
+        == lines.index("Ảnh trong bài: ![búp bê](doll.png)") + 1
+    )
+    assert (
+        found["the link 'x' leads to no page of this site."]
+        == lines.index('Và <img src=x alt="x"> nữa.') + 1
+    )
+
+
 def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
     vi = minimal / "content/dolls/hmong/vi.md"
     vi.write_text(
