@@ -160,6 +160,8 @@ def taken_code(
     if owner is item:
         return None
     code = printed.code
+    if owner is not None and owner.code == code:
+        return None  # two items hold one code: content/unique.py names the one taking it
     yaml_path = item.folder / "item.yaml"
     where = (yaml_path, line_of(yaml_path, "code"), "code")
     free = next_free_code(site, item.kind)

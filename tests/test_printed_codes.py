@@ -427,3 +427,25 @@ def test_codes_printed_together_are_written_out_in_full(minimal: Path) -> None:
         "XM-P01": "2026-06-01",
     }
     assert run_cli(minimal, "build").code == 0
+
+
+def test_a_printed_item_taking_anothers_printed_code_is_told_to_take_its_own_back(
+    minimal: Path,
+) -> None:
+    """Both codes on boxes, dolls/hmong given dolls/hoa's XM-D02: one error said to give
+    hmong 'a new code' (it has one on its boxes: XM-D01), and a second, contradictory one
+    said hoa 'now has the code XM-D02' and must be given it back."""
+    add_doll(minimal, "hoa", "XM-D02")
+    mark(minimal, "XM-D01", "XM-D02")
+    item = minimal / "content/dolls/hmong/item.yaml"
+    item.write_text(item.read_text().replace("code: XM-D01", "code: XM-D02"), "utf-8")
+    result = run_cli(minimal, "--lang", "en", "check")
+    errors = [line for line in result.out.splitlines() if line.startswith("Error: ")]
+    assert errors[0] == (
+        "Error: content/dolls/hmong/item.yaml:1: code: the code XM-D02 is printed on the boxes "
+        "of dolls/hoa; dolls/hmong cannot take it. Give dolls/hmong back its own printed code "
+        "XM-D01: it is on dolls/hmong's boxes. Never change the code of dolls/hoa: it is on "
+        "printed boxes."
+    )
+    assert len(errors) == 2 and "XM-D01: the printed code XM-D01" in errors[1]
+    assert not any("which now has the code" in e for e in errors)

@@ -104,3 +104,18 @@ def printed_owner(root: Path, code: str, items: Sequence[Item]) -> Item | None:
     if printed.uid is not None:
         return next((i for i in items if i.uid == printed.uid), None)
     return next((i for i in items if i.key == printed.item), None)
+
+
+def own_printed_code(root: Path, item: Item) -> str | None:
+    """Another code printed for `item` itself (its id is in that entry), if there is one:
+    an item that took another's printed code may have its own on boxes already."""
+    if item.uid is None:
+        return None
+    try:
+        registry = load_registry(root)
+    except SiteError:
+        return None
+    return next(
+        (code for code, p in sorted(registry.items()) if p.uid == item.uid and code != item.code),
+        None,
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from site_builder.content.free_codes import next_code
 from site_builder.content.model import Item, Page
-from site_builder.content.registry import printed_owner
+from site_builder.content.registry import own_printed_code, printed_owner
 from site_builder.content.yamlsource import line_of
 from site_builder.errors import Collector, ContentError
 from site_builder.messages import N_, Msg
@@ -60,6 +60,24 @@ def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError |
         return None
     taker = second if owner is first else first
     path = taker.folder / "item.yaml"
+    own = own_printed_code(root, taker)
+    hint = (
+        Msg(
+            "Give {item} back its own printed code {own}: it is on {item}'s boxes. Never "
+            "change the code of {owner}: it is on printed boxes.",
+            item=taker.key,
+            own=own,
+            owner=owner.key,
+        )
+        if own is not None
+        else Msg(
+            "Give {item} a new code (the next free one is {free}). Never change the code of "
+            "{owner}: it is on printed boxes.",
+            item=taker.key,
+            free=next_code(root, taker.kind),
+            owner=owner.key,
+        )
+    )
     return ContentError(
         path,
         line_of(path, "code"),
@@ -70,13 +88,7 @@ def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError |
             owner=owner.key,
             item=taker.key,
         ),
-        Msg(
-            "Give {item} a new code (the next free one is {free}). Never change the code of "
-            "{owner}: it is on printed boxes.",
-            item=taker.key,
-            free=next_code(root, taker.kind),
-            owner=owner.key,
-        ),
+        hint,
     )
 
 
