@@ -25,3 +25,29 @@ def test_an_emptied_categories_file_is_named_once_and_the_items_say_why(tmp_path
         "ethnic_groups key. content/categories.yaml has no 'ethnic_groups' keys at all: "
         "restore that list (e.g. git checkout content/categories.yaml)."
     ) in errors
+
+
+def test_a_decimal_comma_in_a_one_line_group_says_to_write_a_dot(tmp_path: Path) -> None:
+    """`stickers: {offset_x_mm: 0,5}` is read by YAML as {offset_x_mm: 0, 5: null}: the
+    message named an unknown field '5' and listed the known ones."""
+    project = copy_project(tmp_path / "site")
+    site_yaml = project / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text + "stickers: {offset_x_mm: 0,5}\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    for lang, expected in (
+        (
+            "en",
+            f"Error: site.yaml:{line}: stickers.5: this field is not known. A decimal written "
+            "with a comma in a group on one line ({offset_x_mm: 0,5}) reads as two fields: "
+            "write it with a dot, e.g. 0.5.",
+        ),
+        (
+            "vi",
+            f"Lỗi: site.yaml:{line}: stickers.5: không có trường nào tên như vậy. Số thập phân "
+            "viết bằng dấu phẩy trong một nhóm viết trên một dòng ({offset_x_mm: 0,5}) bị đọc "
+            "thành hai trường: hãy viết bằng dấu chấm, ví dụ 0.5.",
+        ),
+    ):
+        result = run_cli(project, "--lang", lang, "check")
+        assert expected in result.out.splitlines(), result.out

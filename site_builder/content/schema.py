@@ -165,7 +165,13 @@ def _misspelling_of(name: str, data: dict[str, Any], known: set[str]) -> str | N
 
 def unknown_field(name: str, known: list[str], lines: Lines, prefix: KeyPath) -> ContentError:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
+    if str(name).isdigit():  # `{offset_x_mm: 0,5}`: YAML reads `5` as a field of its own
+        hint = Msg(
+            "A decimal written with a comma in a group on one line ({example}) reads as two "
+            "fields: write it with a dot, e.g. 0.5.",
+            example="{offset_x_mm: 0,5}",
+        )
+    elif close:
         hint = Msg("Did you mean '{name}'?", name=close[0])
     else:
         hint = Msg("Known fields here: {fields}.", fields=", ".join(known))
