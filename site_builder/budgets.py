@@ -123,6 +123,29 @@ def _warning(site: Site, folder: Path, page: Page) -> ContentError:
             ),
             Msg("Shorten the item's titles, or raise budgets.landing_kb in site.yaml."),
         )
+    story = folder / f"{page.path.split('/', 1)[0]}.md"
+    try:
+        written = story.stat().st_size
+    except OSError:
+        written = 0
+    if written * 2 > config.budgets["item_kb"] * 1024:  # the text, not the photo, is heavy
+        return ContentError(
+            story,
+            None,
+            None,
+            Msg(
+                "the page {page} weighs {size:.0f} kB; the budget is {budget} kB, and this "
+                "story alone is {story:.0f} kB.",
+                page=page.path,
+                size=page.size / 1024,
+                budget=config.budgets["item_kb"],
+                story=written / 1024,
+            ),
+            Msg(
+                "Shorten the story (a phone on a weak connection loads all of it before "
+                "showing the page), or raise budgets.item_kb in site.yaml."
+            ),
+        )
     return ContentError(
         folder / "item.yaml",
         None,

@@ -42,3 +42,23 @@ def test_over_budget_pages_warn_in_build_and_fail_strict_check(minimal: Path) ->
     strict = run_cli(minimal, "check", "--strict")
     assert strict.code == 1
     assert "budgets.landing_kb" in strict.out + strict.err
+
+
+def test_a_page_heavy_with_its_story_blames_the_story_not_the_photo(minimal: Path) -> None:
+    """A long story (a member pasting a whole report) weighed the page down; the warning
+    said to use a lighter first photo."""
+    vi = minimal / "content/dolls/hmong/vi.md"
+    paragraph = "Câu chuyện về bộ váy được kể lại rất dài, từng đường kim mũi chỉ. " * 40
+    vi.write_text(vi.read_text(encoding="utf-8") + ("\n" + paragraph + "\n") * 60, "utf-8")
+    result = run_cli(minimal, "--lang", "en", "build", "--no-pdf")
+    assert result.code == 0, result.err
+    warnings = [w for w in result.out.splitlines() if "vi/dolls/hmong/index.html" in w]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "Warning: content/dolls/hmong/vi.md: the page vi/dolls/hmong/index.html weighs "
+    )
+    assert warnings[0].endswith(
+        "Shorten the story (a phone on a weak connection loads all of it before showing the "
+        "page), or raise budgets.item_kb in site.yaml."
+    )
+    assert "this story alone is " in warnings[0] and "first photo" not in warnings[0]
