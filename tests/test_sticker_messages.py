@@ -222,7 +222,7 @@ def test_a_qr_size_that_is_not_a_positive_length_is_refused(minimal: Path, tmp_p
         message = (
             f"'{size}' is not a length in mm; write a number, e.g. 0.5."
             if size in ("nan", "big")
-            else f"'{size}' is not a printed size: write a number of mm above 0, e.g. 25."
+            else f"'{size}' is not a size: write a number of mm greater than 0, e.g. 20."
         )
         assert en.err.endswith(f"qr: error: argument --size-mm: {message}\n"), en.err
         assert "Traceback" not in vi.err and "--size-mm" in vi.err

@@ -77,18 +77,3 @@ def positive_mm(text: str) -> float:
             )
         )
     return value
-
-
-def size_mm(text: str) -> float:
-    """An argparse type: a printed size in mm (a positive number)."""
-    value = finite_mm(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(
-            _(
-                Msg(
-                    "'{value}' is not a printed size: write a number of mm above 0, e.g. 25.",
-                    value=text,
-                )
-            )
-        )
-    return value

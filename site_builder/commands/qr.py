@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from site_builder.commands import display_path, project_root
-from site_builder.commands.print_options import size_mm
+from site_builder.commands.print_options import positive_mm
 from site_builder.errors import SiteError
 from site_builder.messages import Msg, _
 from site_builder.outdir import check_output_folder, ensure_folder
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out-dir", help=_("folder for CODE.svg and CODE.png (default: qr/ in the project)")
     )
-    p.add_argument("--size-mm", type=size_mm, default=25.0, help=_("printed size of the SVG"))
+    p.add_argument("--size-mm", type=positive_mm, default=25.0, help=_("printed size of the SVG"))
     p.set_defaults(func=run)
 
 
