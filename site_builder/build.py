@@ -56,6 +56,7 @@ from site_builder.render.landing import landing_pages, not_found_page, root_page
 from site_builder.render.members import members_print_page
 from site_builder.render.pdf import (
     booklet_pdfs,
+    sticker_name_languages,
     sticker_settings,
     sticker_sheet,
 )
@@ -123,7 +124,7 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
     Previews never record codes as printed; only `site-builder stickers --for-print` does.
     """
     site, urls = plan.site, plan.urls
-    unprintable_text = unprintable(site)
+    unprintable_text = unprintable(site, lambda: sticker_name_languages(site))
     if unprintable_text:  # (named where they are written, before anything is drawn)
         raise ErrorList(unprintable_text)
     settings = sticker_settings(site)

@@ -479,7 +479,7 @@ def _examine(
             report.errors.extend(broken_links(plan, thing, targets, derived))
         progress.advance()
     if plan is not None:  # (as `build` refuses them before drawing its PDFs)
-        report.errors.extend(unprintable(plan.site))
+        report.errors.extend(unprintable(plan.site, _sticker_languages(plan.site)))
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead))
         report.warnings.extend(_budget_warnings(plan, *changes))
@@ -487,6 +487,22 @@ def _examine(
     report.warnings += stale
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
     return report
+
+
+def _sticker_languages(site: Any) -> Callable[[], tuple[str, ...]]:
+    """The languages a sticker prints titles in, as `build` finds them (read only when a
+    title holds a letter the print font lacks); the site's first two when the sticker
+    design cannot be read (its own error is reported by the settings' check)."""
+
+    def languages() -> tuple[str, ...]:
+        from site_builder.render.pdf import sticker_name_languages
+
+        try:
+            return sticker_name_languages(site)
+        except SiteError:
+            return tuple(site.config.languages[:2])
+
+    return languages
 
 
 def _qr_version(derived: CheckCache | None) -> Callable[[str, str], int] | None:

@@ -15,7 +15,7 @@ def test_an_emptied_categories_file_is_named_once_and_the_items_say_why(tmp_path
     assert result.code == 1
     errors = [line for line in result.out.splitlines() if line.startswith("Error: ")]
     assert errors[0] == (
-        "Error: content/categories.yaml: this file is empty. It lists the keys the items use "
+        "Error: content/categories.yaml:1: this file is empty. It lists the keys the items use "
         "(ethnic_groups, ocop_groups and communes): restore it, e.g. git checkout "
         "content/categories.yaml (see docs/content-format.md)."
     )

@@ -278,7 +278,7 @@ def load_categories(config: SiteConfig, errors: Collector) -> dict[str, dict[str
         errors.add(
             ContentError(
                 path,
-                None,
+                1,
                 None,
                 Msg("this file is empty."),
                 Msg(

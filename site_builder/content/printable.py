@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from site_builder.content.model import Booklet, Item, Page, Site, Translation
@@ -26,7 +26,7 @@ from site_builder.messages import Msg
 
 #: The code points each of the four packaged faces draws (all four the same), as
 #: inclusive ranges: answered without reading the fonts (fontTools: ~45 ms), as `check`
-#: asks it of every title. tests/test_print_fonts.py compares it with the fonts' tables.
+#: asks it of every title. tests/test_printable.py compares it with the fonts' tables.
 COVERAGE = (
     (0x20, 0x7E),
     (0xA0, 0x24F),
@@ -66,17 +66,35 @@ def shown(chars: list[str]) -> str:
     return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
 
 
-def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentError]:
-    """Every title (stickers) and booklet story holding characters the print font lacks,
-    one error per file and place, in the order of the site's items and booklets; `only`:
-    of these items alone (a build after edits: the others were printed by the last one)."""
+STICKER_LANGUAGES = 2  # a sticker has room for the names in the site's first two languages
+
+
+def unprintable(
+    site: Site,
+    sticker_languages: Callable[[], Iterable[str]] | None = None,
+    only: Iterable[Item] | None = None,
+) -> list[ContentError]:
+    """Every title printed on a sticker (of the site's first two languages, those the
+    sticker design prints: `sticker_languages()`, render/pdf.py `sticker_name_languages`,
+    asked only when a title holds such a character) and every story of a booklet's source-language edition that
+    holds characters the print font lacks, one error per file and place, in the order of
+    the site's items and booklets; `only`: of these items alone (a build after edits: the
+    others were printed by the last one). A booklet's edition in another language that the
+    font cannot draw (a third language such as zh) is left out with a warning instead, by
+    the build (render/pdf.py `booklet_pdfs`)."""
     errors: list[ContentError] = []
     seen: set[tuple[str, str]] = set()
     chosen = None if only is None else {item.key for item in only}
     items = site.items if chosen is None else [i for i in site.items if i.key in chosen]
-    every_title = "".join(tr.title for item in items for tr in item.translations.values())
-    for item in items if not _DRAWN.issuperset(every_title) else ():  # (one look, in C)
-        for tr in _own(item):
+    langs = site.config.languages[:STICKER_LANGUAGES]
+    every_title = "".join(
+        tr.title for item in items for lang in langs if (tr := item.translations.get(lang))
+    )
+    if not _DRAWN.issuperset(every_title):  # (one look, in C; rarely past it)
+        # which of the two a sticker prints depends on its design (read only now)
+        langs = tuple(sticker_languages()) if sticker_languages is not None else langs
+    for item in items if not _DRAWN.issuperset(every_title) else ():
+        for tr in _own(item, langs):
             chars = missing_chars(tr.title)
             if chars and (str(tr.source), "title") not in seen:
                 seen.add((str(tr.source), "title"))
@@ -90,7 +108,7 @@ def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentE
             thing = things.get(key)
             if thing is None:
                 continue
-            for tr in _own(thing):
+            for tr in _own(thing, (site.config.source_language,)):
                 chars = missing_chars(_text_of(tr.body_html))
                 if chars and (str(tr.source), "story") not in seen:
                     seen.add((str(tr.source), "story"))
@@ -98,9 +116,11 @@ def unprintable(site: Site, only: Iterable[Item] | None = None) -> list[ContentE
     return errors
 
 
-def _own(thing: Item | Page) -> list[Translation]:
-    """Its translations written in their own files (a fallback repeats another's)."""
-    return [tr for tr in thing.translations.values() if not tr.fallback]
+def _own(thing: Item | Page, langs: Iterable[str]) -> list[Translation]:
+    """Its translations in `langs` written in their own files (a fallback repeats
+    another's)."""
+    found = (thing.translations.get(lang) for lang in langs)
+    return [tr for tr in found if tr is not None and not tr.fallback]
 
 
 def _text_of(body_html: str) -> str:
@@ -112,11 +132,13 @@ def _text_of(body_html: str) -> str:
 
 
 def _lines(path: Path) -> list[str]:
+    """The file's lines as the loader numbers them (only "\n" ends a line)."""
+    from site_builder.content.yamlsource import read_text
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        return read_text(path).split("\n")
+    except (OSError, ContentError):
         return []
-    return unicodedata.normalize("NFC", text).splitlines()
 
 
 def _line_of(path: Path, chars: list[str], prefix: str = "") -> int | None:

@@ -347,8 +347,10 @@ def _apply(loaded: _Loaded, with_print: bool, budgets: Any = None) -> QuickRepor
     cache, site, live = loaded.cache, loaded.site, loaded.live
     if with_print:
         from site_builder.content.printable import unprintable
+        from site_builder.render.pdf import sticker_name_languages
 
-        if unprintable(site, loaded.new.values()):  # refused before a page is written:
+        languages = lambda: sticker_name_languages(site)  # noqa: E731
+        if unprintable(site, languages, loaded.new.values()):  # refused before any write:
             raise _Fallback  # the full build names them and writes nothing
     live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none
     # the changed items' QR symbols from the cache's QR table, left unread as the Markdown

@@ -21,6 +21,7 @@ import jinja2
 from site_builder.config import StickerSettings
 from site_builder.content import kinds
 from site_builder.content.model import Booklet, Image, Item, Page, Site
+from site_builder.content.printable import STICKER_LANGUAGES
 from site_builder.content.translations import with_fallback
 from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
@@ -30,8 +31,22 @@ from site_builder.render.html import HtmlRenderer, template_error
 from site_builder.render.qr import QrSymbol, make_qr
 from site_builder.urls import Urls
 
-STICKER_LANGUAGES = 2  # a sticker has room for the names in the site's first two languages
 EDITION_LANGUAGES = 2  # the bilingual booklet holds the first two languages
+
+
+def sticker_name_languages(site: Site, design: str | None = None) -> tuple[str, ...]:
+    """The languages whose titles a sticker prints: the site's first two, as far as the
+    sticker design (`stickers.design` of site.yaml, or `design`) has lines for them."""
+    from site_builder.print.designs import load_design
+
+    config = site.config
+    lines = load_design(config.templates_dir, design or sticker_settings(site).design).lines
+    wanted = ("name", "name2")[:STICKER_LANGUAGES]
+    return tuple(
+        lang
+        for lang, line in zip(config.languages, wanted, strict=False)  # (fewer languages)
+        if line in lines
+    )
 
 
 def sticker_settings(site: Site) -> StickerSettings:
