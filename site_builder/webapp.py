@@ -164,6 +164,10 @@ def draw_icon(source: Path, size: int) -> bytes:
 
 def _draw_svg(source: Path, size: int) -> PILImage:
     import pypdfium2
+
+    from site_builder.content import raster
+
+    raster.import_weasyprint()  # (it sets Pillow loose for the process: set strict again)
     import weasyprint
 
     html = (

@@ -400,3 +400,22 @@ def test_a_photo_cut_short_while_the_preview_runs_is_refused_and_not_remembered(
     built = run_cli(project, "--lang", "en", "build")
     assert built.code == 1 and "cannot be read as an image" in built.err
     assert snapshot(project / "output") == before
+
+
+def test_weasyprint_imported_through_raster_leaves_pillow_strict() -> None:
+    """Every place that imports WeasyPrint first (the print engine, the app icons) goes
+    through raster.import_weasyprint, under the lock photo decoding holds."""
+    import subprocess
+    import sys
+
+    script = (
+        "from PIL import ImageFile\n"
+        "from site_builder.content import raster\n"
+        "raster.import_weasyprint()\n"
+        "import sys\n"
+        "print('weasyprint' in sys.modules, ImageFile.LOAD_TRUNCATED_IMAGES)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.stdout.split() == ["True", "False"], done.stderr

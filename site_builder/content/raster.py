@@ -20,6 +20,8 @@ or RGBA when the file has transparency.
 from __future__ import annotations
 
 import io
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -116,6 +118,9 @@ def upright(path: Path, size: tuple[int, int]) -> PILImage.Image:
 # --- the shared steps -----------------------------------------------------------------
 
 
+_flags = threading.Lock()  # held while a photo is decoded and while WeasyPrint is imported
+
+
 def strict() -> None:
     """Make Pillow raise on a truncated file again. WeasyPrint sets Pillow's process-wide
     `ImageFile.LOAD_TRUNCATED_IMAGES` when it is imported, after which a photo cut short
@@ -123,6 +128,18 @@ def strict() -> None:
     draws PDFs) such a photo passed the check, was remembered as good and published by
     every later build. Our print documents only embed photos checked here."""
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def import_weasyprint() -> None:
+    """Import WeasyPrint, which sets Pillow loose, and set Pillow strict again, while no
+    photo is being decoded: in the preview the PDFs' thread imports it while the
+    rebuild's thread may be checking a photo (`_decode` holds the same lock)."""
+    if "weasyprint" in sys.modules and not ImageFile.LOAD_TRUNCATED_IMAGES:
+        return
+    with _flags:
+        import weasyprint  # noqa: F401
+
+        strict()
 
 
 def _open(path: Path) -> PILImage.Image:
@@ -158,7 +175,9 @@ def _decode(im: PILImage.Image, stored_size: tuple[int, int]) -> None:
     try:
         if im.format in ("JPEG", "MPO"):
             im.draft(None, stored_size)
-        im.load()
+        with _flags:  # (WeasyPrint is not being imported meanwhile: `import_weasyprint`)
+            strict()
+            im.load()
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
         raise Damaged() from exc
 

@@ -55,12 +55,11 @@ def _shared() -> dict[str, Any]:
     with _lock:
         if not _state:
             os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_STAMP)
-            from weasyprint import CSS
-            from weasyprint.text.fonts import FontConfiguration
-
             from site_builder.content import raster
 
-            raster.strict()  # (WeasyPrint's import made Pillow accept truncated files)
+            raster.import_weasyprint()  # (it sets Pillow loose: set strict again)
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
 
             font_config = font_configuration(FontConfiguration(), fontfolder.make())
             _state["font_config"] = font_config
@@ -159,6 +158,9 @@ def prepare() -> None:
     processes forked afterwards share them instead of each taking ~0.4 s to do it.
     (The font configuration is still made in each worker: it holds fontconfig and Pango
     state that is not meant to cross a fork.)"""
+    from site_builder.content import raster
+
+    raster.import_weasyprint()
     lean_html_class()
 
 
