@@ -166,9 +166,16 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM
         print(_("Stopped."), file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
-    except OSError as exc:  # the system refused a file: say which and why, not a traceback
-        where = exc.filename if exc.filename is not None else root
-        reason = exc.strerror or type(exc).__name__
+    except BrokenPipeError:  # `site-builder codes list | head`: the reader has gone
+        return 120
+    except OSError as exc:
+        if exc.filename is None:  # not a file the system refused: a fault to see whole
+            raise
+        # the system refused a file: say which and why, not a traceback
+        where = str(exc.filename)
+        if exc.filename2 is not None:
+            where += f" -> {exc.filename2}"
+        reason = exc.strerror or str(exc) or type(exc).__name__
         if exc.errno == errno.ENAMETOOLONG:
             reason = _("a folder or file name in this path is longer than the system allows")
         print(_("Error: {message}").format(message=f"{where}: {reason}."), file=sys.stderr)

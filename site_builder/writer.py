@@ -110,6 +110,15 @@ def _lock_error(root: Path, path: Path, exc: OSError) -> SiteError:
                 folder=str(root),
             )
         )
+    if exc.errno in (errno.EACCES, errno.EPERM) and path.exists() and os.access(root, os.W_OK):
+        return SiteError(  # (the folder is writable: the lock file is not ours)
+            Msg(
+                "cannot open the lock file {file}: {reason}. It was probably left by a build "
+                "run as another user (e.g. with sudo): delete it, or give it back to your user.",
+                file=str(path),
+                reason=exc.strerror,
+            )
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return SiteError(
             Msg(

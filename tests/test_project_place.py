@@ -69,3 +69,26 @@ def test_a_key_left_empty_says_nothing_was_written_after_its_colon(tmp_path: Pat
         "found nothing (the line ends after the colon)."
     ) in result.out
     assert "NoneType" not in result.out
+
+
+def test_a_lock_file_left_by_another_user_is_named_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One `sudo make build` leaves .site-builder.lock owned by root in a folder the member
+    can write: the folder is fine, the lock file is not theirs."""
+    project = copy_project(tmp_path / "site")
+    lock = project / ".site-builder.lock"
+    lock.write_text("1 other-computer\n")
+    real_open = os.open
+
+    def not_ours(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path) == str(lock):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", not_ours)
+    assert main(["--project", str(project), "--lang", "en", "build"]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: cannot open the lock file {lock}: Permission denied. It was probably left by a "
+        "build run as another user (e.g. with sudo): delete it, or give it back to your user.\n"
+    )
