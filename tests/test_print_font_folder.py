@@ -55,6 +55,9 @@ def test_builds_and_sticker_sheets_drawn_by_workers_leave_no_font_folder(
 
 
 def test_the_folder_of_a_killed_process_is_removed_by_the_next_one(tmp_path: Path) -> None:
+    """A killed process runs nothing at its end; its folder's lock goes with it, so the
+    next sweep removes it at once, and never a folder whose process still runs, whatever
+    its pid (reused, or another container's)."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
@@ -75,19 +78,21 @@ def test_the_folder_of_a_killed_process_is_removed_by_the_next_one(tmp_path: Pat
     assert running.stdout is not None
     alive = Path(running.stdout.readline().strip())
     try:
+        assert fontfolder.sweep(tmp) == []  # both held
         killed.send_signal(signal.SIGKILL)
         killed.wait(timeout=60)
         assert left.is_dir() and left.parent == tmp  # SIGKILL: nothing ran
-
-        # a folder made moments ago may belong to a process this one cannot see
-        assert fontfolder.sweep(tmp) == []
-        assert left.is_dir()
-
-        later = time.time() + fontfolder.STALE_SECONDS + 1
         (tmp / "weasyprint-abc").mkdir()  # WeasyPrint's own, maybe another program's
-        assert fontfolder.sweep(tmp, now=later) == [left]
-        assert not left.exists()
+        assert fontfolder.sweep(tmp) == [left]
         assert alive.is_dir() and (tmp / "weasyprint-abc").is_dir()
+
+        # a folder from before the lock file: its pid and age decide
+        old = tmp / f"{fontfolder.PREFIX}{killed.pid}-1-abcd"
+        old.mkdir()
+        assert fontfolder.sweep(tmp) == []  # (made moments ago)
+        later = time.time() + fontfolder.STALE_SECONDS + 1
+        assert fontfolder.sweep(tmp, now=later) == [old]
+        assert alive.is_dir()
     finally:
         running.kill()
         running.wait(timeout=60)
@@ -142,3 +147,33 @@ def test_sticker_workers_stopped_by_sigterm_leave_no_font_folder(tmp_path: Path)
     assert proc.returncode == 143, (out, err)
     assert err == "Stopped.\n"
     assert font_folders(tmp) == []
+
+
+def _make_folder_and_wait() -> None:
+    fontfolder.make()
+    time.sleep(600)
+
+
+def test_workers_killed_by_a_stop_have_their_folders_removed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lifeline.stop (Ctrl-C, SIGTERM, an error) kills the workers with SIGKILL; their
+    folders are gone when it returns, not only when the command ends."""
+    import multiprocessing
+    import tempfile
+    from concurrent.futures import ProcessPoolExecutor
+
+    from site_builder import lifeline
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork"))
+    futures = [pool.submit(_make_folder_and_wait) for _ in range(2)]
+    deadline = time.monotonic() + 120
+    while len(font_folders(tmp)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(font_folders(tmp)) == 2
+    lifeline.stop(pool)
+    assert font_folders(tmp) == []
+    assert all(f.cancelled() or f.done() for f in futures)

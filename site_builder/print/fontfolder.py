@@ -8,22 +8,23 @@ garbage collection nor `atexit` runs. Every worker that drew a PDF left its fold
 /tmp, and so does every killed build: 5,227 folders (3.2 GB) in this machine's /tmp after
 two days of builds and tests.
 
-So the print engine gives WeasyPrint a folder of ours, named after the process that uses
-it and its parent (`site-builder-fonts-<pid>-<parent pid>-<random>`), and:
+So the print engine gives WeasyPrint a folder of ours
+(`site-builder-fonts-<pid>-<parent pid>-<random>`), and:
 
-- removes it when that process ends normally: `atexit` (the command's own process) and
+- removes it when its process ends normally: `atexit` (the command's own process) and
   multiprocessing's finalizers (its workers, which run them before `os._exit`);
-- the parent removes its workers' folders when it kills them (Ctrl-C, SIGTERM, an error:
-  lifeline.py `after_killing_workers`), and what its workers left when it ends;
-- removes, when it makes one, the folders left by processes that are gone (a build killed
-  with SIGKILL, a machine switched off with `/tmp` kept). A folder is left alone while its
-  process runs, and for `STALE_SECONDS` after it was made, in case the temporary folder is
-  shared with processes this one cannot see (another container).
+- holds a lock on a file in it (`flock`) for as long as the process lives: the kernel
+  lets go of it however the process ends, so a folder nobody holds is a leftover, whatever
+  its pid says (reused, or seen from another container sharing /tmp). `sweep` removes
+  those: when a process makes its folder, when it has killed its workers (Ctrl-C,
+  SIGTERM, an error: lifeline.py `after_killing_workers`) and when it ends. A folder is
+  locked before it gets its name, so no sweep ever sees one unheld while in use.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import os
 import re
 import shutil
@@ -34,37 +35,41 @@ from pathlib import Path
 from site_builder import lifeline
 
 PREFIX = "site-builder-fonts-"
-STALE_SECONDS = 600
-_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-(\d+)-")
+_MAKING = ".site-builder-fonts-making-"  # (a folder being locked, before its rename)
+OWNER = ".owner"  # the file whose lock says the folder is in use
+STALE_SECONDS = 600  # for folders without that lock file (made before it, or cut short)
+_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-")
+_held: list[int] = []  # this process's locks (kept open until it ends)
 
 
 def make() -> Path:
-    """A new font folder for this process, removed when it ends; stale ones are removed."""
+    """A new font folder for this process, locked, removed when it ends; the folders of
+    processes that have ended are removed first."""
     sweep()
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{os.getppid()}-"))
+    making = Path(tempfile.mkdtemp(prefix=_MAKING))
+    fd = os.open(making / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    _held.append(fd)
+    folder = making.with_name(f"{PREFIX}{os.getpid()}-{os.getppid()}-{making.name[len(_MAKING) :]}")
+    os.rename(making, folder)
     _remove_at_exit(folder)
     return folder
 
 
 def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
-    """Remove the font folders in `root` (the temporary folder) whose process has ended
-    and that are older than `STALE_SECONDS`; returns those removed."""
+    """Remove the font folders in `root` (the temporary folder) that no process holds;
+    returns those removed. A folder without a lock file, or one caught being made, is
+    judged by its pid and age (`STALE_SECONDS`)."""
     root = Path(tempfile.gettempdir()) if root is None else root
     now = time.time() if now is None else now
     removed: list[Path] = []
     try:
-        names = [name for name in os.listdir(root) if name.startswith(PREFIX)]
+        names = [n for n in os.listdir(root) if n.startswith((PREFIX, _MAKING))]
     except OSError:
         return removed
     for name in names:
-        match = _NAME.match(name)
-        if match is None or _alive(int(match.group(1))):
-            continue
         folder = root / name
-        try:
-            if now - folder.lstat().st_mtime < STALE_SECONDS:
-                continue
-        except OSError:
+        if not _unheld(folder, name, now):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         if not folder.exists():
@@ -72,34 +77,33 @@ def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
     return removed
 
 
-def remove_of(pids: list[int], parent: int | None = None) -> list[Path]:
-    """Remove the font folders of the processes `pids` (killed workers, waited for), or,
-    with `parent`, of every process forked by it; returns those removed."""
-    root = Path(tempfile.gettempdir())
-    wanted = {str(pid) for pid in pids}
-    removed = []
+def _unheld(folder: Path, name: str, now: float) -> bool:
     try:
-        names = [name for name in os.listdir(root) if name.startswith(PREFIX)]
-    except OSError:
-        return []
-    for name in names:
+        fd = os.open(folder / OWNER, os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:  # no lock file: an older folder, or one being made
         match = _NAME.match(name)
-        if match is None:
-            continue
-        if match.group(1) in wanted or (parent is not None and match.group(2) == str(parent)):
-            shutil.rmtree(root / name, ignore_errors=True)
-            removed.append(root / name)
-    return removed
+        try:
+            old = now - folder.lstat().st_mtime >= STALE_SECONDS
+        except OSError:
+            return False
+        return old and (match is None or not _alive(int(match.group(1))))
+    except OSError:
+        return False  # (another user's folder: not ours to judge)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # held: in use
+    finally:
+        os.close(fd)  # (closing it lets go of the lock just taken)
+    return True
 
 
-def _remove_workers_folders() -> None:
-    """At the end of a process: what its workers left (killed, or ended by the kernel
-    with it: lifeline.py `die_with_parent`). Its own forks never run this (`os._exit`)."""
-    remove_of([], parent=os.getpid())
+def _sweep_after_kill(_pids: list[int]) -> None:
+    sweep()
 
 
-atexit.register(_remove_workers_folders)
-lifeline.after_killing_workers(remove_of)
+atexit.register(sweep)  # what this process's killed or ended workers left
+lifeline.after_killing_workers(_sweep_after_kill)
 
 
 def _alive(pid: int) -> bool:
