@@ -894,7 +894,15 @@ def _line_of(path: Path, link: str) -> int | None:
     start = 0
     if lines and lines[0].strip() == "---":  # (the story starts after the front matter)
         start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-    written = (f"]({link}", f"<{link}>", f'="{link}"', f"='{link}'", f"]: {link}", f"={link}")
+    attrs = ("href", "src")
+    written = (
+        f"]({link}",
+        f"<{link}>",
+        f"]: {link}",
+        *(f'{a}="{link}"' for a in attrs),
+        *(f"{a}='{link}'" for a in attrs),
+        *(f"{a}={link}" for a in attrs),
+    )
     for wanted, first in ((written, start), ((link,), start), ((link,), 0)):
         for i in range(first, len(lines)):
             if any(w in lines[i] for w in wanted):

@@ -160,8 +160,11 @@ def taken_code(
     if owner is item:
         return None
     code = printed.code
-    if owner is not None and owner.code == code:
-        return None  # two items hold one code: content/unique.py names the one taking it
+    if owner is not None and owner.code == code and printed.uid is not None:
+        # two items hold one code: content/unique.py names the one taking it (both find
+        # the printed item by its id; an entry from before ids is matched here by title
+        # too, so this message stays)
+        return None
     yaml_path = item.folder / "item.yaml"
     where = (yaml_path, line_of(yaml_path, "code"), "code")
     free = next_free_code(site, item.kind)

@@ -147,7 +147,8 @@ def test_a_broken_link_is_found_on_the_story_line_that_writes_it(
     vi = minimal / "content/dolls/hmong/vi.md"
     vi.write_text(
         vi.read_text(encoding="utf-8")
-        + '\nẢnh trong bài: ![búp bê](doll.png)\n\nVà <img src=x alt="x"> nữa.\n',
+        + '\nẢnh trong bài: ![búp bê](doll.png)\n\nXem <abbr title="x">x</abbr>.\n\n'
+        + 'Và <img src=x alt="x"> nữa.\n',
         encoding="utf-8",
     )
     lines = vi.read_text(encoding="utf-8").splitlines()
