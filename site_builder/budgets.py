@@ -124,11 +124,13 @@ def _warning(site: Site, folder: Path, page: Page) -> ContentError:
             Msg("Shorten the item's titles, or raise budgets.landing_kb in site.yaml."),
         )
     story = folder / f"{page.path.split('/', 1)[0]}.md"
+    if not story.is_file():  # (a page shown in the source language: its text)
+        story = folder / f"{config.source_language}.md"
     try:
         written = story.stat().st_size
     except OSError:
         written = 0
-    if written * 2 > config.budgets["item_kb"] * 1024:  # the text, not the photo, is heavy
+    if written * 2 > page.size:  # the story is most of what the phone downloads
         return ContentError(
             story,
             None,

@@ -51,3 +51,18 @@ def test_a_decimal_comma_in_a_one_line_group_says_to_write_a_dot(tmp_path: Path)
     ):
         result = run_cli(project, "--lang", lang, "check")
         assert expected in result.out.splitlines(), result.out
+
+
+def test_two_decimal_commas_on_one_line_say_to_write_dots(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    site_yaml = project / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(text + "stickers: {offset_x_mm: 0,5, offset_y_mm: 0,5}\n", "utf-8")
+    result = run_cli(project, "--lang", "en", "check")
+    assert result.code == 1
+    assert all(
+        line.endswith("write it with a dot, e.g. 0.5.")
+        for line in result.out.splitlines()
+        if line.startswith("Error: site.yaml")
+    ), result.out
+    assert "this field is written twice." in result.out

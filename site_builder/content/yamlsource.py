@@ -370,13 +370,20 @@ def _convert_collection(node: yaml.Node, key: KeyPath, walk: _Walk) -> Any:
             continue
         name = spelling(name) or (str(name) if not isinstance(name, str) else name)
         if name in result:
+            decimal = str(name).isdigit()  # `{x_mm: 0,5, y_mm: 0,5}`: YAML's two fields `5`
             walk.errors.append(
                 ContentError(
                     lines.path,
                     key_line,
                     _dotted(key + (name,)),
                     Msg("this field is written twice."),
-                    Msg("Keep one of the two lines and delete the other."),
+                    Msg(
+                        "A decimal written with a comma in a group on one line ({example}) "
+                        "reads as two fields: write it with a dot, e.g. 0.5.",
+                        example="{offset_x_mm: 0,5}",
+                    )
+                    if decimal
+                    else Msg("Keep one of the two lines and delete the other."),
                 )
             )
             continue
