@@ -120,6 +120,19 @@ def test_serve_rebuilds_shows_errors_and_stops_cleanly(
     assert log.rstrip().endswith("Preview stopped.")
 
 
+def test_sigterm_stops_the_preview_with_143(
+    server: tuple[Path, int, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    """A supervisor's or `kill`'s SIGTERM: stopped as cleanly as by Ctrl-C, with the exit
+    code every other command gives it (the preview said 0)."""
+    _project, port, proc = server
+    wait_for(port, "/vi/dolls/hmong/", lambda s, b: s == 200)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=TIMEOUT) == 143
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and log.rstrip().endswith("Preview stopped.")
+
+
 def test_port_in_use_is_a_clear_message(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "site", "minimal")
     with socket.socket() as busy:

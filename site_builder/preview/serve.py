@@ -648,17 +648,25 @@ def serve(root: Path, port: int = DEFAULT_PORT, output: Path | None = None) -> i
             ).format(folders=", ".join(n + ("" if n.endswith(".yaml") else "/") for n in WATCHED))
         )
         stop = asyncio.Event()
+
+        def stopped_by(sig: int) -> None:
+            received.append(sig)
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stopped_by, sig)
         try:
             await stop.wait()
         finally:
             live.close()
             watcher.stop()
 
+    received: list[int] = []
     try:
         asyncio.run(run())
     finally:
         live.close()
     preview.log(_("Preview stopped."))
-    return 0
+    # Ctrl-C is how a member ends the preview: 0. SIGTERM (a supervisor, `kill`): 143, as
+    # every other command ends on it
+    return 143 if signal.SIGTERM in received else 0
