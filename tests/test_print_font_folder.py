@@ -177,3 +177,16 @@ def test_workers_killed_by_a_stop_have_their_folders_removed_at_once(
     lifeline.stop(pool)
     assert font_folders(tmp) == []
     assert all(f.cancelled() or f.done() for f in futures)
+
+
+def test_a_folder_being_made_is_not_swept_by_a_sibling(tmp_path: Path) -> None:
+    """Two workers start at once: one sweeps while the other has created its lock file but
+    not yet locked it. That folder (still under its making name) is left alone unless it is
+    old (a process killed while making it); it was removed, and the other worker failed."""
+    making = tmp_path / ".site-builder-fonts-making-abcd"
+    making.mkdir()
+    (making / fontfolder.OWNER).write_bytes(b"")  # created, not locked yet
+    assert fontfolder.sweep(tmp_path) == []
+    assert making.is_dir()
+    later = time.time() + fontfolder.STALE_SECONDS + 1
+    assert fontfolder.sweep(tmp_path, now=later) == [making]

@@ -79,13 +79,17 @@ def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
 
 def _unheld(folder: Path, name: str, now: float) -> bool:
     try:
+        old = now - folder.lstat().st_mtime >= STALE_SECONDS
+    except OSError:
+        return False
+    if name.startswith(_MAKING):
+        # being made: its lock file may exist a moment before it is locked, so only its
+        # age tells (a process killed while making it)
+        return old
+    try:
         fd = os.open(folder / OWNER, os.O_RDWR | os.O_CLOEXEC)
-    except FileNotFoundError:  # no lock file: an older folder, or one being made
+    except FileNotFoundError:  # no lock file: a folder from before the lock
         match = _NAME.match(name)
-        try:
-            old = now - folder.lstat().st_mtime >= STALE_SECONDS
-        except OSError:
-            return False
         return old and (match is None or not _alive(int(match.group(1))))
     except OSError:
         return False  # (another user's folder: not ours to judge)
