@@ -13,6 +13,7 @@ task list (`page_tasks`, `code_tasks`, `run_task`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
     Previews never record codes as printed; only `site-builder stickers --for-print` does.
     """
     site, urls = plan.site, plan.urls
-    unprintable_text = unprintable(site, lambda: sticker_name_languages(site))
+    unprintable_text = unprintable(site, functools.partial(sticker_name_languages, site))
     if unprintable_text:  # (named where they are written, before anything is drawn)
         raise ErrorList(unprintable_text)
     settings = sticker_settings(site)

@@ -33,7 +33,7 @@ from site_builder import check_ahead, lastbuild, lifeline, serving
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
-from site_builder.content.printable import unprintable
+from site_builder.content.printable import STICKER_LANGUAGES, unprintable
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.messages import Msg, _
 from site_builder.outputs import alias_clashes, alias_files, files_of
@@ -500,7 +500,7 @@ def _sticker_languages(site: Any) -> Callable[[], tuple[str, ...]]:
         try:
             return sticker_name_languages(site)
         except SiteError:
-            return tuple(site.config.languages[:2])
+            return tuple(site.config.languages[:STICKER_LANGUAGES])
 
     return languages
 

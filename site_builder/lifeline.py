@@ -114,21 +114,21 @@ def pool_map(
     return results
 
 
-_after_kill: list[Callable[[list[int]], object]] = []
+_after_kill: list[Callable[[], object]] = []
 
 
-def after_killing_workers(fn: Callable[[list[int]], object]) -> None:
-    """Have `fn(pids)` called once workers were killed and waited for: a killed process
-    runs nothing at its end, so what it leaves (a temporary folder) is for its parent to
+def after_killing_workers(fn: Callable[[], object]) -> None:
+    """Have `fn()` called once workers were killed and waited for: a killed process runs
+    nothing at its end, so what it leaves (a temporary folder) is for its parent to
     remove (print/fontfolder.py)."""
     if fn not in _after_kill:
         _after_kill.append(fn)
 
 
-def _killed(pids: list[int]) -> None:
+def _killed() -> None:
     for fn in list(_after_kill):
         with contextlib.suppress(Exception):  # (tidying: never in the way of stopping)
-            fn(pids)
+            fn()
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
@@ -148,7 +148,7 @@ def stop(pool: ProcessPoolExecutor) -> None:
     manager = getattr(pool, "_executor_manager_thread", None)
     if isinstance(manager, threading.Thread) and manager is not threading.current_thread():
         manager.join(5)
-    _killed([p.pid for p in processes if p.pid is not None])
+    _killed()
 
 
 def _quiet_broken_pool() -> None:
@@ -229,7 +229,7 @@ def fork_each(
         for _conn, (_i, process) in running.items():
             with contextlib.suppress(OSError, ValueError, AssertionError):
                 process.join(5)
-        _killed([p.pid for _i, p in running.values() if p.pid is not None])
+        _killed()
         raise
     return results
 

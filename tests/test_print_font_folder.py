@@ -86,12 +86,12 @@ def test_the_folder_of_a_killed_process_is_removed_by_the_next_one(tmp_path: Pat
         assert fontfolder.sweep(tmp) == [left]
         assert alive.is_dir() and (tmp / "weasyprint-abc").is_dir()
 
-        # a folder from before the lock file: its pid and age decide
-        old = tmp / f"{fontfolder.PREFIX}{killed.pid}-1-abcd"
-        old.mkdir()
+        # a named folder without its lock file (removed by hand): its age decides
+        odd = tmp / f"{fontfolder.PREFIX}{running.pid}-abcd"
+        odd.mkdir()
         assert fontfolder.sweep(tmp) == []  # (made moments ago)
         later = time.time() + fontfolder.STALE_SECONDS + 1
-        assert fontfolder.sweep(tmp, now=later) == [old]
+        assert fontfolder.sweep(tmp, now=later) == [odd]
         assert alive.is_dir()
     finally:
         running.kill()

@@ -34,20 +34,24 @@ def test_a_folder_name_longer_than_the_system_allows_is_a_message(tmp_path: Path
         ), result.err
 
 
+def refuse_lock(monkeypatch: pytest.MonkeyPatch, lock: Path, code: int) -> None:
+    """The system's answer `code` to opening `lock` (as root, permissions stop no write:
+    a read-only disk or another user's file is answered here instead)."""
+    real_open = os.open
+
+    def refused(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path) == str(lock):
+            raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+
+
 def test_a_read_only_project_says_so_and_check_still_works(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """(As root, permissions do not stop a write: the system's answer for a read-only disk
-    or a folder of another user is given to the lock file's `open`.)"""
     project = copy_project(tmp_path / "site")
-    real_open = os.open
-
-    def read_only(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(path).endswith(".site-builder.lock"):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", read_only)
+    refuse_lock(monkeypatch, project / ".site-builder.lock", errno.EROFS)
     assert main(["--project", str(project), "--lang", "en", "build"]) == 1
     assert capsys.readouterr().err == (
         f"Error: the project folder {project} cannot be written (Read-only file system): a "
@@ -55,6 +59,7 @@ def test_a_read_only_project_says_so_and_check_still_works(
         "(`check` works as it is).\n"
     )
     assert not (project / "output").exists()
+    assert main(["--project", str(project), "--lang", "en", "check"]) == 0
 
 
 def test_a_key_left_empty_says_nothing_was_written_after_its_colon(tmp_path: Path) -> None:
@@ -79,14 +84,7 @@ def test_a_lock_file_left_by_another_user_is_named_as_such(
     project = copy_project(tmp_path / "site")
     lock = project / ".site-builder.lock"
     lock.write_text("1 other-computer\n")
-    real_open = os.open
-
-    def not_ours(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(path) == str(lock):
-            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", not_ours)
+    refuse_lock(monkeypatch, lock, errno.EACCES)
     assert main(["--project", str(project), "--lang", "en", "build"]) == 1
     assert capsys.readouterr().err == (
         f"Error: cannot open the lock file {lock}: Permission denied. It was probably left by a "

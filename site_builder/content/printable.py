@@ -90,10 +90,11 @@ def unprintable(
     every_title = "".join(
         tr.title for item in items for lang in langs if (tr := item.translations.get(lang))
     )
-    if not _DRAWN.issuperset(every_title):  # (one look, in C; rarely past it)
+    undrawable = not _DRAWN.issuperset(every_title)  # (one look, in C; rarely true)
+    if undrawable and sticker_languages is not None:
         # which of the two a sticker prints depends on its design (read only now)
-        langs = tuple(sticker_languages()) if sticker_languages is not None else langs
-    for item in items if not _DRAWN.issuperset(every_title) else ():
+        langs = tuple(sticker_languages())
+    for item in items if undrawable else ():
         for tr in _own(item, langs):
             chars = missing_chars(tr.title)
             if chars and (str(tr.source), "title") not in seen:

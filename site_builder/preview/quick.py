@@ -29,6 +29,7 @@ changed next time (its next edit could keep the same `stat`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -349,7 +350,7 @@ def _apply(loaded: _Loaded, with_print: bool, budgets: Any = None) -> QuickRepor
         from site_builder.content.printable import unprintable
         from site_builder.render.pdf import sticker_name_languages
 
-        languages = lambda: sticker_name_languages(site)  # noqa: E731
+        languages = functools.partial(sticker_name_languages, site)
         if unprintable(site, languages, loaded.new.values()):  # refused before any write:
             raise _Fallback  # the full build names them and writes nothing
     live.print_paths = None if with_print else []  # the PDFs: redrawn below, or none

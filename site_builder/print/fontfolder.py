@@ -8,8 +8,8 @@ garbage collection nor `atexit` runs. Every worker that drew a PDF left its fold
 /tmp, and so does every killed build: 5,227 folders (3.2 GB) in this machine's /tmp after
 two days of builds and tests.
 
-So the print engine gives WeasyPrint a folder of ours
-(`site-builder-fonts-<pid>-<parent pid>-<random>`), and:
+So the print engine gives WeasyPrint a folder of ours (`site-builder-fonts-<pid>-<random>`),
+and:
 
 - removes it when its process ends normally: `atexit` (the command's own process) and
   multiprocessing's finalizers (its workers, which run them before `os._exit`);
@@ -26,7 +26,6 @@ from __future__ import annotations
 import atexit
 import fcntl
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -37,8 +36,7 @@ from site_builder import lifeline
 PREFIX = "site-builder-fonts-"
 _MAKING = ".site-builder-fonts-making-"  # (a folder being locked, before its rename)
 OWNER = ".owner"  # the file whose lock says the folder is in use
-STALE_SECONDS = 600  # for folders without that lock file (made before it, or cut short)
-_NAME = re.compile(re.escape(PREFIX) + r"(\d+)-")
+STALE_SECONDS = 600  # for a folder without a held lock file: cut short while being made
 _held: list[int] = []  # this process's locks (kept open until it ends)
 
 
@@ -50,7 +48,7 @@ def make() -> Path:
     fd = os.open(making / OWNER, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     fcntl.flock(fd, fcntl.LOCK_EX)
     _held.append(fd)
-    folder = making.with_name(f"{PREFIX}{os.getpid()}-{os.getppid()}-{making.name[len(_MAKING) :]}")
+    folder = making.with_name(f"{PREFIX}{os.getpid()}-{making.name[len(_MAKING) :]}")
     os.rename(making, folder)
     _remove_at_exit(folder)
     return folder
@@ -58,8 +56,8 @@ def make() -> Path:
 
 def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
     """Remove the font folders in `root` (the temporary folder) that no process holds;
-    returns those removed. A folder without a lock file, or one caught being made, is
-    judged by its pid and age (`STALE_SECONDS`)."""
+    returns those removed. A folder caught being made, or without a lock file, is judged
+    by its age (`STALE_SECONDS`)."""
     root = Path(tempfile.gettempdir()) if root is None else root
     now = time.time() if now is None else now
     removed: list[Path] = []
@@ -88,9 +86,8 @@ def _unheld(folder: Path, name: str, now: float) -> bool:
         return old
     try:
         fd = os.open(folder / OWNER, os.O_RDWR | os.O_CLOEXEC)
-    except FileNotFoundError:  # no lock file: a folder from before the lock
-        match = _NAME.match(name)
-        return old and (match is None or not _alive(int(match.group(1))))
+    except FileNotFoundError:  # (every named folder has one: its age decides, as above)
+        return old
     except OSError:
         return False  # (another user's folder: not ours to judge)
     try:
@@ -102,24 +99,8 @@ def _unheld(folder: Path, name: str, now: float) -> bool:
     return True
 
 
-def _sweep_after_kill(_pids: list[int]) -> None:
-    sweep()
-
-
 atexit.register(sweep)  # what this process's killed or ended workers left
-lifeline.after_killing_workers(_sweep_after_kill)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # (another user's process: alive)
-        return True
-    return True
+lifeline.after_killing_workers(sweep)
 
 
 def _remove_at_exit(folder: Path) -> None:
