@@ -17,24 +17,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import functools
 import io
 import os
-import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
-from site_builder import check_ahead, lastbuild, lifeline, serving
+from site_builder import check_ahead, lastbuild, lifeline
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
 from site_builder.content.printable import STICKER_LANGUAGES, unprintable
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
+from site_builder.link_check import broken_links, links_anywhere
 from site_builder.messages import Msg, _
 from site_builder.outputs import alias_clashes, alias_files, files_of
 from site_builder.parallel import gc_frozen, gc_paused
@@ -473,10 +470,10 @@ def _examine(
         if (
             targets is not None
             and thing is not None
-            and _may_link(thing)
+            and links_anywhere((thing,))
             and thing.folder == folder
         ):
-            report.errors.extend(broken_links(plan, thing, targets, derived))
+            report.errors.extend(broken_links(plan, thing, targets))
         progress.advance()
     if plan is not None:  # (as `build` refuses them before drawing its PDFs)
         report.errors.extend(unprintable(plan.site, _sticker_languages(plan.site)))
@@ -768,143 +765,3 @@ def mark_translated(root: Path, path: Path) -> tuple[Path, str, bool]:
         data = newline.join(lines).encode("utf-8")
         write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + data)
     return source, digest, changed
-
-
-# --- links ---------------------------------------------------------------------------
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
-                self.links.append(value)
-
-
-def resolves(rel: str, files: Collection[str]) -> bool:
-    """Would a request for `rel` (no leading /) find a file, as the host serves it?
-    (serving.py's rules; a redirect to the folder's index page counts.)"""
-    if rel.startswith("print/"):
-        return True  # PDFs: named by the print module
-    return serving.resolve_in(rel, files).kind != "missing"
-
-
-# a tag that may be an `a` or an `img` (HTMLParser's tag names end at a space, '/' or
-# '>'; case does not matter): a story without one has no link, and is not parsed
-_MAY_LINK = re.compile(r"<(?:a|img)\b", re.IGNORECASE)
-
-
-def may_link(html: str) -> bool:
-    """False when `html` certainly has no `a` or `img` tag (most stories: a regular
-    expression scans 3 kB in ~1 µs, the parser takes ~50 µs)."""
-    return _MAY_LINK.search(html) is not None
-
-
-def _may_link(thing: Any) -> bool:
-    """Whether a story of `thing` (an item or a page) may link (`may_link`)."""
-    return any(may_link(tr.body_html) for tr in thing.translations.values())
-
-
-def links_in(html: str) -> list[str]:
-    """The `href` of every `a` and the `src` of every `img` in `html`, once each, in order."""
-    parser = _Links()
-    parser.feed(html)
-    return list(dict.fromkeys(parser.links))
-
-
-def broken_links(
-    plan: Any, thing: Any, files: Collection[str], derived: CheckCache | None = None
-) -> list[ContentError]:
-    config, urls = plan.site.config, plan.urls
-    base = config.base_path
-    kind = getattr(thing, "kind", "pages")
-    pages: list[str] = []  # for a hint, made once a link is broken (not once per item)
-    media: list[str] = []  # photos' published names, the same
-    out = []
-    for lang, tr in sorted(thing.translations.items()):
-        html = tr.body_html
-        if not may_link(html):
-            continue  # (nothing to parse, nor to remember in check.json)
-        here = urls.page(lang, kind, thing.slug)
-        found = links_in(html) if derived is None else derived.links(html, links_in)
-        for link in found:
-            target = _internal(link, here, config.base_url)
-            if target is None:
-                continue
-            rel = target[len(base) :] if target.startswith(base) else None
-            if rel is not None and resolves(rel, files):
-                continue
-            if target.startswith(f"{base}media/"):
-                media = media or sorted(urls.url(f) for f in files if f.startswith("media/"))
-                among = media
-            else:
-                pages = pages or sorted(
-                    urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/")
-                )
-                among = pages
-            near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
-            first = kinds.all_kinds()[0]
-            hint = (
-                Msg("Did you mean {url}?", url=near[0])
-                if near
-                else Msg(
-                    "Pages of this site look like {example}; check the folder name.",
-                    example=urls.page(lang, first.name, first.example_slug),
-                )
-            )
-            out.append(
-                ContentError(
-                    tr.source,
-                    _line_of(tr.source, link),
-                    None,
-                    Msg("the link '{link}' leads to no page of this site.", link=link),
-                    hint,
-                )
-            )
-    return out
-
-
-def _internal(link: str, here: str, base_url: str) -> str | None:
-    """The site path a link leads to, or None for another site, an anchor or mail."""
-    link = link.strip()
-    if not link or link.startswith("#"):
-        return None
-    if link.startswith(base_url):
-        link = "/" + link[len(base_url) :]
-        link = urlsplit(base_url).path.rstrip("/") + link
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc:
-        return None
-    return urlsplit(urljoin(here, parts.path)).path
-
-
-def _line_of(path: Path, link: str) -> int | None:
-    """The line of the story where `link` is written: as a Markdown or HTML link first,
-    then anywhere in the story, then anywhere (a link to doll.jpg is not the front matter's
-    `alt:` line for doll.jpg, nor a summary that happens to contain its letters)."""
-    from site_builder.content.yamlsource import read_text
-
-    try:
-        lines = read_text(path).split("\n")
-    except ContentError:
-        return None
-    start = 0
-    if lines and lines[0].strip() == "---":  # (the story starts after the front matter)
-        start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-    attrs = ("href", "src")
-    written = (
-        f"]({link}",
-        f"<{link}>",
-        f"]: {link}",
-        *(f'{a}="{link}"' for a in attrs),
-        *(f"{a}='{link}'" for a in attrs),
-        *(f"{a}={link}" for a in attrs),
-    )
-    for wanted, first in ((written, start), ((link,), start), ((link,), 0)):
-        for i in range(first, len(lines)):
-            if any(w in lines[i] for w in wanted):
-                return i + 1
-    return None

@@ -1,10 +1,9 @@
 """What `check` derives from each story and each text file, remembered between checks.
 
 `.site-builder-cache/check.json` (a sealed `cache.Table`: a corrupt, foreign or older file
-reads as empty) holds three kinds of entries:
+reads as empty) holds three kinds of entries (a story's links are not among them: they
+are found where the story is converted and kept with the loaded item, `Translation.links`):
 
-- `links:<hash of a story's HTML>` -> the `href`/`src` values found in it, in order, once
-  each. Keyed by the HTML itself, so it can never be out of date;
 - `source:<file state>` -> a source text's `source_hash` (check.py's definition);
 - `recorded:<file state>` -> the `source_hash` a translation records, and its line;
 - `qr:<hash of the error correction level and the data>` -> the QR code's version (its
@@ -39,16 +38,6 @@ class CheckCache:
     def __init__(self, root: Path) -> None:
         self.table = Table(root / CACHE_DIR / "check.json", journal=True)
         self.keep_unused = False  # set when a kind of entry was not looked up: keep all
-
-    def links(self, html: str, find: Callable[[str], list[str]]) -> list[str]:
-        """`find(html)`: the links of a story's HTML, remembered under the HTML's hash."""
-        key = "links:" + digest(html)
-        value = self.table.get(key)
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
-        found = find(html)
-        self.table.put(key, found)
-        return found
 
     def qr_version(self, data: str, level: str, encode: Callable[[str, str], int]) -> int:
         """`encode(data, level)`: the version of the QR code for `data` at error correction

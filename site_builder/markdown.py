@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 EXTENSIONS = ["extra", "sane_lists"]
@@ -250,3 +251,42 @@ def slugify(text: str) -> str:
 
 
 _NOT_ALNUM = re.compile(r"[^a-zA-Z0-9]+")
+
+
+# --- the links a story's HTML holds ------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
+                self.links.append(value)
+
+
+# a tag that may be an `a` or an `img` (HTMLParser's tag names end at a space, '/' or
+# '>'; case does not matter): a story without one has no link, and is not parsed
+_MAY_LINK = re.compile(r"<(?:a|img)\b", re.IGNORECASE)
+
+
+def may_link(html: str) -> bool:
+    """False when `html` certainly has no `a` or `img` tag (most stories: a regular
+    expression scans 3 kB in ~1 µs, the parser takes ~50 µs)."""
+    return _MAY_LINK.search(html) is not None
+
+
+def links_in(html: str) -> list[str]:
+    """The `href` of every `a` and the `src` of every `img` in `html`, once each, in order."""
+    parser = _Links()
+    parser.feed(html)
+    return list(dict.fromkeys(parser.links))
+
+
+def story_links(html: str) -> tuple[str, ...]:
+    """The links of a converted story (`links_in`), found where it is converted and kept
+    with it (`Translation.links`), so that the build, the preview and `check` test them
+    without parsing every story again; () for most stories, which have no `a` or `img`."""
+    return tuple(links_in(html)) if may_link(html) else ()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import serving
-from site_builder.check import resolves
+from site_builder.link_check import resolves
 from site_builder.preview.serve import Preview
 from tests.test_nginx import Nginx, running_nginx
 

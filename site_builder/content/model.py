@@ -43,6 +43,7 @@ class Translation:
     alt: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)  # materials, ingredients, storage...
     fallback: bool = False  # True when this is the source language shown in place of a missing one
+    links: tuple[str, ...] = ()  # every `a` href and `img` src of body_html (markdown.story_links)
 
 
 @unpickled_by_fields

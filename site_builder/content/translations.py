@@ -19,7 +19,7 @@ from site_builder.content.yamlsource import (
     split_front_matter,
 )
 from site_builder.errors import Collector, ContentError
-from site_builder.markdown import render_markdown, story_limits
+from site_builder.markdown import render_markdown, story_limits, story_links
 from site_builder.messages import Msg
 
 
@@ -130,14 +130,16 @@ def load_translation(
     extra = {
         k: v for k, v in fields.items() if k not in ("title", "summary", "alt") and v is not None
     }
+    html = _story_html(body, path, body_line, errors) if stories else ""
     return Translation(
         lang=lang,
         title=fields.get("title") or "",
         summary=fields.get("summary"),
-        body_html=_story_html(body, path, body_line, errors) if stories else "",
+        body_html=html,
         source=path,
         alt=alt,
         fields=extra,
+        links=story_links(html),
     )
 
 

@@ -66,6 +66,7 @@ from site_builder.build import (
     booklet_pdf_links,
     build,
     closing_outputs,
+    links_nowhere,
     plan_site,
     print_and_booklet_outputs,
     run_task,
@@ -77,7 +78,8 @@ from site_builder.content.loader import item_warnings, load_site, reload_items
 from site_builder.content.model import Booklet, Item, Site
 from site_builder.content.translations import with_fallback
 from site_builder.errors import SiteError
-from site_builder.outputs import item_pages, list_files
+from site_builder.link_check import links_anywhere
+from site_builder.outputs import files_of, item_pages, list_files
 from site_builder.render.booklets import booklet_pages
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.tasks import CodePages, HomePage, ItemExtras, ItemPages, ListPage
@@ -358,6 +360,9 @@ class LiveSite:
             else:  # the service worker's version follows every change
                 outputs.append(worker(new_plan))
             warnings: list[str] = list(item_warnings(new.values(), root))
+            if links_anywhere(new.values()):  # (the site's files listed only then)
+                broken = links_nowhere(new_plan, files_of(new_plan), list(new.values()))
+                warnings += [ErrorWarning(e, self.root) for e in broken]
             only, heavy = self._heavy_pages(new_plan, new.values(), outputs)
             warnings += [ErrorWarning(e, self.root) for e in warnings_of(only, heavy)]
             with self._write_lock:
