@@ -24,6 +24,7 @@ from site_builder.content.registry import (
     REGISTRY,
     PrintedCode,
     load_registry,
+    printed_among,
     registry_path,
 )
 from site_builder.content.yamlsource import line_of, read_text
@@ -137,8 +138,7 @@ def url_changed(path: Path, code: str, printed: PrintedCode, urls: Urls) -> Cont
 def printed_for(site: Site, printed: PrintedCode) -> Item | None:
     """The item `printed` was printed for, wherever it is now and whatever its code."""
     if printed.uid is not None:  # the holder first: a folder copied with its id is the copy
-        same = [i for i in site.items if i.uid == printed.uid]
-        return next((i for i in same if i.code == printed.code), same[0] if same else None)
+        return printed_among(printed, site.items)
     # a registry from before ids (migrated on its next write): the item as it was named
     by_key = next((i for i in site.items if i.key == printed.item), None)
     if by_key is not None:
@@ -264,7 +264,7 @@ def taken_code(
 
 def _check_ids_unique(site: Site, registry: dict[str, PrintedCode], errors: Collector) -> None:
     """A folder copied to start a new item carries the old item's id: refuse the copy."""
-    owners = {p.uid: p.code for p in registry.values() if p.uid is not None}
+    owners = {p.uid: p for p in registry.values() if p.uid is not None}
     by_id: dict[str, list[Item]] = {}
     for item in site.items:
         if item.uid is not None:
@@ -272,7 +272,8 @@ def _check_ids_unique(site: Site, registry: dict[str, PrintedCode], errors: Coll
     for uid, items in sorted(by_id.items()):
         if len(items) < 2:
             continue
-        original = next((i for i in items if i.code == owners.get(uid)), items[0])
+        printed = owners.get(uid)
+        original = (printed_among(printed, items) if printed else None) or items[0]
         for copy in items:
             if copy is original:
                 continue

@@ -103,12 +103,31 @@ def packed_scan(entries: list[Entry]) -> tuple[str, bytes]:
 LEGACY_RECORDS = ("last-build.json",)  # the record as JSON, before stop 33: never read
 
 
+FORGOTTEN = RECORD + ".forgotten"  # the last record, out of the updates' sight
+
+
 def forget(root: Path) -> None:
     """Before anything may change output/: no update trusts the record until the next
-    good build writes it again (and a record an older version left goes too)."""
-    for name in (RECORD, *LEGACY_RECORDS):
+    good build writes it again (and a record an older version left goes too). The record
+    is moved aside, not deleted: what the last good build read still tells a copied folder
+    from its original (`inputs_read_last`)."""
+    cache = root / CACHE_DIR
+    with contextlib.suppress(OSError):
+        os.replace(cache / RECORD, cache / FORGOTTEN)
+    for name in LEGACY_RECORDS:
         with contextlib.suppress(OSError):
-            (root / CACHE_DIR / name).unlink()
+            (cache / name).unlink()
+
+
+def inputs_read_last(root: Path) -> set[str]:
+    """The input files (absolute, resolved paths) the last good build read: from its
+    record, or from the record the build now running set aside; empty if neither."""
+    for name in (RECORD, FORGOTTEN):
+        record = recorded(root, name)
+        if record is not None:
+            paths = record.get("input_paths")
+            return set(paths.split("\n")) if isinstance(paths, str) and paths else set()
+    return set()
 
 
 @dataclass
@@ -419,11 +438,11 @@ def has_record(root: Path) -> bool:
     return (root / CACHE_DIR / RECORD).is_file()
 
 
-def recorded(root: Path) -> dict[str, Any] | None:
+def recorded(root: Path, name: str = RECORD) -> dict[str, Any] | None:
     """The sealed record of the last good build (its header's values, and `SECTIONS`: the
     paths as strings, the states as bytes); None if absent, damaged or foreign."""
     try:
-        data = (root / CACHE_DIR / RECORD).read_bytes()
+        data = (root / CACHE_DIR / name).read_bytes()
         view = memoryview(data)
         start = data.index(b"\n") + 1
         if data[: start - 1].decode() != digest(STAMP, view[start:]):

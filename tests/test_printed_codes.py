@@ -208,8 +208,21 @@ def test_a_duplicate_of_an_unprinted_code_keeps_its_message(minimal: Path) -> No
     result = run_cli(minimal, "build")
     assert result.err == (
         "Error: content/dolls/hmong/item.yaml:1: code: the code XM-D01 is already used by "
-        "dolls/bup-be-hoa. Every item needs its own code; give this one the next free code.\n"
-        + FOLLOW
+        "dolls/bup-be-hoa. Every item needs its own code; give this one the next free code, "
+        "XM-D02.\n" + FOLLOW
+    )
+
+
+def test_a_folder_copied_after_a_build_is_the_one_told_to_change_its_code(minimal: Path) -> None:
+    """Neither printed: the folder the last good build did not read is the copy, wherever
+    it sorts (before: the original, sorting later, was told to change its code)."""
+    assert run_cli(minimal, "build").code == 0
+    add_doll(minimal, "bup-be-hoa", "XM-D01")  # sorts before dolls/hmong
+    result = run_cli(minimal, "build")
+    assert result.err == (
+        "Error: content/dolls/bup-be-hoa/item.yaml:1: code: the code XM-D01 is already used by "
+        "dolls/hmong. Every item needs its own code; give this one the next free code, "
+        "XM-D02.\n" + FOLLOW
     )
 
 

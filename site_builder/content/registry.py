@@ -101,9 +101,27 @@ def printed_owner(root: Path, code: str, items: Sequence[Item]) -> Item | None:
         return None  # unreadable: the build reports the registry itself
     if printed is None:
         return None
-    if printed.uid is not None:
-        return next((i for i in items if i.uid == printed.uid), None)
-    return next((i for i in items if i.key == printed.item), None)
+    return printed_among(printed, items)
+
+
+def printed_among(printed: PrintedCode, items: Sequence[Item]) -> Item | None:
+    """Of `items`, the one `printed` was printed for. By its id; a folder copied with the
+    id holds it too, so among those: the one in the folder the code was printed for and
+    holding the code, then the one holding the code, then the one in that folder (a copy
+    may sort first, and may keep the code: it is still the copy). An entry from before ids:
+    by folder."""
+    if printed.uid is None:
+        return next((i for i in items if i.key == printed.item), None)
+    same = [i for i in items if i.uid == printed.uid]
+    for fits in (
+        lambda i: i.key == printed.item and i.code == printed.code,
+        lambda i: i.code == printed.code,
+        lambda i: i.key == printed.item,
+    ):
+        found = next((i for i in same if fits(i)), None)
+        if found is not None:
+            return found
+    return same[0] if same else None
 
 
 def own_printed_code(root: Path, item: Item) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from site_builder import lastbuild
 from site_builder.content.free_codes import next_code
 from site_builder.content.model import Item, Page
 from site_builder.content.registry import own_printed_code, printed_owner
@@ -21,17 +22,22 @@ def check_unique(items: list[Item], pages: list[Page], errors: Collector, root: 
         if first is not item and (taken := _taken_printed_code(root, first, item)) is not None:
             errors.add(taken)
         elif first is not item:
+            copy, other = _the_copy(root, first, item)
+            path = copy.folder / "item.yaml"
             errors.add(
                 ContentError(
-                    item.folder / "item.yaml",
-                    line_of(item.folder / "item.yaml", "code"),
+                    path,
+                    line_of(path, "code"),
                     "code",
                     Msg(
                         "the code {code} is already used by {other}.",
-                        code=item.code,
-                        other=first.key,
+                        code=copy.code,
+                        other=other.key,
                     ),
-                    Msg("Every item needs its own code; give this one the next free code."),
+                    Msg(
+                        "Every item needs its own code; give this one the next free code, {free}.",
+                        free=next_code(root, copy.kind),
+                    ),
                 )
             )
     things: list[Item | Page] = [*items, *pages]
@@ -51,6 +57,15 @@ def check_unique(items: list[Item], pages: list[Page], errors: Collector, root: 
                     Msg("Rename one of the two folders."),
                 )
             )
+
+
+def _the_copy(root: Path, first: Item, second: Item) -> tuple[Item, Item]:
+    """(the copy, the original) of two items holding one code, neither printed: the one
+    whose item.yaml the last good build did not read is new (a folder copied to start an
+    item sorts anywhere); without a record, the later in folder order."""
+    known = lastbuild.inputs_read_last(root)
+    seen = [str((i.folder / "item.yaml").resolve()) in known for i in (first, second)]
+    return (first, second) if seen == [False, True] else (second, first)
 
 
 def _taken_printed_code(root: Path, first: Item, second: Item) -> ContentError | None:
