@@ -66,17 +66,22 @@ def resolve(path: str, exists: Callable[[str], bool]) -> Resolved:
     rel = clean.lstrip("/")
     if rel.split("/", 1)[0] in HIDDEN:
         return MISSING
+    upper = rel.upper()
+    a_code = upper != rel and upper.split("/", 1)[0] == CODE_FOLDER  # /q/xm-d01: as nginx
     if rel == "" or path.endswith("/"):
         index = f"{rel}/{INDEX}" if rel else INDEX
-        return Resolved("file", index) if exists(index) else MISSING
+        if exists(index):
+            return Resolved("file", index)
+        if a_code and exists(f"{upper}/{INDEX}"):
+            return Resolved("redirect", f"/{upper}/")
+        return MISSING
     if exists(rel):
         return Resolved("file", rel)
     if exists(f"{rel}.html"):
         return Resolved("file", f"{rel}.html")
     if exists(f"{rel}/{INDEX}"):
         return Resolved("redirect", f"/{rel}/")
-    upper = rel.upper()
-    if upper != rel and upper.split("/", 1)[0] == CODE_FOLDER and exists(f"{upper}.html"):
+    if a_code and exists(f"{upper}.html"):
         return Resolved("redirect", f"/{upper}")
     return MISSING
 

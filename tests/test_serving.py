@@ -22,6 +22,8 @@ FILES = {
     "vi/dolls/index.html",
     "vi/dolls/hmong/index.html",
     "Q/XM-D01.html",
+    "Q/XM-D02.html",  # a code at both addresses, as the build writes them
+    "Q/XM-D02/index.html",
     "assets/site.1a2b3c.css",
     "media/dolls/hmong/front-640.webp",
     "_server/nginx.conf",
@@ -46,6 +48,9 @@ TABLE = [
     ("/q/xm-d01", "redirect", "/Q/XM-D01"),  # typed in lower case (nginx: by language)
     ("/Q/xm-d01", "redirect", "/Q/XM-D01"),
     ("/q/xm-d99", "missing", ""),
+    ("/q/xm-d02/", "redirect", "/Q/XM-D02/"),  # lower case, trailing slash (nginx: the same)
+    ("/Q/XM-D02/", "file", "Q/XM-D02/index.html"),
+    ("/q/xm-d99/", "missing", ""),
     ("/vi/dolls/HMONG/", "missing", ""),  # only the printed codes ignore case
     ("/assets/site.1a2b3c.css", "file", "assets/site.1a2b3c.css"),
     ("/media/dolls/hmong/front-640.webp", "file", "media/dolls/hmong/front-640.webp"),
