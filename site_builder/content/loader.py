@@ -354,8 +354,12 @@ def _links(value: Any) -> tuple[Link, ...]:
 
 
 def _link(kind: Any, url: Any) -> Link:
+    try:  # (a phone number written 0345670123 is YAML's octal 60256339: named as written)
+        url = url if isinstance(url, str) else s.text(url)
+    except s.Problem as p:
+        raise s.Problem(p.message, p.hint, ("url",)) from None
     try:
-        link = validate_link(str(kind), str(url))
+        link = validate_link(str(kind), url)
     except LinkError as exc:
         raise s.Problem(
             exc.message,
