@@ -183,14 +183,36 @@ def parse_yaml(
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else None
-        source_line = _source_line(text, mark.line) if mark else ""
+        problem = exc.problem or ""
+        unclosed = "end of stream" in problem and exc.context_mark is not None
+        if unclosed:  # (a quote or bracket never closed: where it opened, not the file's end)
+            mark = exc.context_mark
+        index = mark.line if mark else None
+        nbsp = _nbsp_line(text, index)
+        if nbsp is not None:  # (YAML reads "price:\u00a0550000" as one word: wrong line)
+            raise ContentError(
+                path,
+                nbsp + 1 + offset,
+                None,
+                Msg(
+                    "this line has a non-breaking space (U+00A0, from Word or a phone "
+                    "keyboard), which YAML does not read as a space."
+                ),
+                Msg("Delete the space after ':' and type an ordinary one."),
+            ) from exc
+        line = (index + 1 + offset) if index is not None else None
+        source_line = _source_line(text, index) if index is not None else ""
         raise ContentError(
             path,
             line,
             None,
             parser_msg("this is not valid YAML ({problem}).", exc.problem),
-            _syntax_hint(source_line, exc.problem or ""),
+            Msg(
+                "A quote or bracket opened on this line is never closed: close it on this "
+                "line (or remove it)."
+            )
+            if unclosed
+            else _syntax_hint(source_line, problem),
         ) from exc
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1 + offset
@@ -227,6 +249,17 @@ def parse_yaml(
         else:
             raise ErrorList(walk.errors)
     return data, lines
+
+
+def _nbsp_line(text: str, index: int | None) -> int | None:
+    """The line (from 0) with a non-breaking space that a syntax error at line `index`
+    comes from: that line or the one before (the error shows only after it)."""
+    if index is None or "\u00a0" not in text:
+        return None
+    lines = text.split("\n", index + 1)
+    return next(
+        (i for i in (index - 1, index) if 0 <= i < len(lines) and "\u00a0" in lines[i]), None
+    )
 
 
 def _source_line(text: str, index: int) -> str:
