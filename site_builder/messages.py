@@ -23,7 +23,7 @@ import argparse
 import gettext
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +62,40 @@ def N_(text: str) -> str:
     return text
 
 
-def language_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """'vi' if the first set of LC_ALL, LC_MESSAGES, LANG starts with 'vi', else 'en'."""
+def language_from_env(
+    environ: Mapping[str, str] | None = None, system: Callable[[], int | None] | None = None
+) -> str:
+    """'vi' or 'en', as GNU gettext chooses: the first of LANGUAGE's list (unless the
+    locale is C), else the first set of LC_ALL, LC_MESSAGES, LANG; with none of them set
+    (Windows sets none), the system's display language (`system`: its Windows language
+    id, default `windows_ui_language`)."""
     env = os.environ if environ is None else environ
+    preferred = env.get("LANGUAGE", "").split(":")[0]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "")
         if value:
+            if preferred and value.split(".")[0] not in ("C", "POSIX"):
+                value = preferred
             return "vi" if value.lower().startswith("vi") else "en"
-    return "en"
+    if preferred:
+        return "vi" if preferred.lower().startswith("vi") else "en"
+    lcid = (system or windows_ui_language)()
+    return "vi" if lcid is not None and lcid & 0x3FF == VIETNAMESE_LANGID else "en"
+
+
+VIETNAMESE_LANGID = 0x2A  # the primary language id of vi-VN (LCID 0x042A)
+
+
+def windows_ui_language() -> int | None:
+    """The Windows display language's id (GetUserDefaultUILanguage); None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    try:
+        return int(ctypes.windll.kernel32.GetUserDefaultUILanguage())
+    except (AttributeError, OSError):
+        return None
 
 
 def set_language(lang: str | None) -> str:

@@ -88,6 +88,20 @@ def test_language_from_env_rules() -> None:
     assert language_from_env({"LC_ALL": "", "LC_MESSAGES": "en_US", "LANG": "vi_VN"}) == "en"
 
 
+def test_language_as_gnu_gettext_and_windows_choose_it() -> None:
+    """LANGUAGE first (a list; not with the C locale), and where no variable is set (Windows
+    sets none) the system's display language: Vietnamese Windows gets Vietnamese."""
+    no_system = lambda: None  # noqa: E731
+    assert language_from_env({"LANGUAGE": "vi:en", "LANG": "en_US.UTF-8"}, no_system) == "vi"
+    assert language_from_env({"LANGUAGE": "en", "LANG": "vi_VN.UTF-8"}, no_system) == "en"
+    assert language_from_env({"LANGUAGE": "vi", "LANG": "C"}, no_system) == "en"  # (as GNU)
+    assert language_from_env({"LANGUAGE": "vi"}, no_system) == "vi"
+    assert language_from_env({}, lambda: 0x042A) == "vi"  # vi-VN
+    assert language_from_env({}, lambda: 0x0409) == "en"  # en-US
+    assert language_from_env({}, lambda: 0x040C) == "en"  # fr-FR: English, not Vietnamese
+    assert language_from_env({"LANG": "en_GB.UTF-8"}, lambda: 0x042A) == "en"  # set wins
+
+
 def test_msg_is_english_text_with_a_translatable_template() -> None:
     m = Msg("no item has the code {code}.", code="XM-D09")
     assert m == "no item has the code XM-D09."
