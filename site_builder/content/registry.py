@@ -113,12 +113,16 @@ def printed_among(printed: PrintedCode, items: Sequence[Item]) -> Item | None:
     if printed.uid is None:
         return next((i for i in items if i.key == printed.item), None)
     same = [i for i in items if i.uid == printed.uid]
-    for fits in (
-        lambda i: i.key == printed.item and i.code == printed.code,
-        lambda i: i.code == printed.code,
-        lambda i: i.key == printed.item,
-    ):
-        found = next((i for i in same if fits(i)), None)
+    for wants in ((True, True), (False, True), (True, False)):  # (in its folder, its code)
+        found = next(
+            (
+                i
+                for i in same
+                if (not wants[0] or i.key == printed.item)
+                and (not wants[1] or i.code == printed.code)
+            ),
+            None,
+        )
         if found is not None:
             return found
     return same[0] if same else None
