@@ -4,13 +4,16 @@
 //                     the copy kept here only when the network fails;
 //   assets/ (named by a hash of their bytes): cache first, they never change.
 // A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
-// its booklet chapter, and is told (this worker's version) when they are kept.
+// its booklet chapter, and is told (this worker's version) when they are kept. With
+// {scanned: [paths], page}, a scan of the item's printed code made with no network (a
+// tourist scanning the box again in the village) is sent to that kept page.
 // The version is a hash of the build's content: a build with any change is a new worker,
 // which drops the copies of the previous one.
 "use strict";
 const VERSION = "__VERSION__";
 const CACHE = "site-builder-" + VERSION;
 const ASSETS = new URL("__ASSETS__", self.location).pathname;
+const SCANS = CACHE + "-scans"; // a code's address (scanKey) -> the page it was kept for
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -21,7 +24,7 @@ self.addEventListener("activate", (event) => {
       .then((names) =>
         Promise.all(
           names
-            .filter((n) => n.startsWith("site-builder-") && n !== CACHE)
+            .filter((n) => n.startsWith("site-builder-") && n !== CACHE && n !== SCANS)
             .map((n) => caches.delete(n)),
         ),
       )
@@ -47,14 +50,35 @@ async function keepOne(cache, url) {
   }
 }
 
+// /Q/XM-D01, /q/xm-d01/, /Q/XM-D01.html: one key, as the host serves them all alike
+function scanKey(path) {
+  const plain = path.replace(/(\/index\.html|\.html|\/)$/i, "").toUpperCase();
+  return new URL("scan?" + encodeURIComponent(plain), self.location).href;
+}
+
+async function rememberScans(scanned, page) {
+  if (!Array.isArray(scanned) || typeof page !== "string" || !ours(page)) return;
+  const paths = scanned.filter((p) => typeof p === "string" && p.startsWith("/"));
+  const cache = await caches.open(SCANS);
+  const target = new URL(page, self.location).pathname;
+  await Promise.all(paths.map((p) => cache.put(scanKey(p), new Response(target))));
+}
+
+async function scannedPage(path) {
+  const kept = await caches.match(scanKey(path), { cacheName: SCANS });
+  return kept ? new URL(await kept.text(), self.location).href : null;
+}
+
 self.addEventListener("message", (event) => {
-  const keep = event.data && event.data.keep;
+  const data = event.data || {};
+  const keep = data.keep;
   if (!Array.isArray(keep)) return;
   const urls = [...new Set(keep.filter((u) => typeof u === "string" && u && ours(u)))];
   event.waitUntil(
     caches
       .open(CACHE)
       .then((cache) => Promise.all(urls.map((u) => keepOne(cache, u))))
+      .then(() => rememberScans(data.scanned, data.page))
       .then(() => event.ports[0] && event.ports[0].postMessage(VERSION)),
   );
 });
@@ -70,6 +94,10 @@ async function networkFirst(event) {
   } catch (e) {
     const kept = await caches.match(request, { ignoreSearch: true, cacheName: CACHE });
     if (kept) return kept;
+    if (request.mode === "navigate") {
+      const page = await scannedPage(new URL(request.url).pathname);
+      if (page) return Response.redirect(page, 302); // (to the kept copy, just above)
+    }
     throw e;
   }
 }

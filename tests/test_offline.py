@@ -229,6 +229,41 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
     assert chapter_vi["page_errors"] == []  # (every error of the page so far)
 
 
+def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_path: Path) -> None:
+    """A tourist scans the box again in the village: the code's address (as printed, in
+    lower case, with a slash) opens the item's kept page in the language of the first scan
+    (before: the browser's "no connection" page, as nothing keeps a redirect)."""
+    output = project / "output"
+    version = worker_version(output)
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        steps = visit(
+            [
+                {"goto": f"{base}/Q/XM-D01", "wait_for_url": ITEM["en"]},  # a French phone
+                {"wait_for": f'html[data-offline-ready="{version}"]'},
+                {"offline": True},
+                {"goto": f"{base}/Q/XM-D01", "wait_for_url": ITEM["en"]},
+                {"goto": f"{base}/q/xm-d01/", "wait_for_url": ITEM["en"]},
+                {"goto": f"{base}/Q/XM-D02"},  # another doll's code, never scanned: not there
+            ],
+            locale="fr-FR",
+        )
+    scan, ready, _off, again, lower, other = steps
+    assert scan["error"] is None and scan["url"] == f"{base}{ITEM['en']}"
+    assert ready["error"] is None
+    for step in (again, lower):
+        assert step["error"] is None, step
+        assert step["url"] == f"{base}{ITEM['en']}"
+        assert step["h1"] == "Doll in Hmong costume" and step["lang"] == "en"
+    assert other["error"] is not None and "net::ERR_FAILED" in other["error"]
+
+
+def test_an_item_page_names_the_addresses_its_codes_lead_by(project: Path) -> None:
+    page = parse_html(project / "output/vi/dolls/hmong/index.html")
+    (article,) = [a for a in page.iter("article") if a.get("data-offline")]
+    assert article.get("data-scanned-as") == "/Q/XM-D01"
+
+
 def test_a_returning_network_shows_the_new_price(project: Path, tmp_path: Path) -> None:
     """A returning visitor (the same browser profile) after a rebuild with a new price:
     the page comes from the network, not the worker's copy; the new build's worker then

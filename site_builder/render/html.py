@@ -284,6 +284,7 @@ class HtmlRenderer:
             jsonld=structured.product_jsonld(self.site, self.urls, item, tr, lang),
             social=structured.open_graph(self.site, self.urls, item, tr, lang),
             offline=self.offline_urls(item),
+            scanned_as=self.scanned_as(item),
         )
         return Output(
             self.urls.page_file(lang, item.kind, item.slug),
@@ -301,6 +302,17 @@ class HtmlRenderer:
             if item.key in booklet.entries:
                 chapter = item.key.replace("/", "-")
                 out += [urls.url(urls.booklet_file(lang, booklet.slug, chapter)) for lang in langs]
+        return out
+
+    def scanned_as(self, item: Item) -> list[str]:
+        """The addresses on this site that printed codes lead to this item by: its code's
+        landing page, an old code moved to it, its GS1 Digital Link. The service worker
+        sends a scan of one of them, offline, to the item's kept page (webapp.py)."""
+        urls, config = self.urls, self.site.config
+        codes = [item.code, *(old for old, new in config.moved_codes.items() if new == item.code)]
+        out = [urls.url(urls.landing_files(code)[0]) for code in codes]
+        if item.facts.gtin:
+            out.append(urls.url(urls.gs1_files(item.facts.gtin)[0]))
         return out
 
     def item_view(self, item: Item, lang: str, tr: Translation) -> dict[str, Any]:

@@ -7,20 +7,22 @@ document.addEventListener("click", function (e) {
 
 // Offline after one visit: the service worker (/sw.js, written by the build) keeps this
 // page, the item's page in the other languages and its booklet chapter (the list in
-// data-offline). Only where a worker may run (https, or localhost); opened from a file
+// data-offline), and sends a later scan of the item's code (data-scanned-as) to this
+// page. Only where a worker may run (https, or localhost); opened from a file
 // or in an old browser, nothing happens and nothing is missed. When they are kept, the
 // worker's version is set on <html data-offline-ready> (a new build's worker asks again).
 (function () {
   var sw = navigator.serviceWorker, me = document.currentScript;
   if (!sw || !me || !window.isSecureContext || !/^https?:$/.test(location.protocol)) return;
   function keep(worker) {
-    var el = document.querySelector("[data-offline]"), urls = [location.pathname];
+    var el = document.querySelector("[data-offline]"), urls = [location.pathname], scanned = [];
     if (el) urls = urls.concat(el.getAttribute("data-offline").split(" "));
+    if (el && el.getAttribute("data-scanned-as")) scanned = el.getAttribute("data-scanned-as").split(" ");
     [].forEach.call(document.querySelectorAll("link[rel=stylesheet],link[rel=icon],link[rel=manifest],script[src]"), function (n) { urls.push(n.href || n.src); });
     [].forEach.call(document.images, function (im) { if (im.currentSrc) urls.push(im.currentSrc); });
     var done = new MessageChannel();
     done.port1.onmessage = function (e) { document.documentElement.setAttribute("data-offline-ready", e.data); };
-    worker.postMessage({ keep: urls }, [done.port2]);
+    worker.postMessage({ keep: urls, scanned: scanned, page: location.pathname }, [done.port2]);
   }
   addEventListener("load", function () {
     sw.register(new URL("../sw.js", me.src).href).then(function () { return sw.ready; }).then(function (reg) {
