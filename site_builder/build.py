@@ -185,19 +185,23 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         case CodePages(code):
             out = landing_pages(r, code, plan.codes[code])
             url = urls.short_url(code)
-            out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
+            least = config.stickers.min_qr_mm
+            out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""), least)
             return out
         case BookletCode(code):  # a printed booklet's back-cover code
             url = urls.short_url(code)
             out = booklet_landing_pages(r, code, plan.booklet_codes[code])
-            return out + qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""))
+            least = config.stickers.min_qr_mm
+            level = config.qr_error_correction
+            return out + qr_outputs(url, level, url, urls.qr_file(code, ""), least)
         case ItemExtras(i):
             item = site.items[i]
             out = [_alias_page(r, alias, item) for alias in item.aliases]
             pay = item.facts.payment
             if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
                 label = f"VietQR {pay.bank.name} {pay.account}"
-                out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""))
+                least = config.stickers.min_qr_mm
+                out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""), least)
             if item.facts.gtin:  # GS1 Digital Link /01/<GTIN-14> resolves on this site
                 out += landing_pages(r, item.code, item, urls.gs1_files(item.facts.gtin))
             return out
@@ -206,19 +210,26 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
     assert_never(task)
 
 
-def qr_outputs(data: str, level: str, title: str, stem: str) -> list[Output]:
-    """`stem`svg and `stem`png of one QR code; kept from the last build when unchanged."""
+def qr_outputs(data: str, level: str, title: str, stem: str, symbol_mm: float) -> list[Output]:
+    """`stem`svg and `stem`png of one QR code; kept from the last build when unchanged.
+    The SVG, for a print shop, has its printed size: the symbol `symbol_mm` wide
+    (`stickers.min_qr_mm`), its quiet zone around it."""
     memo = current()
     out = []
     symbol = None
     for ext in ("svg", "png"):
-        key = digest(STAMP, "qr-2", ext, level, data, title) if memo else ""  # 2: own PNG writer
+        # 2: own PNG writer; 3: the SVG's printed size
+        key = digest(STAMP, "qr-3", ext, level, data, title, str(symbol_mm)) if memo else ""
         kept = memo.kept(key) if memo else None
         if kept is not None:
             out.append(Output(stem + ext, kept, None, "qr", key))
             continue
         symbol = symbol or make_qr(data, level)
-        body = symbol.svg(title=title).encode() if ext == "svg" else symbol.png()
+        body = (
+            symbol.svg(size_mm=symbol.printed_mm(symbol_mm), title=title).encode()
+            if ext == "svg"
+            else symbol.png()
+        )
         out.append(Output(stem + ext, body, None, "qr", key))
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,49 @@ def test_every_png_and_svg_decodes_to_the_short_url(sample_site: Path) -> None:
         png = Image.open(out / "qr" / f"{item.code}.png")
         assert decode(png) == [(url, "QRCode")]
         assert decode(svg_to_image(out / "qr" / f"{item.code}.svg")) == [(url, "QRCode")]
+
+
+def svg_size_mm(svg: Path) -> tuple[float, float, int]:
+    """(width, height) in mm and modules across (quiet zone included) of a QR SVG file."""
+    root = ET.fromstring(svg.read_text(encoding="utf-8"))
+    width, height = root.get("width", ""), root.get("height", "")
+    assert width.endswith("mm") and height.endswith("mm"), (width, height)
+    modules = int(root.get("viewBox", "").split()[2])
+    return float(width[:-2]), float(height[:-2]), modules
+
+
+def test_the_qr_files_for_print_shops_have_their_printed_size(sample_site: Path) -> None:
+    """The SVGs the members' print page hands to a print shop say how large to print them:
+    the symbol itself `stickers.min_qr_mm` (20 mm) wide, 4 modules of quiet zone around
+    (before: no size, and a converter at 96 dpi made a 8.7 mm code of 0.26 mm modules)."""
+    site = load_site(sample_site)
+    out = sample_site / "output"
+    for folder in ("qr", "pay"):
+        files = sorted((out / folder).glob("*.svg"))
+        assert files, folder
+        for svg in files:
+            width, height, modules = svg_size_mm(svg)
+            symbol = width * (modules - 2 * QUIET_ZONE) / modules
+            assert width == height and abs(symbol - site.config.stickers.min_qr_mm) < 0.01, svg
+            assert width / modules >= 0.4  # (the sticker sheets' smallest module)
+            image = svg_to_image(svg, size_mm=width)  # placed at its own size, 300 dpi
+            assert len(decode(image)) == 1, svg
+
+
+def test_the_qr_command_refuses_a_size_too_small_to_scan(minimal: Path, tmp_path: Path) -> None:
+    out = tmp_path / "qr"
+    small = run_cli(minimal, "qr", "XM-D01", "--size-mm", "8", "--out-dir", str(out))
+    assert (small.code, small.out) == (1, "")
+    assert small.err == (
+        "Error: at 8 mm the code itself would be 6.1 mm wide, under the 20 mm a phone reads "
+        "from a box (stickers.min_qr_mm). Use --size-mm 26.4 or more: 26.4 mm is the code "
+        "with the white quiet zone it needs around it.\n"
+    )
+    assert not out.exists()
+    done = run_cli(minimal, "qr", "XM-D01", "--out-dir", str(out))
+    assert done.code == 0, done.err
+    assert "SVG printed 26.4 mm wide, the code itself 20.0 mm" in done.out
+    assert svg_size_mm(out / "XM-D01.svg") == (26.4, 26.4, 33)
 
 
 def test_every_short_url_is_served_and_leads_to_the_item_in_both_languages(

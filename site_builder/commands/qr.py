@@ -20,7 +20,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out-dir", help=_("folder for CODE.svg and CODE.png (default: qr/ in the project)")
     )
-    p.add_argument("--size-mm", type=positive_mm, default=25.0, help=_("printed size of the SVG"))
+    p.add_argument(
+        "--size-mm",
+        type=positive_mm,
+        help=_(
+            "printed size of the SVG, quiet zone included (default: the code itself "
+            "stickers.min_qr_mm wide, 20 mm: 26.4 mm in all)"
+        ),
+    )
     p.set_defaults(func=run)
 
 
@@ -47,9 +54,23 @@ def run(args: argparse.Namespace) -> int:
         )
     url = plan.urls.short_url(code)
     symbol = make_qr(url, site.config.qr_error_correction)
+    least = site.config.stickers.min_qr_mm
+    size_mm = symbol.printed_mm(least) if args.size_mm is None else args.size_mm
+    if symbol.symbol_mm(size_mm) < least - 0.005:  # (as the sticker sheets refuse it)
+        raise SiteError(
+            Msg(
+                "at {size} mm the code itself would be {symbol} mm wide, under the {least} mm "
+                "a phone reads from a box (stickers.min_qr_mm). Use --size-mm {printed} or "
+                "more: {printed} mm is the code with the white quiet zone it needs around it.",
+                size=f"{size_mm:g}",
+                symbol=f"{symbol.symbol_mm(size_mm):.1f}",
+                least=f"{least:g}",
+                printed=f"{symbol.printed_mm(least):g}",
+            )
+        )
     ensure_folder(root, out)
     svg, png = out / f"{code}.svg", out / f"{code}.png"
-    write_atomic(svg, symbol.svg(size_mm=args.size_mm, title=url).encode("utf-8"))
+    write_atomic(svg, symbol.svg(size_mm=size_mm, title=url).encode("utf-8"))
     write_atomic(png, symbol.png())
     moved = "" if item.code == code else _(" (moved to {code})").format(code=item.code)
     print(f"{code}{moved} -> {url}")
@@ -63,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
             version=symbol.version,
             level=symbol.error_correction,
             modules=symbol.size_with_quiet_zone,
+        )
+    )
+    print(
+        "  "
+        + _("SVG printed {size} mm wide, the code itself {symbol} mm").format(
+            size=f"{size_mm:g}", symbol=f"{symbol.symbol_mm(size_mm):.1f}"
         )
     )
     print("  " + _("wrote {svg} and {png}").format(svg=display_path(svg), png=display_path(png)))

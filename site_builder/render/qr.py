@@ -46,6 +46,15 @@ class QrSymbol:
     def size_with_quiet_zone(self) -> int:
         return self.size + 2 * QUIET_ZONE
 
+    def printed_mm(self, symbol_mm: float) -> float:
+        """The printed width, quiet zone included, at which the symbol itself (without its
+        quiet zone) is `symbol_mm` wide: 26.4 mm for a 20 mm version-2 code."""
+        return round(symbol_mm * self.size_with_quiet_zone / self.size, 2)
+
+    def symbol_mm(self, printed_mm: float) -> float:
+        """The symbol's own width (without the quiet zone) when printed `printed_mm` wide."""
+        return printed_mm * self.size / self.size_with_quiet_zone
+
     @property
     def matrix(self) -> tuple[tuple[bool, ...], ...]:
         """The modules as booleans (True = dark), made on each call."""
