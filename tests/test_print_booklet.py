@@ -272,3 +272,23 @@ def test_imposing_a_real_booklet(booklet):
     imposed = saddle_stitch(booklet)  # 6 pages -> 8, back cover stays outside
     assert len(PdfReader(io.BytesIO(imposed)).pages) == 4
     assert sorted(decoded(imposed, dpi=150)) == sorted(decoded(booklet, dpi=150))
+
+
+def test_a_facts_title_never_ends_a_page(sample_site: Path) -> None:
+    """The facts table's title ("Thông tin" / "Facts") goes to the page of its table: in
+    the sample's bilingual A5 booklet it stood alone at the foot of pages 6, 10 and 14."""
+    titles = {"Thông tin", "Facts", "Thông tin / Facts"}
+    for pdf in sorted((sample_site / "output/print").glob("xin-man-gifts-*.pdf")):
+        doc = pdfium.PdfDocument(str(pdf))
+        for number in range(len(doc)):
+            lines = [
+                line.strip()
+                for line in doc[number].get_textpage().get_text_range().splitlines()
+                if line.strip() and not line.strip().isdigit()  # (the page number)
+            ]
+            assert not lines or lines[-1] not in titles, (pdf.name, number + 1, lines[-3:])
+        assert any(
+            title in doc[n].get_textpage().get_text_range()
+            for n in range(len(doc))
+            for title in titles
+        )  # (the titles are there to be found)
