@@ -126,6 +126,11 @@ def _hosts(config: SiteConfig) -> list[str]:
 # --- nginx ------------------------------------------------------------------------------
 
 
+# where an operator keeps the server block's lines of their own (certificates, logs): a
+# pattern that matches no file is no error to nginx
+NGINX_OWN_LINES = "/etc/nginx/site-builder.d/*.conf"
+
+
 def nginx_conf(config: SiteConfig, items: list[Redirect]) -> str:
     langs = config.languages
     lines = [
@@ -152,6 +157,9 @@ def nginx_conf(config: SiteConfig, items: list[Redirect]) -> str:
     lines += [
         "server {",
         "    listen 80;",
+        "    # your own lines, which no build overwrites: HTTPS (listen 443 ssl;",
+        "    # ssl_certificate ...; ssl_certificate_key ...;), logs (docs/deploy.md)",
+        f"    include {NGINX_OWN_LINES};",
         f"    server_name {' '.join(_hosts(config))};",
         "    root /srv/site-builder/output;",
         "    charset utf-8;",

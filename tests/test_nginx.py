@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ import brotli
 import pytest
 import tinyhtml5
 
+from site_builder.hosting import NGINX_OWN_LINES
 from tests.validators.conftest import missing
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
@@ -65,14 +67,22 @@ class Nginx:
 
 
 @contextlib.contextmanager
-def running_nginx(output: Path, folder: Path) -> Iterator[Nginx]:
+def running_nginx(output: Path, folder: Path, own_lines: str = "") -> Iterator[Nginx]:
     """nginx with the site's own `_server/nginx.conf`, changed only where docs/deploy.md
-    says to change it (`listen`, `root`), on a free loopback port."""
+    says to change it (`listen`, `root`), on a free loopback port; `own_lines`: what an
+    operator puts in the folder the file includes (hosting.NGINX_OWN_LINES), here below
+    `folder`."""
     binary = need_nginx()
     port = free_port()
     site_conf = (output / "_server/nginx.conf").read_text(encoding="utf-8")
     site_conf = site_conf.replace("    listen 80;", f"    listen 127.0.0.1:{port};")
     site_conf = re.sub(r"(?m)^    root .*;$", f"    root {output};", site_conf)
+    assert site_conf.count(f"    include {NGINX_OWN_LINES};") == 1
+    own = folder / "site-builder.d"
+    site_conf = site_conf.replace(NGINX_OWN_LINES, f"{own}/*.conf")
+    if own_lines:
+        own.mkdir()
+        (own / "own.conf").write_text(own_lines, encoding="utf-8")
     (folder / "site.conf").write_text(site_conf, encoding="utf-8")
     temp = folder / "temp"
     temp.mkdir()
@@ -236,3 +246,20 @@ def test_a_booklets_code_is_one_redirect_to_the_booklet_in_the_visitors_language
     page = nginx.get(first.getheader("Location") or "", **headers)
     assert page.status == 200
     assert html_lang(page.body) == lang  # type: ignore[attr-defined]
+
+
+def test_an_operators_own_lines_are_kept_beside_the_generated_file(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    """Certificates and logs live in a folder the generated file includes, so the file can
+    be linked from output/ and replaced by every deploy: here a second `listen` (as
+    `listen 443 ssl;` would be) answers with the same site."""
+    second = free_port()
+    own = f"listen 127.0.0.1:{second};\n"
+    with (
+        running_nginx(sample_site / "output", tmp_path, own_lines=own),
+        urllib.request.urlopen(f"http://127.0.0.1:{second}/vi/", timeout=60) as reply,
+    ):
+        assert reply.status == 200
+        page = tinyhtml5.parse(reply.read(), namespace_html_elements=False)
+    assert page.get("lang") == "vi"
