@@ -292,3 +292,19 @@ def test_a_facts_title_never_ends_a_page(sample_site: Path) -> None:
             for n in range(len(doc))
             for title in titles
         )  # (the titles are there to be found)
+
+
+def test_booklet_text_rules_and_codes_print_in_black_ink_only(sample_site: Path) -> None:
+    """Text, rules and QR codes are set in DeviceCMYK with only K (a print shop's RIP turns
+    RGB black into four inks, and small text then blurs with any misregistration); photos
+    keep their colours (image XObjects, not these operators)."""
+    for pdf in sorted((sample_site / "output/print").glob("xin-man-gifts-*.pdf")):
+        for number, page in enumerate(PdfReader(pdf).pages, 1):
+            stream = page.get_contents()
+            data = stream.get_data().decode("latin-1") if stream is not None else ""
+            rgb = re.findall(r"(?:^|\s)[\d.]+ [\d.]+ [\d.]+ (?:rg|RG)(?=\s)", data)
+            assert rgb == [], (pdf.name, number, rgb[:3])
+            spaces = set(re.findall(r"(/\S+) (?:cs|CS)(?=\s)", data))
+            assert spaces <= {"/DeviceCMYK"}, (pdf.name, number, spaces)
+            colours = re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (?:sc|SC|k|K)(?=\s)", data)
+            assert all(c == m == y == "0" for c, m, y, _k in colours), (pdf.name, number)
