@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from site_builder import serving
 from site_builder.content import kinds
 from site_builder.errors import ContentError
+from site_builder.markdown import slugify
 from site_builder.messages import Msg
 
 
@@ -61,7 +62,7 @@ def broken_links(plan: Any, thing: Any, files: Collection[str]) -> list[ContentE
                     urls.url(f) for f in files if f.endswith("index.html") or f.startswith("Q/")
                 )
                 among = pages
-            near = difflib.get_close_matches(target, among, n=1, cutoff=0.6)
+            near = _nearest(plan, target, here, lang, among)
             first = kinds.all_kinds()[0]
             hint = (
                 Msg("Did you mean {url}?", url=near[0])
@@ -81,6 +82,31 @@ def broken_links(plan: Any, thing: Any, files: Collection[str]) -> list[ContentE
                 )
             )
     return out
+
+
+def _nearest(plan: Any, target: str, here: str, lang: str, among: list[str]) -> list[str]:
+    """The address a broken link most likely meant ([] if none is close): a page ending
+    with the link's last two parts (`dolls/dao` written relative to another doll's page:
+    /vi/dolls/<doll>/dolls/dao/), in the story's language first; an item whose title gives
+    the link's last part (/vi/dolls/bup-be-mong/ for the doll titled "Búp bê Mông", in the
+    folder hmong); else the closest in spelling, but not the page a relative link was
+    resolved below (it is always close, and never what was meant)."""
+    urls = plan.urls
+    below = target.startswith(here) and target != here
+    others = [url for url in among if not (below and url == here)]
+    parts = [p for p in target.split("/") if p]
+    if len(parts) >= 2:
+        tail = "/" + "/".join(parts[-2:]) + "/"
+        own = urls.home(lang)  # (/vi/: the story's language)
+        ends = sorted((u for u in others if u.endswith(tail)), key=lambda u: not u.startswith(own))
+        if ends:
+            return ends[:1]
+    if parts:
+        for item in plan.site.items:
+            if any(slugify(tr.title) == parts[-1] for tr in item.translations.values()):
+                shown = lang if lang in item.translations else next(iter(item.translations))
+                return [urls.page(shown, item.kind, item.slug)]
+    return difflib.get_close_matches(target, others, n=1, cutoff=0.6)
 
 
 def _internal(link: str, here: str, base_url: str) -> str | None:

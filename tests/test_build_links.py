@@ -5,6 +5,7 @@ a link led to was removed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -111,3 +112,21 @@ def test_links_are_found_where_the_story_is_converted(tmp_path: Path) -> None:
     assert story_links(tr.body_html) == tr.links
     plain = project / "content/dolls/hmong/en.md"
     assert load_translation(plain, "en", "dolls", ["doll.png"], Collector()).links == ()
+
+
+def test_the_hint_names_the_page_a_broken_link_most_likely_meant(tmp_path: Path) -> None:
+    """Never the page the link is on (a relative `ocop/tea` from the doll's page suggested
+    the doll's page itself), the page with the link's last parts, the item whose title the
+    address was made from."""
+    project = project_of(tmp_path)
+    _append(
+        STORY,
+        "\nXem [chè](ocop/tea/), [búp bê](/vi/dolls/bup-be-mong/), [mình](../hmongg/).\n",
+    )(project)
+    done = run_cli(project, "check", "--format", "json")
+    hints = {e["message"].split("'")[1]: e["hint"] for e in json.loads(done.out)["errors"]}
+    assert hints == {
+        "ocop/tea/": "Did you mean /vi/ocop/tea/?",
+        "/vi/dolls/bup-be-mong/": "Did you mean /vi/dolls/hmong/?",
+        "../hmongg/": "Did you mean /vi/dolls/hmong/?",
+    }
