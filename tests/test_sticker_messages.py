@@ -193,6 +193,16 @@ def test_every_sticker_and_label_message_has_its_vietnamese(vietnamese: None) ->
     assert missing == []
 
 
+def test_a_template_typed_in_lower_case_is_named_as_it_is_sold(minimal: Path) -> None:
+    """`--template l7160` drew on L7160 but named the file and the message `l7160`."""
+    result = run_cli(minimal, "stickers", "--codes", "XM-D01", "--template", "l7160")
+    assert result.code == 0, result.err
+    assert result.out.startswith(
+        "Wrote 1 sticker(s) of 1 item(s) on L7160 to stickers/stickers-items-L7160-labels.pdf."
+    ), result.out
+    assert (minimal / "stickers/stickers-items-L7160-labels.pdf").is_file()
+
+
 def test_codes_given_twice_are_all_drawn(minimal: Path) -> None:
     """`--codes XM-D01 --codes XM-P01` drew only the last list (argparse's default)."""
     result = run_cli(minimal, "stickers", "--codes", "XM-D01", "--codes", "XM-P01=2")

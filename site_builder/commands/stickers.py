@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     from site_builder.codes_confirm import confirm_printing, report_recorded
     from site_builder.content.loader import load_site
     from site_builder.plan import plan_site
-    from site_builder.render.pdf import sticker_settings, sticker_sheet
+    from site_builder.render.pdf import label_template, sticker_settings, sticker_sheet
     from site_builder.writer import write_atomic
 
     day = print_date(args.date)  # checked before any work: a bad date must not cost a sheet
@@ -242,6 +242,8 @@ def run(args: argparse.Namespace) -> int:
         if args.for_print:  # asked before anything is drawn or recorded
             confirm_printing(site, [item.code for item, _copies in chosen], args.yes)
         template = args.template or sticker_settings(site).template
+        with contextlib.suppress(SiteError):  # (unknown: sticker_sheet names the mistake)
+            template = label_template(site, template).name  # `l7160` is L7160, named so
         offset = None
         if args.offset_x is not None or args.offset_y is not None:
             offset = (args.offset_x or 0.0, args.offset_y or 0.0)
