@@ -457,7 +457,24 @@ def load_item(
                 "(see docs/content-format.md)."
             ),
         )
-    data, lines = parse_yaml(read_text(path), path, errors=errors)
+    text = read_text(path)
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):  # (saved half way, or emptied by mistake: one message, not one per missing field)
+        raise ContentError(
+            path,
+            None,
+            None,
+            Msg("item.yaml is empty; it may not have been saved completely."),
+            Msg(
+                "Get it back with `git checkout -- {file}`, or write its fields again "
+                "(code, price, images...: docs/content-format.md).",
+                file=path.relative_to(config.root).as_posix()
+                if path.is_relative_to(config.root)
+                else path.as_posix(),
+            ),
+        )
+    data, lines = parse_yaml(text, path, errors=errors)
     before = len(errors.errors)
     facts = s.check_mapping(
         data, item_fields(kind, categories, folder), lines, errors, what="item.yaml"
