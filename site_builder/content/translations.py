@@ -73,10 +73,13 @@ def translations(
                     )
                 )
             continue
+        before = len(errors.errors)
         try:
             out[lang] = load_translation(path, lang, kind, images, errors, stories)
         except ContentError as exc:
             errors.add(exc)
+        if lang != config.source_language:  # a translation `new` wrote with '???' in it
+            _may_wait(errors, before, path, config.source_language)
     for extra in sorted(folder.glob("*.md")):
         if extra.stem not in config.languages:
             errors.add(
@@ -141,6 +144,24 @@ def load_translation(
         fields=extra,
         links=story_links(html),
     )
+
+
+def _may_wait(errors: Collector, start: int, path: Path, source: str) -> None:
+    """The placeholder errors of translation `path` (from `errors.errors[start:]`) say it
+    may also be deleted until someone translates it: only the source text is required."""
+    placeholder = (str(placeholders.FIELD_MESSAGE), str(placeholders.STORY_MESSAGE))
+    for i in range(start, len(errors.errors)):
+        e = errors.errors[i]
+        if str(e.message) in placeholder:
+            errors.errors[i] = dataclasses.replace(
+                e,
+                hint=Msg(
+                    "Write the translation in its place, or delete {name} until someone "
+                    "translates it: the page then shows the {source} text with a notice.",
+                    name=path.name,
+                    source=f"{source}.md",
+                ),
+            )
 
 
 def story_text(path: Path) -> str | None:
