@@ -150,6 +150,11 @@ def _line_of(path: Path, chars: list[str], prefix: str = "") -> int | None:
     return None
 
 
+def title_line(path: Path) -> int | None:
+    """The line of the `title:` field in the front matter of text file `path`."""
+    return _line_of(path, [":"], "title")
+
+
 _HINT = Msg(
     "The print font has Latin and Vietnamese letters only: write it with ordinary letters "
     "(e.g. -> for →) or remove it. The website shows it; the PDFs cannot."
