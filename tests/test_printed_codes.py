@@ -134,6 +134,30 @@ def test_renaming_the_folder_and_title_of_a_printed_item_is_safe(minimal: Path) 
     assert [a.get("href") for a in tree.findall(".//main/a")][0] == "/vi/dolls/bup-be-mong-do/"
 
 
+def test_a_booklet_naming_a_renamed_folder_is_told_its_new_name(minimal: Path) -> None:
+    """The booklet still lists the old folder: the message names where the printed item is
+    now (found by its id); before, its example was the very entry written."""
+    mark(minimal, "XM-D01")
+    assert run_cli(minimal, "build").code == 0
+    (minimal / "content/dolls/hmong").rename(minimal / "content/dolls/xanh-cham")
+    refused(
+        minimal,
+        "Error: booklets/gifts.yaml:5: entries[0]: 'dolls/hmong' is not an item or page. Its "
+        "folder was renamed: the item printed as dolls/hmong is now dolls/xanh-cham; write "
+        "dolls/xanh-cham here.\n" + FOLLOW,
+    )
+
+
+def test_a_booklet_entry_with_a_typo_gets_the_nearest_entry(minimal: Path) -> None:
+    booklet = minimal / "booklets/gifts.yaml"
+    booklet.write_text(booklet.read_text().replace("  - ocop/tea\n", "  - ocop/te\n"))
+    result = run_cli(minimal, "build")
+    assert result.err == (
+        "Error: booklets/gifts.yaml:6: entries[1]: 'ocop/te' is not an item or page. Did you "
+        "mean ocop/tea?\n" + FOLLOW
+    )
+
+
 def test_another_doll_cannot_take_a_printed_code_after_deletion(minimal: Path) -> None:
     mark(minimal, "XM-D01")
     uid = item_id(minimal, "dolls/hmong")

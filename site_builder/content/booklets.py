@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,35 @@ def _yes_no(value: Any) -> bool:
     return value
 
 
+def _missing_entry_hint(key: str, keys: set[str], moved: Callable[[str], str | None]) -> Msg:
+    """Where the entry's item went (its folder renamed after its code was printed), else
+    the nearest existing entry, else what an entry looks like."""
+    now = moved(key)
+    if now is not None and now in keys:
+        return Msg(
+            "Its folder was renamed: the item printed as {key} is now {now}; write {now} here.",
+            key=key,
+            now=now,
+        )
+    kind, _, folder = key.rpartition("/")
+    same_kind = {k.rpartition("/")[2]: k for k in sorted(keys) if k.rpartition("/")[0] == kind}
+    near = difflib.get_close_matches(folder, list(same_kind), n=1, cutoff=0.6)
+    if near:  # (the folder's name compared, not the kind all entries of it share)
+        return Msg("Did you mean {entry}?", entry=same_kind[near[0]])
+    return Msg(
+        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man."
+    )
+
+
 def load_booklet(
-    config: SiteConfig, path: Path, keys: set[str], errors: Collector
+    config: SiteConfig,
+    path: Path,
+    keys: set[str],
+    errors: Collector,
+    moved: Callable[[str], str | None] = lambda key: None,
 ) -> Booklet | None:
+    """The booklet in `path`, its entries among `keys`; `moved(key)`: where the item a
+    missing entry named now is (its folder renamed), asked only for a missing entry."""
     data, lines = parse_yaml(read_text(path), path, errors=errors)
     langs = config.languages
     fields = [
@@ -75,10 +103,7 @@ def load_booklet(
                     lines.line(("entries", i)),
                     f"entries[{i}]",
                     Msg("'{key}' is not an item or page.", key=key),
-                    Msg(
-                        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or "
-                        "pages/visit-xin-man."
-                    ),
+                    _missing_entry_hint(key, keys, moved),
                 )
             )
     for lang, intro in (clean["intro"] or {}).items():

@@ -21,6 +21,7 @@ from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import Loaded, LoadMany, fingerprint_of, load_items
 from site_builder.content.model import Image, Item, Page, Site
 from site_builder.content.print_crop import print_crop
+from site_builder.content.registry import moved_key
 from site_builder.content.translations import translations as translations_of
 from site_builder.content.unique import check_unique
 from site_builder.content.unreadable import owned_codes
@@ -78,7 +79,12 @@ def load_site(root: Path, config: SiteConfig | None = None, *, stories: bool = T
     keys.update(f"pages/{slugify(f.name)}" for f in page_folders)
     booklets = []
     for path in sorted((root / "booklets").glob("*.yaml")):
-        booklet = _guard(errors, lambda p=path: load_booklet(config, p, keys, errors))
+        booklet = _guard(
+            errors,
+            lambda p=path: load_booklet(
+                config, p, keys, errors, lambda key: moved_key(config.root, key, items)
+            ),
+        )
         if booklet is not None:
             booklets.append(booklet)
     pages.sort(key=lambda p: (p.order, p.slug))

@@ -141,3 +141,18 @@ def own_printed_code(root: Path, item: Item) -> str | None:
         (code for code, p in sorted(registry.items()) if p.uid == item.uid and code != item.code),
         None,
     )
+
+
+def moved_key(root: Path, key: str, items: Sequence[Item]) -> str | None:
+    """Where the item printed under the folder `key` is now (found by its id), if its
+    folder was renamed; None when it was never printed or cannot be found."""
+    try:
+        registry = load_registry(root)
+    except SiteError:
+        return None
+    for printed in registry.values():
+        if printed.item == key and printed.uid is not None:
+            now = next((i for i in items if i.uid == printed.uid), None)
+            if now is not None and now.key != key:
+                return now.key
+    return None
