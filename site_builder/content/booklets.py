@@ -44,9 +44,7 @@ def _missing_entry_hint(key: str, keys: set[str], moved: Callable[[str], str | N
     near = difflib.get_close_matches(folder, list(same_kind), n=1, cutoff=0.6)
     if near:  # (the folder's name compared, not the kind all entries of it share)
         return Msg("Did you mean {entry}?", entry=same_kind[near[0]])
-    return Msg(
-        "Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man."
-    )
+    return Msg("Write kind/folder, e.g. dolls/hmong, ocop/shan-tuyet-tea or pages/visit-xin-man.")
 
 
 def load_booklet(
