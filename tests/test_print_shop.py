@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 
 import pikepdf
 import pytest
 
 from site_builder.print import BUILTIN, render_sticker_sheet
+from tests.helpers import run_cli
 from tests.test_print_sticker_design import ITEMS, STANDARD
 from tests.test_print_stickers import ENV, META
 
@@ -198,3 +200,37 @@ def test_a_background_bleeds_past_the_cut_for_the_shop_only() -> None:
             assert r["x1"] * MM == pytest.approx(x + w + reach, abs=0.05)
             assert r["top"] * MM - origin == pytest.approx(y - reach, abs=0.05)
             assert r["bottom"] * MM - origin == pytest.approx(y + h + reach, abs=0.05)
+
+
+def test_a_home_printers_offset_never_moves_the_print_shops_cut_lines(minimal: Path) -> None:
+    """site.yaml's calibration offset (a home printer's drift) moved the CutContour lines
+    and crop marks of the shop's file off the template; now it is left out, and one given
+    on the command line with --mode printshop is refused."""
+    out = minimal / "stickers"
+    args = ("stickers", "--codes", "XM-D01", "--mode", "printshop")
+    plain = run_cli(minimal, *args, "-o", str(out / "plain.pdf"))
+    assert plain.code == 0, plain.err
+    site = minimal / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8") + "stickers: {offset_x_mm: 0.5, offset_y_mm: -1}\n",
+        encoding="utf-8",
+    )
+    shifted = run_cli(minimal, *args, "-o", str(out / "offset.pdf"))
+    assert shifted.code == 0, shifted.err
+
+    def drawn(name: str) -> list[bytes]:
+        with pikepdf.open(out / name) as pdf:
+            return [
+                pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page))
+                for page in pdf.pages
+            ]
+
+    assert drawn("offset.pdf") == drawn("plain.pdf")
+    refused = run_cli(minimal, *args, "--offset-x", "0.5", "-o", str(out / "x.pdf"))
+    assert (refused.code, refused.out) == (1, "")
+    assert refused.err == (
+        "Error: --offset-x and --offset-y correct a home printer's drift; a print shop's file "
+        "keeps its cut lines exactly on the template. Leave them out with --mode printshop.\n"
+    )
+    labels = run_cli(minimal, "stickers", "--codes", "XM-D01", "--offset-x", "0.5")
+    assert labels.code == 0, labels.err  # (a home printer's sheet: as before)

@@ -130,7 +130,7 @@ def sticker_sheet(
     )
     options = {
         "mode": mode,
-        "offset_mm": offset_mm if offset_mm is not None else defaults.offset_mm,
+        "offset_mm": _offset(mode, offset_mm, defaults.offset_mm),
         "min_qr_mm": defaults.min_qr_mm if min_qr_mm is None else min_qr_mm,
         "show_price": price,
         "show_payment": payment,
@@ -138,6 +138,27 @@ def sticker_sheet(
         "design": chosen_design,
     }
     return _sheets_in_chunks(site, contents, chosen, start_position, options, progress)
+
+
+def _offset(
+    mode: str, given: tuple[float, float] | None, configured: tuple[float, float]
+) -> tuple[float, float]:
+    """The calibration offset: it corrects a home printer's drift, so a print shop's file
+    (cut lines and crop marks exactly on the template) takes none: site.yaml's is left
+    out, and one given for it is refused."""
+    if mode != "printshop":
+        return given if given is not None else configured
+    if given is not None and any(given):
+        from site_builder.print_errors import StickerError
+
+        raise StickerError(
+            Msg(
+                "--offset-x and --offset-y correct a home printer's drift; a print shop's file "
+                "keeps its cut lines exactly on the template. Leave them out with --mode "
+                "printshop."
+            )
+        )
+    return (0.0, 0.0)
 
 
 # A long run of stickers is rendered (and cached) eight sheets at a time. Each WeasyPrint
