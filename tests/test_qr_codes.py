@@ -88,6 +88,21 @@ def test_the_qr_command_refuses_a_size_too_small_to_scan(minimal: Path, tmp_path
     assert svg_size_mm(out / "XM-D01.svg") == (26.4, 26.4, 33)
 
 
+def test_the_qr_command_writes_a_booklets_own_code(sample_site: Path, tmp_path: Path) -> None:
+    """XM-B01, printed on the booklet's back cover, was "no item has the code"."""
+    out = tmp_path / "qr"
+    done = run_cli(sample_site, "qr", "XM-B01", "--out-dir", str(out))
+    assert done.code == 0, done.err
+    assert done.out.splitlines()[:3] == [
+        "XM-B01 -> HTTPS://XM.EXAMPLE.VN/Q/XM-B01",
+        "  vi: https://xinman.example.vn/vi/booklets/xin-man-gifts/",
+        "  en: https://xinman.example.vn/en/booklets/xin-man-gifts/",
+    ]
+    width, _height, _modules = svg_size_mm(out / "XM-B01.svg")
+    image = svg_to_image(out / "XM-B01.svg", size_mm=width)
+    assert decode(image) == [("HTTPS://XM.EXAMPLE.VN/Q/XM-B01", "QRCode")]
+
+
 def test_every_short_url_is_served_and_leads_to_the_item_in_both_languages(
     sample_site: Path,
 ) -> None:

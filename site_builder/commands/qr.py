@@ -44,12 +44,13 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_site(site)
     code = args.code.upper()
     item = plan.codes.get(code)
-    if item is None:
+    booklet = plan.booklet_codes.get(code)  # (a booklet's own code, on its back cover)
+    if item is None and booklet is None:
         raise SiteError(
             Msg(
                 "no item has the code {code}. Codes: {codes}.",
                 code=code,
-                codes=", ".join(sorted(plan.codes)),
+                codes=", ".join(sorted([*plan.codes, *plan.booklet_codes])),
             )
         )
     url = plan.urls.short_url(code)
@@ -72,10 +73,17 @@ def run(args: argparse.Namespace) -> int:
     svg, png = out / f"{code}.svg", out / f"{code}.png"
     write_atomic(svg, symbol.svg(size_mm=size_mm, title=url).encode("utf-8"))
     write_atomic(png, symbol.png())
-    moved = "" if item.code == code else _(" (moved to {code})").format(code=item.code)
+    moved = (
+        "" if item is None or item.code == code else _(" (moved to {code})").format(code=item.code)
+    )
     print(f"{code}{moved} -> {url}")
     for lang in site.config.languages:
-        print(f"  {lang}: {plan.urls.absolute(plan.urls.page(lang, item.kind, item.slug))}")
+        if item is not None:
+            page = plan.urls.page(lang, item.kind, item.slug)
+        else:
+            assert booklet is not None
+            page = plan.urls.url(plan.urls.booklet_file(lang, booklet.slug))
+        print(f"  {lang}: {plan.urls.absolute(page)}")
     print(
         "  "
         + _(
