@@ -29,6 +29,7 @@ from site_builder import check_ahead, lastbuild, lifeline
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
 from site_builder.content import kinds
+from site_builder.content.loader import STORY_EMPTY, STORY_REMOVED, STORY_REMOVED_HINT
 from site_builder.content.printable import STICKER_LANGUAGES, unprintable
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.link_check import broken_links, links_anywhere
@@ -515,10 +516,19 @@ def _qr_version(derived: CheckCache | None) -> Callable[[str, str], int] | None:
 
 
 def _load_warnings(site: Any, root: Path) -> list[ContentError]:
-    """The warnings `build` prints while loading (an accented payment note), as check's own."""
+    """The warnings `build` prints while loading (an accented payment note, an empty story,
+    what the sanitiser took out of one), as check's own."""
     out = []
     for warning in site.warnings:
         params = getattr(warning, "params", {})  # loader.item_warnings: data, not text
+        story = params.get("story")
+        if story is not None:  # an empty story, or what the sanitiser took out of one
+            where = (root / params["file"], params["line"], None)
+            if story == "removed":
+                message = Msg(STORY_REMOVED, tag=params["tag"])
+                out.append(ContentError(*where, message, Msg(STORY_REMOVED_HINT)))
+            else:
+                out.append(ContentError(*where, Msg(STORY_EMPTY)))
         if params.get("field") == "payment.note":
             out.append(
                 ContentError(

@@ -19,7 +19,7 @@ from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import Loaded, LoadMany, fingerprint_of, load_items
-from site_builder.content.model import Image, Item, Page, Site
+from site_builder.content.model import Image, Item, Page, Site, Translation
 from site_builder.content.print_crop import print_crop
 from site_builder.content.registry import moved_key
 from site_builder.content.translations import translations as translations_of
@@ -126,6 +126,8 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
     as data: each has the params `file` (below `root`), `line` and `field` besides its text."""
     out = []
     for item in items:
+        for tr in item.translations.values():
+            out += _story_warnings(tr, root)
         pay = item.facts.payment
         if pay is not None and pay.note_stripped:
             path = item.folder / "item.yaml"
@@ -143,6 +145,48 @@ def item_warnings(items: Iterable[Item], root: Path) -> tuple[Msg, ...]:
                 )
             )
     return tuple(out)
+
+
+# a story's warnings: the message and the hint `check` shows, and the one line `build` prints
+STORY_REMOVED = (
+    "the <{tag}> in the story was removed: the site shows no players, scripts or forms "
+    "from stories."
+)
+STORY_REMOVED_HINT = "Link to it instead, e.g. [Xem video](https://...)."
+STORY_EMPTY = "the story is empty: the page shows the title and facts only."
+
+
+def _story_warnings(tr: Translation, root: Path) -> list[Msg]:
+    """An empty story, and what the sanitiser took out of one (item_warnings' form; the
+    param `story` says which, for `check`)."""
+    if not (tr.empty or tr.removed):
+        return []
+    rel = (
+        tr.source.relative_to(root).as_posix() if tr.source.is_relative_to(root) else str(tr.source)
+    )
+    lines = read_text(tr.source).split("\n") if tr.removed else []
+    out = []
+    for tag in tr.removed:
+        line = next((n for n, text in enumerate(lines, 1) if f"<{tag}" in text.lower()), None)
+        where = f"{rel}:{line}" if line else rel
+        out.append(
+            Msg(
+                "{where}: " + STORY_REMOVED + " " + STORY_REMOVED_HINT,
+                where=where,
+                tag=tag,
+                file=rel,
+                line=line,
+                field=None,
+                story="removed",
+            )
+        )
+    if tr.empty:
+        out.append(
+            Msg(
+                "{where}: " + STORY_EMPTY, where=rel, file=rel, line=None, field=None, story="empty"
+            )
+        )
+    return out
 
 
 PARALLEL_FROM = 200  # items; fewer load faster than worker processes start

@@ -44,6 +44,10 @@ class Translation:
     fields: dict[str, Any] = field(default_factory=dict)  # materials, ingredients, storage...
     fallback: bool = False  # True when this is the source language shown in place of a missing one
     links: tuple[str, ...] = ()  # every `a` href and `img` src of body_html (markdown.story_links)
+    removed: tuple[
+        str, ...
+    ] = ()  # tags the sanitiser took out of the story (markdown.removed_from)
+    empty: bool = False  # the story has no text (only the front matter, or blank lines)
 
 
 @unpickled_by_fields

@@ -19,7 +19,7 @@ from site_builder.content.yamlsource import (
     split_front_matter,
 )
 from site_builder.errors import Collector, ContentError
-from site_builder.markdown import render_markdown, story_limits, story_links
+from site_builder.markdown import removed_from, render_markdown, story_limits, story_links
 from site_builder.messages import Msg
 
 
@@ -143,6 +143,8 @@ def load_translation(
         alt=alt,
         fields=extra,
         links=story_links(html),
+        removed=removed_from(body, html) if stories and "<" in body else (),
+        empty=not body.strip() and limit is None and mark is None,
     )
 
 
