@@ -195,7 +195,7 @@ def test_text_grows_with_the_label() -> None:
 def test_stickers_cli_design_case_insensitive_template_and_option_checks(minimal: Path) -> None:
     result = run_cli(minimal, "stickers", "gifts", "--template", "l7163", "--design", "compact")
     assert result.code == 0, result.err
-    assert result.out.startswith("Wrote 2 sticker(s) of 2 item(s) on l7163 to ")
+    assert result.out.startswith("Wrote 2 sticker(s) of 2 item(s) on L7163 to ")  # (its name)
     for value, message in (
         ("0", "'0' is not a size: write a number of mm greater than 0, e.g. 20."),
         ("nan", "'nan' is not a length in mm; write a number, e.g. 0.5."),

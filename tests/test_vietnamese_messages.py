@@ -24,7 +24,8 @@ from tests.test_invalid_sites import BEFORE, CASES, apply_case
 ALLOWED = {"YAML", "GTIN", "BIN", "UTF", "VietQR", "NAPAS", "JPEG", "PNG", "WebP", "SVG", "HEIC"}
 ALLOWED |= {"GS1", "QR", "PDF", "HTML", "URL", "https", "http", "www", "com", "html", "yaml"}
 ALLOWED |= {"web", "email", "Markdown", "zalo", "voso", "sendo", "postmart", "facebook", "website"}
-ALLOWED |= {"phone", "tab", "git", "checkout"}  # "tab" is Vietnamese too; git commands are commands
+ALLOWED |= {"phone", "tab", "git", "checkout", "Word"}  # "tab" is Vietnamese too; git commands
+# are commands; Word is the program
 ALLOWED |= {
     w
     for bank in KNOWN_BANKS

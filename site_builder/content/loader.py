@@ -513,7 +513,7 @@ def load_item(
     ):  # (saved half way, or emptied by mistake: one message, not one per missing field)
         raise ContentError(
             path,
-            None,
+            1,
             None,
             Msg("item.yaml is empty; it may not have been saved completely."),
             Msg(
