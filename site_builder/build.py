@@ -189,6 +189,7 @@ def code_tasks(plan: Plan) -> list[Task]:
 def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
     """The files of one task (pure: reads the plan, writes nothing)."""
     site, urls, config = plan.site, plan.urls, plan.site.config
+    least = config.stickers.min_qr_mm  # the QR files' printed size: the code this wide
     match task:
         case AppIcons():
             return icons(plan)
@@ -209,13 +210,11 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
         case CodePages(code):
             out = landing_pages(r, code, plan.codes[code])
             url = urls.short_url(code)
-            least = config.stickers.min_qr_mm
             out += qr_outputs(url, config.qr_error_correction, url, urls.qr_file(code, ""), least)
             return out
         case BookletCode(code):  # a printed booklet's back-cover code
             url = urls.short_url(code)
             out = booklet_landing_pages(r, code, plan.booklet_codes[code])
-            least = config.stickers.min_qr_mm
             level = config.qr_error_correction
             return out + qr_outputs(url, level, url, urls.qr_file(code, ""), least)
         case ItemExtras(i):
@@ -224,7 +223,6 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
             pay = item.facts.payment
             if pay is not None:  # the bank-transfer code: a second, clearly labelled QR
                 label = f"VietQR {pay.bank.name} {pay.account}"
-                least = config.stickers.min_qr_mm
                 out += qr_outputs(pay.payload, "M", label, urls.pay_file(item.code, ""), least)
             if item.facts.gtin:  # GS1 Digital Link /01/<GTIN-14> resolves on this site
                 out += landing_pages(r, item.code, item, urls.gs1_files(item.facts.gtin))

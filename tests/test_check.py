@@ -9,6 +9,7 @@ import pytest
 
 from site_builder.check import source_hash
 from site_builder.cli import main
+from tests.test_incremental import _append
 from tests.test_invalid_sites import CASES, apply_case
 
 
@@ -145,12 +146,11 @@ def test_a_broken_link_is_found_on_the_story_line_that_writes_it(
     """The first line holding the link's text was reported: `doll.png` is the front
     matter's `alt:` key (line 5), `x` a letter of the summary."""
     vi = minimal / "content/dolls/hmong/vi.md"
-    vi.write_text(
-        vi.read_text(encoding="utf-8")
-        + '\nẢnh trong bài: ![búp bê](doll.png)\n\nXem <abbr title="x">x</abbr>.\n\n'
-        + 'Và <img src=x alt="x"> nữa.\n',
-        encoding="utf-8",
-    )
+    _append(
+        "content/dolls/hmong/vi.md",
+        '\nẢnh trong bài: ![búp bê](doll.png)\n\nXem <abbr title="x">x</abbr>.\n\n'
+        'Và <img src=x alt="x"> nữa.\n',
+    )(minimal)
     lines = vi.read_text(encoding="utf-8").splitlines()
     code, data = report(minimal, capsys)
     assert code == 1
