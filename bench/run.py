@@ -572,6 +572,29 @@ def machine() -> dict[str, str]:
     }
 
 
+def write_json(
+    path: Path, info: dict[str, str], results: list[Result], scale: list[Result], items: int
+) -> None:
+    """Every raw sample, as far as the run has got (written again after the scale rows)."""
+    data = {
+        "machine": info,
+        "results": [
+            {
+                "system": r.system,
+                "scenario": r.scenario,
+                "note": r.note,
+                "samples": [vars(s) for s in r.samples],
+            }
+            for r in results
+        ],
+        "scale": [
+            {"items": items, "scenario": r.scenario, "samples": [vars(x) for x in r.samples]}
+            for r in scale
+        ],
+    }
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark our build against Hugo and Pelican.")
     ap.add_argument("--items", type=int, default=2000, help="items in the corpus (default 2000)")
@@ -637,11 +660,8 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as e:  # optional scenario: report, never abort the benchmark
                 say(f"  {system.name}: serve scenario failed: {e}")
     trash.empty(out)  # after every timing of this corpus
-    scale_results: list[Result] = []
-    if args.scale:
-        from bench.scale import run_scale
-
-        scale_results = run_scale(args.scale, work, args.seed, log, say)
+    # The 2,000-item verdicts are printed (and the samples saved) before the 20,000-item
+    # rows start: those take 20-25 minutes, and a run stopped there keeps its verdicts.
     print()
     print(f"## {args.items} items × 2 languages, median of {args.runs} run(s)")
     print()
@@ -655,13 +675,20 @@ def main(argv: list[str] | None = None) -> int:
             notes["ours stickers"] = r.note
     for system, note in notes.items():
         print(f"- {system}: {note}")
-    if scale_results:
-        from bench.scale import scale_table
+    sys.stdout.flush()
+    if args.json:
+        write_json(Path(args.json), info, results, [], args.scale)
+    scale_results: list[Result] = []
+    if args.scale:
+        from bench.scale import run_scale, scale_table
 
+        scale_results = run_scale(args.scale, work, args.seed, log, say)
         print()
         print(f"## Scale: our build at {args.scale} items against {args.items} (one run each)")
         print()
         print(scale_table(results, scale_results, args.items, args.scale))
+        if args.json:
+            write_json(Path(args.json), info, results, scale_results, args.scale)
     from bench import hostile  # the fuzz tests' worst inputs: timed here, never in a test
 
     print()
@@ -674,28 +701,6 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("| scenario | time | objects |\n|---|---|---|")
         run_publish(systems[0].root, systems[0].edit_file)
-    if args.json:
-        data = {
-            "machine": info,
-            "results": [
-                {
-                    "system": r.system,
-                    "scenario": r.scenario,
-                    "note": r.note,
-                    "samples": [vars(s) for s in r.samples],
-                }
-                for r in results
-            ],
-            "scale": [
-                {
-                    "items": args.scale,
-                    "scenario": r.scenario,
-                    "samples": [vars(x) for x in r.samples],
-                }
-                for r in scale_results
-            ],
-        }
-        Path(args.json).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
