@@ -3,8 +3,9 @@
 A printed QR code opens `/Q/<CODE>`. Served as a plain file, that is the JavaScript landing
 page, which then loads the item in the visitor's language: one extra round trip on a weak
 mountain connection. A web server can choose at the edge: these files redirect `/Q/<CODE>`
-(any letter case) straight to the item in the first of the visitor's languages
-(Accept-Language) that the site has, else `visitor_language`, and they set the security
+(any letter case) straight to the item in the language the visitor chose with the site's
+switcher (the `nf_lang` cookie, set by assets/lang.js), else in the first of the visitor's
+languages (Accept-Language) that the site has, else `visitor_language`, and they set the security
 and cache headers, serve 404.html and the precompressed `.br` / `.gz` files of the build.
 
     output/.htaccess           Apache (mod_rewrite, mod_headers)
@@ -80,7 +81,25 @@ def redirects(config: SiteConfig, urls: Urls, codes: dict[str, Item]) -> list[Re
     return out
 
 
-# --- Accept-Language without look-arounds (Caddy's RE2 has none) -----------------------
+# --- The visitor's language: the switcher's cookie, else Accept-Language ---------------
+
+# The cookie the language switcher sets (templates/assets/lang.js): Netlify's own name, so
+# its `Language=` redirects honour the choice with no rule of ours; nginx, Apache and Caddy
+# read it below. A tourist who chose English on one box's page gets English from the next
+# box too, whatever the phone's languages say.
+LANG_COOKIE = "nf_lang"
+VARY_LANGUAGE = "Accept-Language, Cookie"
+
+
+def chosen_or_accepted(lang: str, languages: Iterable[str]) -> tuple[str, str]:
+    """Two regexes over "<cookie>:<Accept-Language>" (nginx and Caddy match one string):
+    the switcher chose `lang`; `lang` is the first of Accept-Language the site has. Every
+    "chosen" regex must come before any "accepted" one (both servers try regexes in the
+    order written), so that a cookie naming no site language (or none) falls through to
+    Accept-Language."""
+    chosen = rf"^{re.escape(lang)}:"
+    accepted = "^[^:]*:" + first_language_regex(lang, languages)[1:]
+    return chosen, accepted
 
 
 def _not_one_of(words: Iterable[str], longest: int = 8) -> str:
@@ -138,10 +157,14 @@ def nginx_conf(config: SiteConfig, items: list[Redirect]) -> str:
         "# Put this file in the http block (e.g. /etc/nginx/conf.d/site.conf) and change",
         "# `root` to the folder the site is copied to. brotli_static needs Debian's",
         "# libnginx-mod-http-brotli-static; without it, delete that line.",
-        "map $http_accept_language $site_builder_lang {",
+        "# The visitor's language: the one chosen with the site's switcher (a cookie),",
+        "# else the first of Accept-Language the site has.",
+        f'map "$cookie_{LANG_COOKIE}:$http_accept_language" $site_builder_lang {{',
         f"    default {config.fallback_language};",
     ]
-    lines += [f'    "~*{first_language_regex(lang, langs)}" {lang};' for lang in langs]
+    pairs = [chosen_or_accepted(lang, langs) for lang in langs]
+    lines += [f'    "~*{chosen}" {lang};' for lang, (chosen, _) in zip(langs, pairs, strict=True)]
+    lines += [f'    "~*{taken}" {lang};' for lang, (_, taken) in zip(langs, pairs, strict=True)]
     lines += ["}", 'map "$site_builder_lang:$uri" $site_builder_target {', '    default "";']
     for r in items:
         for lang, target in r.targets.items():
@@ -176,7 +199,7 @@ def nginx_conf(config: SiteConfig, items: list[Redirect]) -> str:
         f"    location ^~ /{SERVER_DIR}/ {{ return 404; }}",
         f"    location ~* ^/{QR_PREFIX.lower()}/[^/]+/?$ {{",
         '        if ($site_builder_target != "") {',
-        '            add_header Vary "Accept-Language" always;',
+        f'            add_header Vary "{VARY_LANGUAGE}" always;',
         '            add_header Cache-Control "no-cache" always;',
         "            return 302 $site_builder_target;",
         "        }",
@@ -224,12 +247,18 @@ def htaccess(config: SiteConfig, items: list[Redirect]) -> str:
         "AddType application/manifest+json .webmanifest",
         "RewriteEngine On",
         f"RewriteRule ^{SERVER_DIR}/ - [R=404,L]",
-        "# The visitor's language: the first of Accept-Language the site has.",
+        "# The visitor's language: the one chosen with the site's switcher (a cookie),",
+        "# else the first of Accept-Language the site has (the last rule that matches wins).",
         f"RewriteRule ^ - [E=SB_LANG:{config.fallback_language}]",
     ]
     for lang in langs:
         lines += [
             f'RewriteCond %{{HTTP:Accept-Language}} "{first_language_regex(lang, langs)}" [NC]',
+            f"RewriteRule ^ - [E=SB_LANG:{lang}]",
+        ]
+    for lang in langs:
+        lines += [
+            f'RewriteCond %{{HTTP_COOKIE}} "(?:^|;\\s*){LANG_COOKIE}={re.escape(lang)}(?:;|$)"',
             f"RewriteRule ^ - [E=SB_LANG:{lang}]",
         ]
     for r in items:
@@ -281,6 +310,7 @@ def htaccess(config: SiteConfig, items: list[Redirect]) -> str:
         '  <If "%{REQUEST_URI} =~ m#^/(?:index\\.html)?$|^/(?:Q|q|01)/#">',
         f'    Header always set Content-Security-Policy "{CSP_LANDING}"',
         "    Header always merge Vary Accept-Language",
+        "    Header always merge Vary Cookie",
         "  </If>",
         '  <If "%{REQUEST_URI} =~ m#^/(?:sw\\.js|[^/]+/manifest\\.webmanifest)$#">',
         f'    Header always set Cache-Control "{CACHE_WORKER}"',
@@ -306,9 +336,11 @@ def caddyfile(config: SiteConfig, items: list[Redirect]) -> str:
         "# Change `root` to the folder the site is copied to.",
         ", ".join(_hosts(config)) + " {",
         "\troot * /srv/site-builder/output",
-        "\tmap {header.Accept-Language} {site_lang} {",
+        f"\tmap {{cookie.{LANG_COOKIE}}}:{{header.Accept-Language}} {{site_lang}} {{",
     ]
-    lines += [f"\t\t~(?i){first_language_regex(lang, langs)} {lang}" for lang in langs]
+    pairs = [chosen_or_accepted(lang, langs) for lang in langs]
+    lines += [f"\t\t~(?i){chosen} {lang}" for lang, (chosen, _) in zip(langs, pairs, strict=True)]
+    lines += [f"\t\t~(?i){taken} {lang}" for lang, (_, taken) in zip(langs, pairs, strict=True)]
     lines += [f"\t\tdefault {config.fallback_language}", "\t}"]
     lines += ["\tmap {site_lang}:{path} {site_target} {"]
     for r in items:
@@ -317,7 +349,7 @@ def caddyfile(config: SiteConfig, items: list[Redirect]) -> str:
     lines += ["\t\tdefault -", "\t}", "\t@printed not vars {site_target} -"]
     lines += [
         "\thandle @printed {",
-        '\t\theader Vary "Accept-Language"',
+        f'\t\theader Vary "{VARY_LANGUAGE}"',
         '\t\theader Cache-Control "no-cache"',
         "\t\tredir {site_target} 302",
         "\t}",
@@ -353,7 +385,8 @@ def caddyfile(config: SiteConfig, items: list[Redirect]) -> str:
 
 def netlify_redirects(config: SiteConfig, items: list[Redirect]) -> str:
     """`_redirects`. Netlify: `Language=` rules send /Q/CODE (either case) to the item
-    in the visitor's language; without a match the landing page chooses. Cloudflare
+    in the visitor's language (Netlify reads the switcher's `nf_lang` cookie first);
+    without a match the landing page chooses. Cloudflare
     Pages has no language conditions: there the lower-case line sends /q/code to the
     landing page, which chooses."""
     lines = ["# Netlify / Cloudflare Pages: written by site-builder; do not edit."]

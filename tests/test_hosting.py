@@ -89,3 +89,47 @@ def test_every_host_redirects_the_booklets_code_in_any_letter_case(sample_site: 
         assert f'"~*^{lang}:/q/xm-b01/?$" "{url}";' in nginx
         assert f"/q/xm-b01  {url}  302  Language={lang}" in netlify
     assert "/q/xm-b01  /Q/XM-B01  301" in netlify
+
+
+def _first_match(rules: list[tuple[str, str]], value: str, default: str) -> str:
+    """What nginx's and Caddy's `map` give: the first regex, in the order written."""
+    return next((lang for rx, lang in rules if re.search(rx, value, re.I)), default)
+
+
+@pytest.mark.parametrize(
+    ("cookie", "accept", "expected"),
+    [
+        ("vi", "en-US,en;q=0.9", "vi"),
+        ("en", "vi-VN", "en"),
+        ("", "fr-FR,fr;q=0.9,vi;q=0.8", "vi"),
+        ("fr", "ja", "en"),  # neither: the visitor language
+        ("vie", "en", "en"),
+        ("", "", "en"),
+    ],
+)
+def test_nginx_and_caddy_read_the_switchers_cookie_before_accept_language(
+    sample_site: Path, cookie: str, accept: str, expected: str
+) -> None:
+    out = sample_site / "output"
+    nginx = (out / "_server/nginx.conf").read_text(encoding="utf-8")
+    block = nginx.split('map "$cookie_nf_lang:$http_accept_language" $site_builder_lang {')[1]
+    block = block.split("\n}")[0]
+    nginx_rules = re.findall(r'^\s*"~\*(.+)" (\w+);$', block, re.M)
+    caddy = (out / "_server/Caddyfile").read_text(encoding="utf-8")
+    block = caddy.split("map {cookie.nf_lang}:{header.Accept-Language} {site_lang} {")[1]
+    block = block.split("\n\t}")[0]
+    caddy_rules = re.findall(r"^\t\t~\(\?i\)(\S+) (\w+)$", block, re.M)
+    assert len(nginx_rules) == len(caddy_rules) == 4
+    value = f"{cookie}:{accept}"
+    assert _first_match(nginx_rules, value, "en") == expected
+    assert _first_match(caddy_rules, value, "en") == expected
+
+
+def test_apache_reads_the_switchers_cookie_last_so_it_wins(sample_site: Path) -> None:
+    lines = (sample_site / "output/.htaccess").read_text(encoding="utf-8").splitlines()
+    conds = [i for i, line in enumerate(lines) if line.startswith("RewriteCond %{HTTP")]
+    kinds = [lines[i].split()[1] for i in conds[:4]]
+    assert kinds == ["%{HTTP:Accept-Language}"] * 2 + ["%{HTTP_COOKIE}"] * 2
+    pattern = lines[conds[2]].split('"')[1]
+    assert re.search(pattern, "a=1; nf_lang=vi; b=2") and re.search(pattern, "nf_lang=vi")
+    assert not re.search(pattern, "xnf_lang=vi") and not re.search(pattern, "nf_lang=vie")

@@ -30,6 +30,7 @@ import tinyhtml5
 
 from site_builder.hosting import NGINX_OWN_LINES
 from tests.validators.conftest import missing
+from tests.visit import visit
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 INSTALL = "run tools/install-validators.sh (Debian packages nginx, libnginx-mod-http-brotli-static)"
@@ -157,6 +158,50 @@ def test_a_printed_code_is_one_redirect_to_the_item_in_the_visitors_language(
     page = nginx.get(first.getheader("Location") or "", **headers)
     assert page.status == 200  # no second redirect
     assert html_lang(page.body) == lang  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("cookie", "accept", "lang"),
+    [
+        ("nf_lang=vi", "en-US,en;q=0.9", "vi"),
+        ("nf_lang=en", "vi-VN,vi;q=0.9", "en"),
+        ("theme=dark; nf_lang=vi; other=1", "fr-FR", "vi"),
+        ("nf_lang=fr", "fr-FR,fr;q=0.9,vi;q=0.8", "vi"),  # a language the site lacks
+        ("nf_lang=", "en-GB", "en"),
+        ("xnf_lang=vi", "en-GB", "en"),  # another cookie's name
+        ("nf_lang=vi", None, "vi"),
+    ],
+)
+def test_the_language_chosen_with_the_switcher_wins_over_the_phone(
+    nginx: Nginx, cookie: str, accept: str | None, lang: str
+) -> None:
+    """The switcher's cookie (assets/lang.js): a tourist who chose a language on one
+    box's page gets it from the next box's code too."""
+    headers = {"Cookie": cookie} | ({"Accept-Language": accept} if accept else {})
+    first = nginx.get("/Q/XM-D01", **headers)
+    assert first.status == 302
+    assert first.getheader("Location") == f"/{lang}/dolls/hmong/"
+    assert "Cookie" in (first.getheader("Vary") or "")  # no cache hands it to another phone
+
+
+def test_a_language_chosen_on_one_page_opens_the_next_box_in_it(nginx: Nginx) -> None:
+    """Real Chromium: a French phone scans a box (English), taps "Tiếng Việt", and scans
+    another box: nginx sends it to the Vietnamese page (before: English again, as only
+    the landing page, which nginx skips, read the choice)."""
+    base = f"http://127.0.0.1:{nginx.port}"
+    steps = visit(
+        [
+            {"goto": f"{base}/Q/XM-D01", "wait_for_url": "/en/dolls/hmong/"},
+            {"click": 'a[data-lang="vi"]'},
+            {"goto": f"{base}/Q/XM-D02", "wait_for_url": "/dolls/"},
+        ],
+        locale="fr-FR",
+    )
+    scan, chose, next_box = steps
+    assert scan["error"] is None and scan["lang"] == "en"
+    assert chose["error"] is None and chose["url"] == f"{base}/vi/dolls/hmong/"
+    assert next_box["error"] is None, next_box
+    assert next_box["lang"] == "vi" and next_box["url"].startswith(f"{base}/vi/dolls/")
 
 
 @pytest.mark.parametrize("path", ["/q/xm-d01", "/Q/xm-D01", "/q/XM-D01/", "/Q/XM-D01/"])

@@ -129,7 +129,13 @@ try {
       if (step.wait_for) {
         await page.waitForSelector(step.wait_for, { state: "attached", timeout: 90000 });
       }
-      if (step.goto || step.describe) {
+      if (step.click) {  // a link followed as a finger would
+        await Promise.all([
+          page.waitForNavigation({ waitUntil: "load", timeout: 60000 }),
+          page.click(step.click, { timeout: 60000 }),
+        ]);
+      }
+      if (step.goto || step.describe || step.click) {
         Object.assign(result, await describe(page, step));
       }
       if (step.text) {

@@ -1,8 +1,14 @@
 // Remembers the language a visitor chose with the switcher, so the next QR code
-// they scan opens in that language. Reading never needs this script.
+// they scan opens in that language: for the landing page (localStorage) and for a web
+// server that chooses at the edge (the nf_lang cookie: site_builder/hosting.py).
+// Reading never needs this script.
 document.addEventListener("click", function (e) {
-  var a = e.target.closest && e.target.closest("a[data-lang]");
-  if (a) { try { localStorage.setItem("lang", a.getAttribute("data-lang")); } catch (err) {} }
+  var a = e.target.closest && e.target.closest("a[data-lang]"), lang;
+  if (!a) return;
+  lang = a.getAttribute("data-lang");
+  try { localStorage.setItem("lang", lang); } catch (err) {}
+  document.cookie = "nf_lang=" + encodeURIComponent(lang) + "; path=/; max-age=31536000; SameSite=Lax" +
+    (location.protocol === "https:" ? "; Secure" : "");
 });
 
 // Offline after one visit: the service worker (/sw.js, written by the build) keeps this
