@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from site_builder.markdown_plain import plain_html
+
 EXTENSIONS = ["extra", "sane_lists"]
 
 ALLOWED_TAGS = {
@@ -238,14 +240,29 @@ def removed_from(text: str, safe: str) -> tuple[str, ...]:
 
 def converted(text: str) -> str:
     """What the build cache's Markdown table keeps for `text` (under `cache.digest(text)`):
-    the converter's HTML, headings from h2, not sanitised yet."""
-    converter = _converter()
-    converter.reset()
-    return _demote_h1(converter.convert(text))
+    the converter's HTML, headings from h2, not sanitised yet. A plain story (paragraphs,
+    headings, bold, simple lists) is converted by `markdown_plain`, to the same bytes,
+    without Python-Markdown."""
+    html = plain_html(text)
+    if html is None:
+        converter = _converter()
+        converter.reset()
+        html = converter.convert(text)
+    return _demote_h1(html)
 
 
 def sanitize(html: str) -> str:
+    """`html` cleaned to the allow-list; HTML made only of bare paragraphs, headings,
+    lists and bold text (what `markdown_plain` makes, most stories) is returned as it is,
+    without nh3: nothing in it is removed, escaped or rewritten by a sanitiser (a tag with
+    any attribute, any other tag, an entity or a character a serialiser escapes is not
+    such HTML, and goes through nh3)."""
+    if _NOT_BARE.search(html) is None and html.count("<") == html.count(">"):
+        return html  # (every "<" opens one of those tags: no other ">" either)
     return _cleaner()(html)
+
+
+_NOT_BARE = re.compile(r"<(?!/?(?:p|h[2-6]|ul|li|strong)>)|[&\x00-\x09\x0b-\x1f\x7f\xa0]")
 
 
 def _demote_h1(html: str) -> str:
