@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from site_builder import __version__, messages, stopping
-from site_builder.commands import booklet, build, check, codes, new, publish, qr, serve, stickers
+from site_builder.commands import (
+    booklet,
+    build,
+    check,
+    codes,
+    find_project,
+    new,
+    publish,
+    qr,
+    serve,
+    stickers,
+)
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.messages import _, ngettext
 from site_builder.stopping import Terminated
@@ -32,7 +43,13 @@ def parser(verb: str | None = None) -> argparse.ArgumentParser:
         description=_("Bilingual site, QR stickers and print-ready PDFs from Markdown/YAML notes."),
     )
     p.add_argument("--version", action="version", version=f"site-builder {__version__}")
-    p.add_argument("--project", default=".", help=_("the project folder (with site.yaml)"))
+    p.add_argument(
+        "--project",
+        help=_(
+            "the project folder (with site.yaml); default: the current folder or the "
+            "nearest one above it that holds site.yaml"
+        ),
+    )
     p.add_argument(
         "--lang",
         choices=messages.LANGUAGES,
@@ -72,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     messages.set_language(messages.lang_from_argv(argv))
     messages.set_verbose("--verbose" in argv)
     args = parser(verb_of(argv)).parse_args(argv)
+    if args.project is None:  # like git: the project the current folder belongs to
+        found = find_project(Path.cwd())
+        args.project = str(found) if found is not None else "."  # (none: "no site.yaml here")
     root = Path(args.project).resolve()
     main_thread = threading.current_thread() is threading.main_thread()
     stopping.clear()

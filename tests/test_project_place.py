@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import errno
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from site_builder.cli import main
-from tests.helpers import copy_project, run_cli
+from tests.helpers import Run, copy_project, run_cli
 
 
 def test_a_missing_project_folder_is_named_as_one(tmp_path: Path) -> None:
@@ -89,4 +91,65 @@ def test_a_lock_file_left_by_another_user_is_named_as_such(
     assert capsys.readouterr().err == (
         f"Error: cannot open the lock file {lock}: Permission denied. It was probably left by a "
         "build run as another user (e.g. with sudo): delete it, or give it back to your user.\n"
+    )
+
+
+def run_here(folder: Path, *args: str) -> Run:
+    """`site-builder ARGS` without --project, in `folder`: as a member who opened a
+    terminal there."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "site_builder", "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=300,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_a_command_in_a_subfolder_uses_the_project_above(tmp_path: Path) -> None:
+    """Like git: the nearest folder above holding site.yaml is the project, and files are
+    still named from the project's folder (as `check` in the project names them)."""
+    project = copy_project(tmp_path / "site")
+    item = project / "content/dolls/hmong/item.yaml"
+    text = item.read_text(encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("price:"))
+    item.write_text(text.replace("price: 450000", "price: abc"), "utf-8")
+    result = run_here(item.parent, "build")
+    assert (result.code, result.err) == (
+        1,
+        f"Error: content/dolls/hmong/item.yaml:{line}: price: expected a whole number of "
+        "đồng, found text ('abc'). Write digits only, without dots, commas or units, e.g. "
+        "450000.\n1 error; nothing was written.\n",
+    )
+    assert sorted(p.name for p in item.parent.iterdir()) == [
+        "doll.png",
+        "en.md",
+        "item.yaml",
+        "vi.md",
+    ]  # (no lock or cache left in the subfolder)
+    item.write_text(text, "utf-8")
+    assert run_here(project / "content", "check").code == 0
+
+
+def test_new_in_a_subfolder_creates_the_item_in_the_project_above(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    result = run_here(project / "content/dolls/hmong", "new", "doll", "Búp bê Dao")
+    assert result.code == 0, result.err
+    assert result.out.startswith(
+        f"Created {project / 'content/dolls/bup-be-dao'} with the code XM-D02: "
+    )
+    assert (project / "content/dolls/bup-be-dao/item.yaml").is_file()
+    assert not (project / "content/dolls/hmong/content").exists()
+
+
+def test_no_site_yaml_up_to_the_root_keeps_the_message(tmp_path: Path) -> None:
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    assert not any((p / "site.yaml").exists() for p in (folder, *folder.parents))
+    result = run_here(folder, "build")
+    assert (result.code, result.err) == (
+        1,
+        "Error: site.yaml: there is no site.yaml here. Run the command in the project folder "
+        "(the one with site.yaml), or pass --project.\n1 error; nothing was written.\n",
     )

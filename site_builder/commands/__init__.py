@@ -9,9 +9,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+PROJECT_FILE = "site.yaml"
+
 
 def project_root(args: argparse.Namespace) -> Path:
     return Path(args.project).resolve()
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder holding site.yaml: `start` or one of its parents, as git finds
+    its repository: a member who opened a terminal in content/dolls/hmong/ builds the
+    project that folder belongs to. None when no folder up to the root holds one."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        try:
+            if (candidate / PROJECT_FILE).is_file():
+                return candidate
+        except OSError:  # (a parent the user may not read: as if it held none)
+            continue
+    return None
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
