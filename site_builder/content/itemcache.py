@@ -13,8 +13,8 @@ its files have, and the Markdown cache keys it used — is kept in
   the folder's files decides: same bytes, same result;
 - everything an item's loading depends on besides its own folder is in the file's
   context key: the tool's code (every .py file's bytes), the languages and folders set in
-  site.yaml, categories.yaml and
-  the versions of the libraries that read photos and Markdown (site.yaml's other
+  site.yaml, categories.yaml, the current year (an OCOP certificate's year may not be
+  after it) and the versions of the libraries that read photos and Markdown (site.yaml's other
   settings, such as titles or budgets, do not change an item). Another context, a file
   that does not check against its seal, or one that does not unpickle into the classes of
   this tool: the whole file is ignored and every item loads again.
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import datetime as dt
 import hashlib
 import io
 import os
@@ -172,7 +173,16 @@ def context_key(config: SiteConfig) -> str:
     site.yaml that `load_item` reads (if it comes to read another, add it here), the
     categories, the tool's code and the libraries that read photos and Markdown."""
     settings = repr((str(config.root), config.languages, str(config.content_dir)))
-    parts: list[bytes | str] = [STAMP, f"items {FORMAT}", _code_digest(), _versions(), settings]
+    # this year: a year "after this year" (schema.certificate_year) is refused until then
+    year = f"year {dt.date.today().year}"
+    parts: list[bytes | str] = [
+        STAMP,
+        f"items {FORMAT}",
+        _code_digest(),
+        _versions(),
+        settings,
+        year,
+    ]
     path = config.content_dir / "categories.yaml"
     try:
         parts += [str(path), path.read_bytes()]

@@ -233,7 +233,7 @@ OCOP = Kind(
     maker_field="producer",
     fields=(
         s.Field("stars", s.whole_number(3, 5, " of stars", 4)),
-        s.Field("certified_year", s.whole_number(2018, 2100, "", 2022)),
+        s.Field("certified_year", s.certificate_year(2018, 2022)),
         s.Field("producer", s.text),
         s.Field("net_weight", s.net_weight),
         s.Field("shelf_life_months", s.whole_number(1, 240, " of months", 24)),

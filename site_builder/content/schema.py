@@ -305,6 +305,35 @@ def whole_number(low: int, high: int, unit: str = "", example: int | None = None
     return check
 
 
+def certificate_year(low: int, example: int) -> Checker:
+    """A year from `low` to this year: a certificate is never dated in the future. This
+    year is the year of the day the value is checked (the item cache's context holds it:
+    site_builder/content/itemcache.py), as the member who reads the message expects."""
+
+    def check(value: Any) -> int:
+        this_year = dt.date.today().year
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and spelling(value) is None
+            and value > this_year
+        ):
+            raise Problem(
+                Msg(
+                    "{value} is after this year: a certificate cannot be from the future.",
+                    value=value,
+                ),
+                Msg(
+                    "Write the year printed on the certificate, {year} or earlier.",
+                    year=this_year,
+                ),
+            )
+        year: int = whole_number(low, this_year, "", min(example, this_year))(value)
+        return year
+
+    return check
+
+
 def date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
