@@ -1,5 +1,5 @@
 """Field values and names a member gets wrong, each with the exact message: an OCOP
-certificate's year after this year."""
+certificate's year after this year; a field named in Vietnamese (`giá:` for `price:`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.config import load_config
-from site_builder.content import itemcache
+from site_builder.content import fieldnames, itemcache
 from tests.helpers import copy_project, run_cli
 
 TEA = "content/ocop/tea/item.yaml"
@@ -71,3 +71,96 @@ def test_the_item_cache_is_not_kept_into_a_new_year(
     fake_date = types.SimpleNamespace(today=lambda: next_year)
     monkeypatch.setattr(itemcache, "dt", types.SimpleNamespace(date=fake_date))
     assert itemcache.context_key(config) != now
+
+
+DOLL = "content/dolls/hmong/item.yaml"
+KNOWN_DOLL = (
+    "aliases, code, commune, ethnic_group, gtin, id, images, links, maker, payment, "
+    "preview_image, price, print_crop, updated"
+)
+
+
+def rename_key(project: Path, rel: str, old: str, new: str) -> int:
+    """`new:` instead of `old:` at the start of a line of `rel`; returns its line."""
+    path = project / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, ln in enumerate(lines) if ln.startswith(f"{old}:"))
+    lines[i] = new + lines[i][len(old) :]
+    path.write_text("".join(lines), "utf-8")
+    return i + 1
+
+
+def test_a_field_named_without_accents_or_in_capitals_is_recognised(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    price = rename_key(project, DOLL, "price", "GIA")
+    weight = rename_key(project, TEA, "net_weight", "Trong-luong")
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err == (
+        f"Error: {DOLL}:{price}: GIA: this field is not known. 'GIA' is written 'price' in "
+        "item.yaml: field names are in English.\n"
+        f"Error: {DOLL}:{price}: price: this required field is missing. 'GIA' on line {price} "
+        "is written 'price' in item.yaml: field names are in English.\n"
+        f"Error: {TEA}:{weight}: Trong-luong: this field is not known. 'Trong-luong' is "
+        "written 'net_weight' in item.yaml: field names are in English.\n"
+        f"Error: {TEA}:{weight}: net_weight: this required field is missing. 'Trong-luong' on "
+        f"line {weight} is written 'net_weight' in item.yaml: field names are in English.\n"
+        "4 errors; nothing was written.\n"
+    )
+
+
+def test_only_a_field_of_that_file_is_suggested(tmp_path: Path) -> None:
+    """`mô tả` (summary) belongs in vi.md, not item.yaml: there, the usual list."""
+    project = copy_project(tmp_path / "site")
+    path = project / DOLL
+    path.write_text(path.read_text("utf-8") + "mô tả: Búp bê\n", "utf-8")
+    line = len(path.read_text("utf-8").splitlines())
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err == (
+        f"Error: {DOLL}:{line}: mô tả: this field is not known. Known fields here: "
+        f"{KNOWN_DOLL}.\n1 error; nothing was written.\n"
+    )
+
+
+def test_the_words_come_from_the_sites_own_labels(tmp_path: Path) -> None:
+    """A label reworded in the project's site.po is recognised as the site now says it."""
+    project = copy_project(tmp_path / "site")
+    po = project / "locale/vi/LC_MESSAGES/site.po"
+    text = po.read_text("utf-8")
+    assert 'msgid "Made by"\nmsgstr "Người làm"' in text
+    po.write_text(text.replace('msgstr "Người làm"', 'msgstr "Nghệ nhân"'), "utf-8")
+    line = rename_key(project, DOLL, "maker", "nghệ nhân")
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err.startswith(
+        f"Error: {DOLL}:{line}: nghệ nhân: this field is not known. 'nghệ nhân' is written "
+        "'maker' in item.yaml: field names are in English.\n"
+    )
+
+
+def test_the_labels_given_are_the_ones_the_site_shows() -> None:
+    """Every field's label is a word of the site's catalogue that a template shows, so the
+    hints follow what members read on their pages."""
+    from site_builder.catalog import load_catalog
+    from site_builder.content import kinds
+    from site_builder.content.loader import item_fields
+    from site_builder.content.translations import translation_fields
+    from tests.helpers import REPO
+
+    catalogue = load_catalog(REPO / "locale", "vi", "site")
+    templates = "".join(p.read_text("utf-8") for p in (REPO / "templates").rglob("*.html"))
+    categories = {k.group_table: {} for k in kinds.all_kinds()} | {"communes": {}}
+    labelled = []
+    for kind in kinds.names():
+        fields = [*item_fields(kind, categories, Path(".")), *translation_fields(kind)]
+        for f in fields:
+            if f.label:
+                labelled.append(f.name)
+                assert catalogue.gettext(f.label) != f.label, f.label
+                assert f'_("{f.label}")' in templates, f.label
+    assert {"price", "commune", "maker", "producer", "net_weight"} <= set(labelled)
+
+
+def test_fold_ignores_case_accents_and_separators() -> None:
+    assert {fieldnames.fold(w) for w in ("Mô tả", "mo_ta", "MÔ-TẢ", " mô  tả ")} == {"mo_ta"}
+    assert fieldnames.fold("Đường dẫn") == "duong_dan"
+    words = fieldnames.meanings([("a", "", ("nhóm",)), ("b", "", ("Nhom",)), ("c", "", ("x",))])
+    assert words == {"a": "a", "b": "b", "c": "c", "x": "c"}  # 'nhóm' could be a or b: none

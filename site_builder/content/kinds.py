@@ -60,6 +60,10 @@ class Kind:
     example_slug: str = ""  # an item of the sample, for messages that show a page address
     schema_type: str = "Product"  # its schema.org type in the item page's JSON-LD
     section: str = ""  # URL section, when it differs from `name`
+    # the group field's label on the item page (S_) and other words members write for it
+    # (schema.Field.label, .words: content/fieldnames.py)
+    group_label: str = ""
+    group_words: tuple[str, ...] = ()
 
     @property
     def url_section(self) -> str:
@@ -144,14 +148,20 @@ DOLLS = Kind(
     group_table="ethnic_groups",
     group_example="hmong",
     maker_field="maker",
-    fields=(s.Field("maker", s.text),),
-    text_fields=(s.Field("materials", s.text_list, required=False),),
+    fields=(s.Field("maker", s.text, label=S_("Made by"), words=("người may", "tác giả")),),
+    text_fields=(
+        s.Field(
+            "materials", s.text_list, required=False, label=S_("Materials"), words=("vật liệu",)
+        ),
+    ),
     view=("maker",),
     print_facts=_doll_print,
     jsonld=_doll_jsonld,
     scaffold_yaml=_doll_yaml,
     scaffold_text=_doll_text,
     example_slug="hmong",
+    group_label=S_("Costume of the people"),
+    group_words=("dân tộc", "nhóm dân tộc", "trang phục"),
 )
 
 
@@ -232,15 +242,39 @@ OCOP = Kind(
     group_example="tea",
     maker_field="producer",
     fields=(
-        s.Field("stars", s.whole_number(3, 5, " of stars", 4)),
-        s.Field("certified_year", s.certificate_year(2018, 2022)),
-        s.Field("producer", s.text),
-        s.Field("net_weight", s.net_weight),
-        s.Field("shelf_life_months", s.whole_number(1, 240, " of months", 24)),
+        s.Field(
+            "stars",
+            s.whole_number(3, 5, " of stars", 4),
+            label=S_("OCOP rating"),
+            words=("sao", "số sao", "hạng", "xếp hạng"),
+        ),
+        s.Field(
+            "certified_year",
+            s.certificate_year(2018, 2022),
+            words=("năm", "năm công nhận", "năm chứng nhận", "năm được công nhận"),
+        ),
+        s.Field(
+            "producer",
+            s.text,
+            label=S_("Producer"),
+            words=("cơ sở sản xuất", "cơ sở", "nhà làm"),
+        ),
+        s.Field(
+            "net_weight",
+            s.net_weight,
+            label=S_("Net weight"),
+            words=("trọng lượng", "khối lượng", "thể tích", "trọng lượng tịnh", "dung tích"),
+        ),
+        s.Field(
+            "shelf_life_months",
+            s.whole_number(1, 240, " of months", 24),
+            label=S_("Shelf life"),
+            words=("hạn dùng", "thời hạn sử dụng", "hạn sử dụng tháng"),
+        ),
     ),
     text_fields=(
-        s.Field("ingredients", s.text_list, required=False),
-        s.Field("storage", s.text, required=False),
+        s.Field("ingredients", s.text_list, required=False, label=S_("Ingredients")),
+        s.Field("storage", s.text, required=False, label=S_("Storage"), words=("cách bảo quản",)),
     ),
     view=("producer", "stars", "certified_year", "net_weight", "shelf_life_months"),
     print_facts=_ocop_print,
@@ -248,6 +282,8 @@ OCOP = Kind(
     scaffold_yaml=_ocop_yaml,
     scaffold_text=_ocop_text,
     example_slug="shan-tuyet-tea",
+    group_label=S_("Product group"),
+    group_words=("nhóm", "nhóm OCOP", "loại sản phẩm"),
 )
 
 

@@ -14,11 +14,12 @@ from typing import Any
 from site_builder.cache import current
 from site_builder.codes_identity import item_id
 from site_builder.config import SiteConfig, load_config
-from site_builder.content import commerce, kinds, placeholders
+from site_builder.content import commerce, fieldnames, kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.booklets import load_booklet
 from site_builder.content.images import open_image, published_once
 from site_builder.content.itemcache import Loaded, LoadMany, fingerprint_of, load_items
+from site_builder.content.kinds import S_
 from site_builder.content.model import Image, Item, Page, Site, Translation
 from site_builder.content.print_crop import print_crop
 from site_builder.content.registry import moved_key
@@ -469,21 +470,46 @@ def _aliases(value: Any) -> tuple[str, ...]:
 
 def item_fields(kind: str, categories: dict[str, dict[str, Any]], folder: Path) -> list[s.Field]:
     common = [
-        s.Field("code", s.item_code, hint=Msg("Every item needs a permanent code such as XM-D01.")),
-        s.Field("commune", s.key_of(categories["communes"], "communes")),
-        s.Field("price", s.price),
-        s.Field("images", lambda v: v),
-        s.Field("links", _links, required=False),
-        s.Field("aliases", _aliases, required=False),
-        s.Field("updated", s.date, required=False),
-        s.Field("gtin", commerce.gtin, required=False),
-        s.Field("payment", commerce.payment, required=False),
-        s.Field("preview_image", commerce.preview_image(folder), required=False),
+        s.Field(
+            "code",
+            s.item_code,
+            hint=Msg("Every item needs a permanent code such as XM-D01."),
+            words=("mã", "mã số", "mã sản phẩm", "mã QR"),
+        ),
+        s.Field(
+            "commune",
+            s.key_of(categories["communes"], "communes"),
+            label=S_("Commune"),
+            words=("xuất xứ", "nơi sản xuất", "địa phương"),
+        ),
+        s.Field("price", s.price, label=S_("Price"), words=("giá bán", "giá tiền")),
+        s.Field("images", lambda v: v, words=("ảnh", "hình", "hình ảnh", "ảnh chụp")),
+        s.Field("links", _links, required=False, words=("liên kết", "đường dẫn", "liên hệ")),
+        s.Field("aliases", _aliases, required=False, words=("địa chỉ cũ",)),
+        s.Field("updated", s.date, required=False, words=("cập nhật", "ngày cập nhật")),
+        s.Field("gtin", commerce.gtin, required=False, words=("mã vạch",)),
+        s.Field(
+            "payment",
+            commerce.payment,
+            required=False,
+            words=("thanh toán", "chuyển khoản", "tài khoản"),
+        ),
+        s.Field(
+            "preview_image",
+            commerce.preview_image(folder),
+            required=False,
+            words=("ảnh xem trước", "ảnh đại diện"),
+        ),
         s.Field("id", item_id, required=False),
-        s.Field("print_crop", print_crop, required=False),
+        s.Field("print_crop", print_crop, required=False, words=("cắt ảnh in",)),
     ]
     own = kinds.get(kind)
-    group = s.Field(own.group_field, s.key_of(categories[own.group_table], own.group_table))
+    group = s.Field(
+        own.group_field,
+        s.key_of(categories[own.group_table], own.group_table),
+        label=own.group_label,
+        words=own.group_words,
+    )
     return [*common, group, *own.fields]
 
 
@@ -527,7 +553,12 @@ def load_item(
     data, lines = parse_yaml(text, path, errors=errors)
     before = len(errors.errors)
     facts = s.check_mapping(
-        data, item_fields(kind, categories, folder), lines, errors, what="item.yaml"
+        data,
+        item_fields(kind, categories, folder),
+        lines,
+        errors,
+        what="item.yaml",
+        labels=fieldnames.site_labels(config.root / "locale", config.languages),
     )
     if facts is None:
         return None

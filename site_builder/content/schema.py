@@ -2,10 +2,11 @@
 
 Each field has a checker that turns a raw YAML value into a clean one or raises
 `Problem(message, hint)`. `check_mapping` applies the declared fields to a mapping,
-reports unknown keys (with a "did you mean" for typos) and collects every problem
+reports unknown keys (with a "did you mean" for typos, and the field meant by a name
+written in the member's words: content/fieldnames.py) and collects every problem
 into a `Collector` with file, line and field, so one mistake never hides another.
 
-Just over 500 lines: one checker per kind of value, each with its exact messages.
+Some 560 lines: one checker per kind of value, each with its exact messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder.content import placeholders
+from site_builder.content import fieldnames, placeholders
 from site_builder.content.placeholders import placeholder_in
 from site_builder.content.yamlsource import KeyPath, Lines, contains_invalid, dotted, spelling
 from site_builder.errors import Collector, ContentError
@@ -50,6 +51,10 @@ class Field:
     check: Checker
     required: bool = True
     hint: str = ""  # shown when the field is missing
+    # what members may write for it instead (content/fieldnames.py): the label the site
+    # shows for it (a msgid of the project's site.po) and other words
+    label: str = ""
+    words: tuple[str, ...] = ()
 
 
 def sentence(text: str) -> str:
@@ -69,16 +74,17 @@ def check_mapping(
     *,
     prefix: KeyPath = (),
     what: str = "this file",
+    labels: fieldnames.Labels | None = None,
 ) -> dict[str, Any] | None:
     """Check `data` against `fields`; return the clean values, or None if it is unusable.
 
     `what` names the whole in messages: a file name, or a `Msg` such as Msg("the booklet").
+    `labels`: the translations of the fields' labels, to name the field meant by a key
+    written in the site's language (content/fieldnames.py).
     """
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        if what == "this file" and not isinstance(what, Msg):
-            what = Msg("this file")  # the default, translatable
         errors.add(
             ContentError(
                 lines.path,
@@ -94,17 +100,37 @@ def check_mapping(
         return None
     known = {f.name for f in fields}
     result: dict[str, Any] = {f.name: None for f in fields}  # None: missing, or wrong (reported)
+    meant = _meant([k for k in data if k not in known], fields, labels)
+    if what == "this file" and not isinstance(what, Msg):
+        what = Msg("this file")  # the default, translatable
     for name in data:
         if name not in known:
-            errors.add(unknown_field(name, sorted(known), lines, prefix))
+            errors.add(
+                unknown_field(name, sorted(known), lines, prefix, meant=meant[name], what=what)
+            )
     for f in fields:
         key = prefix + (f.name,)
         if f.name not in data or data[f.name] is None:
             if f.required:
-                typo = _misspelling_of(f.name, data, known)
-                if typo is not None:
+                hint: Msg | str
+                word = next((k for k, m in meant.items() if m == f.name), None)
+                if word is not None and _case_of(word, f.name):  # 'Price', 'PRICE'
+                    word, typo = None, word
+                else:
+                    typo = _misspelling_of(f.name, data, known)
+                if word is not None:
+                    line = lines.line(prefix + (word,))
+                    hint = Msg(
+                        "'{word}' on line {line} is written '{name}' in {what}: field names "
+                        "are in English.",
+                        word=word,
+                        line=line,
+                        name=f.name,
+                        what=what,
+                    )
+                elif typo is not None:
                     line = lines.line(prefix + (typo,))
-                    hint: Msg | str = Msg(
+                    hint = Msg(
                         "'{typo}' on line {line} looks like a misspelling of '{name}'.",
                         typo=typo,
                         line=line,
@@ -157,15 +183,49 @@ def check_mapping(
     return result
 
 
+def _meant(
+    unknown: list[Any], fields: Sequence[Field], labels: fieldnames.Labels | None
+) -> dict[Any, str | None]:
+    """Each unknown key -> the field it names in other words (content/fieldnames.py), if any."""
+    if not unknown:
+        return {}
+    words = fieldnames.meanings(((f.name, f.label, f.words) for f in fields), labels)
+    return {k: words.get(fieldnames.fold(k)) for k in unknown}
+
+
+def _case_of(word: Any, name: str) -> bool:
+    """`word` is the field's own name with other capitals or accents ('Price', 'PRICE')."""
+    return fieldnames.fold(word) == fieldnames.fold(name)
+
+
 def _misspelling_of(name: str, data: dict[str, Any], known: set[str]) -> str | None:
     unknown = [str(k) for k in data if k not in known]
     close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
-def unknown_field(name: str, known: list[str], lines: Lines, prefix: KeyPath) -> ContentError:
+def unknown_field(
+    name: str,
+    known: list[str],
+    lines: Lines,
+    prefix: KeyPath,
+    *,
+    meant: str | None = None,
+    what: str = "",
+) -> ContentError:
+    """A key that is not a field here; `meant`: the field it names in other words
+    (content/fieldnames.py), with `what` the file or part it is written in."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if str(name).isdigit():  # `{offset_x_mm: 0,5}`: YAML reads `5` as a field of its own
+    if meant is not None and _case_of(name, meant):
+        close = [meant]
+    if meant is not None and not _case_of(name, meant):
+        hint = Msg(
+            "'{word}' is written '{field}' in {what}: field names are in English.",
+            word=name,
+            field=meant,
+            what=what or Msg("this file"),
+        )
+    elif str(name).isdigit():  # `{offset_x_mm: 0,5}`: YAML reads `5` as a field of its own
         hint = Msg(
             "A decimal written with a comma in a group on one line ({example}) reads as two "
             "fields: write it with a dot, e.g. 0.5.",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.config import SiteConfig
-from site_builder.content import kinds, placeholders
+from site_builder.content import fieldnames, kinds, placeholders
 from site_builder.content import schema as s
 from site_builder.content.model import Item, Page, Translation
 from site_builder.content.placeholders import placeholder_line
@@ -26,18 +26,29 @@ from site_builder.messages import Msg
 def translation_fields(kind: str) -> list[s.Field]:
     base = [
         s.Field(
-            "title", s.text, hint=Msg("Add a line 'title: ...' with the name shown on the page.")
+            "title",
+            s.text,
+            hint=Msg("Add a line 'title: ...' with the name shown on the page."),
+            words=("tên", "tiêu đề", "tên sản phẩm", "tên búp bê", "tên trang"),
         ),
-        s.Field("summary", s.text, required=kind != "pages"),
+        s.Field(
+            "summary",
+            s.text,
+            required=kind != "pages",
+            words=("mô tả", "tóm tắt", "mô tả ngắn", "giới thiệu"),
+        ),
         s.Field("source_hash", s.text, required=False),  # see site_builder/check.py
     ]
     if kind == "pages":
-        return base + [s.Field("order", s.whole_number(0, 999, "", 1), required=False)]
+        return base + [
+            s.Field("order", s.whole_number(0, 999, "", 1), required=False, words=("thứ tự",))
+        ]
     base.append(
         s.Field(
             "alt",
             lambda v: v,
             hint=Msg("Describe every image in words for people who cannot see it."),
+            words=("mô tả ảnh", "chú thích ảnh", "chú thích"),
         )
     )
     return base + list(kinds.get(kind).text_fields)
@@ -55,6 +66,7 @@ def translations(
     sticker sheets): each story is checked as a build checks it before converting it
     (placeholder, size and nesting limits) but not converted: `body_html` is ""."""
     out: dict[str, Translation] = {}
+    labels = fieldnames.site_labels(config.root / "locale", config.languages)
     for lang in config.languages:
         path = folder / f"{lang}.md"
         if not path.is_file():
@@ -75,7 +87,7 @@ def translations(
             continue
         before = len(errors.errors)
         try:
-            out[lang] = load_translation(path, lang, kind, images, errors, stories)
+            out[lang] = load_translation(path, lang, kind, images, errors, stories, labels)
         except ContentError as exc:
             errors.add(exc)
         if lang != config.source_language:  # a translation `new` wrote with '???' in it
@@ -104,12 +116,20 @@ def load_translation(
     images: list[str] | None,
     errors: Collector,
     stories: bool = True,
+    labels: fieldnames.Labels | None = None,
 ) -> Translation:
     text = read_text(path)
     front, front_line, body, body_line = split_front_matter(text, path)
     data, lines = parse_yaml(front, path, offset=front_line - 1, errors=errors)
     fields = (
-        s.check_mapping(data, translation_fields(kind), lines, errors, what=Msg("the front matter"))
+        s.check_mapping(
+            data,
+            translation_fields(kind),
+            lines,
+            errors,
+            what=Msg("the front matter"),
+            labels=labels,
+        )
         or {}
     )
     mark = placeholder_line(body)
