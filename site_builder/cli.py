@@ -89,10 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     messages.set_language(messages.lang_from_argv(argv))
     messages.set_verbose("--verbose" in argv)
     args = parser(verb_of(argv)).parse_args(argv)
-    if args.project is None:  # like git: the project the current folder belongs to
-        found = find_project(Path.cwd())
-        args.project = str(found) if found is not None else "."  # (none: "no site.yaml here")
-    root = Path(args.project).resolve()
+    try:
+        if args.project is None:  # like git: the project the current folder belongs to
+            found = find_project(Path.cwd())
+            args.project = str(found) if found is not None else "."  # (none: "no site.yaml here")
+        root = Path(args.project).resolve()
+    except FileNotFoundError:  # the terminal's folder was deleted or moved away meanwhile
+        message = _(
+            "the current folder no longer exists (it was deleted or moved while the terminal "
+            "was open). Go to the project folder again, or pass --project."
+        )
+        print(_("Error: {message}").format(message=message), file=sys.stderr)
+        return 1
     main_thread = threading.current_thread() is threading.main_thread()
     stopping.clear()
     previous = signal.signal(signal.SIGTERM, stopping.terminate) if main_thread else None

@@ -153,3 +153,21 @@ def test_no_site_yaml_up_to_the_root_keeps_the_message(tmp_path: Path) -> None:
         "Error: site.yaml: there is no site.yaml here. Run the command in the project folder "
         "(the one with site.yaml), or pass --project.\n1 error; nothing was written.\n",
     )
+
+
+def test_a_deleted_current_folder_is_a_message(tmp_path: Path) -> None:
+    """The terminal's folder deleted under it (a `git checkout`, the file manager): a
+    message, not a traceback."""
+    script = 'mkdir gone && cd gone && rmdir ../gone && exec "$0" -m site_builder --lang en build'
+    proc = subprocess.run(
+        ["sh", "-c", script, sys.executable],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert (proc.returncode, proc.stderr) == (
+        1,
+        "Error: the current folder no longer exists (it was deleted or moved while the "
+        "terminal was open). Go to the project folder again, or pass --project.\n",
+    )
