@@ -153,6 +153,7 @@ def test_no_site_yaml_up_to_the_root_keeps_the_message(tmp_path: Path) -> None:
         "Error: site.yaml: there is no site.yaml here. Run the command in the project folder "
         "(the one with site.yaml), or pass --project.\n1 error; nothing was written.\n",
     )
+    assert list(folder.iterdir()) == []  # (nothing written there: no lock file either)
 
 
 def test_a_deleted_current_folder_is_a_message(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from site_builder.commands import display_path, project_root
+from site_builder.commands import PROJECT_FILE, display_path, project_root
 from site_builder.messages import Seconds, _
 
 if TYPE_CHECKING:
@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = project_root(args)
+    if root.is_dir() and not (root / PROJECT_FILE).is_file():  # not a project: say so before
+        from site_builder.config import load_config  # a lock file is left in the folder
+
+        load_config(root)  # (raises "there is no site.yaml here")
     output = Path(args.output).resolve() if args.output else root / "output"
     with_print = not args.no_pdf
     if args.portable:  # a mistyped folder is refused before anything is built
