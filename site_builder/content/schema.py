@@ -82,6 +82,8 @@ def check_mapping(
     `labels`: the translations of the fields' labels, to name the field meant by a key
     written in the site's language (content/fieldnames.py).
     """
+    if what == "this file" and not isinstance(what, Msg):
+        what = Msg("this file")  # the default, translatable
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -101,8 +103,6 @@ def check_mapping(
     known = {f.name for f in fields}
     result: dict[str, Any] = {f.name: None for f in fields}  # None: missing, or wrong (reported)
     meant = _meant([k for k in data if k not in known], fields, labels)
-    if what == "this file" and not isinstance(what, Msg):
-        what = Msg("this file")  # the default, translatable
     for name in data:
         if name not in known:
             errors.add(
