@@ -110,7 +110,8 @@ def forget(root: Path) -> None:
     """Before anything may change output/: no update trusts the record until the next
     good build writes it again (and a record an older version left goes too). The record
     is moved aside, not deleted: what the last good build read still tells a copied folder
-    from its original (`inputs_read_last`)."""
+    from its original (`inputs_read_last`); `write` deletes the aside copy once the next
+    record is in place."""
     cache = root / CACHE_DIR
     with contextlib.suppress(OSError):
         os.replace(cache / RECORD, cache / FORGOTTEN)
@@ -415,7 +416,8 @@ def remember(
 
 
 def write(root: Path, record: dict[str, Any]) -> None:
-    """`record` (as `recorded` reads it) written, sealed, in place of the last one."""
+    """`record` (as `recorded` reads it) written, sealed, in place of the last one (and of
+    the one `forget` set aside)."""
     parts = [
         record[name].encode(*_NAMES) if name in TEXT_SECTIONS else bytes(record[name])
         for name in SECTIONS
@@ -431,6 +433,9 @@ def write(root: Path, record: dict[str, Any]) -> None:
             f.write(digest(STAMP, tail=body).encode() + b"\n")
             f.writelines(body)
         os.replace(tmp, path)
+        # the record `forget` set aside is of no use beside a newer one (a few MB at
+        # 20,000 items): gone once this one is in place
+        (path.parent / FORGOTTEN).unlink(missing_ok=True)
 
 
 def has_record(root: Path) -> bool:

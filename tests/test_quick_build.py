@@ -827,3 +827,23 @@ def test_the_record_of_what_a_build_wrote_is_a_listing_of_output(
         assert record is not None
         assert (record["output_files"], record["output_folders"]) == fresh.joined()
         assert record["output_fingerprint"] == fresh.digest()
+
+
+def test_the_record_set_aside_goes_once_a_new_one_is_written(tmp_path: Path) -> None:
+    """`forget` moves the record aside (what the last build read still tells a copied
+    folder from its original); once a good build or update writes the new record, the
+    aside copy (a few MB at 20,000 items) is deleted, not left beside it."""
+    project = project_of(tmp_path)
+    cache = project / CACHE_DIR
+    aside = cache / lastbuild.FORGOTTEN
+    assert build(project, "--no-pdf").startswith(BUILT)
+    lastbuild.forget(project)
+    assert aside.is_file() and not (cache / lastbuild.RECORD).exists()
+    assert lastbuild.inputs_read_last(project)  # (read from the aside copy meanwhile)
+    site = project / "site.yaml"
+    site.write_text(site.read_text("utf-8") + "\n", "utf-8")  # a full build
+    assert build(project, "--no-pdf").startswith(BUILT)
+    assert (cache / lastbuild.RECORD).is_file() and not aside.exists()
+    _append("content/dolls/hmong/vi.md", "\nThêm một câu.\n")(project)  # an update in place
+    assert build(project, "--no-pdf").startswith(UPDATED)
+    assert (cache / lastbuild.RECORD).is_file() and not aside.exists()
