@@ -49,6 +49,7 @@ from site_builder.hosting import host_files
 from site_builder.lastbuild import OutputRecord
 from site_builder.link_check import broken_links, links_anywhere
 from site_builder.messages import Msg, _
+from site_builder.moved_pages import moved_away, published, shown
 from site_builder.outdir import check_output_folder
 from site_builder.parallel import gc_frozen, jobs_count, parallel_map
 from site_builder.plan import Plan, plan_site, with_registry_errors
@@ -408,6 +409,18 @@ def links_nowhere(
     return [e for thing in everything for e in broken_links(plan, thing, files)]
 
 
+def pages_moved_away(plan: Plan, files: Collection[str]) -> list[ContentError]:
+    """The pages the last good build into output/ published (the build cache's record of
+    the files it wrote, read by this build anyway) that this one, writing `files`, leaves
+    out because their item's folder was renamed: warnings naming the `aliases:` line that
+    keeps them (moved_pages.py). Nothing without a build cache."""
+    memo = current()
+    if memo is None or memo.output is None:
+        return []
+    files_before, before = published(memo.manifest.data, str(memo.output))
+    return moved_away(plan, before, files_before, files)
+
+
 def _alias_over(site: Site, rel: str, owners: tuple[str, str]) -> ContentError | None:
     """An alias written where the site has a page already (an item's, a list's, the home
     page) or where another item's alias is: the mistake named in item.yaml (of the later
@@ -614,6 +627,7 @@ def _build(
         heavy = heavy_pages(site, files)
         report.warnings.extend(ErrorWarning(e, root) for e in warnings_of(site, heavy))
         report.warnings.extend(ErrorWarning(e, root) for e in links_nowhere(plan, files))
+        report.warnings.extend(ErrorWarning(e, root) for e in pages_moved_away(plan, files))
         report.budgets = as_record(site, heavy)
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site
@@ -632,7 +646,7 @@ def _build(
         save_record(root, plan.printed, output)  # the tool's own copy of what was printed
     memo = current()
     if memo is not None:
-        memo.remember_outputs(output, staging.made)
+        memo.remember_outputs(output, staging.made, shown(site))
     report.timings["write"] = time.perf_counter() - t
     progress.advance()
     progress.done()

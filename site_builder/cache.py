@@ -32,6 +32,7 @@ from site_builder.filestate import FileState, state_of
 from site_builder.writer import write_atomic
 
 CACHE_DIR = ".site-builder-cache"
+ITEMS = "items"  # outputs.json: the items the last good build showed (moved_pages.py)
 FORMAT = 2
 STAMP = f"site-builder {__version__} cache {FORMAT} python {sys.version_info[:2]}"
 
@@ -371,10 +372,18 @@ class BuildCache:
             return None  # changed, replaced or touched since: make it again
         return path
 
-    def remember_outputs(self, output: Path, files: dict[str, tuple[str, int, int, int]]) -> None:
-        """Record the files just written into `output`: rel -> (key, size, mtime, inode)."""
+    def remember_outputs(
+        self,
+        output: Path,
+        files: dict[str, tuple[str, int, int, int]],
+        items: dict[str, Any] | None = None,
+    ) -> None:
+        """Record the files just written into `output`: rel -> (key, size, mtime, inode);
+        and `items`, the items they show (`moved_pages.shown`: what a later build tells
+        a renamed folder's old address by)."""
         self.manifest.put("output", str(output))
         self.manifest.put("files", {rel: list(v) for rel, v in files.items() if v[0]})
+        self.manifest.put(ITEMS, items or {})
 
     # --- the last good build's inputs -----------------------------------------------------
     def fingerprint_path(self) -> Path:

@@ -34,6 +34,7 @@ from site_builder.content.printable import STICKER_LANGUAGES, unprintable
 from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
 from site_builder.link_check import broken_links, links_anywhere
 from site_builder.messages import Msg, _
+from site_builder.moved_pages import moved_away, published
 from site_builder.outputs import alias_clashes, alias_files, files_of
 from site_builder.parallel import gc_frozen, gc_paused
 from site_builder.progress import Progress
@@ -481,10 +482,47 @@ def _examine(
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead))
         report.warnings.extend(_budget_warnings(plan, *changes))
+    if plan is not None:
+        report.warnings.extend(_moved_away(plan, changes[0], targets))
     progress.done()
     report.warnings += stale
     report.errors.sort(key=lambda e: (Path(e.path).as_posix(), e.line or 0))
     return report
+
+
+def _moved_away(
+    plan: Any, found: lastbuild.Changes | None, files: _Targets | None
+) -> list[ContentError]:
+    """The pages the last good build published that the next one will leave out because
+    their item's folder was renamed (moved_pages.py, as `build` warns). The build cache's
+    record of what that build wrote (4 MB at 2,000 items) is read only when an item
+    folder the changes since it name is gone (or the changes are unknown)."""
+    root = plan.site.config.root
+    if found is not None and not _folders_gone(root, found.changed):
+        return []
+    memo = current() or BuildCache(root)
+    output = str((root / "output").resolve())
+    files_before, before = published(memo.manifest.data, output)
+    return moved_away(plan, before, files_before, () if files is None else files)
+
+
+def _folders_gone(root: Path, changed: set[str]) -> bool:
+    """Whether a file of `changed` (absolute paths) lay in an item folder that holds no
+    item.yaml now (renamed, moved, deleted)."""
+    content = f"{root}{os.sep}content{os.sep}"
+    names = kinds.names()
+    seen: set[str] = set()
+    for path in changed:
+        if not path.startswith(content):
+            continue
+        parts = path[len(content) :].split(os.sep, 2)
+        if len(parts) == 3 and parts[0] in names:
+            folder = content + parts[0] + os.sep + parts[1]
+            if folder not in seen:
+                seen.add(folder)
+                if not os.path.isfile(os.path.join(folder, "item.yaml")):
+                    return True
+    return False
 
 
 def _sticker_languages(site: Any) -> Callable[[], tuple[str, ...]]:
