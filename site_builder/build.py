@@ -409,16 +409,17 @@ def links_nowhere(
     return [e for thing in everything for e in broken_links(plan, thing, files)]
 
 
-def pages_moved_away(plan: Plan, files: Collection[str]) -> list[ContentError]:
+def pages_moved_away(plan: Plan, files: Collection[str], now: dict[str, Any]) -> list[ContentError]:
     """The pages the last good build into output/ published (the build cache's record of
-    the files it wrote, read by this build anyway) that this one, writing `files`, leaves
-    out because their item's folder was renamed: warnings naming the `aliases:` line that
-    keeps them (moved_pages.py). Nothing without a build cache."""
+    the files it wrote, read by this build anyway) that this one, writing `files` (its
+    items `now`: `moved_pages.shown`), leaves out because their item's folder was renamed:
+    warnings naming the `aliases:` line that keeps them (moved_pages.py). Nothing without
+    a build cache."""
     memo = current()
     if memo is None or memo.output is None:
         return []
     files_before, before = published(memo.manifest.data, str(memo.output))
-    return moved_away(plan, before, files_before, files)
+    return moved_away(plan, before, files_before, files, now)
 
 
 def _alias_over(site: Site, rel: str, owners: tuple[str, str]) -> ContentError | None:
@@ -627,7 +628,8 @@ def _build(
         heavy = heavy_pages(site, files)
         report.warnings.extend(ErrorWarning(e, root) for e in warnings_of(site, heavy))
         report.warnings.extend(ErrorWarning(e, root) for e in links_nowhere(plan, files))
-        report.warnings.extend(ErrorWarning(e, root) for e in pages_moved_away(plan, files))
+        items = shown(site)  # (what the next build compares its own with)
+        report.warnings.extend(ErrorWarning(e, root) for e in pages_moved_away(plan, files, items))
         report.budgets = as_record(site, heavy)
         staging.commit()
     except OSError as exc:  # disk full, permissions: say so, keep the old site
@@ -646,7 +648,7 @@ def _build(
         save_record(root, plan.printed, output)  # the tool's own copy of what was printed
     memo = current()
     if memo is not None:
-        memo.remember_outputs(output, staging.made, shown(site))
+        memo.remember_outputs(output, staging.made, items)
     report.timings["write"] = time.perf_counter() - t
     progress.advance()
     progress.done()

@@ -56,14 +56,19 @@ def published(manifest: Mapping[str, Any], output: str) -> tuple[Container[str],
 
 
 def moved_away(
-    plan: Any, before: Mapping[str, Any], files_before: Container[str], files_now: Container[str]
+    plan: Any,
+    before: Mapping[str, Any],
+    files_before: Container[str],
+    files_now: Container[str],
+    now: Mapping[str, Any] | None = None,
 ) -> list[ContentError]:
     """The warnings for the pages the last good build published (`files_before`, its items
-    `before`, as `published` gives them) that this build of `plan` (writing `files_now`)
-    leaves out because their item's folder has another name now."""
+    `before`, as `published` gives them) that this build of `plan` (writing `files_now`;
+    its items `now`, `shown(plan.site)`, if at hand) leaves out because their item's
+    folder has another name now."""
     site = plan.site
-    keys = {item.key for item in site.items}
-    gone = [key for key in before if key not in keys]
+    keys = now.keys() if now is not None else {item.key for item in site.items}
+    gone = sorted(before.keys() - keys)
     if not gone:  # (nearly every build)
         return []
     by_uid = {item.uid: item for item in site.items if item.uid is not None}
