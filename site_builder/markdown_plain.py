@@ -46,7 +46,7 @@ _REFUSED = re.compile(rf"[`\\\[\]<>&_{{}}|\x00-\x09\x0b-\x1f\x7f{OTHER_SPACES}]"
 _REFUSED_SPACES = (" \n", "\n ", "~~~")
 _STRONG = re.compile(r"\*\*([^\s*](?:[^*]*?[^\s*])?)\*\*")
 _HEADING = re.compile(r"(#{1,6}) +([^#]*[^#\s])")
-_LIST_ITEM = re.compile(r"- +(\S.*)")
+_LIST_ITEM = re.compile(r"(-|(\d+)\.) +(\S.*)")
 # a line Python-Markdown may read as something other than text (a line starting with
 # "**word" is text: a list's "*" needs a space after it)
 _SPECIAL_START = re.compile(r"(?!\*\*[^\s*])[*+>:#]|\d+[.)]|-(?:\s|$)|=")
@@ -74,7 +74,7 @@ def enabled() -> bool:
 
 def plain_html(text: str) -> str | None:
     """Python-Markdown's HTML for `text` (before headings are demoted), or None when the
-    story holds anything but plain paragraphs, `#` headings, `**bold**` and `-` lists."""
+    story holds anything but plain paragraphs, `#` headings, `**bold**`, `-` and `1.` lists."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _REFUSED.search(text) or any(s in text for s in _REFUSED_SPACES):
         return None
@@ -87,6 +87,8 @@ def plain_html(text: str) -> str | None:
             continue
         para: list[str] = []
         items: list[str] | None = None
+        kind = ""  # "ul" or "ol" while items are read, with the first number of an "ol"
+        first = ""
         for line in block.split("\n"):
             if _ONLY_MARKS.fullmatch(line):
                 return None  # a rule, a setext heading's underline
@@ -101,7 +103,7 @@ def plain_html(text: str) -> str | None:
                 if heading is None:
                     return None
                 if para or items is not None:  # what came before the heading: a block
-                    last = _flush(out, para, items, last)
+                    last = _flush(out, para, items, last, kind, first)
                     if last == "":
                         return None
                     para, items = [], None
@@ -112,13 +114,17 @@ def plain_html(text: str) -> str | None:
                 out.append(f"<h{level}>{inline}</h{level}>")
                 last = f"h{level}"
                 continue
-            if line.startswith("- ") and not para:
-                item = _LIST_ITEM.fullmatch(line)
-                if item is None or _SPECIAL_START.match(item[1]) or _ONLY_MARKS.fullmatch(item[1]):
+            item = _LIST_ITEM.fullmatch(line) if not para else None
+            if item is not None:
+                text_of_item = item[3]
+                if _SPECIAL_START.match(text_of_item) or _ONLY_MARKS.fullmatch(text_of_item):
                     return None  # an item's text is read as blocks: a list in a list ...
+                tag = "ul" if item[1] == "-" else "ol"
                 if items is None:
-                    items = []
-                items.append(item[1])
+                    items, kind, first = [], tag, item[2] or ""
+                elif tag != kind:
+                    return None  # "1." lines and "-" lines in one block
+                items.append(text_of_item)
                 continue
             if line[0] in "*+>:" or line[0].isdigit() or line[0] == "=":
                 return None  # another kind of list, a quote, a definition, an underline
@@ -126,22 +132,27 @@ def plain_html(text: str) -> str | None:
                 return None
             para.append(line)  # "- x" inside a paragraph: text
         if para or items is not None:
-            last = _flush(out, para, items, last)
+            last = _flush(out, para, items, last, kind, first)
             if last == "":
                 return None
     return "\n".join(out)
 
 
-def _flush(out: list[str], para: list[str], items: list[str] | None, last: str) -> str:
-    """Write a paragraph or a list; the tag written, or "" when it cannot be written."""
+def _flush(
+    out: list[str], para: list[str], items: list[str] | None, last: str, kind: str, first: str
+) -> str:
+    """Write a paragraph or a list (`kind`, "ul" or "ol" numbered from `first`); the tag
+    written, or "" when it cannot be written."""
     if items is not None:
-        if last == "ul":
-            return ""  # a list right after a list: one loose list to Python-Markdown
+        if last == kind:
+            return ""  # a list right after its like: one loose list to Python-Markdown
         lis = [_inline(item) for item in items]
         if any(li is None for li in lis):
             return ""
-        out.append("<ul>\n" + "".join(f"<li>{li}</li>\n" for li in lis) + "</ul>")
-        return "ul"
+        start = f' start="{first}"' if kind == "ol" and first != "1" else ""
+        body = "".join(f"<li>{li}</li>\n" for li in lis)
+        out.append(f"<{kind}{start}>\n{body}</{kind}>")
+        return kind
     inline = _inline("\n".join(para))
     if inline is None:
         return ""

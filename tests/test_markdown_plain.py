@@ -134,7 +134,7 @@ def generated(rng: random.Random) -> str:
     for _ in range(rng.randint(1, 9)):
         kind = rng.random()
         if kind < 0.7:  # a line shaped like what the plain path accepts
-            lead = rng.choice(["", "- ", "## ", "# ", "### ", ""])
+            lead = rng.choice(["", "- ", "## ", "# ", "### ", "", "1. ", "2. ", "01. ", "0. "])
             words = [rng.choice(TEXT) for _ in range(rng.randint(1, 4))]
             if rng.random() < 0.4:
                 i = rng.randrange(len(words))
@@ -158,7 +158,7 @@ def test_generated_stories_match_python_markdown_whenever_the_plain_path_takes_t
         if plain is not None:
             taken += 1
             assert plain == stock(story), repr(story)
-    assert taken > 500  # the comparison compared something
+    assert taken > 400  # the comparison compared something
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,9 @@ def test_generated_stories_match_python_markdown_whenever_the_plain_path_takes_t
         "- a\nlazy",  # a lazy line continuing the item
         "- - a",  # a list in a list
         "- ## a",  # a heading in an item
-        "1. a",  # an ordered list
+        "1) a",  # not a list to Python-Markdown, left to it all the same
+        "1. a\n- b",  # two kinds of item in one block
+        "1. a\n\n2. b",  # one loose list
         "#tag",  # a heading without a space
         "a  \nb",  # a hard line break
         " a",  # indented
