@@ -1,7 +1,7 @@
 """Python-Markdown's HTML for a plain story, made without Python-Markdown.
 
 Most stories members write are paragraphs of text, `##` headings, `**bold**` words and
-short `-` lists. For such a story Python-Markdown (with `extra` and `sane_lists`) runs
+short `-` or `1.` lists. For such a story Python-Markdown (with `extra` and `sane_lists`) runs
 ~17 block tests, ~15 inline patterns per text, an ElementTree and its serializer, to give
 HTML that is a few string joins: `<p>text</p>`, `<h2>title</h2>`,
 `<ul>\\n<li>item</li>\\n</ul>`, `<strong>word</strong>`, one element per line. That
@@ -16,11 +16,12 @@ chosen narrowly, so that nothing it accepts can mean something else to Python-Ma
 - no line indented, none ending in a space (a line break, or a list's or code's
   indentation), none made only of `-`, `=`, `*` or `_` (rules and setext headings);
 - a line starting `#` is a heading `#{1,6} text` without `#` in its text; a line starting
-  with a digit and `.` or `)`, with `*`, `+`, `>` or `:` is refused (other lists, quotes,
-  definitions);
-- a block (lines between blank lines) starting with `- ` is a list only if every line
-  is an item `- text`; a list right after a list is refused (Python-Markdown makes the
-  pair one loose list with paragraphs).
+  with `*` (but `**word`), `+`, `>`, `:` or `=`, or with a digit anywhere but at a list's
+  item, is refused (other lists, quotes, definitions);
+- a block (lines between blank lines) starting with `- ` or `1. ` is a list only if
+  every line is an item of that kind; a list right after a list of its kind is refused
+  (Python-Markdown makes the pair one loose list with paragraphs); a numbered list not
+  starting at `1` gets `start` as Python-Markdown writes it (the first item's digits).
 
 `QUICK_VERSIONS` are the Python-Markdown versions this was compared against
 (tests/test_markdown_plain.py converts the sample site's stories, the bench corpus's and
