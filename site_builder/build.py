@@ -58,6 +58,7 @@ from site_builder.render.booklets import booklet_pages, booklet_sitemap_groups
 from site_builder.render.html import HtmlRenderer, Output
 from site_builder.render.landing import landing_pages, not_found_page, root_page, sitemap
 from site_builder.render.members import members_print_page
+from site_builder.render.offline import offline_page
 from site_builder.render.pdf import (
     booklet_pdfs,
     sticker_name_languages,
@@ -198,8 +199,8 @@ def run_task(r: HtmlRenderer, plan: Plan, task: Task) -> list[Output]:
             return [root_page(r)]
         case NotFoundPage():
             return [not_found_page(r)]
-        case HomePage(lang):  # the home page, and the members' print page of that language
-            return [r.home_page(lang), members_print_page(r, lang)]
+        case HomePage(lang):  # the home page, the members' print page, the offline page
+            return [r.home_page(lang), members_print_page(r, lang), offline_page(r, lang)]
         case ListPage(kind, lang):
             return r.list_pages(kind, lang)
         case ItemPages(i):

@@ -2,8 +2,8 @@
 
 `files_of(plan)` names every file the build writes below output/ for the web (pages,
 landing pages, QR and payment codes, GS1 pages, aliases, photo derivatives, theme
-assets, host configurations, the printed-code record, the web app's manifests, icons
-and service worker), by the names `Urls`, `asset_names`, `icon_names`, `derivatives` and
+assets, host configurations, the printed-code record, the web app's manifests, icons,
+service worker and its offline pages), by the names `Urls`, `asset_names`, `icon_names`, `derivatives` and
 `HOST_FILES` (the names `host_files` writes) give them: the same functions the build
 writes with, so nothing is named twice. Not included: the PDFs in print/ (named by the
 print module when they are drawn), the .br/.gz copies (compress.py) and output/'s
@@ -65,6 +65,7 @@ def files_of(plan: Plan, aliases: bool = True) -> set[str]:
     for lang in config.languages:
         files.add(urls.home_file(lang))
         files.add(urls.page_file(lang, PRINT_SECTION))  # the members' print page
+        files.add(urls.offline_file(lang))  # the service worker's page for a page not kept
         for kind in kinds.names():
             files.update(list_files(plan, kind, lang))
         for page in site.pages:

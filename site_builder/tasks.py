@@ -25,7 +25,8 @@ class NotFoundPage:
 
 @dataclass(frozen=True)
 class HomePage:
-    """The home page of a language, and the members' print page of that language."""
+    """The home page of a language, the members' print page of that language, and the
+    service worker's page for a page it did not keep (render/offline.py)."""
 
     lang: str
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 QR_PREFIX = "Q"
 PRINT_SECTION = "print"  # the members' print page: /<lang>/print/
+OFFLINE_SECTION = "offline"  # the service worker's page for a page not kept: /<lang>/offline/
 LIST_PAGES = "page"  # a long list's later pages: /<lang>/<section>/page/2/
 ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 
@@ -77,6 +78,11 @@ class Urls:
         """The web app manifest of one language (webapp.py): its name, start page, icons."""
         return f"{lang}/manifest.webmanifest"
 
+    def offline_file(self, lang: str) -> str:
+        """The page the service worker shows, offline, for a page it did not keep (webapp.py):
+        `vi/offline/index.html`."""
+        return self.page_file(lang, OFFLINE_SECTION)
+
     def worker_file(self) -> str:
         """The service worker (webapp.py), at the site's root so its scope is the site."""
         return "sw.js"
@@ -98,6 +104,9 @@ class Urls:
 
     def home(self, lang: str) -> str:
         return self.url(self.home_file(lang))
+
+    def offline(self, lang: str) -> str:
+        return self.url(self.offline_file(lang))
 
     def absolute(self, url: str) -> str:
         if url.startswith("/") and not url.startswith("//"):  # the common case, without urljoin

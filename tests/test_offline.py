@@ -94,6 +94,8 @@ def test_every_page_links_its_language_manifest_and_the_manifest_is_complete(
             sizes.append(icon["sizes"])
         assert sizes == ["192x192", "512x512"]
     pages = [p for lang in ("vi", "en") for p in (output / lang).rglob("index.html")]
+    # (not the offline pages: the worker shows them when it cannot reach the site; no script)
+    pages = [p for p in pages if p.parent.name != "offline"]
     assert len(pages) > 40  # homes, lists, items, free pages, booklets, print pages
     for page in pages:
         tree = parse_html(page)
@@ -227,6 +229,45 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
     assert chapter_vi["h1"] == "Búp bê trong trang phục người Mông"
     assert other["error"] is not None and "net::ERR_FAILED" in other["error"]
     assert chapter_vi["page_errors"] == []  # (every error of the page so far)
+
+
+def test_the_offline_pages_are_built_in_every_language_first_its_own(
+    sample_site: Path,
+) -> None:
+    """What the service worker is to show for a page it did not keep: a light page per
+    language, its words from the site's catalogue, every language said (its own first), no
+    script, every link absolute (it is shown at any address), the place for the worker's
+    list marked."""
+    output = sample_site / "output"
+    words = {
+        "vi": ("Không có kết nối mạng", "Trang này chưa được lưu trên điện thoại"),
+        "en": ("No connection", "This page is not saved on this phone"),
+    }
+    for lang, other in (("vi", "en"), ("en", "vi")):
+        path = output / lang / "offline/index.html"
+        assert path.stat().st_size < 2500
+        text = path.read_text("utf-8")
+        tree = parse_html(path)
+        assert tree.get("lang") == lang
+        notes = [s for s in tree.iter("section") if s.get("class") == "offline-note"]
+        assert [s.get("lang") for s in notes] == [lang, other]
+        assert [h.text for h in notes[0].iter("h1")] == [words[lang][0]]
+        assert [h.text for h in notes[1].iter("h2")] == [words[other][0]]
+        for section, said in zip(notes, (words[lang], words[other]), strict=True):
+            assert said[1] in "".join(section.itertext())
+        assert not list(tree.iter("script"))
+        metas = {m.get("name"): m.get("content") for m in tree.iter("meta") if m.get("name")}
+        assert metas["robots"] == "noindex"
+        refs = [
+            el.get("href") or el.get("src") for el in tree.iter() if el.get("href") or el.get("src")
+        ]
+        assert refs and all(r.startswith("/") for r in refs), refs
+        # "Try again": the page itself, which the worker makes the address asked for
+        again = [a.get("href") for s in notes for a in s.iter("a")]
+        assert again == [f"/{lang}/offline/"] * 2
+        assert text.count("<!--kept-->") == text.count("<!--/kept-->") == 1
+    sitemap = (output / "sitemap.xml").read_text("utf-8")
+    assert "/offline/" not in sitemap
 
 
 def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_path: Path) -> None:

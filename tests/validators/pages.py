@@ -26,6 +26,7 @@ def page_kinds(output: Path, lang: str) -> dict[str, str]:
         "free page": first(output, f"{lang}/pages/*/index.html"),
         "booklet cover": booklet,
         "booklet chapter": first(output, booklet.lstrip("/") + "*/index.html"),
+        "offline page": f"/{lang}/offline/",  # (the service worker's; as built, no list)
     }
 
 
