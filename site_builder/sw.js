@@ -7,15 +7,29 @@
 // its booklet chapter, and is told (this worker's version) when they are kept. With
 // {scanned: [paths], page}, a scan of the item's printed code made with no network (a
 // tourist scanning the box again in the village) is sent to that kept page.
-// The version is a hash of the build's content: a build with any change is a new worker,
-// which drops the copies of the previous one.
+// Any other page asked for with no network and not kept here (another item, a list, the
+// home-screen app's start page) gets the offline page of its language (/<lang>/offline/,
+// render/offline.py; kept when this worker installs), at its own address: "no
+// connection", and links to the pages kept here, by their titles.
+// The version is a hash of the build's content and of this file: a build with any change
+// is a new worker, which drops the copies of the previous one.
 "use strict";
 const VERSION = "__VERSION__";
 const CACHE = "site-builder-" + VERSION;
 const ASSETS = new URL("__ASSETS__", self.location).pathname;
 const SCANS = CACHE + "-scans"; // a code's address (scanKey) -> the page it was kept for
+// Written by the build (webapp.py): {pages: {lang: its offline page}, homes: {lang: its
+// home page, the prefix of its pages}, lang: the language of an address with none, keep:
+// [the offline pages and what they show: kept at install]}
+const OFFLINE = __OFFLINE__;
+const KEPT = "<!--kept-->"; // the offline page's words for "nothing kept", between these two
+const KEPT_END = "<!--/kept-->";
 
-self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  // never refused: with a weak connection what did not come is asked again by every page
+  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(OFFLINE.keep.map((u) => keepOne(cache, u)))));
+});
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -73,7 +87,8 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   const keep = data.keep;
   if (!Array.isArray(keep)) return;
-  const urls = [...new Set(keep.filter((u) => typeof u === "string" && u && ours(u)))];
+  const asked = keep.filter((u) => typeof u === "string" && u && ours(u));
+  const urls = [...new Set([...asked, ...OFFLINE.keep])]; // (kept already: nothing fetched)
   event.waitUntil(
     caches
       .open(CACHE)
@@ -97,9 +112,96 @@ async function networkFirst(event) {
     if (request.mode === "navigate") {
       const page = await scannedPage(new URL(request.url).pathname);
       if (page) return Response.redirect(page, 302); // (to the kept copy, just above)
+      const offline = await offlinePage(request.url);
+      if (offline) return offline;
     }
     throw e;
   }
+}
+
+// The language of an address: its /<lang>/, else the phone's first language the site has.
+function languageOf(path) {
+  for (const [lang, home] of Object.entries(OFFLINE.homes)) if (path.startsWith(home)) return lang;
+  for (const wanted of self.navigator.languages || []) {
+    const lang = wanted.toLowerCase().split("-")[0];
+    if (lang in OFFLINE.pages) return lang;
+  }
+  return OFFLINE.lang;
+}
+
+// The offline page of `url`'s language, with the list of the pages kept here in place of
+// its words for "nothing kept"; null when it is not kept itself (the browser's own page).
+async function offlinePage(url) {
+  const lang = languageOf(new URL(url).pathname);
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(OFFLINE.pages[lang]);
+  if (!kept) return null;
+  const asked = new URL(url);
+  const again = `href="${escaped(asked.pathname + asked.search)}"`; // "Try again": the page asked for
+  let text = (await kept.text()).split(`href="${OFFLINE.pages[lang]}"`).join(again);
+  const pages = await keptPages(cache, lang);
+  const start = text.indexOf(KEPT);
+  const end = text.indexOf(KEPT_END);
+  if (pages.length && start >= 0 && end > start) {
+    const items = pages.map(
+      (p) => `<li><a href="${escaped(p.path)}" lang="${p.lang}">${p.title}</a></li>`,
+    );
+    const list = `<ul class="kept-pages">\n${items.join("\n")}\n</ul>`;
+    text = text.slice(0, start) + list + text.slice(end + KEPT_END.length);
+  }
+  return new Response(text, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function escaped(address) {
+  return address.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
+
+// The pages kept here ({path, lang, title}): those of `lang` first, by title. One story
+// in one language is listed once (an item's page and its booklet chapter have one title):
+// by its shortest address.
+async function keptPages(cache, lang) {
+  const offline = new Set(Object.values(OFFLINE.pages));
+  const found = new Map();
+  for (const request of await cache.keys()) {
+    const path = new URL(request.url).pathname;
+    const pageLang = Object.keys(OFFLINE.homes).find((l) => path.startsWith(OFFLINE.homes[l]));
+    if (!pageLang || offline.has(path) || path.startsWith(ASSETS)) continue;
+    const response = await cache.match(request);
+    if (!response || !/^text\/html/i.test(response.headers.get("Content-Type") || "")) continue;
+    const title = shortTitle(await titleOf(response));
+    if (!title) continue;
+    const key = pageLang + "\n" + title;
+    const other = found.get(key);
+    if (!other || path.length < other.path.length) found.set(key, { path, lang: pageLang, title });
+  }
+  const order = (p) => (p.lang === lang ? 0 : 1);
+  return [...found.values()].sort(
+    (a, b) => order(a) - order(b) || a.lang.localeCompare(b.lang) || a.title.localeCompare(b.title, a.lang),
+  );
+}
+
+// A page's <title> as written (its characters escaped), read from its first bytes only.
+async function titleOf(response) {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let head = "";
+  let found = null;
+  while (!found && head.length < 32768) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head += decoder.decode(value, { stream: true });
+    found = /<title>([^<]*)<\/title>/i.exec(head);
+  }
+  reader.cancel().catch(() => {});
+  return found ? found[1].trim() : "";
+}
+
+// "Doll in Hmong costume · Xín Mần Dolls" -> "Doll in Hmong costume" (the site's title,
+// last, is every page's; the home page's title is the site's alone)
+function shortTitle(title) {
+  const cut = title.lastIndexOf(" · ");
+  return cut > 0 ? title.slice(0, cut) : title;
 }
 
 async function cacheFirst(event) {

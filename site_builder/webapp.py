@@ -3,17 +3,21 @@
     output/<lang>/manifest.webmanifest   name, start page, icons, colours of one language
     output/assets/icon-<size>.<hash>.png the icons, drawn from the theme's icon.png or favicon.svg
     output/sw.js                         the service worker (site_builder/sw.js + a version)
+    (output/<lang>/offline/index.html    what it shows for a page it did not keep:
+                                         render/offline.py, written with the home page)
 
 Every page made from templates/base.html links its language's manifest, and its script
 (templates/assets/lang.js) registers the worker. An item page lists, in `data-offline`,
 the item's pages in every language and its booklet chapters (`HtmlRenderer.offline_urls`);
 the worker keeps them, so they open later with no network. Pages are network-first (a
-returning network never shows a stale price), hashed assets cache-first.
+returning network never shows a stale price), hashed assets cache-first. Offline, a page it
+did not keep gets the offline page of its language, which it keeps when it installs
+(`offline_facts`), with the list of the pages it keeps.
 
 The worker's version is a hash of what the site is built from (the loaded content, the
-printed codes, the web's templates, catalogs, the tool's version; never the project's
-folder): a build with any change writes a new worker, which drops the copies the previous
-one kept; a build with no change writes the same bytes. The preview writes it too, with
+printed codes, the web's templates, catalogs, the tool's version, the worker's own source;
+never the project's folder): a build with any change writes a new worker, which drops the
+copies the previous one kept; a build with no change writes the same bytes. The preview writes it too, with
 the same function, after every edit. Cost at 2,000 items: ~0.5 s per build (the model's
 repr), ~16 ms for the preview's next versions (an item's digest is kept while it is the
 same object).
@@ -34,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import jinja2
 
 from site_builder import cache
-from site_builder.assets import ASSETS, icon_names, icon_source
+from site_builder.assets import ASSETS, asset_names, icon_names, icon_source
 from site_builder.content.itemcache import item_fingerprint, only_fingerprints_of
 from site_builder.content.model import Booklet, Item, Site
 from site_builder.render.html import Output
@@ -82,7 +86,8 @@ def version(plan: Plan) -> str:
     booklets = repr(sorted((code, b.slug) for code, b in plan.booklet_codes.items()))
     printed = repr(sorted(plan.printed.items()))
     theme = _theme(site.config.templates_dir, site.config.root / "locale")
-    return cache.digest(cache.STAMP, theme, rest, *items, codes, booklets, printed)[:16]
+    source = worker_source()  # a new worker's code keeps nothing an older one kept
+    return cache.digest(cache.STAMP, source, theme, rest, *items, codes, booklets, printed)[:16]
 
 
 def _theme(*folders: Path) -> str:
@@ -101,7 +106,28 @@ def worker(plan: Plan) -> Output:
     base = plan.site.config.base_path
     text = worker_source().replace("__VERSION__", version(plan))
     text = text.replace("__ASSETS__", f"{base}{ASSETS}/")
+    facts = json.dumps(offline_facts(plan), ensure_ascii=True, separators=(",", ":"))
+    text = text.replace("__OFFLINE__", facts)
     return Output(plan.urls.worker_file(), text.encode(), None, "worker")
+
+
+def offline_facts(plan: Plan) -> dict[str, object]:
+    """What the worker needs to show the offline page (sw.js `OFFLINE`): each language's
+    page and the prefix of its pages, the language of an address with none (the site's
+    `visitor_language`, as the landing pages choose), and what to keep when it installs
+    (the pages, their stylesheet and icon)."""
+    config, urls = plan.site.config, plan.urls
+    langs = config.languages
+    pages = {lang: urls.offline(lang) for lang in langs}
+    assets = asset_names(config.templates_dir)
+    shown = [config.base_path + assets[name] for name in ("site.css", "favicon.svg")]
+    fallback = config.fallback_language
+    return {
+        "pages": pages,
+        "homes": {lang: urls.home(lang) for lang in langs},
+        "lang": fallback if fallback in langs else config.source_language,
+        "keep": [*pages.values(), *shown],
+    }
 
 
 def manifest(plan: Plan, lang: str) -> Output:

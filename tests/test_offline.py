@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from site_builder import webapp
 from site_builder.budgets import over_budget
 from site_builder.build import build
 from site_builder.content.loader import load_site
 from tests.helpers import copy_project, parse_html
 from tests.test_nginx import running_nginx
+from tests.validators.conftest import vnu_errors
 from tests.visit import visit
 
 ITEM = {"vi": "/vi/dolls/hmong/", "en": "/en/dolls/hmong/"}
@@ -132,7 +134,9 @@ def test_an_item_in_no_booklet_lists_its_pages_only(project: Path) -> None:
     assert article.get("data-offline").split() == ["/vi/ocop/wild-honey/", "/en/ocop/wild-honey/"]
 
 
-def test_a_content_change_changes_the_worker_and_no_change_keeps_it(project: Path) -> None:
+def test_a_content_change_changes_the_worker_and_no_change_keeps_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     output = project / "output"
     first = (output / "sw.js").read_bytes()
     version = worker_version(output)
@@ -157,7 +161,15 @@ def test_a_content_change_changes_the_worker_and_no_change_keeps_it(project: Pat
     base = project / "templates/base.html"
     base.write_text(base.read_text("utf-8").replace("<main", "<main ", 1), encoding="utf-8")
     build(project, with_print=False)
-    assert worker_version(output) not in (version, changed)
+    templated = worker_version(output)
+    assert templated not in (version, changed)
+
+    # the worker's own code (a new site-builder): a new version, so the new worker keeps
+    # what it needs (its offline page) in a cache of its own
+    source = webapp.worker_source()
+    monkeypatch.setattr(webapp, "worker_source", lambda: source + "// a new worker\n")
+    build(project, with_print=False, use_cache=False)  # (no source file changed)
+    assert worker_version(output) not in (version, changed, templated)
 
 
 def test_a_theme_icon_png_replaces_the_drawn_favicon(project: Path) -> None:
@@ -212,7 +224,7 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
                 {"goto": f"{base}{ITEM['en']}", "text": ".price-top strong"},
                 {"goto": f"{base}{CHAPTER['en']}"},
                 {"goto": f"{base}{CHAPTER['vi']}"},
-                {"goto": f"{base}/en/ocop/wild-honey/"},  # never opened: not there
+                {"goto": f"{base}/en/ocop/wild-honey/"},  # never opened: the offline page
             ],
             locale="vi-VN",
         )
@@ -227,18 +239,99 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
     assert chapter_en["error"] is None and chapter_en["h1"] == "Doll in Hmong costume"
     assert chapter_vi["error"] is None
     assert chapter_vi["h1"] == "Búp bê trong trang phục người Mông"
-    assert other["error"] is not None and "net::ERR_FAILED" in other["error"]
+    assert other["error"] is None and other["url"] == f"{base}/en/ocop/wild-honey/"
+    assert other["h1"] == "No connection" and other["lang"] == "en"
     assert chapter_vi["page_errors"] == []  # (every error of the page so far)
+
+
+def test_offline_a_page_never_opened_shows_the_offline_page_and_the_kept_ones(
+    project: Path, tmp_path: Path
+) -> None:
+    """A tourist read one doll in English, then lost the connection: another item's page,
+    a Vietnamese page, the home-screen app's start page `/en/` and a code never scanned,
+    none of them kept, show the site's offline page in the address's language (before: the
+    browser's own "no connection" page), at that address, with a link to the doll's page,
+    which opens. The page the worker writes is valid HTML."""
+    output = project / "output"
+    version = worker_version(output)
+    kept = f".kept-pages a[href='{ITEM['en']}']"
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        steps = visit(
+            [
+                {"goto": f"{base}{ITEM['en']}"},
+                {"wait_for": f'html[data-offline-ready="{version}"]'},
+                {"offline": True},
+                {
+                    "goto": f"{base}/en/ocop/wild-honey/",  # never opened
+                    "links": ".kept-pages a",
+                    "html": True,
+                    "screenshot": str(tmp_path / "offline-en.png"),
+                },
+                {"click": kept, "text": ".price-top strong"},  # the kept page, offline
+                {
+                    "goto": f"{base}/vi/dolls/dao/",
+                    "links": ".kept-pages a",
+                    "screenshot": str(tmp_path / "offline-vi.png"),
+                },
+                {"goto": f"{base}/en/", "links": ".kept-pages a"},  # the app's start page
+                {"goto": f"{base}/Q/XM-D02", "text": "main"},  # a code never scanned
+                # the connection is back: "Try again" opens the address asked for
+                {"offline": False, "click": ".offline-note[lang='en'] a"},
+            ],
+            locale="en-GB",
+        )
+    opened, ready, _off, honey, followed, dao_vi, home_en, code, again = steps
+    assert opened["error"] is None and ready["error"] is None
+    english = [
+        {"href": ITEM["en"], "lang": "en", "text": "Doll in Hmong costume"},
+        # (its booklet chapter has the same title: listed once, by the shorter address)
+        {"href": ITEM["vi"], "lang": "vi", "text": "Búp bê trong trang phục người Mông"},
+    ]
+    for step, lang in ((honey, "en"), (home_en, "en"), (code, "en"), (dao_vi, "vi")):
+        assert step["error"] is None, step
+        assert step["lang"] == lang
+        assert step["h1"] == {"en": "No connection", "vi": "Không có kết nối mạng"}[lang]
+        assert step["css_rules"] > 20  # the site's stylesheet, kept with the page
+    assert honey["url"] == f"{base}/en/ocop/wild-honey/"  # the address asked for stays
+    assert honey["title"] == "No connection · Xín Mần Dolls"
+    assert honey["links"] == english
+    assert home_en["url"] == f"{base}/en/" and home_en["links"] == english
+    assert dao_vi["url"] == f"{base}/vi/dolls/dao/"
+    assert dao_vi["links"] == english[::-1]  # the Vietnamese page first
+    assert "This page is not saved on this phone" in code["text"]
+    assert "No page is saved on this phone yet" not in code["text"]
+    assert followed["error"] is None, followed
+    assert followed["url"] == f"{base}{ITEM['en']}"
+    assert followed["h1"] == "Doll in Hmong costume"
+    assert plain(followed["text"]) == "450,000 VND – 1,200,000 VND"
+    assert code["page_errors"] == []
+    assert honey["html"].count('href="/en/ocop/wild-honey/"') == 2  # "Try again", "Thử lại"
+    assert again["error"] is None, again
+    assert again["url"] == f"{base}/en/dolls/dao/"  # (the code's page, for an English phone)
+    assert again["h1"] == "Doll in Dao costume"
+    written = tmp_path / "offline-as-written.html"
+    written.write_text(honey["html"], encoding="utf-8")
+    assert vnu_errors([written]) == ""
+    assert len(honey["html"].encode()) < 4096
 
 
 def test_the_offline_pages_are_built_in_every_language_first_its_own(
     sample_site: Path,
 ) -> None:
-    """What the service worker is to show for a page it did not keep: a light page per
-    language, its words from the site's catalogue, every language said (its own first), no
-    script, every link absolute (it is shown at any address), the place for the worker's
-    list marked."""
+    """What the worker keeps at install: a light page per language, its words from the
+    site's catalogue, every language said (its own first), no script, every link
+    absolute (it is shown at any address), the place for the worker's list marked."""
     output = sample_site / "output"
+    worker = (output / "sw.js").read_text("utf-8")
+    found = re.search(r"^const OFFLINE = (\{.*\});$", worker, re.M)
+    assert found, "no OFFLINE facts in sw.js"
+    facts = json.loads(found.group(1))
+    assert facts["pages"] == {"vi": "/vi/offline/", "en": "/en/offline/"}
+    assert facts["homes"] == {"vi": "/vi/", "en": "/en/"}
+    assert facts["lang"] == "en"
+    css = min(output.glob("assets/site.*.css")).name
+    assert facts["keep"] == ["/vi/offline/", "/en/offline/", f"/assets/{css}", "/favicon.svg"]
     words = {
         "vi": ("Không có kết nối mạng", "Trang này chưa được lưu trên điện thoại"),
         "en": ("No connection", "This page is not saved on this phone"),
@@ -285,7 +378,7 @@ def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_pa
                 {"offline": True},
                 {"goto": f"{base}/Q/XM-D01", "wait_for_url": ITEM["en"]},
                 {"goto": f"{base}/q/xm-d01/", "wait_for_url": ITEM["en"]},
-                {"goto": f"{base}/Q/XM-D02"},  # another doll's code, never scanned: not there
+                {"goto": f"{base}/Q/XM-D02"},  # another doll's code, never scanned
             ],
             locale="fr-FR",
         )
@@ -296,7 +389,9 @@ def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_pa
         assert step["error"] is None, step
         assert step["url"] == f"{base}{ITEM['en']}"
         assert step["h1"] == "Doll in Hmong costume" and step["lang"] == "en"
-    assert other["error"] is not None and "net::ERR_FAILED" in other["error"]
+    # not kept: the offline page, in the site's language for a French phone
+    assert other["error"] is None and other["url"] == f"{base}/Q/XM-D02"
+    assert other["h1"] == "No connection" and other["lang"] == "en"
 
 
 def test_an_item_page_names_the_addresses_its_codes_lead_by(project: Path) -> None:

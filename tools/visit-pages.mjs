@@ -18,7 +18,10 @@
 //          stylesheets; 0 when none loaded), "images": [{"src", "ok"}], "text": "...",
 //          "page_errors": [uncaught errors of the page so far]}]}
 //   a step may also ask for {"style": [".top", "background-color"]} (-> "style": the
-//   computed value) and {"all_images": true} (lazy images loaded too, and all reported).
+//   computed value), {"all_images": true} (lazy images loaded too, and all reported),
+//   {"links": "main a"} (-> "links": [{"href", "lang", "text"}] of those elements),
+//   {"html": true} (-> "html": the bytes of the page `goto` opened, as text) and
+//   {"click": "a[href='/en/']"} (follows that link first, waiting for the next page).
 // One browser context for the whole job, so a service worker installed by one step
 // serves the next. Never downloads a browser: uses the executable given.
 import { readFileSync } from "node:fs";
@@ -101,6 +104,7 @@ try {
   page.on("pageerror", (e) => pageErrors.push(String(e && e.message ? e.message : e)));
   for (const step of job.steps) {
     const result = { step, status: null, error: null };
+    let response = null;
     try {
       if (step.offline !== undefined) {
         await context.setOffline(step.offline);
@@ -119,24 +123,32 @@ try {
         });
       }
       if (step.goto) {
-        const response = await page.goto(step.goto, { waitUntil: "load", timeout: 60000 });
+        response = await page.goto(step.goto, { waitUntil: "load", timeout: 60000 });
         result.status = response ? response.status() : null;
         if (step.wait_for_url) {
           await page.waitForURL((u) => u.href.includes(step.wait_for_url), { timeout: 60000 });
           await page.waitForLoadState("load");
         }
       }
-      if (step.wait_for) {
-        await page.waitForSelector(step.wait_for, { state: "attached", timeout: 90000 });
-      }
-      if (step.click) {  // a link followed as a finger would
+      if (step.click) {
         await Promise.all([
           page.waitForNavigation({ waitUntil: "load", timeout: 60000 }),
           page.click(step.click, { timeout: 60000 }),
         ]);
       }
+      if (step.wait_for) {
+        await page.waitForSelector(step.wait_for, { state: "attached", timeout: 90000 });
+      }
       if (step.goto || step.describe || step.click) {
         Object.assign(result, await describe(page, step));
+      }
+      if (step.links) {
+        result.links = await page.$$eval(step.links, (els) =>
+          els.map((a) => ({ href: a.getAttribute("href"), lang: a.lang, text: a.textContent.trim() })),
+        );
+      }
+      if (step.html) {
+        result.html = response ? await response.text() : null;
       }
       if (step.text) {
         result.text = await page.textContent(step.text, { timeout: 10000 });
