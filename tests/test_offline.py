@@ -225,10 +225,11 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
                 {"goto": f"{base}{CHAPTER['en']}"},
                 {"goto": f"{base}{CHAPTER['vi']}"},
                 {"goto": f"{base}/en/ocop/wild-honey/"},  # never opened: the offline page
+                {"goto": f"{base}/Q/XM-D03"},  # a code never scanned: the phone's language
             ],
             locale="vi-VN",
         )
-    scan, ready, _off, item_en, chapter_en, chapter_vi, other = steps
+    scan, ready, _off, item_en, chapter_en, chapter_vi, other, code = steps
     assert scan["error"] is None and scan["url"] == f"{base}{ITEM['vi']}"
     assert ready["error"] is None
     assert item_en["error"] is None, item_en
@@ -240,7 +241,9 @@ def test_after_one_scan_the_other_language_and_the_chapter_open_offline(
     assert chapter_vi["error"] is None
     assert chapter_vi["h1"] == "Búp bê trong trang phục người Mông"
     assert other["error"] is None and other["url"] == f"{base}/en/ocop/wild-honey/"
-    assert other["h1"] == "No connection" and other["lang"] == "en"
+    assert other["h1"] == "No connection" and other["lang"] == "en"  # (the address's)
+    assert code["error"] is None and code["url"] == f"{base}/Q/XM-D03"
+    assert code["h1"] == "Không có kết nối mạng" and code["lang"] == "vi"
     assert chapter_vi["page_errors"] == []  # (every error of the page so far)
 
 
