@@ -28,7 +28,9 @@ const KEPT_END = "<!--/kept-->";
 self.addEventListener("install", (event) => {
   self.skipWaiting();
   // never refused: with a weak connection what did not come is asked again by every page
-  event.waitUntil(caches.open(CACHE).then((cache) => Promise.all(OFFLINE.keep.map((u) => keepOne(cache, u)))));
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => Promise.all(OFFLINE.keep.map((u) => keepOne(cache, u)))),
+  );
 });
 
 self.addEventListener("activate", (event) => {
@@ -137,7 +139,7 @@ async function offlinePage(url) {
   const kept = await cache.match(OFFLINE.pages[lang]);
   if (!kept) return null;
   const asked = new URL(url);
-  const again = `href="${escaped(asked.pathname + asked.search)}"`; // "Try again": the page asked for
+  const again = `href="${escaped(asked.pathname + asked.search)}"`; // "Try again": that page
   let text = (await kept.text()).split(`href="${OFFLINE.pages[lang]}"`).join(again);
   const pages = await keptPages(cache, lang);
   const start = text.indexOf(KEPT);
@@ -176,7 +178,8 @@ async function keptPages(cache, lang) {
   }
   const order = (p) => (p.lang === lang ? 0 : 1);
   return [...found.values()].sort(
-    (a, b) => order(a) - order(b) || a.lang.localeCompare(b.lang) || a.title.localeCompare(b.title, a.lang),
+    (a, b) =>
+      order(a) - order(b) || a.lang.localeCompare(b.lang) || a.title.localeCompare(b.title, a.lang),
   );
 }
 
