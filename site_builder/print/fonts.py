@@ -75,6 +75,13 @@ def font_face_css() -> str:
 class _Metrics:
     units_per_em: int
     advances: dict[int, int]  # code point -> advance width in font units
+    #: code point -> the glyph's ink (x_min, x_max, y_min, y_max), font units from the
+    #: origin on the baseline (y up); blank glyphs (space) are left out
+    bounds: dict[int, tuple[int, int, int, int]]
+    ascent: int  # hhea: what the line box is built from (WeasyPrint via HarfBuzz)
+    descent: int  # positive, below the baseline
+    y_max: int  # head: the highest and lowest ink of any glyph (marks a base may carry)
+    y_min: int
 
 
 @lru_cache(maxsize=4)
@@ -86,7 +93,50 @@ def _metrics(bold: bool) -> _Metrics:
     cmap = font.getBestCmap()
     hmtx = font["hmtx"].metrics
     advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
-    return _Metrics(font["head"].unitsPerEm, advances)
+    glyf = font["glyf"]
+    bounds = {}
+    for cp, glyph in cmap.items():
+        g = glyf[glyph]
+        if g.numberOfContours != 0 and hasattr(g, "yMax"):
+            bounds[cp] = (g.xMin, g.xMax, g.yMin, g.yMax)
+    head, hhea = font["head"], font["hhea"]
+    return _Metrics(
+        head.unitsPerEm, advances, bounds, hhea.ascent, -hhea.descent, head.yMax, head.yMin
+    )
+
+
+def line_metrics_em(bold: bool = False) -> tuple[float, float]:
+    """The font's ascent and descent (em): a line box of any height is centred on them."""
+    m = _metrics(bold)
+    return m.ascent / m.units_per_em, m.descent / m.units_per_em
+
+
+def side_ink_em(text: str, bold: bool = False) -> tuple[float, float]:
+    """How far (em, 0 when inside) the ink of one line of `text` starts before the line's
+    origin (J: its first glyph's) and ends after its last advance (ư, f: its last glyph's)."""
+    if not text:
+        return 0.0, 0.0
+    m = _metrics(bold)
+    first, last = m.bounds.get(ord(text[0])), m.bounds.get(ord(text[-1]))
+    left = max(0, -first[0]) if first else 0
+    right = max(0, last[1] - m.advances.get(ord(text[-1]), 0)) if last else 0
+    return left / m.units_per_em, right / m.units_per_em
+
+
+def height_ink_em(text: str, bold: bool = False) -> tuple[float, float]:
+    """The highest ink of one line of `text` above its baseline and the lowest below it
+    (em, positive down). Vietnamese capitals with two marks (Ẫ, Ỗ) reach 1.05 em above
+    the baseline: higher than a 1.18 em line box leaves room for. A combining mark (text
+    NFC could not compose) counts as the font's highest and lowest ink."""
+    m = _metrics(bold)
+    top, bottom = 0, 0
+    for c in set(text):
+        b = m.bounds.get(ord(c))
+        if unicodedata.category(c).startswith("M"):
+            top, bottom = max(top, m.y_max), max(bottom, -m.y_min)
+        elif b is not None:
+            top, bottom = max(top, b[3]), max(bottom, -b[2])
+    return top / m.units_per_em, bottom / m.units_per_em
 
 
 def check_text(text: str, where: str) -> None:

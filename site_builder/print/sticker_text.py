@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .fonts import text_width_mm
+from .fonts import height_ink_em, line_metrics_em, side_ink_em, text_width_mm
 
 if TYPE_CHECKING:
     from site_builder.labelsheets import LabelTemplate
@@ -29,6 +29,8 @@ MIN_PT = 6.0  # smallest text we print (the least a print shop accepts on a labe
 LINE_HEIGHT = 1.18  # line box height in em
 PARA_GAP = 0.5  # mm between paragraphs (names, URL, price)
 WIDTH_SAFETY = 1.03  # advance widths without kerning, plus 3 %
+#: letter-spacing (em) of a kind of line, as templates/print/stickers.css sets it
+LETTER_SPACING = {"brand": 0.02}
 #: printed with the item's code when the sticker also carries a payment code (the
 #: design's call to action says it when it has one)
 PRODUCT_CAPTION = "Xem trang / Read more"
@@ -115,10 +117,24 @@ class TextBlock:
     height: float
     align: str  # left | center
     bold: bool = False
+    #: mm the glyphs reach above the first line's box and below the last one's (the
+    #: layout keeps this ink, not only the boxes, TEXT_INSET inside the label)
+    ink_above: float = 0.0
+    ink_below: float = 0.0
 
     @property
     def line_height(self) -> float:
         return self.height / len(self.lines)
+
+    @property
+    def ink_box(self) -> tuple[float, float, float, float]:
+        """(x, y, width, height) mm: the box with the glyphs that reach out of it."""
+        return (
+            self.x,
+            round(self.y - self.ink_above, 3),
+            self.width,
+            round(self.height + self.ink_above + self.ink_below, 3),
+        )
 
 
 @dataclass(frozen=True)
@@ -206,22 +222,44 @@ def _scales(top: float = 1.0, design: StickerDesign = STANDARD) -> list[float]:
 
 
 @lru_cache(maxsize=65536)
-def _width(text: str, size: float, bold: bool) -> float:
-    return text_width_mm(text, size, bold) * WIDTH_SAFETY
+def _width(text: str, size: float, bold: bool, spacing: float = 0.0) -> float:
+    """The width a line needs (mm): its advances, its letter-spacing (em per character) and
+    the ink its first and last glyphs put outside them (J, ư), the latter twice, as a
+    centred line is centred on its advances; plus WIDTH_SAFETY."""
+    left, right = side_ink_em(text, bold)
+    em = size * PT
+    extra = (2 * (left + right) + spacing * len(text)) * em
+    return (text_width_mm(text, size, bold) + extra) * WIDTH_SAFETY
+
+
+def _bold(para: _Para) -> bool:
+    return BOLD[para.kind] if para.bold is None else para.bold
+
+
+@lru_cache(maxsize=65536)
+def _ink_out(line: str, size: float, bold: bool) -> tuple[float, float]:
+    """How far (mm) the glyphs of `line` reach above and below its line box
+    (LINE_HEIGHT em, centred on the font's ascent + descent as CSS does)."""
+    ascent, descent = line_metrics_em(bold)
+    baseline = ascent + (LINE_HEIGHT - ascent - descent) / 2  # from the box's top, em
+    top, bottom = height_ink_em(line, bold)
+    em = size * PT
+    return max(0.0, top - baseline) * em, max(0.0, bottom - (LINE_HEIGHT - baseline)) * em
 
 
 def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
     """Greedy word wrap; None when a word (or a no-wrap paragraph) is wider than `width`."""
-    bold = BOLD[para.kind] if para.bold is None else para.bold
+    bold = _bold(para)
+    spacing = LETTER_SPACING.get(para.kind, 0.0)
     if para.nowrap:
-        return [para.text] if _width(para.text, size, bold) <= width else None
+        return [para.text] if _width(para.text, size, bold, spacing) <= width else None
     lines: list[str] = []
     current = ""
     for word in para.text.split(" "):
-        if _width(word, size, bold) > width:
+        if _width(word, size, bold, spacing) > width:
             return None
         candidate = f"{current} {word}" if current else word
-        if _width(candidate, size, bold) <= width:
+        if _width(candidate, size, bold, spacing) <= width:
             current = candidate
         else:
             lines.append(current)
@@ -233,7 +271,11 @@ def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
 def _set_text(
     paras: Sequence[_Para], sizes: dict[str, float], width: float, gap: float = PARA_GAP
 ) -> tuple[float, list[tuple[_Para, str, float]]] | None:
-    """Wrap every paragraph into `width`; (total height mm, [(para, line, size)])."""
+    """Wrap every paragraph into `width`; (total height mm, [(para, line, size)]).
+
+    The height runs from the first line's highest ink to the last line's lowest
+    (`_ink_out`): where the line boxes alone would put a Vietnamese capital's marks or a
+    descender closer to the label's edge than the layout allows."""
     out: list[tuple[_Para, str, float]] = []
     height = 0.0
     for i, para in enumerate(paras):
@@ -245,6 +287,9 @@ def _set_text(
             height += gap
         height += len(lines) * size * LINE_HEIGHT * PT
         out.extend((para, line, size) for line in lines)
+    if out:
+        height += _ink_out(out[0][1], out[0][2], _bold(out[0][0]))[0]
+        height += _ink_out(out[-1][1], out[-1][2], _bold(out[-1][0]))[1]
     return height, out
 
 
@@ -256,6 +301,7 @@ def _place_lines(
     align: str,
     gap: float = PARA_GAP,
 ) -> tuple[TextBlock, ...]:
+    """The blocks of `text` (from `_set_text`), its highest ink at `y`."""
     blocks: list[TextBlock] = []
     grouped: list[tuple[_Para, list[str], float]] = []
     for para, line, size in text:
@@ -263,23 +309,34 @@ def _place_lines(
             grouped[-1][1].append(line)
         else:
             grouped.append((para, [line], size))
+    if text:
+        y += _ink_out(text[0][1], text[0][2], _bold(text[0][0]))[0]
     for i, (para, lines, size) in enumerate(grouped):
         if i:
             y += gap
         h = len(lines) * size * LINE_HEIGHT * PT
-        bold = BOLD[para.kind] if para.bold is None else para.bold
+        bold = _bold(para)
+        above = _ink_out(lines[0], size, bold)[0]
+        below = _ink_out(lines[-1], size, bold)[1]
+        bx, bw = x, width
+        if align == "left":  # a first glyph inking left of its origin (J) starts inside
+            lead = max(side_ink_em(line, bold)[0] for line in lines) * size * PT
+            if lead:
+                bx, bw = x + lead, width - lead
         blocks.append(
             TextBlock(
                 tuple(lines),
                 para.kind,
                 para.lang,
                 size,
-                round(x, 3),
+                round(bx, 3),
                 round(y, 3),
-                round(width, 3),
+                round(bw, 3),
                 round(h, 3),
                 align,
                 bold,
+                round(above, 3),
+                round(below, 3),
             )
         )
         y += h
