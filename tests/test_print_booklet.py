@@ -308,3 +308,36 @@ def test_booklet_text_rules_and_codes_print_in_black_ink_only(sample_site: Path)
             assert spaces <= {"/DeviceCMYK"}, (pdf.name, number, spaces)
             colours = re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) (?:sc|SC|k|K)(?=\s)", data)
             assert all(c == m == y == "0" for c, m, y, _k in colours), (pdf.name, number)
+
+
+# ----------------------------------------------------- QR codes a phone can read
+
+
+@pytest.mark.parametrize("size", ["A5", "A6", "A4"])
+def test_booklet_qr_symbols_print_at_least_min_qr_mm(photos, size):
+    """Every code of the booklet (chapters, payment, back cover), decoded from the PDF at
+    300 dpi: its symbol (without the quiet zone) is at least site.yaml's
+    stickers.min_qr_mm, the size the project says a phone reads reliably (A5 printed
+    18.2 mm codes before). Raising the minimum raises the codes with it."""
+    import dataclasses
+
+    from site_builder.print import PaymentQr
+    from site_builder.vietqr import PaymentInfo
+    from tests.test_print_sticker_design import symbol_mm
+    from tests.test_print_stickers import decode_pages
+
+    pay = PaymentQr.from_info(
+        PaymentInfo.create(bank="Vietcombank", account="0011000000000", account_name="HTX CHE")
+    )
+    for minimum in (20.0, 23.0):
+        doc = make_doc("vi", photos)
+        chapters = (dataclasses.replace(doc.chapters[0], payment=pay),) + doc.chapters[1:]
+        doc = dataclasses.replace(doc, chapters=chapters)
+        if minimum != 20.0:  # (20 mm: the default, as site.yaml leaves it)
+            doc = dataclasses.replace(doc, min_qr_mm=minimum)
+        pdf = render_booklet(doc, env=ENV, page_size=size)
+        codes = [c for page in decode_pages(pdf) for c in page]
+        # three chapter codes, the payment code and the back cover's
+        assert len(codes) == 5, [c["text"] for c in codes]
+        for code in codes:
+            assert symbol_mm(code["box"]) >= minimum - 25.4 / 300, (size, minimum, code)

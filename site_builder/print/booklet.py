@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from .engine import html_to_pdf
 from .fonts import check_text
 from .payment import PaymentQr
 from .pdfmeta import PdfMeta
+from .sticker_geometry import with_quiet_zone
 from .stickers import display_url
 
 if TYPE_CHECKING:
@@ -114,6 +116,9 @@ class BookletDoc:
     back_qr: QrSymbol | None  # the booklet's own printed code; None: no back-cover QR
     back_url: str
     meta: PdfMeta
+    #: the smallest QR symbol (without its quiet zone) a phone reads reliably, mm
+    #: (site.yaml stickers.min_qr_mm): chapter and back-cover codes print at least this
+    min_qr_mm: float = 20.0
 
 
 # ------------------------------------------------------------ the template's view
@@ -363,7 +368,26 @@ def _unique_qrs(codes: Sequence[tuple[QrSymbol | None, str, str]], caption: str)
     )
 
 
-def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str) -> bytes:
+def qr_style(view: _View, page_size: str, min_qr_mm: float = 20.0) -> dict[str, object]:
+    """The page size's style with its QR sizes (quiet zone included) raised where a code's
+    symbol would print under `min_qr_mm`: every chapter code (and payment code) of the
+    booklet at one size, the back-cover codes at another."""
+    style = dict(PAGE_STYLES[page_size])
+
+    def least(modules: Sequence[int], preferred: object) -> float:
+        need = [math.ceil(with_quiet_zone(min_qr_mm, m) * 10 - 1e-6) / 10 for m in modules]
+        return max([float(preferred)] + need)  # type: ignore[arg-type]
+
+    chapter = [q.modules for ch in view.chapters for q in ch.qrs]
+    chapter += [ch.payment.modules for ch in view.chapters if ch.payment is not None]
+    style["qr_mm"] = least(chapter, style["qr_mm"])
+    style["back_qr_mm"] = least([q.modules for q in view.back_qrs], style["back_qr_mm"])
+    return style
+
+
+def _render(
+    view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str, min_qr_mm: float = 20.0
+) -> bytes:
     if page_size not in PAGE_STYLES:
         raise PrintError(
             f"unknown booklet page size {page_size!r}; use one of {', '.join(PAGE_STYLES)}."
@@ -372,7 +396,7 @@ def _render(view: _View, meta: PdfMeta, env: jinja2.Environment, page_size: str)
         view=view,
         meta=meta,
         page_size=page_size,
-        style=PAGE_STYLES[page_size],
+        style=qr_style(view, page_size, min_qr_mm),
         bilingual=len(view.titles) > 1,
     )
     files = image_files([view.cover_uri] + [ch.image_uri for ch in view.chapters])
@@ -385,7 +409,7 @@ def render_booklet(
     """The booklet in one language, as PDF bytes (deterministic for the same input).
     Chapters not in this language (`omitted`) are left out."""
     shown = dataclasses.replace(doc, chapters=tuple(c for c in doc.chapters if not c.omitted))
-    return _render(_view([shown]), doc.meta, env, page_size)
+    return _render(_view([shown]), doc.meta, env, page_size, doc.min_qr_mm)
 
 
 def render_bilingual_booklet(
@@ -426,4 +450,4 @@ def render_bilingual_booklet(
             subject=first.subject,
             keywords=first.keywords,
         )
-    return _render(view, meta, env, page_size)
+    return _render(view, meta, env, page_size, max(d.min_qr_mm for d in docs))

@@ -387,6 +387,7 @@ def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
                 back_qr=make_qr(back_url, config.qr_error_correction) if back_url else None,
                 back_url=back_url,
                 meta=PdfMeta(title=title, lang=lang, author=_author(site), date=booklet.date),
+                min_qr_mm=sticker_settings(site).min_qr_mm,
             )
         )
     return docs
