@@ -14,7 +14,13 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from site_builder.print import BUILTIN, PaymentQr, StickerContent, StickerError
+from site_builder.print import (
+    BUILTIN,
+    PaymentQr,
+    StickerContent,
+    StickerError,
+    render_sticker_sheet,
+)
 from site_builder.print.designs import load_design
 from site_builder.print.stickers import MIN_PT, layout_sticker
 from site_builder.render.qr import make_qr
@@ -214,3 +220,46 @@ def test_stickers_cli_design_case_insensitive_template_and_option_checks(minimal
         "Error: templates/print/sticker-designs.yaml: there is no sticker design 'fancy'. "
         "Designs in this file: standard, compact.\n1 error; nothing was written.\n"
     )
+
+
+@pytest.mark.parametrize("mode", ["labels", "printshop"])
+@pytest.mark.parametrize(("template", "start", "copies"), [("L7160", 2, 1), ("L7163", 5, 1)])
+def test_empty_labels_print_nothing(mode: str, template: str, start: int, copies: int) -> None:
+    """A half-used sheet in the compact design (a background colour, bled 3 mm past the cut
+    for the print shop), rendered at 300 dpi: the labels without a sticker stay blank
+    paper, though L7160's rows touch and its columns are 2.54 mm apart. Before, the
+    bleed covered 3 mm of the label below and 0.46 mm of the one beside."""
+    import pypdfium2 as pdfium
+
+    sheet = BUILTIN[template]
+    pdf = render_sticker_sheet(
+        [(c, copies) for c in ITEMS[:2]],
+        sheet,
+        env=ENV,
+        meta=META,
+        design=COMPACT,
+        mode=mode,
+        start_position=start,
+    )
+    page = pdfium.PdfDocument(pdf)[0]
+    image = page.render(scale=DPI / 72).to_pil().convert("RGB")
+    # the print shop's page is the sheet plus room for the marks on every side
+    margin = (page.get_size()[0] * PT - sheet.page_width) / 2
+    px = 25.4 / DPI
+    used = set(range(start - 1, start - 1 + 2 * copies))
+    inset = 0.3  # mm: keeps the cut path (CutContour, drawn on the edge) out
+    r = sheet.corner_radius + inset
+    blank = []
+    for i, (x, y, w, h) in enumerate(sheet.boxes()):
+        x, y = x + margin, y + margin
+        for box in (
+            (x + inset, y + r, x + w - inset, y + h - r),
+            (x + r, y + inset, x + w - r, y + h - inset),
+        ):
+            crop = image.crop(tuple(round(v / px) for v in box))
+            darkest = min(band[0] for band in crop.getextrema())
+            if i in used:
+                assert darkest < 250  # a sticker: its background and text
+            else:
+                blank.append((i + 1, darkest))
+    assert blank and all(darkest >= 250 for _, darkest in blank), [b for b in blank if b[1] < 250]

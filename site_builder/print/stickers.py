@@ -188,6 +188,54 @@ class _Rules:
         return "\n".join(f".{name} {{ {body} }}" for (_, body), name in self.names.items())
 
 
+Box = tuple[float, float, float, float]  # x, y, width, height (mm on the page)
+
+
+def _empty_labels(sheet: Sequence[PlacedSticker], template: LabelTemplate | None) -> list[Box]:
+    """The labels of the sheet no sticker is printed on (a half-used sheet), offset like
+    the stickers: nothing may be printed on them."""
+    if template is None or not sheet:
+        return []
+    first = sheet[0]
+    x0, y0, _, _ = template.label_box(first.index)
+    dx, dy = first.x - x0, first.y - y0
+    used = {s.index for s in sheet}
+    return [
+        (x + dx, y + dy, w, h) for i, (x, y, w, h) in enumerate(template.boxes()) if i not in used
+    ]
+
+
+def _bleed(s: PlacedSticker, bleed: float, empty: Sequence[Box]) -> tuple[float, ...]:
+    """How far (mm) a sticker's background runs past its cut line on each side (left, top,
+    right, bottom): `bleed`, short of any empty label it would reach (labels on a sheet
+    are often closer than a print shop's 3 mm bleed; rows of L7160 touch). Of the sides
+    that keep it off an empty label, the one that loses least is shortened."""
+    extent = [bleed] * 4
+    eps = 1e-6
+    for ex, ey, ew, eh in empty:
+        left, top, right, bottom = extent
+        if not (
+            s.x - left < ex + ew - eps
+            and ex < s.x + s.width + right - eps
+            and s.y - top < ey + eh - eps
+            and ey < s.y + s.height + bottom - eps
+        ):
+            continue
+        options = []  # (how much shorter, side, new extent)
+        if ex + ew <= s.x + eps:
+            options.append((left - (s.x - ex - ew), 0, max(0.0, s.x - ex - ew)))
+        if ey + eh <= s.y + eps:
+            options.append((top - (s.y - ey - eh), 1, max(0.0, s.y - ey - eh)))
+        if ex >= s.x + s.width - eps:
+            options.append((right - (ex - s.x - s.width), 2, max(0.0, ex - s.x - s.width)))
+        if ey >= s.y + s.height - eps:
+            options.append((bottom - (ey - s.y - s.height), 3, max(0.0, ey - s.y - s.height)))
+        if options:
+            _loss, side, value = min(options)
+            extent[side] = value
+    return tuple(extent)
+
+
 def sheet_labels(
     sheets: Sequence[Sequence[PlacedSticker]],
     background: float | None = None,
@@ -197,27 +245,30 @@ def sheet_labels(
 
     Positions are on the page (label corner + place on the label), in mm.
     `background`: each label gets a background box reaching this far (mm) past its
-    edge (0: the label's own shape; the print shop's bleed: past the cut line).
+    edge (0: the label's own shape; the print shop's bleed: past the cut line), never
+    onto a label of the sheet that has no sticker (`_bleed`).
     """
     rules = _Rules()
     out: list[list[SheetLabel]] = []
     known: dict[tuple[float, float, TextBlock], str] = {}
     for sheet in sheets:
         row = []
+        empty = _empty_labels(sheet, template)
         for s in sheet:
             bg = ""
             if background is not None:
-                e = background
+                left, top, right, bottom = _bleed(s, background, empty)
                 radius = (
                     f"border-radius:{s.width / 2}mm"
-                    if template is not None and template.shape == "round" and e == 0
-                    else f"border-radius:{template.corner_radius if template and e == 0 else 0}mm"
+                    if template is not None and template.shape == "round" and background == 0
+                    else "border-radius:"
+                    f"{template.corner_radius if template and background == 0 else 0}mm"
                 )
                 bg = rules.name(
                     "g",
-                    f"left:{round(s.x - e, 3)}mm;top:{round(s.y - e, 3)}mm;"
-                    f"width:{round(s.width + 2 * e, 3)}mm;"
-                    f"height:{round(s.height + 2 * e, 3)}mm;{radius}",
+                    f"left:{round(s.x - left, 3)}mm;top:{round(s.y - top, 3)}mm;"
+                    f"width:{round(s.width + left + right, 3)}mm;"
+                    f"height:{round(s.height + top + bottom, 3)}mm;{radius}",
                 )
             frame = ""
             if (p := s.layout.payment) is not None:
