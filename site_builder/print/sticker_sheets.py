@@ -9,9 +9,90 @@ from site_builder.labelsheets import LabelTemplate
 from site_builder.messages import Msg
 from site_builder.print_errors import StickerError
 
-from .sticker_geometry import StickerLayout
+from .sticker_geometry import FRAME_INSET, TEXT_INSET, StickerLayout
 from .sticker_layout import check_label_fits, layout_sticker
 from .sticker_text import STANDARD, StickerContent, StickerDesign
+
+#: how near the paper's edge a home printer still prints (mm): inkjet and laser printers
+#: leave 3 to 4.2 mm of most sheets blank, and a label sheet is printed on one of those
+PRINTER_MARGIN_MM = 3.0
+#: nothing of a sticker inks nearer its cut line than this (without a background)
+INK_INSET = min(TEXT_INSET, FRAME_INSET)
+MAX_OFFSET_MM = 10.0  # a calibration offset corrects a printer's drift of a few mm
+
+
+@dataclass(frozen=True)
+class OffsetLimit:
+    """An offset that moves a sticker's ink off the paper or into the printer's blank edge."""
+
+    axis: str  # x | y
+    value: float  # mm, as given
+    least: float  # the offsets allowed on this axis for this sheet, mm
+    most: float
+
+
+def used_labels(template: LabelTemplate, start_position: int, total: int) -> list[int]:
+    """The labels (0-based) a run of `total` stickers prints on, from `start_position`."""
+    first = start_position - 1
+    if first + total > template.per_sheet:  # the next sheets start at the first label
+        return list(range(template.per_sheet))
+    return list(range(first, first + total))
+
+
+def offset_limit(
+    template: LabelTemplate,
+    labels: Sequence[int],
+    offset_mm: tuple[float, float],
+    background: bool = False,
+) -> OffsetLimit | None:
+    """The first axis on which `offset_mm` moves the ink of `labels` nearer the paper's edge
+    than PRINTER_MARGIN_MM (a label's ink: its shape with a background colour, else
+    INK_INSET inside it); None when it does not. A template whose labels already reach
+    nearer than that keeps its own reach: the offset just may not add to it."""
+    inset = 0.0 if background else INK_INSET
+    boxes = [template.label_box(i) for i in labels]
+    if not boxes:
+        return None
+    m = PRINTER_MARGIN_MM
+    spans = (
+        (
+            "x",
+            min(b[0] for b in boxes) + inset,
+            max(b[0] + b[2] for b in boxes) - inset,
+            template.page_width,
+        ),
+        (
+            "y",
+            min(b[1] for b in boxes) + inset,
+            max(b[1] + b[3] for b in boxes) - inset,
+            template.page_height,
+        ),
+    )
+    for (axis, low, high, page), value in zip(spans, offset_mm, strict=True):
+        # (within the -10 to 10 mm any calibration offset is held to)
+        least = max(-MAX_OFFSET_MM, min(m, low) - low)
+        most = min(MAX_OFFSET_MM, max(page - m, high) - high)
+        if not least - 1e-9 <= value <= most + 1e-9:
+            return OffsetLimit(axis, value, round(least, 2), round(most, 2))
+    return None
+
+
+def offset_message(limit: OffsetLimit, template: LabelTemplate, source: str = "") -> Msg:
+    """`limit` as a message; `source`: where the offset was given (an option or a field)."""
+    values = {
+        "source": source or f"offset {limit.axis}",
+        "value": limit.value,
+        "template": template.name,
+        "margin": PRINTER_MARGIN_MM,
+        "least": f"{limit.least:g}",
+        "most": f"{limit.most:g}",
+    }
+    return Msg(
+        "{source} {value:g} mm moves the stickers' ink off the paper or into the {margin:g} mm "
+        "a home printer leaves blank at its edge ({template}); on this sheet the offset may "
+        "be from {least} to {most} mm.",
+        **values,
+    )
 
 
 @dataclass(frozen=True)
@@ -61,7 +142,7 @@ def plan_sheets(
         )
     dx, dy = offset_mm
     for value in (dx, dy):
-        if not -10 <= value <= 10:
+        if not -MAX_OFFSET_MM <= value <= MAX_OFFSET_MM:
             raise StickerError(
                 Msg(
                     "calibration offset {value} mm is too large; offsets correct printer drift of "
@@ -70,6 +151,15 @@ def plan_sheets(
                 )
             )
     jobs: list[tuple[StickerContent, StickerLayout]] = []
+    total = sum(c for _, c in stickers if isinstance(c, int) and c > 0)
+    limit = offset_limit(
+        template,
+        used_labels(template, start_position, total),
+        offset_mm,
+        design.background is not None,
+    )
+    if limit is not None:
+        raise StickerError(offset_message(limit, template))
     total = 0
     for content, copies in stickers:
         if not isinstance(copies, int) or copies < 0:

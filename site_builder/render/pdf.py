@@ -128,9 +128,19 @@ def sticker_sheet(
         author=_author(site),
         date=day or content_date(site, [i for i, _copies in items]),
     )
+    offset = _offset(mode, offset_mm, defaults.offset_mm)
+    _check_offset(
+        site,
+        chosen,
+        start_position,
+        sum(n for _, n in contents),
+        offset,
+        given=offset_mm is not None,
+        background=chosen_design.background is not None,
+    )
     options = {
         "mode": mode,
-        "offset_mm": _offset(mode, offset_mm, defaults.offset_mm),
+        "offset_mm": offset,
         "min_qr_mm": defaults.min_qr_mm if min_qr_mm is None else min_qr_mm,
         "show_price": price,
         "show_payment": payment,
@@ -138,6 +148,39 @@ def sticker_sheet(
         "design": chosen_design,
     }
     return _sheets_in_chunks(site, contents, chosen, start_position, options, progress)
+
+
+def _check_offset(
+    site: Site,
+    template: Any,
+    start: int,
+    total: int,
+    offset: tuple[float, float],
+    *,
+    given: bool,
+    background: bool,
+) -> None:
+    """Refuse an offset that moves a label's ink off the paper or into a home printer's
+    blank edge, naming where it was given (the option, or site.yaml's field and line) and
+    the offsets this sheet allows."""
+    from site_builder.errors import ContentError
+    from site_builder.print.sticker_sheets import offset_limit, offset_message, used_labels
+    from site_builder.print_errors import StickerError
+
+    if not any(offset) or not 1 <= start <= template.per_sheet:
+        return  # (a wrong start is refused by plan_sheets, with its own message)
+    limit = offset_limit(template, used_labels(template, start, total), offset, background)
+    if limit is None:
+        return
+    if given:
+        raise StickerError(offset_message(limit, template, f"--offset-{limit.axis}"))
+    field = f"offset_{limit.axis}_mm"
+    raise ContentError(
+        site.config.root / "site.yaml",
+        site.config.line("stickers", field),
+        f"stickers.{field}",
+        offset_message(limit, template, field),
+    )
 
 
 def _offset(
