@@ -21,14 +21,14 @@ from fontTools.ttLib import TTFont
 from PIL import ImageDraw
 
 from site_builder.labelsheets import BUILTIN
-from site_builder.print import PaymentQr, render_sticker_sheet
+from site_builder.print import render_sticker_sheet
 from site_builder.print.designs import load_design
 from site_builder.print.fonts import FONT_DIR
 from site_builder.print.sticker_layout import layout_sticker
 from site_builder.print.sticker_text import LINE_HEIGHT, PT, StickerContent
 from site_builder.print_errors import StickerError
 from site_builder.render.qr import make_qr
-from site_builder.vietqr import PaymentInfo
+from tests.test_print_sticker_design import PAY
 from tests.test_print_stickers import ENV, META
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,15 +56,6 @@ WORDS = [
     "Xín",
     "Mần",
 ]
-PAY = PaymentQr.from_info(
-    PaymentInfo.create(
-        bank="Vietcombank",
-        account="0011000000000",
-        account_name="HTX CHE (VI DU)",
-        amount=180000,
-        note="XM-P01",
-    )
-)
 
 
 def content(n: int, price: bool = True, start: int = 0) -> StickerContent:
