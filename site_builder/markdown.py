@@ -262,7 +262,7 @@ def sanitize(html: str) -> str:
     return _cleaner()(html)
 
 
-_NOT_BARE = re.compile(r"<(?!/?(?:p|h[2-6]|ul|li|strong)>)|[&\x00-\x09\x0b-\x1f\x7f\xa0]")
+_NOT_BARE = re.compile(r"<(?!/?(?:p|h[2-6]|ul|ol|li|strong)>)|[&\x00-\x09\x0b-\x1f\x7f\xa0]")
 
 
 def _demote_h1(html: str) -> str:
