@@ -93,8 +93,7 @@ def plain_html(text: str) -> str | None:
         for line in block.split("\n"):
             if _ONLY_MARKS.fullmatch(line):
                 return None  # a rule, a setext heading's underline
-            start = _SPECIAL_START.match(line)
-            if start is None:
+            if _SPECIAL_START.match(line) is None:
                 if items is not None:
                     return None  # a lazy line continuing an item
                 para.append(line)
@@ -127,10 +126,8 @@ def plain_html(text: str) -> str | None:
                     return None  # "1." lines and "-" lines in one block
                 items.append(text_of_item)
                 continue
-            if line[0] in "*+>:" or line[0].isdigit() or line[0] == "=":
+            if not (line[0] == "-" and para):
                 return None  # another kind of list, a quote, a definition, an underline
-            if items is not None:
-                return None
             para.append(line)  # "- x" inside a paragraph: text
         if para or items is not None:
             last = _flush(out, para, items, last, kind, first)
