@@ -498,7 +498,7 @@ def _moved_away(
     record of what that build wrote (4 MB at 2,000 items) is read only when an item
     folder the changes since it name is gone (or the changes are unknown)."""
     root = plan.site.config.root
-    if found is not None and not _folders_gone(root, found.changed):
+    if found is not None and not _folders_gone(plan.site.config.content_dir, found.changed):
         return []
     memo = current() or BuildCache(root)
     output = str((root / "output").resolve())
@@ -506,10 +506,10 @@ def _moved_away(
     return moved_away(plan, before, files_before, () if files is None else files)
 
 
-def _folders_gone(root: Path, changed: set[str]) -> bool:
-    """Whether a file of `changed` (absolute paths) lay in an item folder that holds no
-    item.yaml now (renamed, moved, deleted)."""
-    content = f"{root}{os.sep}content{os.sep}"
+def _folders_gone(content_dir: Path, changed: set[str]) -> bool:
+    """Whether a file of `changed` (absolute paths) lay in an item folder of `content_dir`
+    that holds no item.yaml now (renamed, moved, deleted)."""
+    content = f"{content_dir}{os.sep}"
     names = kinds.names()
     seen: set[str] = set()
     for path in changed:
