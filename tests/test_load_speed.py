@@ -376,6 +376,68 @@ def test_a_photo_check_is_remembered_in_one_whole_file_and_a_damaged_one_is_redo
     assert sorted(folder.iterdir()) == memos
 
 
+def test_a_build_keeps_its_photo_checks_in_the_cache_table_not_a_file_each(
+    minimal: Path,
+) -> None:
+    """With a build cache, a photo's check is two entries of the photos table (by identity
+    and by content: content/images.py `_memo_in_table`), not two memo files renamed into
+    place; a build whose items all came from the item cache keeps them (`photo_digest`),
+    so an item edited after it is not decoded again."""
+    from site_builder.cache import BuildCache
+    from site_builder.content.images import content_key, facts_key, photo_digest
+    from tests.helpers import cli_then, run_cli
+
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    assert not (minimal / ".site-builder-cache/images/checked").exists()
+    photos = sorted((minimal / "content").rglob("*.png"))
+    table = BuildCache(minimal).photos.data
+    for photo in photos:
+        st = photo.stat()
+        identity = f"{photo}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}"
+        from PIL import Image as PILImage
+
+        with PILImage.open(photo) as im:
+            size = list(im.size)
+        digest = table[identity]
+        assert digest == photo_digest(photo)
+        assert table[facts_key(identity)][:2] == table[content_key(digest)][:2] == size
+    base = minimal / "templates/base.html"  # every page again; every item from the item cache
+    base.write_text(base.read_text(encoding="utf-8") + "{# changed #}\n", encoding="utf-8")
+    assert run_cli(minimal, "build", "--no-pdf").code == 0
+    kept = BuildCache(minimal).photos.data
+    assert {k: v for k, v in kept.items() if k.startswith("checked")} == {
+        k: v for k, v in table.items() if k.startswith("checked")
+    }
+    story = minimal / "content/dolls/hmong/vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    code, out, imported = cli_then(minimal, "'site_builder.content.raster' in sys.modules", "check")
+    assert (code, imported) == (0, "False"), out
+
+
+def test_a_memo_file_made_without_a_build_cache_serves_a_build(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a command without a build cache remembered (a memo file per photo: the live
+    preview's updates) spares a command with one its decoding too, and goes into its
+    table."""
+    from site_builder.cache import BuildCache, using
+    from site_builder.content import raster
+    from site_builder.content.loader import load_site
+
+    load_site(minimal)  # (no build cache in use)
+    assert len(list((minimal / ".site-builder-cache/images/checked").iterdir())) == 2
+    decoded: list[Path] = []
+    real = raster.inspect
+    monkeypatch.setattr(raster, "inspect", lambda path: decoded.append(path) or real(path))
+    memo = BuildCache(minimal)
+    with using(memo):
+        load_site(minimal)
+    memo.save(None)
+    assert decoded == []
+    checked = [k for k in BuildCache(minimal).photos.data if k.startswith("checked")]
+    assert len(checked) == 4  # two photos, each by identity and by content
+
+
 def test_a_photo_checked_before_under_another_name_is_hashed_not_decoded(
     minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
