@@ -586,13 +586,17 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
 
 def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[ContentError]:
     """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
-    process when it read the same settings (`check_ahead.settings_ahead`)."""
+    process when it read the same settings (`check_ahead.settings_ahead`); then the design
+    and the calibration offset on the build's preview sheet (`check_ahead.sheet_errors`)."""
     config = plan.site.config
     known = _answer(ahead)
     if known is not None and known[0] == check_ahead.settings_of(config):
-        errors: list[ContentError] = known[1]
-        return errors
-    return check_ahead.settings_errors(config)
+        errors: list[ContentError] = list(known[1])
+    else:
+        errors = check_ahead.settings_errors(config)
+    if plan.site.items:  # (as `build` draws its preview sheet: a sticker of every item)
+        errors += check_ahead.sheet_errors(config, plan.site.items)
+    return errors
 
 
 def _budget_warnings(

@@ -7,7 +7,7 @@ and loads the site. Apart from check.py, so that starting it imports nothing hea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +72,32 @@ def settings_errors(config: Any) -> list[ContentError]:
     except SiteError as exc:
         return [ContentError(site_yaml, config.line("stickers"), "stickers", str(exc))]
     return []
+
+
+def sheet_errors(config: Any, items: Sequence[Any]) -> list[ContentError]:
+    """What the build refuses of site.yaml's sticker settings (`config`) when it draws its
+    preview sheet, a sticker of each of `items` from the first label, beyond
+    `settings_errors`: a sticker design it cannot read, a calibration offset that moves the
+    ink off the paper (`offset_refusal`, as the build asks it). Not worked out ahead: the
+    offset depends on how many labels the items fill."""
+    from site_builder.labelsheets import get_template
+    from site_builder.print.designs import load_design
+    from site_builder.print.sticker_sheets import offset_refusal
+
+    settings = config.stickers
+    try:
+        design = load_design(config.templates_dir, settings.design)
+        template = get_template(settings.template, config.label_templates)
+    except (ErrorList, ContentError) as exc:
+        return all_errors(exc)
+    except SiteError:  # (an unknown template: site.yaml's own error)
+        return []
+    error = offset_refusal(
+        template,
+        1,
+        len(items),
+        settings.offset_mm,
+        background=design.background is not None,
+        config=config,
+    )
+    return [error] if isinstance(error, ContentError) else []

@@ -263,3 +263,20 @@ def test_empty_labels_print_nothing(mode: str, template: str, start: int, copies
             else:
                 blank.append((i + 1, darkest))
     assert blank and all(darkest >= 250 for _, darkest in blank), [b for b in blank if b[1] < 250]
+
+
+def test_check_reports_the_site_yaml_design_the_build_cannot_read(minimal: Path) -> None:
+    """`stickers.design` of site.yaml names no design: the build refuses it when it draws
+    its preview sheet, and `check` reports it as the build does."""
+    site_yaml = minimal / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + "stickers:\n  design: fancy\n", "utf-8")
+    message = (
+        "Error: templates/print/sticker-designs.yaml: there is no sticker design 'fancy'. "
+        "Designs in this file: standard, compact."
+    )
+    build = run_cli(minimal, "--lang", "en", "build")
+    assert build.code == 1
+    assert build.err.endswith(f"{message}\n1 error; nothing was written.\n"), build.err
+    check = run_cli(minimal, "--lang", "en", "check")
+    assert check.code == 1, check.out + check.err
+    assert [line for line in check.out.splitlines() if line.startswith("Error: ")] == [message]

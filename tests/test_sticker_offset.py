@@ -5,6 +5,7 @@ gave it, and the offsets the sheet allows. Checked on the rendered page (pypdfiu
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -108,3 +109,69 @@ def test_site_yaml_and_option_offsets_are_refused_with_where_they_come_from(mini
         minimal, "stickers", "--codes", "XM-D01", "--offset-y", "-5", "-o", "stickers/x.pdf"
     )
     assert fine.code == 0, fine.err
+
+
+def _offset_in_site_yaml(project: Path, settings: str) -> int:
+    """`stickers:` of site.yaml set to `settings` (its lines); the line after them."""
+    site = project / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text + "stickers:\n" + settings, encoding="utf-8")
+    return len(text.splitlines()) + 2
+
+
+@pytest.mark.parametrize(
+    ("design", "refused", "least"),
+    [
+        ("standard", -6, -5),  # L7173's top labels 6 mm from the paper's edge, ink 2 mm inside
+        ("compact", -4, -3),  # a background colour prints the label's whole shape
+    ],
+)
+def test_check_refuses_the_site_yaml_offset_the_build_refuses(
+    minimal: Path, design: str, refused: float, least: float
+):
+    """`check` (which members run before a build) reports the offset the build's preview
+    sheet refuses, with the build's own message: site.yaml's field and line, the range."""
+    first = _offset_in_site_yaml(
+        minimal, f"  template: L7173\n  design: {design}\n  offset_y_mm: {refused}\n"
+    )
+    message = (
+        f"site.yaml:{first + 2}: stickers.offset_y_mm: offset_y_mm {refused} mm moves the "
+        "stickers' ink off the paper or into the 3 mm a home printer leaves blank at its edge "
+        f"(L7173); on this sheet the offset may be from {least} to 10 mm."
+    )
+    build = run_cli(minimal, "--lang", "en", "build")
+    assert build.code == 1
+    assert build.err.endswith(f"Error: {message}\n1 error; nothing was written.\n"), build.err
+    check = run_cli(minimal, "--lang", "en", "check")
+    assert check.code == 1, check.out + check.err
+    assert [line for line in check.out.splitlines() if line.startswith("Error: ")] == [
+        f"Error: {message}"
+    ]
+    assert check.out.endswith("Check failed: 1 error, 2 warnings.\n")
+    vi = run_cli(minimal, "--lang", "vi", "check")
+    assert vi.code == 1
+    assert (
+        f"Lỗi: site.yaml:{first + 2}: stickers.offset_y_mm: offset_y_mm {refused} mm đẩy phần "
+        "in của tem ra ngoài tờ giấy hoặc vào dải 3 mm sát mép mà máy in gia đình để trắng "
+        f"(L7173); với tấm này, độ lệch chỉ được từ {least} đến 10 mm.\n" in vi.out
+    ), vi.out
+    as_json = run_cli(minimal, "--lang", "en", "check", "--format", "json")
+    assert as_json.code == 1
+    assert json.loads(as_json.out)["errors"] == [
+        {
+            "file": "site.yaml",
+            "line": first + 2,
+            "field": "stickers.offset_y_mm",
+            "message": message.split(": ", 2)[2],
+            "hint": "",
+        }
+    ]
+
+
+def test_check_takes_an_offset_the_build_allows(minimal: Path):
+    """The largest offsets the sheet allows (and one on each axis) are no error."""
+    _offset_in_site_yaml(minimal, "  template: L7173\n  offset_x_mm: -3.67\n  offset_y_mm: -5\n")
+    check = run_cli(minimal, "--lang", "en", "check")
+    assert check.code == 0, check.out + check.err
+    assert "offset" not in check.out + check.err
+    assert check.out.endswith("Check passed: 0 errors, 2 warnings.\n")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from site_builder.errors import ContentError
 from site_builder.labelsheets import LabelTemplate
 from site_builder.messages import Msg
 from site_builder.print_errors import StickerError
@@ -12,6 +14,9 @@ from site_builder.print_errors import StickerError
 from .sticker_geometry import FRAME_INSET, TEXT_INSET, StickerLayout
 from .sticker_layout import check_label_fits, layout_sticker
 from .sticker_text import STANDARD, StickerContent, StickerDesign
+
+if TYPE_CHECKING:
+    from site_builder.config import SiteConfig
 
 #: how near the paper's edge a home printer still prints (mm): inkjet and laser printers
 #: leave 3 to 4.2 mm of most sheets blank, and a label sheet is printed on one of those
@@ -92,6 +97,36 @@ def offset_message(limit: OffsetLimit, template: LabelTemplate, source: str = ""
         "a home printer leaves blank at its edge ({template}); on this sheet the offset may "
         "be from {least} to {most} mm.",
         **values,
+    )
+
+
+def offset_refusal(
+    template: LabelTemplate,
+    start_position: int,
+    total: int,
+    offset_mm: tuple[float, float],
+    *,
+    background: bool,
+    config: SiteConfig | None = None,
+) -> StickerError | ContentError | None:
+    """Why a sheet of `total` stickers from label `start_position` may not take the
+    calibration offset `offset_mm` (`offset_limit`), naming where it was given: the option
+    (--offset-x/-y), or with `config` its site.yaml's field and line; None when it may.
+    The build's preview sheet, `site-builder stickers` and `check` all ask this."""
+    if not any(offset_mm) or not 1 <= start_position <= template.per_sheet:
+        return None  # (a wrong start is refused by plan_sheets, with its own message)
+    labels = used_labels(template, start_position, total)
+    limit = offset_limit(template, labels, offset_mm, background)
+    if limit is None:
+        return None
+    if config is None:
+        return StickerError(offset_message(limit, template, f"--offset-{limit.axis}"))
+    field = f"offset_{limit.axis}_mm"
+    return ContentError(
+        config.root / "site.yaml",
+        config.line("stickers", field),
+        f"stickers.{field}",
+        offset_message(limit, template, field),
     )
 
 

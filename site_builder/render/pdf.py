@@ -161,26 +161,14 @@ def _check_offset(
     background: bool,
 ) -> None:
     """Refuse an offset that moves a label's ink off the paper or into a home printer's
-    blank edge, naming where it was given (the option, or site.yaml's field and line) and
-    the offsets this sheet allows."""
-    from site_builder.errors import ContentError
-    from site_builder.print.sticker_sheets import offset_limit, offset_message, used_labels
-    from site_builder.print_errors import StickerError
+    blank edge (`offset_refusal`, which `check` asks too), naming where it was given (the
+    option, or site.yaml's field and line) and the offsets this sheet allows."""
+    from site_builder.print.sticker_sheets import offset_refusal
 
-    if not any(offset) or not 1 <= start <= template.per_sheet:
-        return  # (a wrong start is refused by plan_sheets, with its own message)
-    limit = offset_limit(template, used_labels(template, start, total), offset, background)
-    if limit is None:
-        return
-    if given:
-        raise StickerError(offset_message(limit, template, f"--offset-{limit.axis}"))
-    field = f"offset_{limit.axis}_mm"
-    raise ContentError(
-        site.config.root / "site.yaml",
-        site.config.line("stickers", field),
-        f"stickers.{field}",
-        offset_message(limit, template, field),
-    )
+    config = None if given else site.config
+    error = offset_refusal(template, start, total, offset, background=background, config=config)
+    if error is not None:
+        raise error
 
 
 def _offset(
