@@ -70,8 +70,14 @@ def settings_errors(config: Any) -> list[ContentError]:
     except (ErrorList, ContentError) as exc:
         return all_errors(exc)
     except SiteError as exc:
-        return [ContentError(site_yaml, config.line("stickers"), "stickers", str(exc))]
+        return [ContentError(site_yaml, config.line("stickers"), "stickers", _message(exc))]
     return []
+
+
+def _message(exc: SiteError) -> str:
+    """`exc`'s message, a `Msg` kept as one (`str(exc)` is its English text: a member
+    reading Vietnamese would be shown English)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def sheet_errors(config: Any, items: Sequence[Any]) -> list[ContentError]:

@@ -106,3 +106,16 @@ def test_a_label_sheet_that_is_not_a_mapping(minimal: Path) -> None:
         "labels.mine",
         "a label template must be a mapping, not float.",
     )
+
+
+def test_a_label_too_small_for_the_code_in_the_member_s_language(minimal: Path) -> None:
+    """`check` names the label that cannot hold the code at site.yaml's `stickers:` line,
+    in the member's language, as the build says it."""
+    first = _append(minimal, "stickers:\n  template: L7651\n")
+    vi = run_cli(minimal, "--lang", "vi", "check")
+    assert vi.code == 1
+    assert [line for line in vi.out.splitlines() if line.startswith("Lỗi: ")] == [
+        f"Lỗi: site.yaml:{first}: stickers: ô tem L7651 cỡ 38.1 × 21.17 mm; mã QR 20 mm "
+        "(26.4 mm kể cả lề trắng) cùng chữ cần ít nhất 44.9 × 29.4 mm (chữ bên cạnh mã) hoặc "
+        "29.4 × 32.4 mm (chữ bên dưới mã); hãy chọn loại giấy tem lớn hơn hoặc giảm min_qr_mm."
+    ]
