@@ -480,7 +480,7 @@ def _examine(
     if plan is not None:  # (as `build` refuses them before drawing its PDFs)
         report.errors.extend(unprintable(plan.site, _sticker_languages(plan.site)))
     if plan is not None and not report.errors:
-        report.errors.extend(_print_settings_errors(plan, ahead))
+        report.errors.extend(_print_settings_errors(plan, ahead, derived))
         report.warnings.extend(_budget_warnings(plan, *changes))
     if plan is not None:
         report.warnings.extend(_moved_away(plan, changes[0], targets))
@@ -584,10 +584,13 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
     return out
 
 
-def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[ContentError]:
+def _print_settings_errors(
+    plan: Any, ahead: lifeline.Forked | None, derived: CheckCache | None = None
+) -> list[ContentError]:
     """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
-    process when it read the same settings (`check_ahead.settings_ahead`); then the design
-    and the calibration offset on the build's preview sheet (`check_ahead.sheet_errors`)."""
+    process when it read the same settings (`check_ahead.settings_ahead`); then on the
+    build's preview sheet (`check_ahead.sheet_errors`): the design, the calibration offset,
+    and, when the labels themselves fit, a payment code beside the product's."""
     config = plan.site.config
     known = _answer(ahead)
     if known is not None and known[0] == check_ahead.settings_of(config):
@@ -595,8 +598,21 @@ def _print_settings_errors(plan: Any, ahead: lifeline.Forked | None) -> list[Con
     else:
         errors = check_ahead.settings_errors(config)
     if plan.site.items:  # (as `build` draws its preview sheet: a sticker of every item)
-        errors += check_ahead.sheet_errors(config, plan.site.items)
+        modules = functools.partial(_fewest_modules, plan, derived)
+        errors += check_ahead.sheet_errors(config, plan.site.items, modules, payment=not errors)
     return errors
+
+
+def _fewest_modules(plan: Any, derived: CheckCache | None) -> int:
+    """The fewest modules across (quiet zone included) of the items' QR codes, which the
+    build's preview sheet fits its labels to (`plan_sheets`); their versions remembered."""
+    from site_builder.render.qr import make_qr
+
+    level = plan.site.config.qr_error_correction
+    version = _qr_version(derived) or (lambda data, level: make_qr(data, level).version)
+    urls = (plan.urls.short_url(item.code) for item in plan.site.items)
+    smallest = min(urls, key=lambda url: version(url, level))
+    return make_qr(smallest, level).size_with_quiet_zone
 
 
 def _budget_warnings(

@@ -7,7 +7,7 @@ and loads the site. Apart from check.py, so that starting it imports nothing hea
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +80,18 @@ def _message(exc: SiteError) -> str:
     return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
-def sheet_errors(config: Any, items: Sequence[Any]) -> list[ContentError]:
+def sheet_errors(
+    config: Any, items: Sequence[Any], modules: Callable[[], int], *, payment: bool = True
+) -> list[ContentError]:
     """What the build refuses of site.yaml's sticker settings (`config`) when it draws its
     preview sheet, a sticker of each of `items` from the first label, beyond
     `settings_errors`: a sticker design it cannot read, a calibration offset that moves the
-    ink off the paper (`offset_refusal`, as the build asks it). Not worked out ahead: the
-    offset depends on how many labels the items fill."""
+    ink off the paper (`offset_refusal`, as the build asks it), and (with `payment`) a
+    label that cannot hold an item's payment code beside its own (`modules()`: the fewest
+    modules of the items' codes). Not worked out ahead: these depend on the items."""
     from site_builder.labelsheets import get_template
     from site_builder.print.designs import load_design
+    from site_builder.print.sticker_layout import check_label_fits
     from site_builder.print.sticker_sheets import offset_refusal
 
     settings = config.stickers
@@ -98,6 +102,7 @@ def sheet_errors(config: Any, items: Sequence[Any]) -> list[ContentError]:
         return all_errors(exc)
     except SiteError:  # (an unknown template: site.yaml's own error)
         return []
+    errors = []
     error = offset_refusal(
         template,
         1,
@@ -106,4 +111,16 @@ def sheet_errors(config: Any, items: Sequence[Any]) -> list[ContentError]:
         background=design.background is not None,
         config=config,
     )
-    return [error] if isinstance(error, ContentError) else []
+    if isinstance(error, ContentError):
+        errors.append(error)
+    if payment and settings.show_payment and any(i.facts.payment is not None for i in items):
+        try:
+            check_label_fits(template, settings.min_qr_mm, payment=True, modules=modules())
+        except SiteError as exc:
+            field = ("stickers", "show_payment")
+            errors.append(
+                ContentError(
+                    config.root / "site.yaml", config.line(*field), ".".join(field), _message(exc)
+                )
+            )
+    return errors

@@ -300,3 +300,39 @@ def photos(tmp_path_factory) -> dict[str, Path]:
         Image.new("RGB", (600, 400), (120, 140, 90)).save(path, quality=85)
         out[slug] = path
     return out
+
+
+PAYMENT = (
+    "payment:\n  bank: MB\n  account: '0000123456789'\n  account_name: CHI DOAN XA XIN MAN\n"
+    "  note: Bup be XM-D01\n"
+)
+
+
+def test_check_refuses_show_payment_on_labels_the_build_refuses(minimal: Path):
+    """site.yaml's `show_payment: true` on L7159, which cannot hold two codes: the build
+    refuses its preview sheet once an item has a payment account, and `check` reports the
+    same message at the `show_payment` line; without such an item neither refuses it."""
+    from tests.helpers import run_cli
+
+    site_yaml = minimal / "site.yaml"
+    text = site_yaml.read_text("utf-8")
+    site_yaml.write_text(text + "stickers:\n  template: L7159\n  show_payment: true\n", "utf-8")
+    line = len(text.splitlines()) + 3
+    check = run_cli(minimal, "--lang", "en", "check")
+    assert check.code == 0, check.out + check.err  # (no item has a payment account)
+    item = minimal / "content/dolls/hmong/item.yaml"
+    item.write_text(item.read_text("utf-8") + PAYMENT, "utf-8")
+    message = (
+        "label L7159 is 63.5 × 33.9 mm; a 20 mm product QR code and a 20 mm payment QR code "
+        "side by side, each with its caption, need at least 59.4 × 34.5 mm; choose a larger "
+        "template such as L7163 (99.06 × 38.1 mm) or L7173 (99.06 × 57 mm), lower min_qr_mm "
+        "or print payment cards separately."
+    )
+    build = run_cli(minimal, "--lang", "en", "build")
+    assert build.code == 1
+    assert build.err == f"Error: {message}\n"  # (named nowhere: check names the setting)
+    check = run_cli(minimal, "--lang", "en", "check")
+    assert check.code == 1, check.out + check.err
+    assert [line for line in check.out.splitlines() if line.startswith("Error: ")] == [
+        f"Error: site.yaml:{line}: stickers.show_payment: {message}"
+    ]
