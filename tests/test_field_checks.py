@@ -97,14 +97,81 @@ def test_a_field_named_without_accents_or_in_capitals_is_recognised(tmp_path: Pa
     result = run_cli(project, "--lang", "en", "build")
     assert result.err == (
         f"Error: {DOLL}:{price}: GIA: this field is not known. 'GIA' is written 'price' in "
-        "item.yaml: field names are in English.\n"
-        f"Error: {DOLL}:{price}: price: this required field is missing. 'GIA' on line {price} "
-        "is written 'price' in item.yaml: field names are in English.\n"
+        "item.yaml: field names are in English. 'price' is required, so write it as 'price:'.\n"
         f"Error: {TEA}:{weight}: Trong-luong: this field is not known. 'Trong-luong' is "
-        "written 'net_weight' in item.yaml: field names are in English.\n"
-        f"Error: {TEA}:{weight}: net_weight: this required field is missing. 'Trong-luong' on "
-        f"line {weight} is written 'net_weight' in item.yaml: field names are in English.\n"
-        "4 errors; nothing was written.\n"
+        "written 'net_weight' in item.yaml: field names are in English. 'net_weight' is "
+        "required, so write it as 'net_weight:'.\n"
+        "2 errors; nothing was written.\n"
+    )
+
+
+# One mistake, one error: a required field written under another name is reported once,
+# on the line of the name written, saying the field is required (not a second error that
+# it is missing). With the field written too, or a name that names no field, as before.
+
+
+def test_a_misspelt_required_field_is_one_error(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    line = rename_key(project, DOLL, "price", "pirce")
+    result = run_cli(project, "--lang", "en", "build")
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {DOLL}:{line}: pirce: this field is not known. Did you mean 'price'? "
+        "'price' is required, so write it as 'price:'.\n1 error; nothing was written.\n",
+    )
+    vi = run_cli(project, "--lang", "vi", "build")
+    assert vi.err == (
+        f"Lỗi: {DOLL}:{line}: pirce: không có trường nào tên như vậy. Bạn có muốn viết 'price' "
+        "không? 'price' là trường bắt buộc, nên hãy sửa thành 'price:'.\n"
+        "1 lỗi; chưa ghi tệp nào.\n"
+    )
+
+
+def test_a_required_field_named_in_vietnamese_is_one_error(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "site")
+    line = rename_key(project, DOLL, "price", "giá")
+    result = run_cli(project, "--lang", "en", "build")
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {DOLL}:{line}: giá: this field is not known. 'giá' is written 'price' in "
+        "item.yaml: field names are in English. 'price' is required, so write it as "
+        "'price:'.\n1 error; nothing was written.\n",
+    )
+    vi = run_cli(project, "--lang", "vi", "build")
+    assert vi.err == (
+        f"Lỗi: {DOLL}:{line}: giá: không có trường nào tên như vậy. 'giá' được viết là 'price' "
+        "trong item.yaml: tên trường viết bằng tiếng Anh. 'price' là trường bắt buộc, nên hãy "
+        "sửa thành 'price:'.\n1 lỗi; chưa ghi tệp nào.\n"
+    )
+
+
+def test_a_field_named_in_vietnamese_beside_the_field_itself_is_only_unknown(
+    tmp_path: Path,
+) -> None:
+    """`price:` is there: `giá:` is a field too many, not the required one."""
+    project = copy_project(tmp_path / "site")
+    path = project / DOLL
+    path.write_text(path.read_text("utf-8") + "giá: 450000\n", "utf-8")
+    line = len(path.read_text("utf-8").splitlines())
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err == (
+        f"Error: {DOLL}:{line}: giá: this field is not known. 'giá' is written 'price' in "
+        "item.yaml: field names are in English.\n1 error; nothing was written.\n"
+    )
+
+
+def test_an_unknown_field_without_a_hint_leaves_the_missing_field_reported(
+    tmp_path: Path,
+) -> None:
+    """`làng:` (village) names no field: it and the missing `commune:` are two errors."""
+    project = copy_project(tmp_path / "site")
+    line = rename_key(project, DOLL, "commune", "làng")
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err == (
+        f"Error: {DOLL}:1: commune: this required field is missing. Add a line "
+        "'commune: ...'.\n"
+        f"Error: {DOLL}:{line}: làng: this field is not known. Known fields here: "
+        f"{KNOWN_DOLL}.\n2 errors; nothing was written.\n"
     )
 
 
@@ -130,9 +197,10 @@ def test_the_words_come_from_the_sites_own_labels(tmp_path: Path) -> None:
     po.write_text(text.replace('msgstr "Người làm"', 'msgstr "Nghệ nhân"'), "utf-8")
     line = rename_key(project, DOLL, "maker", "nghệ nhân")
     result = run_cli(project, "--lang", "en", "build")
-    assert result.err.startswith(
+    assert result.err == (
         f"Error: {DOLL}:{line}: nghệ nhân: this field is not known. 'nghệ nhân' is written "
-        "'maker' in item.yaml: field names are in English.\n"
+        "'maker' in item.yaml: field names are in English. 'maker' is required, so write it "
+        "as 'maker:'.\n1 error; nothing was written.\n"
     )
 
 
@@ -164,3 +232,15 @@ def test_fold_ignores_case_accents_and_separators() -> None:
     assert fieldnames.fold("Đường dẫn") == "duong_dan"
     words = fieldnames.meanings([("a", "", ("nhóm",)), ("b", "", ("Nhom",)), ("c", "", ("x",))])
     assert words == {"a": "a", "b": "b", "c": "c", "x": "c"}  # 'nhóm' could be a or b: none
+
+
+def test_site_yaml_too_gives_one_error_for_a_misspelt_required_field(tmp_path: Path) -> None:
+    """The same check serves site.yaml (and booklets, and the front matter of vi.md)."""
+    project = copy_project(tmp_path / "site")
+    line = rename_key(project, "site.yaml", "base_url", "base_ulr")
+    result = run_cli(project, "--lang", "en", "build")
+    assert result.err == (
+        f"Error: site.yaml:{line}: base_ulr: this field is not known. Did you mean "
+        "'base_url'? 'base_url' is required, so write it as 'base_url:'.\n"
+        "1 error; nothing was written.\n"
+    )

@@ -103,15 +103,31 @@ def check_mapping(
     known = {f.name for f in fields}
     result: dict[str, Any] = {f.name: None for f in fields}  # None: missing, or wrong (reported)
     meant = _meant([k for k in data if k not in known], fields, labels)
+    absent = {f.name for f in fields if f.required and f.name not in data}
+    # a required field that is absent, named by an unknown key's hint: one mistake, one
+    # error (the first such key's, saying the field is required), not a second "missing"
+    named_by_key: set[str] = set()
     for name in data:
         if name not in known:
+            named = _named_by_hint(name, sorted(known), meant[name])
+            required = named is not None and named in absent and named not in named_by_key
+            if named is not None and required:
+                named_by_key.add(named)
             errors.add(
-                unknown_field(name, sorted(known), lines, prefix, meant=meant[name], what=what)
+                unknown_field(
+                    name,
+                    sorted(known),
+                    lines,
+                    prefix,
+                    meant=meant[name],
+                    what=what,
+                    required=required,
+                )
             )
     for f in fields:
         key = prefix + (f.name,)
         if f.name not in data or data[f.name] is None:
-            if f.required:
+            if f.required and f.name not in named_by_key:
                 hint: Msg | str
                 word = next((k for k, m in meant.items() if m == f.name), None)
                 if word is not None and _case_of(word, f.name):  # 'Price', 'PRICE'
@@ -204,6 +220,17 @@ def _misspelling_of(name: str, data: dict[str, Any], known: set[str]) -> str | N
     return close[0] if close else None
 
 
+def _named_by_hint(name: Any, known: list[str], meant: str | None) -> str | None:
+    """The field that `unknown_field`'s hint for the key `name` names, if any: the one it
+    names in other words (`meant`), else the closest spelling among `known`."""
+    if meant is not None:
+        return meant
+    if str(name).isdigit():  # (a decimal's comma: its hint names no field)
+        return None
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def unknown_field(
     name: str,
     known: list[str],
@@ -212,18 +239,29 @@ def unknown_field(
     *,
     meant: str | None = None,
     what: str = "",
+    required: bool = False,
 ) -> ContentError:
     """A key that is not a field here; `meant`: the field it names in other words
-    (content/fieldnames.py), with `what` the file or part it is written in."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if meant is not None and _case_of(name, meant):
-        close = [meant]
+    (content/fieldnames.py), with `what` the file or part it is written in. `required`:
+    the field its hint names is required and absent, and the hint says so (no other error
+    reports that field missing)."""
+    named = _named_by_hint(name, known, meant)
     if meant is not None and not _case_of(name, meant):
-        hint = Msg(
-            "'{word}' is written '{field}' in {what}: field names are in English.",
-            word=name,
-            field=meant,
-            what=what or Msg("this file"),
+        hint = (
+            Msg(
+                "'{word}' is written '{field}' in {what}: field names are in English. "
+                "'{field}' is required, so write it as '{field}:'.",
+                word=name,
+                field=meant,
+                what=what or Msg("this file"),
+            )
+            if required
+            else Msg(
+                "'{word}' is written '{field}' in {what}: field names are in English.",
+                word=name,
+                field=meant,
+                what=what or Msg("this file"),
+            )
         )
     elif str(name).isdigit():  # `{offset_x_mm: 0,5}`: YAML reads `5` as a field of its own
         hint = Msg(
@@ -231,8 +269,14 @@ def unknown_field(
             "fields: write it with a dot, e.g. 0.5.",
             example="{offset_x_mm: 0,5}",
         )
-    elif close:
-        hint = Msg("Did you mean '{name}'?", name=close[0])
+    elif named is not None:
+        hint = (
+            Msg(
+                "Did you mean '{name}'? '{name}' is required, so write it as '{name}:'.", name=named
+            )
+            if required
+            else Msg("Did you mean '{name}'?", name=named)
+        )
     else:
         hint = Msg("Known fields here: {fields}.", fields=", ".join(known))
     return ContentError(
