@@ -4,7 +4,9 @@ Each field has a checker that turns a raw YAML value into a clean one or raises
 `Problem(message, hint)`. `check_mapping` applies the declared fields to a mapping,
 reports unknown keys (with a "did you mean" for typos, and the field meant by a name
 written in the member's words: content/fieldnames.py) and collects every problem
-into a `Collector` with file, line and field, so one mistake never hides another.
+into a `Collector` with file, line and field, so one mistake never hides another, and
+one mistake is one error (a required field written under another name is reported once,
+by the unknown key's error, not also as missing).
 
 Some 560 lines: one checker per kind of value, each with its exact messages.
 """
