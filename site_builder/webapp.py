@@ -29,6 +29,7 @@ page opened from a disk, the registration does nothing and every page still read
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 from collections.abc import Mapping
@@ -158,7 +159,8 @@ def manifest(plan: Plan, lang: str) -> Output:
 
 
 def icons(plan: Plan) -> list[Output]:
-    """The PNG icons of the manifest, kept from the last build when their source is the same."""
+    """The PNG icons of the manifest, kept from the last build when their source is the
+    same, or shipped with the tool for the logo it ships (`shipped_icon`)."""
     templates = plan.site.config.templates_dir
     source = icon_source(templates)
     if source is None:
@@ -169,9 +171,33 @@ def icons(plan: Plan) -> list[Output]:
     for size, name in icon_names(templates).items():
         key = cache.digest(cache.STAMP, "icon", ICON_DRAWING, str(size), source.name, data)
         kept = memo.kept(key) if memo else None
-        png = kept if kept is not None else draw_icon(source, size)
+        png = kept or shipped_icon(source.name, data, size) or draw_icon(source, size)
         out.append(Output(name, png, None, "icon", key if memo else ""))
     return out
+
+
+# The icons of the logo the tool's own theme has (templates/assets/favicon.svg), as
+# `draw_icon` draws them, kept beside this module: a site with that logo (every site made
+# from the sample, and the bench's) needs no WeasyPrint to draw the same two PNGs in a cold
+# build (importing it costs 0.4-1 s of CPU). A site with a logo of its own draws it once;
+# later builds keep it from output/ as before. tests/test_webapp.py draws the shipped ones
+# again and compares the pixels; `python tools/draw_shipped_icons.py` redraws them.
+SHIPPED_ICONS = Path(__file__).with_name("icons")
+
+
+def shipped_icon_path(name: str, data: bytes, size: int) -> Path:
+    """Where the icon of `size` px drawn from the logo file `name` with bytes `data` is kept
+    if the tool ships it."""
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    return SHIPPED_ICONS / f"{Path(name).stem}-{digest}-{ICON_DRAWING}-{size}.png"
+
+
+def shipped_icon(name: str, data: bytes, size: int) -> bytes | None:
+    """The shipped icon of that logo and size (`shipped_icon_path`), or None."""
+    try:
+        return shipped_icon_path(name, data, size).read_bytes()
+    except OSError:
+        return None
 
 
 def draw_icon(source: Path, size: int) -> bytes:

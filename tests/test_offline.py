@@ -184,6 +184,50 @@ def test_a_theme_icon_png_replaces_the_drawn_favicon(project: Path) -> None:
             assert im.convert("RGB").getpixel((im.width // 2, im.height // 2)) == (10, 120, 40)
 
 
+def test_the_shipped_icons_are_the_tools_logo_as_drawn() -> None:
+    """The icons kept beside webapp.py for the theme's own logo (`shipped_icon`) are, pixel
+    for pixel, what `draw_icon` draws of templates/assets/favicon.svg now (after a new logo
+    or WeasyPrint: `python tools/draw_shipped_icons.py`)."""
+    from site_builder.assets import ICON_SIZES, icon_source
+    from tests.helpers import REPO
+
+    source = icon_source(REPO / "templates")
+    assert source is not None
+    data = source.read_bytes()
+    for size in ICON_SIZES:
+        shipped = webapp.shipped_icon(source.name, data, size)
+        assert shipped is not None, "python tools/draw_shipped_icons.py"
+        with (
+            Image.open(io.BytesIO(shipped)) as a,
+            Image.open(io.BytesIO(webapp.draw_icon(source, size))) as b,
+        ):
+            assert a.size == b.size == (size, size)
+            assert a.convert("RGBA").tobytes() == b.convert("RGBA").tobytes()
+
+
+def test_a_cold_build_of_the_tools_logo_draws_no_icon(tmp_path: Path) -> None:
+    """A cold build of a site with the theme's own logo takes its icons as shipped: no
+    WeasyPrint imported for two PNGs; a logo of its own is drawn, in its colours."""
+    from tests.helpers import cli_then
+
+    project = copy_project(tmp_path / "site", "sample")
+    code, out, imported = cli_then(project, "'weasyprint' in sys.modules", "build", "--no-pdf")
+    assert (code, imported) == (0, "False"), out
+    manifest = json.loads((project / "output/en/manifest.webmanifest").read_text("utf-8"))
+    logo = project / "templates/assets/favicon.svg"
+    for icon in manifest["icons"]:
+        size = int(icon["sizes"].split("x")[0])
+        data = (project / "output" / icon["src"].lstrip("/")).read_bytes()
+        assert data == webapp.shipped_icon(logo.name, logo.read_bytes(), size)
+    logo.write_text(logo.read_text("utf-8").replace("#1f3f8a", "#0a7828"), encoding="utf-8")
+    build(project, with_print=False)
+    manifest = json.loads((project / "output/en/manifest.webmanifest").read_text("utf-8"))
+    for icon in manifest["icons"]:
+        data = (project / "output" / icon["src"].lstrip("/")).read_bytes()
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.convert("RGB").getpixel((im.width // 20, im.height // 2)) == (10, 120, 40)
+
+
 def test_nginx_serves_worker_and_manifest_fresh_with_their_types(
     project: Path, tmp_path: Path
 ) -> None:
