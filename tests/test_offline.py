@@ -410,6 +410,63 @@ def test_the_offline_pages_are_built_in_every_language_first_its_own(
     assert "/offline/" not in sitemap
 
 
+def add_photo_below(project: Path) -> str:
+    """A second photo for the Hmong doll (shown below the first screen, loaded lazily);
+    its URL path's start."""
+    folder = project / "content/dolls/hmong"
+    with Image.open(folder / "doll.jpg") as im:
+        im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(folder / "back.jpg", quality=85)
+    item = folder / "item.yaml"
+    text = item.read_text("utf-8").replace("images: [doll.jpg]", "images: [doll.jpg, back.jpg]")
+    item.write_text(text, "utf-8")
+    for lang, alt in (("en", "The doll from the back."), ("vi", "Búp bê nhìn từ phía sau.")):
+        story = folder / f"{lang}.md"
+        text = story.read_text("utf-8").replace("alt:\n", f'alt:\n  back.jpg: "{alt}"\n', 1)
+        story.write_text(text, "utf-8")
+    return "/media/dolls/hmong/back-"
+
+
+def test_a_kept_item_page_shows_its_pay_code_and_every_photo_offline(
+    project: Path, tmp_path: Path
+) -> None:
+    """The bank-transfer code (VietQR) and the photos below the first screen load lazily:
+    a tourist who read only the top of the page never fetched the code, so it was not
+    kept, and the page reopened with no network showed a broken image where the code to
+    pay was (before). Now the page fetches its lazy images once it has loaded and the
+    worker keeps them: they show offline, in both languages (the same files). (The second
+    photo is near enough the top that Chromium fetched it anyway; a phone that did not,
+    or a longer story above it, lost it the same way.)"""
+    back = add_photo_below(project)
+    build(project, with_print=False)
+    output = project / "output"
+    version = worker_version(output)
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        steps = visit(
+            [
+                {"goto": f"{base}{ITEM['vi']}"},  # the first screen only: nothing scrolled
+                {"wait_for": f'html[data-offline-ready="{version}"]'},
+                {"offline": True},
+                {"goto": f"{base}{ITEM['vi']}", "all_images": True},
+                {"goto": f"{base}{ITEM['en']}", "all_images": True},
+            ],
+            locale="vi-VN",
+        )
+    opened, ready, _off, *reopened = steps
+    assert opened["error"] is None and ready["error"] is None
+    for step in reopened:
+        assert step["error"] is None, step
+        assert step["h1"] in ("Búp bê trong trang phục người Mông", "Doll in Hmong costume")
+        sources = [im["src"].removeprefix(base) for im in step["images"]]
+        assert len(sources) == 3, sources
+        assert sources[0].startswith("/media/dolls/hmong/doll-")
+        assert sources[1].startswith(back)
+        assert sources[2] == "/pay/XM-D01.svg"
+        broken = [im["src"] for im in step["images"] if not im["ok"]]
+        assert broken == [], broken  # (ok: loaded, naturalWidth > 0)
+        assert step["page_errors"] == []
+
+
 def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_path: Path) -> None:
     """A tourist scans the box again in the village: the code's address (as printed, in
     lower case, with a slash) opens the item's kept page in the language of the first scan

@@ -14,21 +14,44 @@ document.addEventListener("click", function (e) {
 // Offline after one visit: the service worker (/sw.js, written by the build) keeps this
 // page, the item's page in the other languages and its booklet chapter (the list in
 // data-offline), and sends a later scan of the item's code (data-scanned-as) to this
-// page. Only where a worker may run (https, or localhost); opened from a file
-// or in an old browser, nothing happens and nothing is missed. When they are kept, the
-// worker's version is set on <html data-offline-ready> (a new build's worker asks again).
+// page. Then what the page shows further down, loaded lazily (the code to pay by bank
+// transfer, the photos below the first screen), is fetched and kept too: a page kept
+// without them shows broken images with no network. Only where a worker may run (https,
+// or localhost); opened from a file or in an old browser, nothing happens and nothing is
+// missed. When all is kept, the worker's version is set on <html data-offline-ready> (a
+// new build's worker asks again).
 (function () {
   var sw = navigator.serviceWorker, me = document.currentScript;
   if (!sw || !me || !window.isSecureContext || !/^https?:$/.test(location.protocol)) return;
+  function ask(worker, message) { // -> the worker's answer (its version) once it has kept them
+    return new Promise(function (answered) {
+      var done = new MessageChannel();
+      done.port1.onmessage = function (e) { answered(e.data); };
+      worker.postMessage(message, [done.port2]);
+    });
+  }
+  function shown() { // the images as this phone shows them (the size it picks), loaded now
+    var images = [].slice.call(document.images);
+    return Promise.all(images.map(function (im) {
+      im.loading = "eager";
+      return im.complete ? null : new Promise(function (settled) {
+        im.addEventListener("load", settled);
+        im.addEventListener("error", settled);
+      });
+    })).then(function () {
+      return images.map(function (im) { return im.currentSrc; }).filter(Boolean);
+    });
+  }
   function keep(worker) {
     var el = document.querySelector("[data-offline]"), urls = [location.pathname], scanned = [];
     if (el) urls = urls.concat(el.getAttribute("data-offline").split(" "));
     if (el && el.getAttribute("data-scanned-as")) scanned = el.getAttribute("data-scanned-as").split(" ");
     [].forEach.call(document.querySelectorAll("link[rel=stylesheet],link[rel=icon],link[rel=manifest],script[src]"), function (n) { urls.push(n.href || n.src); });
     [].forEach.call(document.images, function (im) { if (im.currentSrc) urls.push(im.currentSrc); });
-    var done = new MessageChannel();
-    done.port1.onmessage = function (e) { document.documentElement.setAttribute("data-offline-ready", e.data); };
-    worker.postMessage({ keep: urls, scanned: scanned, page: location.pathname }, [done.port2]);
+    ask(worker, { keep: urls, scanned: scanned, page: location.pathname })  // the pages first
+      .then(shown)
+      .then(function (images) { return ask(worker, { keep: images }); })
+      .then(function (version) { document.documentElement.setAttribute("data-offline-ready", version); });
   }
   addEventListener("load", function () {
     sw.register(new URL("../sw.js", me.src).href).then(function () { return sw.ready; }).then(function (reg) {
