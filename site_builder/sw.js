@@ -1,16 +1,20 @@
 // The site's service worker: written by site-builder with every build (site_builder/webapp.py);
 // do not edit output/sw.js. It makes the pages a tourist opened readable with no network.
 //   pages and photos: network first (a returning network always shows today's price),
-//                     the copy kept here only when the network fails;
+//                     the copy kept here only when the network fails or has not
+//                     answered in NETWORK_PATIENCE_MS (a weak link that connects and
+//                     then says nothing); its answer, if it comes later, is kept;
 //   assets/ (named by a hash of their bytes): cache first, they never change.
 // A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
-// its booklet chapter, and is told (this worker's version) when they are kept. With
+// its booklet chapter, then (a second message) every image it shows, the lazy ones below
+// the first screen included (the VietQR pay code, photos: templates/assets/lang.js loads
+// them), and is told (this worker's version) when they are kept. With
 // {scanned: [paths], page}, a scan of the item's printed code made with no network (a
 // tourist scanning the box again in the village) is sent to that kept page.
-// Any other page asked for with no network and not kept here (another item, a list, the
-// home-screen app's start page) gets the offline page of its language (/<lang>/offline/,
-// render/offline.py; kept when this worker installs), at its own address: "no
-// connection", and links to the pages kept here, by their titles.
+// Any other page asked for with no network (or no answer in time) and not kept here
+// (another item, a list, the home-screen app's start page) gets the offline page of its
+// language (/<lang>/offline/, render/offline.py; kept when this worker installs), at its
+// own address: "no connection", and links to the pages kept here, by their titles.
 // The version is a hash of the build's content and of this file: a build with any change
 // is a new worker, which drops the copies of the previous one.
 "use strict";
@@ -22,6 +26,14 @@ const SCANS = CACHE + "-scans"; // a code's address (scanKey) -> the page it was
 // home page, the prefix of its pages}, lang: the language of an address with none, keep:
 // [the offline pages and what they show: kept at install]}
 const OFFLINE = __OFFLINE__;
+// How long a page, or what a kept page shows, waits for the network's first answer (its
+// headers) before the copy kept here or the offline page is shown. A weak mountain link
+// that works answers within a few seconds (a round trip on 2G/EDGE is ~0.5-1 s, a page's
+// headers come after two or three); one that connects and then says nothing may never
+// answer, and the browser's own limit is minutes, while a tourist holding a gift box
+// gives up on a blank screen in about ten seconds. What is not kept here (nothing to show
+// instead) waits for the network as long as the browser does.
+const NETWORK_PATIENCE_MS = 8000;
 const KEPT = "<!--kept-->"; // the offline page's words for "nothing kept", between these two
 const KEPT_END = "<!--/kept-->";
 
@@ -101,24 +113,40 @@ self.addEventListener("message", (event) => {
 });
 
 // The response goes to the page at once (it renders while it downloads); its copy is
-// stored alongside, under event.waitUntil.
+// stored alongside, under event.waitUntil: also when it comes after the kept copy was shown
+// (registered at once: the event can no longer be extended once it is answered).
 async function networkFirst(event) {
   const request = event.request;
+  const network = fetch(request);
+  event.waitUntil(network.then((r) => keepable(r) && keep(request, r.clone())).catch(() => {}));
   try {
-    const response = await fetch(request);
-    if (keepable(response)) event.waitUntil(keep(request, response.clone()));
-    return response;
+    return await patiently(network, NETWORK_PATIENCE_MS);
   } catch (e) {
-    const kept = await caches.match(request, { ignoreSearch: true, cacheName: CACHE });
-    if (kept) return kept;
-    if (request.mode === "navigate") {
-      const page = await scannedPage(new URL(request.url).pathname);
-      if (page) return Response.redirect(page, 302); // (to the kept copy, just above)
-      const offline = await offlinePage(request.url);
-      if (offline) return offline;
-    }
-    throw e;
+    // no network, or no answer yet: the copy kept here; else still the network (which
+    // fails at once with no network: the browser's own page)
+    return (await instead(request)) || network;
   }
+}
+
+// `promise`, or a failure when it has not settled in `ms`
+function patiently(promise, ms) {
+  let timer;
+  const late = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error("no answer in " + ms + " ms")), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+// What is shown for `request` when the network does not answer: its kept copy; for a page
+// not kept, the kept page its printed code was scanned for, else the offline page. null
+// when there is none.
+async function instead(request) {
+  const kept = await caches.match(request, { ignoreSearch: true, cacheName: CACHE });
+  if (kept) return kept;
+  if (request.mode !== "navigate") return null;
+  const page = await scannedPage(new URL(request.url).pathname);
+  if (page) return Response.redirect(page, 302); // (to the kept copy, just above)
+  return offlinePage(request.url);
 }
 
 // The language of an address: its /<lang>/, else the phone's first language the site has.

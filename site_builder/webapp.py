@@ -9,10 +9,13 @@
 Every page made from templates/base.html links its language's manifest, and its script
 (templates/assets/lang.js) registers the worker. An item page lists, in `data-offline`,
 the item's pages in every language and its booklet chapters (`HtmlRenderer.offline_urls`);
-the worker keeps them, so they open later with no network. Pages are network-first (a
-returning network never shows a stale price), hashed assets cache-first. Offline, a page it
-did not keep gets the offline page of its language, which it keeps when it installs
-(`offline_facts`), with the list of the pages it keeps.
+the worker keeps them, so they open later with no network, with every image the page
+shows (the script loads the lazy ones, the VietQR pay code and the photos further down,
+once the page has loaded). Pages are network-first (a returning network never shows a
+stale price), hashed assets cache-first; a network that has not answered in sw.js's
+`NETWORK_PATIENCE_MS` (a weak link that connects and then says nothing) counts as none.
+Offline, a page it did not keep gets the offline page of its language, which it keeps
+when it installs (`offline_facts`), with the list of the pages it keeps.
 
 The worker's version is a hash of what the site is built from (the loaded content, the
 printed codes, the web's templates, catalogs, the tool's version, the worker's own source;

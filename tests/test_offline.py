@@ -8,11 +8,15 @@ timeouts only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
 import math
 import re
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -465,6 +469,98 @@ def test_a_kept_item_page_shows_its_pay_code_and_every_photo_offline(
         broken = [im["src"] for im in step["images"] if not im["ok"]]
         assert broken == [], broken  # (ok: loaded, naturalWidth > 0)
         assert step["page_errors"] == []
+
+
+@contextlib.contextmanager
+def never_answering(port: int) -> Iterator[list[str]]:
+    """A server on 127.0.0.1:`port` that accepts every connection, reads the request and
+    never answers: a weak mountain link where what the phone sends goes out and nothing
+    comes back. Yields the request lines it has read (e.g. "GET /en/ HTTP/1.1")."""
+    asked: list[str] = []
+    held: list[socket.socket] = []
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (nginx's port, just freed)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(64)
+
+    def read(conn: socket.socket) -> None:
+        data = b""
+        with contextlib.suppress(OSError):
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        if data:
+            asked.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            held.append(conn)
+            threading.Thread(target=read, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield asked
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+def test_a_connection_that_never_answers_shows_the_kept_page(project: Path, tmp_path: Path) -> None:
+    """On a weak mountain link a connection is often made and then nothing comes back.
+    The worker waited for the network as long as the browser does (minutes) before it
+    showed the kept copy or the offline page (before); it now waits a bounded time
+    (sw.js NETWORK_PATIENCE_MS). A tourist's phone read the doll with the site served
+    by nginx; then, at the same address, a server that accepts and never answers: the
+    kept page shows with its photo, stylesheet and pay code, and a page never opened
+    shows the offline page, in the browser's own generous time limits (60 s a page)."""
+    output = project / "output"
+    version = worker_version(output)
+    profile = str(tmp_path / "profile")  # one phone: its worker and copies kept between visits
+    with running_nginx(output, nginx_folder(tmp_path)) as server:
+        port = server.port
+        base = f"http://127.0.0.1:{port}"
+        first = visit(
+            [
+                {"goto": f"{base}{ITEM['en']}"},
+                {"wait_for": f'html[data-offline-ready="{version}"]'},
+            ],
+            locale="en-GB",
+            user_data_dir=profile,
+        )
+        assert [s["error"] for s in first] == [None, None], first
+    with never_answering(port) as asked:
+        steps = visit(
+            [
+                {"goto": f"{base}{ITEM['en']}", "text": ".price-top strong", "all_images": True},
+                {"goto": f"{base}/en/ocop/wild-honey/", "links": ".kept-pages a"},  # never opened
+            ],
+            locale="en-GB",
+            user_data_dir=profile,
+        )
+        lines = list(asked)
+    kept, other = steps
+    # the phone did reach the server and asked it for the pages (a connection refused
+    # fails at once, as with no network at all: not this case)
+    assert f"GET {ITEM['en']} HTTP/1.1" in lines, lines
+    assert "GET /en/ocop/wild-honey/ HTTP/1.1" in lines, lines
+    assert kept["error"] is None, kept
+    assert kept["url"] == f"{base}{ITEM['en']}" and kept["h1"] == "Doll in Hmong costume"
+    assert plain(kept["text"]) == "450,000 VND – 1,200,000 VND"
+    assert kept["css_rules"] > 20
+    assert [im["src"].removeprefix(base) for im in kept["images"]][-1] == "/pay/XM-D01.svg"
+    assert [im["src"] for im in kept["images"] if not im["ok"]] == []
+    assert other["error"] is None, other
+    assert other["url"] == f"{base}/en/ocop/wild-honey/" and other["h1"] == "No connection"
+    assert other["links"][0] == {"href": ITEM["en"], "lang": "en", "text": "Doll in Hmong costume"}
+    assert other["page_errors"] == []
 
 
 def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_path: Path) -> None:
