@@ -3,7 +3,7 @@
 //   pages and photos: network first (a returning network always shows today's price),
 //                     the copy kept here only when the network fails or has not
 //                     answered in NETWORK_PATIENCE_MS (a weak link that connects and
-//                     then says nothing); its answer, if it comes later, is kept;
+//                     then says nothing: the request is then dropped);
 //   assets/ (named by a hash of their bytes): cache first, they never change.
 // A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
 // its booklet chapter, then (a second message) every image it shows, the lazy ones below
@@ -113,18 +113,23 @@ self.addEventListener("message", (event) => {
 });
 
 // The response goes to the page at once (it renders while it downloads); its copy is
-// stored alongside, under event.waitUntil: also when it comes after the kept copy was shown
-// (registered at once: the event can no longer be extended once it is answered).
+// stored alongside, under event.waitUntil. When the kept copy (or the offline page) is
+// shown instead, the network's request is dropped: its answer would not be shown, and a
+// connection left hanging would hold one of the few the browser opens to the site.
 async function networkFirst(event) {
   const request = event.request;
-  const network = fetch(request);
-  event.waitUntil(network.then((r) => keepable(r) && keep(request, r.clone())).catch(() => {}));
+  const stop = new AbortController();
+  const network = fetch(request, { signal: stop.signal }).then((response) => {
+    if (keepable(response)) event.waitUntil(keep(request, response.clone()));
+    return response;
+  });
   try {
     return await patiently(network, NETWORK_PATIENCE_MS);
   } catch (e) {
-    // no network, or no answer yet: the copy kept here; else still the network (which
-    // fails at once with no network: the browser's own page)
-    return (await instead(request)) || network;
+    const shown = await instead(request);
+    if (!shown) return network; // (no network: fails at once; a slow one: waited for)
+    stop.abort();
+    return shown;
   }
 }
 

@@ -471,62 +471,113 @@ def test_a_kept_item_page_shows_its_pay_code_and_every_photo_offline(
         assert step["page_errors"] == []
 
 
-@contextlib.contextmanager
-def never_answering(port: int) -> Iterator[list[str]]:
-    """A server on 127.0.0.1:`port` that accepts every connection, reads the request and
-    never answers: a weak mountain link where what the phone sends goes out and nothing
-    comes back. Yields the request lines it has read (e.g. "GET /en/ HTTP/1.1")."""
-    asked: list[str] = []
-    held: list[socket.socket] = []
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (nginx's port, just freed)
-    listener.bind(("127.0.0.1", port))
-    listener.listen(64)
+class WeakLink:
+    """A loopback relay in front of nginx, as a tourist's mountain link: while `holding` is
+    false every request goes through at once; while it is true each connection is
+    accepted, its request read (its first line noted in `asked`) and held, unanswered,
+    until a request for RELEASE lets them all through (that one is then answered by the
+    relay itself)."""
 
-    def read(conn: socket.socket) -> None:
-        data = b""
+    RELEASE = "/__release__"
+
+    def __init__(self, upstream: int) -> None:
+        self.upstream = upstream
+        self.holding = False
+        self.held: list[tuple[socket.socket, bytes]] = []
+        self.asked: list[str] = []
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port: int = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        with self.lock:
+            for conn, _ in self.held:
+                conn.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        head = b""
         with contextlib.suppress(OSError):
-            while b"\r\n\r\n" not in data:
+            while b"\r\n\r\n" not in head:
                 chunk = conn.recv(4096)
                 if not chunk:
                     break
-                data += chunk
-        if data:
-            asked.append(data.split(b"\r\n", 1)[0].decode("latin-1"))
-
-    def accept() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:  # closed: the test is over
-                return
-            held.append(conn)
-            threading.Thread(target=read, args=(conn,), daemon=True).start()
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield asked
-    finally:
-        listener.shutdown(socket.SHUT_RDWR)
-        listener.close()
-        for conn in held:
+                head += chunk
+        parts = head.split(b" ", 2)
+        if b"\r\n\r\n" not in head or len(parts) < 3:
             conn.close()
+            return
+        if parts[1].decode("latin-1") == self.RELEASE:
+            with self.lock:
+                held, self.held, self.holding = self.held, [], False
+            for waiting, request in held:  # answered first, then the release itself
+                self._relay(waiting, request)
+            body = b"<!doctype html><title>Released</title><h1>Released</h1>"
+            with contextlib.suppress(OSError):
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    b"Cache-Control: no-store\r\nConnection: close\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+            conn.close()
+            return
+        with self.lock:
+            if self.holding:
+                self.held.append((conn, head))
+                self.asked.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+                return
+        self._relay(conn, head)
+
+    def _relay(self, conn: socket.socket, head: bytes) -> None:
+        """One request to nginx and its whole answer back (one request a connection)."""
+        line, rest = head.split(b"\r\n", 1)
+        rest = re.sub(rb"(?im)^connection:[^\r]*\r\n", b"", rest)
+        upstream = ("127.0.0.1", self.upstream)
+        with contextlib.suppress(OSError), socket.create_connection(upstream, 30) as up:
+            up.sendall(line + b"\r\nConnection: close\r\n" + rest)
+            while chunk := up.recv(65536):
+                conn.sendall(chunk)
+        conn.close()
+
+
+@contextlib.contextmanager
+def weak_link(upstream: int) -> Iterator[WeakLink]:
+    link = WeakLink(upstream)
+    try:
+        yield link
+    finally:
+        link.close()
 
 
 def test_a_connection_that_never_answers_shows_the_kept_page(project: Path, tmp_path: Path) -> None:
     """On a weak mountain link a connection is often made and then nothing comes back.
     The worker waited for the network as long as the browser does (minutes) before it
     showed the kept copy or the offline page (before); it now waits a bounded time
-    (sw.js NETWORK_PATIENCE_MS). A tourist's phone read the doll with the site served
-    by nginx; then, at the same address, a server that accepts and never answers: the
-    kept page shows with its photo, stylesheet and pay code, and a page never opened
-    shows the offline page, in the browser's own generous time limits (60 s a page)."""
+    (sw.js NETWORK_PATIENCE_MS). A tourist's phone read the doll through a link that
+    works; then the link accepts and never answers: the kept page shows with its photo,
+    stylesheet and pay code, and a page never opened shows the offline page, within the
+    browser's generous limits (60 s a page). Then the held answers come (the link is
+    back): nothing breaks, and the item's page shows the server's new price, online and
+    again offline (the older answer, dropped, never replaces it)."""
     output = project / "output"
     version = worker_version(output)
     profile = str(tmp_path / "profile")  # one phone: its worker and copies kept between visits
-    with running_nginx(output, nginx_folder(tmp_path)) as server:
-        port = server.port
-        base = f"http://127.0.0.1:{port}"
+    price = ".price-top strong"
+    with running_nginx(output, nginx_folder(tmp_path)) as server, weak_link(server.port) as link:
+        base = f"http://127.0.0.1:{link.port}"
         first = visit(
             [
                 {"goto": f"{base}{ITEM['en']}"},
@@ -536,21 +587,29 @@ def test_a_connection_that_never_answers_shows_the_kept_page(project: Path, tmp_
             user_data_dir=profile,
         )
         assert [s["error"] for s in first] == [None, None], first
-    with never_answering(port) as asked:
+        # a new price on the server (this page only: the worker stays the same version)
+        page = output / ITEM["en"].strip("/") / "index.html"
+        page.write_text(page.read_text("utf-8").replace("450,000", "460,000"), "utf-8")
+        for name in ("index.html.br", "index.html.gz"):  # (nginx would send these first)
+            (page.parent / name).unlink()
+        link.holding = True
         steps = visit(
             [
-                {"goto": f"{base}{ITEM['en']}", "text": ".price-top strong", "all_images": True},
+                {"goto": f"{base}{ITEM['en']}", "text": price, "all_images": True},
                 {"goto": f"{base}/en/ocop/wild-honey/", "links": ".kept-pages a"},  # never opened
+                {"goto": f"{base}{WeakLink.RELEASE}"},  # the held answers come now
+                {"goto": f"{base}{ITEM['en']}", "text": price},  # from the network
+                {"offline": True},
+                {"goto": f"{base}{ITEM['en']}", "text": price},
             ],
             locale="en-GB",
             user_data_dir=profile,
         )
-        lines = list(asked)
-    kept, other = steps
-    # the phone did reach the server and asked it for the pages (a connection refused
-    # fails at once, as with no network at all: not this case)
-    assert f"GET {ITEM['en']} HTTP/1.1" in lines, lines
-    assert "GET /en/ocop/wild-honey/ HTTP/1.1" in lines, lines
+    kept, other, released, online, _off, offline = steps
+    # the phone did reach the link and asked for the pages (a connection refused fails at
+    # once, as with no network at all: not this case)
+    assert f"GET {ITEM['en']} HTTP/1.1" in link.asked, link.asked
+    assert "GET /en/ocop/wild-honey/ HTTP/1.1" in link.asked, link.asked
     assert kept["error"] is None, kept
     assert kept["url"] == f"{base}{ITEM['en']}" and kept["h1"] == "Doll in Hmong costume"
     assert plain(kept["text"]) == "450,000 VND – 1,200,000 VND"
@@ -560,7 +619,11 @@ def test_a_connection_that_never_answers_shows_the_kept_page(project: Path, tmp_
     assert other["error"] is None, other
     assert other["url"] == f"{base}/en/ocop/wild-honey/" and other["h1"] == "No connection"
     assert other["links"][0] == {"href": ITEM["en"], "lang": "en", "text": "Doll in Hmong costume"}
-    assert other["page_errors"] == []
+    assert released["error"] is None and released["h1"] == "Released", released
+    for step in (online, offline):
+        assert step["error"] is None, step
+        assert plain(step["text"]) == "460,000 VND – 1,200,000 VND"
+    assert offline["page_errors"] == []
 
 
 def test_a_second_scan_with_no_network_opens_the_kept_page(project: Path, tmp_path: Path) -> None:
