@@ -14,10 +14,11 @@ document.addEventListener("click", function (e) {
 // Offline after one visit: the service worker (/sw.js, written by the build) keeps this
 // page, the item's page in the other languages and its booklet chapter (the list in
 // data-offline), and sends a later scan of the item's code (data-scanned-as) to this
-// page. Then what the page shows further down, loaded lazily (the code to pay by bank
+// page. Then what the item shows further down, loaded lazily (the code to pay by bank
 // transfer, the photos below the first screen), is fetched and kept too: a page kept
-// without them shows broken images with no network. Only where a worker may run (https,
-// or localhost); opened from a file or in an old browser, nothing happens and nothing is
+// without them shows broken images with no network. (The item's images only: a list's
+// cards or a print page's codes stay lazy.) Only where a worker may run (https, or
+// localhost); opened from a file or in an old browser, nothing happens and nothing is
 // missed. When all is kept, the worker's version is set on <html data-offline-ready> (a
 // new build's worker asks again).
 (function () {
@@ -30,8 +31,8 @@ document.addEventListener("click", function (e) {
       worker.postMessage(message, [done.port2]);
     });
   }
-  function shown() { // the images as this phone shows them (the size it picks), loaded now
-    var images = [].slice.call(document.images);
+  function shown(el) { // the item's images, loaded now, as this phone shows them (its size)
+    var images = el ? [].slice.call(el.querySelectorAll("img")) : [];
     return Promise.all(images.map(function (im) {
       im.loading = "eager";
       return im.complete ? null : new Promise(function (settled) {
@@ -49,7 +50,7 @@ document.addEventListener("click", function (e) {
     [].forEach.call(document.querySelectorAll("link[rel=stylesheet],link[rel=icon],link[rel=manifest],script[src]"), function (n) { urls.push(n.href || n.src); });
     [].forEach.call(document.images, function (im) { if (im.currentSrc) urls.push(im.currentSrc); });
     ask(worker, { keep: urls, scanned: scanned, page: location.pathname })  // the pages first
-      .then(shown)
+      .then(function () { return shown(el); })
       .then(function (images) { return ask(worker, { keep: images }); })
       .then(function (version) { document.documentElement.setAttribute("data-offline-ready", version); });
   }
