@@ -6,8 +6,8 @@
 //                     then says nothing: the request is then dropped);
 //   assets/ (named by a hash of their bytes): cache first, they never change.
 // A page asks it (message {keep: [urls]}) to keep the item's pages in every language and
-// its booklet chapter, then (a second message) every image it shows, the lazy ones below
-// the first screen included (the VietQR pay code, photos: templates/assets/lang.js loads
+// its booklet chapter, then (a second message) the item's images, the lazy ones below the
+// first screen included (the VietQR pay code, photos: templates/assets/lang.js loads
 // them), and is told (this worker's version) when they are kept. With
 // {scanned: [paths], page}, a scan of the item's printed code made with no network (a
 // tourist scanning the box again in the village) is sent to that kept page.
