@@ -32,3 +32,21 @@ def test_font_files_are_packaged_small_and_licensed():
     assert "SIL OPEN FONT LICENSE Version 1.1" in LICENSE_FILE.read_text(encoding="utf-8")
     css = font_face_css()
     assert css.count("@font-face") == 4 and "file://" in css
+
+
+def test_ink_boxes_read_from_the_glyph_headers_are_those_of_the_decompiled_outlines():
+    # `_metrics` reads each glyph's box from its glyf header without decompiling it
+    from fontTools.ttLib import TTFont
+
+    from site_builder.print.fonts import _metrics
+
+    for bold in (False, True):
+        font = TTFont(FONT_DIR / FACES[(700 if bold else 400, "normal")])
+        glyf = font["glyf"]
+        decompiled = {}
+        for cp, name in font.getBestCmap().items():
+            g = glyf[name]
+            if g.numberOfContours != 0:
+                decompiled[cp] = (g.xMin, g.xMax, g.yMin, g.yMax)
+        assert _metrics(bold).bounds == decompiled
+        assert len(decompiled) > 1000
