@@ -38,10 +38,9 @@ from site_builder.content import kinds
 from site_builder.content.images import let_go_of_photo
 from site_builder.content.loader import load_site
 from site_builder.content.model import Booklet, Item, Page, Site
-from site_builder.content.printable import title_line, unprintable
+from site_builder.content.printable import unprintable
 from site_builder.content.translations import with_fallback
 from site_builder.content.unique import alias_error
-from site_builder.content.yamlsource import line_of
 from site_builder.errors import ContentError, ErrorList, SiteError
 from site_builder.filestate import listing
 from site_builder.freshness import inputs_state, same_build
@@ -62,6 +61,7 @@ from site_builder.render.offline import offline_page
 from site_builder.render.pdf import (
     booklet_pdfs,
     sticker_name_languages,
+    sticker_named,
     sticker_settings,
     sticker_sheet,
 )
@@ -145,26 +145,6 @@ def print_outputs(plan: Plan, r: HtmlRenderer, warnings: list[str]) -> list[Outp
         for name, pdf in booklet_pdfs(r, booklet, warnings).items():
             out.append(Output(urls.print_file(name), pdf, None, "pdf"))
     return out
-
-
-def sticker_named(site: Site, exc: SiteError) -> SiteError:
-    """A preview sticker that does not fit its label, named where the member changes it:
-    the title line of the item's source text (names too long), or its item.yaml (the
-    payment caption's lines, anything else); `exc` itself when it names no item."""
-    msg = exc.args[0] if exc.args else None
-    if not isinstance(msg, Msg) or not msg.template.startswith("sticker {code}:"):
-        return exc
-    code = msg.params.get("code")
-    item = next((i for i in site.items if i.code == code), None)
-    if item is None:
-        return exc
-    words = item.translations.get(site.config.source_language)
-    if "lengths" in msg.params and words is not None:
-        return ContentError(words.source, title_line(words.source), "title", msg)
-    path = item.folder / "item.yaml"
-    if "lines" in msg.params:  # (the payment caption: payment.label lines)
-        return ContentError(path, line_of(path, "payment"), "payment", msg)
-    return ContentError(path, None, None, msg)
 
 
 def page_tasks(plan: Plan) -> list[Task]:

@@ -69,6 +69,25 @@ def shown(chars: list[str]) -> str:
 STICKER_LANGUAGES = 2  # a sticker has room for the names in the site's first two languages
 
 
+def sticker_names(site: Site, item: Item) -> tuple[tuple[str, str], ...]:
+    """(language, title) of `item` in the languages a sticker prints names in: the
+    site's first two (render/pdf.py `sticker_content`; `check` keys its layout by them)."""
+    found = []
+    for lang in site.config.languages[:STICKER_LANGUAGES]:
+        tr = item.translations.get(lang)
+        if tr is not None:
+            found.append((lang, tr.title))
+    return tuple(found)
+
+
+def organisation(site: Site) -> str:
+    """The cooperative's name, in the source language: a sticker's brand line and the
+    PDFs' author (site.yaml `contact.organisation`, else the site's title)."""
+    config = site.config
+    org = config.contact.get("organisation") or {}
+    return org.get(config.source_language) or config.title[config.source_language]
+
+
 def unprintable(
     site: Site,
     sticker_languages: Callable[[], Iterable[str]] | None = None,

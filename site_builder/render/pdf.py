@@ -21,8 +21,14 @@ import jinja2
 from site_builder.config import StickerSettings
 from site_builder.content import kinds
 from site_builder.content.model import Booklet, Image, Item, Page, Site
-from site_builder.content.printable import STICKER_LANGUAGES
+from site_builder.content.printable import (
+    STICKER_LANGUAGES,
+    organisation,
+    sticker_names,
+    title_line,
+)
 from site_builder.content.translations import with_fallback
+from site_builder.errors import ContentError, SiteError
 from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
@@ -85,7 +91,7 @@ def sticker_sheet(
     progress: Any = None,
 ) -> bytes:
     """A sticker-sheet PDF for `items` (with copy counts), in order."""
-    from site_builder.print import PaymentQr, PdfMeta, StickerContent
+    from site_builder.print import PdfMeta
 
     config = site.config
     defaults = sticker_settings(site)
@@ -94,32 +100,12 @@ def sticker_sheet(
     from site_builder.print.designs import load_design
 
     chosen_design = load_design(config.templates_dir, design or defaults.design)
-    brand = _author(site)
+    brand = _author(site) if "brand" in chosen_design.lines else None
     urls = Urls(config)
-    contents = []
-    for item, copies in items:
-        names = tuple(
-            (lang, tr.title)
-            for lang in config.languages[:STICKER_LANGUAGES]
-            if (tr := item.translations.get(lang)) is not None
-        )
-        url = urls.short_url(item.code)
-        contents.append(
-            (
-                StickerContent(
-                    code=item.code,
-                    short_url=url,
-                    names=names,
-                    # what is not printed is left out: less work, and the cached sheets
-                    # do not depend on it
-                    price_text=format_price(item.price, config.source_language) if price else None,
-                    qr=make_qr(url, config.qr_error_correction),
-                    payment=_payment_qr(item, PaymentQr) if payment else None,
-                    brand=brand if "brand" in chosen_design.lines else None,
-                ),
-                copies,
-            )
-        )
+    contents = [
+        (sticker_content(site, item, urls, price=price, payment=payment, brand=brand), copies)
+        for item, copies in items
+    ]
     chosen = label_template(site, template or defaults.template)
     title = config.title[config.source_language]
     meta = PdfMeta(
@@ -148,6 +134,65 @@ def sticker_sheet(
         "design": chosen_design,
     }
     return _sheets_in_chunks(site, contents, chosen, start_position, options, progress)
+
+
+def sticker_content(
+    site: Site, item: Item, urls: Urls, *, price: bool, payment: bool, brand: str | None
+) -> Any:
+    """What `item`'s sticker prints (a `StickerContent`): its titles in the languages a
+    sticker prints, its short URL and code, and, as asked, its price, its payment code and
+    the brand (`brand`, when the design prints one). What is not printed is left out:
+    less work, and the cached sheets do not depend on it. `check` lays out the same."""
+    from site_builder.print import PaymentQr, StickerContent
+
+    config = site.config
+    url = urls.short_url(item.code)
+    return StickerContent(
+        code=item.code,
+        short_url=url,
+        names=sticker_names(site, item),
+        price_text=format_price(item.price, config.source_language) if price else None,
+        qr=make_qr(url, config.qr_error_correction),
+        payment=_payment_qr(item, PaymentQr) if payment else None,
+        brand=brand,
+    )
+
+
+def sticker_named(site: Site, exc: SiteError) -> SiteError:
+    """A sticker that does not fit its label (`exc`, as `layout_sticker` raised it or the
+    drawing process reported it), named where the member changes it: the title line of
+    the item's source text (its names too long), its item.yaml's payment account holder
+    (the payment caption's lines), its code (the short URL), or its item.yaml (anything
+    else); `exc` itself when it names no item. The build and `check` both say this."""
+    msg = exc.args[0] if exc.args else None
+    if not isinstance(msg, Msg) or not msg.template.startswith("sticker {code}:"):
+        return exc
+    code = msg.params.get("code")
+    item = next((i for i in site.items if i.code == code), None)
+    if item is None:
+        return exc
+    path = item.folder / "item.yaml"
+    if "lines" in msg.params:  # (the payment caption: payment.label lines)
+        pay = item.facts.payment
+        field = ("payment", "account_name") if pay and pay.account_name else ("payment",)
+        return ContentError(path, _yaml_line(path, field), ".".join(field), msg)
+    if "url" in msg.params:  # (the short URL: short_base and the item's code)
+        return ContentError(path, _yaml_line(path, ("code",)), "code", msg)
+    words = item.translations.get(site.config.source_language)
+    if "lengths" in msg.params and words is not None:
+        return ContentError(words.source, title_line(words.source), "title", msg)
+    return ContentError(path, None, None, msg)
+
+
+def _yaml_line(path: Path, field: tuple[str, ...]) -> int | None:
+    """The line of `field` (a key path) in the YAML file `path`, which loaded before."""
+    from site_builder.content.yamlsource import parse_yaml, read_text
+
+    try:
+        _data, lines = parse_yaml(read_text(path), path)
+    except (SiteError, OSError):
+        return None
+    return lines.line(field)
 
 
 def _check_offset(
@@ -347,8 +392,7 @@ def content_date(site: Site, items: Sequence[Item] = ()) -> dt.date:
 
 
 def _author(site: Site) -> str:
-    org = site.config.contact.get("organisation") or {}
-    return org.get(site.config.source_language) or site.config.title[site.config.source_language]
+    return organisation(site)
 
 
 def booklet_docs(r: HtmlRenderer, booklet: Booklet) -> list[Any]:
@@ -648,8 +692,6 @@ def _print_job(templates: str, kind: str, payload: Any, size: Any) -> tuple[str,
 
 
 def _job_error(site: Site, status: str, value: Any) -> Exception:
-    from site_builder.errors import ContentError, SiteError
-
     if status == "template":
         path, line, message = value
         return ContentError(
