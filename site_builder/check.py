@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from site_builder import check_ahead, lastbuild, lifeline
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
+from site_builder.check_stickers import sticker_errors
 from site_builder.content import kinds
 from site_builder.content.loader import STORY_EMPTY, STORY_REMOVED, STORY_REMOVED_HINT
 from site_builder.content.printable import STICKER_LANGUAGES, unprintable
@@ -482,6 +483,8 @@ def _examine(
     if plan is not None and not report.errors:
         report.errors.extend(_print_settings_errors(plan, ahead, derived))
         report.warnings.extend(_budget_warnings(plan, *changes))
+    elif derived is not None:  # (no sticker laid out: those remembered to fit are kept)
+        derived.keep_unused = True
     if plan is not None:
         report.warnings.extend(_moved_away(plan, changes[0], targets))
     progress.done()
@@ -590,7 +593,8 @@ def _print_settings_errors(
     """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
     process when it read the same settings (`check_ahead.settings_ahead`); then on the
     build's preview sheet (`check_ahead.sheet_errors`): the design, the calibration offset,
-    and, when the labels themselves fit, a payment code beside the product's."""
+    and, when the labels themselves fit, a payment code beside the product's; then, with
+    none of these, every item's sticker on its label (`check_stickers.sticker_errors`)."""
     config = plan.site.config
     known = _answer(ahead)
     if known is not None and known[0] == check_ahead.settings_of(config):
@@ -600,6 +604,10 @@ def _print_settings_errors(
     if plan.site.items:  # (as `build` draws its preview sheet: a sticker of every item)
         modules = functools.partial(_fewest_modules, plan, derived)
         errors += check_ahead.sheet_errors(config, plan.site.items, modules, payment=not errors)
+        if not errors:  # (then each item's sticker, laid out as the build lays it out)
+            errors += sticker_errors(plan, derived)
+        elif derived is not None:  # (none laid out: those remembered to fit are kept)
+            derived.keep_unused = True
     return errors
 
 

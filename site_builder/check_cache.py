@@ -7,7 +7,9 @@ are found where the story is converted and kept with the loaded item, `Translati
 - `source:<file state>` -> a source text's `source_hash` (check.py's definition);
 - `recorded:<file state>` -> the `source_hash` a translation records, and its line;
 - `qr:<hash of the error correction level and the data>` -> the QR code's version (its
-  size: build.plan_site checks it against `qr.max_version`), keyed by what it encodes.
+  size: build.plan_site checks it against `qr.max_version`), keyed by what it encodes;
+- `sticker:<hash of everything its layout depends on>` -> true: that sticker fits its
+  label (check_stickers.py); one that does not is not remembered (laid out each check).
 
 A file's entries are keyed by its state (filestate.py, the one rule for "has this file
 changed") and only stored once the file is settled (it last changed more than
@@ -49,6 +51,15 @@ class CheckCache:
         version = encode(data, level)
         self.table.put(key, version)
         return version
+
+    def sticker_fits(self, key: str) -> bool:
+        """Whether the sticker whose layout depends on `key` (check_stickers.py) was laid
+        out and fitted its label."""
+        return self.table.get("sticker:" + key) is True
+
+    def sticker_fitted(self, key: str) -> None:
+        """Remember that the sticker of `key` fits (`sticker_fits`)."""
+        self.table.put("sticker:" + key, True)
 
     def source_hash(
         self, path: Path, compute: Callable[[Path], str], state: FileState | None = None

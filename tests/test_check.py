@@ -234,6 +234,7 @@ def test_broken_internal_links(minimal: Path, capsys: pytest.CaptureFixture[str]
         "code-too-long-for-qr",
         "several-errors",
         "malformed-yaml",
+        "sticker-title-too-long",
     ],
 )
 def test_check_reports_what_the_build_reports(

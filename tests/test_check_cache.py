@@ -245,7 +245,13 @@ def test_a_damaged_memory_is_ignored(minimal: Path, damage: str) -> None:
         table = Table(memory)
         for key in list(table.data):
             kind = key.split(":", 1)[0]
-            wrong = {"links": 42, "source": "not-a-hash", "recorded": ["x", -1], "qr": 99}
+            wrong = {
+                "links": 42,
+                "source": "not-a-hash",
+                "recorded": ["x", -1],
+                "qr": 99,
+                "sticker": "yes",
+            }
             table.put(key, wrong[kind])
         table.save()
         assert Table(memory).data  # the seal holds: only the entries are wrong

@@ -1,0 +1,130 @@
+"""`check` lays out every item's sticker as the build's preview sheet does, so that a name
+or a payment caption too long for the label is its error before the build refuses it.
+
+The build draws a sticker of every item with site.yaml's `stickers:` settings
+(render/pdf.py `sticker_sheet`); each sticker is laid out by `layout_sticker`, which
+raises `StickerError` when it cannot fit, and the build names the item's file, line and
+field (`render.pdf.sticker_named`). Here the same contents (`render.pdf.sticker_content`)
+go through the same function and the same naming. Laying out a sticker takes ~0.4 ms
+(2,000 items: ~0.8 s), so a sticker that fits is remembered in check's cache
+(`CheckCache.sticker_fits`) under everything its layout depends on: what it prints, the
+label template, the design, the sizes and settings, the fonts and the tool's version. An
+edit lays out again only the stickers it changed; a sticker that does not fit is laid out
+on every check (its message is made anew, in the member's language).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from site_builder.cache import STAMP, digest
+from site_builder.check_cache import CheckCache
+from site_builder.content.printable import organisation, sticker_names
+from site_builder.errors import ContentError, SiteError
+
+
+def sticker_errors(plan: Any, derived: CheckCache | None = None) -> list[ContentError]:
+    """The build's refusal of each item whose sticker does not fit its label on the
+    preview sheet (a sticker of every item of `plan`, site.yaml's `stickers:` settings),
+    named as the build names it. Empty when the settings themselves cannot be read (their
+    own errors: `check_ahead.settings_errors`, `sheet_errors`)."""
+    from site_builder.labelsheets import get_template
+    from site_builder.print.designs import load_design
+
+    site = plan.site
+    config = site.config
+    settings = config.stickers  # (render.pdf.sticker_settings)
+    try:
+        design = load_design(config.templates_dir, settings.design)
+        template = get_template(settings.template, config.label_templates)
+    except SiteError:
+        return []
+    brand = organisation(site) if "brand" in design.lines else None  # (as render.pdf's)
+    price, payment = settings.show_price, settings.show_payment
+    base = _base_key(config, template, design, brand)
+    short_url = plan.urls.short_url
+    todo = []
+    for item in site.items:  # (one hash of a few short texts each: ~2 µs)
+        words = (
+            f"{base}\0{item.code}\0{short_url(item.code)}\0{sticker_names(site, item)!r}"
+            f"\0{item.price if price else ''}\0{item.facts.payment if payment else ''!r}"
+        )
+        key = hashlib.sha256(words.encode()).hexdigest()
+        if derived is None or not derived.sticker_fits(key):
+            todo.append((item, key))
+    return _laid_out(plan, todo, template, design, brand, derived) if todo else []
+
+
+def _laid_out(
+    plan: Any,
+    todo: list[tuple[Any, str]],
+    template: Any,
+    design: Any,
+    brand: str | None,
+    derived: CheckCache | None,
+) -> list[ContentError]:
+    """Lay out the stickers of the items of `todo` (with their keys) as the build does;
+    the refusals, named as the build names them; the stickers that fit remembered."""
+    from site_builder.print.sticker_layout import layout_sticker
+    from site_builder.render.pdf import sticker_content, sticker_named
+
+    site = plan.site
+    settings = site.config.stickers
+    price, payment = settings.show_price, settings.show_payment
+    errors: list[ContentError] = []
+    seen: set[str] = set()
+    for item, key in todo:
+        try:
+            content = sticker_content(
+                site, item, plan.urls, price=price, payment=payment, brand=brand
+            )
+            layout_sticker(
+                content,
+                template,
+                min_qr_mm=settings.min_qr_mm,
+                show_price=price,
+                show_payment=payment,
+                design=design,
+            )
+        except SiteError as exc:
+            error = _named(site.config, sticker_named(site, exc))
+            if error.message not in seen:  # (a label-wide refusal: once)
+                seen.add(error.message)
+                errors.append(error)
+            continue
+        if derived is not None:
+            derived.sticker_fitted(key)
+    return errors
+
+
+def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str:
+    """What every sticker's layout depends on besides its own words and codes: the tool's
+    version, the packaged fonts (their files' states), the label template, the design and
+    the sticker settings, the QR error correction level, the brand printed."""
+    from site_builder.filestate import state_of
+    from site_builder.print.fonts import font_files
+
+    settings = config.stickers
+    fonts = [repr(state_of(path)) for path in font_files()]
+    return digest(
+        STAMP,
+        "sticker layout",
+        *fonts,
+        repr(template),
+        repr(design),
+        repr((settings.min_qr_mm, settings.show_price, settings.show_payment)),
+        config.qr_error_correction,
+        config.source_language,  # (the price's format)
+        brand or "",
+    )
+
+
+def _named(config: Any, error: SiteError) -> ContentError:
+    """`error` (`sticker_named`'s) as a content error: as it is when it names a file;
+    a refusal naming no item (the label itself, for this item's codes) at site.yaml's
+    `stickers:`, as check names the label's other errors."""
+    if isinstance(error, ContentError):
+        return error
+    message = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    return ContentError(config.root / "site.yaml", config.line("stickers"), "stickers", message)

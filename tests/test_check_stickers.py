@@ -1,0 +1,155 @@
+"""`check` lays out every item's sticker as the build does: a sticker the build cannot lay
+out on its label is check's error too, with the build's own message, file, line and field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.check_cache import CheckCache
+from site_builder.cli import main
+from tests.helpers import copy_project
+from tests.test_invalid_sites import CASES, apply_case
+
+LONG_VI = (
+    "title: Búp bê trong trang phục truyền thống của người Mông hoa ở thôn Nà Chì, xã Xín "
+    "Mần, tỉnh Hà Giang, làm bằng tay\n"
+)
+TOO_LONG_EN = (
+    "Error: content/dolls/hmong/vi.md:2: title: sticker XM-D01: its text does not fit on a "
+    "L7160 label (63.5 × 38.1 mm) beside a 20 mm QR code, even at 6.0 pt; shorten the "
+    "item's names (now 110 / 128 characters), choose a larger template or lower min_qr_mm."
+)
+TOO_LONG_VI = (
+    "Lỗi: content/dolls/hmong/vi.md:2: title: tem XM-D01: chữ không vừa trên ô tem L7160 "
+    "(63.5 × 38.1 mm) bên cạnh mã QR 20 mm, kể cả ở cỡ chữ 6.0 pt; hãy rút ngắn tên sản "
+    "phẩm (hiện 110 / 128 ký tự), chọn loại giấy tem lớn hơn hoặc giảm min_qr_mm."
+)
+
+
+def run(
+    project: Path, capsys: pytest.CaptureFixture[str], lang: str, *args: str
+) -> tuple[int, str]:
+    """The exit code and what the command printed (both streams)."""
+    capsys.readouterr()
+    code = main(["--project", str(project), "--lang", lang, *args])
+    shown = capsys.readouterr()
+    return code, shown.out + shown.err
+
+
+def errors(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(("Error: ", "Lỗi: "))]
+
+
+@pytest.fixture
+def too_long(tmp_path: Path) -> Path:
+    """The minimal project with a doll whose names do not fit on an L7160 sticker."""
+    project = copy_project(tmp_path / "site", "minimal")
+    apply_case(project, CASES / "sticker-title-too-long")
+    return project
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", TOO_LONG_EN), ("vi", TOO_LONG_VI)])
+def test_a_name_too_long_for_the_label_is_checks_error_with_the_builds_message(
+    too_long: Path, capsys: pytest.CaptureFixture[str], lang: str, expected: str
+) -> None:
+    code, shown = run(too_long, capsys, lang, "check")
+    assert code == 1
+    assert errors(shown) == [expected]
+    code, built = run(too_long, capsys, lang, "build")
+    assert code == 1
+    assert errors(built) == [expected]
+    assert not (too_long / "output").exists()
+
+
+def test_the_json_report_names_the_title_line_of_the_source_text(
+    too_long: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, shown = run(too_long, capsys, "en", "check", "--format", "json")
+    assert code == 1
+    (error,) = json.loads(shown)["errors"]
+    assert (error["file"], error["line"], error["field"]) == (
+        "content/dolls/hmong/vi.md",
+        2,
+        "title",
+    )
+    assert error["message"] == TOO_LONG_EN.split(": title: ", 1)[1]
+
+
+def test_names_that_fit_are_no_error_and_are_remembered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path / "site", "minimal")
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 0, shown
+    assert errors(shown) == []
+    remembered = CheckCache(project).table.data
+    assert sum(key.startswith("sticker:") for key in remembered) == 2  # (both items fit)
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 0 and errors(shown) == []
+
+
+def test_a_smaller_label_makes_a_fitting_name_an_error_on_the_next_check(
+    too_long: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the long names fit a custom label 99 mm wide; made 63.5 mm wide, they no longer do
+    site = too_long / "site.yaml"
+    base = site.read_text(encoding="utf-8")
+    labels = (
+        "labels:\n  shop:\n    description: the print shop's sheet\n    page_width: 210\n"
+        "    page_height: 297\n    label_width: {w}\n    label_height: 38.1\n"
+        "    columns: 1\n    rows: 7\n    left: 10\n    top: 10\n"
+        "stickers:\n  template: shop\n"
+    )
+    site.write_text(base + labels.format(w=99), encoding="utf-8")
+    code, shown = run(too_long, capsys, "en", "check")
+    assert code == 0, shown
+    site.write_text(base + labels.format(w=63.5), encoding="utf-8")
+    code, shown = run(too_long, capsys, "en", "check")
+    assert code == 1
+    expected = TOO_LONG_EN.replace("L7160 label", "shop label")
+    assert errors(shown) == [expected]
+    code, built = run(too_long, capsys, "en", "build")
+    assert code == 1 and errors(built) == [expected]
+
+
+def test_a_payment_caption_too_long_names_the_account_holder_in_item_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path / "site", "minimal")
+    item = project / "content/dolls/hmong/item.yaml"
+    item.write_text(
+        item.read_text(encoding="utf-8")
+        + "payment:\n  bank: MB\n  account: '0000123456789'\n"
+        + '  account_name: "CHI DOAN XA XIN MAN (VI DU)"\n',
+        encoding="utf-8",
+    )
+    site = project / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8") + "stickers:\n  template: L7163\n  show_payment: yes\n",
+        encoding="utf-8",
+    )
+    line = (
+        item.read_text(encoding="utf-8")
+        .splitlines()
+        .index('  account_name: "CHI DOAN XA XIN MAN (VI DU)"')
+    )
+    expected = (
+        f"Error: content/dolls/hmong/item.yaml:{line + 1}: payment.account_name: sticker XM-D01: "
+        "the payment caption ('Chuyển khoản / Pay / MB Bank / CHI DOAN XA XIN MAN (VI DU)') "
+        "does not fit under a 20 mm payment QR code on a L7163 label (99.06 × 38.1 mm), even "
+        "at 6.0 pt; shorten the payment label lines, choose a larger template such as L7173 "
+        "(99.06 × 57 mm), lower min_qr_mm or print payment cards separately."
+    )
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 1
+    assert errors(shown) == [expected]
+    code, built = run(project, capsys, "en", "build")
+    assert code == 1
+    assert errors(built) == [expected]
+    # on the larger label the sample's caption fits
+    site.write_text(site.read_text(encoding="utf-8").replace("L7163", "L7173"), encoding="utf-8")
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 0, shown
