@@ -72,6 +72,7 @@ __all__ = [  # the layout's names, as callers imported them from here
     "TextBlock",
     "check_label_fits",
     "display_url",
+    "draw_sheets",
     "layout_sticker",
     "plan_sheets",
     "qr_fill_ops",
@@ -338,6 +339,24 @@ def render_sticker_sheet(
         show_payment=show_payment,
         design=design,
     )
+    return draw_sheets(
+        sheets, template, env=env, mode=mode, offset_mm=offset_mm, meta=meta, design=design
+    )
+
+
+def draw_sheets(
+    sheets: Sequence[Sequence[PlacedSticker]],
+    template: LabelTemplate,
+    *,
+    env: jinja2.Environment,
+    mode: Mode = "labels",
+    offset_mm: tuple[float, float] = (0.0, 0.0),
+    meta: PdfMeta,
+    design: StickerDesign = STANDARD,
+) -> bytes:
+    """The PDF of sheets already planned (`plan_sheets`): what `render_sticker_sheet`
+    draws, and what the tests draw after changing a layout (e.g. to measure each line's
+    ink alone, at the place the whole sheet prints it)."""
     bleed = None
     if design.background is not None:  # the background bleeds past the cut for the shop
         bleed = printshop.BLEED_MM if mode == "printshop" else 0.0
