@@ -25,7 +25,7 @@ from site_builder.print import render_sticker_sheet
 from site_builder.print.designs import load_design
 from site_builder.print.fonts import FONT_DIR
 from site_builder.print.sticker_layout import layout_sticker
-from site_builder.print.sticker_text import LINE_HEIGHT, PT, StickerContent
+from site_builder.print.sticker_text import PT, StickerContent
 from site_builder.print_errors import StickerError
 from site_builder.render.qr import make_qr
 from tests.test_print_sticker_design import PAY
@@ -104,14 +104,15 @@ def ink_boxes(
         out.append(("pay-qr", p.qr_x + pq, p.qr_y + pq, *(2 * [p.qr_size - 2 * pq])))
     for b in layout.blocks:
         ascent, descent, bounds = _font(b.bold)
-        baseline = ascent + (LINE_HEIGHT - ascent - descent) / 2  # em from a line box's top
         em = b.size_pt * PT
+        box = b.line_height / em  # LINE_HEIGHT em, or more where lines' ink needs it
+        baseline = ascent + (box - ascent - descent) / 2  # em from a line box's top
         first = unicodedata.normalize("NFC", b.lines[0])
         last = unicodedata.normalize("NFC", b.lines[-1])
         top = max((bounds[c][3] for c in first if c in bounds), default=0)
         bottom = -min((bounds[c][2] for c in last if c in bounds), default=0)
         y0 = b.y + min(0.0, baseline - top) * em
-        y1 = b.y + b.height + max(0.0, bottom - (LINE_HEIGHT - baseline)) * em
+        y1 = b.y + b.height + max(0.0, bottom - (box - baseline)) * em
         out.append((f"text {b.kind}", b.x, y0, b.width, y1 - y0))
     return out
 

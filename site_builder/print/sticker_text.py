@@ -28,6 +28,11 @@ PT = 25.4 / 72  # mm per point
 MIN_PT = 6.0  # smallest text we print (the least a print shop accepts on a label)
 LINE_HEIGHT = 1.18  # line box height in em
 PARA_GAP = 0.5  # mm between paragraphs (names, URL, price)
+#: mm of paper kept between the ink of a line and the ink of the line above it, where a
+#: line's marks (Ẫ, Ỗ: 1.05 em above the baseline) meet the descenders or dots of the one
+#: above (g: 0.24 em below), which LINE_HEIGHT alone lets overlap: the thinnest gap a
+#: print shop keeps open, as its thinnest line (0.25 pt), and 2 device dots at 600 dpi
+MIN_INK_GAP = 0.1
 WIDTH_SAFETY = 1.03  # advance widths without kerning, plus 3 %
 #: letter-spacing (em) of a kind of line, as templates/print/stickers.css sets it
 LETTER_SPACING = {"brand": 0.02}
@@ -237,14 +242,86 @@ def _bold(para: _Para) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _ink_out(line: str, size: float, bold: bool) -> tuple[float, float]:
-    """How far (mm) the glyphs of `line` reach above and below its line box
-    (LINE_HEIGHT em, centred on the font's ascent + descent as CSS does)."""
+def _ink_out(line: str, size: float, bold: bool, pitch: float) -> tuple[float, float]:
+    """How far (mm) the glyphs of `line` reach above and below its line box (`pitch` mm
+    high, centred on the font's ascent + descent as CSS does)."""
     ascent, descent = line_metrics_em(bold)
-    baseline = ascent + (LINE_HEIGHT - ascent - descent) / 2  # from the box's top, em
-    top, bottom = height_ink_em(line, bold)
     em = size * PT
-    return max(0.0, top - baseline) * em, max(0.0, bottom - (LINE_HEIGHT - baseline)) * em
+    box = pitch / em
+    baseline = ascent + (box - ascent - descent) / 2  # from the box's top, em
+    top, bottom = height_ink_em(line, bold)
+    return max(0.0, top - baseline) * em, max(0.0, bottom - (box - baseline)) * em
+
+
+@lru_cache(maxsize=65536)
+def _pitch(lines: tuple[str, ...], size: float, bold: bool) -> float:
+    """The height (mm) of each line box of a paragraph: LINE_HEIGHT em, or more where the
+    ink of two of its lines would come closer than MIN_INK_GAP (the lowest ink of a line
+    and the highest of the next, as `height_ink_em` reads them from the font), rounded up
+    to a micrometre. One pitch for the whole paragraph: its lines stay evenly spaced."""
+    em = size * PT
+    need = max(
+        (
+            (height_ink_em(upper, bold)[1] + height_ink_em(lower, bold)[0]) * em + MIN_INK_GAP
+            for upper, lower in zip(lines, lines[1:], strict=False)
+        ),
+        default=0.0,
+    )
+    if need <= LINE_HEIGHT * em:
+        return LINE_HEIGHT * em
+    return math.ceil(round(need * 1000, 6)) / 1000
+
+
+@dataclass(frozen=True)
+class _Set:
+    """One paragraph as `_stack` sets it: its lines, their pitch (mm), the room (mm) from
+    the paragraph above's last line box, and its ink outside its first and last boxes."""
+
+    para: _Para
+    lines: tuple[str, ...]
+    size: float
+    pitch: float
+    gap: float
+    above: float
+    below: float
+
+
+def _stack(
+    grouped: Sequence[tuple[_Para, tuple[str, ...], float]], gap: float
+) -> tuple[float, list[_Set]]:
+    """The paragraphs' pitches and the gaps between them: `gap`, or more where the ink of
+    one paragraph's last line and the next one's first would come closer than
+    MIN_INK_GAP. (total height mm from the first line's highest ink to the last's
+    lowest, the paragraphs)."""
+    out: list[_Set] = []
+    height = 0.0
+    for para, lines, size in grouped:
+        bold = _bold(para)
+        pitch = _pitch(lines, size, bold)
+        above = _ink_out(lines[0], size, bold, pitch)[0]
+        below = _ink_out(lines[-1], size, bold, pitch)[1]
+        room = 0.0
+        if out:
+            room = max(gap, out[-1].below + above + MIN_INK_GAP)
+        else:
+            height += above
+        height += room + len(lines) * pitch
+        out.append(_Set(para, lines, size, pitch, room, above, below))
+    if out:
+        height += out[-1].below
+    return height, out
+
+
+def _group(
+    text: Sequence[tuple[_Para, str, float]],
+) -> list[tuple[_Para, tuple[str, ...], float]]:
+    grouped: list[tuple[_Para, list[str], float]] = []
+    for para, line, size in text:
+        if grouped and grouped[-1][0] is para:
+            grouped[-1][1].append(line)
+        else:
+            grouped.append((para, [line], size))
+    return [(para, tuple(lines), size) for para, lines, size in grouped]
 
 
 def _wrap(para: _Para, size: float, width: float) -> list[str] | None:
@@ -275,22 +352,16 @@ def _set_text(
 
     The height runs from the first line's highest ink to the last line's lowest
     (`_ink_out`): where the line boxes alone would put a Vietnamese capital's marks or a
-    descender closer to the label's edge than the layout allows."""
+    descender closer to the label's edge than the layout allows; and lines and paragraphs
+    are as far apart as their ink needs (`_stack`)."""
     out: list[tuple[_Para, str, float]] = []
-    height = 0.0
-    for i, para in enumerate(paras):
+    for para in paras:
         size = sizes[para.kind]
         lines = _wrap(para, size, width)
         if lines is None:
             return None
-        if i:
-            height += gap
-        height += len(lines) * size * LINE_HEIGHT * PT
         out.extend((para, line, size) for line in lines)
-    if out:
-        height += _ink_out(out[0][1], out[0][2], _bold(out[0][0]))[0]
-        height += _ink_out(out[-1][1], out[-1][2], _bold(out[-1][0]))[1]
-    return height, out
+    return _stack(_group(out), gap)[0], out
 
 
 def _place_lines(
@@ -303,40 +374,32 @@ def _place_lines(
 ) -> tuple[TextBlock, ...]:
     """The blocks of `text` (from `_set_text`), its highest ink at `y`."""
     blocks: list[TextBlock] = []
-    grouped: list[tuple[_Para, list[str], float]] = []
-    for para, line, size in text:
-        if grouped and grouped[-1][0] is para:
-            grouped[-1][1].append(line)
-        else:
-            grouped.append((para, [line], size))
-    if text:
-        y += _ink_out(text[0][1], text[0][2], _bold(text[0][0]))[0]
-    for i, (para, lines, size) in enumerate(grouped):
-        if i:
-            y += gap
-        h = len(lines) * size * LINE_HEIGHT * PT
-        bold = _bold(para)
-        above = _ink_out(lines[0], size, bold)[0]
-        below = _ink_out(lines[-1], size, bold)[1]
+    stacked = _stack(_group(text), gap)[1]
+    if stacked:
+        y += stacked[0].above
+    for p in stacked:
+        y += p.gap
+        h = len(p.lines) * p.pitch
+        bold = _bold(p.para)
         bx, bw = x, width
         if align == "left":  # a first glyph inking left of its origin (J) starts inside
-            lead = max(side_ink_em(line, bold)[0] for line in lines) * size * PT
+            lead = max(side_ink_em(line, bold)[0] for line in p.lines) * p.size * PT
             if lead:
                 bx, bw = x + lead, width - lead
         blocks.append(
             TextBlock(
-                tuple(lines),
-                para.kind,
-                para.lang,
-                size,
+                p.lines,
+                p.para.kind,
+                p.para.lang,
+                p.size,
                 round(bx, 3),
                 round(y, 3),
                 round(bw, 3),
                 round(h, 3),
                 align,
                 bold,
-                round(above, 3),
-                round(below, 3),
+                round(p.above, 3),
+                round(p.below, 3),
             )
         )
         y += h
