@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import ImageChops, ImageFilter
 
 from site_builder.labelsheets import BUILTIN
 from site_builder.print.designs import load_design
@@ -156,3 +157,85 @@ def test_printed_lines_of_stacked_capitals_keep_a_gap(
     bad = [g for g in gaps if g.gap_px < 1 or g.clear_px < 1]
     assert not bad, bad[:3]
     print(name, design, "least gap", min(g.gap_px for g in gaps) * PX, "mm")
+
+
+# ------------------------------------------------------------------ booklets
+
+#: the booklet's headings (booklet.css: h1, h2, h3), as a story may hold them and with the
+#: classes of a chapter's title and a part's heading (upper case: 'gỗ' prints 'GỖ')
+HEADINGS = [
+    '<h2 class="chapter-title">{}</h2>',
+    '<h3 class="part-heading">{}</h3>',
+    "<h2>{}</h2>",
+    "<h3>{}</h3>",
+]
+HEADING_LINES = [("gỗ quý ngày xưa", "ẪỖẨỔ GỖ MẪU"), ("Búp bê gập giấy", "Ễnh Ỗi Ẫm")]
+
+
+def _booklet(show: str) -> bytes:
+    """An A6 booklet (the smallest text) with a page per heading of two lines; `show`:
+    'both', 'upper' or 'lower' (the other line hidden, in its place)."""
+    from site_builder.print import BookletChapter, BookletDoc, PdfMeta, render_booklet
+    from tests.test_print_booklet import DATE
+
+    hidden = '<span style="visibility:hidden">{}</span>'
+    blocks = []
+    for html in HEADINGS:
+        for upper, lower in HEADING_LINES:
+            upper = hidden.format(upper) if show == "lower" else upper
+            lower = hidden.format(lower) if show == "upper" else lower
+            blocks.append(
+                f'<div style="break-before:page">{html.format(upper + "<br>" + lower)}</div>'
+            )
+    chapter = BookletChapter(
+        title="Chương một",
+        lang="vi",
+        image_path=None,
+        image_alt="",
+        body_html="".join(blocks),
+        qr=None,
+        url="HTTPS://XM.EXAMPLE.VN/Q/XM-D01",
+    )
+    doc = BookletDoc(
+        title="Sổ tay",
+        intro_html="<p>Giới thiệu.</p>",
+        cover_image=None,
+        lang="vi",
+        chapters=(chapter,),
+        back_qr=None,
+        back_url="",
+        meta=PdfMeta("Sổ tay", "vi", "Chi đoàn thanh niên Xín Mần", DATE),
+    )
+    return render_booklet(doc, env=ENV, page_size="A6")
+
+
+def test_booklet_headings_of_stacked_capitals_keep_a_gap(tmp_path: Path) -> None:
+    """At 1.2 em (booklet.css before), a heading's 'ẪỖẨỔ' touched the g and y of the line
+    above at 600 dpi (11 rows of overlap in a chapter's title on A6)."""
+    import pypdfium2 as pdfium
+
+    from tests.line_gaps import INK, pair_gap
+
+    pdfs = {show: _booklet(show) for show in ("both", "upper", "lower")}
+    (tmp_path / "booklet.pdf").write_bytes(pdfs["both"])
+    docs = {show: pdfium.PdfDocument(pdf) for show, pdf in pdfs.items()}
+    first = 2  # the cover, the contents, then the chapter's first page, without a heading
+    pages = len(HEADINGS) * len(HEADING_LINES)
+    assert len(docs["both"]) >= first + 1 + pages
+    measured = []
+    for n in range(first + 1, first + 1 + pages):
+        masks = {}
+        for show, doc in docs.items():
+            image = doc[n].render(scale=DPI / 72).to_pil().convert("L")
+            image = image.crop((0, 0, image.width, image.height * 4 // 5))  # no page number
+            masks[show] = image.point(lambda v: 255 if v < INK else 0)
+        text = unicodedata.normalize("NFC", docs["both"][n].get_textpage().get_text_range())
+        upper, lower = HEADING_LINES[(n - first - 1) % len(HEADING_LINES)]
+        assert upper.casefold() in text.casefold() and lower.casefold() in text.casefold()
+        # the two halves add up to the whole heading: hiding a line moved nothing
+        union = ImageChops.lighter(masks["upper"], masks["lower"])
+        grown = union.filter(ImageFilter.MaxFilter(3))
+        assert ImageChops.subtract(masks["both"], grown).getbbox() is None
+        gap, clear = pair_gap(masks["upper"], masks["lower"])
+        measured.append((n, gap, clear))
+    assert all(gap >= 1 and clear >= 1 for _, gap, clear in measured), measured
