@@ -272,6 +272,33 @@ def _pitch(lines: tuple[str, ...], size: float, bold: bool) -> float:
     return math.ceil(round(need * 1000, 6)) / 1000
 
 
+@lru_cache(maxsize=65536)
+def _metrics(lines: tuple[str, ...], size: float, bold: bool) -> tuple[float, float, float]:
+    """A paragraph's pitch (`_pitch`) and how far (mm) its ink reaches above its first
+    line box and below its last."""
+    pitch = _pitch(lines, size, bold)
+    return (
+        pitch,
+        _ink_out(lines[0], size, bold, pitch)[0],
+        _ink_out(lines[-1], size, bold, pitch)[1],
+    )
+
+
+def _height(grouped: Sequence[tuple[_Para, tuple[str, ...], float]], gap: float) -> float:
+    """The paragraphs' height (mm) from the first line's highest ink to the last's lowest,
+    set as `_stack` sets them (`_set_text`: the layout's inner loop, nothing kept)."""
+    height, below = 0.0, None
+    for para, lines, size in grouped:
+        pitch, above, next_below = _metrics(lines, size, _bold(para))
+        if below is None:
+            height += above
+        else:
+            height += max(gap, below + above + MIN_INK_GAP)
+        height += len(lines) * pitch
+        below = next_below
+    return height + (below or 0.0)
+
+
 @dataclass(frozen=True)
 class _Set:
     """One paragraph as `_stack` sets it: its lines, their pitch (mm), the room (mm) from
@@ -286,30 +313,16 @@ class _Set:
     below: float
 
 
-def _stack(
-    grouped: Sequence[tuple[_Para, tuple[str, ...], float]], gap: float
-) -> tuple[float, list[_Set]]:
-    """The paragraphs' pitches and the gaps between them: `gap`, or more where the ink of
-    one paragraph's last line and the next one's first would come closer than
-    MIN_INK_GAP. (total height mm from the first line's highest ink to the last's
-    lowest, the paragraphs)."""
+def _stack(grouped: Sequence[tuple[_Para, tuple[str, ...], float]], gap: float) -> list[_Set]:
+    """The paragraphs with their pitches and the gaps between them: `gap`, or more where
+    the ink of one paragraph's last line and the next one's first would come closer than
+    MIN_INK_GAP (`_height` adds them up, as `_set_text` measures)."""
     out: list[_Set] = []
-    height = 0.0
     for para, lines, size in grouped:
-        bold = _bold(para)
-        pitch = _pitch(lines, size, bold)
-        above = _ink_out(lines[0], size, bold, pitch)[0]
-        below = _ink_out(lines[-1], size, bold, pitch)[1]
-        room = 0.0
-        if out:
-            room = max(gap, out[-1].below + above + MIN_INK_GAP)
-        else:
-            height += above
-        height += room + len(lines) * pitch
+        pitch, above, below = _metrics(lines, size, _bold(para))
+        room = max(gap, out[-1].below + above + MIN_INK_GAP) if out else 0.0
         out.append(_Set(para, lines, size, pitch, room, above, below))
-    if out:
-        height += out[-1].below
-    return height, out
+    return out
 
 
 def _group(
@@ -355,13 +368,15 @@ def _set_text(
     descender closer to the label's edge than the layout allows; and lines and paragraphs
     are as far apart as their ink needs (`_stack`)."""
     out: list[tuple[_Para, str, float]] = []
+    grouped: list[tuple[_Para, tuple[str, ...], float]] = []
     for para in paras:
         size = sizes[para.kind]
         lines = _wrap(para, size, width)
         if lines is None:
             return None
         out.extend((para, line, size) for line in lines)
-    return _stack(_group(out), gap)[0], out
+        grouped.append((para, tuple(lines), size))
+    return _height(grouped, gap), out
 
 
 def _place_lines(
@@ -374,7 +389,7 @@ def _place_lines(
 ) -> tuple[TextBlock, ...]:
     """The blocks of `text` (from `_set_text`), its highest ink at `y`."""
     blocks: list[TextBlock] = []
-    stacked = _stack(_group(text), gap)[1]
+    stacked = _stack(_group(text), gap)
     if stacked:
         y += stacked[0].above
     for p in stacked:
