@@ -100,8 +100,12 @@ def _laid_out(
 
 def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str:
     """What every sticker's layout depends on besides its own words and codes: the tool's
-    version, the packaged fonts (their files' states), the label template, the design and
-    the sticker settings, the QR error correction level, the brand printed."""
+    version and code (the layout's rules are code: `code_digest`, remembered by the
+    source files' states), the packaged fonts (their files' states), the label template,
+    the design and the sticker settings, the QR error correction level, the brand
+    printed."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.content.itemcache import code_digest
     from site_builder.filestate import state_of
     from site_builder.print.fonts import font_files
 
@@ -109,6 +113,7 @@ def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str
     fonts = [repr(state_of(path)) for path in font_files()]
     return digest(
         STAMP,
+        code_digest(config.root / CACHE_DIR),
         "sticker layout",
         *fonts,
         repr(template),

@@ -447,7 +447,7 @@ def test_the_tools_code_digest_is_remembered_by_its_files_states(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The item cache's key includes a digest of the tool's source (content/itemcache.py
-    `_code_digest`): remembered with the files' states, so a command reads them only when
+    `code_digest`): remembered with the files' states, so a command reads them only when
     one changed; a file changed (or changed too recently to vouch for) is read again."""
     import os
 
@@ -464,21 +464,21 @@ def test_the_tools_code_digest_is_remembered_by_its_files_states(
     monkeypatch.setattr(site_builder, "__file__", str(package / "__init__.py"))
     memo_dir = tmp_path / "cache"
     memo_dir.mkdir()
-    first = itemcache._code_digest(memo_dir)
-    assert first == itemcache._code_digest(None)
+    first = itemcache.code_digest(memo_dir)
+    assert first == itemcache.code_digest(None)
     assert (memo_dir / itemcache.CODE_MEMO).is_file()
 
     read: list[str] = []
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.name) or real(p))
-    assert itemcache._code_digest(memo_dir) == first and read == ["code.json"]  # the memo
+    assert itemcache.code_digest(memo_dir) == first and read == ["code.json"]  # the memo
     (package / "sub/data.txt").write_text("changed, but not code\n", encoding="utf-8")
-    assert itemcache._code_digest(memo_dir) == first and read == ["code.json"] * 2
+    assert itemcache.code_digest(memo_dir) == first and read == ["code.json"] * 2
 
     (package / "sub/a.py").write_text("y = 3\n", encoding="utf-8")  # (just now: racy)
-    changed = itemcache._code_digest(memo_dir)
+    changed = itemcache.code_digest(memo_dir)
     assert changed != first and "a.py" in read
     read.clear()
-    assert itemcache._code_digest(memo_dir) == changed and "a.py" in read  # read again
+    assert itemcache.code_digest(memo_dir) == changed and "a.py" in read  # read again
     (memo_dir / itemcache.CODE_MEMO).write_bytes(b'{"stamp": 1, "states": [')  # damaged
-    assert itemcache._code_digest(memo_dir) == changed
+    assert itemcache.code_digest(memo_dir) == changed

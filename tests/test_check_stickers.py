@@ -91,6 +91,22 @@ def test_names_that_fit_are_no_error_and_are_remembered(
     assert code == 0 and errors(shown) == []
 
 
+def test_a_new_version_of_the_layout_code_lays_every_sticker_out_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sticker's verdict is remembered under the tool's code too (`code_digest`): a
+    changed layout rule (a larger line pitch) is not answered by what the old one found."""
+    from site_builder.content import itemcache
+
+    project = copy_project(tmp_path / "site", "minimal")
+    assert run(project, capsys, "en", "check")[0] == 0
+    before = {k for k in CheckCache(project).table.data if k.startswith("sticker:")}
+    monkeypatch.setattr(itemcache, "code_digest", lambda cache_dir=None: "other code")
+    assert run(project, capsys, "en", "check")[0] == 0
+    after = {k for k in CheckCache(project).table.data if k.startswith("sticker:")}
+    assert len(before) == len(after - before) == 2  # (laid out again, under new keys)
+
+
 def test_a_smaller_label_makes_a_fitting_name_an_error_on_the_next_check(
     too_long: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -152,7 +152,7 @@ def folder_digest(stats: Stats) -> str:
     return h.hexdigest()
 
 
-def _code_digest(cache_dir: Path | None = None) -> str:
+def code_digest(cache_dir: Path | None = None) -> str:
     """The digest of the tool's own source (every .py file of the package); remembered in
     `cache_dir` (CODE_MEMO) with the files' states, and taken from there while every file
     is as recorded (filestate.unchanged): their `stat`s, not 1 MB read and hashed (~9 ms of
@@ -179,7 +179,7 @@ def _code_digest(cache_dir: Path | None = None) -> str:
     return found
 
 
-CODE_MEMO = "code.json"  # the tool's source files' states and digest (`_code_digest`)
+CODE_MEMO = "code.json"  # the tool's source files' states and digest (`code_digest`)
 
 
 LIBRARIES = ("Markdown", "nh3", "Pillow", "pillow-heif", "PyYAML", "ruamel.yaml", "defusedxml")
@@ -201,7 +201,7 @@ def context_key(config: SiteConfig) -> str:
     parts: list[bytes | str] = [
         STAMP,
         f"items {FORMAT}",
-        _code_digest(config.root / CACHE_DIR),
+        code_digest(config.root / CACHE_DIR),
         _versions(),
         settings,
         year,
