@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import lastbuild, lifeline
-from site_builder.errors import ContentError, ErrorList, SiteError, all_errors
+from site_builder.errors import ContentError, ErrorList, SiteError, all_errors, raised_message
 
 
 def start(root: Path) -> lifeline.Forked:
@@ -70,14 +70,8 @@ def settings_errors(config: Any) -> list[ContentError]:
     except (ErrorList, ContentError) as exc:
         return all_errors(exc)
     except SiteError as exc:
-        return [ContentError(site_yaml, config.line("stickers"), "stickers", _message(exc))]
+        return [ContentError(site_yaml, config.line("stickers"), "stickers", raised_message(exc))]
     return []
-
-
-def _message(exc: SiteError) -> str:
-    """`exc`'s message, a `Msg` kept as one (`str(exc)` is its English text: a member
-    reading Vietnamese would be shown English)."""
-    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def sheet_errors(
@@ -120,7 +114,10 @@ def sheet_errors(
             field = ("stickers", "show_payment")
             errors.append(
                 ContentError(
-                    config.root / "site.yaml", config.line(*field), ".".join(field), _message(exc)
+                    config.root / "site.yaml",
+                    config.line(*field),
+                    ".".join(field),
+                    raised_message(exc),
                 )
             )
     return errors

@@ -21,7 +21,7 @@ from typing import Any
 from site_builder.cache import STAMP, digest
 from site_builder.check_cache import CheckCache
 from site_builder.content.printable import organisation, sticker_names
-from site_builder.errors import ContentError, SiteError
+from site_builder.errors import ContentError, SiteError, raised_message
 
 
 def sticker_errors(plan: Any, derived: CheckCache | None = None) -> list[ContentError]:
@@ -131,5 +131,5 @@ def _named(config: Any, error: SiteError) -> ContentError:
     `stickers:`, as check names the label's other errors."""
     if isinstance(error, ContentError):
         return error
-    message = error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+    message = raised_message(error)
     return ContentError(config.root / "site.yaml", config.line("stickers"), "stickers", message)

@@ -27,7 +27,7 @@ from site_builder.commands import (
     serve,
     stickers,
 )
-from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.errors import ContentError, ErrorList, SiteError, raised_message
 from site_builder.messages import _, ngettext
 from site_builder.stopping import Terminated
 
@@ -186,7 +186,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         report_errors([exc], root)
         return 1
     except SiteError as exc:
-        text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        text = raised_message(exc)
         localized = getattr(exc, "format_localized", None)  # e.g. a label template's error
         message = localized() if callable(localized) else _(text)
         print(_("Error: {message}").format(message=message), file=sys.stderr)

@@ -37,6 +37,12 @@ class SiteError(Exception):
     """Base class for every error this tool reports to a person."""
 
 
+def raised_message(exc: BaseException) -> str:
+    """The message `exc` was raised with: a `messages.Msg` stays one, to be shown in the
+    reader's language (`str(exc)` is its English text)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+
+
 @dataclass
 class ContentError(SiteError):
     """One mistake in one file: where it is, what is wrong, and how to fix it."""

@@ -53,7 +53,7 @@ import jinja2
 import markupsafe
 
 from site_builder import serving
-from site_builder.errors import ContentError, ErrorList, SiteError
+from site_builder.errors import ContentError, ErrorList, SiteError, raised_message
 from site_builder.messages import Msg, Seconds, _, language, ngettext
 from site_builder.writer import BuildLocked
 
@@ -193,9 +193,9 @@ class Preview:
             ]
         if isinstance(exc, BuildLocked):
             self._retry()
-            return [ShownProblem(text=_(_message(exc)))]
+            return [ShownProblem(text=_(raised_message(exc)))]
         if isinstance(exc, SiteError):
-            return [ShownProblem(text=_(_message(exc)))]
+            return [ShownProblem(text=_(raised_message(exc)))]
         # a bug must not stop the preview: show it, keep serving
         traceback.print_exception(exc)
         return [ShownProblem(text=f"{type(exc).__name__}: {exc}")]
@@ -361,10 +361,6 @@ def _error_template() -> jinja2.Template:
         finalize=lambda v: markupsafe.Markup(html.escape(v)) if isinstance(v, str) else v,
     )
     return env.get_template("error.html")
-
-
-def _message(exc: BaseException) -> str:
-    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def _looks_like_page(path: str) -> bool:

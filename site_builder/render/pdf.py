@@ -28,7 +28,7 @@ from site_builder.content.printable import (
     title_line,
 )
 from site_builder.content.translations import with_fallback
-from site_builder.errors import ContentError, SiteError
+from site_builder.errors import ContentError, SiteError, raised_message
 from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
 from site_builder.messages import Msg
@@ -343,7 +343,7 @@ def _sticker_job(
             render_sticker_sheet(runs, template, env=env, start_position=start, **options),
         )
     except PrintError as exc:  # the message as it was raised (a Msg stays translatable)
-        return ("print", exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc))
+        return ("print", raised_message(exc))
     except jinja2.TemplateError as exc:
         error = template_error(exc, Path(templates) / "print/stickers.html")
         return ("template", (str(error.path), error.line, error.message))
