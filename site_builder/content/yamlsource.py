@@ -517,10 +517,12 @@ def split_front_matter(text: str, path: Path) -> tuple[str, int, str, int]:
     return front, 2, body, body_line
 
 
-def line_of(path: Path, key: str) -> int | None:
-    """The line of a top-level field in a YAML file that already loaded once."""
+def line_of(path: Path, key: str | KeyPath) -> int | None:
+    """The line of a field (a top-level name, or a key path such as ("payment",
+    "account_name")) in a YAML file that already loaded once; None if it is not there or
+    the file cannot be read now."""
     try:
         _, lines = parse_yaml(read_text(path), path)
-    except ContentError:
+    except (ContentError, ErrorList, OSError):
         return None
-    return lines.line((key,))
+    return lines.line((key,) if isinstance(key, str) else key)

@@ -28,6 +28,7 @@ from site_builder.content.printable import (
     title_line,
 )
 from site_builder.content.translations import with_fallback
+from site_builder.content.yamlsource import line_of
 from site_builder.errors import ContentError, SiteError, raised_message
 from site_builder.filestate import content_digest
 from site_builder.i18n import format_price, language_name
@@ -175,24 +176,13 @@ def sticker_named(site: Site, exc: SiteError) -> SiteError:
     if "lines" in msg.params:  # (the payment caption: payment.label lines)
         pay = item.facts.payment
         field = ("payment", "account_name") if pay and pay.account_name else ("payment",)
-        return ContentError(path, _yaml_line(path, field), ".".join(field), msg)
+        return ContentError(path, line_of(path, field), ".".join(field), msg)
     if "url" in msg.params:  # (the short URL: short_base and the item's code)
-        return ContentError(path, _yaml_line(path, ("code",)), "code", msg)
+        return ContentError(path, line_of(path, "code"), "code", msg)
     words = item.translations.get(site.config.source_language)
     if "lengths" in msg.params and words is not None:
         return ContentError(words.source, title_line(words.source), "title", msg)
     return ContentError(path, None, None, msg)
-
-
-def _yaml_line(path: Path, field: tuple[str, ...]) -> int | None:
-    """The line of `field` (a key path) in the YAML file `path`, which loaded before."""
-    from site_builder.content.yamlsource import parse_yaml, read_text
-
-    try:
-        _data, lines = parse_yaml(read_text(path), path)
-    except (SiteError, OSError):
-        return None
-    return lines.line(field)
 
 
 def _check_offset(
