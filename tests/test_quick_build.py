@@ -847,3 +847,32 @@ def test_the_record_set_aside_goes_once_a_new_one_is_written(tmp_path: Path) -> 
     _append("content/dolls/hmong/vi.md", "\nThêm một câu.\n")(project)  # an update in place
     assert build(project, "--no-pdf").startswith(UPDATED)
     assert (cache / lastbuild.RECORD).is_file() and not aside.exists()
+
+
+def test_an_item_loaded_again_from_unchanged_files_is_kept_once(tmp_path: Path) -> None:
+    """Files saved within two seconds of a build (an unzip, a checkout, then `build`) are
+    not trusted by the next command, which loads their items again from the same files.
+    The item cache keeps one entry per state of the files: a copy remembered under the
+    same states as the entry itself is never the one an update looks for, and it doubled
+    items.pickle (and every later command's time to read it)."""
+    from site_builder.content import itemcache
+
+    project = copy_project(tmp_path / "site")
+    for path in project.rglob("*"):  # every file just written: all unsettled
+        os.utime(path, follow_symlinks=False)
+    build(project, "--no-pdf")
+    assert run_cli(project, "check").code == 0  # (loads every item: each unsettled)
+    build(project)  # (other options: a full build, which loads every item)
+    build(project, "--no-pdf")  # (and back: another)
+    from site_builder.config import load_config
+
+    entries = itemcache.ItemCache(project, itemcache.context_key(load_config(project))).entries
+    assert entries
+    for entry in entries.values():
+        states = [[tuple(s) for s in entry.stats]]
+        states += [[tuple(s) for s in stats] for stats, _item in entry.previous]
+        assert len(states) == len({repr(s) for s in states}), entry.previous
+    # and an update after an edit still finds the item the last build showed
+    _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
+    assert build(project, "--no-pdf").startswith(UPDATED)
+    assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")

@@ -94,8 +94,24 @@ def replacing(new: Entry, old: Entry | None) -> Entry:
     if old is None:
         return new
     shown = ((old.stats, old.result[0]),) if getattr(old, "stories", True) else ()
-    new.previous = (*shown, *getattr(old, "previous", ()))[:KEEP_PREVIOUS]
+    # one per state of the files: an update looks for the first entry made from the files
+    # the last build recorded (`new` first), so one made from the same states as `new` or
+    # as a newer one is never found. (Every item loaded again with its files unchanged,
+    # as after a build run within two seconds of an unzip, kept a copy each: the file
+    # twice its size, and twice the time to read for every later command.)
+    seen = [_plain(new.stats)]
+    kept: list[tuple[Stats, Any]] = []
+    for stats, item in (*shown, *getattr(old, "previous", ())):
+        if (plain := _plain(stats)) not in seen:
+            seen.append(plain)
+            kept.append((stats, item))
+    new.previous = tuple(kept[:KEEP_PREVIOUS])
     return new
+
+
+def _plain(stats: Stats) -> list[tuple[Any, ...]]:
+    """Files' states as plain tuples (as the update compares them: preview/quick.py)."""
+    return [tuple(s) for s in stats]
 
 
 # id(item) -> (item, its fingerprint): what this process knows without a repr of the item
