@@ -9,7 +9,9 @@ are found where the story is converted and kept with the loaded item, `Translati
 - `qr:<hash of the error correction level and the data>` -> the QR code's version (its
   size: build.plan_site checks it against `qr.max_version`), keyed by what it encodes;
 - `sticker:<hash of everything its layout depends on>` -> true: that sticker fits its
-  label (check_stickers.py); one that does not is not remembered (laid out each check).
+  label (check_stickers.py); one that does not is not remembered (laid out each check);
+- `sheet:<hash of the sticker settings and every item's words>` -> true: the whole
+  preview sheet passed (`check_stickers.sheet_key`): nothing laid out or imported.
 
 A file's entries are keyed by its state (filestate.py, the one rule for "has this file
 changed") and only stored once the file is settled (it last changed more than
@@ -60,6 +62,19 @@ class CheckCache:
     def sticker_fitted(self, key: str) -> None:
         """Remember that the sticker of `key` fits (`sticker_fits`)."""
         self.table.put("sticker:" + key, True)
+
+    def sheet_fits(self, key: str) -> bool:
+        """Whether the preview sheet of `key` (`check_stickers.sheet_key`) was checked and
+        every sticker on it fitted; its stickers' own entries are kept then (not looked
+        up, they would drop out of the table)."""
+        if self.table.get("sheet:" + key) is not True:
+            return False
+        self.table.keep(k for k in self.table.data if k.startswith("sticker:"))
+        return True
+
+    def sheet_fitted(self, key: str) -> None:
+        """Remember that the preview sheet of `key` passed (`sheet_fits`)."""
+        self.table.put("sheet:" + key, True)
 
     def source_hash(
         self, path: Path, compute: Callable[[Path], str], state: FileState | None = None

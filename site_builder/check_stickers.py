@@ -41,19 +41,70 @@ def sticker_errors(plan: Any, derived: CheckCache | None = None) -> list[Content
     except SiteError:
         return []
     brand = organisation(site) if "brand" in design.lines else None  # (as render.pdf's)
-    price, payment = settings.show_price, settings.show_payment
     base = _base_key(config, template, design, brand)
-    short_url = plan.urls.short_url
     todo = []
-    for item in site.items:  # (a hash of a few short texts, a lookup: ~7 µs an item)
-        words = (
-            f"{base}\0{item.code}\0{short_url(item.code)}\0{sticker_names(site, item)!r}"
-            f"\0{item.price if price else ''}\0{item.facts.payment if payment else ''!r}"
-        )
-        key = hashlib.sha256(words.encode()).hexdigest()[:32]  # (128 bits: a short entry)
+    for item, words in zip(site.items, _words(plan), strict=True):
+        # (a hash of a few short texts, a lookup: ~7 µs an item)
+        key = hashlib.sha256(f"{base}\0{words}".encode()).hexdigest()[:32]  # (128 bits)
         if derived is None or not derived.sticker_fits(key):
             todo.append((item, key))
     return _laid_out(plan, todo, template, design, brand, derived) if todo else []
+
+
+def _words(plan: Any) -> list[str]:
+    """What each item prints on its sticker, as its layout depends on it: code, short
+    address, names, and the price and payment account when the settings show them."""
+    site = plan.site
+    settings = site.config.stickers
+    price, payment = settings.show_price, settings.show_payment
+    short_url = plan.urls.short_url
+    return [
+        f"{item.code}\0{short_url(item.code)}\0{sticker_names(site, item)!r}"
+        f"\0{item.price if price else ''}\0{item.facts.payment if payment else ''!r}"
+        for item in site.items
+    ]
+
+
+def sheet_key(plan: Any) -> str | None:
+    """One key for the verdict on the whole preview sheet (`check_ahead.sheet_errors` and
+    `sticker_errors` together): everything either depends on, read without loading the
+    design or importing the layout (the design file's bytes, not the design; the label
+    template as site.yaml defines it or the built-in one), and every item's words. A check
+    whose key was seen to pass (`CheckCache.sheet_fits`) has nothing to lay out and
+    nothing to import (after an edit that leaves every sticker as it was, ~40 ms of
+    imports and hashes at 2,000 items). None when the template is unknown (site.yaml's
+    own error)."""
+    from site_builder.cache import CACHE_DIR
+    from site_builder.content.itemcache import code_digest
+    from site_builder.filestate import state_of
+    from site_builder.labelsheets import get_template
+    from site_builder.print import DESIGNS_FILE
+    from site_builder.print.fonts import font_files
+
+    site = plan.site
+    config = site.config
+    try:
+        template = get_template(config.stickers.template, config.label_templates)
+        design: bytes | str = (config.templates_dir / DESIGNS_FILE).read_bytes()
+    except SiteError:
+        return None
+    except OSError:
+        design = "no designs file"
+    fonts = [repr(state_of(path)) for path in font_files()]
+    return digest(
+        STAMP,
+        code_digest(config.root / CACHE_DIR),
+        "sticker sheet",
+        *fonts,
+        repr(template),
+        str(config.templates_dir),
+        design,
+        repr(config.stickers),
+        config.qr_error_correction,
+        config.source_language,
+        organisation(site),
+        "\n".join(_words(plan)),
+    )
 
 
 def _laid_out(

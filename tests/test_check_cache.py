@@ -251,6 +251,7 @@ def test_a_damaged_memory_is_ignored(minimal: Path, damage: str) -> None:
                 "recorded": ["x", -1],
                 "qr": 99,
                 "sticker": "yes",
+                "sheet": 1,
             }
             table.put(key, wrong[kind])
         table.save()

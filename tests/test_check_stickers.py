@@ -169,3 +169,49 @@ def test_a_payment_caption_too_long_names_the_account_holder_in_item_yaml(
     site.write_text(site.read_text(encoding="utf-8").replace("L7163", "L7173"), encoding="utf-8")
     code, shown = run(project, capsys, "en", "check")
     assert code == 0, shown
+
+
+def test_a_check_after_an_edit_that_leaves_every_sticker_lays_none_out(tmp_path: Path) -> None:
+    """The whole preview sheet's verdict is remembered (`check_stickers.sheet_key`): a
+    check after a story edit that changes no sticker neither lays one out nor imports the
+    layout, and keeps every sticker's own entry for the next edit that does."""
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "site", "minimal")
+    probe = (
+        "import sys; from site_builder.cli import main; "
+        f"code = main(['--project', {str(project)!r}, 'check']); "
+        "print(code, 'site_builder.print.stickers' in sys.modules)"
+    )
+
+    def check() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300
+        )
+        return done.stdout.splitlines()[-1]
+
+    assert check() == "0 True"  # (the first: every sticker laid out)
+    story = project / "content/dolls/hmong/vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
+    assert check() == "0 False"
+    remembered = CheckCache(project).table.data
+    assert sum(key.startswith("sticker:") for key in remembered) == 2
+    assert sum(key.startswith("sheet:") for key in remembered) == 1
+
+
+def test_a_changed_design_file_is_checked_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sheet's verdict is keyed by the design file's bytes: a design broken after a
+    check that passed is the next check's error, as it is the build's."""
+    project = copy_project(tmp_path / "site", "minimal")
+    assert run(project, capsys, "en", "check")[0] == 0
+    designs = project / "templates/print/sticker-designs.yaml"
+    designs.write_text("standard: [not, a, design\n", encoding="utf-8")
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 1
+    (error,) = errors(shown)
+    assert error.startswith("Error: templates/print/sticker-designs.yaml:"), error
+    code, built = run(project, capsys, "en", "build")
+    assert code == 1 and errors(built) == [error]

@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any
 from site_builder.labelsheets import BUILTIN, LabelTemplate, custom_template, get_template
 from site_builder.print_errors import FontError, LabelError, PrintError, StickerError
 
+# the project's sticker designs, below its templates folder (designs.py reads it; `check`
+# keys its verdict on the stickers by its bytes without importing the layout)
+DESIGNS_FILE = "print/sticker-designs.yaml"
+
 if TYPE_CHECKING:
     from .booklet import BookletChapter, BookletDoc, render_bilingual_booklet, render_booklet
     from .fonts import FAMILY, PDF_FAMILY, assert_fonts_embedded

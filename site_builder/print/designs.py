@@ -16,9 +16,9 @@ from site_builder.content.yamlsource import parse_yaml, read_text
 from site_builder.errors import ContentError
 from site_builder.messages import Msg
 
+from . import DESIGNS_FILE
 from .stickers import MIN_PT, STANDARD, TEXT_KINDS, StickerDesign
 
-DESIGNS_FILE = "print/sticker-designs.yaml"
 MAX_PT = 24.0
 
 
