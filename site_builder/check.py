@@ -297,7 +297,7 @@ def _report_key(found: lastbuild.Changes) -> str | None:
     input file's state (the tool's own code too: `lastbuild.input_entries`) and what the
     last good build wrote (the page weights are measured on it). None when a file changed
     within two seconds of the scan (its next change could keep the same state)."""
-    entries, racy, _sums = found.scan
+    entries, racy = found.scan[0], found.scan[1]
     if racy or not entries:
         return None
     try:

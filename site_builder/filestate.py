@@ -70,15 +70,24 @@ def unchanged(recorded: Iterable[FileState], seen_ns: int, now: Iterable[FileSta
     return all(s.mtime_ns < limit for s in recorded)
 
 
-def scan(folder: Path | str) -> list[FileState]:
-    """Every file below `folder`, sorted by path; symlinks are not followed."""
+def scan(folder: Path | str, folders: list[FileState] | None = None) -> list[FileState]:
+    """Every file below `folder`, sorted by path; symlinks are not followed (but `folder`
+    itself is). `folders`: every folder's state is added to it too (`folder` itself
+    included, Python's `__pycache__` folders not), each taken before the folder is
+    listed: a file added or removed after its listing changes the folder's state."""
     out: list[FileState] = []
-    _scan(str(folder), out)
+    _scan(str(folder), out, folders)
     out.sort()
     return out
 
 
-def _scan(folder: str, out: list[FileState]) -> None:
+def _scan(folder: str, out: list[FileState], folders: list[FileState] | None = None) -> None:
+    if folders is not None and not folder.endswith(_PYCACHE_FOLDER):
+        try:
+            st = os.stat(folder)
+        except OSError:
+            return
+        folders.append(FileState(folder, st.st_size, st.st_mtime_ns, st.st_ino))
     try:
         with os.scandir(folder) as it:
             subfolders = []
@@ -94,7 +103,7 @@ def _scan(folder: str, out: list[FileState]) -> None:
     except OSError:
         return
     for sub in subfolders:
-        _scan(sub, out)
+        _scan(sub, out, folders)
 
 
 @dataclass
@@ -183,6 +192,7 @@ def tree_fingerprint(paths: Iterable[Path], extra: str = "") -> str:
 
 
 PYCACHE = f"{os.sep}__pycache__{os.sep}"
+_PYCACHE_FOLDER = f"{os.sep}__pycache__"
 
 
 def tree_state(paths: Iterable[Path], extra: str = "") -> tuple[str, bool]:

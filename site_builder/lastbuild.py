@@ -59,8 +59,13 @@ from site_builder.freshness import INPUTS
 RECORD = "last-build.record"
 
 Entry = tuple[str, int, int, int]  # path, size, mtime_ns, inode
-# every input file; those changed just before the scan; the SHA-256 of those, as scanned
-Scan = tuple[list[Entry], list[str], dict[str, str]]
+# the input folders as `Folders`: their paths joined by newlines, their states packed as
+# 64-bit integers, and the inputs (`freshness.INPUTS`) that were not there; None when one
+# changed too recently for its state to vouch for its listing
+Folders = tuple[str, bytes, list[str]]
+# every input file; those changed just before the scan; the SHA-256 of those, as scanned;
+# the input folders
+Scan = tuple[list[Entry], list[str], dict[str, str], Folders | None]
 RACY_DIGESTS = 64  # racy files hashed at most (a checkout or an unzip: all count as changed)
 
 
@@ -72,25 +77,83 @@ def _content(path: str) -> str | None:
         return None
 
 
+def _tops(root: Path) -> list[Path]:
+    """Where the inputs are: `freshness.INPUTS` in the project, and the tool's own code."""
+    return [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]
+
+
 def input_entries(root: Path) -> Scan:
     """Every input file (as `freshness.INPUTS`, and the tool's own source files, not the
     bytecode Python writes beside them on first use) with its `stat`,
-    sorted; and those changed in the last two seconds (their next edit could keep the
-    same `stat`: the next build treats them as changed)."""
+    sorted; those changed in the last two seconds (their next edit could keep the
+    same `stat`: the next build treats them as changed); and every input folder's state,
+    for the next command to look at the same files again instead of listing them
+    (`_restated_inputs`)."""
     scanned = time.time_ns()
     entries: list[Entry] = []
-    for top in [root / name for name in INPUTS] + [Path(site_builder.__file__).parent]:
+    folders: list[FileState] = []
+    absent: list[str] = []
+    for top in _tops(root):
         if top.is_file():
             if (state := state_of(top)) is not None:
                 entries.append((state.path, state.size, state.mtime_ns, state.inode))
+        elif top.is_dir():
+            entries.extend(scan(top, folders))
         else:
-            entries.extend(scan(top))
+            absent.append(str(top))
     entries = sorted(e for e in entries if PYCACHE not in e[0])
+    folders.sort()
+    known: Folders | None = None
+    if all(settled(f.mtime_ns, scanned) for f in folders):
+        with contextlib.suppress(OverflowError):  # (an inode number past 2**63)
+            packed = array("q", [x for f in folders for x in f[1:]]).tobytes()
+            known = ("\n".join(f.path for f in folders), packed, absent)
+    return (entries, *_racy(entries, scanned), known)
+
+
+def _racy(entries: list[Entry], scanned: int) -> tuple[list[str], dict[str, str]]:
+    """The files of `entries` changed too recently for their state to vouch for them, and
+    (if not too many) the SHA-256 of each."""
     racy = [e[0] for e in entries if not settled(e[2], scanned)]
     sums = {}
     if len(racy) <= RACY_DIGESTS:
         sums = {path: found for path in racy if (found := _content(path)) is not None}
-    return entries, racy, sums
+    return racy, sums
+
+
+def _restated_inputs(last: dict[str, Any]) -> Scan | None:
+    """`input_entries` as the record's files and folders restated (an `lstat` of each, in
+    C, none listed): the answer of a fresh scan when every input folder is as recorded. A
+    file added, removed or renamed in (by any editor's way of saving: in place, or a new
+    file renamed over the old) changes its folder's state; a folder made or removed, its
+    parent's; an input that was not there (`booklets/`) is looked for. None when any of
+    that is not as recorded: a scan says what changed. (At 2,000 items: ~30 ms instead of
+    ~65 ms for the scan, which lists 2,000 folders.)"""
+    names, raw, absent = (
+        last.get("input_folders"),
+        last.get("input_folder_states"),
+        last.get("input_absent"),
+    )
+    if not names or not isinstance(raw, bytes) or not isinstance(absent, list):
+        return None
+    scanned = time.time_ns()
+    if any(not isinstance(p, str) or os.path.lexists(p) for p in absent):
+        return None
+    folders = names.split("\n")
+    paths = last["input_paths"]
+    try:
+        now = array("q", itertools.chain.from_iterable(map(_STATE, map(os.stat, folders))))
+        if now.tobytes() != raw:
+            return None
+        lstat = functools.partial(os.stat, follow_symlinks=False)
+        files = paths.split("\n") if paths else []
+        states = array("q", itertools.chain.from_iterable(map(_STATE, map(lstat, files))))
+    except (OSError, OverflowError):  # (a file gone: its folder changed too)
+        return None
+    flat = iter(states.tolist())
+    entries = list(zip(files, flat, flat, flat, strict=True))
+    settled_now = all(settled(mtime, scanned) for mtime in now[1::3])
+    return (entries, *_racy(entries, scanned), (names, raw, absent) if settled_now else None)
 
 
 def packed_scan(entries: list[Entry]) -> tuple[str, bytes]:
@@ -365,12 +428,14 @@ _STATE = operator.attrgetter("st_size", "st_mtime_ns", "st_ino")
 SECTIONS = (
     "input_paths",  # every input file, sorted
     "input_states",  # their (size, mtime_ns, inode), in one flat list
+    "input_folders",  # every input folder, sorted ("": not known)
+    "input_folder_states",  # their (size, mtime_ns, inode)
     "output_files",  # every file of output/, sorted
     "output_folders",  # every folder of output/, sorted ("" is output/ itself)
     "output_sizes",  # each file's size
     "output_links",  # each file's first path of the same file (`OutputRecord.links`)
 )
-TEXT_SECTIONS = ("input_paths", "output_files", "output_folders")
+TEXT_SECTIONS = ("input_paths", "input_folders", "output_files", "output_folders")
 _NAMES = ("utf-8", "surrogateescape")  # (a file name that is not UTF-8 is still a name)
 
 
@@ -387,7 +452,7 @@ def remember(
     the build read them; `packed`: its paths joined and its states packed, if at hand);
     `state`: output/ now, if known; `budgets`: the pages over budget (`budgets.as_record`:
     what `check` warns about those the build did not change), if measured."""
-    entries, racy, sums = scan
+    entries, racy, sums, known = scan
     try:
         state = OutputRecord.of(listing(output)) if state is None else state
         packed = packed_scan(entries) if packed is None else packed
@@ -405,6 +470,9 @@ def remember(
         "output_fingerprint": state.digest(),
         "input_paths": packed[0],
         "input_states": packed[1],
+        "input_folders": known[0] if known else "",
+        "input_folder_states": known[1] if known else b"",
+        "input_absent": known[2] if known else None,
         "output_files": files,
         "output_folders": folders,
         "output_sizes": state.file_states[0::3].tobytes(),
@@ -472,8 +540,10 @@ def recorded(root: Path, name: str = RECORD) -> dict[str, Any] | None:
         end += n
     paths, files = header["input_paths"], header["output_files"]
     count = paths.count("\n") + 1 if paths else 0
+    folders = header["input_folders"]
     if (
         len(header["input_states"]) != 24 * count
+        or len(header["input_folder_states"]) != 24 * (folders.count("\n") + 1 if folders else 0)
         or len(header["output_sizes"]) != 8 * (files.count("\n") + 1 if files else 0)
         or len(header["output_links"]) % 8
     ):
@@ -574,11 +644,16 @@ def _changed_inputs(root: Path, output: Path, options: str | None) -> _Inputs | 
         return None
     if options is not None and last.get("options") != options:
         return None
-    scan = input_entries(root)
-    try:
-        paths, states = packed_scan(scan[0])
-    except OverflowError:  # an inode number past 2**63 (some network file systems)
-        return None
+    scan = _restated_inputs(last)
+    if scan is not None:  # (the record's paths, in the record's order)
+        paths = last["input_paths"]
+        states = array("q", [x for e in scan[0] for x in e[1:]]).tobytes()
+    else:
+        scan = input_entries(root)
+        try:
+            paths, states = packed_scan(scan[0])
+        except OverflowError:  # an inode number past 2**63 (some network file systems)
+            return None
     now = {e[0]: e[1:] for e in scan[0]}
     changed: set[str] = set()
     if last["input_paths"] != paths or last["input_states"] != states:
@@ -612,7 +687,14 @@ def _output_now(last: dict[str, Any], output: Path) -> OutputRecord | None:
 
 
 Inputs = tuple[
-    set[str], dict[str, list[Entry]], str, bytes, list[str], dict[str, str], dict[str, Any]
+    set[str],
+    dict[str, list[Entry]],
+    str,
+    bytes,
+    list[str],
+    dict[str, str],
+    dict[str, Any],
+    Folders | None,
 ]
 Held = tuple[str, str, bytes, bytes, bytes, bytes]
 
@@ -633,11 +715,11 @@ def changes_in_steps(
         yield None
         return
     last, changed = found.last, found.changed
-    _entries, racy, sums = found.scan
+    _entries, racy, sums, known = found.scan
     kept = ("output_files", "output_sizes", "output_fingerprint")  # (what it wrote)
     record = {k: last.get(k) for k in (() if vouch else kept) + ("budgets",)}
     if vouch and not changed:  # (the scan is of no use then)
-        yield changed, {}, "", b"", [], {}, record
+        yield changed, {}, "", b"", [], {}, record, None
     else:
         full = Changes(last, found.scan, changed, None)
         content = f"{root}{os.sep}content{os.sep}"
@@ -647,7 +729,7 @@ def changes_in_steps(
             if path.startswith(content) and len(parts := path[len(content) :].split(os.sep, 2)) == 3
         }
         below = {folder: full.recorded_below(folder) for folder in folders}
-        yield changed, below, found.paths, found.states, racy, sums, record
+        yield changed, below, found.paths, found.states, racy, sums, record, known
     if not vouch:
         return
     out = _output_now(last, output)
@@ -662,10 +744,10 @@ def changes_in_steps(
 
 def from_inputs(inputs: Inputs) -> Changes:
     """The `Changes` of `changes_in_steps`' first answer: output/ not vouched for yet."""
-    changed, below, paths, raw, racy, sums, record = inputs
+    changed, below, paths, raw, racy, sums, record, folders = inputs
     states = iter(array("q", raw).tolist())
     entries = list(zip(paths.split("\n") if paths else [], states, states, states, strict=True))
-    return Changes(record, (entries, racy, sums), changed, None, below, (paths, raw))
+    return Changes(record, (entries, racy, sums, folders), changed, None, below, (paths, raw))
 
 
 def vouched_by(found: Changes, held: Held) -> None:

@@ -876,3 +876,84 @@ def test_an_item_loaded_again_from_unchanged_files_is_kept_once(tmp_path: Path) 
     _append("content/dolls/hmong/vi.md", "\nMột câu mới.\n")(project)
     assert build(project, "--no-pdf").startswith(UPDATED)
     assert snapshot(project / "output") == cold(project, tmp_path, "--no-pdf")
+
+
+def _new_item(project: Path) -> None:
+    shutil.copytree(project / "content/dolls/hmong", project / "content/dolls/hmong-2")
+
+
+def _renamed_over(project: Path) -> None:
+    """An editor's save: the new text written to a new file, renamed over the old one."""
+    path = project / "content/dolls/hmong/vi.md"
+    tmp = path.with_name(".vi.md.swp")
+    tmp.write_text(path.read_text(encoding="utf-8") + "\nMột câu.\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _locale_made(project: Path) -> None:
+    (project / "locale").mkdir()
+    (project / "locale/README.txt").write_text("x")
+
+
+# every way an input can change: (edit, whether the recorded files and folders, looked at
+# again, can answer without listing the folders)
+INPUT_EDITS: dict[str, tuple[Callable[[Path], None], bool]] = {
+    "nothing": (lambda project: None, True),
+    "story written in place": (_append("content/dolls/hmong/vi.md", "\nCâu mới.\n"), True),
+    "story saved by renaming a new file over it": (_renamed_over, False),
+    "file added to an item": (
+        lambda project: (project / "content/dolls/hmong/notes.md").write_text("x"),
+        False,
+    ),
+    "file added to an empty folder": (
+        lambda project: (project / "templates/empty/new.html").write_text("x"),
+        False,
+    ),
+    "file removed": (_drop_en, False),
+    "item added": (_new_item, False),
+    "missing input made": (_locale_made, False),
+    "file touched": (lambda project: os.utime(project / "content/ocop/tea/item.yaml"), True),
+}
+
+
+@pytest.mark.parametrize("edit", list(INPUT_EDITS))
+def test_the_inputs_looked_at_again_are_what_a_scan_finds(edit: str, tmp_path: Path) -> None:
+    """The inputs are found by looking at the recorded files and folders again, without
+    listing a folder, only while every folder is as recorded (`_restated_inputs`); the
+    answer is then a fresh scan's, and any other change is found by a scan."""
+    shutil.rmtree(tmp_path / "site", ignore_errors=True)
+    (tmp_path / "site").mkdir()
+    project = copy_project(tmp_path / "site")
+    shutil.rmtree(project / "locale", ignore_errors=True)  # (an input not there)
+    (project / "templates/empty").mkdir(parents=True)  # (a folder with no file)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in [project, *project.rglob("*")]:
+        os.utime(path, ns=(hour_ago, hour_ago), follow_symlinks=False)
+    project = project.resolve()
+    build(project, "--no-pdf")
+    last = lastbuild.recorded(project)
+    assert last is not None and last["input_folders"]
+    assert str(project / "templates/empty") in last["input_folders"].split("\n")
+    assert last["input_absent"] == [str(project / "locale")]
+    change, restated = INPUT_EDITS[edit]
+    change(project)
+    fresh = lastbuild.input_entries(project)
+    again = lastbuild._restated_inputs(last)
+    assert (again is not None) == restated
+    if again is not None:
+        assert again == fresh
+    found = lastbuild.changes(project, project / "output", "print=False")
+    assert found is not None
+    assert found.scan[0] == fresh[0]
+    scanned = {e[0]: e[1:] for e in fresh[0]}
+    recorded = dict(
+        zip(
+            last["input_paths"].split("\n"),
+            zip(*[iter(array("q", last["input_states"]))] * 3, strict=True),
+            strict=True,
+        )
+    )
+    assert found.changed == {
+        p for p in scanned.keys() | recorded.keys() if scanned.get(p) != recorded.get(p)
+    }
+    assert bool(found.changed) == (edit != "nothing")
