@@ -479,12 +479,16 @@ def _examine(
             report.errors.extend(broken_links(plan, thing, targets))
         progress.advance()
     if plan is not None:  # (as `build` refuses them before drawing its PDFs)
-        report.errors.extend(unprintable(plan.site, _sticker_languages(plan.site)))
-    if plan is not None and not report.errors:
-        report.errors.extend(_print_settings_errors(plan, ahead, derived))
-        report.warnings.extend(_budget_warnings(plan, *changes))
+        refused = unprintable(plan.site, _sticker_languages(plan.site))
+        report.errors.extend(refused)
+        # with the other errors (a member fixes them all in one round); an item whose
+        # names cannot be printed at all is refused once, not again by its sticker
+        skip = {Path(e.path).parent for e in refused}
+        report.errors.extend(_print_settings_errors(plan, ahead, derived, skip))
     elif derived is not None:  # (no sticker laid out: those remembered to fit are kept)
         derived.keep_unused = True
+    if plan is not None and not report.errors:
+        report.warnings.extend(_budget_warnings(plan, *changes))
     if plan is not None:
         report.warnings.extend(_moved_away(plan, changes[0], targets))
     progress.done()
@@ -588,13 +592,17 @@ def _load_warnings(site: Any, root: Path) -> list[ContentError]:
 
 
 def _print_settings_errors(
-    plan: Any, ahead: lifeline.Forked | None, derived: CheckCache | None = None
+    plan: Any,
+    ahead: lifeline.Forked | None,
+    derived: CheckCache | None = None,
+    skip: set[Path] | None = None,
 ) -> list[ContentError]:
     """The sticker settings of site.yaml, checked as the build would use them: by `ahead`'s
     process when it read the same settings (`check_ahead.settings_ahead`); then on the
     build's preview sheet (`check_ahead.sheet_errors`): the design, the calibration offset,
     and, when the labels themselves fit, a payment code beside the product's; then, with
-    none of these, every item's sticker on its label (`check_stickers.sticker_errors`)."""
+    none of these, every item's sticker on its label (`check_stickers.sticker_errors`),
+    but those of the item folders of `skip` (refused already)."""
     config = plan.site.config
     known = _answer(ahead)
     if known is not None and known[0] == check_ahead.settings_of(config):
@@ -608,8 +616,8 @@ def _print_settings_errors(
         modules = functools.partial(_fewest_modules, plan, derived)
         errors += check_ahead.sheet_errors(config, plan.site.items, modules, payment=not errors)
         if not errors:  # (then each item's sticker, laid out as the build lays it out)
-            errors += sticker_errors(plan, derived)
-            if not errors and sheet is not None and derived is not None:
+            errors += sticker_errors(plan, derived, skip)
+            if not errors and not skip and sheet is not None and derived is not None:
                 derived.sheet_fitted(sheet)
         elif derived is not None:  # (none laid out: those remembered to fit are kept)
             derived.keep_unused = True

@@ -16,6 +16,7 @@ on every check (its message is made anew, in the member's language).
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from site_builder.cache import STAMP, digest
@@ -24,11 +25,14 @@ from site_builder.content.printable import organisation, sticker_names
 from site_builder.errors import ContentError, SiteError, raised_message
 
 
-def sticker_errors(plan: Any, derived: CheckCache | None = None) -> list[ContentError]:
+def sticker_errors(
+    plan: Any, derived: CheckCache | None = None, skip: set[Path] | None = None
+) -> list[ContentError]:
     """The build's refusal of each item whose sticker does not fit its label on the
     preview sheet (a sticker of every item of `plan`, site.yaml's `stickers:` settings),
     named as the build names it. Empty when the settings themselves cannot be read (their
-    own errors: `check_ahead.settings_errors`, `sheet_errors`)."""
+    own errors: `check_ahead.settings_errors`, `sheet_errors`). The items whose folders
+    are in `skip` are left out (refused already)."""
     from site_builder.labelsheets import get_template
     from site_builder.print.designs import load_design
 
@@ -44,6 +48,8 @@ def sticker_errors(plan: Any, derived: CheckCache | None = None) -> list[Content
     base = _base_key(config, template, design, brand)
     todo = []
     for item, words in zip(site.items, _words(plan), strict=True):
+        if skip and item.folder in skip:
+            continue
         # (a hash of a few short texts, a lookup: ~7 µs an item)
         key = hashlib.sha256(f"{base}\0{words}".encode()).hexdigest()[:32]  # (128 bits)
         if derived is None or not derived.sticker_fits(key):

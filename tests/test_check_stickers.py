@@ -215,3 +215,38 @@ def test_a_changed_design_file_is_checked_again(
     assert error.startswith("Error: templates/print/sticker-designs.yaml:"), error
     code, built = run(project, capsys, "en", "build")
     assert code == 1 and errors(built) == [error]
+
+
+def test_a_sticker_that_does_not_fit_is_reported_beside_the_other_errors(
+    too_long: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A member fixes every error in one round: a broken link elsewhere does not hide the
+    sticker the build would refuse (check laid stickers out only when nothing else was
+    wrong, so the build refused it after the link was fixed)."""
+    story = too_long / "content/ocop/tea/vi.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n[Sai](/vi/ocop/tee/)\n")
+    code, shown = run(too_long, capsys, "en", "check")
+    assert code == 1
+    assert errors(shown) == [
+        TOO_LONG_EN,
+        "Error: content/ocop/tea/vi.md:11: the link '/vi/ocop/tee/' leads to no page of this "
+        "site. Did you mean /vi/ocop/tea/?",
+    ]
+    code, built = run(too_long, capsys, "en", "build")
+    assert code == 1 and errors(built) == [TOO_LONG_EN]
+
+
+def test_a_title_refused_for_its_letters_is_not_refused_again_for_its_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One error per title: a title with a letter the print font lacks is refused for it,
+    not a second time by its sticker's layout."""
+    project = copy_project(tmp_path / "site", "minimal")
+    story = project / "content/dolls/hmong/vi.md"
+    text = story.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title: "))
+    story.write_text(text.replace(title, title + " 𓀀" + " rất dài" * 30), encoding="utf-8")
+    code, shown = run(project, capsys, "en", "check")
+    assert code == 1
+    (error,) = errors(shown)
+    assert error.startswith("Error: content/dolls/hmong/vi.md:2: title: '𓀀' (U+13000)"), error
