@@ -113,6 +113,9 @@ def sheet_key(plan: Any) -> str | None:
     )
 
 
+SHARED_FROM = 4000  # stickers to lay out, at least, before the workers share them
+
+
 def _laid_out(
     plan: Any,
     todo: list[tuple[Any, str]],
@@ -122,15 +125,53 @@ def _laid_out(
     derived: CheckCache | None,
 ) -> list[ContentError]:
     """Lay out the stickers of the items of `todo` (with their keys) as the build does;
-    the refusals, named as the build names them; the stickers that fit remembered."""
+    the refusals, named as the build names them; the stickers that fit remembered.
+
+    ~0.5 ms a sticker: the first check of a large catalogue (20,000 items: ~12 s) shares
+    them among the workers, each forked after the layout's modules and the font's metrics
+    are loaded here (a few thousand are laid out faster here than by workers that start,
+    take their share and send it back). No cyclic collection meanwhile: a layout makes
+    many small objects, and each full collection walked the whole loaded site (at 20,000
+    items ~2 s of the ~14 s)."""
+    from site_builder.parallel import gc_paused, jobs_count, parallel_map
+
+    shared = (plan, template, design, brand)
+    with gc_paused():
+        first = _lay_out(shared, todo[:1])  # (the modules and the font read here)
+        rest = todo[1:]
+        workers = jobs_count()
+        if len(rest) >= SHARED_FROM and workers > 1:
+            chunks = [(rest[i::workers],) for i in range(workers)]
+            done = [first, *parallel_map(_lay_out, chunks, shared=shared)]
+        else:
+            done = [first, _lay_out(shared, rest)]
+    errors: list[ContentError] = []
+    seen: set[str] = set()
+    for refused, fitted in done:
+        for error in refused:
+            if error.message not in seen:  # (a label-wide refusal: once)
+                seen.add(error.message)
+                errors.append(error)
+        if derived is not None:
+            for key in fitted:
+                derived.sticker_fitted(key)
+    return errors
+
+
+def _lay_out(
+    shared: tuple[Any, Any, Any, str | None], todo: list[tuple[Any, str]]
+) -> tuple[list[ContentError], list[str]]:
+    """The stickers of `todo` laid out (in this process or a worker): the refusals, named,
+    and the keys of those that fit."""
     from site_builder.print.sticker_layout import layout_sticker
     from site_builder.render.pdf import sticker_content, sticker_named
 
+    plan, template, design, brand = shared
     site = plan.site
     settings = site.config.stickers
     price, payment = settings.show_price, settings.show_payment
-    errors: list[ContentError] = []
-    seen: set[str] = set()
+    refused: list[ContentError] = []
+    fitted: list[str] = []
     for item, key in todo:
         try:
             content = sticker_content(
@@ -145,14 +186,10 @@ def _laid_out(
                 design=design,
             )
         except SiteError as exc:
-            error = _named(site.config, sticker_named(site, exc))
-            if error.message not in seen:  # (a label-wide refusal: once)
-                seen.add(error.message)
-                errors.append(error)
+            refused.append(_named(site.config, sticker_named(site, exc)))
             continue
-        if derived is not None:
-            derived.sticker_fitted(key)
-    return errors
+        fitted.append(key)
+    return refused, fitted
 
 
 def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str:
