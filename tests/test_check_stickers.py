@@ -250,27 +250,3 @@ def test_a_title_refused_for_its_letters_is_not_refused_again_for_its_length(
     assert code == 1
     (error,) = errors(shown)
     assert error.startswith("Error: content/dolls/hmong/vi.md:2: title: '𓀀' (U+13000)"), error
-
-
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_stickers_shared_among_workers_give_the_same_verdicts(
-    too_long: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    jobs: str,
-) -> None:
-    """The first check of a large catalogue lays its stickers out in the workers
-    (`SHARED_FROM`): the same refusals, named the same, and the same stickers remembered."""
-    from site_builder import check_stickers
-
-    monkeypatch.setenv("SITE_BUILDER_JOBS", jobs)
-    monkeypatch.setattr(check_stickers, "SHARED_FROM", 0)  # (every sticker, 2 items here)
-    shared = run(too_long, capsys, "en", "check")
-    remembered = {k for k in CheckCache(too_long).table.data if k.startswith("sticker:")}
-    (too_long / ".site-builder-cache/check.json").unlink()
-    monkeypatch.setattr(check_stickers, "SHARED_FROM", 10**9)
-    alone = run(too_long, capsys, "en", "check")
-    assert shared[0] == alone[0] == 1
-    assert errors(shared[1]) == errors(alone[1]) == [TOO_LONG_EN]
-    assert remembered == {k for k in CheckCache(too_long).table.data if k.startswith("sticker:")}
-    assert len(remembered) == 1  # (the tea's sticker fits; the doll's does not)
