@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from site_builder import check_ahead, lastbuild, lifeline
 from site_builder.cache import CACHE_DIR, STAMP, BuildCache, current, digest, using
 from site_builder.check_cache import CheckCache
-from site_builder.check_stickers import sheet_key, sticker_errors
+from site_builder.check_stickers import printed_words, sheet_key, sticker_errors
 from site_builder.content import kinds
 from site_builder.content.loader import STORY_EMPTY, STORY_REMOVED, STORY_REMOVED_HINT
 from site_builder.content.printable import STICKER_LANGUAGES, unprintable
@@ -610,13 +610,14 @@ def _print_settings_errors(
     else:
         errors = check_ahead.settings_errors(config)
     if plan.site.items:  # (as `build` draws its preview sheet: a sticker of every item)
-        sheet = sheet_key(plan) if derived is not None and not errors else None
+        words = printed_words(plan)
+        sheet = sheet_key(plan, words) if derived is not None and not errors else None
         if sheet is not None and derived is not None and derived.sheet_fits(sheet):
             return errors  # (this very sheet passed before)
         modules = functools.partial(_fewest_modules, plan, derived)
         errors += check_ahead.sheet_errors(config, plan.site.items, modules, payment=not errors)
         if not errors:  # (then each item's sticker, laid out as the build lays it out)
-            errors += sticker_errors(plan, derived, skip)
+            errors += sticker_errors(plan, derived, skip, words)
             if not errors and not skip and sheet is not None and derived is not None:
                 derived.sheet_fitted(sheet)
         elif derived is not None:  # (none laid out: those remembered to fit are kept)

@@ -26,13 +26,17 @@ from site_builder.errors import ContentError, SiteError, raised_message
 
 
 def sticker_errors(
-    plan: Any, derived: CheckCache | None = None, skip: set[Path] | None = None
+    plan: Any,
+    derived: CheckCache | None = None,
+    skip: set[Path] | None = None,
+    words: list[str] | None = None,
 ) -> list[ContentError]:
     """The build's refusal of each item whose sticker does not fit its label on the
     preview sheet (a sticker of every item of `plan`, site.yaml's `stickers:` settings),
     named as the build names it. Empty when the settings themselves cannot be read (their
     own errors: `check_ahead.settings_errors`, `sheet_errors`). The items whose folders
-    are in `skip` are left out (refused already)."""
+    are in `skip` are left out (refused already). `words`: `printed_words(plan)`, if at
+    hand."""
     from site_builder.labelsheets import get_template
     from site_builder.print.designs import load_design
 
@@ -47,17 +51,18 @@ def sticker_errors(
     brand = organisation(site) if "brand" in design.lines else None  # (as render.pdf's)
     base = _base_key(config, template, design, brand)
     todo = []
-    for item, words in zip(site.items, _words(plan), strict=True):
+    printed = printed_words(plan) if words is None else words
+    for item, said in zip(site.items, printed, strict=True):
         if skip and item.folder in skip:
             continue
         # (a hash of a few short texts, a lookup: ~7 µs an item)
-        key = hashlib.sha256(f"{base}\0{words}".encode()).hexdigest()[:32]  # (128 bits)
+        key = hashlib.sha256(f"{base}\0{said}".encode()).hexdigest()[:32]  # (128 bits)
         if derived is None or not derived.sticker_fits(key):
             todo.append((item, key))
     return _laid_out(plan, todo, template, design, brand, derived) if todo else []
 
 
-def _words(plan: Any) -> list[str]:
+def printed_words(plan: Any) -> list[str]:
     """What each item prints on its sticker, as its layout depends on it: code, short
     address, names, and the price and payment account when the settings show them."""
     site = plan.site
@@ -71,21 +76,17 @@ def _words(plan: Any) -> list[str]:
     ]
 
 
-def sheet_key(plan: Any) -> str | None:
+def sheet_key(plan: Any, words: list[str]) -> str | None:
     """One key for the verdict on the whole preview sheet (`check_ahead.sheet_errors` and
     `sticker_errors` together): everything either depends on, read without loading the
     design or importing the layout (the design file's bytes, not the design; the label
     template as site.yaml defines it or the built-in one), and every item's words. A check
     whose key was seen to pass (`CheckCache.sheet_fits`) has nothing to lay out and
     nothing to import (after an edit that leaves every sticker as it was, ~40 ms of
-    imports and hashes at 2,000 items). None when the template is unknown (site.yaml's
-    own error)."""
-    from site_builder.cache import CACHE_DIR
-    from site_builder.content.itemcache import code_digest
-    from site_builder.filestate import state_of
+    imports and hashes at 2,000 items). `words`: `printed_words(plan)`. None when the
+    template is unknown (site.yaml's own error)."""
     from site_builder.labelsheets import get_template
     from site_builder.print import DESIGNS_FILE
-    from site_builder.print.fonts import font_files
 
     site = plan.site
     config = site.config
@@ -96,12 +97,9 @@ def sheet_key(plan: Any) -> str | None:
         return None
     except OSError:
         design = "no designs file"
-    fonts = [repr(state_of(path)) for path in font_files()]
     return digest(
-        STAMP,
-        code_digest(config.root / CACHE_DIR),
         "sticker sheet",
-        *fonts,
+        *_tool_parts(config),
         repr(template),
         str(config.templates_dir),
         design,
@@ -109,7 +107,7 @@ def sheet_key(plan: Any) -> str | None:
         config.qr_error_correction,
         config.source_language,
         organisation(site),
-        "\n".join(_words(plan)),
+        "\n".join(words),
     )
 
 
@@ -124,80 +122,66 @@ def _laid_out(
     """Lay out the stickers of the items of `todo` (with their keys) as the build does;
     the refusals, named as the build names them; the stickers that fit remembered.
 
-    ~0.5 ms a sticker, in this process, with no cyclic collection meanwhile: a layout
-    makes many small objects, and each full collection walked the whole loaded site (the
-    first check at 20,000 items: 2.2 s of the 14.3 s its stickers took). Shared among
-    forked workers, the first check at 20,000 items laid them out in ~8.5 s, but each
-    worker copied the pages of the items it read (their reference counts are written):
-    the check's memory went from 623 to 1,638 MB (PSS), past the 1 GB bound."""
+    ~0.5 ms a sticker, with no cyclic collection meanwhile: a layout makes many small
+    objects, and each full collection walked the whole loaded site (the first check at
+    20,000 items: 2.2 s of the 14.3 s its stickers took). In this process: shared among
+    forked workers, each copied the memory pages of the items it read (their reference
+    counts are written), and that check's memory went from 623 to 1,638 MB (PSS)."""
     from site_builder.parallel import gc_paused
-
-    with gc_paused():
-        refused, fitted = _lay_out((plan, template, design, brand), todo)
-    errors: list[ContentError] = []
-    seen: set[str] = set()
-    for error in refused:
-        if error.message not in seen:  # (a label-wide refusal: once)
-            seen.add(error.message)
-            errors.append(error)
-    if derived is not None:
-        for key in fitted:
-            derived.sticker_fitted(key)
-    return errors
-
-
-def _lay_out(
-    shared: tuple[Any, Any, Any, str | None], todo: list[tuple[Any, str]]
-) -> tuple[list[ContentError], list[str]]:
-    """The stickers of `todo` laid out: the refusals, named, and the keys of those that
-    fit."""
     from site_builder.print.sticker_layout import layout_sticker
     from site_builder.render.pdf import sticker_content, sticker_named
 
-    plan, template, design, brand = shared
     site = plan.site
     settings = site.config.stickers
     price, payment = settings.show_price, settings.show_payment
-    refused: list[ContentError] = []
-    fitted: list[str] = []
-    for item, key in todo:
-        try:
-            content = sticker_content(
-                site, item, plan.urls, price=price, payment=payment, brand=brand
-            )
-            layout_sticker(
-                content,
-                template,
-                min_qr_mm=settings.min_qr_mm,
-                show_price=price,
-                show_payment=payment,
-                design=design,
-            )
-        except SiteError as exc:
-            refused.append(_named(site.config, sticker_named(site, exc)))
-            continue
-        fitted.append(key)
-    return refused, fitted
+    errors: list[ContentError] = []
+    seen: set[str] = set()
+    with gc_paused():
+        for item, key in todo:
+            try:
+                content = sticker_content(
+                    site, item, plan.urls, price=price, payment=payment, brand=brand
+                )
+                layout_sticker(
+                    content,
+                    template,
+                    min_qr_mm=settings.min_qr_mm,
+                    show_price=price,
+                    show_payment=payment,
+                    design=design,
+                )
+            except SiteError as exc:
+                error = _named(site.config, sticker_named(site, exc))
+                if error.message not in seen:  # (a label-wide refusal: once)
+                    seen.add(error.message)
+                    errors.append(error)
+                continue
+            if derived is not None:
+                derived.sticker_fitted(key)
+    return errors
 
 
-def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str:
-    """What every sticker's layout depends on besides its own words and codes: the tool's
-    version and code (the layout's rules are code: `code_digest`, remembered by the
-    source files' states), the packaged fonts (their files' states), the label template,
-    the design and the sticker settings, the QR error correction level, the brand
-    printed."""
+def _tool_parts(config: Any) -> list[str]:
+    """What both keys (`sheet_key`, `_base_key`) start with: the tool's version and code
+    (the layout's rules are code: `code_digest`, remembered by the source files' states)
+    and the packaged fonts (their files' states)."""
     from site_builder.cache import CACHE_DIR
     from site_builder.content.itemcache import code_digest
     from site_builder.filestate import state_of
     from site_builder.print.fonts import font_files
 
-    settings = config.stickers
     fonts = [repr(state_of(path)) for path in font_files()]
+    return [STAMP, code_digest(config.root / CACHE_DIR), *fonts]
+
+
+def _base_key(config: Any, template: Any, design: Any, brand: str | None) -> str:
+    """What every sticker's layout depends on besides its own words and codes: the tool
+    and its fonts (`_tool_parts`), the label template, the design and the sticker
+    settings, the QR error correction level, the brand printed."""
+    settings = config.stickers
     return digest(
-        STAMP,
-        code_digest(config.root / CACHE_DIR),
         "sticker layout",
-        *fonts,
+        *_tool_parts(config),
         repr(template),
         repr(design),
         repr((settings.min_qr_mm, settings.show_price, settings.show_payment)),

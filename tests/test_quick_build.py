@@ -941,7 +941,8 @@ def test_the_inputs_looked_at_again_are_what_a_scan_finds(edit: str, tmp_path: P
     again = lastbuild._restated_inputs(last)
     assert (again is not None) == restated
     if again is not None:
-        assert again == fresh
+        assert again[0] == fresh
+        assert again[1] == lastbuild.packed_scan(fresh[0])[1]
     found = lastbuild.changes(project, project / "output", "print=False")
     assert found is not None
     assert found.scan[0] == fresh[0]
