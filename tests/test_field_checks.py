@@ -145,6 +145,44 @@ def test_a_required_field_named_in_vietnamese_is_one_error(tmp_path: Path) -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "en_hint", "vi_hint"),
+    [
+        (
+            "giá",
+            "'giá' is written 'price' in item.yaml: field names are in English.",
+            "'giá' được viết là 'price' trong item.yaml: tên trường viết bằng tiếng Anh.",
+        ),
+        ("pirce", "Did you mean 'price'?", "Bạn có muốn viết 'price' không?"),
+    ],
+)
+def test_a_required_field_written_empty_above_its_value_under_another_name_is_one_error(
+    tmp_path: Path, written: str, en_hint: str, vi_hint: str
+) -> None:
+    """`price:` with no value, and the value under another name (`giá: 450000`, or
+    misspelt): one mistake, one error, on the line of the name written, saying where the
+    value goes (not a second error that `price` is missing)."""
+    project = copy_project(tmp_path / "site")
+    path = project / DOLL
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("price:"))
+    lines[at : at + 1] = ["price:\n", f"{written}: 450000\n"]
+    path.write_text("".join(lines), "utf-8")
+    result = run_cli(project, "--lang", "en", "build")
+    assert (result.code, result.err) == (
+        1,
+        f"Error: {DOLL}:{at + 2}: {written}: this field is not known. {en_hint} 'price:' on "
+        f"line {at + 1} has no value: write the value there and delete this line.\n"
+        "1 error; nothing was written.\n",
+    )
+    vi = run_cli(project, "--lang", "vi", "check")
+    shown = (vi.out + vi.err).splitlines()
+    assert [line for line in shown if line.startswith("Lỗi: ")] == [
+        f"Lỗi: {DOLL}:{at + 2}: {written}: không có trường nào tên như vậy. {vi_hint} "
+        f"'price:' ở dòng {at + 1} chưa có giá trị: hãy viết giá trị vào đó rồi xóa dòng này."
+    ]
+
+
 def test_a_field_named_in_vietnamese_beside_the_field_itself_is_only_unknown(
     tmp_path: Path,
 ) -> None:

@@ -105,9 +105,11 @@ def check_mapping(
     known = {f.name for f in fields}
     result: dict[str, Any] = {f.name: None for f in fields}  # None: missing, or wrong (reported)
     meant = _meant([k for k in data if k not in known], fields, labels)
-    absent = {f.name for f in fields if f.required and f.name not in data}
+    # required fields absent or written empty (`price:` with nothing after it)
+    absent = {f.name for f in fields if f.required and data.get(f.name) is None}
     # a required field that is absent, named by an unknown key's hint: one mistake, one
-    # error (the first such key's, saying the field is required), not a second "missing"
+    # error (the first such key's, saying the field is required, or where it is written
+    # empty: `price:` above a `giá: 65000`), not a second "missing"
     named_by_key: set[str] = set()
     for name in data:
         if name not in known:
@@ -115,6 +117,9 @@ def check_mapping(
             required = named is not None and named in absent and named not in named_by_key
             if named is not None and required:
                 named_by_key.add(named)
+            empty_at = None
+            if named is not None and required and named in data:  # (written, no value)
+                empty_at = lines.line(prefix + (named,))
             errors.add(
                 unknown_field(
                     name,
@@ -124,6 +129,7 @@ def check_mapping(
                     meant=meant[name],
                     what=what,
                     required=required,
+                    empty_at=empty_at,
                 )
             )
     for f in fields:
@@ -242,15 +248,27 @@ def unknown_field(
     meant: str | None = None,
     what: str = "",
     required: bool = False,
+    empty_at: int | None = None,
 ) -> ContentError:
     """A key that is not a field here; `meant`: the field it names in other words
     (content/fieldnames.py), with `what` the file or part it is written in. `required`:
     the field its hint names is required and absent, and the hint says so (no other error
-    reports that field missing)."""
+    reports that field missing); `empty_at`: that field is written with no value on this
+    line (`price:` above `giá: 65000`), and the hint says to write the value there."""
     named = _named_by_hint(name, known, meant)
     if meant is not None and not _case_of(name, meant):
         hint = (
             Msg(
+                "'{word}' is written '{field}' in {what}: field names are in English. "
+                "'{field}:' on line {line} has no value: write the value there and delete "
+                "this line.",
+                word=name,
+                field=meant,
+                what=what or Msg("this file"),
+                line=empty_at,
+            )
+            if required and empty_at is not None
+            else Msg(
                 "'{word}' is written '{field}' in {what}: field names are in English. "
                 "'{field}' is required, so write it as '{field}:'.",
                 word=name,
@@ -274,6 +292,13 @@ def unknown_field(
     elif named is not None:
         hint = (
             Msg(
+                "Did you mean '{name}'? '{name}:' on line {line} has no value: write the "
+                "value there and delete this line.",
+                name=named,
+                line=empty_at,
+            )
+            if required and empty_at is not None
+            else Msg(
                 "Did you mean '{name}'? '{name}' is required, so write it as '{name}:'.", name=named
             )
             if required
