@@ -29,6 +29,7 @@ def parallel_map(
     args: list[tuple[Any, ...]],
     shared: Any = None,
     fresh: bool = False,
+    spawned: bool = False,
 ) -> list[Any]:
     """`[fn(*a) for a in args]`, in worker processes when there is more than one job.
 
@@ -37,6 +38,13 @@ def parallel_map(
     the fork, when it starts. With `fresh`, every call gets a process of its own, forked
     when it starts and ended after it (`lifeline.fork_each`): for calls that read much of
     a large `shared`, whose memory pages a long-lived worker would copy one by one.
+
+    With `spawned`, the workers are new interpreters, not forks, and share none of this
+    process's memory: for calls sent all they need (`args`, pickled) by a process holding
+    a large site. A forked worker copies every page it writes to, and the objects it
+    makes fill the free slots spread through the parent's heap: at 20,000 items, two
+    forked workers laying out stickers from their own contents took the check's memory
+    from 627 to 1,043 MB (PSS). A new interpreter imports `fn`'s modules first (~0.1 s).
     """
     workers = min(jobs_count(), len(args))
     if workers <= 1:
@@ -45,6 +53,9 @@ def parallel_map(
 
     from site_builder.lifeline import fork_each, pool_map
 
+    if spawned:
+        assert shared is None and not fresh
+        return pool_map(fn, args, workers, multiprocessing.get_context("spawn"))
     context = multiprocessing.get_context("fork")
     with gc_frozen():
         # frozen before the fork: the workers' collections skip the (shared) loaded site;
