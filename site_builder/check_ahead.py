@@ -25,7 +25,7 @@ def start(root: Path) -> lifeline.Forked:
 def _look(root: Path) -> Iterator[Any]:
     inputs = next(lastbuild.changes_in_steps(root, root / "output", None, vouch=False))
     yield inputs
-    assert inputs is None or len(inputs) == 7  # (the inputs: no output/ state without vouch)
+    assert inputs is None or len(inputs) == lastbuild.INPUT_PARTS  # (no output/ state: no vouch)
     from site_builder.translated import translations_ahead  # (here: the command goes on)
 
     yield translations_ahead(root, inputs)

@@ -38,7 +38,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import site_builder
 from site_builder.cache import CACHE_DIR, STAMP, digest
@@ -698,6 +698,9 @@ Inputs = tuple[
     dict[str, Any],
     Folders | None,
 ]
+# `Inputs`' parts: the forked processes' first answer is told from the next ones by its
+# length (tests/test_check_cache.py holds the two together)
+INPUT_PARTS: Final = 8
 Held = tuple[str, str, bytes, bytes, bytes, bytes]
 
 

@@ -591,6 +591,42 @@ def test_the_item_cache_is_read_ahead_unless_the_last_report_may_answer(
     assert len(reads) == 1 and _seen(after) == _seen(_without_memory(project))
 
 
+def test_the_inputs_parts_are_counted_where_the_forked_processes_expect_them() -> None:
+    import typing
+
+    assert len(typing.get_args(lastbuild.Inputs)) == lastbuild.INPUT_PARTS
+
+
+def test_after_an_edit_and_a_build_the_forked_process_answers_what_it_works_out(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process `check` forks (check_ahead.py) works out the translations' freshness
+    and the sticker settings while the check loads the site; the check takes its answers
+    instead of working them out again (when that process failed on the inputs' new
+    shape, the check did both itself: the same report, ~0.1 s later at 2,000 items)."""
+    from site_builder import check_ahead
+
+    project = _project(minimal)
+    assert run_cli_build(project) == 0
+    _edit(project, "content/dolls/hmong/vi.md", lambda text: text + "\nMột câu mới.\n")
+    assert run_cli_build(project) == 0
+    here: list[str] = []  # (calls in this process: the forked one's stay there)
+    statuses_in, settings_errors = check_module.statuses_in, check_ahead.settings_errors
+    monkeypatch.setattr(
+        check_module,
+        "statuses_in",
+        lambda *args: here.append("translations") or statuses_in(*args),
+    )
+    monkeypatch.setattr(
+        check_ahead,
+        "settings_errors",
+        lambda config: here.append("sticker settings") or settings_errors(config),
+    )
+    after = check(project)
+    assert here == []
+    assert _seen(after) == _seen(_without_memory(project))
+
+
 def test_a_remembered_report_is_made_again_as_it_was(tmp_path: Path) -> None:
     """The columns a report is pickled as (`CheckReport.__reduce__`) make the same report
     again: paths as paths and strings as strings, messages with their values."""

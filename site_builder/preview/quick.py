@@ -162,7 +162,7 @@ def _look(root: Path, output: Path, options: str) -> Iterator[Any]:
     yield inputs
     if inputs is None:
         return
-    assert len(inputs) == 8  # (the inputs come first)
+    assert len(inputs) == lastbuild.INPUT_PARTS  # (the inputs come first)
     yield _stories(inputs[0], inputs[1], root, inputs[2])
     yield from steps
 
