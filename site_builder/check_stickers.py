@@ -131,10 +131,11 @@ def _laid_out(
     20,000 items: 2.2 s of the 14.3 s its stickers took). The first check of a large
     catalogue (from `SHARED_FROM` stickers) shares the layouts among workers started as
     new interpreters, and sends each one only the contents of its stickers
-    (`sticker_content`, made here: a tenth of the work). Forked workers copied the memory
-    pages of the loaded site they wrote to: reading the items (their reference counts are
-    written), such a check's memory went from 623 to 1,638 MB (PSS) at 20,000 items;
-    sent only the contents, to 1,043 MB (`parallel_map`'s `spawned`)."""
+    (`sticker_content`, made here: a tenth of the work), a few hundred at a time. Forked
+    workers copied the memory pages of the loaded site they wrote to: reading the items
+    (their reference counts are written), such a check's memory went from 623 to 1,638 MB
+    (PSS) at 20,000 items; sent only the contents, to 1,043 MB; spawned, 805 MB
+    (`parallel_map`'s `spawned`)."""
     from site_builder.parallel import gc_paused, jobs_count, parallel_map
     from site_builder.render.pdf import sticker_content, sticker_named
 
