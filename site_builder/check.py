@@ -610,8 +610,9 @@ def _print_settings_errors(
     else:
         errors = check_ahead.settings_errors(config)
     if plan.site.items:  # (as `build` draws its preview sheet: a sticker of every item)
-        words = printed_words(plan)
-        sheet = sheet_key(plan, words) if derived is not None and not errors else None
+        # (the items' printed words: made once, for the sheet's key and the stickers')
+        words = printed_words(plan) if derived is not None and not errors else None
+        sheet = sheet_key(plan, words) if words is not None else None
         if sheet is not None and derived is not None and derived.sheet_fits(sheet):
             return errors  # (this very sheet passed before)
         modules = functools.partial(_fewest_modules, plan, derived)

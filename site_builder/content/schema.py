@@ -253,8 +253,9 @@ def unknown_field(
     """A key that is not a field here; `meant`: the field it names in other words
     (content/fieldnames.py), with `what` the file or part it is written in. `required`:
     the field its hint names is required and absent, and the hint says so (no other error
-    reports that field missing); `empty_at`: that field is written with no value on this
-    line (`price:` above `giá: 65000`), and the hint says to write the value there."""
+    reports that field missing); `empty_at` (with `required`): that field is written with
+    no value on this line (`price:` above `giá: 65000`), and the hint says to write the
+    value there."""
     named = _named_by_hint(name, known, meant)
     if meant is not None and not _case_of(name, meant):
         hint = (
@@ -267,7 +268,7 @@ def unknown_field(
                 what=what or Msg("this file"),
                 line=empty_at,
             )
-            if required and empty_at is not None
+            if empty_at is not None
             else Msg(
                 "'{word}' is written '{field}' in {what}: field names are in English. "
                 "'{field}' is required, so write it as '{field}:'.",
@@ -297,7 +298,7 @@ def unknown_field(
                 name=named,
                 line=empty_at,
             )
-            if required and empty_at is not None
+            if empty_at is not None
             else Msg(
                 "Did you mean '{name}'? '{name}' is required, so write it as '{name}:'.", name=named
             )

@@ -169,7 +169,7 @@ def sticker_named(site: Site, exc: SiteError) -> SiteError:
     if not isinstance(msg, Msg) or not msg.template.startswith("sticker {code}:"):
         return exc
     code = msg.params.get("code")
-    item = next((i for i in site.items if i.code == code), None)
+    item = site.by_code(code) if isinstance(code, str) else None
     if item is None:
         return exc
     path = item.folder / "item.yaml"
